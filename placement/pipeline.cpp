@@ -1,0 +1,153 @@
+#include "placement/pipeline.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace ecsim::placement {
+namespace {
+
+constexpr std::size_t kMaxStaticPortsPerInstance = 100;  // ecs-semantics §1.1
+
+// Whether the sorted port sets share a port.
+bool overlaps(const std::vector<std::uint16_t>& used, const std::vector<std::uint16_t>& want) {
+  auto u = used.begin();
+  auto w = want.begin();
+  while (u != used.end() && w != want.end()) {
+    if (*u < *w) {
+      ++u;
+    } else if (*w < *u) {
+      ++w;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ports_fit(const std::vector<std::uint16_t>& used, const std::vector<std::uint16_t>* want) {
+  if (want == nullptr || want->empty()) return true;
+  if (used.size() + want->size() > kMaxStaticPortsPerInstance) return false;
+  return !overlaps(used, *want);
+}
+
+}  // namespace
+
+Pipeline::Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only)
+    : strategies_(std::move(strategies)), distinct_instance_(distinct_instance), random_only_(random_only) {}
+
+sim::FailureReason Pipeline::check(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                                   sim::InstanceIdx i, int* failed) const {
+  const sim::Resources& need = *request.need;
+  sim::FailureReason first = sim::FailureReason::kNone;
+  int count = 0;
+  const auto fail = [&](sim::FailureReason r) {
+    if (first == sim::FailureReason::kNone) first = r;
+    ++count;
+  };
+  if (cluster.free_cpu[i] < need.cpu) fail(sim::FailureReason::kResourceCpu);
+  if (cluster.free_memory_mib[i] < need.memory_mib) fail(sim::FailureReason::kResourceMemory);
+  if (!ports_fit(cluster.tcp_ports[i], request.tcp_ports) || !ports_fit(cluster.udp_ports[i], request.udp_ports)) {
+    fail(sim::FailureReason::kResourcePorts);
+  }
+  if (cluster.free_enis[i] < need.enis) fail(sim::FailureReason::kResourceEni);
+  if (cluster.free_gpus[i] < need.gpus) fail(sim::FailureReason::kResourceGpu);
+  if (distinct_instance_ && cluster.group_count(request.group, i) > 0) fail(sim::FailureReason::kDistinctInstance);
+  if (failed != nullptr) *failed = count;
+  return first;
+}
+
+bool Pipeline::admits(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                      sim::InstanceIdx i) const {
+  return cluster.schedulable[i] != 0 && check(request, cluster, i, nullptr) == sim::FailureReason::kNone;
+}
+
+sim::FailureReason Pipeline::closest_reason(const sim::PlacementRequest& request,
+                                            const sim::ClusterState& cluster) const {
+  sim::FailureReason best = sim::FailureReason::kMissing;
+  int best_failed = std::numeric_limits<int>::max();
+  for (const sim::InstanceIdx i : cluster.schedulable_list) {
+    int failed = 0;
+    const sim::FailureReason r = check(request, cluster, i, &failed);
+    if (failed < best_failed) {
+      best_failed = failed;
+      best = r;
+    }
+  }
+  return best;
+}
+
+sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                                       sim::RandomStream& rng) {
+  const std::vector<sim::InstanceIdx>& all = cluster.schedulable_list;
+  if (all.empty()) return {sim::kNoInstance, sim::FailureReason::kMissing};
+
+  if (random_only_) {
+    for (int probe = 0; probe < kRandomProbes; ++probe) {
+      const sim::InstanceIdx i = all[rng.uniform_index(all.size())];
+      if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) return {i, sim::FailureReason::kNone};
+    }
+  }
+
+  // Filter. The resource checks are inlined here for the common case (no ports) so the loop
+  // stays a tight scan over the struct-of-arrays.
+  const sim::Resources& need = *request.need;
+  const bool simple = (request.tcp_ports == nullptr || request.tcp_ports->empty()) &&
+                      (request.udp_ports == nullptr || request.udp_ports->empty()) && !distinct_instance_;
+  candidates_.clear();
+  if (simple) {
+    // Branch-free compaction: about half the instances pass on a busy cluster, in no pattern a
+    // branch predictor could learn, so every candidate is written and the cursor advanced by
+    // the test's result.
+    const std::int32_t* free_cpu = cluster.free_cpu.data();
+    const std::int32_t* free_mem = cluster.free_memory_mib.data();
+    const std::int32_t* free_gpu = cluster.free_gpus.data();
+    const std::int32_t* free_eni = cluster.free_enis.data();
+    // The needs are copied to locals: read through the pointer, they would be reloaded after
+    // every store to `out` (the compiler cannot rule out aliasing).
+    const std::int32_t cpu = need.cpu, memory = need.memory_mib, gpus = need.gpus, enis = need.enis;
+    candidates_.resize(all.size());
+    sim::InstanceIdx* out = candidates_.data();
+    std::size_t kept = 0;
+    for (const sim::InstanceIdx i : all) {
+      out[kept] = i;
+      const bool fits = (free_cpu[i] >= cpu) & (free_mem[i] >= memory) & (free_gpu[i] >= gpus) & (free_eni[i] >= enis);
+      kept += static_cast<std::size_t>(fits);
+    }
+    candidates_.resize(kept);
+  } else {
+    for (const sim::InstanceIdx i : all) {
+      if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) candidates_.push_back(i);
+    }
+  }
+  if (candidates_.empty()) return {sim::kNoInstance, closest_reason(request, cluster)};
+
+  // Strategies, in list order, each narrowing the set to its best key.
+  const ScoreContext ctx{cluster, request, rng};
+  for (const auto& strategy : strategies_) {
+    if (candidates_.size() == 1) break;
+    keys_.resize(candidates_.size());
+    strategy->score(ctx, candidates_, keys_);
+    // One pass: keep the candidates holding the lowest key seen so far, restarting the kept
+    // prefix whenever a lower key appears.
+    std::int64_t best = keys_[0];
+    std::size_t kept = 0;
+    sim::InstanceIdx* c = candidates_.data();
+    const std::int64_t* key = keys_.data();
+    const std::size_t n = candidates_.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      if (key[k] < best) {
+        best = key[k];
+        kept = 0;
+      }
+      c[kept] = c[k];
+      kept += static_cast<std::size_t>(key[k] == best);
+    }
+    candidates_.resize(kept);
+  }
+
+  // Final tie: uniform over the survivors, which are in InstanceIdx order.
+  const std::size_t pick = candidates_.size() == 1 ? 0 : rng.uniform_index(candidates_.size());
+  return {candidates_[pick], sim::FailureReason::kNone};
+}
+
+}  // namespace ecsim::placement

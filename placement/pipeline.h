@@ -1,0 +1,52 @@
+// Pipeline: the ECS placement order for one placement class (Dev Guide "Amazon ECS task
+// placement", ecs-semantics §3.1):
+//   1. candidates = schedulable instances (ACTIVE, agent connected);
+//   2. filter by resources, in the order CPU, MEMORY, PORTS, ENI, GPU;
+//   3. filter by constraints (distinctInstance);
+//   4. apply the strategies in list order, each keeping the candidates with its best key;
+//   5. break the remaining tie uniformly with the run's placement stream.
+//
+// When no instance passes, the reason reported is the first failed check of the "closest"
+// instance: the one failing the fewest checks, lowest InstanceIdx among equals (ECS reports the
+// reason of its closest matching instance; its exact choice is undocumented).
+//
+// Fast path, exact: when the only strategy is random and there is no constraint, up to
+// kRandomProbes instances are drawn uniformly from the schedulable ones and the first that fits
+// is taken; if none fits, the full scan runs. Conditioned either way, the choice is uniform over
+// the instances that fit, as ECS's random is, at O(1) expected cost on a cluster with room.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "placement/strategy.h"
+#include "sim/placer.h"
+
+namespace ecsim::placement {
+
+class Pipeline final : public sim::Placer {
+ public:
+  Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only);
+
+  sim::PlacementDecision place(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                               sim::RandomStream& rng) override;
+  bool admits(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+              sim::InstanceIdx i) const override;
+
+  static constexpr int kRandomProbes = 16;
+
+ private:
+  // The first check instance i fails, or kNone; counts the failed checks into *failed.
+  sim::FailureReason check(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                           sim::InstanceIdx i, int* failed) const;
+  sim::FailureReason closest_reason(const sim::PlacementRequest& request, const sim::ClusterState& cluster) const;
+
+  std::vector<std::unique_ptr<Strategy>> strategies_;
+  bool distinct_instance_;
+  bool random_only_;
+  // Scratch reused across calls: no allocation per decision once warmed up.
+  std::vector<sim::InstanceIdx> candidates_;
+  std::vector<std::int64_t> keys_;
+};
+
+}  // namespace ecsim::placement

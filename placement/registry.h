@@ -1,0 +1,38 @@
+// The placement registry: every strategy and constraint type ecsim knows, by name.
+//
+// An explicit name-to-factory table, listed sorted. No static-constructor registration: what is
+// in the table is what the binary knows, whatever the link order.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/placer.h"
+
+namespace ecsim::placement {
+
+struct StrategyInfo {
+  std::string_view name;         // the ECS/JSON "type"
+  std::string_view fields;       // accepted "field" values, "" when none is taken
+  std::string_view description;  // one line for `ecsim strategies`
+};
+
+// All strategy types, sorted by name.
+const std::vector<StrategyInfo>& strategy_infos();
+
+// Constraint types: "distinctInstance", "memberOf".
+const std::vector<std::string_view>& constraint_types();
+
+// Checks one strategy item. Returns "" when it is valid, else what was expected, phrased to
+// follow "expected " in an InputError (e.g. "a binpack field: cpu or memory").
+std::string check_strategy(const sim::StrategySpec& spec);
+
+// The ECS placer factory: builds the pipeline (resources, constraints, strategies, seeded tie).
+class EcsPlacerFactory final : public sim::PlacerFactory {
+ public:
+  std::unique_ptr<sim::Placer> make(const sim::PlacementPolicy& policy, sim::ClusterState& cluster) override;
+};
+
+}  // namespace ecsim::placement

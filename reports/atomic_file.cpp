@@ -1,0 +1,123 @@
+#include "reports/atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+namespace ecsim::reports {
+namespace {
+
+[[noreturn]] void throw_errno(const std::string& what, int err) {
+  throw std::runtime_error(what + ": " + std::generic_category().message(err));
+}
+
+// `.NAME.tmp-<pid>-<n>` next to the target: same directory, so that rename() is atomic; the
+// counter keeps two writers of one process (threads of a sweep) apart.
+std::filesystem::path temp_path_for(const std::filesystem::path& target) {
+  static std::atomic<std::uint64_t> counter{0};
+  const std::uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
+  std::string name = ".";
+  name += target.filename().string();
+  name += ".tmp-";
+  name += std::to_string(static_cast<long long>(::getpid()));
+  name += '-';
+  name += std::to_string(n);
+  return target.parent_path() / name;
+}
+
+// Closes and removes the temporary file unless the write completed.
+class TempFileGuard {
+ public:
+  TempFileGuard(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
+  TempFileGuard(const TempFileGuard&) = delete;
+  TempFileGuard& operator=(const TempFileGuard&) = delete;
+  ~TempFileGuard() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(path_.c_str());
+  }
+  // Closes the descriptor, reporting the error close() returns (data may be lost there).
+  int close() {
+    const int rc = ::close(fd_);
+    fd_ = -1;
+    return rc;
+  }
+  void commit() { committed_ = true; }
+
+ private:
+  std::filesystem::path path_;
+  int fd_;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+BufferedWriter::BufferedWriter(int fd, std::filesystem::path path)
+    : fd_(fd), path_(std::move(path)), buffer_(new char[kBufferSize]) {}
+
+BufferedWriter::BufferedWriter(std::string& out) : string_(&out), buffer_(new char[kBufferSize]) {}
+
+void BufferedWriter::write(std::string_view text) {
+  while (!text.empty()) {
+    if (used_ == kBufferSize) flush();
+    const std::size_t n = std::min(text.size(), kBufferSize - used_);
+    std::memcpy(buffer_.get() + used_, text.data(), n);
+    used_ += n;
+    text.remove_prefix(n);
+  }
+}
+
+void BufferedWriter::flush() {
+  if (string_ != nullptr) {
+    string_->append(buffer_.get(), used_);
+    written_ += used_;
+    used_ = 0;
+    return;
+  }
+  const char* p = buffer_.get();
+  std::size_t left = used_;
+  while (left > 0) {
+    const ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("cannot write " + path_.string(), errno);
+    }
+    if (n == 0) throw_errno("cannot write " + path_.string(), EIO);  // no progress: give up
+    p += n;
+    left -= static_cast<std::size_t>(n);
+    written_ += static_cast<std::size_t>(n);
+  }
+  used_ = 0;
+}
+
+void write_file_atomically(const std::filesystem::path& target,
+                           const std::function<void(BufferedWriter&)>& fill) {
+  const std::filesystem::path temp = temp_path_for(target);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw_errno("cannot create " + temp.string() + " to write " + target.string(), errno);
+  TempFileGuard guard(temp, fd);
+
+  BufferedWriter writer(fd, target);
+  fill(writer);
+  writer.flush();
+  // Durable before it becomes visible: after a crash the target is the old file or the new one.
+  if (::fsync(fd) != 0) throw_errno("cannot write " + target.string(), errno);
+  if (guard.close() != 0) throw_errno("cannot write " + target.string(), errno);
+  if (::rename(temp.c_str(), target.c_str()) != 0) {
+    throw_errno("cannot rename " + temp.string() + " to " + target.string(), errno);
+  }
+  guard.commit();
+}
+
+void write_file_atomically(const std::filesystem::path& target, std::string_view contents) {
+  write_file_atomically(target, [contents](BufferedWriter& w) { w.write(contents); });
+}
+
+}  // namespace ecsim::reports

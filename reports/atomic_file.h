@@ -1,0 +1,70 @@
+// Whole-file writes: a reader sees the old file or the complete new one, never a partial file.
+//
+// The contents go to a temporary file in the target's directory (`.NAME.tmp-<pid>-<n>`, created
+// exclusively), every write is checked, the file is flushed to disk, then renamed over the
+// target. On any failure the temporary file is removed, the target is left as it was, and
+// std::runtime_error names the path and the errno text. (LevelDB db/filename.cc SetCurrentFile.)
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ecsim::reports {
+
+// A buffered writer on an open file descriptor, or on a string (for renders kept in memory
+// and for tests). Output is buffered in 64 KiB; a failed write throws std::runtime_error naming
+// the file.
+class BufferedWriter {
+ public:
+  static constexpr std::size_t kBufferSize = 64 * 1024;
+  // Largest `n` that reserve() accepts.
+  static constexpr std::size_t kMaxReserve = 4096;
+
+  BufferedWriter(int fd, std::filesystem::path path);
+  // Appends to `out`, which must outlive the writer; call flush() before reading it.
+  explicit BufferedWriter(std::string& out);
+  BufferedWriter(const BufferedWriter&) = delete;
+  BufferedWriter& operator=(const BufferedWriter&) = delete;
+
+  void write(std::string_view text);
+  void put(char c) {
+    if (used_ == kBufferSize) flush();
+    buffer_[used_++] = c;
+  }
+
+  // Direct access for std::to_chars: returns room for at least n bytes (REQUIRES: n <=
+  // kMaxReserve); write there, then call commit() with one past the last byte written.
+  char* reserve(std::size_t n) {
+    assert(n <= kMaxReserve);
+    if (kBufferSize - used_ < n) flush();
+    return buffer_.get() + used_;
+  }
+  void commit(const char* end) { used_ = static_cast<std::size_t>(end - buffer_.get()); }
+
+  // Writes out the buffer (not fsync).
+  void flush();
+
+  std::size_t bytes_written() const { return written_ + used_; }
+
+ private:
+  int fd_ = -1;
+  std::string* string_ = nullptr;
+  std::filesystem::path path_;
+  std::unique_ptr<char[]> buffer_;
+  std::size_t used_ = 0;
+  std::size_t written_ = 0;
+};
+
+// Writes `target` whole with what `fill` writes. An exception thrown by `fill` propagates after
+// the temporary file is removed.
+void write_file_atomically(const std::filesystem::path& target,
+                           const std::function<void(BufferedWriter&)>& fill);
+
+void write_file_atomically(const std::filesystem::path& target, std::string_view contents);
+
+}  // namespace ecsim::reports

@@ -1,0 +1,112 @@
+#include "reports/format.h"
+
+#include <cassert>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace ecsim::reports {
+namespace {
+
+constexpr std::uint64_t kPow10[] = {1,         10,         100,         1'000,         10'000,
+                                    100'000,   1'000'000,  10'000'000,  100'000'000,   1'000'000'000};
+
+// Writes `value` as `digits` decimal digits with leading zeros, then drops trailing zeros.
+// Writes nothing (not even the point) when value == 0.
+char* write_fraction(char* out, std::uint64_t value, int digits) {
+  if (value == 0) return out;
+  *out++ = '.';
+  for (int i = digits - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out += digits;
+  while (out[-1] == '0') --out;
+  return out;
+}
+
+char* write_uint(char* out, std::uint64_t v) {
+  return std::to_chars(out, out + kMaxNumberChars, v).ptr;
+}
+
+}  // namespace
+
+char* write_seconds(char* out, sim::SimTime t) {
+  std::uint64_t magnitude = static_cast<std::uint64_t>(t);
+  if (t < 0) {
+    *out++ = '-';
+    magnitude = ~magnitude + 1;  // well defined for INT64_MIN too
+  }
+  const auto per_second = static_cast<std::uint64_t>(sim::kSecond);
+  out = write_uint(out, magnitude / per_second);
+  return write_fraction(out, magnitude % per_second, 6);
+}
+
+std::string format_seconds(sim::SimTime t) {
+  char buf[kMaxNumberChars];
+  return std::string(buf, write_seconds(buf, t));
+}
+
+char* write_double(char* out, double v) {
+  assert(std::isfinite(v));
+  return std::to_chars(out, out + kMaxNumberChars, v).ptr;
+}
+
+std::string format_double(double v) {
+  char buf[kMaxNumberChars];
+  return std::string(buf, write_double(buf, v));
+}
+
+std::string format_fixed(double v, int decimals) {
+  char buf[400];  // fixed notation of 1e308 is 309 digits
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  assert(r.ec == std::errc());
+  return std::string(buf, r.ptr);
+}
+
+char* write_percent(char* out, std::int64_t num, std::int64_t den, int decimals) {
+  assert(decimals >= 0 && decimals <= 9);
+  if (den <= 0 || num == 0) {
+    *out++ = '0';
+    return out;
+  }
+  Int128 magnitude = num;
+  if (num < 0) {
+    *out++ = '-';
+    magnitude = -magnitude;
+  }
+  const auto scale = static_cast<Int128>(kPow10[decimals]);
+  // round(100 * scale * |num| / den), half away from zero: floor((2x + den) / (2 den)).
+  const Int128 scaled = (magnitude * 100 * scale * 2 + den) / (static_cast<Int128>(den) * 2);
+  const auto whole = static_cast<std::uint64_t>(scaled / scale);
+  const auto fraction = static_cast<std::uint64_t>(scaled % scale);
+  out = write_uint(out, whole);
+  return write_fraction(out, fraction, decimals);
+}
+
+std::string format_percent(std::int64_t num, std::int64_t den, int decimals) {
+  char buf[kMaxNumberChars];
+  return std::string(buf, write_percent(buf, num, den, decimals));
+}
+
+double ratio_to_double(Int128 num, Int128 den) {
+  assert(num >= 0 && den >= 0);
+  if (den == 0) return 0;
+  // Below 2^53 both convert exactly and one division rounds once: 4.1472e15 / 3.6e15 is the
+  // double nearest 1.152. Beyond, split so that the integer part stays exact.
+  constexpr Int128 kExact = Int128{1} << 53;
+  if (num < kExact && den < kExact) return static_cast<double>(num) / static_cast<double>(den);
+  const Int128 whole = num / den;
+  const Int128 rest = num % den;
+  return static_cast<double>(whole) + static_cast<double>(rest) / static_cast<double>(den);
+}
+
+std::size_t nearest_rank_index(std::size_t n, int per_mille) {
+  assert(n > 0 && per_mille >= 0 && per_mille <= 1000);
+  const auto p = static_cast<Int128>(per_mille);
+  // ceil(p * n / 1000), in 128 bits so that no n overflows.
+  const auto rank = static_cast<std::size_t>((p * static_cast<Int128>(n) + 999) / 1000);
+  return rank == 0 ? 0 : rank - 1;
+}
+
+}  // namespace ecsim::reports

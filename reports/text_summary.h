@@ -1,0 +1,18 @@
+// The short human summary `ecsim run` prints on stdout: 7 to 8 lines, deterministic (no wall
+// time), figures from summary.json rounded for reading.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "sim/run_result.h"
+
+namespace ecsim::reports {
+
+// Lines: run identity; task counts; wait; utilization; instances; cost (total, per task-hour,
+// per month at this rate = total × 730 h / simulated hours); trace records (only when traces
+// ran); where the outputs are (`dir` as given). Throws std::logic_error when r fails
+// check_run_result.
+std::string text_summary(const sim::RunResult& r, const std::filesystem::path& dir);
+
+}  // namespace ecsim::reports

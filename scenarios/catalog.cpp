@@ -1,0 +1,225 @@
+#include "scenarios/catalog.h"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+
+#include "scenarios/text_files.h"
+#include "scenarios/values.h"
+#include "sim/input_error.h"
+
+namespace ecsim::scenarios {
+namespace {
+
+struct DocumentedMemory {
+  std::string_view name;
+  std::int64_t advertised_mib;
+  std::int64_t os_mib;
+};
+
+// Dev Guide "Container instance memory management" (m4.large: MemTotal 8,373,026,816 bytes =
+// 7985 MiB) and "Amazon ECS CloudWatch metrics" (c4.large 3768 MiB, c4.4xlarge 30158 MiB).
+constexpr DocumentedMemory kDocumentedMemory[] = {
+    {"c4.4xlarge", 30720, 30158},
+    {"c4.large", 3840, 3768},
+    {"m4.large", 8192, 7985},
+};
+
+std::optional<std::int64_t> parse_csv_int(std::string_view text) {
+  if (text.empty() || text.size() > 15) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+bool by_name(const sim::InstanceType& a, const sim::InstanceType& b) { return a.name < b.name; }
+
+// pricePerHour in a scenario: a JSON number or a decimal string, exactly when it has at most six
+// decimals. A number is re-read from its shortest round-trip text (0.01 -> "0.01").
+std::int64_t get_price(const JsonCursor& c) {
+  static const std::string kExpected = "a price in dollars per hour (at most 6 decimals, not negative)";
+  std::optional<std::int64_t> v;
+  if (c.is_string()) {
+    v = parse_usd_microdollars(c.json().get_ref<const std::string&>());
+  } else if (c.is_number()) {
+    v = parse_usd_microdollars(c.json().dump());
+  }
+  if (!v) c.fail(kExpected);
+  return *v;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_usd_microdollars(std::string_view text) {
+  const std::size_t dot = text.find('.');
+  const std::string_view whole = text.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+  if (dot != std::string_view::npos && frac.empty()) return std::nullopt;
+  // Trailing zeros beyond the sixth decimal are harmless ("0.1000000").
+  while (frac.size() > 6 && frac.back() == '0') frac.remove_suffix(1);
+  if (frac.size() > 6) return std::nullopt;
+  auto w = parse_csv_int(whole);
+  if (!w || *w > 1'000'000'000) return std::nullopt;
+  std::int64_t micro = 0;
+  for (std::size_t i = 0; i < 6; ++i) {
+    const char c = i < frac.size() ? frac[i] : '0';
+    if (c < '0' || c > '9') return std::nullopt;
+    micro = micro * 10 + (c - '0');
+  }
+  return *w * 1'000'000 + micro;
+}
+
+std::int64_t estimated_os_memory_mib(std::string_view type_name, std::int64_t advertised_mib) {
+  for (const auto& d : kDocumentedMemory) {
+    if (d.name == type_name && d.advertised_mib == advertised_mib) return d.os_mib;
+  }
+  // Least-squares line through the three documented gaps (see catalog.h).
+  return advertised_mib - (32 + advertised_mib * 1742 / 100000);
+}
+
+std::int64_t registered_memory_mib(const sim::InstanceType& type, std::int64_t reserved_memory_mib) {
+  return type.os_memory_mib - reserved_memory_mib;
+}
+
+std::int32_t registered_cpu_units(const sim::InstanceType& type) { return type.vcpu * 1024; }
+
+std::vector<sim::InstanceType> parse_catalog_csv(std::string_view csv, const std::string& file) {
+  static constexpr std::array<std::string_view, 7> kColumns = {
+      "instanceType", "vcpu", "memoryMiB", "maxEnis", "gpus", "architecture", "onDemandUsdPerHour"};
+  std::array<std::size_t, kColumns.size()> column{};
+  std::vector<sim::InstanceType> types;
+  const auto lines = split_lines(csv);
+  bool header = true;
+  for (std::size_t line_no = 1; line_no <= lines.size(); ++line_no) {
+    const std::string_view line = lines[line_no - 1];
+    if (line.empty()) continue;
+    const std::string where = "line " + std::to_string(line_no);
+    const auto fields = split_csv_line(line);
+    if (header) {
+      for (std::size_t k = 0; k < kColumns.size(); ++k) {
+        auto it = std::find(fields.begin(), fields.end(), kColumns[k]);
+        if (it == fields.end()) {
+          throw sim::InputError(file, where, "a header with a column " + std::string(kColumns[k]), quote(line));
+        }
+        column[k] = static_cast<std::size_t>(it - fields.begin());
+      }
+      header = false;
+      continue;
+    }
+    auto field = [&](std::size_t k) -> const std::string& {
+      if (column[k] >= fields.size()) {
+        throw sim::InputError(file, where, "a value in column " + std::string(kColumns[k]), "a short row");
+      }
+      return fields[column[k]];
+    };
+    auto number = [&](std::size_t k) {
+      auto v = parse_csv_int(field(k));
+      if (!v || *v > std::numeric_limits<std::int32_t>::max()) {
+        throw sim::InputError(file, where, "an integer in column " + std::string(kColumns[k]), quote(field(k)));
+      }
+      return *v;
+    };
+    sim::InstanceType t;
+    t.name = field(0);
+    if (t.name.empty()) throw sim::InputError(file, where, "an instance type name", "an empty field");
+    t.vcpu = static_cast<std::int32_t>(number(1));
+    t.memory_mib = number(2);
+    t.max_enis = static_cast<std::int32_t>(number(3));
+    t.gpus = static_cast<std::int32_t>(number(4));
+    t.architecture = field(5);
+    if (t.architecture != "x86_64" && t.architecture != "arm64") {
+      throw sim::InputError(file, where, "an architecture x86_64 or arm64", quote(t.architecture));
+    }
+    auto price = parse_usd_microdollars(field(6));
+    if (!price) throw sim::InputError(file, where, "a price in USD per hour", quote(field(6)));
+    t.price_microdollars_per_hour = *price;
+    t.os_memory_mib = estimated_os_memory_mib(t.name, t.memory_mib);
+    types.push_back(std::move(t));
+  }
+  std::stable_sort(types.begin(), types.end(), by_name);
+  for (std::size_t i = 1; i < types.size(); ++i) {
+    if (types[i].name == types[i - 1].name) {
+      throw sim::InputError(file, "/", "one row per instance type", "two rows for " + quote(types[i].name));
+    }
+  }
+  return types;
+}
+
+const std::vector<sim::InstanceType>& bundled_catalog() {
+  static const std::vector<sim::InstanceType> catalog =
+      parse_catalog_csv(kEmbeddedCatalogCsv, "scenarios/catalog/ec2-instances.csv");
+  return catalog;
+}
+
+std::int64_t find_instance_type(const std::vector<sim::InstanceType>& types, std::string_view name) {
+  auto it = std::lower_bound(types.begin(), types.end(), name,
+                             [](const sim::InstanceType& t, std::string_view n) { return t.name < n; });
+  if (it == types.end() || it->name != name) return -1;
+  return it - types.begin();
+}
+
+void apply_instance_types(const JsonCursor& list, std::vector<sim::InstanceType>& types) {
+  list.expect_array("an array of instance types");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const JsonCursor e = list.at(i);
+    e.expect_object("an instance type object");
+    e.check_keys("key of an instance type", {"architecture", "enis", "gpus", "memoryMiB", "name", "osMemoryMiB",
+                                              "pricePerHour", "registeredMemoryMiB", "vcpu"});
+    const std::string name = e["name"].get_name("an instance type name");
+    const std::int64_t existing = find_instance_type(types, name);
+    sim::InstanceType t;
+    if (existing >= 0) {
+      t = types[static_cast<std::size_t>(existing)];
+    } else {
+      // A synthetic type: vcpu and memory are required; it registers all its memory.
+      t.name = name;
+      t.max_enis = 2;
+      if (!e.has("vcpu")) e["vcpu"].fail("an integer from 1 to 4096 (a new instance type needs vcpu)");
+      if (!e.has("memoryMiB")) e["memoryMiB"].fail("a size (a new instance type needs memoryMiB)");
+    }
+    if (e.has("vcpu")) t.vcpu = static_cast<std::int32_t>(e["vcpu"].get_int(1, 4096));
+    if (e.has("memoryMiB")) {
+      const std::int64_t mem = get_size_mib(e["memoryMiB"]);
+      if (mem < 1 || mem > std::numeric_limits<std::int32_t>::max()) {
+        e["memoryMiB"].fail("a size from 1 MiB to 2147483647 MiB");
+      }
+      const bool changed = mem != t.memory_mib;
+      t.memory_mib = mem;
+      if (existing < 0) {
+        t.os_memory_mib = mem;
+      } else if (changed) {
+        t.os_memory_mib = estimated_os_memory_mib(t.name, mem);
+      }
+    }
+    if (e.has("registeredMemoryMiB") && e.has("osMemoryMiB")) {
+      e["osMemoryMiB"].fail("only one of registeredMemoryMiB and osMemoryMiB");
+    }
+    for (const char* key : {"registeredMemoryMiB", "osMemoryMiB"}) {
+      if (!e.has(key)) continue;
+      const std::int64_t os = get_size_mib(e[key]);
+      if (os < 1 || os > t.memory_mib) {
+        e[key].fail("a size from 1 MiB to the type's memoryMiB (" + std::to_string(t.memory_mib) + ")");
+      }
+      t.os_memory_mib = os;
+    }
+    if (e.has("enis")) t.max_enis = static_cast<std::int32_t>(e["enis"].get_int(0, 1024));
+    if (e.has("gpus")) t.gpus = static_cast<std::int32_t>(e["gpus"].get_int(0, 1024));
+    if (e.has("pricePerHour")) t.price_microdollars_per_hour = get_price(e["pricePerHour"]);
+    if (e.has("architecture")) {
+      t.architecture = e["architecture"].get_string("an architecture: x86_64 or arm64");
+      if (t.architecture != "x86_64" && t.architecture != "arm64") {
+        e["architecture"].fail("an architecture: x86_64 or arm64");
+      }
+    }
+    if (existing >= 0) {
+      types[static_cast<std::size_t>(existing)] = std::move(t);
+    } else {
+      types.insert(std::lower_bound(types.begin(), types.end(), t, by_name), std::move(t));
+    }
+  }
+}
+
+}  // namespace ecsim::scenarios

@@ -1,0 +1,256 @@
+#include "scenarios/json_cursor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "sim/input_error.h"
+
+namespace ecsim::scenarios {
+namespace {
+
+constexpr std::size_t kGotLimit = 60;
+constexpr int kMaxDepth = 200;
+
+struct TooDeep {};
+
+std::string cut(std::string text, std::size_t limit = kGotLimit) {
+  if (text.size() <= limit) return text;
+  // Back off to a UTF-8 character boundary so that the message stays valid text.
+  std::size_t n = limit - 3;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  text.resize(n);
+  text += "...";
+  return text;
+}
+
+std::string compact(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// nlohmann's parse_error::what() reads
+//   "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error while ..."
+// Keep what follows the position; the position itself is printed from the exception's byte
+// offset so that the wording does not depend on the library version.
+std::string parse_error_detail(const std::string& what) {
+  const std::string marker = "column ";
+  std::size_t at = what.find(marker);
+  if (at == std::string::npos) return what;
+  at = what.find(": ", at);
+  if (at == std::string::npos) return what;
+  return what.substr(at + 2);
+}
+
+// 1-based line and column of the byte at `offset` (clamped to the end of the text).
+std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t offset) {
+  std::size_t line = 1;
+  std::size_t column = 1;
+  const std::size_t end = std::min(offset, text.size());
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+}  // namespace
+
+std::unique_ptr<JsonDocument> parse_json_document(std::string_view text, const std::string& file) {
+  auto doc = std::make_unique<JsonDocument>();
+  doc->file = file;
+  try {
+    // Printing a value (dump) recurses, so nesting is capped well below what a stack holds; no
+    // scenario comes near it.
+    const auto limit_depth = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+      if (depth > kMaxDepth) throw TooDeep{};
+      return true;
+    };
+    doc->root = nlohmann::json::parse(text.begin(), text.end(), limit_depth, /*allow_exceptions=*/true,
+                                      /*ignore_comments=*/true);
+  } catch (const TooDeep&) {
+    throw sim::InputError(file, "/", "JSON nested at most " + std::to_string(kMaxDepth) + " levels deep",
+                          "deeper nesting");
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte is the 1-based offset of the character where the parser stopped.
+    const auto [line, column] = line_and_column(text, e.byte == 0 ? 0 : e.byte - 1);
+    std::string got = "a syntax error at line " + std::to_string(line) + ", column " + std::to_string(column);
+    std::string detail = parse_error_detail(e.what());
+    // The detail quotes the last characters read, which may be any bytes: keep it short and
+    // printable.
+    std::string clean;
+    for (char c : detail) {
+      const auto u = static_cast<unsigned char>(c);
+      clean += (u < 0x20 || u == 0x7F) ? ' ' : c;
+    }
+    got += " (" + cut(clean, 160) + ")";
+    throw sim::InputError(file, "/", "valid JSON", got);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number literal beyond double's range ("1e400"): nlohmann reports it without a position,
+    // but quotes the literal, which locates it.
+    const std::string what = e.what();
+    const std::size_t open = what.find('\'');
+    const std::size_t close = what.rfind('\'');
+    std::string got = "a number out of range";
+    if (open != std::string::npos && close > open) {
+      const std::string literal = what.substr(open + 1, close - open - 1);
+      const auto [line, column] = line_and_column(text, text.find(literal));
+      got += " at line " + std::to_string(line) + ", column " + std::to_string(column) + " (" + cut(literal) + ")";
+    }
+    throw sim::InputError(file, "/", "valid JSON", got);
+  }
+  return doc;
+}
+
+std::string describe_json(const nlohmann::json* node) {
+  if (node == nullptr) return "nothing";
+  return cut(compact(*node));
+}
+
+std::string quote(std::string_view text) {
+  return cut(compact(nlohmann::json(std::string(text))));
+}
+
+std::string child_pointer(const std::string& parent, std::string_view key) {
+  std::string out = parent;
+  out += '/';
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+JsonCursor JsonCursor::operator[](std::string_view key) const {
+  const std::string p = child_pointer(pointer_, key);
+  if (node_ == nullptr || !node_->is_object()) return JsonCursor(nullptr, file_, p);
+  auto it = node_->find(key);
+  if (it == node_->end()) return JsonCursor(nullptr, file_, p);
+  return JsonCursor(&*it, file_, p);
+}
+
+bool JsonCursor::has(std::string_view key) const {
+  return node_ != nullptr && node_->is_object() && node_->find(key) != node_->end();
+}
+
+JsonCursor JsonCursor::at(std::size_t i) const {
+  return JsonCursor(&(*node_)[i], file_, pointer_ + "/" + std::to_string(i));
+}
+
+std::size_t JsonCursor::size() const {
+  if (node_ == nullptr || !(node_->is_array() || node_->is_object())) return 0;
+  return node_->size();
+}
+
+void JsonCursor::fail(const std::string& expected) const {
+  throw sim::InputError(*file_, pointer_, expected, describe_json(node_));
+}
+
+void JsonCursor::fail(const std::string& expected, const std::string& got) const {
+  throw sim::InputError(*file_, pointer_, expected, got);
+}
+
+void JsonCursor::expect_object(std::string_view what) const {
+  if (!is_object()) fail(std::string(what));
+}
+
+void JsonCursor::expect_array(std::string_view what) const {
+  if (!is_array()) fail(std::string(what));
+}
+
+std::string JsonCursor::get_string(std::string_view what) const {
+  if (!is_string()) fail(std::string(what));
+  return node_->get<std::string>();
+}
+
+std::string JsonCursor::get_name(std::string_view what) const {
+  if (!is_string() || node_->get_ref<const std::string&>().empty()) fail(std::string(what));
+  return node_->get<std::string>();
+}
+
+std::int64_t JsonCursor::get_int(std::int64_t lo, std::int64_t hi, std::string_view what) const {
+  const std::string expected =
+      what.empty() ? "an integer from " + std::to_string(lo) + " to " + std::to_string(hi) : std::string(what);
+  if (node_ == nullptr) fail(expected);
+  std::int64_t v = 0;
+  if (node_->is_number_unsigned()) {
+    const auto u = node_->get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) fail(expected);
+    v = static_cast<std::int64_t>(u);
+  } else if (node_->is_number_integer()) {
+    v = node_->get<std::int64_t>();
+  } else {
+    fail(expected);
+  }
+  if (v < lo || v > hi) fail(expected);
+  return v;
+}
+
+std::uint64_t JsonCursor::get_uint64(std::string_view what) const {
+  if (node_ == nullptr) fail(std::string(what));
+  if (node_->is_number_unsigned()) return node_->get<std::uint64_t>();
+  if (node_->is_number_integer() && node_->get<std::int64_t>() >= 0) {
+    return static_cast<std::uint64_t>(node_->get<std::int64_t>());
+  }
+  fail(std::string(what));
+}
+
+double JsonCursor::get_number(std::string_view what) const {
+  if (!is_number()) fail(std::string(what));
+  const double v = node_->get<double>();
+  if (!std::isfinite(v)) fail(std::string(what));
+  return v;
+}
+
+bool JsonCursor::get_bool() const {
+  if (node_ == nullptr || !node_->is_boolean()) fail("true or false");
+  return node_->get<bool>();
+}
+
+void JsonCursor::check_keys(std::string_view kind, std::initializer_list<std::string_view> valid) const {
+  if (!is_object()) return;
+  for (const auto& item : node_->items()) {
+    bool known = false;
+    for (std::string_view v : valid) {
+      if (item.key() == v) {
+        known = true;
+        break;
+      }
+    }
+    if (known) continue;
+    std::vector<std::string> names(valid.begin(), valid.end());
+    throw sim::InputError(*file_, child_pointer(pointer_, item.key()),
+                          unknown_name_phrase(kind, item.key(), names.data(), names.size()), quote(item.key()));
+  }
+}
+
+std::string unknown_name_phrase(std::string_view kind, const std::string& word, const std::string* valid,
+                                std::size_t count, std::size_t max_listed) {
+  std::string out = "a known ";
+  out += kind;
+  out += " (";
+  const std::string suggestion = sim::closest_spelling(word, valid, count);
+  if (!suggestion.empty()) out += "did you mean \"" + suggestion + "\"? ";
+  if (count == 0) {
+    out += "none are defined)";
+    return out;
+  }
+  out += "valid: ";
+  for (std::size_t i = 0; i < count && i < max_listed; ++i) {
+    if (i > 0) out += ", ";
+    out += valid[i];
+  }
+  if (count > max_listed) out += ", ... (" + std::to_string(count) + " in all)";
+  out += ")";
+  return out;
+}
+
+}  // namespace ecsim::scenarios

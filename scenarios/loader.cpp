@@ -1,0 +1,791 @@
+#include "scenarios/loader.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <limits>
+#include <memory>
+
+#include "placement/registry.h"
+#include "scenarios/catalog.h"
+#include "scenarios/task_definition.h"
+#include "scenarios/text_files.h"
+#include "scenarios/values.h"
+#include "sim/input_error.h"
+
+namespace ecsim::scenarios {
+namespace {
+
+constexpr std::int64_t kInt32Max = std::numeric_limits<std::int32_t>::max();
+constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
+
+// ECS limits (Dev Guide "Amazon ECS task placement"): strategies per task or service,
+// constraints per task (task definition and request together), expression length.
+constexpr std::size_t kMaxStrategies = 5;
+constexpr std::size_t kMaxConstraints = 10;
+constexpr std::size_t kMaxExpressionChars = 2000;
+// Dev Guide "Task groups": a task group name has at most 255 characters.
+constexpr std::size_t kMaxGroupChars = 255;
+// Dev Guide "Amazon ECS services": a REPLICA service keeps at most 5000 tasks.
+constexpr std::int64_t kMaxDesiredCount = 5000;
+// Not an ECS limit: keeps a typo ("count": 1e9) from exhausting memory.
+constexpr std::int64_t kMaxInstances = 1'000'000;
+
+// Agent README, ECS_RESERVED_PORTS: the defaults per OS. ECS caps reserved ports at 100.
+const std::vector<std::uint16_t> kLinuxReservedPorts = {22, 2375, 2376, 51678, 51679};
+const std::vector<std::uint16_t> kWindowsReservedPorts = {53, 135, 139, 445, 2375, 2376, 3389, 5985, 5986, 51678, 51679};
+constexpr std::size_t kMaxReservedPorts = 100;
+
+const std::vector<std::string> kTraceFormats = {"alibaba-dlrm-2025", "alibaba-gpu-2023", "generic", "google-2019", "swf"};
+
+std::vector<std::string> to_strings(const std::vector<std::string_view>& v) { return {v.begin(), v.end()}; }
+
+// Picks one of `valid` (in the order given) or fails with a did-you-mean.
+std::size_t choose(const JsonCursor& c, std::string_view kind, const std::vector<std::string>& valid) {
+  const bool vowel = !kind.empty() && std::string_view("aeiouAEIOU").find(kind.front()) != std::string_view::npos;
+  const std::string word = c.get_string((vowel ? "an " : "a ") + std::string(kind));
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    if (valid[i] == word) return i;
+  }
+  c.fail(unknown_name_phrase(kind, word, valid.data(), valid.size()), quote(word));
+}
+
+bool name_chars_ok(const std::string& name) {
+  return std::all_of(name.begin(), name.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+           ch == '.';
+  });
+}
+
+std::string format_double(double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+class Loader {
+ public:
+  Loader(std::string label, std::string base_dir) : label_(std::move(label)), base_dir_(std::move(base_dir)) {}
+
+  sim::Scenario load(std::string_view text) {
+    docs_.push_back(parse_json_document(text, label_));
+    const JsonCursor root(*docs_.back());
+    root.expect_object("a scenario object");
+    root.check_keys("top-level key", {"cluster", "description", "duration", "events", "images", "instanceTypes", "jobs",
+                                      "name", "placement", "region", "registries", "sampleInterval", "seed", "services",
+                                      "taskDefinitions", "traces"});
+    s_.source_file = label_;
+    s_.name = root.has("name") ? root["name"].get_name("a scenario name")
+                               : std::filesystem::path(label_).stem().string();
+    if (root.has("description")) root["description"].get_string("a description string");
+    if (root.has("seed")) s_.seed = root["seed"].get_uint64("a seed (an integer from 0 to 2^64-1)");
+    if (root.has("duration")) s_.duration = get_positive_duration(root["duration"]);
+    if (s_.duration == sim::kNever) root["duration"].fail("a finite duration");
+    if (root.has("sampleInterval")) s_.sample_interval = get_positive_duration(root["sampleInterval"]);
+    if (root.has("region")) s_.region = root["region"].get_name("a region name");
+
+    s_.instance_types = bundled_catalog();
+    if (root.has("instanceTypes")) apply_instance_types(root["instanceTypes"], s_.instance_types);
+    load_cluster(root["cluster"]);
+    if (root.has("registries")) load_registries(root["registries"]);
+    if (root.has("images")) load_images(root["images"]);
+    if (root.has("taskDefinitions")) load_task_definitions(root["taskDefinitions"]);
+
+    s_.default_strategy = {sim::StrategySpec{"random", "", {}}};
+    if (root.has("placement")) {
+      const JsonCursor p = root["placement"];
+      p.expect_object("a placement object");
+      p.check_keys("key of placement", {"defaultStrategy"});
+      if (p.has("defaultStrategy")) {
+        auto list = parse_strategy_list(p["defaultStrategy"]);
+        if (!list.empty()) s_.default_strategy = std::move(list);
+      }
+    }
+    s_.strategy_label = strategy_label(s_.default_strategy);
+
+    if (root.has("services")) load_services(root["services"]);
+    if (root.has("jobs")) load_jobs(root["jobs"]);
+    if (root.has("traces")) load_traces(root["traces"]);
+    if (root.has("events")) load_events(root["events"]);
+    s_.task_definitions = registry_.take();
+    return std::move(s_);
+  }
+
+ private:
+  // --- cluster ---
+  void load_cluster(const JsonCursor& c) {
+    c.expect_object("a cluster object");
+    c.check_keys("key of the cluster", {"agent", "availabilityZones", "instanceGroups", "name"});
+    s_.cluster.name = c.has("name") ? c["name"].get_name("a cluster name") : "default";
+    const JsonCursor zones = c["availabilityZones"];
+    zones.expect_array("an array of availability zone names");
+    if (zones.size() == 0) zones.fail("at least one availability zone");
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+      std::string z = zones.at(i).get_name("an availability zone name");
+      if (std::find(s_.cluster.availability_zones.begin(), s_.cluster.availability_zones.end(), z) !=
+          s_.cluster.availability_zones.end()) {
+        zones.at(i).fail("an availability zone not listed before");
+      }
+      s_.cluster.availability_zones.push_back(std::move(z));
+    }
+    if (c.has("instanceGroups")) {
+      const JsonCursor groups = c["instanceGroups"];
+      groups.expect_array("an array of instance groups");
+      std::int64_t total = 0;
+      for (std::size_t i = 0; i < groups.size(); ++i) {
+        load_instance_group(groups.at(i));
+        total += s_.cluster.instance_groups.back().count;
+        if (total > kMaxInstances) groups.at(i)["count"].fail("at most 1000000 instances in the cluster");
+      }
+    }
+    if (c.has("agent")) load_agent(c["agent"]);
+  }
+
+  void load_instance_group(const JsonCursor& g) {
+    g.expect_object("an instance group object");
+    g.check_keys("key of an instance group", {"attributes", "availabilityZones", "count", "instanceType", "launchTime",
+                                              "market", "name", "osType", "reservedMemoryMiB", "reservedPorts"});
+    sim::InstanceGroup out;
+    out.name = g["name"].get_name("an instance group name");
+    if (!name_chars_ok(out.name) || out.name.size() > 128) {
+      g["name"].fail("an instance group name of up to 128 letters, digits, '-', '_' and '.'");
+    }
+    for (const auto& other : s_.cluster.instance_groups) {
+      if (other.name == out.name) g["name"].fail("an instance group name not used before");
+    }
+    out.instance_type = instance_type_index(g["instanceType"]);
+    const sim::InstanceType& type = s_.instance_types[out.instance_type];
+    out.count = static_cast<std::int32_t>(g["count"].get_int(0, kMaxInstances, "an instance count from 0 to 1000000"));
+    if (g.has("market")) {
+      out.market = choose(g["market"], "market", {"on-demand", "spot"}) == 0 ? sim::Market::kOnDemand : sim::Market::kSpot;
+    }
+    if (g.has("availabilityZones")) {
+      const JsonCursor zones = g["availabilityZones"];
+      zones.expect_array("an array of the cluster's availability zones");
+      if (zones.size() == 0) zones.fail("at least one availability zone");
+      for (std::size_t i = 0; i < zones.size(); ++i) {
+        const auto z = static_cast<std::uint32_t>(zone_index(zones.at(i)));
+        if (std::find(out.zones.begin(), out.zones.end(), z) != out.zones.end()) {
+          zones.at(i).fail("an availability zone not listed before");
+        }
+        out.zones.push_back(z);
+      }
+    } else {
+      for (std::uint32_t z = 0; z < s_.cluster.availability_zones.size(); ++z) out.zones.push_back(z);
+    }
+    if (g.has("attributes")) {
+      const JsonCursor attrs = g["attributes"];
+      attrs.expect_object("an object of attribute names to values");
+      // Dev Guide "Attributes": names and values of 1 to 128 characters (the value may be absent).
+      for (const auto& item : attrs.json().items()) {
+        const JsonCursor v = attrs[item.key()];
+        if (item.key().empty() || item.key().size() > 128) v.fail("an attribute name of 1 to 128 characters", quote(item.key()));
+        const std::string value = v.get_string("an attribute value string");
+        if (value.size() > 128) v.fail("an attribute value of at most 128 characters");
+        out.attributes.push_back(sim::Attribute{item.key(), value});
+      }
+    }
+    if (g.has("osType")) {
+      out.os_type = choose(g["osType"], "osType", {"linux", "windows"}) == 0 ? "linux" : "windows";
+    }
+    out.reserved_tcp_ports = out.os_type == "windows" ? kWindowsReservedPorts : kLinuxReservedPorts;
+    if (g.has("reservedPorts")) {
+      const JsonCursor ports = g["reservedPorts"];
+      ports.expect_array("an array of reserved TCP ports");
+      if (ports.size() > kMaxReservedPorts) ports.fail("at most 100 reserved ports", std::to_string(ports.size()));
+      out.reserved_tcp_ports.clear();
+      for (std::size_t i = 0; i < ports.size(); ++i) {
+        const auto p = static_cast<std::uint16_t>(ports.at(i).get_int(1, 65535, "a port from 1 to 65535"));
+        if (std::find(out.reserved_tcp_ports.begin(), out.reserved_tcp_ports.end(), p) != out.reserved_tcp_ports.end()) {
+          ports.at(i).fail("a port not listed before");
+        }
+        out.reserved_tcp_ports.push_back(p);
+      }
+      std::sort(out.reserved_tcp_ports.begin(), out.reserved_tcp_ports.end());
+    }
+    if (g.has("reservedMemoryMiB")) {
+      out.reserved_memory_mib = get_size_mib(g["reservedMemoryMiB"]);
+      // Agent: registration fails when the reserve is not below the instance's memory.
+      if (out.reserved_memory_mib >= type.os_memory_mib) {
+        g["reservedMemoryMiB"].fail("less than the " + std::to_string(type.os_memory_mib) + " MiB a " + type.name +
+                                    " registers");
+      }
+    }
+    if (type.os_memory_mib - out.reserved_memory_mib > kInt32Max) {
+      g["instanceType"].fail("an instance type registering less than 2^31 MiB", quote(type.name));
+    }
+    if (g.has("launchTime")) out.launch_time = get_duration(g["launchTime"]);
+    s_.cluster.instance_groups.push_back(std::move(out));
+  }
+
+  std::uint32_t instance_type_index(const JsonCursor& c) {
+    const std::string name = c.get_name("an instance type name");
+    const std::int64_t i = find_instance_type(s_.instance_types, name);
+    if (i >= 0) return static_cast<std::uint32_t>(i);
+    std::vector<std::string> names;
+    names.reserve(s_.instance_types.size());
+    for (const auto& t : s_.instance_types) names.push_back(t.name);
+    const std::string suggestion = sim::closest_spelling(name, names.data(), names.size());
+    std::string expected = "an instance type of the EC2 catalog or of instanceTypes";
+    if (!suggestion.empty()) expected += " (did you mean \"" + suggestion + "\"?)";
+    c.fail(expected, quote(name));
+  }
+
+  std::size_t zone_index(const JsonCursor& c) {
+    return choose(c, "availability zone of the cluster", s_.cluster.availability_zones);
+  }
+
+  void load_agent(const JsonCursor& a) {
+    a.expect_object("an agent object");
+    a.check_keys("key of the agent", {"heartbeatInterval", "imagePullBehavior", "taskStartLatency", "taskStopLatency"});
+    auto& agent = s_.cluster.agent;
+    if (a.has("taskStartLatency")) agent.task_start_latency = get_duration(a["taskStartLatency"]);
+    if (a.has("taskStopLatency")) agent.task_stop_latency = get_duration(a["taskStopLatency"]);
+    if (a.has("heartbeatInterval")) agent.heartbeat_interval = get_positive_duration(a["heartbeatInterval"]);
+    if (a.has("imagePullBehavior")) {
+      static const sim::ImagePullBehavior kValues[] = {sim::ImagePullBehavior::kAlways, sim::ImagePullBehavior::kDefault,
+                                                       sim::ImagePullBehavior::kOnce,
+                                                       sim::ImagePullBehavior::kPreferCached};
+      agent.image_pull_behavior =
+          kValues[choose(a["imagePullBehavior"], "imagePullBehavior", {"always", "default", "once", "prefer-cached"})];
+    }
+  }
+
+  // --- registries and images ---
+  void load_registries(const JsonCursor& list) {
+    list.expect_array("an array of registries");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonCursor r = list.at(i);
+      r.expect_object("a registry object");
+      r.check_keys("key of a registry", {"latency", "name", "pullBandwidth"});
+      sim::Registry out;
+      out.name = r["name"].get_name("a registry name");
+      for (const auto& other : s_.registries) {
+        if (other.name == out.name) r["name"].fail("a registry name not used before");
+      }
+      out.pull_bytes_per_second = get_rate_bytes_per_second(r["pullBandwidth"]);
+      if (r.has("latency")) out.latency = get_duration(r["latency"]);
+      s_.registries.push_back(std::move(out));
+    }
+  }
+
+  void load_images(const JsonCursor& list) {
+    list.expect_array("an array of images");
+    std::vector<std::string> registry_names;
+    for (const auto& r : s_.registries) registry_names.push_back(r.name);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonCursor im = list.at(i);
+      im.expect_object("an image object");
+      im.check_keys("key of an image", {"name", "registry", "sizeMiB"});
+      sim::Image out;
+      out.name = im["name"].get_name("an image name");
+      for (const auto& other : s_.images) {
+        if (other.name == out.name) im["name"].fail("an image name not used before");
+      }
+      out.size_mib = get_size_mib(im["sizeMiB"]);
+      out.registry = static_cast<std::uint32_t>(choose(im["registry"], "registry", registry_names));
+      s_.images.push_back(std::move(out));
+    }
+  }
+
+  // --- task definitions ---
+  void load_task_definitions(const JsonCursor& list) {
+    list.expect_array("an array of task definitions");
+    const auto& constraint_types = placement::constraint_types();
+    const bool member_of_supported =
+        std::find(constraint_types.begin(), constraint_types.end(), "memberOf") != constraint_types.end();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonCursor item = list.at(i);
+      item.expect_object("a task definition object or {\"file\": PATH}");
+      JsonCursor def_cursor = item;
+      if (item.has("file")) {
+        item.check_keys("key of a task definition file reference", {"file"});
+        def_cursor = open_json_file(item["file"]);
+      }
+      sim::TaskDefinition def = parse_task_definition(def_cursor, s_.images);
+      if (!def.member_of.empty() && !member_of_supported) {
+        const JsonCursor td = def_cursor.has("taskDefinition") && !def_cursor.has("containerDefinitions")
+                                  ? def_cursor["taskDefinition"]
+                                  : def_cursor;
+        auto names = to_strings(constraint_types);
+        td["placementConstraints"].at(0)["type"].fail(
+            unknown_name_phrase("placement constraint type", "memberOf", names.data(), names.size()), quote("memberOf"));
+      }
+      registry_.add(std::move(def), item);
+    }
+  }
+
+  // Reads and parses the JSON file a {"file": ...} entry names; the document stays alive for
+  // the loader's lifetime so that cursors into it remain valid.
+  JsonCursor open_json_file(const JsonCursor& file_ref) {
+    const std::string text = read_referenced(file_ref);
+    docs_.push_back(parse_json_document(text, referenced_label(file_ref)));
+    return JsonCursor(*docs_.back());
+  }
+
+  std::string referenced_label(const JsonCursor& file_ref) const {
+    return locate_referenced_file(label_, base_dir_, file_ref.json().get<std::string>()).label;
+  }
+
+  std::string read_referenced(const JsonCursor& file_ref) const {
+    const std::string rel = file_ref.get_name("a file path relative to the scenario");
+    const ReferencedFile f = locate_referenced_file(label_, base_dir_, rel);
+    std::string why;
+    auto text = read_text_file(f.path, why);
+    if (!text) file_ref.fail("a readable file", quote(rel) + " (" + why + ")");
+    return std::move(*text);
+  }
+
+  // --- services and jobs ---
+  void check_total_constraints(const JsonCursor& where, const std::vector<sim::ConstraintSpec>& constraints,
+                               std::uint32_t task_definition) const {
+    const std::size_t total = constraints.size() + registry_.definitions()[task_definition].member_of.size();
+    if (total > kMaxConstraints) {
+      where.fail("at most 10 placement constraints with the task definition's", std::to_string(total));
+    }
+  }
+
+  void load_services(const JsonCursor& list) {
+    list.expect_array("an array of services");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonCursor sv = list.at(i);
+      sv.expect_object("a service object (ECS CreateService input)");
+      // A pasted CreateService request may carry fields ecsim does not model (cluster,
+      // loadBalancers, networkConfiguration...): ignored, as the contract says. The ones that
+      // would change what the service is are refused rather than silently dropped.
+      sim::Service out;
+      out.name = sv["serviceName"].get_name("a service name");
+      // API reference CreateService: up to 255 letters, numbers, underscores and hyphens.
+      if (out.name.size() > 255 || !name_chars_ok(out.name) || out.name.find('.') != std::string::npos) {
+        sv["serviceName"].fail("a service name of up to 255 letters, digits, hyphens and underscores");
+      }
+      for (const auto& other : s_.services) {
+        if (other.name == out.name) sv["serviceName"].fail("a service name not used before");
+      }
+      if (sv.has("schedulingStrategy") && sv["schedulingStrategy"].get_string() != "REPLICA") {
+        sv["schedulingStrategy"].fail("REPLICA (DAEMON services are not supported by this version of ecsim)");
+      }
+      if (sv.has("launchType") && sv["launchType"].get_string() != "EC2") {
+        sv["launchType"].fail("EC2 (ecsim simulates EC2 container instances)");
+      }
+      out.task_definition = registry_.resolve(sv["taskDefinition"]);
+      out.desired_count =
+          static_cast<std::int32_t>(sv["desiredCount"].get_int(0, kMaxDesiredCount, "a desiredCount from 0 to 5000"));
+      if (sv.has("placementStrategy")) out.strategy = parse_strategy_list(sv["placementStrategy"]);
+      if (sv.has("placementConstraints")) out.constraints = parse_constraint_list(sv["placementConstraints"]);
+      check_total_constraints(sv["placementConstraints"], out.constraints, out.task_definition);
+      if (sv.has("deploymentConfiguration")) {
+        const JsonCursor dc = sv["deploymentConfiguration"];
+        dc.expect_object("a deploymentConfiguration object");
+        if (dc.has("minimumHealthyPercent")) {
+          out.minimum_healthy_percent =
+              static_cast<std::int32_t>(dc["minimumHealthyPercent"].get_int(0, 100, "a minimumHealthyPercent from 0 to 100"));
+        }
+        if (dc.has("maximumPercent")) {
+          out.maximum_percent = static_cast<std::int32_t>(
+              dc["maximumPercent"].get_int(100, kInt32Max, "a maximumPercent of at least 100"));
+        }
+      }
+      s_.services.push_back(std::move(out));
+    }
+  }
+
+  void load_jobs(const JsonCursor& list) {
+    list.expect_array("an array of jobs");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonCursor j = list.at(i);
+      j.expect_object("a job object");
+      j.check_keys("key of a job", {"arrival", "group", "name", "onPlacementFailure", "placementConstraints",
+                                    "placementStrategy", "runtime", "taskDefinition"});
+      sim::Job out;
+      out.name = j["name"].get_name("a job name");
+      for (const auto& other : s_.jobs) {
+        if (other.name == out.name) j["name"].fail("a job name not used before");
+      }
+      out.task_definition = registry_.resolve(j["taskDefinition"]);
+      out.group = "family:" + registry_.definitions()[out.task_definition].family;
+      if (j.has("group")) {
+        out.group = j["group"].get_name("a task group name");
+        if (out.group.size() > kMaxGroupChars) j["group"].fail("a task group name of at most 255 characters");
+      }
+      out.arrival = load_arrival(j["arrival"]);
+      out.runtime = load_runtime(j["runtime"]);
+      if (j.has("placementStrategy")) out.strategy = parse_strategy_list(j["placementStrategy"]);
+      if (j.has("placementConstraints")) out.constraints = parse_constraint_list(j["placementConstraints"]);
+      check_total_constraints(j["placementConstraints"], out.constraints, out.task_definition);
+      if (j.has("onPlacementFailure")) out.on_failure = on_failure(j["onPlacementFailure"]);
+      s_.jobs.push_back(std::move(out));
+    }
+  }
+
+  static sim::OnPlacementFailure on_failure(const JsonCursor& c) {
+    return choose(c, "onPlacementFailure", {"fail", "wait"}) == 0 ? sim::OnPlacementFailure::kFail
+                                                                 : sim::OnPlacementFailure::kWait;
+  }
+
+  sim::ArrivalSpec load_arrival(const JsonCursor& a) {
+    a.expect_object("an arrival object");
+    sim::ArrivalSpec out;
+    const std::size_t kind = choose(a["type"], "arrival type", {"fixed", "list", "poisson"});
+    if (kind == 0) {
+      a.check_keys("key of a fixed arrival", {"count", "end", "interval", "start", "type"});
+      out.kind = sim::ArrivalSpec::Kind::kFixed;
+      out.interval = get_positive_duration(a["interval"]);
+    } else if (kind == 1) {
+      a.check_keys("key of a list arrival", {"at", "count", "end", "start", "type"});
+      out.kind = sim::ArrivalSpec::Kind::kList;
+      const JsonCursor at = a["at"];
+      at.expect_array("an array of times");
+      if (at.size() == 0) at.fail("at least one time");
+      for (std::size_t i = 0; i < at.size(); ++i) out.at.push_back(get_time(at.at(i)));
+      std::sort(out.at.begin(), out.at.end());
+    } else {
+      a.check_keys("key of a poisson arrival", {"count", "end", "ratePerHour", "ratePerSecond", "start", "type"});
+      out.kind = sim::ArrivalSpec::Kind::kPoisson;
+      const bool per_hour = a.has("ratePerHour");
+      if (per_hour && a.has("ratePerSecond")) a["ratePerSecond"].fail("only one of ratePerHour and ratePerSecond");
+      const JsonCursor rate = per_hour ? a["ratePerHour"] : a["ratePerSecond"];
+      const std::string expected = per_hour ? "a positive number of arrivals per hour"
+                                            : "a positive number of arrivals per second (or ratePerHour)";
+      const double v = rate.get_number(expected);
+      if (!(v > 0)) rate.fail(expected);
+      out.rate_per_second = per_hour ? v / 3600.0 : v;
+      // At most a million arrivals a second: beyond that a typo, not a workload.
+      if (out.rate_per_second > 1e6) rate.fail("at most 1000000 arrivals per second");
+    }
+    if (a.has("start")) out.start = get_time(a["start"]);
+    if (a.has("end")) {
+      out.end = get_time(a["end"]);
+      if (out.end <= out.start) a["end"].fail("an end after the start");
+    }
+    if (a.has("count")) out.count = a["count"].get_int(0, kInt64Max, "a count of at least 0");
+    return out;
+  }
+
+  sim::RuntimeSpec load_runtime(const JsonCursor& r) {
+    r.expect_object("a runtime object");
+    sim::RuntimeSpec out;
+    const std::size_t kind =
+        choose(r["type"], "runtime type", {"constant", "empirical", "exponential", "lognormal", "uniform"});
+    switch (kind) {
+      case 0:
+        r.check_keys("key of a constant runtime", {"type", "value"});
+        out.kind = sim::RuntimeSpec::Kind::kConstant;
+        out.value = get_duration(r["value"]);
+        break;
+      case 1:
+        r.check_keys("key of an empirical runtime", {"file", "type"});
+        out.kind = sim::RuntimeSpec::Kind::kEmpirical;
+        out.samples = load_samples(r["file"]);
+        break;
+      case 2:
+        r.check_keys("key of an exponential runtime", {"mean", "type"});
+        out.kind = sim::RuntimeSpec::Kind::kExponential;
+        out.mean = get_positive_duration(r["mean"]);
+        break;
+      case 3:
+        r.check_keys("key of a lognormal runtime", {"median", "p90", "type"});
+        out.kind = sim::RuntimeSpec::Kind::kLognormal;
+        out.median = get_positive_duration(r["median"]);
+        out.p90 = get_duration(r["p90"]);
+        if (out.p90 <= out.median) r["p90"].fail("a p90 above the median (" + format_double(sim::to_seconds(out.median)) + "s)");
+        break;
+      default:
+        r.check_keys("key of a uniform runtime", {"max", "min", "type"});
+        out.kind = sim::RuntimeSpec::Kind::kUniform;
+        out.min = get_duration(r["min"]);
+        out.max = get_duration(r["max"]);
+        if (out.max < out.min) r["max"].fail("a max of at least the min (" + format_double(sim::to_seconds(out.min)) + "s)");
+        break;
+    }
+    return out;
+  }
+
+  // One duration a line: a number of seconds or a duration string; blank lines and lines
+  // starting with '#' are skipped.
+  std::vector<sim::SimTime> load_samples(const JsonCursor& file_ref) {
+    const std::string text = read_referenced(file_ref);
+    const std::string label = referenced_label(file_ref);
+    std::vector<sim::SimTime> samples;
+    const auto lines = split_lines(text);
+    for (std::size_t n = 0; n < lines.size(); ++n) {
+      const std::string_view line = trim(lines[n]);
+      if (line.empty() || line.front() == '#') continue;
+      auto v = parse_decimal_seconds(line);
+      if (!v) v = parse_duration_text(line);
+      if (!v) throw sim::InputError(label, "line " + std::to_string(n + 1), "a duration", quote(line));
+      samples.push_back(*v);
+    }
+    if (samples.empty()) throw sim::InputError(label, "/", "at least one duration", "an empty file");
+    return samples;
+  }
+
+  // --- traces ---
+  void load_traces(const JsonCursor& list) {
+    list.expect_array("an array of traces");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonCursor t = list.at(i);
+      t.expect_object("a trace object");
+      const std::size_t format = choose(t["format"], "trace format", kTraceFormats);
+      if (kTraceFormats[format] != "generic") {
+        t["format"].fail("a trace format supported by this version of ecsim (generic)");
+      }
+      t.check_keys("key of a generic trace",
+                   {"absoluteTime", "file", "format", "limit", "onPlacementFailure", "placementStrategy"});
+      sim::Trace out;
+      out.format = kTraceFormats[format];
+      out.file = t["file"].get_name("a trace file path relative to the scenario");
+      if (t.has("placementStrategy")) out.strategy = parse_strategy_list(t["placementStrategy"]);
+      if (t.has("onPlacementFailure")) out.on_failure = on_failure(t["onPlacementFailure"]);
+      const bool absolute = t.has("absoluteTime") && t["absoluteTime"].get_bool();
+      const std::int64_t limit = t.has("limit") ? t["limit"].get_int(0, kInt64Max, "a record limit of at least 0") : -1;
+      load_generic_trace(t["file"], absolute, limit, out);
+      s_.traces.push_back(std::move(out));
+    }
+  }
+
+  // Format `generic`: CSV with header submit,cpu,memoryMiB,runtime then any of gpus, family,
+  // group. Times in seconds (decimals allowed); cpu in ECS units; memory in MiB.
+  void load_generic_trace(const JsonCursor& file_ref, bool absolute, std::int64_t limit, sim::Trace& out) {
+    const std::string text = read_referenced(file_ref);
+    const std::string label = referenced_label(file_ref);
+    const auto lines = split_lines(text);
+    std::size_t n = 0;
+    while (n < lines.size() && trim(lines[n]).empty()) ++n;
+    if (n == lines.size()) throw sim::InputError(label, "line 1", "a header submit,cpu,memoryMiB,runtime", "an empty file");
+    enum Column { kSubmit, kCpu, kMemory, kRuntime, kGpus, kFamily, kGroup };
+    static const std::vector<std::string> kNames = {"submit", "cpu", "memoryMiB", "runtime", "gpus", "family", "group"};
+    std::vector<int> columns;
+    {
+      const auto header = split_csv_line(lines[n]);
+      const std::string where = "line " + std::to_string(n + 1);
+      for (std::size_t k = 0; k < header.size(); ++k) {
+        const std::string name(trim(header[k]));
+        const auto it = std::find(kNames.begin(), kNames.end(), name);
+        const bool ok = it != kNames.end() && (k >= 4 ? it - kNames.begin() >= 4 : it - kNames.begin() == static_cast<long>(k)) &&
+                        std::find(columns.begin(), columns.end(), static_cast<int>(it - kNames.begin())) == columns.end();
+        if (!ok) {
+          throw sim::InputError(label, where,
+                                "a header submit,cpu,memoryMiB,runtime followed by any of gpus, family, group", quote(lines[n]));
+        }
+        columns.push_back(static_cast<int>(it - kNames.begin()));
+      }
+      if (columns.size() < 4) {
+        throw sim::InputError(label, where, "a header submit,cpu,memoryMiB,runtime followed by any of gpus, family, group",
+                              quote(lines[n]));
+      }
+    }
+    struct Row {
+      sim::SimTime submit;
+      sim::TraceTask task;
+    };
+    std::vector<Row> rows;
+    auto intern = [](std::vector<std::string>& names, const std::string& name) {
+      auto it = std::find(names.begin(), names.end(), name);
+      if (it != names.end()) return static_cast<std::uint32_t>(it - names.begin());
+      names.push_back(name);
+      return static_cast<std::uint32_t>(names.size() - 1);
+    };
+    for (++n; n < lines.size(); ++n) {
+      if (trim(lines[n]).empty()) continue;
+      if (limit >= 0 && static_cast<std::int64_t>(rows.size()) >= limit) break;
+      const std::string where = "line " + std::to_string(n + 1);
+      const auto fields = split_csv_line(lines[n]);
+      if (fields.size() != columns.size()) {
+        throw sim::InputError(label, where, std::to_string(columns.size()) + " fields",
+                              std::to_string(fields.size()) + " fields");
+      }
+      Row row{};
+      std::string family = "trace";
+      std::string group;
+      for (std::size_t k = 0; k < fields.size(); ++k) {
+        const std::string_view f = trim(fields[k]);
+        const std::string& col = kNames[static_cast<std::size_t>(columns[k])];
+        auto integer = [&](std::int64_t hi) {
+          std::int64_t v = 0;
+          auto r = std::from_chars(f.data(), f.data() + f.size(), v);
+          if (f.empty() || r.ec != std::errc() || r.ptr != f.data() + f.size() || v < 0 || v > hi) {
+            throw sim::InputError(label, where, "an integer from 0 to " + std::to_string(hi) + " in column " + col, quote(f));
+          }
+          return v;
+        };
+        auto seconds = [&]() {
+          auto v = parse_decimal_seconds(f);
+          if (!v) throw sim::InputError(label, where, "a number of seconds (at least 0) in column " + col, quote(f));
+          return *v;
+        };
+        switch (columns[k]) {
+          case kSubmit: row.submit = seconds(); break;
+          case kCpu: row.task.need.cpu = static_cast<std::int32_t>(integer(kInt32Max)); break;
+          case kMemory: row.task.need.memory_mib = static_cast<std::int32_t>(integer(kInt32Max)); break;
+          case kRuntime: row.task.runtime = seconds(); break;
+          case kGpus: row.task.need.gpus = static_cast<std::int32_t>(integer(1024)); break;
+          case kFamily:
+            if (f.empty()) throw sim::InputError(label, where, "a family name in column family", quote(f));
+            family = std::string(f);
+            break;
+          default: group = std::string(f); break;
+        }
+      }
+      if (group.empty()) group = "family:" + family;
+      row.task.family = intern(out.families, family);
+      row.task.group = intern(out.groups, group);
+      rows.push_back(row);
+    }
+    out.records_read = static_cast<std::int64_t>(rows.size());
+    // Times are relative to the earliest record unless absoluteTime: the first record of a
+    // sorted trace, and never a negative time for an unsorted one.
+    sim::SimTime origin = 0;
+    if (!absolute && !rows.empty()) {
+      origin = std::min_element(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.submit < b.submit; })
+                   ->submit;
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.submit < b.submit; });
+    out.tasks.reserve(rows.size());
+    for (auto& row : rows) {
+      row.task.submit = row.submit - origin;
+      out.tasks.push_back(row.task);
+    }
+  }
+
+  // --- events ---
+  void load_events(const JsonCursor& list) {
+    list.expect_array("an array of events");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonCursor e = list.at(i);
+      e.expect_object("an event object");
+      choose(e["type"], "event type", {"azOutage"});
+      e.check_keys("key of an azOutage event", {"at", "duration", "type", "zone"});
+      sim::ScenarioEvent out;
+      out.type = "azOutage";
+      out.at = get_time(e["at"]);
+      out.zone = static_cast<std::uint32_t>(zone_index(e["zone"]));
+      if (e.has("duration")) out.duration = get_positive_duration(e["duration"]);
+      s_.events.push_back(std::move(out));
+    }
+    std::stable_sort(s_.events.begin(), s_.events.end(),
+                     [](const sim::ScenarioEvent& a, const sim::ScenarioEvent& b) { return a.at < b.at; });
+  }
+
+  std::string label_;
+  std::string base_dir_;
+  std::vector<std::unique_ptr<JsonDocument>> docs_;
+  sim::Scenario s_;
+  TaskDefinitionRegistry registry_;
+};
+
+}  // namespace
+
+std::vector<sim::StrategySpec> parse_strategy_list(const JsonCursor& c) {
+  c.expect_array("an array of placement strategies");
+  if (c.size() > kMaxStrategies) c.fail("at most 5 placement strategies", std::to_string(c.size()));
+  std::vector<std::string> names;
+  for (const auto& info : placement::strategy_infos()) names.emplace_back(info.name);
+  std::vector<sim::StrategySpec> out;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const JsonCursor item = c.at(i);
+    item.expect_object("a placement strategy object ({\"type\": ..., \"field\": ...})");
+    sim::StrategySpec spec;
+    spec.type = names[choose(item["type"], "placement strategy type", names)];
+    if (item.has("field")) spec.field = item["field"].get_string("a strategy field string");
+    const bool ecs_type = spec.type == "binpack" || spec.type == "random" || spec.type == "spread";
+    if (ecs_type) {
+      item.check_keys("key of an ECS placement strategy", {"field", "type"});
+    } else {
+      // Research strategies take numeric parameters besides type and field, sorted by key
+      // (nlohmann's object keeps keys sorted).
+      for (const auto& kv : item.json().items()) {
+        if (kv.key() == "type" || kv.key() == "field") continue;
+        spec.params.emplace_back(kv.key(), item[kv.key()].get_number("a number (a strategy parameter)"));
+      }
+    }
+    const std::string problem = placement::check_strategy(spec);
+    if (!problem.empty()) item["field"].fail(problem);
+    out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+std::vector<sim::ConstraintSpec> parse_constraint_list(const JsonCursor& c) {
+  c.expect_array("an array of placement constraints");
+  if (c.size() > kMaxConstraints) c.fail("at most 10 placement constraints", std::to_string(c.size()));
+  const auto types = to_strings(placement::constraint_types());
+  std::vector<sim::ConstraintSpec> out;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const JsonCursor item = c.at(i);
+    item.expect_object("a placement constraint object ({\"type\": ..., \"expression\": ...})");
+    sim::ConstraintSpec spec;
+    spec.type = types[choose(item["type"], "placement constraint type", types)];
+    item.check_keys("key of a placement constraint", {"expression", "type"});
+    if (spec.type == "distinctInstance") {
+      if (item.has("expression")) item["expression"].fail("no expression: distinctInstance takes none");
+    } else {
+      spec.expression = item["expression"].get_name("a cluster query language expression");
+      if (spec.expression.size() > kMaxExpressionChars) {
+        item["expression"].fail("an expression of at most 2000 characters", std::to_string(spec.expression.size()) + " characters");
+      }
+    }
+    out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+std::string strategy_label(const std::vector<sim::StrategySpec>& strategy) {
+  std::string out;
+  for (const auto& s : strategy) {
+    if (!out.empty()) out += ',';
+    out += s.type;
+    std::string inside = s.field;
+    for (const auto& [key, value] : s.params) {
+      if (!inside.empty()) inside += ',';
+      inside += key + "=" + format_double(value);
+    }
+    if (!inside.empty()) out += "(" + inside + ")";
+  }
+  return out;
+}
+
+std::vector<sim::StrategySpec> parse_strategy_override(std::string_view text) {
+  const std::string kLabel = "--strategy";
+  const std::string_view t = trim(text);
+  JsonDocument doc;
+  doc.file = kLabel;
+  if (!t.empty() && (t.front() == '[' || t.front() == '{')) {
+    auto parsed = parse_json_document(t, kLabel);
+    doc.root = std::move(parsed->root);
+    if (doc.root.is_object()) doc.root = nlohmann::json::array({std::move(doc.root)});
+  } else {
+    if (t.empty()) throw sim::InputError(kLabel, "/", "a strategy name or an ECS JSON strategy list", "nothing");
+    doc.root = nlohmann::json::array();
+    std::size_t pos = 0;
+    while (pos <= t.size()) {
+      std::size_t comma = t.find(',', pos);
+      if (comma == std::string_view::npos) comma = t.size();
+      const std::string_view item = trim(t.substr(pos, comma - pos));
+      const std::size_t colon = item.find(':');
+      nlohmann::json obj = nlohmann::json::object();
+      obj["type"] = std::string(item.substr(0, colon));
+      if (colon != std::string_view::npos) obj["field"] = std::string(item.substr(colon + 1));
+      doc.root.push_back(std::move(obj));
+      pos = comma + 1;
+    }
+  }
+  auto list = parse_strategy_list(JsonCursor(doc));
+  if (list.empty()) throw sim::InputError(kLabel, "/", "at least one strategy", "[]");
+  return list;
+}
+
+sim::Scenario load_scenario_text(std::string_view text, const std::string& file_label, const std::string& base_dir) {
+  Loader loader(file_label, base_dir);
+  return loader.load(text);
+}
+
+sim::Scenario load_scenario(const std::string& path) {
+  std::string why;
+  auto text = read_text_file(path, why);
+  if (!text) throw sim::InputError(path, "/", "a readable scenario file", why);
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return load_scenario_text(*text, path, dir.empty() ? "." : dir);
+}
+
+}  // namespace ecsim::scenarios

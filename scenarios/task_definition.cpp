@@ -1,0 +1,405 @@
+#include "scenarios/task_definition.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "scenarios/values.h"
+#include "sim/input_error.h"
+
+namespace ecsim::scenarios {
+namespace {
+
+constexpr std::int64_t kInt32Max = std::numeric_limits<std::int32_t>::max();
+
+// ECS's own ClientException texts. Confirmed ones were found verbatim in AWS documentation
+// or in user reports of the API's answer; the others are ecsim's wording in ECS's style, as no
+// source giving the exact text was found.
+// Confirmed: Dev Guide "Troubleshoot task definition invalid CPU or memory errors".
+constexpr std::string_view kInvalidTaskCpu = "Invalid 'cpu' setting for task.";
+// Confirmed: API answers quoted in aws/amazon-ecs-cli #184 and #951.
+constexpr std::string_view kTooManyContainers = "Too many containers.";
+// Confirmed: API answer quoted in awsdocs/aws-cloudformation-user-guide #454.
+constexpr std::string_view kEmptyContainerList = "Container list cannot be empty.";
+// Confirmed: API answer quoted in hashicorp/terraform #2888.
+constexpr std::string_view kNoContainerName = "Container.name should not be null or empty.";
+// Confirmed: API answers quoted in aws/amazon-ecs-cli #1014 and pulumi/pulumi-awsx #935.
+constexpr std::string_view kAwsvpcPorts =
+    "When networkMode=awsvpc, the host ports and container ports in port mappings must match.";
+// Not confirmed (by analogy with the awsvpc message): host mode.
+constexpr std::string_view kHostPorts =
+    "When networkMode=host, the host ports and container ports in port mappings must match.";
+// Not confirmed: wording recalled from ECS answers, no stored source.
+constexpr std::string_view kFargateCpuRequired = "Fargate requires that 'cpu' be defined at the task level.";
+constexpr std::string_view kFargateMemoryRequired = "Fargate requires that 'memory' be defined at the task level.";
+constexpr std::string_view kFargateNetworkMode = "Fargate only supports network mode 'awsvpc'.";
+
+std::string ecs_says(std::string_view expected, std::string_view ecs_message) {
+  return std::string(expected) + " (ECS: " + std::string(ecs_message) + ")";
+}
+
+// "Invalid setting for container 'app'. At least one of 'memory' or 'memoryReservation' must be
+// specified." Confirmed: API answers quoted in sil-org/ecs-deploy #59 and getmoto/moto #7280.
+std::string memory_missing_message(const std::string& container) {
+  return "Invalid setting for container '" + container +
+         "'. At least one of 'memory' or 'memoryReservation' must be specified.";
+}
+
+bool valid_family(const std::string& family) {
+  if (family.empty() || family.size() > 255) return false;
+  for (char c : family) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The Fargate task size table (Dev Guide "Troubleshoot task definition invalid CPU or memory
+// errors"): cpu units -> memory MiB from lo to hi in steps.
+bool fargate_size_ok(std::int64_t cpu, std::int64_t memory) {
+  struct Row {
+    std::int64_t cpu, lo, hi, step;
+  };
+  constexpr std::int64_t G = 1024;
+  constexpr Row kRows[] = {
+      {512, 1 * G, 4 * G, G},         {1024, 2 * G, 8 * G, G},        {2048, 4 * G, 16 * G, G},
+      {4096, 8 * G, 30 * G, G},       {8192, 16 * G, 60 * G, 4 * G},  {16384, 32 * G, 120 * G, 8 * G},
+  };
+  if (cpu == 256) return memory == 512 || memory == 1024 || memory == 2048;
+  for (const Row& r : kRows) {
+    if (r.cpu == cpu) return memory >= r.lo && memory <= r.hi && (memory - r.lo) % r.step == 0;
+  }
+  return false;
+}
+
+std::int32_t get_gpu_count(const JsonCursor& v) {
+  static const std::string kExpected = "a GPU count as a string of digits, like \"1\"";
+  if (v.is_number()) return static_cast<std::int32_t>(v.get_int(1, 1024, kExpected));
+  if (!v.is_string()) v.fail(kExpected);
+  const auto& s = v.json().get_ref<const std::string&>();
+  if (s.empty() || s.size() > 4 || !std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    v.fail(kExpected);
+  }
+  const int n = std::stoi(s);
+  if (n < 1 || n > 1024) v.fail(kExpected);
+  return n;
+}
+
+sim::ContainerDefinition parse_container(const JsonCursor& c, sim::NetworkMode mode) {
+  c.expect_object("a container definition object");
+  sim::ContainerDefinition out;
+  const JsonCursor name = c["name"];
+  if (!name.is_string() || name.json().get_ref<const std::string&>().empty()) {
+    name.fail(ecs_says("a container name", kNoContainerName));
+  }
+  out.name = name.json().get<std::string>();
+  // Not confirmed: ECS's text for a missing image (register-task-definition rejects it).
+  out.image = c["image"].get_name("a container image (ECS: Container.image should not be null or empty.)");
+  if (c.has("cpu")) out.cpu = static_cast<std::int32_t>(c["cpu"].get_int(0, kInt32Max, "a container cpu in units (an integer from 0)"));
+  // The Docker 20.10+ daemon keeps at least 6 MiB per container (Dev Guide, memory and
+  // memoryReservation); smaller values cannot start.
+  const std::string kMemory = "a container memory in MiB: 0 (unset) or from 6 to 2147483647";
+  if (c.has("memory") && !c["memory"].json().is_null()) out.memory_mib = c["memory"].get_int(0, kInt32Max, kMemory);
+  if (out.memory_mib > 0 && out.memory_mib < 6) c["memory"].fail(kMemory);
+  const std::string kReservation = "a container memoryReservation in MiB: 0 (unset) or from 6 to 2147483647";
+  if (c.has("memoryReservation") && !c["memoryReservation"].json().is_null()) {
+    out.memory_reservation_mib = c["memoryReservation"].get_int(0, kInt32Max, kReservation);
+  }
+  if (out.memory_reservation_mib > 0 && out.memory_reservation_mib < 6) c["memoryReservation"].fail(kReservation);
+  if (out.memory_mib > 0 && out.memory_reservation_mib > out.memory_mib) {
+    // ECS accepts equal values (awsdocs/amazon-ecs-developer-guide #242); wording is ecsim's.
+    c["memoryReservation"].fail("a memoryReservation no larger than the container's memory (" +
+                                std::to_string(out.memory_mib) + " MiB)");
+  }
+  if (c.has("essential")) out.essential = c["essential"].get_bool();
+
+  if (c.has("resourceRequirements")) {
+    const JsonCursor rr = c["resourceRequirements"];
+    rr.expect_array("an array of resource requirements");
+    for (std::size_t i = 0; i < rr.size(); ++i) {
+      const JsonCursor r = rr.at(i);
+      r.expect_object("a resource requirement object ({\"type\": \"GPU\", \"value\": \"1\"})");
+      const std::string type = r["type"].get_string("a resource requirement type: GPU or InferenceAccelerator");
+      if (type == "GPU") {
+        const std::int64_t total = std::int64_t{out.gpus} + get_gpu_count(r["value"]);
+        if (total > 1024) r["value"].fail("at most 1024 GPUs per container");
+        out.gpus = static_cast<std::int32_t>(total);
+      } else if (type != "InferenceAccelerator") {
+        r["type"].fail("a resource requirement type: GPU or InferenceAccelerator");
+      }
+    }
+  }
+
+  if (c.has("portMappings")) {
+    const JsonCursor pm = c["portMappings"];
+    pm.expect_array("an array of port mappings");
+    if (mode == sim::NetworkMode::kNone && pm.size() > 0) {
+      pm.fail("no port mappings, as networkMode is none", describe_json(&pm.json()));
+    }
+    for (std::size_t i = 0; i < pm.size(); ++i) {
+      const JsonCursor m = pm.at(i);
+      m.expect_object("a port mapping object");
+      // A containerPortRange mapping gets dynamic host ports: nothing static to reserve.
+      if (!m.has("containerPort") && m.has("containerPortRange")) continue;
+      sim::PortMapping p;
+      p.container_port = static_cast<std::int32_t>(m["containerPort"].get_int(1, 65535, "a containerPort from 1 to 65535"));
+      if (m.has("hostPort")) p.host_port = static_cast<std::int32_t>(m["hostPort"].get_int(0, 65535, "a hostPort from 0 to 65535"));
+      if (m.has("protocol")) {
+        const std::string proto = m["protocol"].get_string("a protocol: tcp or udp");
+        if (proto == "tcp") {
+          p.protocol = sim::Protocol::kTcp;
+        } else if (proto == "udp") {
+          p.protocol = sim::Protocol::kUdp;
+        } else {
+          m["protocol"].fail("a protocol: tcp or udp");
+        }
+      }
+      if (mode == sim::NetworkMode::kAwsvpc && p.host_port != 0 && p.host_port != p.container_port) {
+        m["hostPort"].fail(ecs_says("the containerPort (" + std::to_string(p.container_port) + ") or no hostPort", kAwsvpcPorts));
+      }
+      if (mode == sim::NetworkMode::kHost) {
+        if (p.host_port != 0 && p.host_port != p.container_port) {
+          m["hostPort"].fail(ecs_says("the containerPort (" + std::to_string(p.container_port) + ") or no hostPort", kHostPorts));
+        }
+        p.host_port = p.container_port;
+      }
+      out.port_mappings.push_back(p);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void resolve_reservation(sim::TaskDefinition& def, std::int64_t task_cpu, std::int64_t task_memory_mib) {
+  std::int64_t cpu = 0;
+  std::int64_t memory = 0;
+  std::int64_t gpus = 0;
+  for (const auto& c : def.containers) {
+    cpu += c.cpu;
+    memory += c.memory_reservation_mib > 0 ? c.memory_reservation_mib : c.memory_mib;
+    gpus += c.gpus;
+  }
+  def.reserved.cpu = static_cast<std::int32_t>(task_cpu >= 0 ? task_cpu : std::min(cpu, kInt32Max));
+  def.reserved.memory_mib = static_cast<std::int32_t>(task_memory_mib >= 0 ? task_memory_mib : std::min(memory, kInt32Max));
+  def.reserved.gpus = static_cast<std::int32_t>(std::min(gpus, kInt32Max));
+  def.reserved.enis = def.network_mode == sim::NetworkMode::kAwsvpc ? 1 : 0;
+  def.tcp_host_ports.clear();
+  def.udp_host_ports.clear();
+  // awsvpc ports live on the task's own ENI and none mode has no ports: no host ports taken.
+  if (def.network_mode == sim::NetworkMode::kBridge || def.network_mode == sim::NetworkMode::kHost) {
+    for (const auto& c : def.containers) {
+      for (const auto& p : c.port_mappings) {
+        if (p.host_port <= 0) continue;  // dynamic: the scheduler does not track it
+        auto& list = p.protocol == sim::Protocol::kTcp ? def.tcp_host_ports : def.udp_host_ports;
+        list.push_back(static_cast<std::uint16_t>(p.host_port));
+      }
+    }
+  }
+  for (auto* list : {&def.tcp_host_ports, &def.udp_host_ports}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
+}
+
+sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::vector<sim::Image>& images) {
+  outer.expect_object("a task definition object");
+  // describe-task-definition output wraps the definition; register input does not.
+  const JsonCursor c = (outer.has("taskDefinition") && !outer.has("containerDefinitions")) ? outer["taskDefinition"] : outer;
+  c.expect_object("a task definition object");
+
+  sim::TaskDefinition def;
+  def.source_file = c.file();
+  const JsonCursor family = c["family"];
+  if (!family.is_string() || !valid_family(family.json().get<std::string>())) {
+    family.fail("a family name of 1 to 255 letters, digits, hyphens and underscores");
+  }
+  def.family = family.json().get<std::string>();
+  def.revision = c.has("revision") ? static_cast<std::int32_t>(c["revision"].get_int(1, kInt32Max, "a revision from 1")) : 0;
+
+  if (c.json().dump().size() > 64 * 1024) {
+    c.fail("a task definition of at most 64 KiB", std::to_string(c.json().dump().size()) + " bytes");
+  }
+
+  if (c.has("networkMode") && !c["networkMode"].json().is_null()) {
+    const JsonCursor nm = c["networkMode"];
+    const std::string mode = nm.get_string("a networkMode: awsvpc, bridge, host or none");
+    if (mode == "bridge") {
+      def.network_mode = sim::NetworkMode::kBridge;
+    } else if (mode == "host") {
+      def.network_mode = sim::NetworkMode::kHost;
+    } else if (mode == "awsvpc") {
+      def.network_mode = sim::NetworkMode::kAwsvpc;
+    } else if (mode == "none") {
+      def.network_mode = sim::NetworkMode::kNone;
+    } else {
+      // "default" is the Windows NAT mode: ecsim models Linux container instances only.
+      nm.fail("a networkMode: awsvpc, bridge, host or none");
+    }
+  }
+
+  bool fargate = false;
+  if (c.has("requiresCompatibilities")) {
+    const JsonCursor rc = c["requiresCompatibilities"];
+    rc.expect_array("an array of compatibilities (EC2, EXTERNAL, FARGATE)");
+    for (std::size_t i = 0; i < rc.size(); ++i) {
+      const std::string v = rc.at(i).get_string("a compatibility: EC2, EXTERNAL or FARGATE");
+      if (v != "EC2" && v != "EXTERNAL" && v != "FARGATE") rc.at(i).fail("a compatibility: EC2, EXTERNAL or FARGATE");
+      if (v == "FARGATE") fargate = true;
+      def.requires_compatibilities.push_back(v);
+    }
+  }
+
+  const std::int64_t task_cpu = c.has("cpu") && !c["cpu"].json().is_null() ? get_task_cpu(c["cpu"]) : -1;
+  const std::int64_t task_memory =
+      c.has("memory") && !c["memory"].json().is_null() ? get_task_memory_mib(c["memory"]) : -1;
+  if (task_memory == 0 || task_memory > kInt32Max) c["memory"].fail("a task memory from 1 to 2147483647 MiB");
+
+  if (fargate) {
+    // Dev Guide: FARGATE in requiresCompatibilities (even with EC2) imposes the Fargate table.
+    if (task_cpu < 0) c["cpu"].fail(ecs_says("a task cpu, which FARGATE requires", kFargateCpuRequired));
+    if (task_memory < 0) c["memory"].fail(ecs_says("a task memory, which FARGATE requires", kFargateMemoryRequired));
+    if (!fargate_size_ok(task_cpu, task_memory)) {
+      c["cpu"].fail(ecs_says("a Fargate cpu and memory pair", kInvalidTaskCpu),
+                    "cpu " + std::to_string(task_cpu) + " with memory " + std::to_string(task_memory));
+    }
+    if (def.network_mode != sim::NetworkMode::kAwsvpc) {
+      c["networkMode"].fail(ecs_says("networkMode awsvpc, which FARGATE requires", kFargateNetworkMode));
+    }
+  } else if (task_cpu >= 0 && (task_cpu < 128 || task_cpu > 196608)) {
+    // API reference RegisterTaskDefinition: 128 to 196608 units (0.125 to 192 vCPU) on EC2.
+    c["cpu"].fail(ecs_says("a task cpu from 128 to 196608 units", kInvalidTaskCpu));
+  }
+
+  const JsonCursor list = c["containerDefinitions"];
+  list.expect_array("an array of container definitions");
+  if (list.size() == 0) list.fail(ecs_says("at least one container definition", kEmptyContainerList));
+  // Dev Guide quotas: at most 10 containers per task definition.
+  if (list.size() > 10) {
+    list.fail(ecs_says("at most 10 container definitions", kTooManyContainers), std::to_string(list.size()));
+  }
+  bool any_essential = false;
+  std::int64_t sum_cpu = 0;
+  std::int64_t sum_memory = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const JsonCursor item = list.at(i);
+    sim::ContainerDefinition cd = parse_container(item, def.network_mode);
+    for (const auto& other : def.containers) {
+      if (other.name == cd.name) item["name"].fail("a container name not used before in this task definition", quote(cd.name));
+    }
+    if (task_memory < 0 && cd.memory_mib == 0 && cd.memory_reservation_mib == 0) {
+      item.fail(ecs_says("a non-zero memory or memoryReservation, as the task sets no memory", memory_missing_message(cd.name)),
+                "neither");
+    }
+    any_essential = any_essential || cd.essential;
+    sum_cpu += cd.cpu;
+    sum_memory += cd.memory_reservation_mib > 0 ? cd.memory_reservation_mib : cd.memory_mib;
+    def.containers.push_back(std::move(cd));
+  }
+  if (!any_essential) {
+    // Not confirmed: ECS rejects the registration; its exact text was not found.
+    list.fail("at least one essential container (ECS rejects a task definition without one)", "none");
+  }
+  if (task_cpu >= 0 && sum_cpu > task_cpu) {
+    // Dev Guide "Task definition parameters": container cpu must fit in the task's cpu.
+    c["cpu"].fail("a task cpu at least the containers' total (" + std::to_string(sum_cpu) + " units)",
+                  std::to_string(task_cpu));
+  }
+  if (task_memory >= 0 && sum_memory > task_memory) {
+    c["memory"].fail("a task memory at least the containers' total reservation (" + std::to_string(sum_memory) + " MiB)",
+                     std::to_string(task_memory));
+  }
+  if (task_cpu < 0 && sum_cpu > kInt32Max) list.fail("a total container cpu below 2^31 units", std::to_string(sum_cpu));
+  if (task_memory < 0 && sum_memory > kInt32Max) list.fail("a total container memory below 2^31 MiB", std::to_string(sum_memory));
+
+  // Two mappings of one task onto the same static host port could never start together.
+  {
+    std::vector<std::pair<int, int>> seen;  // (protocol, port)
+    for (std::size_t i = 0; i < def.containers.size(); ++i) {
+      const auto& cd = def.containers[i];
+      for (std::size_t k = 0; k < cd.port_mappings.size(); ++k) {
+        const auto& p = cd.port_mappings[k];
+        if (p.host_port <= 0 || def.network_mode == sim::NetworkMode::kAwsvpc) continue;
+        const std::pair<int, int> key{static_cast<int>(p.protocol), p.host_port};
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+          list.at(i)["portMappings"].at(k)["hostPort"].fail("a host port not used twice in one task definition",
+                                                           std::to_string(p.host_port));
+        }
+        seen.push_back(key);
+      }
+    }
+  }
+
+  if (c.has("placementConstraints")) {
+    const JsonCursor pc = c["placementConstraints"];
+    pc.expect_array("an array of placement constraints");
+    if (pc.size() > 10) pc.fail("at most 10 placement constraints", std::to_string(pc.size()));
+    for (std::size_t i = 0; i < pc.size(); ++i) {
+      const JsonCursor k = pc.at(i);
+      k.expect_object("a placement constraint object");
+      // RegisterTaskDefinition takes memberOf constraints only.
+      const std::string type = k["type"].get_string("a task definition constraint type: memberOf");
+      if (type != "memberOf") k["type"].fail("a task definition constraint type: memberOf");
+      const std::string expr = k["expression"].get_name("a memberOf expression");
+      if (expr.size() > 2000) k["expression"].fail("an expression of at most 2000 characters", std::to_string(expr.size()) + " characters");
+      def.member_of.push_back(expr);
+    }
+  }
+
+  resolve_reservation(def, task_cpu, task_memory);
+
+  for (const auto& cd : def.containers) {
+    for (std::size_t i = 0; i < images.size(); ++i) {
+      if (images[i].name == cd.image) def.images.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  std::sort(def.images.begin(), def.images.end());
+  def.images.erase(std::unique(def.images.begin(), def.images.end()), def.images.end());
+  return def;
+}
+
+void TaskDefinitionRegistry::add(sim::TaskDefinition def, const JsonCursor& where) {
+  std::int32_t highest = 0;
+  for (const auto& d : defs_) {
+    if (d.family != def.family) continue;
+    highest = std::max(highest, d.revision);
+    if (def.revision != 0 && d.revision == def.revision) {
+      where.fail("a task definition revision not registered before",
+                 quote(def.family + ":" + std::to_string(def.revision)));
+    }
+  }
+  if (def.revision == 0) {
+    if (highest == std::numeric_limits<std::int32_t>::max()) where.fail("a family with room for another revision");
+    def.revision = highest + 1;
+  }
+  defs_.push_back(std::move(def));
+}
+
+std::uint32_t TaskDefinitionRegistry::resolve(const JsonCursor& ref) const {
+  const std::string text = ref.get_name("a task definition reference (\"family\" or \"family:revision\")");
+  const std::size_t colon = text.rfind(':');
+  const std::string family = colon == std::string::npos ? text : text.substr(0, colon);
+  std::vector<std::string> families;
+  std::vector<std::uint32_t> revisions_of_family;
+  for (std::uint32_t i = 0; i < defs_.size(); ++i) {
+    if (std::find(families.begin(), families.end(), defs_[i].family) == families.end()) families.push_back(defs_[i].family);
+    if (defs_[i].family == family) revisions_of_family.push_back(i);
+  }
+  if (revisions_of_family.empty()) {
+    ref.fail(unknown_name_phrase("task definition family", family, families.data(), families.size()), quote(text));
+  }
+  std::sort(revisions_of_family.begin(), revisions_of_family.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return defs_[a].revision < defs_[b].revision; });
+  if (colon == std::string::npos) return revisions_of_family.back();
+  const std::string rev = text.substr(colon + 1);
+  for (std::uint32_t i : revisions_of_family) {
+    if (std::to_string(defs_[i].revision) == rev) return i;
+  }
+  std::string valid;
+  for (std::uint32_t i : revisions_of_family) {
+    if (!valid.empty()) valid += ", ";
+    valid += std::to_string(defs_[i].revision);
+  }
+  ref.fail("a registered revision of \"" + family + "\" (valid: " + valid + ")", quote(text));
+}
+
+}  // namespace ecsim::scenarios

@@ -1,0 +1,167 @@
+#include "sim/cluster_state.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace ecsim::sim {
+namespace {
+
+void insert_sorted(std::vector<std::uint16_t>& set, const std::vector<std::uint16_t>& add) {
+  for (const std::uint16_t p : add) set.insert(std::lower_bound(set.begin(), set.end(), p), p);
+}
+
+void erase_sorted(std::vector<std::uint16_t>& set, const std::vector<std::uint16_t>& remove) {
+  for (const std::uint16_t p : remove) {
+    const auto it = std::lower_bound(set.begin(), set.end(), p);
+    assert(it != set.end() && *it == p);
+    set.erase(it);
+  }
+}
+
+}  // namespace
+
+AttributeIdx ClusterState::intern_attribute(std::string_view name) {
+  const std::int64_t found = find_attribute(name);
+  if (found >= 0) return static_cast<AttributeIdx>(found);
+  attribute_names.emplace_back(name);
+  attribute_values.emplace_back();
+  attribute_value_of.emplace_back(size(), kMissingValue);
+  return static_cast<AttributeIdx>(attribute_names.size() - 1);
+}
+
+std::int64_t ClusterState::find_attribute(std::string_view name) const {
+  for (std::size_t a = 0; a < attribute_names.size(); ++a) {
+    if (attribute_names[a] == name) return static_cast<std::int64_t>(a);
+  }
+  return -1;
+}
+
+void ClusterState::set_attribute(AttributeIdx a, InstanceIdx i, std::string_view value) {
+  auto& values = attribute_values[a];
+  std::int32_t v = -1;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    if (values[k] == value) {
+      v = static_cast<std::int32_t>(k);
+      break;
+    }
+  }
+  if (v < 0) {
+    values.emplace_back(value);
+    v = static_cast<std::int32_t>(values.size() - 1);
+    for (auto& t : spread_trackers_) {
+      if (t.attribute == a) t.counts.push_back(0);
+    }
+  }
+  assert(task_count[i] == 0 && "attributes change only on idle instances");
+  attribute_value_of[a][i] = v;
+}
+
+GroupIdx ClusterState::intern_group(std::string_view name) {
+  for (std::size_t g = 0; g < group_names.size(); ++g) {
+    if (group_names[g] == name) return static_cast<GroupIdx>(g);
+  }
+  group_names.emplace_back(name);
+  group_on_instance_.emplace_back();
+  group_tracked_.push_back(0);
+  spread_of_group_.emplace_back();
+  return static_cast<GroupIdx>(group_names.size() - 1);
+}
+
+void ClusterState::track_group_on_instances(GroupIdx g) {
+  if (group_tracked_[g]) return;
+  group_tracked_[g] = 1;
+  group_on_instance_[g].assign(size(), 0);
+}
+
+std::uint32_t ClusterState::track_spread(GroupIdx g, AttributeIdx a) {
+  for (const std::uint32_t t : spread_of_group_[g]) {
+    if (spread_trackers_[t].attribute == a) return t;
+  }
+  // Trackers are created before any task runs, so starting from zero is exact.
+  SpreadTracker t{g, a, std::vector<std::int32_t>(attribute_values[a].size() + 1, 0)};
+  spread_trackers_.push_back(std::move(t));
+  const auto id = static_cast<std::uint32_t>(spread_trackers_.size() - 1);
+  spread_of_group_[g].push_back(id);
+  return id;
+}
+
+InstanceIdx ClusterState::add_instance(std::string id, std::uint32_t zone_idx, std::uint32_t type_idx,
+                                       std::uint32_t group_idx, std::int32_t cpu, std::int32_t memory_mib,
+                                       std::int32_t gpus, std::int32_t enis,
+                                       std::vector<std::uint16_t> reserved_tcp_ports) {
+  const auto i = static_cast<InstanceIdx>(size());
+  instance_ids.push_back(std::move(id));
+  zone.push_back(zone_idx);
+  type.push_back(type_idx);
+  group.push_back(group_idx);
+  registered_cpu.push_back(cpu);
+  registered_memory_mib.push_back(memory_mib);
+  registered_gpus.push_back(gpus);
+  registered_enis.push_back(enis);
+  free_cpu.push_back(cpu);
+  free_memory_mib.push_back(memory_mib);
+  free_gpus.push_back(gpus);
+  free_enis.push_back(enis);
+  schedulable.push_back(0);
+  registered_at.push_back(kNever);
+  task_count.push_back(0);
+  running_count.push_back(0);
+  std::sort(reserved_tcp_ports.begin(), reserved_tcp_ports.end());
+  tcp_ports.push_back(std::move(reserved_tcp_ports));
+  udp_ports.emplace_back();
+  for (auto& values : attribute_value_of) values.push_back(kMissingValue);
+  for (std::size_t g = 0; g < group_on_instance_.size(); ++g) {
+    if (group_tracked_[g]) group_on_instance_[g].push_back(0);
+  }
+  return i;
+}
+
+void ClusterState::set_schedulable(InstanceIdx i, bool on) {
+  const auto flag = static_cast<std::uint8_t>(on ? 1 : 0);
+  if (schedulable[i] == flag) return;
+  schedulable[i] = flag;
+  const auto it = std::lower_bound(schedulable_list.begin(), schedulable_list.end(), i);
+  if (on) {
+    schedulable_list.insert(it, i);
+  } else {
+    schedulable_list.erase(it);
+  }
+}
+
+void ClusterState::adjust_group(InstanceIdx i, GroupIdx g, std::int32_t delta) {
+  if (group_tracked_[g]) group_on_instance_[g][i] += delta;
+  for (const std::uint32_t t : spread_of_group_[g]) {
+    auto& tracker = spread_trackers_[t];
+    const std::int32_t v = attribute_value_of[tracker.attribute][i];
+    tracker.counts[static_cast<std::size_t>(v + 1)] += delta;
+  }
+}
+
+void ClusterState::reserve(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
+                           const std::vector<std::uint16_t>& udp, GroupIdx g) {
+  assert(free_cpu[i] >= need.cpu && free_memory_mib[i] >= need.memory_mib);
+  assert(free_gpus[i] >= need.gpus && free_enis[i] >= need.enis);
+  free_cpu[i] -= need.cpu;
+  free_memory_mib[i] -= need.memory_mib;
+  free_gpus[i] -= need.gpus;
+  free_enis[i] -= need.enis;
+  if (!tcp.empty()) insert_sorted(tcp_ports[i], tcp);
+  if (!udp.empty()) insert_sorted(udp_ports[i], udp);
+  ++task_count[i];
+  adjust_group(i, g, +1);
+}
+
+void ClusterState::release(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
+                           const std::vector<std::uint16_t>& udp, GroupIdx g) {
+  free_cpu[i] += need.cpu;
+  free_memory_mib[i] += need.memory_mib;
+  free_gpus[i] += need.gpus;
+  free_enis[i] += need.enis;
+  if (!tcp.empty()) erase_sorted(tcp_ports[i], tcp);
+  if (!udp.empty()) erase_sorted(udp_ports[i], udp);
+  --task_count[i];
+  adjust_group(i, g, -1);
+  assert(free_cpu[i] <= registered_cpu[i] && free_memory_mib[i] <= registered_memory_mib[i]);
+}
+
+}  // namespace ecsim::sim

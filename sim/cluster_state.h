@@ -1,0 +1,129 @@
+// ClusterState: the container instances as the ECS control plane sees them, in struct-of-arrays
+// form, indexed by InstanceIdx (creation order). The engine mutates it; placement reads it.
+//
+// Invariants:
+//  - 0 <= free_* <= registered_* for every instance and resource.
+//  - An instance is a placement candidate iff schedulable[i] (registered, ACTIVE, agent connected).
+//  - group_count(g, i) is the number of tasks of group g holding resources on instance i (PENDING,
+//    RUNNING or STOPPING), for every group that has tracking turned on; likewise the spread
+//    counters per (group, attribute, value).
+//  - Attribute values are interned: attribute_value(a, i) is an index into attribute_values[a],
+//    or kMissingValue when instance i lacks attribute a.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/model.h"
+#include "sim/time.h"
+
+namespace ecsim::sim {
+
+using InstanceIdx = std::uint32_t;
+using GroupIdx = std::uint32_t;
+using AttributeIdx = std::uint32_t;
+constexpr InstanceIdx kNoInstance = 0xFFFFFFFFu;
+constexpr std::int32_t kMissingValue = -1;
+
+// Built-in attribute indices: always interned first, in this order.
+enum BuiltinAttribute : AttributeIdx {
+  kAttrAvailabilityZone = 0,  // ecs.availability-zone
+  kAttrInstanceType = 1,      // ecs.instance-type
+  kAttrCpuArchitecture = 2,   // ecs.cpu-architecture
+  kAttrOsType = 3,            // ecs.os-type
+  kBuiltinAttributeCount = 4,
+};
+
+class ClusterState {
+ public:
+  // --- static description, fixed when an instance is created ---
+  std::vector<std::string> instance_ids;    // "<group>-<n>"
+  std::vector<std::uint32_t> zone;          // index into Cluster::availability_zones
+  std::vector<std::uint32_t> type;          // index into Scenario::instance_types
+  std::vector<std::uint32_t> group;         // index into Cluster::instance_groups
+  std::vector<std::int32_t> registered_cpu;
+  std::vector<std::int32_t> registered_memory_mib;
+  std::vector<std::int32_t> registered_gpus;
+  std::vector<std::int32_t> registered_enis;  // awsvpc task ENIs: type limit minus the primary
+
+  // --- dynamic state ---
+  std::vector<std::int32_t> free_cpu;
+  std::vector<std::int32_t> free_memory_mib;
+  std::vector<std::int32_t> free_gpus;
+  std::vector<std::int32_t> free_enis;
+  std::vector<std::uint8_t> schedulable;     // 1: ACTIVE and agent connected
+  std::vector<SimTime> registered_at;        // kNever until registered
+  std::vector<std::int32_t> task_count;      // tasks holding resources on the instance
+  std::vector<std::int32_t> running_count;   // tasks in RUNNING (runningTasksCount)
+  std::vector<std::vector<std::uint16_t>> tcp_ports;  // static host ports in use, sorted; reserved ones included
+  std::vector<std::vector<std::uint16_t>> udp_ports;
+
+  // Instances that are schedulable, in InstanceIdx order. Rebuilt on registration changes.
+  std::vector<InstanceIdx> schedulable_list;
+
+  std::size_t size() const { return instance_ids.size(); }
+
+  // --- attributes ---
+  std::vector<std::string> attribute_names;                // index: AttributeIdx
+  std::vector<std::vector<std::string>> attribute_values;  // per attribute, interned values
+  std::vector<std::vector<std::int32_t>> attribute_value_of;  // [attr][instance]
+
+  // Interns an attribute name, creating it with every instance missing it. Returns its index.
+  AttributeIdx intern_attribute(std::string_view name);
+  // Index of an attribute name, or -1.
+  std::int64_t find_attribute(std::string_view name) const;
+  // Sets instance i's value of attribute a (interning the value).
+  void set_attribute(AttributeIdx a, InstanceIdx i, std::string_view value);
+  std::int32_t attribute_value(AttributeIdx a, InstanceIdx i) const { return attribute_value_of[a][i]; }
+
+  // --- task groups ---
+  std::vector<std::string> group_names;
+  GroupIdx intern_group(std::string_view name);
+  // Turns on per-instance counting for group g (distinctInstance, spread by instance, task:group).
+  void track_group_on_instances(GroupIdx g);
+  std::int32_t group_count(GroupIdx g, InstanceIdx i) const { return group_on_instance_[g][i]; }
+  bool group_tracked(GroupIdx g) const { return group_tracked_[g] != 0; }
+
+  // Spread counters: tasks of group g per value of attribute a (plus one slot for "missing").
+  // Returns a tracker id; the same (g, a) gives the same id.
+  std::uint32_t track_spread(GroupIdx g, AttributeIdx a);
+  // Count of group g's tasks on instances whose value of the tracker's attribute equals
+  // instance i's value (instances lacking the attribute share one "missing" value).
+  std::int32_t spread_count(std::uint32_t tracker, InstanceIdx i) const {
+    const auto& t = spread_trackers_[tracker];
+    const std::int32_t v = attribute_value_of[t.attribute][i];
+    return t.counts[static_cast<std::size_t>(v + 1)];
+  }
+  // The tracker's counts indexed by value + 1 (slot 0: instances lacking the attribute).
+  const std::vector<std::int32_t>& spread_counts(std::uint32_t tracker) const { return spread_trackers_[tracker].counts; }
+
+  // --- mutation, by the engine ---
+  // Adds an instance (not yet schedulable). Returns its index.
+  InstanceIdx add_instance(std::string id, std::uint32_t zone_idx, std::uint32_t type_idx, std::uint32_t group_idx,
+                           std::int32_t cpu, std::int32_t memory_mib, std::int32_t gpus, std::int32_t enis,
+                           std::vector<std::uint16_t> reserved_tcp_ports);
+  void set_schedulable(InstanceIdx i, bool on);
+  // Takes `need` on instance i for a task of group g. REQUIRES: it fits.
+  void reserve(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
+               const std::vector<std::uint16_t>& udp, GroupIdx g);
+  // Gives back what reserve() took.
+  void release(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
+               const std::vector<std::uint16_t>& udp, GroupIdx g);
+
+ private:
+  struct SpreadTracker {
+    GroupIdx group;
+    AttributeIdx attribute;
+    std::vector<std::int32_t> counts;  // index value + 1; slot 0 is "missing"
+  };
+  void adjust_group(InstanceIdx i, GroupIdx g, std::int32_t delta);
+
+  std::vector<std::vector<std::int32_t>> group_on_instance_;      // [group][instance], empty if untracked
+  std::vector<std::uint8_t> group_tracked_;
+  std::vector<std::vector<std::uint32_t>> spread_of_group_;        // [group] -> tracker ids
+  std::vector<SpreadTracker> spread_trackers_;
+};
+
+}  // namespace ecsim::sim

@@ -1,0 +1,784 @@
+// The simulation of one run.
+//
+// Invariants (checked by asserts in debug builds and by the conservation tests):
+//  - Every task is in exactly one state: PROVISIONING (waiting in a WaitQueue), PENDING (placed,
+//    resources held, agent starting it), RUNNING, STOPPING (resources still held), STOPPED, or
+//    rejected (never placed, onPlacementFailure "fail").
+//  - A waiting task has no candidate instance: it failed a full placement attempt, and since
+//    then every instance that gained room (a task stopped there, it registered, it came back
+//    from an outage) was offered to the waiting queues, oldest task first. So when instance i
+//    gains room, i is the only instance a waiting task can go to, and the retry is a check of
+//    i alone, not a new scan of the cluster.
+//  - Tasks of one source with the same resource shape share a WaitQueue and are retried in
+//    submission order. A new task whose queue is not empty is queued without an attempt: its
+//    queue-mates prove that no instance admits it.
+//  - Resources are held from placement to STOPPED (ecs-semantics §4: released when the
+//    containers have stopped).
+#include "sim/engine.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+
+#include "sim/event_queue.h"
+#include "sim/utilization.h"
+
+namespace ecsim::sim {
+namespace {
+
+enum EventKind : std::uint16_t {
+  kInstanceRegister,  // target: instance
+  kJobArrival,        // target: job
+  kTraceArrival,      // target: trace
+  kServiceStart,      // target: service
+  kTaskRunning,       // target: task (PENDING -> RUNNING)
+  kTaskStopBegin,     // target: task (RUNNING -> STOPPING)
+  kTaskStopped,       // target: task (STOPPING -> STOPPED)
+  kSample,            // target: unused
+  kOutageBegin,       // target: scenario event
+  kOutageEnd,         // target: scenario event
+};
+
+enum class TaskState : std::uint8_t { kProvisioning, kPending, kRunning, kStopping, kStopped, kRejected };
+
+enum class SourceKind : std::uint8_t { kJob, kService, kTrace };
+
+// A source of tasks with one placement policy: a job, a service or a trace.
+struct Source {
+  SourceKind kind;
+  std::uint32_t index;  // into Scenario::jobs / services / traces
+  std::unique_ptr<Placer> placer;
+  GroupIdx group;
+  OnPlacementFailure on_failure;
+  const TaskDefinition* task_definition;  // null for traces
+  std::uint32_t family;                   // into RunResult::families (jobs, services)
+  RandomStream arrival_rng;
+  RandomStream runtime_rng;
+  std::int64_t submitted = 0;             // tasks submitted so far (arrival count)
+  std::uint64_t cursor = 0;               // next arrival (list index, trace record)
+};
+
+struct WaitQueue {
+  std::uint32_t source;
+  Resources shape;
+  std::deque<std::uint32_t> tasks;
+  FailureReason last_reason = FailureReason::kNone;
+};
+
+class Engine {
+ public:
+  Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress)
+      : scenario_(scenario),
+        factory_(factory),
+        progress_(progress),
+        placement_rng_(scenario.seed, "placement") {}
+
+  RunResult run();
+
+ private:
+  // Setup.
+  void build_cluster();
+  void build_sources();
+  std::uint32_t intern_family(const std::string& family);
+
+  // Events.
+  void dispatch(const Event& e);
+  void on_job_arrival(std::uint32_t job);
+  void on_trace_arrival(std::uint32_t trace);
+  void on_service_start(std::uint32_t service);
+  void on_instance_register(InstanceIdx i);
+  void on_task_running(std::uint32_t task);
+  void on_task_stop_begin(std::uint32_t task);
+  void on_task_stopped(std::uint32_t task);
+  void on_outage(std::uint32_t event, bool begin);
+  void take_sample(SimTime t);
+
+  // Tasks.
+  std::uint32_t submit(std::uint32_t source, const Resources& need, SimTime runtime, std::uint32_t family,
+                       std::int32_t revision);
+  void try_place(std::uint32_t task);
+  void place_on(std::uint32_t task, InstanceIdx i);
+  void retry_waiting_on(InstanceIdx i);
+  void release(std::uint32_t task);
+  void kill(std::uint32_t task, StopCode code);
+  std::uint32_t queue_for(std::uint32_t source, const Resources& need);
+  SimTime image_ready_at(InstanceIdx i, const TaskDefinition& td);
+  PlacementRequest request_for(std::uint32_t task) const;
+  void change_reserved(InstanceIdx i, std::int64_t cpu, std::int64_t memory);
+  void change_registered(InstanceIdx i, std::int64_t cpu, std::int64_t memory);
+
+  // Arrivals.
+  void schedule_next_job_arrival(std::uint32_t job, SimTime after);
+  SimTime draw_runtime(Source& s, const RuntimeSpec& spec);
+
+  const Scenario& scenario_;
+  PlacerFactory& factory_;
+  ProgressSink* progress_;
+  RandomStream placement_rng_;
+  EventQueue queue_;
+  SimTime now_ = 0;
+  ClusterState cluster_;
+  RunResult result_;
+  std::vector<Source> sources_;
+  std::vector<WaitQueue> wait_queues_;
+  std::map<std::tuple<std::uint32_t, std::int32_t, std::int32_t, std::int32_t, std::int32_t>, std::uint32_t>
+      queue_index_;
+  std::vector<std::uint32_t> nonempty_queues_;  // queue ids with waiting tasks, unordered
+
+  // Per task (engine-side; the records live in result_.tasks).
+  std::vector<std::uint32_t> task_source_;
+  std::vector<Resources> task_need_;
+  std::vector<SimTime> task_runtime_;
+  std::vector<TaskState> task_state_;
+  std::vector<std::uint16_t> task_generation_;
+  std::vector<std::uint32_t> task_queue_;
+
+  // Image cache: per instance, when each listed image is (or will be) present; empty until used.
+  std::vector<std::vector<SimTime>> image_ready_;
+
+  // Utilization: [0] overall, then zones, then instance types; cpu and memory.
+  std::vector<UtilizationSeries> cpu_series_;
+  std::vector<UtilizationSeries> memory_series_;
+
+  std::int64_t running_ = 0;
+  std::int64_t starting_ = 0;
+  std::int64_t waiting_ = 0;
+  std::int64_t completed_ = 0;
+  std::int64_t rejected_ = 0;
+  std::uint64_t events_ = 0;
+  SimTime next_sample_ = 0;
+  std::vector<std::uint8_t> in_outage_;  // per zone
+  std::vector<std::uint32_t> type_slot_;  // scenario type -> RunResult::instance_types index
+};
+
+// ----------------------------------------------------------------------------------------------
+// Setup
+
+std::uint32_t Engine::intern_family(const std::string& family) {
+  for (std::size_t f = 0; f < result_.families.size(); ++f) {
+    if (result_.families[f] == family) return static_cast<std::uint32_t>(f);
+  }
+  result_.families.push_back(family);
+  return static_cast<std::uint32_t>(result_.families.size() - 1);
+}
+
+void Engine::build_cluster() {
+  const Cluster& c = scenario_.cluster;
+  result_.zones = c.availability_zones;
+  // Reports list only the instance types the cluster uses, in catalog (name) order.
+  type_slot_.assign(scenario_.instance_types.size(), 0xFFFFFFFFu);
+  for (const auto& group : c.instance_groups) type_slot_[group.instance_type] = 0;
+  for (std::size_t t = 0; t < scenario_.instance_types.size(); ++t) {
+    if (type_slot_[t] != 0) continue;
+    type_slot_[t] = static_cast<std::uint32_t>(result_.instance_types.size());
+    result_.instance_types.push_back(scenario_.instance_types[t].name);
+    result_.price_microdollars_per_hour.push_back(scenario_.instance_types[t].price_microdollars_per_hour);
+  }
+  in_outage_.assign(c.availability_zones.size(), 0);
+  cpu_series_.resize(1 + c.availability_zones.size() + result_.instance_types.size());
+  memory_series_.resize(cpu_series_.size());
+
+  // Built-in attributes first, in BuiltinAttribute order.
+  cluster_.intern_attribute("ecs.availability-zone");
+  cluster_.intern_attribute("ecs.instance-type");
+  cluster_.intern_attribute("ecs.cpu-architecture");
+  cluster_.intern_attribute("ecs.os-type");
+
+  for (std::size_t g = 0; g < c.instance_groups.size(); ++g) {
+    const InstanceGroup& group = c.instance_groups[g];
+    const InstanceType& type = scenario_.instance_types[group.instance_type];
+    // ecs-semantics §1.1: CPU = vCPUs x 1024; MEMORY = what the OS reports - ECS_RESERVED_MEMORY.
+    const auto cpu = static_cast<std::int32_t>(type.vcpu * 1024);
+    const auto memory = static_cast<std::int32_t>(type.os_memory_mib - group.reserved_memory_mib);
+    // §1.3: awsvpc tasks get the type's ENI limit minus the primary ENI.
+    const std::int32_t enis = std::max(0, type.max_enis - 1);
+    for (std::int32_t n = 0; n < group.count; ++n) {
+      const std::uint32_t zone = group.zones[static_cast<std::size_t>(n) % group.zones.size()];
+      std::vector<std::uint16_t> reserved(group.reserved_tcp_ports.begin(), group.reserved_tcp_ports.end());
+      const InstanceIdx i = cluster_.add_instance(group.name + "-" + std::to_string(n + 1), zone,
+                                                  group.instance_type, static_cast<std::uint32_t>(g), cpu, memory,
+                                                  type.gpus, enis, std::move(reserved));
+      cluster_.set_attribute(kAttrAvailabilityZone, i, c.availability_zones[zone]);
+      cluster_.set_attribute(kAttrInstanceType, i, type.name);
+      cluster_.set_attribute(kAttrCpuArchitecture, i, type.architecture);
+      cluster_.set_attribute(kAttrOsType, i, group.os_type);
+      for (const Attribute& a : group.attributes) {
+        cluster_.set_attribute(cluster_.intern_attribute(a.name), i, a.value);
+      }
+      result_.instances.id.push_back(cluster_.instance_ids[i]);
+      result_.instances.zone.push_back(zone);
+      result_.instances.type.push_back(type_slot_[group.instance_type]);
+      result_.instances.market.push_back(group.market);
+      result_.instances.launched_at.push_back(0);
+      result_.instances.registered_at.push_back(kNever);
+      result_.instances.terminated_at.push_back(kNever);
+      queue_.push(group.launch_time, kInstanceRegister, i);
+    }
+  }
+  image_ready_.resize(cluster_.size());
+}
+
+void Engine::build_sources() {
+  const auto make_source = [&](SourceKind kind, std::uint32_t index, const std::string& stream_name,
+                               const std::vector<StrategySpec>& strategy, const std::vector<ConstraintSpec>& constraints,
+                               const std::string& group, OnPlacementFailure on_failure, const TaskDefinition* td,
+                               const std::vector<StrategySpec>& fallback) {
+    Source s{kind,
+             index,
+             nullptr,
+             cluster_.intern_group(group),
+             on_failure,
+             td,
+             td != nullptr ? intern_family(td->family) : 0,
+             RandomStream(scenario_.seed, stream_name + "/arrival"),
+             RandomStream(scenario_.seed, stream_name + "/runtime")};
+    PlacementPolicy policy;
+    policy.strategy = strategy.empty() ? fallback : strategy;
+    policy.constraints = constraints;
+    policy.group = s.group;
+    s.placer = factory_.make(policy, cluster_);
+    sources_.push_back(std::move(s));
+  };
+
+  // ECS's service default without a strategy (ecs-semantics §5.1): spread over zones, then the
+  // instance with the fewest tasks of the service.
+  const std::vector<StrategySpec> service_default = {{"spread", "attribute:ecs.availability-zone", {}},
+                                                     {"spread", "instanceId", {}}};
+  // Services first: their tasks are submitted at time 0 before any job's.
+  for (std::size_t k = 0; k < scenario_.services.size(); ++k) {
+    const Service& svc = scenario_.services[k];
+    const TaskDefinition& td = scenario_.task_definitions[svc.task_definition];
+    make_source(SourceKind::kService, static_cast<std::uint32_t>(k), "service:" + svc.name, svc.strategy,
+                svc.constraints, "service:" + svc.name, OnPlacementFailure::kWait, &td, service_default);
+    queue_.push(0, kServiceStart, static_cast<std::uint32_t>(k));
+  }
+  for (std::size_t k = 0; k < scenario_.jobs.size(); ++k) {
+    const Job& job = scenario_.jobs[k];
+    const TaskDefinition& td = scenario_.task_definitions[job.task_definition];
+    make_source(SourceKind::kJob, static_cast<std::uint32_t>(k), "job:" + job.name, job.strategy, job.constraints,
+                job.group, job.on_failure, &td, scenario_.default_strategy);
+    schedule_next_job_arrival(static_cast<std::uint32_t>(k), -1);
+  }
+  for (std::size_t k = 0; k < scenario_.traces.size(); ++k) {
+    const Trace& trace = scenario_.traces[k];
+    // A trace's tasks carry their own groups; the trace's placer works for its first group and
+    // the ECS strategies read the group from each request.
+    const std::string group = trace.groups.empty() ? std::string("trace") : trace.groups[0];
+    make_source(SourceKind::kTrace, static_cast<std::uint32_t>(k), "trace:" + std::to_string(k), trace.strategy,
+                {}, group, trace.on_failure, nullptr, scenario_.default_strategy);
+    for (const auto& g : trace.groups) cluster_.intern_group(g);
+    TraceStats stats;
+    stats.file = trace.file;
+    stats.format = trace.format;
+    stats.records_read = trace.records_read;
+    stats.records_skipped = trace.records_skipped;
+    for (const TraceTask& t : trace.tasks) {
+      stats.offered_cpu_unit_seconds += static_cast<double>(t.need.cpu) * to_seconds(t.runtime);
+    }
+    result_.traces.push_back(std::move(stats));
+    if (!trace.tasks.empty()) queue_.push(trace.tasks[0].submit, kTraceArrival, static_cast<std::uint32_t>(k));
+  }
+  for (std::size_t k = 0; k < scenario_.events.size(); ++k) {
+    const ScenarioEvent& ev = scenario_.events[k];
+    queue_.push(ev.at, kOutageBegin, static_cast<std::uint32_t>(k));
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Arrivals
+
+void Engine::schedule_next_job_arrival(std::uint32_t job, SimTime after) {
+  const Job& j = scenario_.jobs[job];
+  Source& s = sources_[scenario_.services.size() + job];
+  const ArrivalSpec& a = j.arrival;
+  if (a.count >= 0 && s.submitted >= a.count) return;
+  SimTime next = kNever;
+  switch (a.kind) {
+    case ArrivalSpec::Kind::kPoisson: {
+      const SimTime base = after < 0 ? a.start : after;
+      const double gap_s = s.arrival_rng.exponential(1.0 / a.rate_per_second);
+      const double gap_us = std::round(gap_s * static_cast<double>(kSecond));
+      // A gap beyond the run is as good as never.
+      next = gap_us >= 9.0e18 - static_cast<double>(base) ? kNever : base + static_cast<SimTime>(gap_us);
+      break;
+    }
+    case ArrivalSpec::Kind::kFixed:
+      next = after < 0 ? a.start : after + a.interval;
+      break;
+    case ArrivalSpec::Kind::kList:
+      while (s.cursor < a.at.size() && a.at[s.cursor] < a.start) ++s.cursor;
+      if (s.cursor < a.at.size()) next = a.at[s.cursor++];
+      break;
+  }
+  if (next == kNever || next >= a.end || next >= scenario_.duration) return;
+  queue_.push(next, kJobArrival, job);
+}
+
+SimTime Engine::draw_runtime(Source& s, const RuntimeSpec& spec) {
+  double us = 0;
+  switch (spec.kind) {
+    case RuntimeSpec::Kind::kConstant:
+      return spec.value;
+    case RuntimeSpec::Kind::kExponential:
+      us = s.runtime_rng.exponential(static_cast<double>(spec.mean));
+      break;
+    case RuntimeSpec::Kind::kLognormal:
+      us = s.runtime_rng.lognormal_median_p90(static_cast<double>(spec.median), static_cast<double>(spec.p90));
+      break;
+    case RuntimeSpec::Kind::kUniform:
+      us = s.runtime_rng.uniform(static_cast<double>(spec.min), static_cast<double>(spec.max));
+      break;
+    case RuntimeSpec::Kind::kEmpirical:
+      return spec.samples[s.runtime_rng.uniform_index(spec.samples.size())];
+  }
+  if (!(us < 9.0e18)) return kNever;
+  return std::max<SimTime>(0, static_cast<SimTime>(std::round(us)));
+}
+
+void Engine::on_job_arrival(std::uint32_t job) {
+  const Job& j = scenario_.jobs[job];
+  const std::uint32_t source = static_cast<std::uint32_t>(scenario_.services.size()) + job;
+  Source& s = sources_[source];
+  // The runtime is drawn at submission, from the job's own stream, so that it does not depend on
+  // where or when the task is placed: two strategies see the same tasks (common random numbers).
+  const SimTime runtime = draw_runtime(s, j.runtime);
+  ++s.submitted;
+  const std::uint32_t task = submit(source, s.task_definition->reserved, runtime, s.family, s.task_definition->revision);
+  try_place(task);
+  schedule_next_job_arrival(job, now_);
+}
+
+void Engine::on_trace_arrival(std::uint32_t trace) {
+  const Trace& t = scenario_.traces[trace];
+  const auto source = static_cast<std::uint32_t>(scenario_.services.size() + scenario_.jobs.size() + trace);
+  Source& s = sources_[source];
+  const TraceTask& rec = t.tasks[s.cursor++];
+  const std::uint32_t family = intern_family(t.families[rec.family]);
+  const std::uint32_t task = submit(source, rec.need, rec.runtime, family, 1);
+  try_place(task);
+  if (s.cursor < t.tasks.size() && t.tasks[s.cursor].submit < scenario_.duration) {
+    queue_.push(t.tasks[s.cursor].submit, kTraceArrival, trace);
+  }
+}
+
+void Engine::on_service_start(std::uint32_t service) {
+  const Service& svc = scenario_.services[service];
+  Source& s = sources_[service];
+  for (std::int32_t n = 0; n < svc.desired_count; ++n) {
+    const std::uint32_t task = submit(service, s.task_definition->reserved, kNever, s.family, s.task_definition->revision);
+    try_place(task);
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Tasks
+
+std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTime runtime, std::uint32_t family,
+                             std::int32_t revision) {
+  const auto task = static_cast<std::uint32_t>(task_source_.size());
+  const Source& s = sources_[source];
+  task_source_.push_back(source);
+  task_need_.push_back(need);
+  task_runtime_.push_back(runtime);
+  task_state_.push_back(TaskState::kProvisioning);
+  task_generation_.push_back(0);
+  task_queue_.push_back(0xFFFFFFFFu);
+  TaskRecords& r = result_.tasks;
+  r.family.push_back(family);
+  r.revision.push_back(revision);
+  GroupIdx group = s.group;
+  if (s.kind == SourceKind::kTrace) {
+    const Trace& t = scenario_.traces[s.index];
+    const TraceTask& rec = t.tasks[s.cursor - 1];
+    group = cluster_.intern_group(t.groups[rec.group]);
+  }
+  r.group.push_back(group);
+  r.instance.push_back(kNoInstance);
+  r.submitted_at.push_back(now_);
+  r.placed_at.push_back(kNever);
+  r.started_at.push_back(kNever);
+  r.stopped_at.push_back(kNever);
+  r.stop_code.push_back(StopCode::kNone);
+  r.failure_reason.push_back(FailureReason::kNone);
+  r.rejected.push_back(0);
+  return task;
+}
+
+PlacementRequest Engine::request_for(std::uint32_t task) const {
+  const Source& s = sources_[task_source_[task]];
+  PlacementRequest req;
+  req.task = task;
+  req.need = &task_need_[task];
+  if (s.task_definition != nullptr) {
+    req.tcp_ports = &s.task_definition->tcp_host_ports;
+    req.udp_ports = &s.task_definition->udp_host_ports;
+  }
+  req.group = result_.tasks.group[task];
+  return req;
+}
+
+std::uint32_t Engine::queue_for(std::uint32_t source, const Resources& need) {
+  const auto key = std::make_tuple(source, need.cpu, need.memory_mib, need.gpus, need.enis);
+  const auto it = queue_index_.find(key);
+  if (it != queue_index_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(wait_queues_.size());
+  wait_queues_.push_back(WaitQueue{source, need, {}, FailureReason::kNone});
+  queue_index_.emplace(key, id);
+  return id;
+}
+
+void Engine::try_place(std::uint32_t task) {
+  const std::uint32_t source = task_source_[task];
+  Source& s = sources_[source];
+  const std::uint32_t q = queue_for(source, task_need_[task]);
+  WaitQueue& wq = wait_queues_[q];
+  ++result_.placements;
+  if (!wq.tasks.empty()) {
+    // Queue-mates waiting: no instance admits this shape (see the invariants above).
+    result_.tasks.failure_reason[task] = wq.last_reason;
+    ++result_.placement_failures[static_cast<std::size_t>(wq.last_reason)];
+    wq.tasks.push_back(task);
+    task_queue_[task] = q;
+    ++waiting_;
+    return;
+  }
+  const PlacementDecision d = s.placer->place(request_for(task), cluster_, placement_rng_);
+  if (d.instance != kNoInstance) {
+    place_on(task, d.instance);
+    return;
+  }
+  result_.tasks.failure_reason[task] = d.reason;
+  ++result_.placement_failures[static_cast<std::size_t>(d.reason)];
+  if (s.on_failure == OnPlacementFailure::kFail) {
+    task_state_[task] = TaskState::kRejected;
+    result_.tasks.rejected[task] = 1;
+    ++rejected_;
+    return;
+  }
+  wq.last_reason = d.reason;
+  wq.tasks.push_back(task);
+  nonempty_queues_.push_back(q);
+  task_queue_[task] = q;
+  ++waiting_;
+}
+
+SimTime Engine::image_ready_at(InstanceIdx i, const TaskDefinition& td) {
+  SimTime ready = now_;
+  if (td.images.empty()) return ready;
+  auto& cache = image_ready_[i];
+  if (cache.empty()) cache.assign(scenario_.images.size(), kNever);
+  for (const std::uint32_t image : td.images) {
+    const Image& img = scenario_.images[image];
+    const Registry& reg = scenario_.registries[img.registry];
+    SimTime at;
+    if (cache[image] == kNever) {
+      // First use on this instance: a full pull at the registry's bandwidth. Concurrent pulls do
+      // not share bandwidth (one pull per image per instance; later tasks wait for it).
+      const double seconds = static_cast<double>(img.size_mib) * 1048576.0 / static_cast<double>(reg.pull_bytes_per_second);
+      at = now_ + reg.latency + static_cast<SimTime>(std::llround(seconds * static_cast<double>(kSecond)));
+      cache[image] = at;
+    } else if (cache[image] > now_) {
+      at = cache[image];  // a pull in progress
+    } else {
+      // Cached. `default` and `always` still ask the registry (a manifest round trip);
+      // `once` and `prefer-cached` start from the cache (ecs-semantics §1.6).
+      const ImagePullBehavior b = scenario_.cluster.agent.image_pull_behavior;
+      at = (b == ImagePullBehavior::kDefault || b == ImagePullBehavior::kAlways) ? now_ + reg.latency : now_;
+    }
+    ready = std::max(ready, at);
+  }
+  return ready;
+}
+
+void Engine::change_reserved(InstanceIdx i, std::int64_t cpu, std::int64_t memory) {
+  const std::size_t zone = 1 + cluster_.zone[i];
+  const std::size_t type = 1 + scenario_.cluster.availability_zones.size() + type_slot_[cluster_.type[i]];
+  for (const std::size_t s : {std::size_t{0}, zone, type}) {
+    cpu_series_[s].change(now_, cpu, 0);
+    memory_series_[s].change(now_, memory, 0);
+  }
+}
+
+void Engine::change_registered(InstanceIdx i, std::int64_t cpu, std::int64_t memory) {
+  const std::size_t zone = 1 + cluster_.zone[i];
+  const std::size_t type = 1 + scenario_.cluster.availability_zones.size() + type_slot_[cluster_.type[i]];
+  for (const std::size_t s : {std::size_t{0}, zone, type}) {
+    cpu_series_[s].change(now_, 0, cpu);
+    memory_series_[s].change(now_, 0, memory);
+  }
+}
+
+void Engine::place_on(std::uint32_t task, InstanceIdx i) {
+  const Source& s = sources_[task_source_[task]];
+  const Resources& need = task_need_[task];
+  static const std::vector<std::uint16_t> kNoPorts;
+  const auto& tcp = s.task_definition != nullptr ? s.task_definition->tcp_host_ports : kNoPorts;
+  const auto& udp = s.task_definition != nullptr ? s.task_definition->udp_host_ports : kNoPorts;
+  cluster_.reserve(i, need, tcp, udp, result_.tasks.group[task]);
+  change_reserved(i, need.cpu, need.memory_mib);
+  task_state_[task] = TaskState::kPending;
+  result_.tasks.instance[task] = i;
+  result_.tasks.placed_at[task] = now_;
+  ++starting_;
+  SimTime ready = now_;
+  if (s.task_definition != nullptr) ready = image_ready_at(i, *s.task_definition);
+  queue_.push(ready + scenario_.cluster.agent.task_start_latency, kTaskRunning, task, task_generation_[task]);
+}
+
+void Engine::retry_waiting_on(InstanceIdx i) {
+  if (cluster_.schedulable[i] == 0) return;
+  // Oldest waiting task first (task numbers are submission order), among queue heads that the
+  // instance admits; repeat until none fits.
+  for (;;) {
+    std::size_t best_slot = nonempty_queues_.size();
+    std::uint32_t best_task = 0xFFFFFFFFu;
+    for (std::size_t slot = 0; slot < nonempty_queues_.size(); ++slot) {
+      WaitQueue& wq = wait_queues_[nonempty_queues_[slot]];
+      const std::uint32_t head = wq.tasks.front();
+      if (head >= best_task) continue;
+      if (sources_[wq.source].placer->admits(request_for(head), cluster_, i)) {
+        best_task = head;
+        best_slot = slot;
+      }
+    }
+    if (best_slot == nonempty_queues_.size()) return;
+    const std::uint32_t q = nonempty_queues_[best_slot];
+    WaitQueue& wq = wait_queues_[q];
+    wq.tasks.pop_front();
+    if (wq.tasks.empty()) {
+      nonempty_queues_[best_slot] = nonempty_queues_.back();
+      nonempty_queues_.pop_back();
+    }
+    --waiting_;
+    ++result_.placements;
+    place_on(best_task, i);
+  }
+}
+
+void Engine::on_task_running(std::uint32_t task) {
+  task_state_[task] = TaskState::kRunning;
+  result_.tasks.started_at[task] = now_;
+  --starting_;
+  ++running_;
+  ++cluster_.running_count[result_.tasks.instance[task]];
+  const SimTime runtime = task_runtime_[task];
+  if (runtime != kNever && runtime < scenario_.duration - now_) {
+    queue_.push(now_ + runtime, kTaskStopBegin, task, task_generation_[task]);
+  }
+}
+
+void Engine::on_task_stop_begin(std::uint32_t task) {
+  // The essential container exited: the agent stops the task (ecs-semantics §2.3).
+  task_state_[task] = TaskState::kStopping;
+  result_.tasks.stop_code[task] = StopCode::kEssentialContainerExited;
+  --running_;
+  --cluster_.running_count[result_.tasks.instance[task]];
+  queue_.push(now_ + scenario_.cluster.agent.task_stop_latency, kTaskStopped, task, task_generation_[task]);
+}
+
+void Engine::release(std::uint32_t task) {
+  const InstanceIdx i = result_.tasks.instance[task];
+  const Source& s = sources_[task_source_[task]];
+  const Resources& need = task_need_[task];
+  static const std::vector<std::uint16_t> kNoPorts;
+  const auto& tcp = s.task_definition != nullptr ? s.task_definition->tcp_host_ports : kNoPorts;
+  const auto& udp = s.task_definition != nullptr ? s.task_definition->udp_host_ports : kNoPorts;
+  cluster_.release(i, need, tcp, udp, result_.tasks.group[task]);
+  change_reserved(i, -need.cpu, -need.memory_mib);
+}
+
+void Engine::on_task_stopped(std::uint32_t task) {
+  task_state_[task] = TaskState::kStopped;
+  result_.tasks.stopped_at[task] = now_;
+  ++completed_;
+  release(task);
+  retry_waiting_on(result_.tasks.instance[task]);
+}
+
+// Stops a task at once (its instance went away): no stop latency, resources released now.
+void Engine::kill(std::uint32_t task, StopCode code) {
+  const InstanceIdx i = result_.tasks.instance[task];
+  switch (task_state_[task]) {
+    case TaskState::kPending:
+      --starting_;
+      code = StopCode::kTaskFailedToStart;
+      break;
+    case TaskState::kRunning:
+      --running_;
+      --cluster_.running_count[i];
+      break;
+    case TaskState::kStopping:
+      code = result_.tasks.stop_code[task];
+      break;
+    default:
+      return;
+  }
+  ++task_generation_[task];  // cancels the task's scheduled events
+  task_state_[task] = TaskState::kStopped;
+  result_.tasks.stopped_at[task] = now_;
+  result_.tasks.stop_code[task] = code;
+  release(task);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Instances and events
+
+void Engine::on_instance_register(InstanceIdx i) {
+  if (in_outage_[cluster_.zone[i]] != 0) return;  // registers when the zone comes back
+  cluster_.registered_at[i] = now_;
+  result_.instances.registered_at[i] = now_;
+  cluster_.set_schedulable(i, true);
+  change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);
+  retry_waiting_on(i);
+}
+
+void Engine::on_outage(std::uint32_t event, bool begin) {
+  const ScenarioEvent& ev = scenario_.events[event];
+  in_outage_[ev.zone] = begin ? 1 : 0;
+  if (begin) {
+    // Instances in the zone disconnect: no new placements, and their tasks are lost
+    // (ecsim's choice of stop code: TerminationNotice for tasks that were RUNNING).
+    std::vector<std::uint32_t> lost_services;
+    for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
+      const TaskState st = task_state_[task];
+      if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
+      const InstanceIdx i = result_.tasks.instance[task];
+      if (cluster_.zone[i] != ev.zone) continue;
+      kill(task, StopCode::kTerminationNotice);
+      if (sources_[task_source_[task]].kind == SourceKind::kService) lost_services.push_back(task_source_[task]);
+    }
+    for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
+      if (cluster_.zone[i] != ev.zone || cluster_.schedulable[i] == 0) continue;
+      cluster_.set_schedulable(i, false);
+      change_registered(i, -cluster_.registered_cpu[i], -cluster_.registered_memory_mib[i]);
+    }
+    // The service scheduler replaces what it lost, elsewhere if it can.
+    for (const std::uint32_t source : lost_services) {
+      const Source& s = sources_[source];
+      const std::uint32_t task = submit(source, s.task_definition->reserved, kNever, s.family, s.task_definition->revision);
+      try_place(task);
+    }
+    if (ev.duration != kNever && ev.duration < scenario_.duration - now_) {
+      queue_.push(now_ + ev.duration, kOutageEnd, event);
+    }
+  } else {
+    for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
+      if (cluster_.zone[i] != ev.zone || cluster_.schedulable[i] != 0) continue;
+      if (result_.instances.registered_at[i] == kNever && i < cluster_.size()) {
+        // Launched during the outage: registers now if its launch time has passed.
+        const InstanceGroup& g = scenario_.cluster.instance_groups[cluster_.group[i]];
+        if (g.launch_time > now_) continue;
+        result_.instances.registered_at[i] = now_;
+        cluster_.registered_at[i] = now_;
+      }
+      cluster_.set_schedulable(i, true);
+      change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);
+      retry_waiting_on(i);
+    }
+  }
+}
+
+void Engine::take_sample(SimTime t) {
+  Sample s;
+  s.time = t;
+  s.running = running_;
+  s.pending = waiting_;
+  s.starting = starting_;
+  s.instances = static_cast<std::int64_t>(cluster_.schedulable_list.size());
+  s.cpu_reserved = cpu_series_[0].reserved();
+  s.cpu_registered = cpu_series_[0].registered();
+  s.memory_reserved_mib = memory_series_[0].reserved();
+  s.memory_registered_mib = memory_series_[0].registered();
+  s.submitted = static_cast<std::int64_t>(task_source_.size());
+  s.completed = completed_;
+  s.failed_to_place = rejected_;
+  result_.samples.push_back(s);
+}
+
+void Engine::dispatch(const Event& e) {
+  switch (static_cast<EventKind>(e.kind)) {
+    case kInstanceRegister: on_instance_register(e.target); break;
+    case kJobArrival: on_job_arrival(e.target); break;
+    case kTraceArrival: on_trace_arrival(e.target); break;
+    case kServiceStart: on_service_start(e.target); break;
+    case kTaskRunning: on_task_running(e.target); break;
+    case kTaskStopBegin: on_task_stop_begin(e.target); break;
+    case kTaskStopped: on_task_stopped(e.target); break;
+    case kSample:
+      take_sample(e.time);
+      next_sample_ = e.time + scenario_.sample_interval;
+      if (next_sample_ < scenario_.duration) queue_.push(next_sample_, kSample, 0);
+      break;
+    case kOutageBegin: on_outage(e.target, true); break;
+    case kOutageEnd: on_outage(e.target, false); break;
+  }
+}
+
+bool is_task_event(std::uint16_t kind) {
+  return kind == kTaskRunning || kind == kTaskStopBegin || kind == kTaskStopped;
+}
+
+RunResult Engine::run() {
+  result_.scenario = scenario_.name;
+  result_.seed = scenario_.seed;
+  result_.strategy = scenario_.strategy_label;
+  result_.duration = scenario_.duration;
+  result_.sample_interval = scenario_.sample_interval;
+
+  queue_.reserve(1024);
+  // The first sample is scheduled before anything else, so each sample at time t sees the state
+  // after every event scheduled earlier for t (registrations at 0, services' first tasks...).
+  queue_.push(0, kSample, 0);
+  build_cluster();
+  build_sources();
+
+  // The loop: pop the earliest event; drop it if its task was killed since it was scheduled
+  // (generation mismatch); advance the clock; dispatch by kind. Events at or after the end of
+  // the run are never processed.
+  std::uint64_t next_progress = 1u << 18;
+  while (!queue_.empty()) {
+    const Event e = queue_.pop();
+    if (e.time >= scenario_.duration) break;
+    if (is_task_event(e.kind) && e.generation != task_generation_[e.target]) continue;
+    assert(e.time >= now_);
+    now_ = e.time;
+    ++events_;
+    dispatch(e);
+    if (progress_ != nullptr && events_ >= next_progress) {
+      progress_->progress(now_, scenario_.duration, events_, task_source_.size());
+      next_progress += 1u << 18;
+    }
+  }
+  now_ = scenario_.duration;
+  take_sample(now_);
+
+  result_.groups = cluster_.group_names;
+  result_.events = events_;
+  const std::size_t zones = scenario_.cluster.availability_zones.size();
+  result_.cpu.overall = cpu_series_[0].finish(now_);
+  result_.memory.overall = memory_series_[0].finish(now_);
+  for (std::size_t z = 0; z < zones; ++z) {
+    result_.cpu.by_zone.push_back(cpu_series_[1 + z].finish(now_));
+    result_.memory.by_zone.push_back(memory_series_[1 + z].finish(now_));
+  }
+  for (std::size_t t = 0; t < result_.instance_types.size(); ++t) {
+    result_.cpu.by_type.push_back(cpu_series_[1 + zones + t].finish(now_));
+    result_.memory.by_type.push_back(memory_series_[1 + zones + t].finish(now_));
+  }
+  if (progress_ != nullptr) progress_->progress(now_, scenario_.duration, events_, task_source_.size());
+  return std::move(result_);
+}
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& scenario, PlacerFactory& placers, ProgressSink* progress) {
+  Engine engine(scenario, placers, progress);
+  return engine.run();
+}
+
+}  // namespace ecsim::sim

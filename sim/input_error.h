@@ -1,0 +1,42 @@
+// InputError: what every loader throws for bad input. Only tools/ catches it, prints what() and
+// exits with ExitCode::kInput (2).
+//
+// what() reads `FILE: POINTER: expected EXPECTED, got GOT`, for example
+//   scenario.json: /jobs/0/runtime/median: expected a duration, got "fast"
+// An empty pointer is printed as "/" (the whole document); an empty `got` drops ", got ...".
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace ecsim::sim {
+
+class InputError : public std::runtime_error {
+ public:
+  InputError(std::string file, std::string pointer, std::string expected, std::string got);
+
+  const std::string& file() const { return file_; }
+  const std::string& pointer() const { return pointer_; }
+  const std::string& expected() const { return expected_; }
+  const std::string& got() const { return got_; }
+
+ private:
+  std::string file_;
+  std::string pointer_;
+  std::string expected_;
+  std::string got_;
+};
+
+// Exit statuses of the `ecsim` command, in one place.
+enum class ExitCode : int {
+  kOk = 0,
+  kInternal = 1,
+  kInput = 2,
+  kCheckFailed = 3,
+};
+
+// Returns the closest of `candidates` to `word` by edit distance, or "" when none is close
+// enough to be a plausible typo (distance at most max(2, |word| / 3)).
+std::string closest_spelling(const std::string& word, const std::string* candidates, std::size_t count);
+
+}  // namespace ecsim::sim

@@ -1,0 +1,37 @@
+#include "sim/placer.h"
+#include "sim/run_result.h"
+
+namespace ecsim::sim {
+
+std::string_view failure_reason_name(FailureReason r) {
+  switch (r) {
+    case FailureReason::kNone: return "";
+    case FailureReason::kResourceCpu: return "RESOURCE:CPU";
+    case FailureReason::kResourceMemory: return "RESOURCE:MEMORY";
+    case FailureReason::kResourcePorts: return "RESOURCE:PORTS";
+    case FailureReason::kResourceEni: return "RESOURCE:ENI";
+    case FailureReason::kResourceGpu: return "RESOURCE:GPU";
+    case FailureReason::kAttribute: return "ATTRIBUTE";
+    case FailureReason::kDistinctInstance: return "DistinctInstance";
+    case FailureReason::kMemberOf: return "MemberOf";
+    case FailureReason::kMissing: return "MISSING";
+    case FailureReason::kCount: break;
+  }
+  return "";
+}
+
+std::string_view stop_code_name(StopCode c) {
+  switch (c) {
+    case StopCode::kNone: return "";
+    case StopCode::kTaskFailedToStart: return "TaskFailedToStart";
+    case StopCode::kEssentialContainerExited: return "EssentialContainerExited";
+    case StopCode::kUserInitiated: return "UserInitiated";
+    case StopCode::kServiceSchedulerInitiated: return "ServiceSchedulerInitiated";
+    case StopCode::kSpotInterruption: return "SpotInterruption";
+    case StopCode::kTerminationNotice: return "TerminationNotice";
+    case StopCode::kCount: break;
+  }
+  return "";
+}
+
+}  // namespace ecsim::sim

@@ -1,0 +1,83 @@
+// The placement interface the engine calls; placement/ implements it (ECS strategies,
+// constraints, research strategies and plugins).
+//
+// A Placer is built once per placement class (a job, a service, a trace): it knows the class's
+// strategy list, constraints and task group. For each task the engine asks place(); the answer
+// is an instance or the ECS reason why none was found. Failing to place is an outcome, not an
+// error.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "sim/cluster_state.h"
+#include "sim/model.h"
+#include "sim/random.h"
+
+namespace ecsim::sim {
+
+// ECS failure reasons (RunTask failures[].reason; ecs-semantics §3.6). The order is the order in
+// which the checks run, and the tie-break when reporting the reason of a failed attempt.
+enum class FailureReason : std::uint8_t {
+  kNone = 0,
+  kResourceCpu,
+  kResourceMemory,
+  kResourcePorts,
+  kResourceEni,
+  kResourceGpu,
+  kAttribute,
+  kDistinctInstance,
+  kMemberOf,
+  kMissing,  // no registered, ACTIVE container instance in the cluster at all
+  kCount,
+};
+
+// "RESOURCE:CPU", "MemberOf", ...
+std::string_view failure_reason_name(FailureReason r);
+
+// One task to place.
+struct PlacementRequest {
+  std::uint32_t task = 0;
+  const Resources* need = nullptr;
+  const std::vector<std::uint16_t>* tcp_ports = nullptr;  // static host ports
+  const std::vector<std::uint16_t>* udp_ports = nullptr;
+  GroupIdx group = 0;
+};
+
+struct PlacementDecision {
+  InstanceIdx instance = kNoInstance;
+  FailureReason reason = FailureReason::kNone;  // set when instance == kNoInstance
+};
+
+class Placer {
+ public:
+  virtual ~Placer() = default;
+
+  // Chooses an instance for the request among cluster.schedulable_list, or says why none fits.
+  // Draws only from `rng` (the run's "placement" stream) so that a run is reproducible.
+  virtual PlacementDecision place(const PlacementRequest& request, const ClusterState& cluster,
+                                  RandomStream& rng) = 0;
+
+  // Whether instance i passes every filter (resources and constraints) for the request. The
+  // engine uses it to retry waiting tasks on the one instance that just gained room: a waiting
+  // task had no candidate anywhere, so that instance is its only possible candidate.
+  virtual bool admits(const PlacementRequest& request, const ClusterState& cluster, InstanceIdx i) const = 0;
+};
+
+// What a placement class asks for.
+struct PlacementPolicy {
+  std::vector<StrategySpec> strategy;  // already defaulted by the caller: never empty
+  std::vector<ConstraintSpec> constraints;
+  GroupIdx group = 0;
+};
+
+class PlacerFactory {
+ public:
+  virtual ~PlacerFactory() = default;
+  // Builds a placer; may register trackers on `cluster` (group counts, spread counters).
+  virtual std::unique_ptr<Placer> make(const PlacementPolicy& policy, ClusterState& cluster) = 0;
+};
+
+}  // namespace ecsim::sim

@@ -1,0 +1,77 @@
+#include "sim/random.h"
+
+#include <cmath>
+
+#include "sim/portable_math.h"
+
+namespace ecsim::sim {
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+// GCC and Clang both provide a 128-bit integer; __extension__ keeps -Wpedantic quiet.
+__extension__ using Uint128 = unsigned __int128;
+
+}  // namespace
+
+std::uint64_t stream_seed(std::uint64_t run_seed, std::string_view name) {
+  std::uint64_t h = 0xCBF29CE484222325ULL;
+  for (const char c : name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001B3ULL;
+  }
+  return splitmix64(splitmix64(run_seed) ^ h);
+}
+
+std::uint64_t RandomStream::uniform_index(std::uint64_t n) {
+  // Lemire's multiply-shift with rejection: unbiased, and usually one draw.
+  std::uint64_t x = engine_();
+  Uint128 m = static_cast<Uint128>(x) * n;
+  auto low = static_cast<std::uint64_t>(m);
+  if (low < n) {
+    const std::uint64_t threshold = (0 - n) % n;
+    while (low < threshold) {
+      x = engine_();
+      m = static_cast<Uint128>(x) * n;
+      low = static_cast<std::uint64_t>(m);
+    }
+  }
+  return static_cast<std::uint64_t>(m >> 64);
+}
+
+double RandomStream::uniform01() {
+  return static_cast<double>(engine_() >> 11) * 0x1.0p-53;
+}
+
+double RandomStream::uniform01_open_low() {
+  return static_cast<double>((engine_() >> 11) + 1) * 0x1.0p-53;
+}
+
+double RandomStream::exponential(double mean) { return -mean * portable_log(uniform01_open_low()); }
+
+double RandomStream::standard_normal() {
+  // Marsaglia's polar method: no trigonometry, only log and sqrt (sqrt is exactly rounded by
+  // IEEE 754). Rejection keeps a point of the unit disc; one normal per accepted point.
+  for (;;) {
+    const double u = 2.0 * uniform01() - 1.0;
+    const double v = 2.0 * uniform01() - 1.0;
+    const double s = u * u + v * v;
+    if (s >= 1.0 || s == 0.0) continue;
+    return u * std::sqrt(-2.0 * portable_log(s) / s);
+  }
+}
+
+double RandomStream::lognormal_median_p90(double median, double p90) {
+  const double mu = portable_log(median);
+  const double sigma = portable_log(p90 / median) / kNormalQuantile90;
+  return portable_exp(mu + sigma * standard_normal());
+}
+
+double RandomStream::uniform(double lo, double hi) { return lo + (hi - lo) * uniform01(); }
+
+}  // namespace ecsim::sim

@@ -1,0 +1,123 @@
+// RunResult: everything a finished run leaves for the reports. reports/ depends only on this
+// header (and sim/), so writers can be tested on hand-built results.
+//
+// All times are SimTime; kNever marks "did not happen". Vectors of per-task fields are indexed by
+// task number (submission order) and all have the same length.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/placer.h"
+#include "sim/time.h"
+
+namespace ecsim::sim {
+
+enum class StopCode : std::uint8_t {
+  kNone = 0,
+  kTaskFailedToStart,
+  kEssentialContainerExited,
+  kUserInitiated,
+  kServiceSchedulerInitiated,
+  kSpotInterruption,
+  kTerminationNotice,
+  kCount,
+};
+
+// "EssentialContainerExited", ... ("" for kNone).
+std::string_view stop_code_name(StopCode c);
+
+struct TaskRecords {
+  std::vector<std::uint32_t> family;    // index into RunResult::families
+  std::vector<std::int32_t> revision;
+  std::vector<std::uint32_t> group;     // index into RunResult::groups
+  std::vector<InstanceIdx> instance;    // kNoInstance when never placed
+  std::vector<SimTime> submitted_at;
+  std::vector<SimTime> placed_at;       // kNever when not placed
+  std::vector<SimTime> started_at;      // RUNNING; kNever when not reached
+  std::vector<SimTime> stopped_at;      // STOPPED; kNever when not reached
+  std::vector<StopCode> stop_code;
+  std::vector<FailureReason> failure_reason;  // why it was not placed (fail) or first failed attempt
+  // 1 when the task gave up on placement (onPlacementFailure "fail", like a RunTask failure) and
+  // will never be placed; 0 otherwise. A task never placed and not rejected was still waiting at
+  // the end of the run (pendingAtEnd). REQUIRES: rejected[i] implies placed_at[i] == kNever.
+  std::vector<std::uint8_t> rejected;
+
+  std::size_t size() const { return submitted_at.size(); }
+};
+
+struct InstanceRecords {
+  std::vector<std::string> id;
+  std::vector<std::uint32_t> zone;  // index into RunResult::zones
+  std::vector<std::uint32_t> type;  // index into RunResult::instance_types
+  std::vector<Market> market;
+  std::vector<SimTime> launched_at;
+  std::vector<SimTime> registered_at;
+  std::vector<SimTime> terminated_at;  // kNever when alive at the end
+
+  std::size_t size() const { return id.size(); }
+};
+
+// One row of timeseries.csv.
+struct Sample {
+  SimTime time = 0;
+  std::int64_t running = 0;       // tasks RUNNING
+  std::int64_t pending = 0;       // tasks waiting to be placed (PROVISIONING)
+  std::int64_t starting = 0;      // placed, not yet RUNNING (PENDING)
+  std::int64_t instances = 0;     // registered, schedulable instances
+  std::int64_t cpu_reserved = 0, cpu_registered = 0;
+  std::int64_t memory_reserved_mib = 0, memory_registered_mib = 0;
+  std::int64_t submitted = 0;     // cumulative
+  std::int64_t completed = 0;     // cumulative
+  std::int64_t failed_to_place = 0;  // cumulative
+};
+
+// Reserved/registered over time, time-weighted. Fractions in [0, 1].
+struct UtilizationStats {
+  double mean = 0;
+  double p95 = 0;
+  double max = 0;
+};
+
+struct ResourceUtilization {
+  UtilizationStats overall;
+  std::vector<UtilizationStats> by_zone;  // index: RunResult::zones
+  std::vector<UtilizationStats> by_type;  // index: RunResult::instance_types
+};
+
+struct TraceStats {
+  std::string file;
+  std::string format;
+  std::int64_t records_read = 0;
+  std::int64_t records_skipped = 0;
+  double offered_cpu_unit_seconds = 0;  // Σ cpu × runtime
+};
+
+struct RunResult {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::string strategy;
+  SimTime duration = 0;
+  SimTime sample_interval = 0;
+
+  std::vector<std::string> zones;
+  std::vector<std::string> instance_types;                 // names of types used by the cluster
+  std::vector<std::int64_t> price_microdollars_per_hour;   // per instance_types entry
+  std::vector<std::string> families;
+  std::vector<std::string> groups;
+
+  TaskRecords tasks;
+  InstanceRecords instances;
+  std::vector<Sample> samples;
+  ResourceUtilization cpu;
+  ResourceUtilization memory;
+  std::int64_t placement_failures[static_cast<std::size_t>(FailureReason::kCount)] = {};
+  std::vector<TraceStats> traces;
+
+  std::uint64_t events = 0;      // events processed by the engine
+  std::uint64_t placements = 0;  // placement decisions made (successful or not)
+};
+
+}  // namespace ecsim::sim

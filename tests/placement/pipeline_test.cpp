@@ -1,0 +1,275 @@
+#include "placement/pipeline.h"
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <set>
+
+#include "placement/registry.h"
+
+using namespace ecsim;
+using sim::ClusterState;
+using sim::FailureReason;
+using sim::InstanceIdx;
+using sim::Resources;
+
+namespace {
+
+// A cluster of identical instances over zones a, b, c (round-robin), all schedulable.
+struct Fixture {
+  ClusterState cluster;
+  sim::GroupIdx group;
+  placement::EcsPlacerFactory factory;
+  sim::RandomStream rng{1, "placement"};
+
+  explicit Fixture(int n, std::int32_t cpu = 4096, std::int32_t memory = 8192) {
+    cluster.intern_attribute("ecs.availability-zone");
+    const char* zones[] = {"us-east-1a", "us-east-1b", "us-east-1c"};
+    for (int k = 0; k < n; ++k) {
+      const InstanceIdx i = cluster.add_instance("i-" + std::to_string(k + 1), static_cast<std::uint32_t>(k % 3), 0, 0,
+                                                 cpu, memory, 0, 2, {22});
+      cluster.set_attribute(0, i, zones[k % 3]);
+      cluster.set_schedulable(i, true);
+    }
+    group = cluster.intern_group("family:web");
+  }
+
+  std::unique_ptr<sim::Placer> placer(std::vector<sim::StrategySpec> strategy,
+                                      std::vector<sim::ConstraintSpec> constraints = {}) {
+    sim::PlacementPolicy p;
+    p.strategy = std::move(strategy);
+    p.constraints = std::move(constraints);
+    p.group = group;
+    return factory.make(p, cluster);
+  }
+
+  void occupy(InstanceIdx i, Resources need) { cluster.reserve(i, need, {}, {}, group); }
+};
+
+const std::vector<std::uint16_t> kNoPorts;
+
+sim::PlacementRequest request(const Resources& need, sim::GroupIdx group,
+                              const std::vector<std::uint16_t>* tcp = &kNoPorts) {
+  sim::PlacementRequest r;
+  r.need = &need;
+  r.group = group;
+  r.tcp_ports = tcp;
+  r.udp_ports = &kNoPorts;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("placement: binpack memory picks the instance with the least memory left that fits", "[placement][ecs]") {
+  // Dev Guide "Amazon ECS task placement strategies": binpack "places tasks on ... the least
+  // available amount of CPU or memory".
+  Fixture f(4);
+  f.occupy(1, {0, 6000, 0, 0});  // 2192 left
+  f.occupy(2, {0, 7000, 0, 0});  // 1192 left: too little for 2048
+  f.occupy(3, {0, 4000, 0, 0});  // 4192 left
+  auto p = f.placer({{"binpack", "memory", {}}});
+  const Resources need{256, 2048, 0, 0};
+  const auto d = p->place(request(need, f.group), f.cluster, f.rng);
+  REQUIRE(d.instance == 1);
+}
+
+TEST_CASE("placement: binpack cpu picks the instance with the least cpu left", "[placement][ecs]") {
+  Fixture f(3);
+  f.occupy(0, {3000, 0, 0, 0});
+  f.occupy(2, {2000, 0, 0, 0});
+  auto p = f.placer({{"binpack", "cpu", {}}});
+  const Resources need{1024, 128, 0, 0};
+  REQUIRE(p->place(request(need, f.group), f.cluster, f.rng).instance == 0);
+}
+
+TEST_CASE("placement: spread over zones picks a zone with the fewest tasks of the group", "[placement][ecs]") {
+  // ecs-semantics §5.1 [test]: zone A has 1 task, B and C none -> place in B or C.
+  Fixture f(6);  // instances 0,3 in a; 1,4 in b; 2,5 in c
+  auto p = f.placer({{"spread", "attribute:ecs.availability-zone", {}}, {"spread", "instanceId", {}}});
+  f.occupy(0, {1, 1, 0, 0});
+  const Resources need{1, 1, 0, 0};
+  std::set<std::uint32_t> zones;
+  for (int k = 0; k < 50; ++k) {
+    const auto d = p->place(request(need, f.group), f.cluster, f.rng);
+    REQUIRE(d.instance != sim::kNoInstance);
+    zones.insert(f.cluster.zone[d.instance]);
+  }
+  REQUIRE(zones == std::set<std::uint32_t>{1, 2});
+}
+
+TEST_CASE("placement: spread then binpack balances zones and packs inside the zone", "[placement][ecs]") {
+  // Dev Guide: "spread AZ then binpack memory" balances zones, then picks the fullest instance.
+  Fixture f(6);
+  auto p = f.placer({{"spread", "attribute:ecs.availability-zone", {}}, {"binpack", "memory", {}}});
+  // Zone a already has a task of the group; zone b's instance 4 is fuller than 1; zone c's 5 fuller than 2.
+  f.occupy(0, {1, 1, 0, 0});
+  f.cluster.reserve(4, {0, 5000, 0, 0}, {}, {}, f.cluster.intern_group("other"));
+  f.cluster.reserve(5, {0, 3000, 0, 0}, {}, {}, f.cluster.intern_group("other"));
+  const Resources need{1, 1024, 0, 0};
+  const auto d = p->place(request(need, f.group), f.cluster, f.rng);
+  REQUIRE(d.instance == 4);
+}
+
+TEST_CASE("placement: spread over instances never stacks while an empty instance fits", "[placement]") {
+  Fixture f(5);
+  auto p = f.placer({{"spread", "instanceId", {}}});
+  const Resources need{1, 1, 0, 0};
+  std::map<InstanceIdx, int> counts;
+  for (int k = 0; k < 15; ++k) {
+    const auto d = p->place(request(need, f.group), f.cluster, f.rng);
+    f.occupy(d.instance, need);
+    ++counts[d.instance];
+  }
+  for (const auto& [i, n] : counts) REQUIRE(n == 3);
+}
+
+TEST_CASE("placement: random is uniform over the instances that fit", "[placement][ecs]") {
+  // Dev Guide: "random places tasks on instances randomly" (among those that pass the filters).
+  Fixture f(4);
+  f.occupy(3, {4096, 0, 0, 0});  // full on cpu
+  auto p = f.placer({{"random", "", {}}});
+  const Resources need{512, 512, 0, 0};
+  std::map<InstanceIdx, int> counts;
+  for (int k = 0; k < 30000; ++k) ++counts[p->place(request(need, f.group), f.cluster, f.rng).instance];
+  REQUIRE(counts.count(3) == 0);
+  for (InstanceIdx i = 0; i < 3; ++i) REQUIRE(std::abs(counts[i] - 10000) < 500);
+}
+
+TEST_CASE("placement: distinctInstance puts each task of the group on its own instance", "[placement][ecs]") {
+  // Dev Guide "task placement constraints": distinctInstance places each task on a different instance.
+  Fixture f(3);
+  auto p = f.placer({{"binpack", "memory", {}}}, {{"distinctInstance", ""}});
+  const Resources need{1, 1, 0, 0};
+  std::set<InstanceIdx> used;
+  for (int k = 0; k < 3; ++k) {
+    const auto d = p->place(request(need, f.group), f.cluster, f.rng);
+    REQUIRE(d.instance != sim::kNoInstance);
+    REQUIRE(used.insert(d.instance).second);
+    f.occupy(d.instance, need);
+  }
+  const auto d = p->place(request(need, f.group), f.cluster, f.rng);
+  REQUIRE(d.instance == sim::kNoInstance);
+  REQUIRE(d.reason == FailureReason::kDistinctInstance);
+}
+
+TEST_CASE("placement: failure reasons name the resource short on the closest instance", "[placement][ecs]") {
+  // ecs-semantics §3.6: RESOURCE:CPU, RESOURCE:MEMORY, ... for the closest matching instance.
+  Fixture f(2, 1024, 2048);
+  auto p = f.placer({{"random", "", {}}});
+  {
+    const Resources need{2048, 512, 0, 0};
+    REQUIRE(p->place(request(need, f.group), f.cluster, f.rng).reason == FailureReason::kResourceCpu);
+  }
+  {
+    const Resources need{512, 4096, 0, 0};
+    REQUIRE(p->place(request(need, f.group), f.cluster, f.rng).reason == FailureReason::kResourceMemory);
+  }
+  {
+    const Resources need{512, 512, 1, 0};
+    REQUIRE(p->place(request(need, f.group), f.cluster, f.rng).reason == FailureReason::kResourceGpu);
+  }
+  {
+    const Resources need{512, 512, 0, 3};
+    REQUIRE(p->place(request(need, f.group), f.cluster, f.rng).reason == FailureReason::kResourceEni);
+  }
+  {
+    // Port 22 is reserved by the agent defaults on every instance.
+    const Resources need{512, 512, 0, 0};
+    const std::vector<std::uint16_t> ssh = {22};
+    REQUIRE(p->place(request(need, f.group, &ssh), f.cluster, f.rng).reason == FailureReason::kResourcePorts);
+  }
+  {
+    // Instance 1 lacks only memory, instance 0 lacks cpu and memory: the closest is 1.
+    f.occupy(0, {1024, 0, 0, 0});
+    const Resources need{512, 3000, 0, 0};
+    REQUIRE(p->place(request(need, f.group), f.cluster, f.rng).reason == FailureReason::kResourceMemory);
+  }
+}
+
+TEST_CASE("placement: an empty cluster fails with MISSING", "[placement]") {
+  Fixture f(0);
+  auto p = f.placer({{"random", "", {}}});
+  const Resources need{1, 1, 0, 0};
+  REQUIRE(p->place(request(need, f.group), f.cluster, f.rng).reason == FailureReason::kMissing);
+}
+
+TEST_CASE("placement: a task with no cpu never fails on RESOURCE:CPU", "[placement][ecs]") {
+  // ecs-semantics §2.1: a task with no cpu anywhere reserves 0 CPU units.
+  Fixture f(1);
+  f.occupy(0, {4096, 0, 0, 0});
+  auto p = f.placer({{"binpack", "cpu", {}}});
+  const Resources need{0, 128, 0, 0};
+  REQUIRE(p->place(request(need, f.group), f.cluster, f.rng).instance == 0);
+}
+
+TEST_CASE("placement: static host ports conflict and the 100-port limit holds", "[placement][ecs]") {
+  // ecs-semantics §1.1: at most 100 static host ports per instance, reserved ones included.
+  Fixture f(1);
+  auto p = f.placer({{"random", "", {}}});
+  const Resources need{1, 1, 0, 0};
+  const std::vector<std::uint16_t> http = {80};
+  REQUIRE(p->place(request(need, f.group, &http), f.cluster, f.rng).instance == 0);
+  f.cluster.reserve(0, need, http, {}, f.group);
+  REQUIRE(p->place(request(need, f.group, &http), f.cluster, f.rng).reason == FailureReason::kResourcePorts);
+  std::vector<std::uint16_t> many;
+  for (std::uint16_t port = 1000; port < 1098; ++port) many.push_back(port);  // 2 in use + 98 = 100
+  REQUIRE(p->place(request(need, f.group, &many), f.cluster, f.rng).instance == 0);
+  many.push_back(2000);  // 101
+  REQUIRE(p->place(request(need, f.group, &many), f.cluster, f.rng).reason == FailureReason::kResourcePorts);
+}
+
+// The conformance suite: every registered strategy, through the same invariants.
+TEST_CASE("placement conformance: every strategy places only where the task fits, reproducibly", "[placement]") {
+  std::vector<sim::StrategySpec> specs = {{"random", "", {}},
+                                          {"binpack", "cpu", {}},
+                                          {"binpack", "memory", {}},
+                                          {"spread", "instanceId", {}},
+                                          {"spread", "host", {}},
+                                          {"spread", "attribute:ecs.availability-zone", {}}};
+  for (const auto& info : placement::strategy_infos()) {
+    bool covered = false;
+    for (const auto& s : specs) covered = covered || s.type == info.name;
+    INFO(info.name);
+    REQUIRE(covered);
+  }
+  for (const auto& spec : specs) {
+    INFO(spec.type << " " << spec.field);
+    REQUIRE(placement::check_strategy(spec).empty());
+    std::vector<InstanceIdx> first_run;
+    for (int run = 0; run < 2; ++run) {
+      Fixture f(12, 4096, 8192);
+      auto p = f.placer({spec});
+      sim::RandomStream sizes(9, "sizes");
+      std::vector<InstanceIdx> chosen;
+      for (int k = 0; k < 200; ++k) {
+        const Resources need{static_cast<std::int32_t>(128 * (1 + sizes.uniform_index(8))),
+                             static_cast<std::int32_t>(256 * (1 + sizes.uniform_index(8))), 0, 0};
+        const auto d = p->place(request(need, f.group), f.cluster, f.rng);
+        if (d.instance == sim::kNoInstance) {
+          // A failure only when no instance fits.
+          for (InstanceIdx i = 0; i < f.cluster.size(); ++i) {
+            REQUIRE((f.cluster.free_cpu[i] < need.cpu || f.cluster.free_memory_mib[i] < need.memory_mib));
+          }
+          REQUIRE(d.reason != FailureReason::kNone);
+        } else {
+          REQUIRE(f.cluster.free_cpu[d.instance] >= need.cpu);
+          REQUIRE(f.cluster.free_memory_mib[d.instance] >= need.memory_mib);
+          REQUIRE(p->admits(request(need, f.group), f.cluster, d.instance));
+          f.occupy(d.instance, need);
+        }
+        chosen.push_back(d.instance);
+      }
+      if (run == 0) {
+        first_run = chosen;
+      } else {
+        REQUIRE(chosen == first_run);
+      }
+    }
+  }
+}
+
+TEST_CASE("placement: check_strategy explains what a bad item should be", "[placement]") {
+  REQUIRE(placement::check_strategy({"binpack", "disk", {}}) == "a binpack field: cpu or memory");
+  REQUIRE(placement::check_strategy({"spread", "attribute:", {}}) == "a spread field: instanceId, host or attribute:NAME");
+  REQUIRE(placement::check_strategy({"random", "cpu", {}}) == "no field for random");
+  REQUIRE(placement::check_strategy({"binpak", "cpu", {}}) == "a strategy type (one of binpack, random, spread)");
+}

@@ -1,0 +1,85 @@
+#include "reports/format.h"
+
+#include <catch2/catch.hpp>
+
+#include <limits>
+#include <vector>
+
+using namespace ecsim;
+using namespace ecsim::reports;
+
+TEST_CASE("format: seconds are exact decimals with trailing zeros trimmed", "[reports]") {
+  CHECK(format_seconds(0) == "0");
+  CHECK(format_seconds(12'500'000) == "12.5");
+  CHECK(format_seconds(1) == "0.000001");
+  CHECK(format_seconds(3'600'000'000) == "3600");
+  CHECK(format_seconds(1'000'010) == "1.00001");
+  CHECK(format_seconds(999'999) == "0.999999");
+  CHECK(format_seconds(86'400 * sim::kSecond + 250 * sim::kMillisecond) == "86400.25");
+}
+
+TEST_CASE("format: negative seconds keep their sign, even the most negative time", "[reports]") {
+  CHECK(format_seconds(-1'500'000) == "-1.5");
+  CHECK(format_seconds(-1) == "-0.000001");
+  CHECK(format_seconds(std::numeric_limits<sim::SimTime>::min()) == "-9223372036854.775808");
+  CHECK(format_seconds(std::numeric_limits<sim::SimTime>::max()) == "9223372036854.775807");
+}
+
+TEST_CASE("format: doubles print in shortest round-trip form", "[reports]") {
+  CHECK(format_double(0.0) == "0");
+  CHECK(format_double(0.1) == "0.1");
+  CHECK(format_double(3600.0) == "3600");
+  CHECK(format_double(1e-6) == "1e-06");
+  CHECK(format_double(1.152) == "1.152");
+  CHECK(format_double(2.0 / 3.0) == "0.6666666666666666");
+}
+
+TEST_CASE("format: fixed notation rounds correctly to the asked places", "[reports]") {
+  CHECK(format_fixed(2.0 / 3.0, 1) == "0.7");
+  CHECK(format_fixed(12.5, 3) == "12.500");
+  CHECK(format_fixed(0.0, 2) == "0.00");
+}
+
+TEST_CASE("format: percentages of integers round half away from zero with zeros trimmed", "[reports]") {
+  CHECK(format_percent(1, 3) == "33.33");
+  CHECK(format_percent(2, 3) == "66.67");
+  CHECK(format_percent(1, 2) == "50");
+  CHECK(format_percent(1, 8) == "12.5");
+  CHECK(format_percent(1, 80000) == "0");      // 0.00125 % rounds to 0.00
+  CHECK(format_percent(1, 20000) == "0.01");   // 0.005 % rounds half up to 0.01
+  CHECK(format_percent(1, 20001) == "0");      // just under 0.005 %
+  CHECK(format_percent(5, 4) == "125");
+  CHECK(format_percent(-1, 3) == "-33.33");
+  CHECK(format_percent(7, 0) == "0");          // nothing registered
+  CHECK(format_percent(1, 3, 0) == "33");
+  CHECK(format_percent(1, 3, 4) == "33.3333");
+  // No overflow for the largest resources.
+  CHECK(format_percent(std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max()) == "100");
+}
+
+TEST_CASE("format: nearest-rank percentile is the element at ceil(p n) - 1", "[reports]") {
+  CHECK(nearest_rank_index(1, 500) == 0);
+  CHECK(nearest_rank_index(1, 990) == 0);
+  CHECK(nearest_rank_index(3, 500) == 1);   // ceil(1.5) - 1
+  CHECK(nearest_rank_index(4, 500) == 1);   // ceil(2) - 1
+  CHECK(nearest_rank_index(100, 990) == 98);
+  CHECK(nearest_rank_index(100, 70) == 6);  // ceil(0.07 * 100) is 7, though 0.07 * 100.0 > 7 in doubles
+  CHECK(nearest_rank_index(1000, 999) == 998);
+  CHECK(nearest_rank_index(10, 0) == 0);
+  CHECK(nearest_rank_index(10, 1000) == 9);
+
+  const std::vector<sim::SimTime> sorted = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
+  CHECK(percentile_nearest_rank<sim::SimTime>(sorted, 500) == 50);
+  CHECK(percentile_nearest_rank<sim::SimTime>(sorted, 900) == 90);
+  CHECK(percentile_nearest_rank<sim::SimTime>(sorted, 950) == 100);
+  CHECK(percentile_nearest_rank<sim::SimTime>(std::vector<sim::SimTime>{}, 500) == 0);
+}
+
+TEST_CASE("format: ratio of large integers keeps the integer part exact", "[reports]") {
+  CHECK(ratio_to_double(4'147'200'000'000'000, 3'600'000'000'000'000) == 1.152);
+  CHECK(ratio_to_double(7, 0) == 0.0);
+  // 2^53 + 1 cannot convert exactly; split into whole + remainder it still divides right.
+  const Int128 big = (Int128{1} << 60) * 3 + 1;
+  CHECK(ratio_to_double(big, Int128{1} << 60) == 3.0);
+  CHECK(ratio_to_double(Int128{1} << 100, Int128{1} << 99) == 2.0);
+}

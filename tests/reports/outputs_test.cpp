@@ -1,0 +1,69 @@
+#include "reports/outputs.h"
+
+#include <catch2/catch.hpp>
+
+#include "reports/csv.h"
+#include "reports/summary.h"
+#include "tests/reports/run_result_builder.h"
+
+using namespace ecsim;
+using namespace ecsim::reports;
+using namespace ecsim::reports::testing;
+
+namespace {
+const RunStats kStats{.wall_seconds = 0.5, .events = 10, .placements = 3, .peak_rss_mib = 20};
+}
+
+TEST_CASE("outputs: writes exactly the four files, creating the directory and its parents", "[reports]") {
+  ScratchDir scratch;
+  const auto dir = scratch.path() / "a" / "b";
+  const sim::RunResult r = small_run();
+  write_outputs(r, kStats, dir);
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"run.json", "summary.json", "tasks.csv", "timeseries.csv"});
+  CHECK(read_file(dir / "summary.json") == summary_json(r));
+  CHECK(read_file(dir / "tasks.csv") == tasks_csv(r));
+  CHECK(read_file(dir / "timeseries.csv") == timeseries_csv(r));
+  CHECK_THAT(read_file(dir / "run.json"), Catch::Contains("\"wallSeconds\": 0.5,\n"));
+}
+
+TEST_CASE("outputs: two runs of one result give byte-identical files, run.json aside", "[reports]") {
+  ScratchDir scratch;
+  const sim::RunResult r = small_run();
+  write_outputs(r, kStats, scratch.path() / "1");
+  write_outputs(r, RunStats{.wall_seconds = 9, .events = 10, .placements = 3, .peak_rss_mib = 99},
+                scratch.path() / "2");
+  for (const char* name : {"summary.json", "tasks.csv", "timeseries.csv"}) {
+    INFO(name);
+    CHECK(read_file(scratch.path() / "1" / name) == read_file(scratch.path() / "2" / name));
+  }
+}
+
+TEST_CASE("outputs: rewriting a directory replaces the files and adds nothing", "[reports]") {
+  ScratchDir scratch;
+  write_outputs(small_run(), kStats, scratch.path());
+  RunResultBuilder b;
+  write_outputs(b.build(), kStats, scratch.path());
+  CHECK(scratch.entries() == std::vector<std::string>{"run.json", "summary.json", "tasks.csv", "timeseries.csv"});
+  CHECK(read_file(scratch.path() / "summary.json") == summary_json(b.build()));
+}
+
+TEST_CASE("outputs: an inconsistent result writes nothing at all", "[reports]") {
+  ScratchDir scratch;
+  sim::RunResult r = small_run();
+  r.tasks.rejected[0] = 1;  // t1 was placed
+  CHECK_THROWS_WITH(write_outputs(r, kStats, scratch.path() / "out"),
+                    "RunResult: tasks.rejected[0] is set on a placed task");
+  CHECK(scratch.entries().empty());
+}
+
+TEST_CASE("outputs: a file in place of the directory is an error naming it", "[reports]") {
+  ScratchDir scratch;
+  const auto dir = scratch.path() / "out";
+  write_file_atomically(dir, std::string_view("not a directory"));
+  CHECK_THROWS_AS(write_outputs(small_run(), kStats, dir), std::runtime_error);
+  CHECK(read_file(dir) == "not a directory");
+  CHECK(scratch.entries() == std::vector<std::string>{"out"});
+}

@@ -1,0 +1,319 @@
+#include "reports/summary.h"
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/reports/run_result_builder.h"
+
+using namespace ecsim;
+using namespace ecsim::reports;
+using namespace ecsim::reports::testing;
+
+namespace {
+
+const char* const kSmallRunSummary = R"j({
+  "scenario": "small",
+  "seed": 42,
+  "strategy": "spread(attribute:ecs.availability-zone),binpack(memory)",
+  "ecsimVersion": ")j" ECSIM_VERSION R"j(",
+  "tasks": {
+    "submitted": 5,
+    "placed": 3,
+    "completed": 1,
+    "failedToPlace": 1,
+    "stopped": {
+      "TaskFailedToStart": 1,
+      "EssentialContainerExited": 1
+    },
+    "pendingAtEnd": 1
+  },
+  "wait": {
+    "mean": 20.666666666666668,
+    "p50": 2,
+    "p90": 60,
+    "p99": 60,
+    "max": 60
+  },
+  "startLatency": {
+    "mean": 1.25,
+    "p50": 1,
+    "p99": 1.5
+  },
+  "placementFailures": {
+    "RESOURCE:CPU": 3,
+    "RESOURCE:MEMORY": 1
+  },
+  "utilization": {
+    "cpu": {
+      "mean": 0.25,
+      "p95": 0.5,
+      "max": 0.75,
+      "byAvailabilityZone": {
+        "us-east-1a": {
+          "mean": 0.5,
+          "p95": 0.75,
+          "max": 1
+        },
+        "us-east-1b": {
+          "mean": 0.125,
+          "p95": 0.25,
+          "max": 0.375
+        }
+      },
+      "byInstanceType": {
+        "m5.xlarge": {
+          "mean": 0.25,
+          "p95": 0.5,
+          "max": 0.75
+        }
+      }
+    },
+    "memory": {
+      "mean": 0.1,
+      "p95": 0.2,
+      "max": 0.3,
+      "byAvailabilityZone": {
+        "us-east-1a": {
+          "mean": 0.2,
+          "p95": 0.3,
+          "max": 0.4
+        },
+        "us-east-1b": {
+          "mean": 0,
+          "p95": 0,
+          "max": 0
+        }
+      },
+      "byInstanceType": {
+        "m5.xlarge": {
+          "mean": 0.1,
+          "p95": 0.2,
+          "max": 0.3
+        }
+      }
+    }
+  },
+  "instances": {
+    "launched": 2,
+    "terminated": 1,
+    "instanceHours": 5
+  },
+  "cost": {
+    "total": 0.96,
+    "perTaskHour": 0.24018347348669122
+  },
+  "engine": {
+    "events": 1234,
+    "simulatedSeconds": 10800
+  }
+}
+)j";
+
+nlohmann::json parse(const sim::RunResult& r) { return nlohmann::json::parse(summary_json(r)); }
+
+}  // namespace
+
+TEST_CASE("summary: a small run renders these exact bytes", "[reports]") {
+  // wait over placed tasks {2 s, 0 s, 60 s}; start latency {1.5 s, 1 s}; instances alive 2 h + 3 h
+  // at $0.192/h = $0.96; tasks RUNNING 3600 s + 10789 s, so perTaskHour = 0.96 / (14389 / 3600).
+  CHECK(summary_json(small_run()) == kSmallRunSummary);
+}
+
+TEST_CASE("summary: two renders of one result are byte-identical", "[reports]") {
+  const sim::RunResult r = small_run();
+  const std::string first = summary_json(r);
+  CHECK(summary_json(r) == first);
+  CHECK(summary_json(small_run()) == first);
+}
+
+TEST_CASE("summary: submitted = placed + failedToPlace + pendingAtEnd", "[reports]") {
+  RunResultBuilder b;
+  b.instance("i-1", "us-east-1a", "m5.large");
+  // 97 tasks in a fixed mix of end states.
+  for (int i = 0; i < 97; ++i) {
+    const SimTime at = i * kSecond;
+    switch (i % 4) {
+      case 0: b.task({.instance = "i-1", .submitted = at, .placed = at + kSecond}); break;
+      case 1: b.task({.submitted = at, .failure = FailureReason::kResourceCpu, .rejected = true}); break;
+      case 2: b.task({.submitted = at, .failure = FailureReason::kMemberOf}); break;
+      default:
+        b.task({.instance = "i-1", .submitted = at, .placed = at, .started = at + 1, .stopped = at + 2,
+                .stop_code = StopCode::kEssentialContainerExited});
+    }
+  }
+  const nlohmann::json tasks = parse(b.build())["tasks"];
+  CHECK(tasks["submitted"] == 97);
+  CHECK(tasks["placed"] == 49);
+  CHECK(tasks["failedToPlace"] == 24);
+  CHECK(tasks["pendingAtEnd"] == 24);
+  CHECK(tasks["completed"] == 24);
+  CHECK(tasks["submitted"].get<int>() ==
+        tasks["placed"].get<int>() + tasks["failedToPlace"].get<int>() + tasks["pendingAtEnd"].get<int>());
+}
+
+TEST_CASE("summary: wait percentiles use nearest rank over placed tasks only", "[reports]") {
+  RunResultBuilder b;
+  b.instance("i-1", "z", "t");
+  // Placed tasks wait 100, 99, ..., 1 s (submission order is not wait order).
+  for (int w = 100; w >= 1; --w) b.task({.instance = "i-1", .submitted = 0, .placed = w * kSecond});
+  // Tasks never placed, submitted long ago, must not count.
+  for (int i = 0; i < 50; ++i) b.task({.submitted = 0, .failure = FailureReason::kResourceMemory});
+  b.task({.submitted = 0, .failure = FailureReason::kResourceMemory, .rejected = true});
+  const nlohmann::json wait = parse(b.build())["wait"];
+  CHECK(wait["mean"].get<double>() == 50.5);
+  CHECK(wait["p50"].get<double>() == 50);
+  CHECK(wait["p90"].get<double>() == 90);
+  CHECK(wait["p99"].get<double>() == 99);
+  CHECK(wait["max"].get<double>() == 100);
+}
+
+TEST_CASE("summary: start latency counts only tasks that reached RUNNING", "[reports]") {
+  RunResultBuilder b;
+  b.instance("i-1", "z", "t");
+  b.task({.instance = "i-1", .submitted = 0, .placed = 0, .started = 4 * kSecond});
+  b.task({.instance = "i-1", .submitted = 0, .placed = 0, .started = 2 * kSecond});
+  b.task({.instance = "i-1", .submitted = 0, .placed = 0});  // placed, pulling at the end
+  b.task({.instance = "i-1", .submitted = 0, .placed = 0, .stopped = kMinute,
+          .stop_code = StopCode::kTaskFailedToStart});
+  const nlohmann::json s = parse(b.build())["startLatency"];
+  CHECK(s["mean"].get<double>() == 3);
+  CHECK(s["p50"].get<double>() == 2);
+  CHECK(s["p99"].get<double>() == 4);
+}
+
+TEST_CASE("summary: an empty run has zero figures and empty objects", "[reports]") {
+  RunResultBuilder b;
+  b.duration(0);
+  const std::string text = summary_json(b.build());
+  const nlohmann::json j = nlohmann::json::parse(text);
+  CHECK(j["tasks"]["submitted"] == 0);
+  CHECK(j["tasks"]["stopped"] == nlohmann::json::object());
+  CHECK(j["wait"]["mean"] == 0);
+  CHECK(j["wait"]["p99"] == 0);
+  CHECK(j["startLatency"]["mean"] == 0);
+  CHECK(j["placementFailures"] == nlohmann::json::object());
+  CHECK(j["utilization"]["cpu"]["byAvailabilityZone"] == nlohmann::json::object());
+  CHECK(j["cost"]["total"] == 0);
+  CHECK(j["cost"]["perTaskHour"] == 0);
+  CHECK(j["instances"]["instanceHours"] == 0);
+  CHECK_FALSE(j.contains("trace"));
+}
+
+TEST_CASE("summary: cost of 2 instances for 3 h at $0.192/h is exactly $1.152", "[reports]") {
+  RunResultBuilder b;
+  b.duration(3 * kHour).instance_type("m5.xlarge", 192'000);
+  b.instance("a-1", "z", "m5.xlarge", 0).instance("a-2", "z", "m5.xlarge", 0);
+  const SummaryFigures f = compute_summary(b.build());
+  CHECK(f.cost_microdollar_us_per_hour == Int128{2} * 3 * kHour * 192'000);
+  CHECK(f.cost_total_dollars() == 1.152);
+  CHECK(f.instance_hours() == 6.0);
+  const nlohmann::json cost = parse(b.build())["cost"];
+  CHECK(summary_json(b.build()).find("\"total\": 1.152,\n") != std::string::npos);
+  CHECK(cost["perTaskHour"] == 0);  // no task ran
+}
+
+TEST_CASE("summary: instances are charged from launch to termination, or to the end of the run", "[reports]") {
+  RunResultBuilder b;
+  b.duration(10 * kHour).instance_type("c", 1'000'000).instance_type("d", 250'000);
+  b.instance("late", "z", "c", 4 * kHour);                  // 6 h × $1
+  b.instance("short", "z", "c", kHour, 90 * kMinute);       // 0.5 h × $1
+  b.instance("cheap", "z", "d", 0, 2 * kHour);              // 2 h × $0.25
+  b.instance("beyond", "z", "d", 9 * kHour, 12 * kHour);    // clipped to 1 h × $0.25
+  const SummaryFigures f = compute_summary(b.build());
+  CHECK(f.instances_launched == 4);
+  CHECK(f.instances_terminated == 3);
+  CHECK(f.instance_hours() == 9.5);
+  CHECK(f.cost_total_dollars() == 7.25);
+}
+
+TEST_CASE("summary: cost per task-hour divides by time in RUNNING up to the end of the run", "[reports]") {
+  RunResultBuilder b;
+  b.duration(4 * kHour).instance_type("t", 500'000).instance("i", "z", "t");  // 4 h × $0.5 = $2
+  b.task({.instance = "i", .submitted = 0, .placed = 0, .started = 0, .stopped = kHour,
+          .stop_code = StopCode::kEssentialContainerExited});                      // 1 h
+  b.task({.instance = "i", .submitted = 0, .placed = 0, .started = 3 * kHour});  // 1 h, to the end
+  b.task({.instance = "i", .submitted = 0, .placed = 0});                        // never RUNNING
+  const SummaryFigures f = compute_summary(b.build());
+  CHECK(f.task_running_us == 2 * kHour);
+  CHECK(f.cost_total_dollars() == 2.0);
+  CHECK(f.cost_per_task_hour() == 1.0);
+}
+
+TEST_CASE("summary: a year of a thousand $100/h instances adds up without overflow", "[reports]") {
+  RunResultBuilder b;
+  b.duration(365 * sim::kDay).instance_type("p4d", 100'000'000);
+  for (int i = 0; i < 1000; ++i) b.instance("i-" + std::to_string(i), "z", "p4d");
+  const SummaryFigures f = compute_summary(b.build());
+  CHECK(f.cost_total_dollars() == 876'000'000.0);
+  CHECK(f.instance_hours() == 8'760'000.0);
+}
+
+TEST_CASE("summary: stop codes and failure reasons list only those that occur, in enum order", "[reports]") {
+  RunResultBuilder b;
+  b.instance("i", "z", "t");
+  b.task({.instance = "i", .submitted = 0, .placed = 0, .stopped = 5, .stop_code = StopCode::kSpotInterruption});
+  b.task({.instance = "i", .submitted = 0, .placed = 0, .started = 1, .stopped = 5,
+          .stop_code = StopCode::kUserInitiated});
+  b.task({.instance = "i", .submitted = 0, .placed = 0, .started = 1, .stopped = 5,
+          .stop_code = StopCode::kSpotInterruption});
+  // A stop code on a task that has not reached STOPPED (still stopping at the end) is not counted.
+  b.task({.instance = "i", .submitted = 0, .placed = 0, .started = 1, .stop_code = StopCode::kUserInitiated});
+  b.placement_failures(FailureReason::kMissing, 2).placement_failures(FailureReason::kResourcePorts, 7);
+  const std::string text = summary_json(b.build());
+  CHECK_THAT(text, Catch::Contains(R"j("stopped": {
+      "UserInitiated": 1,
+      "SpotInterruption": 2
+    },)j"));
+  CHECK_THAT(text, Catch::Contains(R"j("placementFailures": {
+    "RESOURCE:PORTS": 7,
+    "MISSING": 2
+  },)j"));
+  CHECK(nlohmann::json::parse(text)["tasks"]["completed"] == 0);
+}
+
+TEST_CASE("summary: trace statistics appear only when traces ran, totals first", "[reports]") {
+  RunResultBuilder b;
+  b.trace("a.csv", "generic", 100, 3, 1.5e6).trace("b.swf", "swf", 50, 7, 0.25e6);
+  const std::string text = summary_json(b.build());
+  CHECK_THAT(text, Catch::EndsWith(R"j(  "trace": {
+    "recordsRead": 150,
+    "recordsSkipped": 10,
+    "offeredCpuUnitSeconds": 1750000,
+    "files": [
+      {
+        "file": "a.csv",
+        "format": "generic",
+        "recordsRead": 100,
+        "recordsSkipped": 3,
+        "offeredCpuUnitSeconds": 1500000
+      },
+      {
+        "file": "b.swf",
+        "format": "swf",
+        "recordsRead": 50,
+        "recordsSkipped": 7,
+        "offeredCpuUnitSeconds": 250000
+      }
+    ]
+  }
+}
+)j"));
+}
+
+TEST_CASE("summary: user names are escaped as JSON strings", "[reports]") {
+  RunResultBuilder b;
+  b.scenario("we\"ird\\name\n").zone("zone \"q\"").instance("i", "zone \"q\"", "t");
+  b.result().cpu.by_zone = {{0.5, 0.5, 0.5}};
+  const std::string text = summary_json(b.build());
+  CHECK_THAT(text, Catch::StartsWith("{\n  \"scenario\": \"we\\\"ird\\\\name\\n\",\n"));
+  const nlohmann::json j = nlohmann::json::parse(text);
+  CHECK(j["scenario"] == "we\"ird\\name\n");
+  CHECK(j["utilization"]["cpu"]["byAvailabilityZone"]["zone \"q\""]["mean"] == 0.5);
+}
+
+TEST_CASE("summary: an inconsistent result is a logic error, not a summary", "[reports]") {
+  sim::RunResult r = small_run();
+  r.tasks.rejected.pop_back();
+  CHECK_THROWS_AS(summary_json(r), std::logic_error);
+}

@@ -1,0 +1,33 @@
+#include "reports/text_summary.h"
+
+#include <catch2/catch.hpp>
+
+#include "tests/reports/run_result_builder.h"
+
+using namespace ecsim;
+using namespace ecsim::reports;
+using namespace ecsim::reports::testing;
+
+TEST_CASE("text_summary: a small run prints these exact lines", "[reports]") {
+  // $0.96 over 3 h is $233.60 per 730-hour month.
+  CHECK(text_summary(small_run(), "out/run-1") ==
+        "ecsim " ECSIM_VERSION
+        ": scenario small, seed 42, strategy spread(attribute:ecs.availability-zone),binpack(memory), "
+        "10800 s simulated\n"
+        "tasks: 5 submitted, 3 placed, 1 completed, 1 failed to place, 1 pending at end\n"
+        "wait: mean 20.667 s, p99 60 s, max 60 s\n"
+        "utilization: cpu mean 25.0%, max 75.0%; memory mean 10.0%, max 30.0%\n"
+        "instances: 2 launched, 1 terminated, 5.0 instance-hours\n"
+        "cost: $0.96 total, $0.2402 per task-hour, $233.60 per month at this rate\n"
+        "outputs in out/run-1: summary.json, run.json, tasks.csv, timeseries.csv\n");
+}
+
+TEST_CASE("text_summary: traces add a line and an empty run has no monthly rate", "[reports]") {
+  RunResultBuilder b;
+  b.duration(0).trace("t.csv", "generic", 10, 2, 5.0).trace("u.csv", "generic", 1, 0, 1.0);
+  const std::string text = text_summary(b.build(), "d");
+  CHECK_THAT(text, Catch::Contains("\ncost: $0.00 total, $0.0000 per task-hour, no monthly rate (nothing simulated)\n"
+                                   "traces: 11 records read, 2 skipped\n"
+                                   "outputs in d: "));
+  CHECK(text == text_summary(b.build(), "d"));
+}

@@ -1,0 +1,346 @@
+#include "scenarios/loader.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "error_text.h"
+#include "placement/registry.h"
+#include "scenarios/catalog.h"
+
+namespace ecsim::scenarios {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::error_text;
+
+const std::string kSourceDir = ECSIM_SOURCE_DIR;
+const std::string kBrokenDir = kSourceDir + "/tests/scenarios/broken";
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A small valid scenario; `extra` adds top-level keys.
+std::string minimal(const std::string& extra = "") {
+  return R"({"cluster": {"availabilityZones": ["us-east-1a", "us-east-1b"],
+               "instanceGroups": [{"name": "g", "instanceType": "m5.large", "count": 2}]},
+             "taskDefinitions": [{"family": "app", "containerDefinitions": [{"name": "c", "image": "i", "memory": 256}]}])" +
+         (extra.empty() ? "" : ", " + extra) + "}";
+}
+
+sim::Scenario load_text(const std::string& text) { return load_scenario_text(text, "s.json", kBrokenDir); }
+std::string load_error(const std::string& text) {
+  return error_text([&] { load_text(text); });
+}
+
+TEST_CASE("loader: a minimal scenario gets the documented defaults", "[scenarios]") {
+  const sim::Scenario s = load_text(minimal());
+  CHECK(s.name == "s");
+  CHECK(s.seed == 0);
+  CHECK(s.duration == sim::kDay);
+  CHECK(s.sample_interval == sim::kMinute);
+  CHECK(s.region == "us-east-1");
+  CHECK(s.cluster.name == "default");
+  REQUIRE(s.cluster.instance_groups.size() == 1);
+  const auto& g = s.cluster.instance_groups[0];
+  CHECK(s.instance_types[g.instance_type].name == "m5.large");
+  CHECK(g.zones == std::vector<std::uint32_t>{0, 1});
+  CHECK(g.market == sim::Market::kOnDemand);
+  CHECK(g.reserved_memory_mib == 0);
+  CHECK(s.cluster.agent.task_start_latency == 0);
+  CHECK(s.cluster.agent.heartbeat_interval == 30 * sim::kSecond);
+  REQUIRE(s.default_strategy.size() == 1);
+  CHECK(s.default_strategy[0].type == "random");
+  CHECK(s.strategy_label == "random");
+  CHECK(s.task_definitions.size() == 1);
+  CHECK(s.task_definitions[0].revision == 1);
+}
+
+TEST_CASE("loader: the contract's example error reads exactly as documented", "[scenarios]") {
+  const std::string text = minimal(R"("jobs": [{"name": "j", "taskDefinition": "app", "arrival": {"type": "fixed", "interval": "1m"},
+      "runtime": {"type": "lognormal", "median": "fast", "p90": "1h"}}])");
+  CHECK(error_text([&] { load_scenario_text(text, "scenario.json", kBrokenDir); }) ==
+        "scenario.json: /jobs/0/runtime/median: expected a duration, got \"fast\"");
+}
+
+TEST_CASE("loader: a scenario path that cannot be read is an input error naming it", "[scenarios]") {
+  CHECK(error_text([] { load_scenario("/nonexistent/ecsim/scenario.json"); }) ==
+        "/nonexistent/ecsim/scenario.json: /: expected a readable scenario file, got not found");
+  CHECK(error_text([] { load_scenario(kBrokenDir); }) ==
+        kBrokenDir + ": /: expected a readable scenario file, got not a regular file");
+}
+
+TEST_CASE("loader: instances reserve the Linux default ports unless told otherwise", "[ecs][scenarios]") {
+  // Agent README, ECS_RESERVED_PORTS: default [22, 2375, 2376, 51678, 51679] on Linux.
+  CHECK(load_text(minimal()).cluster.instance_groups[0].reserved_tcp_ports ==
+        std::vector<std::uint16_t>{22, 2375, 2376, 51678, 51679});
+  const auto s = load_text(R"({"cluster": {"availabilityZones": ["z"], "instanceGroups": [
+      {"name": "a", "instanceType": "m5.large", "count": 1, "reservedPorts": [8080, 22]},
+      {"name": "w", "instanceType": "m5.large", "count": 1, "osType": "windows"}]}})");
+  CHECK(s.cluster.instance_groups[0].reserved_tcp_ports == std::vector<std::uint16_t>{22, 8080});
+  CHECK(s.cluster.instance_groups[1].reserved_tcp_ports ==
+        std::vector<std::uint16_t>{53, 135, 139, 445, 2375, 2376, 3389, 5985, 5986, 51678, 51679});
+}
+
+TEST_CASE("loader: ECS_RESERVED_MEMORY must stay below what the instance registers", "[ecs][scenarios]") {
+  // Agent: registration fails when the reserve is not below the instance's memory.
+  CHECK(load_error(R"({"cluster": {"availabilityZones": ["z"], "instanceGroups": [
+      {"name": "a", "instanceType": "m4.large", "count": 1, "reservedMemoryMiB": 7985}]}})") ==
+        "s.json: /cluster/instanceGroups/0/reservedMemoryMiB: expected less than the 7985 MiB a m4.large registers, got "
+        "7985");
+  const auto s = load_text(R"({"cluster": {"availabilityZones": ["z"], "instanceGroups": [
+      {"name": "a", "instanceType": "m4.large", "count": 1, "reservedMemoryMiB": 256}]}})");
+  const auto& g = s.cluster.instance_groups[0];
+  CHECK(registered_memory_mib(s.instance_types[g.instance_type], g.reserved_memory_mib) == 7729);
+}
+
+TEST_CASE("loader: task definition references resolve to the latest or the named revision", "[scenarios]") {
+  const auto s = load_text(minimal(R"("services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 2,
+      "cluster": "ignored", "loadBalancers": []}],
+      "jobs": [{"name": "j", "taskDefinition": "app:1", "arrival": {"type": "fixed", "interval": "1m"},
+                "runtime": {"type": "constant", "value": "30s"}}])"));
+  CHECK(s.services[0].task_definition == 0);
+  CHECK(s.services[0].strategy.empty());
+  CHECK(s.services[0].minimum_healthy_percent == 100);
+  CHECK(s.services[0].maximum_percent == 200);
+  CHECK(s.jobs[0].group == "family:app");
+  CHECK(s.jobs[0].on_failure == sim::OnPlacementFailure::kWait);
+  CHECK(s.jobs[0].arrival.kind == sim::ArrivalSpec::Kind::kFixed);
+  CHECK(s.jobs[0].arrival.interval == sim::kMinute);
+  CHECK(s.jobs[0].arrival.end == sim::kNever);
+  CHECK(s.jobs[0].arrival.count == -1);
+}
+
+TEST_CASE("loader: a name given as another JSON type is reported with the right article", "[scenarios]") {
+  CHECK(load_error(minimal(R"("jobs": [{"name": "j", "taskDefinition": "app", "arrival": {"type": 3}}])")) ==
+        "s.json: /jobs/0/arrival/type: expected an arrival type, got 3");
+  CHECK(load_error(minimal(R"("services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
+      "placementStrategy": [{"type": null}]}])")) ==
+        "s.json: /services/0/placementStrategy/0/type: expected a placement strategy type, got null");
+}
+
+TEST_CASE("loader: arrivals and runtimes of every kind", "[scenarios]") {
+  const auto s = load_text(minimal(R"("jobs": [
+      {"name": "p", "taskDefinition": "app", "arrival": {"type": "poisson", "ratePerHour": 120, "start": "01:00", "end": "05:00", "count": 10},
+       "runtime": {"type": "lognormal", "median": "20m", "p90": "45m"}},
+      {"name": "q", "taskDefinition": "app", "arrival": {"type": "poisson", "ratePerSecond": 0.5},
+       "runtime": {"type": "exponential", "mean": "90s"}},
+      {"name": "l", "taskDefinition": "app", "arrival": {"type": "list", "at": ["02:00", "30m", 10]},
+       "runtime": {"type": "uniform", "min": "1m", "max": "2m"}},
+      {"name": "e", "taskDefinition": "app", "arrival": {"type": "fixed", "interval": 60},
+       "runtime": {"type": "empirical", "file": "files/runtimes.txt"}}])"));
+  const auto& p = s.jobs[0];
+  CHECK(p.arrival.kind == sim::ArrivalSpec::Kind::kPoisson);
+  CHECK(p.arrival.rate_per_second == Approx(120.0 / 3600.0));
+  CHECK(p.arrival.start == sim::kHour);
+  CHECK(p.arrival.end == 5 * sim::kHour);
+  CHECK(p.arrival.count == 10);
+  CHECK(p.runtime.median == 20 * sim::kMinute);
+  CHECK(p.runtime.p90 == 45 * sim::kMinute);
+  CHECK(s.jobs[1].arrival.rate_per_second == 0.5);
+  CHECK(s.jobs[1].runtime.mean == 90 * sim::kSecond);
+  CHECK(s.jobs[2].arrival.at == std::vector<sim::SimTime>{10 * sim::kSecond, 30 * sim::kMinute, 2 * sim::kHour});
+  CHECK(s.jobs[2].runtime.min == sim::kMinute);
+  CHECK(s.jobs[3].runtime.samples == std::vector<sim::SimTime>{45 * sim::kSecond, 70 * sim::kSecond, 2500 * sim::kMillisecond});
+}
+
+TEST_CASE("loader: strategies are checked and rendered compactly", "[scenarios]") {
+  const auto s = load_text(minimal(R"("placement": {"defaultStrategy": [
+      {"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "memory"}]})"));
+  CHECK(s.strategy_label == "spread(attribute:ecs.availability-zone),binpack(memory)");
+  CHECK(strategy_label({{"x", "", {{"alpha", 0.5}, {"k", 3}}}}) == "x(alpha=0.5,k=3)");
+}
+
+TEST_CASE("loader: placement limits follow ECS: 5 strategies, 10 constraints, distinctInstance has no expression", "[ecs][scenarios]") {
+  // Dev Guide "Amazon ECS task placement": at most 5 strategies and 10 constraints per task.
+  std::string six = "[";
+  for (int i = 0; i < 6; ++i) six += std::string(i ? "," : "") + R"({"type": "random"})";
+  six += "]";
+  CHECK(load_error(minimal(R"("placement": {"defaultStrategy": )" + six + "}")) ==
+        "s.json: /placement/defaultStrategy: expected at most 5 placement strategies, got 6");
+  std::string eleven = "[";
+  for (int i = 0; i < 11; ++i) eleven += std::string(i ? "," : "") + R"({"type": "distinctInstance"})";
+  eleven += "]";
+  CHECK(load_error(minimal(R"("services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
+      "placementConstraints": )" + eleven + "}]")) ==
+        "s.json: /services/0/placementConstraints: expected at most 10 placement constraints, got 11");
+  CHECK(load_error(minimal(R"("services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
+      "placementConstraints": [{"type": "distinctInstance", "expression": "x"}]}])")) ==
+        "s.json: /services/0/placementConstraints/0/expression: expected no expression: distinctInstance takes none, "
+        "got \"x\"");
+}
+
+TEST_CASE("loader: memberOf needs an expression of at most 2000 characters, or is refused until supported", "[ecs][scenarios]") {
+  // Dev Guide "Amazon ECS task placement constraints": memberOf takes a cluster query language
+  // expression, at most 2000 characters.
+  const auto& types = placement::constraint_types();
+  const bool supported = std::find(types.begin(), types.end(), "memberOf") != types.end();
+  const std::string with_expr = minimal(R"("services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
+      "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.instance-type =~ t2.*"}]}])");
+  const std::string without_expr = minimal(R"("services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
+      "placementConstraints": [{"type": "memberOf"}]}])");
+  const std::string too_long = minimal(R"("services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
+      "placementConstraints": [{"type": "memberOf", "expression": ")" + std::string(2001, 'x') + R"("}]}])");
+  if (supported) {
+    CHECK(load_text(with_expr).services[0].constraints[0].expression == "attribute:ecs.instance-type =~ t2.*");
+    CHECK(load_error(without_expr) ==
+          "s.json: /services/0/placementConstraints/0/expression: expected a cluster query language expression, got nothing");
+    CHECK(load_error(too_long) ==
+          "s.json: /services/0/placementConstraints/0/expression: expected an expression of at most 2000 characters, got "
+          "2001 characters");
+  } else {
+    CHECK(load_error(with_expr) ==
+          "s.json: /services/0/placementConstraints/0/type: expected a known placement constraint type (valid: "
+          "distinctInstance), got \"memberOf\"");
+  }
+}
+
+TEST_CASE("loader: a task group name has at most 255 characters", "[ecs][scenarios]") {
+  // Dev Guide "Task groups": "The task group name ... can be up to 255 characters".
+  const auto job = [](const std::string& group) {
+    return minimal(R"("jobs": [{"name": "j", "taskDefinition": "app", "group": ")" + group +
+                   R"(", "arrival": {"type": "fixed", "interval": "1m"}, "runtime": {"type": "constant", "value": 1}}])");
+  };
+  CHECK(load_text(job(std::string(255, 'g'))).jobs[0].group.size() == 255);
+  CHECK(load_error(job(std::string(256, 'g'))) ==
+        "s.json: /jobs/0/group: expected a task group name of at most 255 characters, got \"" + std::string(56, 'g') + "...");
+}
+
+TEST_CASE("loader: --strategy takes names, name:field lists and ECS JSON", "[scenarios]") {
+  auto one = parse_strategy_override("binpack:memory");
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].type == "binpack");
+  CHECK(one[0].field == "memory");
+  CHECK(strategy_label(parse_strategy_override("random")) == "random");
+  CHECK(strategy_label(parse_strategy_override("spread:attribute:ecs.availability-zone, binpack:cpu")) ==
+        "spread(attribute:ecs.availability-zone),binpack(cpu)");
+  CHECK(strategy_label(parse_strategy_override(R"([{"type":"binpack","field":"cpu"}])")) == "binpack(cpu)");
+  CHECK(strategy_label(parse_strategy_override(R"({"type":"spread","field":"instanceId"})")) == "spread(instanceId)");
+  CHECK(error_text([] { parse_strategy_override("binpak:cpu"); }) ==
+        "--strategy: /0/type: expected a known placement strategy type (did you mean \"binpack\"? valid: binpack, "
+        "random, spread), got \"binpak\"");
+  CHECK(error_text([] { parse_strategy_override("binpack"); }) ==
+        "--strategy: /0/field: expected a binpack field: cpu or memory, got nothing");
+  CHECK(error_text([] { parse_strategy_override("[{\"type\": }]"); }) ==
+        "--strategy: /: expected valid JSON, got a syntax error at line 1, column 11 (syntax error while parsing value - "
+        "unexpected '}'; expected '[', '{', or a literal)");
+  CHECK(error_text([] { parse_strategy_override(""); }) == "--strategy: /: expected a strategy name or an ECS JSON strategy list, got nothing");
+}
+
+TEST_CASE("loader: a generic trace becomes tasks relative to its first record", "[scenarios]") {
+  const auto s = load_text(minimal(R"("traces": [{"file": "files/trace.csv", "format": "generic", "limit": 3}])"));
+  REQUIRE(s.traces.size() == 1);
+  const auto& t = s.traces[0];
+  CHECK(t.records_read == 3);
+  REQUIRE(t.tasks.size() == 3);
+  CHECK(t.tasks[0].submit == 0);
+  CHECK(t.tasks[0].need.cpu == 512);
+  CHECK(t.tasks[0].need.memory_mib == 1024);
+  CHECK(t.tasks[0].runtime == 60 * sim::kSecond);
+  CHECK(t.tasks[1].submit == 500 * sim::kMillisecond);
+  CHECK(t.tasks[2].submit == 5 * sim::kSecond);
+  CHECK(t.tasks[2].need.gpus == 1);
+  CHECK(t.families == std::vector<std::string>{"etl", "ml"});
+  CHECK(t.groups == std::vector<std::string>{"family:etl", "team-a"});
+  CHECK(t.tasks[2].group == 1);
+}
+
+TEST_CASE("loader: events are parsed and sorted by time", "[scenarios]") {
+  const auto s = load_text(minimal(R"("events": [{"at": "6h", "type": "azOutage", "zone": "us-east-1b", "duration": "30m"},
+                                                 {"at": "01:00", "type": "azOutage", "zone": "us-east-1a"}])"));
+  REQUIRE(s.events.size() == 2);
+  CHECK(s.events[0].at == sim::kHour);
+  CHECK(s.events[0].zone == 0);
+  CHECK(s.events[0].duration == sim::kNever);
+  CHECK(s.events[1].zone == 1);
+  CHECK(s.events[1].duration == 30 * sim::kMinute);
+}
+
+TEST_CASE("loader: every bundled scenario loads", "[scenarios]") {
+  for (const char* rel : {"scenarios/default.json", "scenarios/examples/mmc-queue.json",
+                          "scenarios/examples/gpu-batch.json", "scenarios/examples/web-and-etl.json"}) {
+    INFO(rel);
+    const sim::Scenario s = load_scenario(kSourceDir + "/" + rel);
+    CHECK(!s.cluster.instance_groups.empty());
+    CHECK(!s.task_definitions.empty());
+  }
+}
+
+TEST_CASE("loader: the default scenario uses catalog types, a file task definition and every arrival kind", "[scenarios]") {
+  const sim::Scenario s = load_scenario(kSourceDir + "/scenarios/default.json");
+  CHECK(s.duration == sim::kDay);
+  CHECK(s.cluster.availability_zones.size() == 3);
+  const auto web = std::find_if(s.task_definitions.begin(), s.task_definitions.end(), [](const auto& d) { return d.family == "web"; });
+  REQUIRE(web != s.task_definitions.end());
+  CHECK(web->revision == 3);
+  CHECK(web->source_file == kSourceDir + "/scenarios/taskdefs/web.json");
+  std::vector<sim::ArrivalSpec::Kind> kinds;
+  for (const auto& j : s.jobs) kinds.push_back(j.arrival.kind);
+  CHECK(std::count(kinds.begin(), kinds.end(), sim::ArrivalSpec::Kind::kPoisson) >= 1);
+  CHECK(std::count(kinds.begin(), kinds.end(), sim::ArrivalSpec::Kind::kFixed) >= 1);
+  CHECK(std::count(kinds.begin(), kinds.end(), sim::ArrivalSpec::Kind::kList) >= 1);
+}
+
+TEST_CASE("loader: the mmc-queue example defines one-slot synthetic servers", "[scenarios]") {
+  const sim::Scenario s = load_scenario(kSourceDir + "/scenarios/examples/mmc-queue.json");
+  const auto& g = s.cluster.instance_groups.at(0);
+  const auto& t = s.instance_types[g.instance_type];
+  CHECK(t.name == "slot.small");
+  CHECK(t.os_memory_mib == 1024);
+  CHECK(s.task_definitions[0].reserved.cpu == 1024);
+  CHECK(s.task_definitions[0].reserved.memory_mib == 1024);
+  CHECK(g.reserved_tcp_ports.empty());
+}
+
+TEST_CASE("loader: every shared ECS task definition sample loads in a scenario", "[scenarios]") {
+  const std::string dir = std::string(ECSIM_SHARED_DATA_DIR) + "/taskdefs";
+  std::string defs;
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".json") names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  REQUIRE(names.size() >= 4);
+  for (const auto& n : names) defs += std::string(defs.empty() ? "" : ", ") + R"({"file": ")" + n + R"("})";
+  const sim::Scenario s = load_scenario_text(
+      R"({"cluster": {"availabilityZones": ["z"]}, "taskDefinitions": [)" + defs + "]}", "shared.json", dir);
+  CHECK(s.task_definitions.size() == names.size());
+}
+
+// The broken corpus: each tests/scenarios/broken/*.json fails to load with exactly the message
+// in its .expected sidecar. Run with ECSIM_UPDATE_BROKEN=1 to rewrite the sidecars (then read
+// every diff before committing).
+TEST_CASE("loader: each broken scenario fails with its pinned message", "[scenarios]") {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(kBrokenDir)) {
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  CHECK(files.size() >= 40);
+  const bool update = std::getenv("ECSIM_UPDATE_BROKEN") != nullptr;
+  for (const auto& f : files) {
+    const std::string name = f.filename().string();
+    INFO(name);
+    const std::string message =
+        error_text([&] { load_scenario_text(read_all(f), name, kBrokenDir); });
+    fs::path expected_path = f;
+    expected_path.replace_extension(".expected");
+    if (update) {
+      std::ofstream(expected_path, std::ios::binary) << message << "\n";
+      continue;
+    }
+    REQUIRE(fs::exists(expected_path));
+    std::string expected = read_all(expected_path);
+    while (!expected.empty() && expected.back() == '\n') expected.pop_back();
+    CHECK(message == expected);
+  }
+}
+
+}  // namespace
+}  // namespace ecsim::scenarios

@@ -1,0 +1,98 @@
+// The command line as a user meets it: exit codes, messages, and what is (not) written.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "run_ecsim.h"
+
+using ecsim::testing::run_ecsim;
+using ecsim::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+const fs::path kSource = ECSIM_SOURCE_DIR;
+}
+
+TEST_CASE("cli: --help and --version exit 0", "[tools]") {
+  TempDir dir;
+  const auto help = run_ecsim({"--help"}, dir.path());
+  REQUIRE(help.status == 0);
+  REQUIRE(help.out.find("usage: ecsim <command>") == 0);
+  const auto version = run_ecsim({"--version"}, dir.path());
+  REQUIRE(version.status == 0);
+  REQUIRE(version.out == std::string("ecsim ") + ECSIM_VERSION + "\n");
+}
+
+TEST_CASE("cli: usage errors exit 2 with a did-you-mean", "[tools]") {
+  TempDir dir;
+  const auto r = run_ecsim({"rnu", "x.json"}, dir.path());
+  REQUIRE(r.status == 2);
+  REQUIRE(r.err.find("ecsim: unknown command \"rnu\" (did you mean \"run\"?)") == 0);
+  REQUIRE(run_ecsim({}, dir.path()).status == 2);
+  REQUIRE(run_ecsim({"run"}, dir.path()).status == 2);
+  REQUIRE(run_ecsim({"run", "x.json", "--bogus"}, dir.path()).status == 2);
+}
+
+TEST_CASE("cli: a missing scenario file exits 2 naming it", "[tools]") {
+  TempDir dir;
+  const auto r = run_ecsim({"run", "nope.json", "-o", "out"}, dir.path());
+  REQUIRE(r.status == 2);
+  REQUIRE(r.err.find("nope.json") != std::string::npos);
+  REQUIRE_FALSE(fs::exists(dir.path() / "out"));
+}
+
+TEST_CASE("cli: strategies lists every built-in strategy", "[tools]") {
+  TempDir dir;
+  const auto r = run_ecsim({"strategies"}, dir.path());
+  REQUIRE(r.status == 0);
+  for (const char* name : {"binpack", "random", "spread", "distinctInstance"}) {
+    REQUIRE(r.out.find(name) != std::string::npos);
+  }
+}
+
+TEST_CASE("cli: run writes the contract's four files and a summary on stdout", "[tools]") {
+  TempDir dir;
+  const auto r = run_ecsim({"run", (kSource / "scenarios/default.json").string(), "-o", "out", "--duration", "2h"},
+                           dir.path());
+  REQUIRE(r.status == 0);
+  for (const char* f : {"summary.json", "run.json", "tasks.csv", "timeseries.csv"}) {
+    REQUIRE(fs::is_regular_file(dir.path() / "out" / f));
+  }
+  // Nothing else: no temporary file left behind.
+  REQUIRE(std::distance(fs::directory_iterator(dir.path() / "out"), fs::directory_iterator()) == 4);
+  REQUIRE(r.out.find("tasks:") != std::string::npos);
+  REQUIRE(r.out.find("cost:") != std::string::npos);
+  // stderr is not a terminal here: no progress line.
+  REQUIRE(r.err.empty());
+}
+
+TEST_CASE("cli: --seed, --duration and --strategy override the scenario", "[tools]") {
+  TempDir dir;
+  const std::string scenario = (kSource / "scenarios/default.json").string();
+  REQUIRE(run_ecsim({"run", scenario, "-o", "a", "--duration", "3h", "--seed", "5", "--strategy", "binpack:memory"},
+                    dir.path()).status == 0);
+  const std::string summary = ecsim::testing::read_file(dir.path() / "a" / "summary.json");
+  REQUIRE(summary.find("\"seed\": 5,") != std::string::npos);
+  REQUIRE(summary.find("\"strategy\": \"binpack(memory)\"") != std::string::npos);
+  REQUIRE(summary.find("\"simulatedSeconds\": 10800") != std::string::npos);
+  const auto bad = run_ecsim({"run", scenario, "-o", "b", "--strategy", "binpak"}, dir.path());
+  REQUIRE(bad.status == 2);
+  REQUIRE(bad.err.find("--strategy") == 0);
+  REQUIRE_FALSE(fs::exists(dir.path() / "b"));
+  const auto bad_duration = run_ecsim({"run", scenario, "-o", "c", "--duration", "soon"}, dir.path());
+  REQUIRE(bad_duration.status == 2);
+  REQUIRE(bad_duration.err == "--duration: /: expected a positive duration such as \"7d\" or \"90m\", got \"soon\"\n");
+  const auto bad_seed = run_ecsim({"run", scenario, "-o", "c", "--seed", "-1"}, dir.path());
+  REQUIRE(bad_seed.status == 2);
+  REQUIRE(bad_seed.err == "--seed: /: expected a non-negative integer, got \"-1\"\n");
+}
+
+TEST_CASE("cli: an unwritable output directory exits 2 and writes nothing", "[tools]") {
+  TempDir dir;
+  // A regular file where the output directory should go.
+  { std::ofstream(dir.path() / "taken") << "x"; }
+  const auto r = run_ecsim({"run", (kSource / "scenarios/default.json").string(), "-o", "taken", "--duration", "1h"},
+                           dir.path());
+  REQUIRE(r.status == 2);
+  REQUIRE(r.err.find("ecsim: cannot write outputs:") == 0);
+  REQUIRE(ecsim::testing::read_file(dir.path() / "taken") == "x");
+}

@@ -1,0 +1,85 @@
+// Golden runs: every bundled scenario is run with the built `ecsim` and its outputs are
+// byte-compared with the expectations checked in under tests/golden/<scenario>/. run.json is
+// not compared (it holds wall-clock figures).
+//
+// After an intended change of behaviour, regenerate with
+//   ECSIM_UPDATE_GOLDEN=1 build/gcc/tests/ecsim_tests "[golden]"
+// and review the diff like any other change.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "run_ecsim.h"
+
+using ecsim::testing::read_file;
+using ecsim::testing::run_ecsim;
+using ecsim::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSource = ECSIM_SOURCE_DIR;
+
+std::vector<fs::path> bundled_scenarios() {
+  std::vector<fs::path> out = {kSource / "scenarios/default.json"};
+  for (const auto& e : fs::directory_iterator(kSource / "scenarios/examples")) {
+    if (e.path().extension() == ".json") out.push_back(e.path());
+  }
+  std::sort(out.begin() + 1, out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("golden: every bundled scenario reproduces its checked-in outputs byte for byte", "[tools][golden]") {
+  const bool update = std::getenv("ECSIM_UPDATE_GOLDEN") != nullptr;
+  const auto scenarios = bundled_scenarios();
+  REQUIRE(scenarios.size() >= 4);
+  for (const fs::path& scenario : scenarios) {
+    const std::string name = scenario.stem().string();
+    INFO("scenario " << scenario.string());
+    TempDir dir;
+    const auto r = run_ecsim({"run", scenario.string(), "-o", "out", "--quiet"}, dir.path());
+    REQUIRE(r.err.empty());
+    REQUIRE(r.status == 0);
+    for (const char* file : {"summary.json", "tasks.csv", "timeseries.csv"}) {
+      INFO("file " << file);
+      const fs::path golden = kSource / "tests/golden" / name / file;
+      const std::string got = read_file(dir.path() / "out" / file);
+      if (update) {
+        fs::create_directories(golden.parent_path());
+        std::ofstream(golden, std::ios::binary) << got;
+      }
+      REQUIRE(fs::exists(golden));
+      // Compare sizes first so a mismatch does not print megabytes.
+      const std::string want = read_file(golden);
+      REQUIRE(got.size() == want.size());
+      REQUIRE((got == want));
+    }
+  }
+}
+
+TEST_CASE("golden: conservation holds on every bundled scenario", "[tools][golden]") {
+  // submitted = placed + failedToPlace + pendingAtEnd, and placed tasks are running, stopped or starting.
+  for (const fs::path& scenario : bundled_scenarios()) {
+    INFO("scenario " << scenario.string());
+    TempDir dir;
+    REQUIRE(run_ecsim({"run", scenario.string(), "-o", "out", "--quiet"}, dir.path()).status == 0);
+    const auto s = nlohmann::json::parse(read_file(dir.path() / "out" / "summary.json"));
+    const auto& t = s["tasks"];
+    REQUIRE(t["submitted"].get<std::int64_t>() ==
+            t["placed"].get<std::int64_t>() + t["failedToPlace"].get<std::int64_t>() +
+                t["pendingAtEnd"].get<std::int64_t>());
+    std::int64_t stopped = 0;
+    for (const auto& [code, n] : t["stopped"].items()) stopped += n.get<std::int64_t>();
+    REQUIRE(stopped <= t["placed"].get<std::int64_t>());
+    REQUIRE(t["completed"].get<std::int64_t>() <= stopped);
+    for (const char* resource : {"cpu", "memory"}) {
+      const double mean = s["utilization"][resource]["mean"].get<double>();
+      REQUIRE(mean >= 0.0);
+      REQUIRE(mean <= 1.0);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// Event engine speed: the classic hold model. The queue holds N pending events; each step pops
+// the earliest and schedules one new event a random (exponential) time later, so the size stays
+// at N. Reported as events/s (one event = one pop + one push).
+//
+// Targets (issue 2): >= 20M events/s at N = 1k, >= 5M events/s at N = 1M.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <vector>
+
+#include "sim/event_queue.h"
+#include "sim/random.h"
+
+namespace {
+
+void BM_HoldModel(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  ecsim::sim::EventQueue q;
+  q.reserve(n + 1);
+  ecsim::sim::RandomStream rng(1, "bench");
+  // Pre-drawn increments keep the RNG and the log out of the measured loop.
+  std::vector<ecsim::sim::SimTime> gaps(1 << 16);
+  for (auto& g : gaps) g = static_cast<ecsim::sim::SimTime>(std::llround(rng.exponential(1e6)));
+  for (std::size_t i = 0; i < n; ++i) q.push(gaps[i & 0xFFFF], 0, static_cast<std::uint32_t>(i));
+  std::size_t k = 0;
+  for (auto _ : state) {
+    const ecsim::sim::Event e = q.pop();
+    q.push(e.time + gaps[k++ & 0xFFFF], e.kind, e.target);
+    benchmark::DoNotOptimize(e);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+BENCHMARK(BM_HoldModel)->Arg(1000)->Arg(1000000);
+
+}  // namespace
+
+BENCHMARK_MAIN();

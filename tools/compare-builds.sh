@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every bundled scenario with two ecsim binaries and compares their outputs byte for byte
+# (run.json aside: it holds wall-clock figures).   usage: compare-builds.sh ECSIM_A ECSIM_B
+set -euo pipefail
+cd "$(dirname "$0")/.."
+a=$1 b=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for scenario in scenarios/default.json scenarios/examples/*.json; do
+  name=$(basename "$scenario" .json)
+  "$a" run "$scenario" -o "$work/a/$name" --quiet
+  "$b" run "$scenario" -o "$work/b/$name" --quiet
+  for f in summary.json tasks.csv timeseries.csv; do
+    cmp "$work/a/$name/$f" "$work/b/$name/$f" || { echo "differs: $scenario $f" >&2; exit 1; }
+  done
+done
+echo "identical outputs for $(ls "$work/a" | wc -l) scenarios"

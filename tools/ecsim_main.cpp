@@ -1,0 +1,259 @@
+// The `ecsim` command line. The only place that links every module, catches errors and picks
+// exit codes (sim/input_error.h ExitCode).
+//
+//   ecsim run SCENARIO [-o DIR] [--seed N] [--duration D] [--strategy S]
+//   ecsim validate SCENARIO
+//   ecsim strategies
+//   ecsim --help | --version
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "placement/registry.h"
+#include "reports/outputs.h"
+#include "reports/run_info.h"
+#include "reports/text_summary.h"
+#include "scenarios/loader.h"
+#include "scenarios/values.h"
+#include "sim/engine.h"
+#include "sim/input_error.h"
+
+namespace po = boost::program_options;
+
+namespace ecsim::tools {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ecsim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO        simulate the scenario and write its outputs\n"
+    "  validate SCENARIO   check the scenario and exit (0 valid, 2 not)\n"
+    "  strategies          list the placement strategies and constraints\n"
+    "\n"
+    "options of run:\n"
+    "  -o, --output DIR    output directory (default ./ecsim-out)\n"
+    "  --seed N            override the scenario's seed\n"
+    "  --duration D        override the scenario's duration (\"7d\", \"90m\", seconds)\n"
+    "  --strategy S        placement strategy for every job, service and trace: a name\n"
+    "                      (random, binpack:memory, spread:attribute:ecs.availability-zone)\n"
+    "                      or an ECS JSON list ('[{\"type\":\"binpack\",\"field\":\"cpu\"}]')\n"
+    "  --quiet             print nothing on success\n"
+    "\n"
+    "  -h, --help          this text\n"
+    "  --version           the ecsim version\n"
+    "\n"
+    "exit status: 0 done, 1 internal error, 2 bad input or usage, 3 a requested check failed\n";
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Prints "simulated time, tasks, events/s, ETA" on one rewritten stderr line. Only used when
+// stderr is a terminal.
+class TerminalProgress final : public sim::ProgressSink {
+ public:
+  TerminalProgress() : start_(std::chrono::steady_clock::now()) {}
+  void progress(sim::SimTime now, sim::SimTime end, std::uint64_t events, std::uint64_t tasks) override {
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double done = end > 0 ? static_cast<double>(now) / static_cast<double>(end) : 1.0;
+    const double eta = done > 0 ? wall * (1.0 - done) / done : 0.0;
+    std::fprintf(stderr, "\r  %5.1f%%  simulated %.0fh  %llu tasks  %.2fM events/s  ETA %.0fs   ", done * 100.0,
+                 sim::to_seconds(now) / 3600.0, static_cast<unsigned long long>(tasks),
+                 wall > 0 ? static_cast<double>(events) / wall / 1e6 : 0.0, eta);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void finish() {
+    if (shown_) std::fprintf(stderr, "\r%80s\r", "");
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+  bool shown_ = false;
+};
+
+struct RunOptions {
+  std::string scenario;
+  std::string output = "ecsim-out";
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> duration;
+  std::optional<std::string> strategy;
+  bool quiet = false;
+};
+
+RunOptions parse_run_options(const std::vector<std::string>& args, bool validate_only) {
+  po::options_description desc;
+  desc.add_options()("output,o", po::value<std::string>())("seed", po::value<std::string>())(
+      "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())(
+      "scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  RunOptions o;
+  if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
+  o.scenario = vm["scenario"].as<std::string>();
+  if (validate_only && (vm.count("output") || vm.count("seed") || vm.count("strategy") || vm.count("duration"))) {
+    throw UsageError("validate takes only SCENARIO");
+  }
+  if (vm.count("output")) o.output = vm["output"].as<std::string>();
+  if (vm.count("seed")) {
+    const std::string text = vm["seed"].as<std::string>();
+    std::uint64_t v = 0;
+    const char* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc() || p != end) {
+      throw sim::InputError("--seed", "", "a non-negative integer", "\"" + text + "\"");
+    }
+    o.seed = v;
+  }
+  if (vm.count("duration")) o.duration = vm["duration"].as<std::string>();
+  if (vm.count("strategy")) o.strategy = vm["strategy"].as<std::string>();
+  o.quiet = vm["quiet"].as<bool>();
+  return o;
+}
+
+sim::Scenario load(const RunOptions& o) {
+  sim::Scenario scenario = scenarios::load_scenario(o.scenario);
+  if (o.seed) scenario.seed = *o.seed;
+  if (o.duration) {
+    const auto d = scenarios::parse_duration_text(*o.duration);
+    if (!d || *d <= 0) throw sim::InputError("--duration", "", "a positive duration such as \"7d\" or \"90m\"", "\"" + *o.duration + "\"");
+    scenario.duration = *d;
+  }
+  if (o.strategy) {
+    // One strategy for every job, service and trace, and the default.
+    const std::vector<sim::StrategySpec> strategy = scenarios::parse_strategy_override(*o.strategy);
+    for (auto& job : scenario.jobs) job.strategy = strategy;
+    for (auto& service : scenario.services) service.strategy = strategy;
+    for (auto& trace : scenario.traces) trace.strategy = strategy;
+    scenario.default_strategy = strategy;
+    scenario.strategy_label = scenarios::strategy_label(strategy);
+  }
+  return scenario;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+  const RunOptions o = parse_run_options(args, true);
+  const sim::Scenario scenario = load(o);
+  std::size_t instances = 0;
+  for (const auto& g : scenario.cluster.instance_groups) instances += static_cast<std::size_t>(g.count);
+  std::printf("%s: valid (%zu instances, %zu task definitions, %zu services, %zu jobs, %zu traces)\n",
+              o.scenario.c_str(), instances, scenario.task_definitions.size(), scenario.services.size(),
+              scenario.jobs.size(), scenario.traces.size());
+  return 0;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+  const RunOptions o = parse_run_options(args, false);
+  // Validate everything before writing anything.
+  const sim::Scenario scenario = load(o);
+  placement::EcsPlacerFactory factory;
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  TerminalProgress progress;
+  const auto start = std::chrono::steady_clock::now();
+  sim::RunResult result = sim::run_scenario(scenario, factory, terminal ? &progress : nullptr);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  progress.finish();
+
+  reports::RunStats stats;
+  stats.wall_seconds = wall;
+  stats.events = result.events;
+  stats.placements = result.placements;
+  stats.peak_rss_mib = reports::peak_rss_mib();
+  const std::filesystem::path dir(o.output);
+  try {
+    reports::write_outputs(result, stats, dir);
+  } catch (const std::exception& e) {
+    // The output directory is the user's input: an unwritable one is a usage error.
+    throw OutputError(e.what());
+  }
+  if (!o.quiet) std::fputs(reports::text_summary(result, dir.string()).c_str(), stdout);
+  return 0;
+}
+
+int cmd_strategies() {
+  std::printf("placement strategies (\"type\" in a placementStrategy item):\n");
+  for (const auto& info : placement::strategy_infos()) {
+    std::string name(info.name);
+    if (!info.fields.empty()) name += " (" + std::string(info.fields) + ")";
+    std::printf("  %-48s %.*s\n", name.c_str(), static_cast<int>(info.description.size()), info.description.data());
+  }
+  std::printf("\nplacement constraints (\"type\" in a placementConstraints item):\n");
+  for (const auto type : placement::constraint_types()) {
+    std::printf("  %.*s\n", static_cast<int>(type.size()), type.data());
+  }
+  return 0;
+}
+
+int dispatch(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) throw UsageError("missing command");
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (command == "--version" || command == "version") {
+    std::printf("ecsim %s\n", ECSIM_VERSION);
+    return 0;
+  }
+  for (const auto& a : args) {
+    if (a == "-h" || a == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+  }
+  if (command == "run") return cmd_run(args);
+  if (command == "validate") return cmd_validate(args);
+  if (command == "strategies") {
+    if (!args.empty()) throw UsageError("strategies takes no arguments");
+    return cmd_strategies();
+  }
+  static const std::string kCommands[] = {"run", "validate", "strategies"};
+  const std::string guess = sim::closest_spelling(command, kCommands, std::size(kCommands));
+  throw UsageError("unknown command \"" + command + "\"" + (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)"));
+}
+
+}  // namespace
+}  // namespace ecsim::tools
+
+int main(int argc, char** argv) {
+  using ecsim::sim::ExitCode;
+  try {
+    return ecsim::tools::dispatch(argc, argv);
+  } catch (const ecsim::tools::UsageError& e) {
+    std::fprintf(stderr, "ecsim: %s\n\n%s", e.what(), ecsim::tools::kUsage);
+    return static_cast<int>(ExitCode::kInput);
+  } catch (const ecsim::tools::OutputError& e) {
+    std::fprintf(stderr, "ecsim: cannot write outputs: %s\n", e.what());
+    return static_cast<int>(ExitCode::kInput);
+  } catch (const ecsim::sim::InputError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return static_cast<int>(ExitCode::kInput);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ecsim: internal error: %s\n", e.what());
+    return static_cast<int>(ExitCode::kInternal);
+  }
+}

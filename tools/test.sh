@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# README command two (and .ci/run): install what is missing, then build and test
+#   1. GCC, Release, warnings as errors: the whole suite through ctest, benchmarks built;
+#   2. Clang, AddressSanitizer + UBSan, warnings as errors: the whole suite again;
+#   3. Clang with libFuzzer: the fuzz targets built and run briefly on their seed corpus;
+#   4. the GCC and Clang builds' outputs of every bundled scenario compared byte for byte.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./tools/install-deps.sh
+jobs=$(nproc)
+
+echo "== gcc release (-Werror)"
+cmake -S . -B build/gcc -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ -DECSIM_WERROR=ON >/dev/null
+cmake --build build/gcc -j "$jobs"
+ctest --test-dir build/gcc --output-on-failure -j "$jobs"
+
+echo "== clang asan+ubsan (-Werror)"
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+      -DECSIM_WERROR=ON -DECSIM_SANITIZE=ON -DECSIM_BENCHMARKS=OFF >/dev/null
+cmake --build build/asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+echo "== clang libFuzzer targets"
+cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+      -DECSIM_WERROR=ON -DECSIM_SANITIZE=ON -DECSIM_FUZZ=ON -DECSIM_TESTS=OFF -DECSIM_BENCHMARKS=OFF >/dev/null
+cmake --build build/fuzz -j "$jobs"
+for fuzzer in build/fuzz/tools/*_fuzz; do
+  corpus="tools/fuzz/corpus/$(basename "$fuzzer" _fuzz)"
+  work=$(mktemp -d)
+  [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/
+  "$fuzzer" -max_total_time=30 -timeout=5 -rss_limit_mb=2048 "$work" >/dev/null 2>"$work.log" ||
+    { tail -50 "$work.log"; exit 1; }
+  rm -rf "$work" "$work.log"
+done
+
+echo "== gcc and clang builds give byte-identical outputs"
+./tools/compare-builds.sh build/gcc/tools/ecsim build/asan/tools/ecsim
+echo "all checks passed"
