@@ -12,6 +12,11 @@ jobs=$(nproc)
 echo "== gcc release (-Werror)"
 cmake -S . -B build/gcc -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ -DECSIM_WERROR=ON >/dev/null
 cmake --build build/gcc -j "$jobs"
+# Every Catch2 case must be its own ctest test: a name that CMake splits or merges (";", "[")
+# would silently run nothing.
+cases=$(build/gcc/tests/ecsim_tests --list-test-names-only | grep -c .)
+registered=$(ctest --test-dir build/gcc -N | sed -n 's/^Total Tests: //p')
+[ "$cases" = "$registered" ] || { echo "ctest registers $registered tests, Catch2 has $cases" >&2; exit 1; }
 ctest --test-dir build/gcc --output-on-failure -j "$jobs"
 
 echo "== clang asan+ubsan (-Werror)"

@@ -72,7 +72,7 @@ TEST_CASE("values: a JSON number is seconds rounded to the microsecond", "[scena
   CHECK(value_error("1e300", get_duration) == "s.json: /v: expected a duration, got 1e+300");
 }
 
-TEST_CASE("values: the contract's duration error reads 'expected a duration, got \"fast\"'", "[scenarios]") {
+TEST_CASE("values: the contract's duration error reads as the contract shows it", "[scenarios]") {
   CHECK(value_error("\"fast\"", get_duration) == "s.json: /v: expected a duration, got \"fast\"");
   CHECK(value_error("true", get_duration) == "s.json: /v: expected a duration, got true");
   CHECK(value_error("\"0s\"", get_positive_duration) == "s.json: /v: expected a positive duration, got \"0s\"");

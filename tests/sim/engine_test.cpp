@@ -199,7 +199,7 @@ TEST_CASE("engine: submitted = placed + rejected + pending at the end", "[sim]")
   REQUIRE(static_cast<std::int64_t>(rejected) == r.samples.back().failed_to_place);
 }
 
-TEST_CASE("engine: same scenario and seed give the same run; another seed another", "[sim]") {
+TEST_CASE("engine: same scenario and seed give the same run, another seed another", "[sim]") {
   sim::Scenario s = testing::slot_scenario(4, 2);
   s.duration = 12 * sim::kHour;
   s.jobs.push_back(testing::poisson_job("a", 0.05, 60 * kSecond));

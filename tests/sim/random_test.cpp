@@ -72,7 +72,7 @@ TEST_CASE("RandomStream: lognormal from median and p90 hits both quantiles", "[s
   REQUIRE(v[n * 9 / 10] == Approx(45.0).epsilon(0.02));
 }
 
-TEST_CASE("RandomStream: uniform stays in [lo, hi) with the right mean", "[sim]") {
+TEST_CASE("RandomStream: uniform stays at or above lo and below hi, with the right mean", "[sim]") {
   RandomStream r(13, "uniform-real");
   double sum = 0;
   for (int i = 0; i < 100000; ++i) {

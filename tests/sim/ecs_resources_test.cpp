@@ -1,0 +1,94 @@
+// ECS resource rules end to end: a scenario as a user writes it (loader, catalog, task
+// definition resolution) run through the engine and the ECS placer.
+#include <catch2/catch.hpp>
+
+#include "placement/registry.h"
+#include "scenarios/loader.h"
+#include "sim/engine.h"
+
+using namespace ecsim;
+
+namespace {
+
+// One instance of `type`, `count` tasks of the given task definition submitted at t = 0, each
+// running an hour, and the job refusing to wait (so a failure is visible as a reason).
+sim::RunResult run_tasks(const std::string& type, const std::string& task_definition, int count) {
+  std::string at = "[";
+  for (int k = 0; k < count; ++k) at += std::string(k ? ", " : "") + "0";
+  at += "]";
+  const std::string text = R"({
+    "name": "ecs-resources", "seed": 1, "duration": "2h",
+    "cluster": {"name": "c", "availabilityZones": ["us-east-1a"],
+                "instanceGroups": [{"name": "g", "instanceType": ")" + type + R"(", "count": 1}]},
+    "taskDefinitions": [)" + task_definition + R"(],
+    "jobs": [{"name": "j", "taskDefinition": "t", "arrival": {"type": "list", "at": )" + at + R"(},
+              "runtime": {"type": "constant", "value": "1h"}, "onPlacementFailure": "fail"}]
+  })";
+  const sim::Scenario s = scenarios::load_scenario_text(text, "ecs-resources.json", ".");
+  placement::EcsPlacerFactory factory;
+  return sim::run_scenario(s, factory);
+}
+
+std::vector<std::string> outcomes(const sim::RunResult& r) {
+  std::vector<std::string> out;
+  for (std::size_t t = 0; t < r.tasks.size(); ++t) {
+    out.push_back(r.tasks.placed_at[t] != sim::kNever ? std::string("placed")
+                                                        : std::string(sim::failure_reason_name(r.tasks.failure_reason[t])));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ecs: a c5.large takes two awsvpc tasks, its ENI limit of 3 minus the primary", "[ecs][sim]") {
+  // Dev Guide "Elastic network interface trunking": each awsvpc task needs its own ENI and the
+  // primary ENI is not available to tasks; c5.large: limit 3 -> 2 awsvpc tasks.
+  const auto r = run_tasks("c5.large", R"({"family": "t", "networkMode": "awsvpc",
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64}]})", 3);
+  REQUIRE(outcomes(r) == std::vector<std::string>{"placed", "placed", "RESOURCE:ENI"});
+}
+
+TEST_CASE("ecs: host network mode allows one task of a port-mapped definition per instance", "[ecs][sim]") {
+  // Task definition parameters, networkMode host: the container port is the host port, so a
+  // second copy of the task cannot start on the same instance.
+  const auto r = run_tasks("m5.large", R"({"family": "t", "networkMode": "host",
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64,
+                                "portMappings": [{"containerPort": 8080}]}]})", 2);
+  REQUIRE(outcomes(r) == std::vector<std::string>{"placed", "RESOURCE:PORTS"});
+}
+
+TEST_CASE("ecs: bridge mode dynamic host ports are not tracked", "[ecs][sim]") {
+  // ecs-semantics §1.2: hostPort omitted or 0 in bridge mode is dynamic; the scheduler does not
+  // track dynamic ports, so any number of copies fit as far as ports go.
+  const auto r = run_tasks("m5.large", R"({"family": "t",
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64,
+                                "portMappings": [{"containerPort": 8080, "hostPort": 0}]}]})", 5);
+  REQUIRE(outcomes(r) == std::vector<std::string>(5, "placed"));
+}
+
+TEST_CASE("ecs: the agent's default reserved ports block a static host port 22", "[ecs][sim]") {
+  // Agent README: ECS_RESERVED_PORTS defaults to [22, 2375, 2376, 51678, 51679] on Linux.
+  const auto r = run_tasks("m5.large", R"({"family": "t",
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64,
+                                "portMappings": [{"containerPort": 22, "hostPort": 22}]}]})", 1);
+  REQUIRE(outcomes(r) == std::vector<std::string>{"RESOURCE:PORTS"});
+}
+
+TEST_CASE("ecs: an m4.large never fits a task asking its advertised 8192 MiB", "[ecs][sim]") {
+  // Dev Guide "Container Instance Memory Management": an m4.large registers 7985 MiB.
+  const auto r = run_tasks("m4.large", R"({"family": "t", "memory": "8192",
+      "containerDefinitions": [{"name": "a", "image": "a"}]})", 1);
+  REQUIRE(outcomes(r) == std::vector<std::string>{"RESOURCE:MEMORY"});
+  const auto fits = run_tasks("m4.large", R"({"family": "t", "memory": "7985",
+      "containerDefinitions": [{"name": "a", "image": "a"}]})", 1);
+  REQUIRE(outcomes(fits) == std::vector<std::string>{"placed"});
+}
+
+TEST_CASE("ecs: whole GPUs are never shared between tasks", "[ecs][sim]") {
+  // Dev Guide "Working with GPUs on Amazon ECS": a g4dn.12xlarge has 4 GPUs; two tasks of 2 GPUs
+  // fit, a third does not.
+  const auto r = run_tasks("g4dn.12xlarge", R"({"family": "t",
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 100, "memory": 80,
+                                "resourceRequirements": [{"type": "GPU", "value": "2"}]}]})", 3);
+  REQUIRE(outcomes(r) == std::vector<std::string>{"placed", "placed", "RESOURCE:GPU"});
+}
