@@ -32,8 +32,56 @@ bool ports_fit(const std::vector<std::uint16_t>& used, const std::vector<std::ui
 
 }  // namespace
 
-Pipeline::Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only)
-    : strategies_(std::move(strategies)), distinct_instance_(distinct_instance), random_only_(random_only) {}
+Pipeline::Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only,
+                   IndexedPlan plan)
+    : strategies_(std::move(strategies)),
+      distinct_instance_(distinct_instance),
+      random_only_(random_only),
+      plan_(plan) {}
+
+sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& request,
+                                               const sim::ClusterState& cluster, sim::RandomStream& rng) {
+  const std::int32_t need = plan_.resource == sim::ClusterState::IndexedResource::kCpu ? request.need->cpu
+                                                                                       : request.need->memory_mib;
+  // Attribute value slots in increasing order of the group's tasks on them (slot order among
+  // equals); binpack alone has the single slot 0.
+  slots_.clear();
+  const std::size_t nslots = cluster.free_set_count(plan_.index);
+  for (std::uint32_t slot = 0; slot < nslots; ++slot) slots_.push_back(slot);
+  const std::int32_t* counts = nullptr;
+  if (plan_.kind == IndexedPlan::Kind::kSpreadBinpack) {
+    counts = cluster.spread_counts(plan_.tracker).data();
+    std::stable_sort(slots_.begin(), slots_.end(),
+                     [counts](std::uint32_t a, std::uint32_t b) { return counts[a] < counts[b]; });
+  }
+  candidates_.clear();
+  for (std::size_t level = 0; level < slots_.size();) {
+    // One level: the slots sharing the lowest task count not yet tried.
+    std::size_t end = level + 1;
+    while (counts != nullptr && end < slots_.size() && counts[slots_[end]] == counts[slots_[level]]) ++end;
+    std::int64_t best = std::numeric_limits<std::int64_t>::max();
+    for (std::size_t k = level; k < end; ++k) {
+      const auto& set = cluster.free_set(plan_.index, slots_[k]);
+      for (auto it = set.lower_bound({need, 0}); it != set.end(); ++it) {
+        const std::int64_t key = static_cast<std::int64_t>(it->first) - need;
+        if (key > best) break;  // keys only grow from here
+        if (check(request, cluster, it->second, nullptr) != sim::FailureReason::kNone) continue;
+        if (key < best) {
+          best = key;
+          candidates_.clear();
+        }
+        candidates_.push_back(it->second);
+      }
+    }
+    if (!candidates_.empty()) {
+      std::sort(candidates_.begin(), candidates_.end());
+      const std::size_t pick = candidates_.size() == 1 ? 0 : rng.uniform_index(candidates_.size());
+      return {candidates_[pick], sim::FailureReason::kNone};
+    }
+    level = end;
+  }
+  return {sim::kNoInstance, closest_reason(request, cluster)};
+}
 
 sim::FailureReason Pipeline::check(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                    sim::InstanceIdx i, int* failed) const {
@@ -80,6 +128,8 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
                                        sim::RandomStream& rng) {
   const std::vector<sim::InstanceIdx>& all = cluster.schedulable_list;
   if (all.empty()) return {sim::kNoInstance, sim::FailureReason::kMissing};
+
+  if (plan_.kind != IndexedPlan::Kind::kNone) return place_indexed(request, cluster, rng);
 
   if (random_only_) {
     for (int probe = 0; probe < kRandomProbes; ++probe) {

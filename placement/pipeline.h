@@ -10,6 +10,13 @@
 // instance: the one failing the fewest checks, lowest InstanceIdx among equals (ECS reports the
 // reason of its closest matching instance; its exact choice is undocumented).
 //
+// Indexed path, exact: for the strategy lists [binpack(R)] and [spread(attribute:A),
+// binpack(R)], the candidates are read from the cluster's free-R index (one ordered set per value
+// of A) instead of scanning every instance: values in increasing order of the group's task
+// count, and inside them instances from the smallest free R that could fit upwards, stopping at
+// the first key that cannot win. The survivors and their order (InstanceIdx) are those of the
+// full scan, so the seeded tie-break draws the same instance.
+//
 // Fast path, exact: when the only strategy is random and there is no constraint, up to
 // kRandomProbes instances are drawn uniformly from the schedulable ones and the first that fits
 // is taken; if none fits, the full scan runs. Conditioned either way, the choice is uniform over
@@ -24,9 +31,19 @@
 
 namespace ecsim::placement {
 
+// How a pipeline may use the cluster's free-resource index (see above).
+struct IndexedPlan {
+  enum class Kind : std::uint8_t { kNone, kBinpack, kSpreadBinpack };
+  Kind kind = Kind::kNone;
+  sim::ClusterState::IndexedResource resource = sim::ClusterState::IndexedResource::kMemory;
+  std::uint32_t index = 0;    // ClusterState::track_free_index id
+  std::uint32_t tracker = 0;  // ClusterState::track_spread id (kSpreadBinpack)
+};
+
 class Pipeline final : public sim::Placer {
  public:
-  Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only);
+  Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only,
+           IndexedPlan plan = {});
 
   sim::PlacementDecision place(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                sim::RandomStream& rng) override;
@@ -40,10 +57,14 @@ class Pipeline final : public sim::Placer {
   sim::FailureReason check(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                            sim::InstanceIdx i, int* failed) const;
   sim::FailureReason closest_reason(const sim::PlacementRequest& request, const sim::ClusterState& cluster) const;
+  sim::PlacementDecision place_indexed(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                                       sim::RandomStream& rng);
 
   std::vector<std::unique_ptr<Strategy>> strategies_;
   bool distinct_instance_;
   bool random_only_;
+  IndexedPlan plan_;
+  std::vector<std::uint32_t> slots_;  // scratch: attribute value slots by task count
   // Scratch reused across calls: no allocation per decision once warmed up.
   std::vector<sim::InstanceIdx> candidates_;
   std::vector<std::int64_t> keys_;

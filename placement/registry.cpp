@@ -57,7 +57,26 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
   }
   if (distinct) cluster.track_group_on_instances(policy.group);
   const bool random_only = policy.strategy.size() == 1 && policy.strategy[0].type == "random" && !distinct;
-  return std::make_unique<Pipeline>(std::move(strategies), distinct, random_only);
+  IndexedPlan plan;
+  if (use_indexes_) {
+    const auto& s = policy.strategy;
+    const auto resource_of = [](const sim::StrategySpec& spec) {
+      return spec.field == "cpu" ? sim::ClusterState::IndexedResource::kCpu : sim::ClusterState::IndexedResource::kMemory;
+    };
+    if (s.size() == 1 && s[0].type == "binpack") {
+      plan.kind = IndexedPlan::Kind::kBinpack;
+      plan.resource = resource_of(s[0]);
+      plan.index = cluster.track_free_index(plan.resource, sim::ClusterState::kNoAttribute);
+    } else if (s.size() == 2 && s[0].type == "spread" && s[0].field.rfind("attribute:", 0) == 0 &&
+               s[1].type == "binpack") {
+      const sim::AttributeIdx a = cluster.intern_attribute(std::string_view(s[0].field).substr(10));
+      plan.kind = IndexedPlan::Kind::kSpreadBinpack;
+      plan.resource = resource_of(s[1]);
+      plan.index = cluster.track_free_index(plan.resource, a);
+      plan.tracker = cluster.track_spread(policy.group, a);
+    }
+  }
+  return std::make_unique<Pipeline>(std::move(strategies), distinct, random_only, plan);
 }
 
 }  // namespace ecsim::placement

@@ -32,7 +32,12 @@ std::string check_strategy(const sim::StrategySpec& spec);
 // The ECS placer factory: builds the pipeline (resources, constraints, strategies, seeded tie).
 class EcsPlacerFactory final : public sim::PlacerFactory {
  public:
+  // `use_indexes` false forces the full scan everywhere (the conformance tests compare both).
+  explicit EcsPlacerFactory(bool use_indexes = true) : use_indexes_(use_indexes) {}
   std::unique_ptr<sim::Placer> make(const sim::PlacementPolicy& policy, sim::ClusterState& cluster) override;
+
+ private:
+  bool use_indexes_;
 };
 
 }  // namespace ecsim::placement

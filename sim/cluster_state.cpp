@@ -53,7 +53,9 @@ void ClusterState::set_attribute(AttributeIdx a, InstanceIdx i, std::string_view
     }
   }
   assert(task_count[i] == 0 && "attributes change only on idle instances");
+  index_remove(i);
   attribute_value_of[a][i] = v;
+  index_insert(i);
 }
 
 GroupIdx ClusterState::intern_group(std::string_view name) {
@@ -116,10 +118,43 @@ InstanceIdx ClusterState::add_instance(std::string id, std::uint32_t zone_idx, s
   return i;
 }
 
+std::uint32_t ClusterState::track_free_index(IndexedResource resource, AttributeIdx attribute) {
+  for (std::size_t k = 0; k < free_indexes_.size(); ++k) {
+    if (free_indexes_[k].resource == resource && free_indexes_[k].attribute == attribute) {
+      return static_cast<std::uint32_t>(k);
+    }
+  }
+  FreeIndex x{resource, attribute, {}};
+  x.sets.resize(attribute == kNoAttribute ? 1 : attribute_values[attribute].size() + 1);
+  for (const InstanceIdx i : schedulable_list) x.sets[slot_of(x, i)].emplace(free_of(x, i), i);
+  free_indexes_.push_back(std::move(x));
+  return static_cast<std::uint32_t>(free_indexes_.size() - 1);
+}
+
+const ClusterState::FreeSet& ClusterState::free_set(std::uint32_t id, std::size_t slot) const {
+  return free_indexes_[id].sets[slot];
+}
+
+void ClusterState::index_remove(InstanceIdx i) {
+  if (schedulable[i] == 0) return;
+  for (auto& x : free_indexes_) x.sets[slot_of(x, i)].erase({free_of(x, i), i});
+}
+
+void ClusterState::index_insert(InstanceIdx i) {
+  if (schedulable[i] == 0) return;
+  for (auto& x : free_indexes_) {
+    const std::size_t slot = slot_of(x, i);
+    if (slot >= x.sets.size()) x.sets.resize(slot + 1);  // a value interned after the index
+    x.sets[slot].emplace(free_of(x, i), i);
+  }
+}
+
 void ClusterState::set_schedulable(InstanceIdx i, bool on) {
   const auto flag = static_cast<std::uint8_t>(on ? 1 : 0);
   if (schedulable[i] == flag) return;
+  if (!on) index_remove(i);
   schedulable[i] = flag;
+  if (on) index_insert(i);
   const auto it = std::lower_bound(schedulable_list.begin(), schedulable_list.end(), i);
   if (on) {
     schedulable_list.insert(it, i);
@@ -141,24 +176,30 @@ void ClusterState::reserve(InstanceIdx i, const Resources& need, const std::vect
                            const std::vector<std::uint16_t>& udp, GroupIdx g) {
   assert(free_cpu[i] >= need.cpu && free_memory_mib[i] >= need.memory_mib);
   assert(free_gpus[i] >= need.gpus && free_enis[i] >= need.enis);
+  const bool indexed = !free_indexes_.empty() && (need.cpu != 0 || need.memory_mib != 0);
+  if (indexed) index_remove(i);
   free_cpu[i] -= need.cpu;
   free_memory_mib[i] -= need.memory_mib;
   free_gpus[i] -= need.gpus;
   free_enis[i] -= need.enis;
   if (!tcp.empty()) insert_sorted(tcp_ports[i], tcp);
   if (!udp.empty()) insert_sorted(udp_ports[i], udp);
+  if (indexed) index_insert(i);
   ++task_count[i];
   adjust_group(i, g, +1);
 }
 
 void ClusterState::release(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
                            const std::vector<std::uint16_t>& udp, GroupIdx g) {
+  const bool indexed = !free_indexes_.empty() && (need.cpu != 0 || need.memory_mib != 0);
+  if (indexed) index_remove(i);
   free_cpu[i] += need.cpu;
   free_memory_mib[i] += need.memory_mib;
   free_gpus[i] += need.gpus;
   free_enis[i] += need.enis;
   if (!tcp.empty()) erase_sorted(tcp_ports[i], tcp);
   if (!udp.empty()) erase_sorted(udp_ports[i], udp);
+  if (indexed) index_insert(i);
   --task_count[i];
   adjust_group(i, g, -1);
   assert(free_cpu[i] <= registered_cpu[i] && free_memory_mib[i] <= registered_memory_mib[i]);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -99,6 +100,21 @@ class ClusterState {
   // The tracker's counts indexed by value + 1 (slot 0: instances lacking the attribute).
   const std::vector<std::int32_t>& spread_counts(std::uint32_t tracker) const { return spread_trackers_[tracker].counts; }
 
+  // --- free-resource indexes ---
+  // An index of the schedulable instances ordered by free CPU or free memory, one ordered set
+  // per value of an attribute (slot 0: instances lacking it), or a single set when `attribute`
+  // is kNoAttribute. Kept up to date by reserve/release/set_schedulable. Placement uses it to
+  // find the best binpack candidate without scanning the cluster.
+  enum class IndexedResource : std::uint8_t { kCpu, kMemory };
+  static constexpr AttributeIdx kNoAttribute = 0xFFFFFFFFu;
+  using FreeSet = std::set<std::pair<std::int32_t, InstanceIdx>>;
+  // Returns an index id; the same (resource, attribute) gives the same id.
+  std::uint32_t track_free_index(IndexedResource resource, AttributeIdx attribute);
+  // The ordered set of index `id` for attribute value slot `slot` (value + 1; 0 when missing or
+  // when the index has no attribute).
+  const FreeSet& free_set(std::uint32_t id, std::size_t slot) const;
+  std::size_t free_set_count(std::uint32_t id) const { return free_indexes_[id].sets.size(); }
+
   // --- mutation, by the engine ---
   // Adds an instance (not yet schedulable). Returns its index.
   InstanceIdx add_instance(std::string id, std::uint32_t zone_idx, std::uint32_t type_idx, std::uint32_t group_idx,
@@ -119,6 +135,20 @@ class ClusterState {
     std::vector<std::int32_t> counts;  // index value + 1; slot 0 is "missing"
   };
   void adjust_group(InstanceIdx i, GroupIdx g, std::int32_t delta);
+  struct FreeIndex {
+    IndexedResource resource;
+    AttributeIdx attribute;
+    std::vector<FreeSet> sets;  // per value slot
+  };
+  std::int32_t free_of(const FreeIndex& x, InstanceIdx i) const {
+    return x.resource == IndexedResource::kCpu ? free_cpu[i] : free_memory_mib[i];
+  }
+  std::size_t slot_of(const FreeIndex& x, InstanceIdx i) const {
+    return x.attribute == kNoAttribute ? 0 : static_cast<std::size_t>(attribute_value_of[x.attribute][i] + 1);
+  }
+  void index_remove(InstanceIdx i);  // takes i out of every free index (before a change)
+  void index_insert(InstanceIdx i);  // puts i back (after a change), if schedulable
+  std::vector<FreeIndex> free_indexes_;
 
   std::vector<std::vector<std::int32_t>> group_on_instance_;      // [group][instance], empty if untracked
   std::vector<std::uint8_t> group_tracked_;

@@ -273,3 +273,69 @@ TEST_CASE("placement: check_strategy explains what a bad item should be", "[plac
   REQUIRE(placement::check_strategy({"random", "cpu", {}}) == "no field for random");
   REQUIRE(placement::check_strategy({"binpak", "cpu", {}}) == "a strategy type (one of binpack, random, spread)");
 }
+
+TEST_CASE("placement: the indexed path chooses exactly what the full scan chooses", "[placement]") {
+  // binpack and spread(attribute)+binpack read the free-resource index; the full scan is the
+  // reference. Same cluster history, same seed: the same instance every time, and the same
+  // random stream position afterwards.
+  const std::vector<std::vector<sim::StrategySpec>> lists = {
+      {{"binpack", "memory", {}}},
+      {{"binpack", "cpu", {}}},
+      {{"spread", "attribute:ecs.availability-zone", {}}, {"binpack", "memory", {}}},
+      {{"spread", "attribute:team", {}}, {"binpack", "cpu", {}}},
+  };
+  for (const auto& list : lists) {
+    INFO(list[0].type << " " << list[0].field);
+    for (const bool distinct : {false, true}) {
+      struct Side {
+        ClusterState cluster;
+        sim::GroupIdx group = 0;
+        std::unique_ptr<sim::Placer> placer;
+        sim::RandomStream rng{3, "placement"};
+      };
+      Side sides[2];
+      for (int s = 0; s < 2; ++s) {
+        Side& side = sides[s];
+        side.cluster.intern_attribute("ecs.availability-zone");
+        const sim::AttributeIdx team = side.cluster.intern_attribute("team");
+        const char* zones[] = {"a", "b", "c"};
+        for (int k = 0; k < 40; ++k) {
+          const InstanceIdx i = side.cluster.add_instance("i-" + std::to_string(k), static_cast<std::uint32_t>(k % 3), 0,
+                                                          0, 1024 * (1 + k % 4), 2048 * (1 + k % 3), 0, 2, {});
+          side.cluster.set_attribute(0, i, zones[k % 3]);
+          if (k % 5 != 0) side.cluster.set_attribute(team, i, k % 2 ? "web" : "batch");  // some lack it
+          side.cluster.set_schedulable(i, k % 7 != 3);
+        }
+        side.group = side.cluster.intern_group("family:x");
+        placement::EcsPlacerFactory factory(s == 0);
+        sim::PlacementPolicy policy;
+        policy.strategy = list;
+        if (distinct) policy.constraints = {{"distinctInstance", ""}};
+        policy.group = side.group;
+        side.placer = factory.make(policy, side.cluster);
+      }
+      sim::RandomStream sizes(5, "sizes");
+      std::vector<std::pair<InstanceIdx, Resources>> placed;
+      for (int step = 0; step < 400; ++step) {
+        if (!placed.empty() && sizes.uniform_index(3) == 0) {
+          // Free a random earlier placement on both sides.
+          const std::size_t k = sizes.uniform_index(placed.size());
+          for (Side& side : sides) side.cluster.release(placed[k].first, placed[k].second, {}, {}, side.group);
+          placed.erase(placed.begin() + static_cast<std::ptrdiff_t>(k));
+          continue;
+        }
+        const Resources need{static_cast<std::int32_t>(256 * sizes.uniform_index(5)),
+                             static_cast<std::int32_t>(512 * (1 + sizes.uniform_index(4))), 0, 0};
+        const auto a = sides[0].placer->place(request(need, sides[0].group), sides[0].cluster, sides[0].rng);
+        const auto b = sides[1].placer->place(request(need, sides[1].group), sides[1].cluster, sides[1].rng);
+        REQUIRE(a.instance == b.instance);
+        REQUIRE(a.reason == b.reason);
+        if (a.instance != sim::kNoInstance) {
+          for (Side& side : sides) side.cluster.reserve(a.instance, need, {}, {}, side.group);
+          placed.emplace_back(a.instance, need);
+        }
+      }
+      REQUIRE(sides[0].rng.next_u64() == sides[1].rng.next_u64());
+    }
+  }
+}
