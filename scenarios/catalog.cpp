@@ -128,6 +128,7 @@ std::vector<sim::InstanceType> parse_catalog_csv(std::string_view csv, const std
     t.vcpu = static_cast<std::int32_t>(number(1));
     t.memory_mib = number(2);
     t.max_enis = static_cast<std::int32_t>(number(3));
+    t.trunked_awsvpc_tasks = trunked_awsvpc_tasks(t.name);
     t.gpus = static_cast<std::int32_t>(number(4));
     t.architecture = field(5);
     if (t.architecture != "x86_64" && t.architecture != "arm64") {
@@ -146,6 +147,26 @@ std::vector<sim::InstanceType> parse_catalog_csv(std::string_view csv, const std
     }
   }
   return types;
+}
+
+std::int32_t trunked_awsvpc_tasks(std::string_view type_name) {
+  // (type, awsvpc tasks with trunking); without trunking these take max_enis - 1.
+  static constexpr std::pair<std::string_view, std::int32_t> kTrunked[] = {
+      {"c5.large", 10},    {"m5.large", 10},     {"m5.xlarge", 20},    {"m5.2xlarge", 40},
+      {"m5.4xlarge", 60},  {"m5.24xlarge", 120}, {"m6i.8xlarge", 90},
+  };
+  for (const auto& [name, tasks] : kTrunked) {
+    if (name == type_name) return tasks;
+  }
+  return 0;
+}
+
+bool trunking_unsupported(std::string_view type_name) {
+  const std::string_view family = type_name.substr(0, type_name.find('.'));
+  for (const std::string_view f : {"c5n", "g4dn", "i3", "r5n", "z1d"}) {
+    if (family == f) return true;
+  }
+  return false;
 }
 
 const std::vector<sim::InstanceType>& bundled_catalog() {
@@ -167,7 +188,7 @@ void apply_instance_types(const JsonCursor& list, std::vector<sim::InstanceType>
     const JsonCursor e = list.at(i);
     e.expect_object("an instance type object");
     e.check_keys("key of an instance type", {"architecture", "enis", "gpus", "memoryMiB", "name", "osMemoryMiB",
-                                              "pricePerHour", "registeredMemoryMiB", "vcpu"});
+                                              "pricePerHour", "registeredMemoryMiB", "trunkedAwsvpcTasks", "vcpu"});
     const std::string name = e["name"].get_name("an instance type name");
     const std::int64_t existing = find_instance_type(types, name);
     sim::InstanceType t;
@@ -207,6 +228,9 @@ void apply_instance_types(const JsonCursor& list, std::vector<sim::InstanceType>
     }
     if (e.has("enis")) t.max_enis = static_cast<std::int32_t>(e["enis"].get_int(0, 1024));
     if (e.has("gpus")) t.gpus = static_cast<std::int32_t>(e["gpus"].get_int(0, 1024));
+    if (e.has("trunkedAwsvpcTasks")) {
+      t.trunked_awsvpc_tasks = static_cast<std::int32_t>(e["trunkedAwsvpcTasks"].get_int(1, 10000));
+    }
     if (e.has("pricePerHour")) t.price_microdollars_per_hour = get_price(e["pricePerHour"]);
     if (e.has("architecture")) {
       t.architecture = e["architecture"].get_string("an architecture: x86_64 or arm64");

@@ -60,6 +60,14 @@ std::optional<std::int64_t> parse_usd_microdollars(std::string_view text);
 // memoryMiB and registers its full memory unless `registeredMemoryMiB` says otherwise.
 void apply_instance_types(const JsonCursor& list, std::vector<sim::InstanceType>& types);
 
+// ENI trunking (Dev Guide "Elastic network interface trunking", table of awsvpc tasks per
+// instance without -> with trunking; only the rows quoted in ecsim's sources are known):
+// the awsvpc task limit with trunking for `type_name`, 0 when no figure is documented.
+std::int32_t trunked_awsvpc_tasks(std::string_view type_name);
+// Whether the type's family is one the Dev Guide lists as not supporting trunking
+// (c5n, g4dn, i3, r5n, z1d).
+bool trunking_unsupported(std::string_view type_name);
+
 // Index of `name` in a sorted type list, or -1.
 std::int64_t find_instance_type(const std::vector<sim::InstanceType>& types, std::string_view name);
 

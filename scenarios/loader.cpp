@@ -143,8 +143,9 @@ class Loader {
 
   void load_instance_group(const JsonCursor& g) {
     g.expect_object("an instance group object");
-    g.check_keys("key of an instance group", {"attributes", "availabilityZones", "count", "instanceType", "launchTime",
-                                              "market", "name", "osType", "reservedMemoryMiB", "reservedPorts"});
+    g.check_keys("key of an instance group", {"attributes", "availabilityZones", "awsvpcTrunking", "count",
+                                              "instanceType", "launchTime", "market", "name", "osType",
+                                              "reservedMemoryMiB", "reservedPorts"});
     sim::InstanceGroup out;
     out.name = g["name"].get_name("an instance group name");
     if (!name_chars_ok(out.name) || out.name.size() > 128) {
@@ -215,6 +216,18 @@ class Loader {
       g["instanceType"].fail("an instance type registering less than 2^31 MiB", quote(type.name));
     }
     if (g.has("launchTime")) out.launch_time = get_duration(g["launchTime"]);
+    if (g.has("awsvpcTrunking")) {
+      const JsonCursor t = g["awsvpcTrunking"];
+      out.awsvpc_trunking = t.get_bool();
+      if (out.awsvpc_trunking && trunking_unsupported(type.name)) {
+        t.fail("an instance type that supports ENI trunking (c5n, g4dn, i3, r5n and z1d do not)", quote(type.name));
+      }
+      if (out.awsvpc_trunking && type.trunked_awsvpc_tasks == 0) {
+        t.fail("an instance type with a documented trunking limit (c5.large, m5.large, m5.xlarge, m5.2xlarge, "
+               "m5.4xlarge, m5.24xlarge, m6i.8xlarge, or a type of instanceTypes with trunkedAwsvpcTasks)",
+               quote(type.name));
+      }
+    }
     s_.cluster.instance_groups.push_back(std::move(out));
   }
 

@@ -195,8 +195,9 @@ void Engine::build_cluster() {
     // ecs-semantics §1.1: CPU = vCPUs x 1024; MEMORY = what the OS reports - ECS_RESERVED_MEMORY.
     const auto cpu = static_cast<std::int32_t>(type.vcpu * 1024);
     const auto memory = static_cast<std::int32_t>(type.os_memory_mib - group.reserved_memory_mib);
-    // §1.3: awsvpc tasks get the type's ENI limit minus the primary ENI.
-    const std::int32_t enis = std::max(0, type.max_enis - 1);
+    // §1.3: awsvpc tasks get the type's ENI limit minus the primary ENI, or with ENI trunking
+    // opted in the type's trunked task limit.
+    const std::int32_t enis = group.awsvpc_trunking ? type.trunked_awsvpc_tasks : std::max(0, type.max_enis - 1);
     for (std::int32_t n = 0; n < group.count; ++n) {
       const std::uint32_t zone = group.zones[static_cast<std::size_t>(n) % group.zones.size()];
       std::vector<std::uint16_t> reserved(group.reserved_tcp_ports.begin(), group.reserved_tcp_ports.end());

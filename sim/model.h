@@ -22,6 +22,7 @@ struct InstanceType {
   std::int64_t os_memory_mib = 0;    // what the OS reports (MemTotal), i.e. what the agent registers
                                      // before ECS_RESERVED_MEMORY; see scenarios/catalog.h
   std::int32_t max_enis = 0;         // network interfaces, primary included
+  std::int32_t trunked_awsvpc_tasks = 0;  // awsvpc task limit with ENI trunking; 0: not documented
   std::int32_t gpus = 0;
   std::string architecture = "x86_64";
   std::int64_t price_microdollars_per_hour = 0;  // on-demand, us-east-1
@@ -44,6 +45,9 @@ struct InstanceGroup {
   std::int64_t reserved_memory_mib = 0;     // ECS_RESERVED_MEMORY
   SimTime launch_time = 0;                  // launch to registration
   std::string os_type = "linux";
+  // awsvpcTrunking opted in: the instance takes the type's trunked_awsvpc_tasks awsvpc tasks
+  // instead of its ENI limit minus the primary (Dev Guide "Elastic network interface trunking").
+  bool awsvpc_trunking = false;
   // Static host ports the instance keeps back (ECS_RESERVED_PORTS); Linux agent defaults.
   std::vector<std::uint16_t> reserved_tcp_ports = {22, 2375, 2376, 51678, 51679};
 };

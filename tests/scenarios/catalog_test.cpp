@@ -135,7 +135,7 @@ TEST_CASE("catalog: instanceTypes entries are validated", "[scenarios]") {
         "s.json: /0/vcpu: expected an integer from 1 to 4096 (a new instance type needs vcpu), got nothing");
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "gpu": 1}])") ==
         "s.json: /0/gpu: expected a known key of an instance type (did you mean \"gpus\"? valid: architecture, enis, "
-        "gpus, memoryMiB, name, osMemoryMiB, pricePerHour, registeredMemoryMiB, vcpu), got \"gpu\"");
+        "gpus, memoryMiB, name, osMemoryMiB, pricePerHour, registeredMemoryMiB, trunkedAwsvpcTasks, vcpu), got \"gpu\"");
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "registeredMemoryMiB": 2048}])") ==
         "s.json: /0/registeredMemoryMiB: expected a size from 1 MiB to the type's memoryMiB (1024), got 2048");
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "pricePerHour": 0.0000001}])") ==

@@ -5,6 +5,7 @@
 #include "placement/registry.h"
 #include "scenarios/loader.h"
 #include "sim/engine.h"
+#include "sim/input_error.h"
 
 using namespace ecsim;
 
@@ -12,14 +13,15 @@ namespace {
 
 // One instance of `type`, `count` tasks of the given task definition submitted at t = 0, each
 // running an hour, and the job refusing to wait (so a failure is visible as a reason).
-sim::RunResult run_tasks(const std::string& type, const std::string& task_definition, int count) {
+sim::RunResult run_tasks(const std::string& type, const std::string& task_definition, int count,
+                         const std::string& group_extra = "") {
   std::string at = "[";
   for (int k = 0; k < count; ++k) at += std::string(k ? ", " : "") + "0";
   at += "]";
   const std::string text = R"({
     "name": "ecs-resources", "seed": 1, "duration": "2h",
     "cluster": {"name": "c", "availabilityZones": ["us-east-1a"],
-                "instanceGroups": [{"name": "g", "instanceType": ")" + type + R"(", "count": 1}]},
+                "instanceGroups": [{"name": "g", "instanceType": ")" + type + R"(", "count": 1)" + group_extra + R"(}]},
     "taskDefinitions": [)" + task_definition + R"(],
     "jobs": [{"name": "j", "taskDefinition": "t", "arrival": {"type": "list", "at": )" + at + R"(},
               "runtime": {"type": "constant", "value": "1h"}, "onPlacementFailure": "fail"}]
@@ -91,4 +93,50 @@ TEST_CASE("ecs: whole GPUs are never shared between tasks", "[ecs][sim]") {
       "containerDefinitions": [{"name": "a", "image": "a", "cpu": 100, "memory": 80,
                                 "resourceRequirements": [{"type": "GPU", "value": "2"}]}]})", 3);
   REQUIRE(outcomes(r) == std::vector<std::string>{"placed", "placed", "RESOURCE:GPU"});
+}
+
+TEST_CASE("ecs: ENI trunking raises the awsvpc task limit to the documented figure", "[ecs][sim]") {
+  // Dev Guide "Elastic network interface trunking", awsvpc tasks without -> with trunking:
+  // c5.large/m5.large 2 -> 10, m5.xlarge 3 -> 20, m5.2xlarge 3 -> 40, m5.4xlarge 7 -> 60,
+  // m5.24xlarge 14 -> 120, m6i.8xlarge 7 -> 90.
+  const std::string awsvpc = R"({"family": "t", "networkMode": "awsvpc",
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 1, "memory": 6}]})";
+  struct Row {
+    const char* type;
+    int without;
+    int with;
+  };
+  for (const Row row : {Row{"c5.large", 2, 10}, Row{"m5.large", 2, 10}, Row{"m5.xlarge", 3, 20},
+                        Row{"m5.2xlarge", 3, 40}, Row{"m5.4xlarge", 7, 60}, Row{"m5.24xlarge", 14, 120},
+                        Row{"m6i.8xlarge", 7, 90}}) {
+    INFO(row.type);
+    const auto count_placed = [](const sim::RunResult& r) {
+      int n = 0;
+      for (std::size_t t = 0; t < r.tasks.size(); ++t) n += r.tasks.placed_at[t] != sim::kNever ? 1 : 0;
+      return n;
+    };
+    const auto plain = run_tasks(row.type, awsvpc, row.with + 1);
+    REQUIRE(count_placed(plain) == row.without);
+    REQUIRE(sim::failure_reason_name(plain.tasks.failure_reason.back()) == "RESOURCE:ENI");
+    const auto trunked = run_tasks(row.type, awsvpc, row.with + 1, R"(, "awsvpcTrunking": true)");
+    REQUIRE(count_placed(trunked) == row.with);
+  }
+}
+
+TEST_CASE("ecs: families without trunking support and undocumented types are refused", "[ecs][scenarios]") {
+  const auto load = [](const std::string& type) {
+    const std::string text = R"({"name": "t", "duration": "1h", "cluster": {"name": "c", "availabilityZones": ["z"],
+        "instanceGroups": [{"name": "g", "instanceType": ")" + type + R"(", "count": 1, "awsvpcTrunking": true}]}})";
+    try {
+      scenarios::load_scenario_text(text, "t.json", ".");
+    } catch (const sim::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  REQUIRE(load("g4dn.xlarge") ==
+          "t.json: /cluster/instanceGroups/0/awsvpcTrunking: expected an instance type that supports ENI trunking "
+          "(c5n, g4dn, i3, r5n and z1d do not), got \"g4dn.xlarge\"");
+  REQUIRE(load("r6i.large").find("expected an instance type with a documented trunking limit") != std::string::npos);
+  REQUIRE(load("m5.xlarge") == "loaded");
 }
