@@ -60,7 +60,7 @@ struct Source {
   RandomStream arrival_rng;
   RandomStream runtime_rng;
   std::int64_t submitted = 0;             // tasks submitted so far (arrival count)
-  std::uint64_t cursor = 0;               // next arrival (list index, trace record)
+  std::uint64_t cursor = 0;               // next arrival of a list
 };
 
 struct WaitQueue {
@@ -125,6 +125,8 @@ class Engine {
   ClusterState cluster_;
   RunResult result_;
   std::vector<Source> sources_;
+  std::vector<std::uint32_t> trace_first_source_;  // per trace: its first group's source
+  std::vector<std::uint64_t> trace_cursor_;        // per trace: next record
   std::vector<WaitQueue> wait_queues_;
   std::map<std::tuple<std::uint32_t, std::int32_t, std::int32_t, std::int32_t, std::int32_t>, std::uint32_t>
       queue_index_;
@@ -267,12 +269,14 @@ void Engine::build_sources() {
   }
   for (std::size_t k = 0; k < scenario_.traces.size(); ++k) {
     const Trace& trace = scenario_.traces[k];
-    // A trace's tasks carry their own groups; the trace's placer works for its first group and
-    // the ECS strategies read the group from each request.
-    const std::string group = trace.groups.empty() ? std::string("trace") : trace.groups[0];
-    make_source(SourceKind::kTrace, static_cast<std::uint32_t>(k), "trace:" + std::to_string(k), trace.strategy,
-                {}, group, trace.on_failure, nullptr, scenario_.default_strategy);
-    for (const auto& g : trace.groups) cluster_.intern_group(g);
+    // A trace's records carry their own task groups, and spread and distinctInstance count
+    // within a group: one source (one placer) per group of the trace.
+    trace_first_source_.push_back(static_cast<std::uint32_t>(sources_.size()));
+    trace_cursor_.push_back(0);
+    for (const std::string& group : trace.groups) {
+      make_source(SourceKind::kTrace, static_cast<std::uint32_t>(k), "trace:" + std::to_string(k), trace.strategy, {},
+                  group, trace.on_failure, nullptr, scenario_.default_strategy);
+    }
     TraceStats stats;
     stats.file = trace.file;
     stats.format = trace.format;
@@ -356,14 +360,14 @@ void Engine::on_job_arrival(std::uint32_t job) {
 
 void Engine::on_trace_arrival(std::uint32_t trace) {
   const Trace& t = scenario_.traces[trace];
-  const auto source = static_cast<std::uint32_t>(scenario_.services.size() + scenario_.jobs.size() + trace);
-  Source& s = sources_[source];
-  const TraceTask& rec = t.tasks[s.cursor++];
+  std::uint64_t& cursor = trace_cursor_[trace];
+  const TraceTask& rec = t.tasks[cursor++];
+  const std::uint32_t source = trace_first_source_[trace] + rec.group;
   const std::uint32_t family = intern_family(t.families[rec.family]);
   const std::uint32_t task = submit(source, rec.need, rec.runtime, family, 1);
   try_place(task);
-  if (s.cursor < t.tasks.size() && t.tasks[s.cursor].submit < scenario_.duration) {
-    queue_.push(t.tasks[s.cursor].submit, kTraceArrival, trace);
+  if (cursor < t.tasks.size() && t.tasks[cursor].submit < scenario_.duration) {
+    queue_.push(t.tasks[cursor].submit, kTraceArrival, trace);
   }
 }
 
@@ -392,13 +396,7 @@ std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTim
   TaskRecords& r = result_.tasks;
   r.family.push_back(family);
   r.revision.push_back(revision);
-  GroupIdx group = s.group;
-  if (s.kind == SourceKind::kTrace) {
-    const Trace& t = scenario_.traces[s.index];
-    const TraceTask& rec = t.tasks[s.cursor - 1];
-    group = cluster_.intern_group(t.groups[rec.group]);
-  }
-  r.group.push_back(group);
+  r.group.push_back(s.group);
   r.instance.push_back(kNoInstance);
   r.submitted_at.push_back(now_);
   r.placed_at.push_back(kNever);

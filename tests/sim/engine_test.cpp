@@ -272,3 +272,36 @@ TEST_CASE("engine: a service keeps its desired count and replaces tasks lost in 
   REQUIRE(sample_at(r, sim::kHour + 10 * sim::kMinute).instances == 4);
   REQUIRE(sample_at(r, sim::kHour + 10 * sim::kMinute).running == 6);
 }
+
+TEST_CASE("engine: a trace's records keep their own task groups for spread and placement", "[sim]") {
+  // Two groups in one trace, spread over instances: each group spreads on its own, so the first
+  // task of each group may share an instance with the other group's tasks but not its own.
+  sim::Scenario s = testing::slot_scenario(2, 1, 4, 4096, 1024, 1024);
+  sim::Trace trace;
+  trace.file = "t.csv";
+  trace.format = "generic";
+  trace.families = {"a", "b"};
+  trace.groups = {"family:a", "family:b"};
+  trace.strategy = {{"spread", "instanceId", {}}};
+  for (int k = 0; k < 4; ++k) {
+    sim::TraceTask t;
+    t.submit = k * kSecond;
+    t.runtime = sim::kHour;
+    t.need = sim::Resources{512, 512, 0, 0};
+    t.family = static_cast<std::uint32_t>(k / 2);
+    t.group = static_cast<std::uint32_t>(k / 2);
+    trace.tasks.push_back(t);
+  }
+  trace.records_read = 4;
+  s.traces.push_back(trace);
+  const sim::RunResult r = run(s);
+  REQUIRE(r.tasks.size() == 4);
+  REQUIRE(r.groups[r.tasks.group[0]] == "family:a");
+  REQUIRE(r.groups[r.tasks.group[3]] == "family:b");
+  // Within each group the two tasks land on different instances.
+  REQUIRE(r.tasks.instance[0] != r.tasks.instance[1]);
+  REQUIRE(r.tasks.instance[2] != r.tasks.instance[3]);
+  REQUIRE(r.families[r.tasks.family[2]] == "b");
+  REQUIRE(r.traces.size() == 1);
+  REQUIRE(r.traces[0].offered_cpu_unit_seconds == 4 * 512 * 3600.0);
+}
