@@ -42,8 +42,9 @@ std::string text_summary(const sim::RunResult& r, const std::filesystem::path& d
   append(s, {"tasks: ", std::to_string(f.submitted), " submitted, ", std::to_string(f.placed), " placed, ",
              std::to_string(f.completed), " completed, ", std::to_string(f.failed_to_place), " failed to place, ",
              std::to_string(f.pending_at_end), " pending at end\n"});
-  append(s, {"wait: mean ", format_fixed(f.wait.mean_seconds(), 3), " s, p99 ", format_seconds(f.wait.p99),
-             " s, max ", format_seconds(f.wait.max), " s\n"});
+  // A person reads these: milliseconds are precision enough (summary.json keeps microseconds).
+  append(s, {"wait: mean ", format_fixed(f.wait.mean_seconds(), 3), " s, p99 ", format_fixed(sim::to_seconds(f.wait.p99), 3),
+             " s, max ", format_fixed(sim::to_seconds(f.wait.max), 3), " s\n"});
   append(s, {"utilization: cpu mean ", percent(r.cpu.overall.mean), ", max ", percent(r.cpu.overall.max),
              "; memory mean ", percent(r.memory.overall.mean), ", max ", percent(r.memory.overall.max), "\n"});
   append(s, {"instances: ", std::to_string(f.instances_launched), " launched, ",

@@ -15,7 +15,7 @@ TEST_CASE("text_summary: a small run prints these exact lines", "[reports]") {
         ": scenario small, seed 42, strategy spread(attribute:ecs.availability-zone),binpack(memory), "
         "10800 s simulated\n"
         "tasks: 5 submitted, 3 placed, 1 completed, 1 failed to place, 1 pending at end\n"
-        "wait: mean 20.667 s, p99 60 s, max 60 s\n"
+        "wait: mean 20.667 s, p99 60.000 s, max 60.000 s\n"
         "utilization: cpu mean 25.0%, max 75.0%; memory mean 10.0%, max 30.0%\n"
         "instances: 2 launched, 1 terminated, 5.0 instance-hours\n"
         "cost: $0.96 total, $0.2402 per task-hour, $233.60 per month at this rate\n"
