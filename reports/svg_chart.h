@@ -1,0 +1,58 @@
+// Line charts as inline SVG, drawn by our own code for the HTML report (issue 4).
+//
+// A chart has one or more series over a shared x axis (several runs or several zones overlay
+// on one chart), axes with units, "nice" ticks (steps of 1, 2 or 5 times a power of ten; time
+// axes in seconds, minutes, hours or days), a legend, and a title. The output is a standalone
+// <svg> element: no script, no external reference, every name escaped for XML.
+//
+// Long series are downsampled per pixel column to the first, minimum, maximum and last point of
+// the column, in their original order, so a one-sample peak survives any run length.
+//
+// Deterministic: the same spec gives the same bytes (numbers printed with std::to_chars).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ecsim::reports {
+
+struct ChartSeries {
+  std::string name;      // legend text (escaped on output)
+  std::vector<double> x;  // ascending
+  std::vector<double> y;  // same length as x
+  bool step = false;      // draw as a step function (e.g. a CDF, or counts between samples)
+};
+
+enum class AxisKind { kNumber, kTimeSeconds };
+
+struct ChartSpec {
+  std::string title;
+  std::string x_label;  // with its unit, e.g. "wait (s)"; time axes append their unit
+  std::string y_label;  // e.g. "CPU reserved (%)"
+  AxisKind x_kind = AxisKind::kNumber;
+  int width = 720;      // pixels
+  int height = 260;
+  bool y_from_zero = true;
+  double y_max = 0;     // > 0: a fixed top (100 for percentages); else from the data
+  std::vector<ChartSeries> series;
+};
+
+// Renders the chart. Series with no points are listed in the legend and draw nothing; a chart
+// with no points at all says "no data" in place of the plot.
+std::string render_line_chart(const ChartSpec& spec);
+
+// Points that survive downsampling into `columns` equal-width x buckets: for every bucket the
+// first, lowest, highest and last point, each once, in x order. Returns indices into the series.
+// A series with at most 4 * columns points is kept whole.
+std::vector<std::size_t> downsample_indices(const std::vector<double>& x, const std::vector<double>& y,
+                                            std::size_t columns);
+
+// "Nice" tick values covering [lo, hi] with about `target` ticks: steps of 1, 2 or 5 x 10^k.
+std::vector<double> nice_ticks(double lo, double hi, int target);
+
+// Escapes &, <, >, " and ' for XML text and attribute values.
+std::string xml_escape(std::string_view text);
+
+}  // namespace ecsim::reports
