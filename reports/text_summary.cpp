@@ -31,7 +31,7 @@ std::string dollars(double amount, int decimals = 2) {
 
 }  // namespace
 
-std::string text_summary(const sim::RunResult& r, const std::filesystem::path& dir) {
+std::string text_summary(const sim::RunResult& r, const std::filesystem::path& dir, bool html) {
   check_run_result(r);
   const SummaryFigures f = compute_summary(r);
   // Built by appending piece by piece: chains of operator+ trip gcc 12's -Wrestrict false
@@ -68,7 +68,7 @@ std::string text_summary(const sim::RunResult& r, const std::filesystem::path& d
     append(s, {"traces: ", std::to_string(read), " records read, ", std::to_string(skipped), " skipped\n"});
   }
   append(s, {"outputs in ", dir.string(), ": ", kSummaryFile, ", ", kRunFile, ", ", kTasksFile, ", ",
-             kTimeseriesFile, "\n"});
+             kTimeseriesFile, html ? std::string(", ") + std::string(kReportFile) : std::string(), "\n"});
   return s;
 }
 

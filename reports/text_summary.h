@@ -13,6 +13,7 @@ namespace ecsim::reports {
 // per month at this rate = total × 730 h / simulated hours); trace records (only when traces
 // ran); where the outputs are (`dir` as given). Throws std::logic_error when r fails
 // check_run_result.
-std::string text_summary(const sim::RunResult& r, const std::filesystem::path& dir);
+// `html`: whether report.html was written too.
+std::string text_summary(const sim::RunResult& r, const std::filesystem::path& dir, bool html = false);
 
 }  // namespace ecsim::reports

@@ -46,6 +46,7 @@ constexpr const char* kUsage =
     "  --strategy S        placement strategy for every job, service and trace: a name\n"
     "                      (random, binpack:memory, spread:attribute:ecs.availability-zone)\n"
     "                      or an ECS JSON list ('[{\"type\":\"binpack\",\"field\":\"cpu\"}]')\n"
+    "  --no-html           do not write report.html\n"
     "  --quiet             print nothing on success\n"
     "\n"
     "  -h, --help          this text\n"
@@ -94,12 +95,13 @@ struct RunOptions {
   std::optional<std::string> duration;
   std::optional<std::string> strategy;
   bool quiet = false;
+  bool html = true;
 };
 
 RunOptions parse_run_options(const std::vector<std::string>& args, bool validate_only) {
   po::options_description desc;
   desc.add_options()("output,o", po::value<std::string>())("seed", po::value<std::string>())(
-      "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())(
+      "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())("no-html", po::bool_switch())(
       "scenario", po::value<std::string>());
   po::positional_options_description pos;
   pos.add("scenario", 1);
@@ -130,6 +132,7 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
   if (vm.count("duration")) o.duration = vm["duration"].as<std::string>();
   if (vm.count("strategy")) o.strategy = vm["strategy"].as<std::string>();
   o.quiet = vm["quiet"].as<bool>();
+  o.html = !vm["no-html"].as<bool>();
   return o;
 }
 
@@ -183,12 +186,12 @@ int cmd_run(const std::vector<std::string>& args) {
   stats.peak_rss_mib = reports::peak_rss_mib();
   const std::filesystem::path dir(o.output);
   try {
-    reports::write_outputs(result, stats, dir);
+    reports::write_outputs(result, stats, dir, o.html);
   } catch (const std::exception& e) {
     // The output directory is the user's input: an unwritable one is a usage error.
     throw OutputError(e.what());
   }
-  if (!o.quiet) std::fputs(reports::text_summary(result, dir.string()).c_str(), stdout);
+  if (!o.quiet) std::fputs(reports::text_summary(result, dir.string(), o.html).c_str(), stdout);
   return 0;
 }
 

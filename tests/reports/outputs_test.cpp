@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "reports/csv.h"
+#include "reports/html_report.h"
 #include "reports/summary.h"
 #include "tests/reports/run_result_builder.h"
 
@@ -14,7 +15,7 @@ namespace {
 const RunStats kStats{.wall_seconds = 0.5, .events = 10, .placements = 3, .peak_rss_mib = 20};
 }
 
-TEST_CASE("outputs: writes exactly the four files, creating the directory and its parents", "[reports]") {
+TEST_CASE("outputs: writes exactly the contract's four files and report.html, creating the directory", "[reports]") {
   ScratchDir scratch;
   const auto dir = scratch.path() / "a" / "b";
   const sim::RunResult r = small_run();
@@ -22,7 +23,8 @@ TEST_CASE("outputs: writes exactly the four files, creating the directory and it
   std::vector<std::string> names;
   for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
-  CHECK(names == std::vector<std::string>{"run.json", "summary.json", "tasks.csv", "timeseries.csv"});
+  CHECK(names == std::vector<std::string>{"report.html", "run.json", "summary.json", "tasks.csv", "timeseries.csv"});
+  CHECK(read_file(dir / "report.html") == html_report(r));
   CHECK(read_file(dir / "summary.json") == summary_json(r));
   CHECK(read_file(dir / "tasks.csv") == tasks_csv(r));
   CHECK(read_file(dir / "timeseries.csv") == timeseries_csv(r));
@@ -35,7 +37,7 @@ TEST_CASE("outputs: two runs of one result give byte-identical files, run.json a
   write_outputs(r, kStats, scratch.path() / "1");
   write_outputs(r, RunStats{.wall_seconds = 9, .events = 10, .placements = 3, .peak_rss_mib = 99},
                 scratch.path() / "2");
-  for (const char* name : {"summary.json", "tasks.csv", "timeseries.csv"}) {
+  for (const char* name : {"summary.json", "tasks.csv", "timeseries.csv", "report.html"}) {
     INFO(name);
     CHECK(read_file(scratch.path() / "1" / name) == read_file(scratch.path() / "2" / name));
   }
@@ -46,8 +48,15 @@ TEST_CASE("outputs: rewriting a directory replaces the files and adds nothing", 
   write_outputs(small_run(), kStats, scratch.path());
   RunResultBuilder b;
   write_outputs(b.build(), kStats, scratch.path());
-  CHECK(scratch.entries() == std::vector<std::string>{"run.json", "summary.json", "tasks.csv", "timeseries.csv"});
+  CHECK(scratch.entries() ==
+        std::vector<std::string>{"report.html", "run.json", "summary.json", "tasks.csv", "timeseries.csv"});
   CHECK(read_file(scratch.path() / "summary.json") == summary_json(b.build()));
+}
+
+TEST_CASE("outputs: without html only the contract's four files are written", "[reports]") {
+  ScratchDir scratch;
+  write_outputs(small_run(), kStats, scratch.path(), false);
+  CHECK(scratch.entries() == std::vector<std::string>{"run.json", "summary.json", "tasks.csv", "timeseries.csv"});
 }
 
 TEST_CASE("outputs: an inconsistent result writes nothing at all", "[reports]") {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "placement/registry.h"
 #include "run_ecsim.h"
 
 using ecsim::testing::run_ecsim;
@@ -47,18 +48,41 @@ TEST_CASE("cli: strategies lists every built-in strategy", "[tools]") {
   for (const char* name : {"binpack", "random", "spread", "distinctInstance"}) {
     REQUIRE(r.out.find(name) != std::string::npos);
   }
+  for (const auto& info : ecsim::placement::strategy_infos()) {
+    INFO(info.name);
+    REQUIRE(r.out.find("  " + std::string(info.name) + " ") != std::string::npos);
+    REQUIRE(r.out.find(std::string(info.description) + "\n") != std::string::npos);
+  }
 }
 
-TEST_CASE("cli: run writes the contract's four files and a summary on stdout", "[tools]") {
+TEST_CASE("cli: --strategy runs a research strategy", "[tools]") {
+  TempDir dir;
+  const std::string scenario = (kSource / "scenarios/default.json").string();
+  const auto r = run_ecsim({"run", scenario, "-o", "t", "--duration", "2h", "--strategy", "tetris"}, dir.path());
+  REQUIRE(r.status == 0);
+  const std::string summary = ecsim::testing::read_file(dir.path() / "t" / "summary.json");
+  REQUIRE(summary.find("\"strategy\": \"tetris\"") != std::string::npos);
+  const auto bad = run_ecsim({"run", scenario, "-o", "u", "--strategy", "tetris:cpu"}, dir.path());
+  REQUIRE(bad.status == 2);
+  REQUIRE(bad.err == "--strategy: /0/field: expected no field for tetris, got \"cpu\"\n");
+  REQUIRE_FALSE(fs::exists(dir.path() / "u"));
+}
+
+TEST_CASE("cli: run writes the contract's files, report.html and a summary on stdout", "[tools]") {
   TempDir dir;
   const auto r = run_ecsim({"run", (kSource / "scenarios/default.json").string(), "-o", "out", "--duration", "2h"},
                            dir.path());
   REQUIRE(r.status == 0);
-  for (const char* f : {"summary.json", "run.json", "tasks.csv", "timeseries.csv"}) {
+  for (const char* f : {"summary.json", "run.json", "tasks.csv", "timeseries.csv", "report.html"}) {
     REQUIRE(fs::is_regular_file(dir.path() / "out" / f));
   }
   // Nothing else: no temporary file left behind.
-  REQUIRE(std::distance(fs::directory_iterator(dir.path() / "out"), fs::directory_iterator()) == 4);
+  REQUIRE(std::distance(fs::directory_iterator(dir.path() / "out"), fs::directory_iterator()) == 5);
+  // --no-html leaves the report out.
+  REQUIRE(run_ecsim({"run", (kSource / "scenarios/default.json").string(), "-o", "plain", "--duration", "1h",
+                     "--no-html", "--quiet"},
+                    dir.path()).status == 0);
+  REQUIRE(std::distance(fs::directory_iterator(dir.path() / "plain"), fs::directory_iterator()) == 4);
   REQUIRE(r.out.find("tasks:") != std::string::npos);
   REQUIRE(r.out.find("cost:") != std::string::npos);
   // stderr is not a terminal here: no progress line.

@@ -1,0 +1,242 @@
+#include "reports/html_report.h"
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "reports/format.h"
+#include "reports/summary.h"
+#include "reports/svg_chart.h"
+
+namespace ecsim::reports {
+namespace {
+
+constexpr const char* kStyle = R"(
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px auto; max-width: 1100px;
+       padding: 0 16px; color: #222; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ccc; }
+.meta { color: #555; margin-top: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 8px 10px; }
+.card .label { font-size: 12px; color: #555; } .card .value { font-size: 20px; font-weight: 600; }
+.card .sub { font-size: 12px; color: #555; }
+table { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
+th, td { border-bottom: 1px solid #e4e4e4; padding: 4px 10px; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+.charts svg { max-width: 100%; height: auto; display: block; margin: 8px 0 16px; }
+.note { font-size: 12px; color: #666; }
+@media print { body { margin: 0; max-width: none; } .charts svg { page-break-inside: avoid; } }
+)";
+
+std::string esc(std::string_view s) { return xml_escape(s); }
+
+std::string pct(double fraction) { return format_fixed(fraction * 100.0, 1) + "%"; }
+
+std::string seconds_text(double s) {
+  if (s >= 3600) return format_fixed(s / 3600.0, 2) + " h";
+  if (s >= 60) return format_fixed(s / 60.0, 1) + " min";
+  return format_fixed(s, 2) + " s";
+}
+
+std::string money(double dollars) {
+  // Built by appending: GCC 12 reports a false -Wrestrict on "$" + std::string&& at -O3.
+  std::string s = "$";
+  s += format_fixed(dollars, 2);
+  return s;
+}
+
+void card(std::string& out, std::string_view label, const std::string& value, const std::string& sub) {
+  out += "<div class=\"card\"><div class=\"label\">" + esc(label) + "</div><div class=\"value\">" + value +
+         "</div><div class=\"sub\">" + sub + "</div></div>\n";
+}
+
+double pct_of(std::int64_t num, std::int64_t den) {
+  return den > 0 ? 100.0 * static_cast<double>(num) / static_cast<double>(den) : 0.0;
+}
+
+// Cumulative instance cost in dollars at each sample time (instances alive from launch to
+// termination, billed at their type's on-demand price).
+std::vector<double> cumulative_cost(const sim::RunResult& r) {
+  std::vector<double> out;
+  out.reserve(r.samples.size());
+  for (const sim::Sample& s : r.samples) {
+    Int128 microdollar_us = 0;
+    for (std::size_t i = 0; i < r.instances.size(); ++i) {
+      const sim::SimTime from = r.instances.launched_at[i];
+      const sim::SimTime to = std::min(r.instances.terminated_at[i], s.time);
+      if (to <= from) continue;
+      microdollar_us += static_cast<Int128>(to - from) * r.price_microdollars_per_hour[r.instances.type[i]];
+    }
+    out.push_back(ratio_to_double(microdollar_us, static_cast<Int128>(sim::kHour) * 1000000));
+  }
+  return out;
+}
+
+struct GroupRow {
+  std::int64_t submitted = 0, placed = 0, completed = 0, rejected = 0, pending = 0;
+  std::vector<sim::SimTime> waits;
+};
+
+}  // namespace
+
+std::string html_report(const sim::RunResult& r) {
+  const SummaryFigures f = compute_summary(r);
+  std::string out;
+  out.reserve(64 * 1024);
+  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
+  out += "<title>ecsim: " + esc(r.scenario) + "</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+  out += "<h1>" + esc(r.scenario) + "</h1>\n";
+  out += "<p class=\"meta\">seed " + std::to_string(r.seed) + " · strategy " + esc(r.strategy) + " · " +
+         seconds_text(sim::to_seconds(r.duration)) + " simulated · ecsim " + esc(ECSIM_VERSION) + "</p>\n";
+
+  // Headline numbers.
+  out += "<div class=\"cards\">\n";
+  card(out, "tasks submitted", std::to_string(f.submitted),
+       std::to_string(f.placed) + " placed, " + std::to_string(f.completed) + " completed");
+  card(out, "failed to place", std::to_string(f.failed_to_place), std::to_string(f.pending_at_end) + " pending at end");
+  card(out, "wait, mean", seconds_text(f.wait.mean_seconds()),
+       "p50 " + seconds_text(sim::to_seconds(f.wait.p50)) + ", p99 " + seconds_text(sim::to_seconds(f.wait.p99)));
+  card(out, "CPU reserved, mean", pct(r.cpu.overall.mean), "p95 " + pct(r.cpu.overall.p95) + ", max " + pct(r.cpu.overall.max));
+  card(out, "memory reserved, mean", pct(r.memory.overall.mean),
+       "p95 " + pct(r.memory.overall.p95) + ", max " + pct(r.memory.overall.max));
+  const double hours = sim::to_seconds(r.duration) / 3600.0;
+  card(out, "cost", money(f.cost_total_dollars()),
+       money(hours > 0 ? f.cost_total_dollars() * 730.0 / hours : 0.0) + " per month at this rate");
+  card(out, "instances", std::to_string(f.instances_launched), format_fixed(f.instance_hours(), 1) + " instance-hours");
+  out += "</div>\n";
+
+  // Charts over time, from the samples (the same rows as timeseries.csv).
+  std::vector<double> t, cpu, mem, running, pending, starting, instances;
+  for (const sim::Sample& s : r.samples) {
+    t.push_back(sim::to_seconds(s.time));
+    cpu.push_back(pct_of(s.cpu_reserved, s.cpu_registered));
+    mem.push_back(pct_of(s.memory_reserved_mib, s.memory_registered_mib));
+    running.push_back(static_cast<double>(s.running));
+    pending.push_back(static_cast<double>(s.pending));
+    starting.push_back(static_cast<double>(s.starting));
+    instances.push_back(static_cast<double>(s.instances));
+  }
+  out += "<h2>Over time</h2>\n<div class=\"charts\">\n";
+  {
+    ChartSpec c;
+    c.title = "Reserved of registered";
+    c.x_label = "time";
+    c.y_label = "reserved (%)";
+    c.x_kind = AxisKind::kTimeSeconds;
+    c.y_max = 100;
+    c.series = {{"CPU", t, cpu, true}, {"memory", t, mem, true}};
+    out += render_line_chart(c);
+  }
+  {
+    ChartSpec c;
+    c.title = "Tasks";
+    c.x_label = "time";
+    c.y_label = "tasks";
+    c.x_kind = AxisKind::kTimeSeconds;
+    c.series = {{"running", t, running, true}, {"pending (waiting to be placed)", t, pending, true},
+                {"starting", t, starting, true}};
+    out += render_line_chart(c);
+  }
+  {
+    ChartSpec c;
+    c.title = "Registered instances and cumulative cost";
+    c.x_label = "time";
+    c.y_label = "instances / dollars";
+    c.x_kind = AxisKind::kTimeSeconds;
+    c.series = {{"instances", t, instances, true}, {"cost ($)", t, cumulative_cost(r), false}};
+    out += render_line_chart(c);
+  }
+  {
+    // Wait-time CDF over placed tasks.
+    std::vector<sim::SimTime> waits;
+    for (std::size_t k = 0; k < r.tasks.size(); ++k) {
+      if (r.tasks.placed_at[k] != sim::kNever) waits.push_back(r.tasks.placed_at[k] - r.tasks.submitted_at[k]);
+    }
+    std::sort(waits.begin(), waits.end());
+    std::vector<double> x, y;
+    for (std::size_t k = 0; k < waits.size(); ++k) {
+      // One point per distinct wait: the fraction of tasks that waited at most this long.
+      if (k + 1 < waits.size() && waits[k + 1] == waits[k]) continue;
+      x.push_back(sim::to_seconds(waits[k]));
+      y.push_back(static_cast<double>(k + 1) / static_cast<double>(waits.size()));
+    }
+    ChartSpec c;
+    c.title = "Wait from submission to placement (CDF over placed tasks)";
+    c.x_label = "wait (s)";
+    c.y_label = "fraction of tasks";
+    c.y_max = 1;
+    c.series = {{"placed tasks", x, y, true}};
+    out += render_line_chart(c);
+  }
+  out += "</div>\n";
+
+  // Utilisation by zone and type.
+  out += "<h2>Utilisation</h2>\n<table>\n<tr><th></th><th>CPU mean</th><th>CPU p95</th><th>CPU max</th>"
+         "<th>memory mean</th><th>memory p95</th><th>memory max</th></tr>\n";
+  const auto util_row = [&](const std::string& name, const sim::UtilizationStats& c, const sim::UtilizationStats& m) {
+    out += "<tr><td>" + esc(name) + "</td><td>" + pct(c.mean) + "</td><td>" + pct(c.p95) + "</td><td>" + pct(c.max) +
+           "</td><td>" + pct(m.mean) + "</td><td>" + pct(m.p95) + "</td><td>" + pct(m.max) + "</td></tr>\n";
+  };
+  util_row("all instances", r.cpu.overall, r.memory.overall);
+  for (std::size_t z = 0; z < r.cpu.by_zone.size() && z < r.zones.size(); ++z) {
+    util_row("zone " + r.zones[z], r.cpu.by_zone[z], r.memory.by_zone[z]);
+  }
+  for (std::size_t k = 0; k < r.cpu.by_type.size() && k < r.instance_types.size(); ++k) {
+    util_row("type " + r.instance_types[k], r.cpu.by_type[k], r.memory.by_type[k]);
+  }
+  out += "</table>\n<p class=\"note\">Reserved over registered, time-weighted over the run.</p>\n";
+
+  // Per task group.
+  std::map<std::string, GroupRow> groups;
+  for (std::size_t k = 0; k < r.tasks.size(); ++k) {
+    GroupRow& g = groups[r.groups[r.tasks.group[k]]];
+    ++g.submitted;
+    if (r.tasks.placed_at[k] != sim::kNever) {
+      ++g.placed;
+      g.waits.push_back(r.tasks.placed_at[k] - r.tasks.submitted_at[k]);
+    } else if (r.tasks.rejected[k] != 0) {
+      ++g.rejected;
+    } else {
+      ++g.pending;
+    }
+    if (r.tasks.stop_code[k] == sim::StopCode::kEssentialContainerExited && r.tasks.started_at[k] != sim::kNever) {
+      ++g.completed;
+    }
+  }
+  out += "<h2>Task groups</h2>\n<table>\n<tr><th>group</th><th>submitted</th><th>placed</th><th>completed</th>"
+         "<th>failed to place</th><th>pending at end</th><th>wait mean</th><th>wait p99</th></tr>\n";
+  for (auto& [name, g] : groups) {
+    std::sort(g.waits.begin(), g.waits.end());
+    Int128 total = 0;
+    for (const sim::SimTime w : g.waits) total += w;
+    const double mean = g.waits.empty() ? 0.0 : ratio_to_double(total, static_cast<Int128>(g.waits.size()) * sim::kSecond);
+    const sim::SimTime p99 = g.waits.empty() ? 0 : g.waits[nearest_rank_index(g.waits.size(), 990)];
+    out += "<tr><td>" + esc(name) + "</td><td>" + std::to_string(g.submitted) + "</td><td>" + std::to_string(g.placed) +
+           "</td><td>" + std::to_string(g.completed) + "</td><td>" + std::to_string(g.rejected) + "</td><td>" +
+           std::to_string(g.pending) + "</td><td>" + seconds_text(mean) + "</td><td>" +
+           seconds_text(sim::to_seconds(p99)) + "</td></tr>\n";
+  }
+  out += "</table>\n";
+
+  // Placement failures by ECS reason.
+  out += "<h2>Placement failures</h2>\n";
+  bool any = false;
+  std::string rows;
+  for (std::size_t k = 1; k < static_cast<std::size_t>(sim::FailureReason::kCount); ++k) {
+    if (r.placement_failures[k] == 0) continue;
+    any = true;
+    rows += "<tr><td>" + esc(sim::failure_reason_name(static_cast<sim::FailureReason>(k))) + "</td><td>" +
+            std::to_string(r.placement_failures[k]) + "</td></tr>\n";
+  }
+  if (any) {
+    out += "<table>\n<tr><th>ECS reason</th><th>attempts</th></tr>\n" + rows + "</table>\n";
+  } else {
+    out += "<p>No placement attempt failed.</p>\n";
+  }
+  out += "<p class=\"note\">ecsim " + esc(ECSIM_VERSION) + ". Figures are in summary.json; per-task rows in tasks.csv; "
+         "samples in timeseries.csv.</p>\n</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace ecsim::reports

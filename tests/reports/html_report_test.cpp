@@ -1,0 +1,55 @@
+#include "reports/html_report.h"
+
+#include <catch2/catch.hpp>
+
+#include "run_result_builder.h"
+#include "xml_check.h"
+
+using namespace ecsim::reports;
+
+TEST_CASE("html_report: well-formed, self-contained, and the same bytes twice", "[reports]") {
+  const auto r = ecsim::reports::testing::small_run();
+  const std::string html = html_report(r);
+  REQUIRE(html.rfind("<!DOCTYPE html>", 0) == 0);
+  REQUIRE(ecsim::testing::xml_problem(html).empty());
+  REQUIRE(html == html_report(r));
+  // No external reference of any kind: no script, no link, no src, no url(), and "http" only
+  // as the SVG namespace name.
+  for (const char* banned : {"<script", "<link", " src=", "url(", "@import", "https:"}) {
+    INFO(banned);
+    REQUIRE(html.find(banned) == std::string::npos);
+  }
+  std::size_t http = 0;
+  for (std::size_t p = html.find("http"); p != std::string::npos; p = html.find("http", p + 1)) {
+    REQUIRE(html.compare(p, 27, "http://www.w3.org/2000/svg\"") == 0);
+    ++http;
+  }
+  REQUIRE(http >= 4);  // one per chart
+}
+
+TEST_CASE("html_report: every time chart has one point per sample", "[reports]") {
+  const auto r = ecsim::reports::testing::small_run();
+  const std::string html = html_report(r);
+  const auto points = [&](const std::string& series) {
+    const std::size_t at = html.find("data-series=\"" + series + "\"");
+    REQUIRE(at != std::string::npos);
+    const std::size_t start = html.find("points=\"", at) + 8;
+    const std::string pts = html.substr(start, html.find('"', start) - start);
+    return static_cast<std::size_t>(std::count(pts.begin(), pts.end(), ','));
+  };
+  // Step series draw a riser before every point but the first.
+  REQUIRE(points("CPU") == 2 * r.samples.size() - 1);
+  REQUIRE(points("running") == 2 * r.samples.size() - 1);
+}
+
+TEST_CASE("html_report: hostile names are escaped", "[reports]") {
+  auto r = ecsim::reports::testing::small_run();
+  r.scenario = "<script>alert(1)</script>";
+  r.strategy = "\"]; a -> b [";
+  for (auto& g : r.groups) g = "</table><script>";
+  const std::string html = html_report(r);
+  REQUIRE(ecsim::testing::xml_problem(html).empty());
+  REQUIRE(html.find("<script") == std::string::npos);
+  REQUIRE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  REQUIRE(html.find("&quot;]; a -&gt; b [") != std::string::npos);
+}
