@@ -33,9 +33,10 @@ bool ports_fit(const std::vector<std::uint16_t>& used, const std::vector<std::ui
 }  // namespace
 
 Pipeline::Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only,
-                   IndexedPlan plan)
+                   IndexedPlan plan, std::vector<CompiledQuery> member_of)
     : strategies_(std::move(strategies)),
       distinct_instance_(distinct_instance),
+      member_of_(std::move(member_of)),
       random_only_(random_only),
       plan_(plan) {}
 
@@ -100,6 +101,12 @@ sim::FailureReason Pipeline::check(const sim::PlacementRequest& request, const s
   if (cluster.free_enis[i] < need.enis) fail(sim::FailureReason::kResourceEni);
   if (cluster.free_gpus[i] < need.gpus) fail(sim::FailureReason::kResourceGpu);
   if (distinct_instance_ && cluster.group_count(request.group, i) > 0) fail(sim::FailureReason::kDistinctInstance);
+  // Each false expression counts as one failed check, for the closest instance; a caller that
+  // does not count (failed == nullptr) needs only the first reason.
+  if (failed == nullptr && first != sim::FailureReason::kNone) return first;
+  for (const CompiledQuery& q : member_of_) {
+    if (!q.matches(cluster, i)) fail(sim::FailureReason::kMemberOf);
+  }
   if (failed != nullptr) *failed = count;
   return first;
 }
@@ -142,7 +149,8 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
   // stays a tight scan over the struct-of-arrays.
   const sim::Resources& need = *request.need;
   const bool simple = (request.tcp_ports == nullptr || request.tcp_ports->empty()) &&
-                      (request.udp_ports == nullptr || request.udp_ports->empty()) && !distinct_instance_;
+                      (request.udp_ports == nullptr || request.udp_ports->empty()) && !distinct_instance_ &&
+                      member_of_.empty();
   candidates_.clear();
   if (simple) {
     // Branch-free compaction: about half the instances pass on a busy cluster, in no pattern a

@@ -2,7 +2,8 @@
 // placement", ecs-semantics §3.1):
 //   1. candidates = schedulable instances (ACTIVE, agent connected);
 //   2. filter by resources, in the order CPU, MEMORY, PORTS, ENI, GPU;
-//   3. filter by constraints (distinctInstance);
+//   3. filter by constraints: distinctInstance, then each memberOf expression (the task
+//      definition's and the request's; all must hold);
 //   4. apply the strategies in list order, each keeping the candidates with its best key;
 //   5. break the remaining tie uniformly with the run's placement stream.
 //
@@ -17,15 +18,17 @@
 // the first key that cannot win. The survivors and their order (InstanceIdx) are those of the
 // full scan, so the seeded tie-break draws the same instance.
 //
-// Fast path, exact: when the only strategy is random and there is no constraint, up to
-// kRandomProbes instances are drawn uniformly from the schedulable ones and the first that fits
-// is taken; if none fits, the full scan runs. Conditioned either way, the choice is uniform over
-// the instances that fit, as ECS's random is, at O(1) expected cost on a cluster with room.
+// Fast path, exact: when the only strategy is random and there is no distinctInstance, up to
+// kRandomProbes instances are drawn uniformly from the schedulable ones and the first that
+// passes every check (resources and memberOf) is taken; if none does, the full scan runs.
+// Conditioned either way, the choice is uniform over the instances that pass, as ECS's random
+// is, at O(1) expected cost on a cluster with room.
 #pragma once
 
 #include <memory>
 #include <vector>
 
+#include "placement/query_language.h"
 #include "placement/strategy.h"
 #include "sim/placer.h"
 
@@ -42,8 +45,9 @@ struct IndexedPlan {
 
 class Pipeline final : public sim::Placer {
  public:
+  // `member_of`: the compiled memberOf expressions, checked in this order.
   Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only,
-           IndexedPlan plan = {});
+           IndexedPlan plan = {}, std::vector<CompiledQuery> member_of = {});
 
   sim::PlacementDecision place(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                sim::RandomStream& rng) override;
@@ -62,6 +66,7 @@ class Pipeline final : public sim::Placer {
 
   std::vector<std::unique_ptr<Strategy>> strategies_;
   bool distinct_instance_;
+  std::vector<CompiledQuery> member_of_;
   bool random_only_;
   IndexedPlan plan_;
   std::vector<std::uint32_t> slots_;  // scratch: attribute value slots by task count

@@ -1,27 +1,52 @@
 #include "placement/registry.h"
 
+#include <cassert>
+
 #include "placement/ecs_strategies.h"
 #include "placement/pipeline.h"
+#include "placement/research_strategies.h"
 
 namespace ecsim::placement {
 
 const std::vector<StrategyInfo>& strategy_infos() {
-  // Sorted by name. Every entry must be buildable by EcsPlacerFactory::make.
+  // Sorted by name. EcsPlacerFactory::make builds each type with its entry's factory.
   static const std::vector<StrategyInfo> kInfos = {
-      {"binpack", "cpu | memory", "ECS: the instance with the least of the field left after placing"},
-      {"random", "", "ECS: uniform among the instances that fit (RunTask's default)"},
+      {"bestFitDrf", "", "research: best fit by dominant share (DRF, NSDI 2011)", &make_best_fit_drf},
+      {"binpack", "cpu | memory", "ECS: the instance with the least of the field left after placing",
+       &make_ecs_strategy},
+      {"firstFit", "", "research: the first instance that fits (Johnson et al., SICOMP 1974)", &make_first_fit},
+      {"leastAllocated", "", "research: most free on average (k8s NodeResourcesFit LeastAllocated)",
+       &make_least_allocated},
+      {"mostAllocated", "", "research: least free on average (k8s NodeResourcesFit MostAllocated)",
+       &make_most_allocated},
+      {"powerOfTwoChoices", "", "research: less loaded of two at random (Mitzenmacher, TPDS 2001)",
+       &make_power_of_two_choices},
+      {"random", "", "ECS: uniform among the instances that fit (RunTask's default)", &make_ecs_strategy},
       {"spread", "instanceId | host | attribute:NAME",
-       "ECS: the field value with the fewest tasks of the task group"},
+       "ECS: the field value with the fewest tasks of the task group", &make_ecs_strategy},
+      {"tetris", "", "research: best demand/free alignment (Tetris, SIGCOMM 2014)", &make_tetris},
+      {"worstFit", "", "research: most dominant share left (worst fit, Johnson, JCSS 1974)", &make_worst_fit},
   };
   return kInfos;
 }
 
 const std::vector<std::string_view>& constraint_types() {
-  // memberOf (the cluster query language) arrives with the placement issue; until then a
-  // scenario using it is refused rather than run without the constraint.
-  static const std::vector<std::string_view> kTypes = {"distinctInstance"};
+  static const std::vector<std::string_view> kTypes = {"distinctInstance", "memberOf"};
   return kTypes;
 }
+
+namespace {
+
+// The table entry named `type`, or nullptr. A linear scan: the table is short and this runs
+// when a placer is built, not per placement.
+const StrategyInfo* find_strategy(std::string_view type) {
+  for (const auto& info : strategy_infos()) {
+    if (info.name == type) return &info;
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 std::string check_strategy(const sim::StrategySpec& spec) {
   if (spec.type == "binpack") {
@@ -33,9 +58,11 @@ std::string check_strategy(const sim::StrategySpec& spec) {
     if (spec.field.rfind("attribute:", 0) == 0 && spec.field.size() > 10) return "";
     return "a spread field: instanceId, host or attribute:NAME";
   }
-  if (spec.type == "random") {
-    if (spec.field.empty()) return "";
-    return "no field for random";
+  if (const StrategyInfo* info = find_strategy(spec.type); info != nullptr && info->fields.empty()) {
+    // random and the research strategies: neither a field nor a parameter.
+    if (!spec.field.empty()) return "no field for " + spec.type;
+    if (!spec.params.empty()) return "no parameter for " + spec.type + " (it takes none)";
+    return "";
   }
   std::string expected = "a strategy type (one of";
   const char* sep = " ";
@@ -50,12 +77,20 @@ std::string check_strategy(const sim::StrategySpec& spec) {
 std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& policy, sim::ClusterState& cluster) {
   std::vector<std::unique_ptr<Strategy>> strategies;
   strategies.reserve(policy.strategy.size());
-  for (const auto& spec : policy.strategy) strategies.push_back(make_ecs_strategy(spec, policy.group, cluster));
+  for (const auto& spec : policy.strategy) {
+    const StrategyInfo* info = find_strategy(spec.type);
+    assert(info != nullptr);  // check_strategy passed
+    strategies.push_back(info->make(spec, policy.group, cluster));
+  }
   bool distinct = false;
+  std::vector<CompiledQuery> member_of;
   for (const auto& c : policy.constraints) {
     if (c.type == "distinctInstance") distinct = true;
+    if (c.type == "memberOf") member_of.push_back(compile_query(c.expression, cluster));
   }
   if (distinct) cluster.track_group_on_instances(policy.group);
+  // memberOf keeps the random fast path: its rejection sampling conditions on passing check(),
+  // so the pick stays uniform over the instances that pass.
   const bool random_only = policy.strategy.size() == 1 && policy.strategy[0].type == "random" && !distinct;
   IndexedPlan plan;
   if (use_indexes_) {
@@ -76,7 +111,7 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
       plan.tracker = cluster.track_spread(policy.group, a);
     }
   }
-  return std::make_unique<Pipeline>(std::move(strategies), distinct, random_only, plan);
+  return std::make_unique<Pipeline>(std::move(strategies), distinct, random_only, plan, std::move(member_of));
 }
 
 }  // namespace ecsim::placement

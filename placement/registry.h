@@ -9,14 +9,21 @@
 #include <string_view>
 #include <vector>
 
+#include "placement/strategy.h"
 #include "sim/placer.h"
 
 namespace ecsim::placement {
+
+// Builds a strategy of the entry's type for the task group `group`, registering the trackers it
+// needs on `cluster`. REQUIRES: check_strategy(spec) is "".
+using StrategyFactory = std::unique_ptr<Strategy> (*)(const sim::StrategySpec& spec, sim::GroupIdx group,
+                                                      sim::ClusterState& cluster);
 
 struct StrategyInfo {
   std::string_view name;         // the ECS/JSON "type"
   std::string_view fields;       // accepted "field" values, "" when none is taken
   std::string_view description;  // one line for `ecsim strategies`
+  StrategyFactory make;          // what EcsPlacerFactory::make calls for this type
 };
 
 // All strategy types, sorted by name.

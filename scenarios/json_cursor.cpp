@@ -158,6 +158,10 @@ void JsonCursor::fail(const std::string& expected, const std::string& got) const
   throw sim::InputError(*file_, pointer_, expected, got);
 }
 
+void JsonCursor::fail_at(std::size_t column, const std::string& expected, const std::string& got) const {
+  throw sim::InputError(*file_, pointer_, expected, got, column);
+}
+
 void JsonCursor::expect_object(std::string_view what) const {
   if (!is_object()) fail(std::string(what));
 }

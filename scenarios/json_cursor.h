@@ -86,6 +86,9 @@ class JsonCursor {
   [[noreturn]] void fail(const std::string& expected) const;
   // Throws with an explicit `got`.
   [[noreturn]] void fail(const std::string& expected, const std::string& got) const;
+  // Throws for a position inside this string value (1-based `column`), e.g. a cluster query
+  // expression's syntax error: FILE: POINTER: column N: expected EXPECTED, got GOT.
+  [[noreturn]] void fail_at(std::size_t column, const std::string& expected, const std::string& got) const;
 
  private:
   const nlohmann::json* node_;

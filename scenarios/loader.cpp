@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 
+#include "placement/query_language.h"
 #include "placement/registry.h"
 #include "scenarios/catalog.h"
 #include "scenarios/task_definition.h"
@@ -304,9 +305,6 @@ class Loader {
   // --- task definitions ---
   void load_task_definitions(const JsonCursor& list) {
     list.expect_array("an array of task definitions");
-    const auto& constraint_types = placement::constraint_types();
-    const bool member_of_supported =
-        std::find(constraint_types.begin(), constraint_types.end(), "memberOf") != constraint_types.end();
     for (std::size_t i = 0; i < list.size(); ++i) {
       const JsonCursor item = list.at(i);
       item.expect_object("a task definition object or {\"file\": PATH}");
@@ -316,14 +314,6 @@ class Loader {
         def_cursor = open_json_file(item["file"]);
       }
       sim::TaskDefinition def = parse_task_definition(def_cursor, s_.images);
-      if (!def.member_of.empty() && !member_of_supported) {
-        const JsonCursor td = def_cursor.has("taskDefinition") && !def_cursor.has("containerDefinitions")
-                                  ? def_cursor["taskDefinition"]
-                                  : def_cursor;
-        auto names = to_strings(constraint_types);
-        td["placementConstraints"].at(0)["type"].fail(
-            unknown_name_phrase("placement constraint type", "memberOf", names.data(), names.size()), quote("memberOf"));
-      }
       registry_.add(std::move(def), item);
     }
   }
@@ -713,7 +703,11 @@ std::vector<sim::StrategySpec> parse_strategy_list(const JsonCursor& c) {
       }
     }
     const std::string problem = placement::check_strategy(spec);
-    if (!problem.empty()) item["field"].fail(problem);
+    if (!problem.empty()) {
+      // Point at what is wrong: the field if one was given, else the first parameter.
+      if (item.has("field") || spec.params.empty()) item["field"].fail(problem);
+      item[spec.params.front().first].fail(problem);
+    }
     out.push_back(std::move(spec));
   }
   return out;
@@ -736,6 +730,9 @@ std::vector<sim::ConstraintSpec> parse_constraint_list(const JsonCursor& c) {
       spec.expression = item["expression"].get_name("a cluster query language expression");
       if (spec.expression.size() > kMaxExpressionChars) {
         item["expression"].fail("an expression of at most 2000 characters", std::to_string(spec.expression.size()) + " characters");
+      }
+      if (const auto error = placement::check_expression(spec.expression)) {
+        item["expression"].fail_at(error->column, error->expected, error->got);
       }
     }
     out.push_back(std::move(spec));

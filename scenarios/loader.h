@@ -39,7 +39,7 @@ std::vector<sim::StrategySpec> parse_strategy_list(const JsonCursor& c);
 
 // A placement constraint list (ECS placementConstraints): at most 10 items, known types
 // (placement::constraint_types()); distinctInstance takes no expression, memberOf needs one of
-// at most 2000 characters.
+// at most 2000 characters that placement::check_expression accepts (errors name the column).
 std::vector<sim::ConstraintSpec> parse_constraint_list(const JsonCursor& c);
 
 // Compact rendering for summary.json's `strategy`: items joined by ",", each `type` or

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "placement/query_language.h"
 #include "scenarios/values.h"
 #include "sim/input_error.h"
 
@@ -341,6 +342,9 @@ sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::ve
       if (type != "memberOf") k["type"].fail("a task definition constraint type: memberOf");
       const std::string expr = k["expression"].get_name("a memberOf expression");
       if (expr.size() > 2000) k["expression"].fail("an expression of at most 2000 characters", std::to_string(expr.size()) + " characters");
+      if (const auto error = placement::check_expression(expr)) {
+        k["expression"].fail_at(error->column, error->expected, error->got);
+      }
       def.member_of.push_back(expr);
     }
   }

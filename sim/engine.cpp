@@ -243,10 +243,23 @@ void Engine::build_sources() {
     PlacementPolicy policy;
     policy.strategy = strategy.empty() ? fallback : strategy;
     policy.constraints = constraints;
+    // ECS applies the task definition's memberOf expressions with the request's; all must hold.
+    if (td != nullptr) {
+      for (const std::string& expression : td->member_of) policy.constraints.push_back({"memberOf", expression});
+    }
     policy.group = s.group;
     s.placer = factory_.make(policy, cluster_);
     sources_.push_back(std::move(s));
   };
+
+  // Every task group is interned before any placer is built, in the order the sources below
+  // take them (so the indices do not change): a memberOf `task:group =~ ...` compiled for one
+  // source sees the groups of all of them.
+  for (const Service& svc : scenario_.services) cluster_.intern_group("service:" + svc.name);
+  for (const Job& job : scenario_.jobs) cluster_.intern_group(job.group);
+  for (const Trace& trace : scenario_.traces) {
+    for (const std::string& group : trace.groups) cluster_.intern_group(group);
+  }
 
   // ECS's service default without a strategy (ecs-semantics §5.1): spread over zones, then the
   // instance with the fewest tasks of the service.

@@ -7,10 +7,11 @@ namespace ecsim::sim {
 namespace {
 
 std::string format_message(const std::string& file, const std::string& pointer, const std::string& expected,
-                           const std::string& got) {
+                           const std::string& got, std::size_t column) {
   std::string msg = file.empty() ? std::string("<input>") : file;
   msg += ": ";
   msg += pointer.empty() ? std::string("/") : pointer;
+  if (column > 0) msg += ": column " + std::to_string(column);
   msg += ": expected ";
   msg += expected;
   if (!got.empty()) {
@@ -38,12 +39,14 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-InputError::InputError(std::string file, std::string pointer, std::string expected, std::string got)
-    : std::runtime_error(format_message(file, pointer, expected, got)),
+InputError::InputError(std::string file, std::string pointer, std::string expected, std::string got,
+                       std::size_t column)
+    : std::runtime_error(format_message(file, pointer, expected, got, column)),
       file_(std::move(file)),
       pointer_(std::move(pointer)),
       expected_(std::move(expected)),
-      got_(std::move(got)) {}
+      got_(std::move(got)),
+      column_(column) {}
 
 std::string closest_spelling(const std::string& word, const std::string* candidates, std::size_t count) {
   const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);

@@ -4,6 +4,9 @@
 // what() reads `FILE: POINTER: expected EXPECTED, got GOT`, for example
 //   scenario.json: /jobs/0/runtime/median: expected a duration, got "fast"
 // An empty pointer is printed as "/" (the whole document); an empty `got` drops ", got ...".
+// An error inside a string value (a cluster query expression) also names its 1-based column:
+//   scenario.json: /jobs/0/placementConstraints/0/expression: column 23: expected a value after
+//   'in', got the end of the expression
 #pragma once
 
 #include <stdexcept>
@@ -13,18 +16,20 @@ namespace ecsim::sim {
 
 class InputError : public std::runtime_error {
  public:
-  InputError(std::string file, std::string pointer, std::string expected, std::string got);
+  InputError(std::string file, std::string pointer, std::string expected, std::string got, std::size_t column = 0);
 
   const std::string& file() const { return file_; }
   const std::string& pointer() const { return pointer_; }
   const std::string& expected() const { return expected_; }
   const std::string& got() const { return got_; }
+  std::size_t column() const { return column_; }  // 0: the whole value
 
  private:
   std::string file_;
   std::string pointer_;
   std::string expected_;
   std::string got_;
+  std::size_t column_;
 };
 
 // Exit statuses of the `ecsim` command, in one place.

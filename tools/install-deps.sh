@@ -3,7 +3,8 @@
 # packages already present are left alone. Uses sudo when not run as root.
 set -euo pipefail
 packages=(cmake ninja-build g++ clang libclang-rt-14-dev
-          nlohmann-json3-dev libboost-program-options-dev libeigen3-dev libbenchmark-dev catch2
+          nlohmann-json3-dev libboost-program-options-dev libeigen3-dev libbenchmark-dev catch2 libre2-dev
+          pkg-config
           python3)
 missing=()
 for p in "${packages[@]}"; do

@@ -224,7 +224,14 @@ TEST_CASE("placement conformance: every strategy places only where the task fits
                                           {"binpack", "memory", {}},
                                           {"spread", "instanceId", {}},
                                           {"spread", "host", {}},
-                                          {"spread", "attribute:ecs.availability-zone", {}}};
+                                          {"spread", "attribute:ecs.availability-zone", {}},
+                                          {"bestFitDrf", "", {}},
+                                          {"firstFit", "", {}},
+                                          {"leastAllocated", "", {}},
+                                          {"mostAllocated", "", {}},
+                                          {"powerOfTwoChoices", "", {}},
+                                          {"tetris", "", {}},
+                                          {"worstFit", "", {}}};
   for (const auto& info : placement::strategy_infos()) {
     bool covered = false;
     for (const auto& s : specs) covered = covered || s.type == info.name;
@@ -271,7 +278,9 @@ TEST_CASE("placement: check_strategy explains what a bad item should be", "[plac
   REQUIRE(placement::check_strategy({"binpack", "disk", {}}) == "a binpack field: cpu or memory");
   REQUIRE(placement::check_strategy({"spread", "attribute:", {}}) == "a spread field: instanceId, host or attribute:NAME");
   REQUIRE(placement::check_strategy({"random", "cpu", {}}) == "no field for random");
-  REQUIRE(placement::check_strategy({"binpak", "cpu", {}}) == "a strategy type (one of binpack, random, spread)");
+  REQUIRE(placement::check_strategy({"binpak", "cpu", {}}) ==
+          "a strategy type (one of bestFitDrf, binpack, firstFit, leastAllocated, mostAllocated, powerOfTwoChoices, "
+          "random, spread, tetris, worstFit)");
 }
 
 TEST_CASE("placement: the indexed path chooses exactly what the full scan chooses", "[placement]") {

@@ -176,29 +176,41 @@ TEST_CASE("loader: placement limits follow ECS: 5 strategies, 10 constraints, di
         "got \"x\"");
 }
 
-TEST_CASE("loader: memberOf needs an expression of at most 2000 characters, or is refused until supported", "[ecs][scenarios]") {
+TEST_CASE("loader: memberOf needs a valid expression of at most 2000 characters", "[ecs][scenarios]") {
   // Dev Guide "Amazon ECS task placement constraints": memberOf takes a cluster query language
   // expression, at most 2000 characters.
-  const auto& types = placement::constraint_types();
-  const bool supported = std::find(types.begin(), types.end(), "memberOf") != types.end();
-  const std::string with_expr = minimal(R"("services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
-      "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.instance-type =~ t2.*"}]}])");
-  const std::string without_expr = minimal(R"("services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
-      "placementConstraints": [{"type": "memberOf"}]}])");
-  const std::string too_long = minimal(R"("services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
-      "placementConstraints": [{"type": "memberOf", "expression": ")" + std::string(2001, 'x') + R"("}]}])");
-  if (supported) {
-    CHECK(load_text(with_expr).services[0].constraints[0].expression == "attribute:ecs.instance-type =~ t2.*");
-    CHECK(load_error(without_expr) ==
-          "s.json: /services/0/placementConstraints/0/expression: expected a cluster query language expression, got nothing");
-    CHECK(load_error(too_long) ==
-          "s.json: /services/0/placementConstraints/0/expression: expected an expression of at most 2000 characters, got "
-          "2001 characters");
-  } else {
-    CHECK(load_error(with_expr) ==
-          "s.json: /services/0/placementConstraints/0/type: expected a known placement constraint type (valid: "
-          "distinctInstance), got \"memberOf\"");
-  }
+  const auto service = [](const std::string& constraint) {
+    return minimal(R"("services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
+      "placementConstraints": [{"type": "distinctInstance"}, )" + constraint + "]}]");
+  };
+  CHECK(load_text(service(R"({"type": "memberOf", "expression": "attribute:ecs.instance-type =~ t2.*"})"))
+            .services[0]
+            .constraints[1]
+            .expression == "attribute:ecs.instance-type =~ t2.*");
+  CHECK(load_error(service(R"({"type": "memberOf"})")) ==
+        "s.json: /services/0/placementConstraints/1/expression: expected a cluster query language expression, got nothing");
+  CHECK(load_error(service(R"({"type": "memberOf", "expression": ")" + std::string(2001, 'x') + R"("})")) ==
+        "s.json: /services/0/placementConstraints/1/expression: expected an expression of at most 2000 characters, got "
+        "2001 characters");
+  // Syntax errors are caught at load time, with their column in the expression.
+  CHECK(load_error(service(R"({"type": "memberOf", "expression": "attribute:ecs.availability-zone in"})")) ==
+        "s.json: /services/0/placementConstraints/1/expression: column 35: expected a list of values such as [a, b] "
+        "after 'in', got the end of the expression");
+}
+
+TEST_CASE("loader: a task definition's memberOf expressions are checked and kept", "[ecs][scenarios]") {
+  // Dev Guide "Task definition parameters": placementConstraints takes memberOf only.
+  const auto with = [](const std::string& expression) {
+    return R"({"cluster": {"availabilityZones": ["us-east-1a"]},
+               "taskDefinitions": [{"family": "app", "containerDefinitions": [{"name": "c", "image": "i", "memory": 256}],
+                                    "placementConstraints": [{"type": "memberOf", "expression": ")" +
+           expression + R"("}]}]})";
+  };
+  CHECK(load_text(with("attribute:ecs.os-type == linux")).task_definitions[0].member_of ==
+        std::vector<std::string>{"attribute:ecs.os-type == linux"});
+  CHECK(load_error(with("agentVersion >= latest")) ==
+        "s.json: /taskDefinitions/0/placementConstraints/0/expression: column 17: expected an agent version such as "
+        "1.14.5 after '>=', got \"latest\"");
 }
 
 TEST_CASE("loader: a task group name has at most 255 characters", "[ecs][scenarios]") {
@@ -223,14 +235,35 @@ TEST_CASE("loader: --strategy takes names, name:field lists and ECS JSON", "[sce
   CHECK(strategy_label(parse_strategy_override(R"([{"type":"binpack","field":"cpu"}])")) == "binpack(cpu)");
   CHECK(strategy_label(parse_strategy_override(R"({"type":"spread","field":"instanceId"})")) == "spread(instanceId)");
   CHECK(error_text([] { parse_strategy_override("binpak:cpu"); }) ==
-        "--strategy: /0/type: expected a known placement strategy type (did you mean \"binpack\"? valid: binpack, "
-        "random, spread), got \"binpak\"");
+        "--strategy: /0/type: expected a known placement strategy type (did you mean \"binpack\"? valid: bestFitDrf, "
+        "binpack, firstFit, leastAllocated, mostAllocated, powerOfTwoChoices, random, spread, tetris, worstFit), got "
+        "\"binpak\"");
   CHECK(error_text([] { parse_strategy_override("binpack"); }) ==
         "--strategy: /0/field: expected a binpack field: cpu or memory, got nothing");
   CHECK(error_text([] { parse_strategy_override("[{\"type\": }]"); }) ==
         "--strategy: /: expected valid JSON, got a syntax error at line 1, column 11 (syntax error while parsing value - "
         "unexpected '}'; expected '[', '{', or a literal)");
   CHECK(error_text([] { parse_strategy_override(""); }) == "--strategy: /: expected a strategy name or an ECS JSON strategy list, got nothing");
+}
+
+TEST_CASE("loader: research strategies load from scenarios and --strategy, without a field", "[scenarios]") {
+  const auto s = load_text(minimal(R"("placement": {"defaultStrategy": [{"type": "tetris"}]},
+      "services": [{"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
+                    "placementStrategy": [{"type": "powerOfTwoChoices"}, {"type": "firstFit"}]}])"));
+  REQUIRE(s.default_strategy.size() == 1);
+  CHECK(s.default_strategy[0].type == "tetris");
+  CHECK(s.strategy_label == "tetris");
+  CHECK(strategy_label(s.services[0].strategy) == "powerOfTwoChoices,firstFit");
+  CHECK(strategy_label(parse_strategy_override("tetris")) == "tetris");
+  CHECK(strategy_label(parse_strategy_override("spread:attribute:ecs.availability-zone, bestFitDrf")) ==
+        "spread(attribute:ecs.availability-zone),bestFitDrf");
+  CHECK(strategy_label(parse_strategy_override(R"({"type": "worstFit"})")) == "worstFit");
+  CHECK(error_text([] { parse_strategy_override("tetris:cpu"); }) ==
+        "--strategy: /0/field: expected no field for tetris, got \"cpu\"");
+  CHECK(error_text([] { parse_strategy_override("tetrs"); }) ==
+        "--strategy: /0/type: expected a known placement strategy type (did you mean \"tetris\"? valid: bestFitDrf, "
+        "binpack, firstFit, leastAllocated, mostAllocated, powerOfTwoChoices, random, spread, tetris, worstFit), got "
+        "\"tetrs\"");
 }
 
 TEST_CASE("loader: a generic trace becomes tasks relative to its first record", "[scenarios]") {

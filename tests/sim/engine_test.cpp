@@ -98,6 +98,22 @@ TEST_CASE("engine: onPlacementFailure fail rejects the task with its ECS reason"
   REQUIRE(r.placement_failures[static_cast<int>(sim::FailureReason::kResourceCpu)] == 2);
 }
 
+TEST_CASE("engine: the task definition's memberOf and the job's constraints must all hold", "[sim][ecs]") {
+  // ecs-semantics §3.1: placement filters by the task definition's memberOf constraints and the
+  // request's, all of them.
+  sim::Scenario s = testing::slot_scenario(3);
+  s.task_definitions[0].member_of = {"ec2InstanceId != slot-1"};
+  sim::Job j = list_job("burst", {0, 0, 0}, 60 * kSecond);
+  j.constraints = {{"memberOf", "ec2InstanceId in [slot-1, slot-3]"}};
+  j.on_failure = sim::OnPlacementFailure::kFail;
+  s.jobs.push_back(j);
+  const sim::RunResult r = run(s);
+  CHECK(r.tasks.instance[0] == 2);  // slot-3, the only instance passing both
+  CHECK(r.tasks.rejected[1] == 1);
+  CHECK(r.tasks.failure_reason[1] == sim::FailureReason::kMemberOf);
+  CHECK(r.placement_failures[static_cast<int>(sim::FailureReason::kMemberOf)] == 2);
+}
+
 TEST_CASE("engine: instances that join later take the waiting tasks", "[sim]") {
   sim::Scenario s = testing::slot_scenario(2);
   s.cluster.instance_groups[0].launch_time = 90 * kSecond;
