@@ -1,16 +1,23 @@
 #include "placement/registry.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cctype>
+#include <stdexcept>
 
 #include "placement/ecs_strategies.h"
 #include "placement/pipeline.h"
+#include "placement/plugin_api.h"
 #include "placement/research_strategies.h"
 
 namespace ecsim::placement {
 
-const std::vector<StrategyInfo>& strategy_infos() {
-  // Sorted by name. EcsPlacerFactory::make builds each type with its entry's factory.
-  static const std::vector<StrategyInfo> kInfos = {
+namespace {
+
+std::vector<StrategyInfo>& strategy_table() {
+  // Sorted by name. EcsPlacerFactory::make builds each type with its entry's factory; plugin
+  // entries are inserted in name order when their library is loaded.
+  static std::vector<StrategyInfo> kInfos = {
       {"bestFitDrf", "", "research: best fit by dominant share (DRF, NSDI 2011)", &make_best_fit_drf},
       {"binpack", "cpu | memory", "ECS: the instance with the least of the field left after placing",
        &make_ecs_strategy},
@@ -28,6 +35,37 @@ const std::vector<StrategyInfo>& strategy_infos() {
       {"worstFit", "", "research: most dominant share left (worst fit, Johnson, JCSS 1974)", &make_worst_fit},
   };
   return kInfos;
+}
+
+}  // namespace
+
+const std::vector<StrategyInfo>& strategy_infos() { return strategy_table(); }
+
+std::string plugin_strategy_name_problem(std::string_view name) {
+  for (const auto& info : strategy_table()) {
+    if (info.name == name) return "a strategy name not already taken";
+  }
+  for (const char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return "a strategy name of letters, digits, '-', '_' and '.'";
+    }
+  }
+  return "";
+}
+
+void add_plugin_strategy(const PluginStrategy& strategy) {
+  auto& table = strategy_table();
+  StrategyInfo info{strategy.name, "", strategy.description != nullptr ? strategy.description : "", nullptr,
+                    &strategy};
+  const auto at = std::lower_bound(table.begin(), table.end(), info,
+                                   [](const StrategyInfo& a, const StrategyInfo& b) { return a.name < b.name; });
+  table.insert(at, info);
+}
+
+void remove_plugin_strategies() {
+  auto& table = strategy_table();
+  table.erase(std::remove_if(table.begin(), table.end(), [](const StrategyInfo& i) { return i.plugin != nullptr; }),
+              table.end());
 }
 
 const std::vector<std::string_view>& constraint_types() {
@@ -80,7 +118,14 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
   for (const auto& spec : policy.strategy) {
     const StrategyInfo* info = find_strategy(spec.type);
     assert(info != nullptr);  // check_strategy passed
-    strategies.push_back(info->make(spec, policy.group, cluster));
+    if (info->plugin != nullptr) {
+      // ecsim owns what the plugin's create() returns.
+      std::unique_ptr<Strategy> strategy(info->plugin->create(spec));
+      if (!strategy) throw std::runtime_error("placement plugin strategy " + spec.type + " returned no strategy");
+      strategies.push_back(std::move(strategy));
+    } else {
+      strategies.push_back(info->make(spec, policy.group, cluster));
+    }
   }
   bool distinct = false;
   std::vector<CompiledQuery> member_of;

@@ -19,15 +19,24 @@ namespace ecsim::placement {
 using StrategyFactory = std::unique_ptr<Strategy> (*)(const sim::StrategySpec& spec, sim::GroupIdx group,
                                                       sim::ClusterState& cluster);
 
+struct PluginStrategy;  // placement/plugin_api.h
+
 struct StrategyInfo {
   std::string_view name;         // the ECS/JSON "type"
   std::string_view fields;       // accepted "field" values, "" when none is taken
   std::string_view description;  // one line for `ecsim strategies`
-  StrategyFactory make;          // what EcsPlacerFactory::make calls for this type
+  StrategyFactory make;          // what EcsPlacerFactory::make calls for a built-in type
+  const PluginStrategy* plugin = nullptr;  // set for a strategy a loaded plugin provides
 };
 
-// All strategy types, sorted by name.
+// All strategy types, built-in and from loaded plugins, sorted by name.
 const std::vector<StrategyInfo>& strategy_infos();
+
+// For the plugin loader: why `name` cannot be a new plugin strategy ("" when it can), phrased
+// to follow "expected "; and the registration itself (REQUIRES: the name was checked).
+std::string plugin_strategy_name_problem(std::string_view name);
+void add_plugin_strategy(const PluginStrategy& strategy);
+void remove_plugin_strategies();
 
 // Constraint types: "distinctInstance", "memberOf".
 const std::vector<std::string_view>& constraint_types();

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "placement/plugin_loader.h"
 #include "placement/registry.h"
 #include "reports/outputs.h"
 #include "reports/run_info.h"
@@ -46,6 +47,8 @@ constexpr const char* kUsage =
     "  --strategy S        placement strategy for every job, service and trace: a name\n"
     "                      (random, binpack:memory, spread:attribute:ecs.availability-zone)\n"
     "                      or an ECS JSON list ('[{\"type\":\"binpack\",\"field\":\"cpu\"}]')\n"
+    "  --plugin LIB.so     load a placement plugin (repeatable; also for validate and\n"
+    "                      strategies): its strategies join the built-in ones\n"
     "  --no-html           do not write report.html\n"
     "  --quiet             print nothing on success\n"
     "\n"
@@ -96,12 +99,14 @@ struct RunOptions {
   std::optional<std::string> strategy;
   bool quiet = false;
   bool html = true;
+  std::vector<std::string> plugins;
 };
 
 RunOptions parse_run_options(const std::vector<std::string>& args, bool validate_only) {
   po::options_description desc;
   desc.add_options()("output,o", po::value<std::string>())("seed", po::value<std::string>())(
       "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())("no-html", po::bool_switch())(
+      "plugin", po::value<std::vector<std::string>>()->composing())(
       "scenario", po::value<std::string>());
   po::positional_options_description pos;
   pos.add("scenario", 1);
@@ -132,11 +137,14 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
   if (vm.count("duration")) o.duration = vm["duration"].as<std::string>();
   if (vm.count("strategy")) o.strategy = vm["strategy"].as<std::string>();
   o.quiet = vm["quiet"].as<bool>();
+  if (vm.count("plugin")) o.plugins = vm["plugin"].as<std::vector<std::string>>();
   o.html = !vm["no-html"].as<bool>();
   return o;
 }
 
 sim::Scenario load(const RunOptions& o) {
+  // Plugins first: the scenario may name their strategies.
+  for (const auto& plugin : o.plugins) placement::load_plugin(plugin);
   sim::Scenario scenario = scenarios::load_scenario(o.scenario);
   if (o.seed) scenario.seed = *o.seed;
   if (o.duration) {
@@ -231,7 +239,13 @@ int dispatch(int argc, char** argv) {
   if (command == "run") return cmd_run(args);
   if (command == "validate") return cmd_validate(args);
   if (command == "strategies") {
-    if (!args.empty()) throw UsageError("strategies takes no arguments");
+    for (std::size_t k = 0; k < args.size(); ++k) {
+      if (args[k] == "--plugin" && k + 1 < args.size()) {
+        placement::load_plugin(args[++k]);
+      } else {
+        throw UsageError("strategies takes only --plugin LIB.so");
+      }
+    }
     return cmd_strategies();
   }
   static const std::string kCommands[] = {"run", "validate", "strategies"};
