@@ -118,35 +118,23 @@ std::string html_report(const sim::RunResult& r) {
     instances.push_back(static_cast<double>(s.instances));
   }
   out += "<h2>Over time</h2>\n<div class=\"charts\">\n";
-  {
+  // Charts over simulated time share their x axis (the sample times).
+  const auto time_chart = [&](std::string title, std::string y_label, double y_max, std::vector<ChartSeries> series) {
     ChartSpec c;
-    c.title = "Reserved of registered";
+    c.title = std::move(title);
     c.x_label = "time";
-    c.y_label = "reserved (%)";
+    c.y_label = std::move(y_label);
     c.x_kind = AxisKind::kTimeSeconds;
-    c.y_max = 100;
-    c.series = {{"CPU", t, cpu, true}, {"memory", t, mem, true}};
+    c.y_max = y_max;
+    c.series = std::move(series);
     out += render_line_chart(c);
-  }
-  {
-    ChartSpec c;
-    c.title = "Tasks";
-    c.x_label = "time";
-    c.y_label = "tasks";
-    c.x_kind = AxisKind::kTimeSeconds;
-    c.series = {{"running", t, running, true}, {"pending (waiting to be placed)", t, pending, true},
-                {"starting", t, starting, true}};
-    out += render_line_chart(c);
-  }
-  {
-    ChartSpec c;
-    c.title = "Registered instances and cumulative cost";
-    c.x_label = "time";
-    c.y_label = "instances / dollars";
-    c.x_kind = AxisKind::kTimeSeconds;
-    c.series = {{"instances", t, instances, true}, {"cost ($)", t, cumulative_cost(r), false}};
-    out += render_line_chart(c);
-  }
+  };
+  time_chart("Reserved of registered", "reserved (%)", 100, {{"CPU", t, cpu, true}, {"memory", t, mem, true}});
+  time_chart("Tasks", "tasks", 0,
+             {{"running", t, running, true}, {"pending (waiting to be placed)", t, pending, true},
+              {"starting", t, starting, true}});
+  time_chart("Registered instances and cumulative cost", "instances / dollars", 0,
+             {{"instances", t, instances, true}, {"cost ($)", t, cumulative_cost(r), false}});
   {
     // Wait-time CDF over placed tasks.
     std::vector<sim::SimTime> waits;
