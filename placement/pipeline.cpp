@@ -33,10 +33,11 @@ bool ports_fit(const std::vector<std::uint16_t>& used, const std::vector<std::ui
 }  // namespace
 
 Pipeline::Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only,
-                   IndexedPlan plan, std::vector<CompiledQuery> member_of)
+                   IndexedPlan plan, std::vector<CompiledQuery> member_of, std::vector<RequiredAttribute> required)
     : strategies_(std::move(strategies)),
       distinct_instance_(distinct_instance),
       member_of_(std::move(member_of)),
+      required_(std::move(required)),
       random_only_(random_only),
       plan_(plan) {}
 
@@ -100,6 +101,12 @@ sim::FailureReason Pipeline::check(const sim::PlacementRequest& request, const s
   }
   if (cluster.free_enis[i] < need.enis) fail(sim::FailureReason::kResourceEni);
   if (cluster.free_gpus[i] < need.gpus) fail(sim::FailureReason::kResourceGpu);
+  for (const RequiredAttribute& r : required_) {
+    if (cluster.attribute_value(r.attribute, i) != r.value) {
+      fail(sim::FailureReason::kAttribute);
+      break;
+    }
+  }
   if (distinct_instance_ && cluster.group_count(request.group, i) > 0) fail(sim::FailureReason::kDistinctInstance);
   // Each false expression counts as one failed check, for the closest instance; a caller that
   // does not count (failed == nullptr) needs only the first reason.
@@ -150,7 +157,7 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
   const sim::Resources& need = *request.need;
   const bool simple = (request.tcp_ports == nullptr || request.tcp_ports->empty()) &&
                       (request.udp_ports == nullptr || request.udp_ports->empty()) && !distinct_instance_ &&
-                      member_of_.empty();
+                      member_of_.empty() && required_.empty();
   candidates_.clear();
   if (simple) {
     // Branch-free compaction: about half the instances pass on a busy cluster, in no pattern a

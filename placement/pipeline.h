@@ -1,7 +1,8 @@
 // Pipeline: the ECS placement order for one placement class (Dev Guide "Amazon ECS task
 // placement", ecs-semantics §3.1):
 //   1. candidates = schedulable instances (ACTIVE, agent connected);
-//   2. filter by resources, in the order CPU, MEMORY, PORTS, ENI, GPU;
+//   2. filter by resources, in the order CPU, MEMORY, PORTS, ENI, GPU, then the attributes the
+//      task definition requires (runtimePlatform: ATTRIBUTE);
 //   3. filter by constraints: distinctInstance, then each memberOf expression (the task
 //      definition's and the request's; all must hold);
 //   4. apply the strategies in list order, each keeping the candidates with its best key;
@@ -46,8 +47,15 @@ struct IndexedPlan {
 class Pipeline final : public sim::Placer {
  public:
   // `member_of`: the compiled memberOf expressions, checked in this order.
+  // An attribute an instance must hold with this value (value index in the ClusterState).
+  struct RequiredAttribute {
+    sim::AttributeIdx attribute;
+    std::int32_t value;
+  };
+
   Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only,
-           IndexedPlan plan = {}, std::vector<CompiledQuery> member_of = {});
+           IndexedPlan plan = {}, std::vector<CompiledQuery> member_of = {},
+           std::vector<RequiredAttribute> required = {});
 
   sim::PlacementDecision place(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                sim::RandomStream& rng) override;
@@ -67,6 +75,7 @@ class Pipeline final : public sim::Placer {
   std::vector<std::unique_ptr<Strategy>> strategies_;
   bool distinct_instance_;
   std::vector<CompiledQuery> member_of_;
+  std::vector<RequiredAttribute> required_;
   bool random_only_;
   IndexedPlan plan_;
   std::vector<std::uint32_t> slots_;  // scratch: attribute value slots by task count

@@ -156,7 +156,13 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
       plan.tracker = cluster.track_spread(policy.group, a);
     }
   }
-  return std::make_unique<Pipeline>(std::move(strategies), distinct, random_only, plan, std::move(member_of));
+  std::vector<Pipeline::RequiredAttribute> required;
+  for (const auto& a : policy.required_attributes) {
+    const sim::AttributeIdx attribute = cluster.intern_attribute(a.name);
+    required.push_back({attribute, cluster.intern_attribute_value(attribute, a.value)});
+  }
+  return std::make_unique<Pipeline>(std::move(strategies), distinct, random_only, plan, std::move(member_of),
+                                    std::move(required));
 }
 
 }  // namespace ecsim::placement

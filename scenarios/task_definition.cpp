@@ -238,6 +238,33 @@ sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::ve
     }
   }
 
+  // runtimePlatform (RegisterTaskDefinition): the instance's CPU architecture and OS family
+  // become attributes the task requires; placement fails with ATTRIBUTE elsewhere.
+  if (c.has("runtimePlatform") && !c["runtimePlatform"].json().is_null()) {
+    const JsonCursor rp = c["runtimePlatform"];
+    rp.expect_object("a runtimePlatform object");
+    if (rp.has("cpuArchitecture")) {
+      const std::string arch = rp["cpuArchitecture"].get_string("a cpuArchitecture: X86_64 or ARM64");
+      if (arch == "X86_64") {
+        def.required_attributes.push_back({"ecs.cpu-architecture", "x86_64"});
+      } else if (arch == "ARM64") {
+        def.required_attributes.push_back({"ecs.cpu-architecture", "arm64"});
+      } else {
+        rp["cpuArchitecture"].fail("a cpuArchitecture: X86_64 or ARM64");
+      }
+    }
+    if (rp.has("operatingSystemFamily")) {
+      const std::string os = rp["operatingSystemFamily"].get_string("an operatingSystemFamily such as LINUX");
+      if (os == "LINUX") {
+        def.required_attributes.push_back({"ecs.os-type", "linux"});
+      } else if (os.rfind("WINDOWS_SERVER_", 0) == 0) {
+        def.required_attributes.push_back({"ecs.os-type", "windows"});
+      } else {
+        rp["operatingSystemFamily"].fail("an operatingSystemFamily: LINUX or WINDOWS_SERVER_...");
+      }
+    }
+  }
+
   bool fargate = false;
   if (c.has("requiresCompatibilities")) {
     const JsonCursor rc = c["requiresCompatibilities"];

@@ -36,22 +36,20 @@ std::int64_t ClusterState::find_attribute(std::string_view name) const {
   return -1;
 }
 
-void ClusterState::set_attribute(AttributeIdx a, InstanceIdx i, std::string_view value) {
+std::int32_t ClusterState::intern_attribute_value(AttributeIdx a, std::string_view value) {
   auto& values = attribute_values[a];
-  std::int32_t v = -1;
   for (std::size_t k = 0; k < values.size(); ++k) {
-    if (values[k] == value) {
-      v = static_cast<std::int32_t>(k);
-      break;
-    }
+    if (values[k] == value) return static_cast<std::int32_t>(k);
   }
-  if (v < 0) {
-    values.emplace_back(value);
-    v = static_cast<std::int32_t>(values.size() - 1);
-    for (auto& t : spread_trackers_) {
-      if (t.attribute == a) t.counts.push_back(0);
-    }
+  values.emplace_back(value);
+  for (auto& t : spread_trackers_) {
+    if (t.attribute == a) t.counts.push_back(0);
   }
+  return static_cast<std::int32_t>(values.size() - 1);
+}
+
+void ClusterState::set_attribute(AttributeIdx a, InstanceIdx i, std::string_view value) {
+  const std::int32_t v = intern_attribute_value(a, value);
   assert(task_count[i] == 0 && "attributes change only on idle instances");
   index_remove(i);
   attribute_value_of[a][i] = v;

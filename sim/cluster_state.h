@@ -75,6 +75,8 @@ class ClusterState {
   AttributeIdx intern_attribute(std::string_view name);
   // Index of an attribute name, or -1.
   std::int64_t find_attribute(std::string_view name) const;
+  // Index of `value` among attribute a's values, interning it (no instance holds it yet).
+  std::int32_t intern_attribute_value(AttributeIdx a, std::string_view value);
   // Sets instance i's value of attribute a (interning the value).
   void set_attribute(AttributeIdx a, InstanceIdx i, std::string_view value);
   std::int32_t attribute_value(AttributeIdx a, InstanceIdx i) const { return attribute_value_of[a][i]; }

@@ -246,6 +246,7 @@ void Engine::build_sources() {
     // ECS applies the task definition's memberOf expressions with the request's; all must hold.
     if (td != nullptr) {
       for (const std::string& expression : td->member_of) policy.constraints.push_back({"memberOf", expression});
+      policy.required_attributes = td->required_attributes;
     }
     policy.group = s.group;
     s.placer = factory_.make(policy, cluster_);

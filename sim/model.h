@@ -120,6 +120,9 @@ struct TaskDefinition {
   std::vector<std::uint32_t> images;         // indices into Scenario::images that must be pulled
   std::vector<std::string> member_of;        // placementConstraints (memberOf expressions)
   std::vector<std::string> requires_compatibilities;
+  // runtimePlatform, as instance attributes the task requires (placement fails with ATTRIBUTE
+  // on instances without them): ecs.cpu-architecture x86_64|arm64, ecs.os-type linux|windows.
+  std::vector<Attribute> required_attributes;
   std::string source_file;                   // where it was defined, for messages
 };
 

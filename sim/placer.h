@@ -70,6 +70,7 @@ class Placer {
 struct PlacementPolicy {
   std::vector<StrategySpec> strategy;  // already defaulted by the caller: never empty
   std::vector<ConstraintSpec> constraints;
+  std::vector<Attribute> required_attributes;  // from the task definition (runtimePlatform)
   GroupIdx group = 0;
 };
 

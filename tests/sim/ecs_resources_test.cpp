@@ -140,3 +140,20 @@ TEST_CASE("ecs: families without trunking support and undocumented types are ref
   REQUIRE(load("r6i.large").find("expected an instance type with a documented trunking limit") != std::string::npos);
   REQUIRE(load("m5.xlarge") == "loaded");
 }
+
+TEST_CASE("ecs: runtimePlatform's CPU architecture and OS family must match the instance", "[ecs][sim]") {
+  // RegisterTaskDefinition runtimePlatform: cpuArchitecture X86_64 | ARM64, operatingSystemFamily
+  // LINUX | WINDOWS_SERVER_...; an instance without the matching ecs.cpu-architecture /
+  // ecs.os-type attribute fails with ATTRIBUTE ("required attribute missing", ecs-semantics §3.6).
+  const std::string arm = R"({"family": "t", "runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64}]})";
+  REQUIRE(outcomes(run_tasks("m5.large", arm, 1)) == std::vector<std::string>{"ATTRIBUTE"});
+  REQUIRE(outcomes(run_tasks("m6g.large", arm, 1)) == std::vector<std::string>{"placed"});
+  const std::string windows = R"({"family": "t", "runtimePlatform": {"operatingSystemFamily": "WINDOWS_SERVER_2022_FULL"},
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64}]})";
+  REQUIRE(outcomes(run_tasks("m5.large", windows, 1)) == std::vector<std::string>{"ATTRIBUTE"});
+  // A resource shortage on the same instance is reported first: ATTRIBUTE is checked after GPU.
+  const std::string arm_big = R"({"family": "t", "runtimePlatform": {"cpuArchitecture": "ARM64"},
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64000}]})";
+  REQUIRE(outcomes(run_tasks("m5.large", arm_big, 1)) == std::vector<std::string>{"RESOURCE:MEMORY"});
+}
