@@ -130,6 +130,23 @@ std::string html_report(const sim::RunResult& r) {
     out += render_line_chart(c);
   };
   time_chart("Reserved of registered", "reserved (%)", 100, {{"CPU", t, cpu, true}, {"memory", t, mem, true}});
+  // Reserved of registered by zone and by instance type, when the run recorded them.
+  const auto breakdown = [&](const std::string& title, const std::vector<std::string>& names,
+                             const std::vector<std::int64_t>& reserved, const std::vector<std::int64_t>& registered) {
+    const std::size_t n = names.size();
+    if (n == 0 || reserved.size() != r.samples.size() * n || registered.size() != reserved.size()) return;
+    std::vector<ChartSeries> series;
+    for (std::size_t k = 0; k < n; ++k) {
+      ChartSeries one{names[k], t, {}, true};
+      for (std::size_t j = 0; j < r.samples.size(); ++j) one.y.push_back(pct_of(reserved[j * n + k], registered[j * n + k]));
+      series.push_back(std::move(one));
+    }
+    time_chart(title, "reserved (%)", 100, std::move(series));
+  };
+  breakdown("CPU reserved by availability zone", r.zones, r.zone_cpu_reserved, r.zone_cpu_registered);
+  breakdown("Memory reserved by availability zone", r.zones, r.zone_memory_reserved, r.zone_memory_registered);
+  breakdown("CPU reserved by instance type", r.instance_types, r.type_cpu_reserved, r.type_cpu_registered);
+  breakdown("Memory reserved by instance type", r.instance_types, r.type_memory_reserved, r.type_memory_registered);
   time_chart("Tasks", "tasks", 0,
              {{"running", t, running, true}, {"pending (waiting to be placed)", t, pending, true},
               {"starting", t, starting, true}});

@@ -711,6 +711,19 @@ void Engine::take_sample(SimTime t) {
   s.completed = completed_;
   s.failed_to_place = rejected_;
   result_.samples.push_back(s);
+  const std::size_t zones = scenario_.cluster.availability_zones.size();
+  for (std::size_t z = 0; z < zones; ++z) {
+    result_.zone_cpu_reserved.push_back(cpu_series_[1 + z].reserved());
+    result_.zone_cpu_registered.push_back(cpu_series_[1 + z].registered());
+    result_.zone_memory_reserved.push_back(memory_series_[1 + z].reserved());
+    result_.zone_memory_registered.push_back(memory_series_[1 + z].registered());
+  }
+  for (std::size_t k = 0; k < result_.instance_types.size(); ++k) {
+    result_.type_cpu_reserved.push_back(cpu_series_[1 + zones + k].reserved());
+    result_.type_cpu_registered.push_back(cpu_series_[1 + zones + k].registered());
+    result_.type_memory_reserved.push_back(memory_series_[1 + zones + k].reserved());
+    result_.type_memory_registered.push_back(memory_series_[1 + zones + k].registered());
+  }
 }
 
 void Engine::dispatch(const Event& e) {

@@ -111,6 +111,11 @@ struct RunResult {
   TaskRecords tasks;
   InstanceRecords instances;
   std::vector<Sample> samples;
+  // CPU units and memory MiB, reserved and registered, per zone and per instance type at each
+  // sample, row-major: [sample * zones.size() + zone], [sample * instance_types.size() + type].
+  // Empty when the engine did not record them (hand-built results).
+  std::vector<std::int64_t> zone_cpu_reserved, zone_cpu_registered, zone_memory_reserved, zone_memory_registered;
+  std::vector<std::int64_t> type_cpu_reserved, type_cpu_registered, type_memory_reserved, type_memory_registered;
   ResourceUtilization cpu;
   ResourceUtilization memory;
   std::int64_t placement_failures[static_cast<std::size_t>(FailureReason::kCount)] = {};

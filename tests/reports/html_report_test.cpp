@@ -53,3 +53,27 @@ TEST_CASE("html_report: hostile names are escaped", "[reports]") {
   REQUIRE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
   REQUIRE(html.find("&quot;]; a -&gt; b [") != std::string::npos);
 }
+
+TEST_CASE("html_report: charts by zone and by type appear when the run recorded them", "[reports]") {
+  auto r = ecsim::reports::testing::small_run();
+  REQUIRE(html_report(r).find("CPU reserved by availability zone") == std::string::npos);
+  const std::size_t n = r.samples.size();
+  r.zones = {"zone-a", "zone-b"};
+  r.zone_cpu_reserved.assign(n * 2, 512);
+  r.zone_cpu_registered.assign(n * 2, 1024);
+  r.zone_memory_reserved.assign(n * 2, 256);
+  r.zone_memory_registered.assign(n * 2, 1024);
+  const std::string html = html_report(r);
+  REQUIRE(ecsim::testing::xml_problem(html).empty());
+  REQUIRE(html.find("CPU reserved by availability zone") != std::string::npos);
+  REQUIRE(html.find("Memory reserved by availability zone") != std::string::npos);
+  // One step series per zone, one point per sample (plus a riser before each but the first).
+  const std::size_t at = html.find("data-series=\"zone-b\"");
+  REQUIRE(at != std::string::npos);
+  const std::size_t start = html.find("points=\"", at) + 8;
+  const std::string pts = html.substr(start, html.find('"', start) - start);
+  REQUIRE(static_cast<std::size_t>(std::count(pts.begin(), pts.end(), ',')) == 2 * n - 1);
+  // A length that does not match the samples draws nothing rather than garbage.
+  r.zone_cpu_reserved.pop_back();
+  REQUIRE(html_report(r).find("CPU reserved by availability zone") == std::string::npos);
+}

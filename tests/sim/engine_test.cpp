@@ -321,3 +321,31 @@ TEST_CASE("engine: a trace's records keep their own task groups for spread and p
   REQUIRE(r.traces.size() == 1);
   REQUIRE(r.traces[0].offered_cpu_unit_seconds == 4 * 512 * 3600.0);
 }
+
+TEST_CASE("engine: per-zone and per-type samples add up to the cluster's", "[sim]") {
+  sim::Scenario s = testing::slot_scenario(6, 3, 4, 4096, 1024, 1024);
+  s.duration = 6 * sim::kHour;
+  s.jobs.push_back(testing::poisson_job("load", 0.05, 600 * kSecond));
+  const sim::RunResult r = run(s);
+  const std::size_t zones = r.zones.size();
+  const std::size_t types = r.instance_types.size();
+  REQUIRE(zones == 3);
+  REQUIRE(types == 1);
+  REQUIRE(r.zone_cpu_reserved.size() == r.samples.size() * zones);
+  REQUIRE(r.type_memory_registered.size() == r.samples.size() * types);
+  bool busy = false;
+  for (std::size_t j = 0; j < r.samples.size(); ++j) {
+    std::int64_t cpu = 0, cpu_registered = 0, memory = 0;
+    for (std::size_t z = 0; z < zones; ++z) {
+      cpu += r.zone_cpu_reserved[j * zones + z];
+      cpu_registered += r.zone_cpu_registered[j * zones + z];
+      memory += r.zone_memory_reserved[j * zones + z];
+    }
+    REQUIRE(cpu == r.samples[j].cpu_reserved);
+    REQUIRE(cpu_registered == r.samples[j].cpu_registered);
+    REQUIRE(memory == r.samples[j].memory_reserved_mib);
+    REQUIRE(r.type_cpu_reserved[j] == r.samples[j].cpu_reserved);
+    busy = busy || cpu > 0;
+  }
+  REQUIRE(busy);
+}
