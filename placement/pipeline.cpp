@@ -123,6 +123,47 @@ bool Pipeline::admits(const sim::PlacementRequest& request, const sim::ClusterSt
   return cluster.schedulable[i] != 0 && check(request, cluster, i, nullptr) == sim::FailureReason::kNone;
 }
 
+void Pipeline::explain(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                       sim::RandomStream rng, sim::PlacementExplanation& out) {
+  using Path = sim::PlacementExplanation::Path;
+  out.path = plan_.kind != IndexedPlan::Kind::kNone ? Path::kIndexed : random_only_ ? Path::kRandomProbe : Path::kScan;
+  out.strategies.clear();
+  for (const auto& strategy : strategies_) out.strategies.push_back(strategy->describe());
+  out.considered = cluster.schedulable_list;
+  out.first_failure.clear();
+  out.failed_checks.clear();
+  out.passed.clear();
+  for (const sim::InstanceIdx i : out.considered) {
+    int failed = 0;
+    const sim::FailureReason r = check(request, cluster, i, &failed);
+    out.first_failure.push_back(r);
+    out.failed_checks.push_back(failed);
+    if (r == sim::FailureReason::kNone) out.passed.push_back(i);
+  }
+  // The strategies narrow the set exactly as place()'s scan does, drawing from the copy.
+  const std::size_t width = strategies_.size();
+  out.keys.assign(out.passed.size() * width, sim::PlacementExplanation::kNoKey);
+  std::vector<std::size_t> alive(out.passed.size());
+  for (std::size_t k = 0; k < alive.size(); ++k) alive[k] = k;
+  std::vector<sim::InstanceIdx> candidates;
+  std::vector<std::int64_t> keys;
+  const ScoreContext ctx{cluster, request, rng};
+  for (std::size_t s = 0; s < width && alive.size() > 1; ++s) {
+    candidates.clear();
+    for (const std::size_t k : alive) candidates.push_back(out.passed[k]);
+    keys.assign(candidates.size(), 0);
+    strategies_[s]->score(ctx, candidates, keys);
+    const std::int64_t best = *std::min_element(keys.begin(), keys.end());
+    std::size_t kept = 0;
+    for (std::size_t c = 0; c < alive.size(); ++c) {
+      out.keys[alive[c] * width + s] = keys[c];
+      if (keys[c] == best) alive[kept++] = alive[c];
+    }
+    alive.resize(kept);
+  }
+  out.tied = alive.size();
+}
+
 sim::FailureReason Pipeline::closest_reason(const sim::PlacementRequest& request,
                                             const sim::ClusterState& cluster) const {
   sim::FailureReason best = sim::FailureReason::kMissing;

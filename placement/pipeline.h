@@ -61,6 +61,8 @@ class Pipeline final : public sim::Placer {
                                sim::RandomStream& rng) override;
   bool admits(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
               sim::InstanceIdx i) const override;
+  void explain(const sim::PlacementRequest& request, const sim::ClusterState& cluster, sim::RandomStream rng,
+               sim::PlacementExplanation& out) override;
 
   static constexpr int kRandomProbes = 16;
 

@@ -8,7 +8,8 @@
 // by a uniform draw from the run's placement stream.
 //
 // REQUIRES of an implementation: score() writes keys[k] for every k, reads only `ctx` and its
-// own state, and draws random numbers only from ctx.rng. The same inputs give the same keys.
+// own state, and draws random numbers only from ctx.rng. The same inputs give the same keys, and
+// score() changes nothing that a later call reads (`--explain` scores on the side of the run).
 #pragma once
 
 #include <cstdint>

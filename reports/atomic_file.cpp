@@ -33,30 +33,6 @@ std::filesystem::path temp_path_for(const std::filesystem::path& target) {
   return target.parent_path() / name;
 }
 
-// Closes and removes the temporary file unless the write completed.
-class TempFileGuard {
- public:
-  TempFileGuard(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
-  TempFileGuard(const TempFileGuard&) = delete;
-  TempFileGuard& operator=(const TempFileGuard&) = delete;
-  ~TempFileGuard() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(path_.c_str());
-  }
-  // Closes the descriptor, reporting the error close() returns (data may be lost there).
-  int close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-  void commit() { committed_ = true; }
-
- private:
-  std::filesystem::path path_;
-  int fd_;
-  bool committed_ = false;
-};
-
 }  // namespace
 
 BufferedWriter::BufferedWriter(int fd, std::filesystem::path path)
@@ -97,23 +73,35 @@ void BufferedWriter::flush() {
   used_ = 0;
 }
 
+AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)), temp_(temp_path_for(target_)) {
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw_errno("cannot create " + temp_.string() + " to write " + target_.string(), errno);
+  writer_ = std::make_unique<BufferedWriter>(fd_, target_);
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(temp_.c_str());
+}
+
+void AtomicFile::commit() {
+  writer_->flush();
+  // Durable before it becomes visible: after a crash the target is the old file or the new one.
+  if (::fsync(fd_) != 0) throw_errno("cannot write " + target_.string(), errno);
+  const int rc = ::close(fd_);
+  fd_ = -1;
+  if (rc != 0) throw_errno("cannot write " + target_.string(), errno);
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+    throw_errno("cannot rename " + temp_.string() + " to " + target_.string(), errno);
+  }
+  committed_ = true;
+}
+
 void write_file_atomically(const std::filesystem::path& target,
                            const std::function<void(BufferedWriter&)>& fill) {
-  const std::filesystem::path temp = temp_path_for(target);
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw_errno("cannot create " + temp.string() + " to write " + target.string(), errno);
-  TempFileGuard guard(temp, fd);
-
-  BufferedWriter writer(fd, target);
-  fill(writer);
-  writer.flush();
-  // Durable before it becomes visible: after a crash the target is the old file or the new one.
-  if (::fsync(fd) != 0) throw_errno("cannot write " + target.string(), errno);
-  if (guard.close() != 0) throw_errno("cannot write " + target.string(), errno);
-  if (::rename(temp.c_str(), target.c_str()) != 0) {
-    throw_errno("cannot rename " + temp.string() + " to " + target.string(), errno);
-  }
-  guard.commit();
+  AtomicFile file(target);
+  fill(file.writer());
+  file.commit();
 }
 
 void write_file_atomically(const std::filesystem::path& target, std::string_view contents) {

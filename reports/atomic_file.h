@@ -60,6 +60,28 @@ class BufferedWriter {
   std::size_t written_ = 0;
 };
 
+// A file written whole over a long time (placements.jsonl, written while the run goes on): the
+// text goes to a temporary file beside `target`, which commit() makes durable and renames over
+// `target`. Destroyed without commit(), it removes the temporary file and leaves `target` as it
+// was. Throws std::runtime_error naming the path on any failure.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::filesystem::path target);
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+
+  BufferedWriter& writer() { return *writer_; }
+  void commit();
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path temp_;
+  int fd_ = -1;
+  bool committed_ = false;
+  std::unique_ptr<BufferedWriter> writer_;
+};
+
 // Writes `target` whole with what `fill` writes. An exception thrown by `fill` propagates after
 // the temporary file is removed.
 void write_file_atomically(const std::filesystem::path& target,

@@ -64,6 +64,8 @@ void check_run_result(const sim::RunResult& r) {
   check_size(t.stop_code, n, "tasks.stop_code", "task");
   check_size(t.failure_reason, n, "tasks.failure_reason", "task");
   check_size(t.rejected, n, "tasks.rejected", "task");
+  check_size(t.cpu, n, "tasks.cpu", "task");
+  check_size(t.memory_mib, n, "tasks.memory_mib", "task");
 
   const sim::InstanceRecords& in = r.instances;
   const std::size_t m = in.size();
@@ -73,6 +75,8 @@ void check_run_result(const sim::RunResult& r) {
   check_size(in.launched_at, m, "instances.launched_at", "instance");
   check_size(in.registered_at, m, "instances.registered_at", "instance");
   check_size(in.terminated_at, m, "instances.terminated_at", "instance");
+  check_size(in.cpu_registered, m, "instances.cpu_registered", "instance");
+  check_size(in.memory_registered_mib, m, "instances.memory_registered_mib", "instance");
 
   for (std::size_t i = 0; i < n; ++i) {
     if (t.family[i] >= r.families.size()) fail(at("tasks.family", i) + " is not a family index");

@@ -72,10 +72,11 @@ struct WaitQueue {
 
 class Engine {
  public:
-  Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress)
+  Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress, ExplainSink* explain)
       : scenario_(scenario),
         factory_(factory),
         progress_(progress),
+        explain_(explain),
         placement_rng_(scenario.seed, "placement") {}
 
   RunResult run();
@@ -119,6 +120,8 @@ class Engine {
   const Scenario& scenario_;
   PlacerFactory& factory_;
   ProgressSink* progress_;
+  ExplainSink* explain_;                // null unless --explain: one predictable branch per attempt
+  PlacementExplanation explanation_;    // scratch for explain_
   RandomStream placement_rng_;
   EventQueue queue_;
   SimTime now_ = 0;
@@ -220,6 +223,8 @@ void Engine::build_cluster() {
       result_.instances.launched_at.push_back(0);
       result_.instances.registered_at.push_back(kNever);
       result_.instances.terminated_at.push_back(kNever);
+      result_.instances.cpu_registered.push_back(cpu);
+      result_.instances.memory_registered_mib.push_back(memory);
       queue_.push(group.launch_time, kInstanceRegister, i);
     }
   }
@@ -419,6 +424,8 @@ std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTim
   r.stop_code.push_back(StopCode::kNone);
   r.failure_reason.push_back(FailureReason::kNone);
   r.rejected.push_back(0);
+  r.cpu.push_back(need.cpu);
+  r.memory_mib.push_back(need.memory_mib);
   return task;
 }
 
@@ -455,12 +462,38 @@ void Engine::try_place(std::uint32_t task) {
     // Queue-mates waiting: no instance admits this shape (see the invariants above).
     result_.tasks.failure_reason[task] = wq.last_reason;
     ++result_.placement_failures[static_cast<std::size_t>(wq.last_reason)];
+    if (explain_ != nullptr) [[unlikely]] {
+      const PlacementRequest request = request_for(task);
+      PlacementAttempt a;
+      a.kind = PlacementAttempt::Kind::kQueued;
+      a.time = now_;
+      a.task = task;
+      a.request = &request;
+      a.decision = {kNoInstance, wq.last_reason};
+      a.queue_head = wq.tasks.front();
+      a.queue_length = wq.tasks.size();
+      explain_->attempt(a, cluster_, result_);
+    }
     wq.tasks.push_back(task);
     task_queue_[task] = q;
     ++waiting_;
     return;
   }
-  const PlacementDecision d = s.placer->place(request_for(task), cluster_, placement_rng_);
+  const PlacementRequest request = request_for(task);
+  if (explain_ != nullptr) [[unlikely]] {
+    // Explained on a copy of the stream, before place() changes anything.
+    s.placer->explain(request, cluster_, placement_rng_, explanation_);
+  }
+  const PlacementDecision d = s.placer->place(request, cluster_, placement_rng_);
+  if (explain_ != nullptr) [[unlikely]] {
+    PlacementAttempt a;
+    a.time = now_;
+    a.task = task;
+    a.request = &request;
+    a.decision = d;
+    a.explanation = &explanation_;
+    explain_->attempt(a, cluster_, result_);
+  }
   if (d.instance != kNoInstance) {
     place_on(task, d.instance);
     return;
@@ -569,6 +602,16 @@ void Engine::retry_waiting_on(InstanceIdx i) {
     }
     --waiting_;
     ++result_.placements;
+    if (explain_ != nullptr) [[unlikely]] {
+      const PlacementRequest request = request_for(best_task);
+      PlacementAttempt a;
+      a.kind = PlacementAttempt::Kind::kRetry;
+      a.time = now_;
+      a.task = best_task;
+      a.request = &request;
+      a.decision = {i, FailureReason::kNone};
+      explain_->attempt(a, cluster_, result_);
+    }
     place_on(best_task, i);
   }
 }
@@ -802,8 +845,9 @@ RunResult Engine::run() {
 
 }  // namespace
 
-RunResult run_scenario(const Scenario& scenario, PlacerFactory& placers, ProgressSink* progress) {
-  Engine engine(scenario, placers, progress);
+RunResult run_scenario(const Scenario& scenario, PlacerFactory& placers, ProgressSink* progress,
+                       ExplainSink* explain) {
+  Engine engine(scenario, placers, progress, explain);
   return engine.run();
 }
 

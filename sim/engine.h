@@ -4,9 +4,11 @@
 // give the same RunResult, event for event.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "sim/model.h"
+#include "sim/cluster_state.h"
 #include "sim/placer.h"
 #include "sim/run_result.h"
 
@@ -20,7 +22,36 @@ class ProgressSink {
   virtual void progress(SimTime now, SimTime end, std::uint64_t events, std::uint64_t tasks) = 0;
 };
 
+// One placement attempt, for `ecsim run --explain`.
+struct PlacementAttempt {
+  enum class Kind : std::uint8_t {
+    kPlacement,  // the placer ran: `explanation` says what it saw, `decision` what it chose
+    kQueued,     // earlier tasks of the same shape and source were waiting: this one queues
+                 // behind them without asking the placer (nothing can admit it either)
+    kRetry,      // a waiting task placed on `decision.instance`, which had just gained room
+  };
+  Kind kind = Kind::kPlacement;
+  SimTime time = 0;
+  std::uint32_t task = 0;
+  const PlacementRequest* request = nullptr;
+  PlacementDecision decision;
+  const PlacementExplanation* explanation = nullptr;  // kPlacement only
+  std::uint32_t queue_head = 0;                       // kQueued: the oldest waiting task ahead
+  std::size_t queue_length = 0;                       // kQueued: tasks waiting ahead of this one
+};
+
+// Receives every placement attempt in order. `result` is the run's result so far (zones,
+// families, task records up to this task; not yet groups); `cluster` the state the placer saw
+// (instance ids, group_names).
+// Nothing it does may feed back into the run: the run is the same with or without it.
+class ExplainSink {
+ public:
+  virtual ~ExplainSink() = default;
+  virtual void attempt(const PlacementAttempt& a, const ClusterState& cluster, const RunResult& result) = 0;
+};
+
 // REQUIRES: `scenario` came from the loader (validated and resolved).
-RunResult run_scenario(const Scenario& scenario, PlacerFactory& placers, ProgressSink* progress = nullptr);
+RunResult run_scenario(const Scenario& scenario, PlacerFactory& placers, ProgressSink* progress = nullptr,
+                       ExplainSink* explain = nullptr);
 
 }  // namespace ecsim::sim

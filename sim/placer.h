@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -51,6 +53,28 @@ struct PlacementDecision {
   FailureReason reason = FailureReason::kNone;  // set when instance == kNoInstance
 };
 
+// Why a placement went as it did (`ecsim run --explain`): every schedulable instance with the
+// first check it failed, and the strategy keys of those that passed, as the full scan computes
+// them. Placer::explain fills it beside place(), never instead of it.
+struct PlacementExplanation {
+  // How place() searches: a full scan; the free-resource index (same survivors as the scan);
+  // or random probes first (a uniform draw over the instances that pass, whichever path).
+  enum class Path : std::uint8_t { kScan, kIndexed, kRandomProbe };
+  static constexpr std::int64_t kNoKey = std::numeric_limits<std::int64_t>::min();  // eliminated by an earlier strategy
+
+  Path path = Path::kScan;
+  std::vector<std::string> strategies;       // Strategy::describe(), in list order
+  std::vector<InstanceIdx> considered;       // the schedulable instances, in InstanceIdx order
+  std::vector<FailureReason> first_failure;  // per considered: first failed check; kNone = passed
+  std::vector<std::int32_t> failed_checks;   // per considered: how many checks failed
+  std::vector<InstanceIdx> passed;           // considered instances that passed every check
+  // passed.size() x strategies.size(), row-major: the key each strategy gave each candidate
+  // still in the running (lower is better); kNoKey when not scored: a strategy before it
+  // eliminated the candidate, or only one candidate was left (place() stops scoring there too).
+  std::vector<std::int64_t> keys;
+  std::size_t tied = 0;  // candidates left after the last strategy: the final uniform draw's range
+};
+
 class Placer {
  public:
   virtual ~Placer() = default;
@@ -64,6 +88,12 @@ class Placer {
   // engine uses it to retry waiting tasks on the one instance that just gained room: a waiting
   // task had no candidate anywhere, so that instance is its only possible candidate.
   virtual bool admits(const PlacementRequest& request, const ClusterState& cluster, InstanceIdx i) const = 0;
+
+  // Fills `out` with the explanation of place(request) in this state. Draws only from `rng`, a
+  // copy of the run's stream, so explaining never changes the run. Slow (a full scan that
+  // counts every failed check); only `--explain` calls it.
+  virtual void explain(const PlacementRequest& request, const ClusterState& cluster, RandomStream rng,
+                       PlacementExplanation& out) = 0;
 };
 
 // What a placement class asks for.

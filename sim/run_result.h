@@ -44,6 +44,8 @@ struct TaskRecords {
   // will never be placed; 0 otherwise. A task never placed and not rejected was still waiting at
   // the end of the run (pendingAtEnd). REQUIRES: rejected[i] implies placed_at[i] == kNever.
   std::vector<std::uint8_t> rejected;
+  std::vector<std::int32_t> cpu;         // CPU units the task reserves (task definition, resolved)
+  std::vector<std::int32_t> memory_mib;  // memory MiB the task reserves
 
   std::size_t size() const { return submitted_at.size(); }
 };
@@ -56,6 +58,8 @@ struct InstanceRecords {
   std::vector<SimTime> launched_at;
   std::vector<SimTime> registered_at;
   std::vector<SimTime> terminated_at;  // kNever when alive at the end
+  std::vector<std::int32_t> cpu_registered;         // CPU units the agent registers
+  std::vector<std::int32_t> memory_registered_mib;  // memory MiB the agent registers
 
   std::size_t size() const { return id.size(); }
 };

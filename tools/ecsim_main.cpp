@@ -13,12 +13,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "placement/plugin_loader.h"
 #include "placement/registry.h"
+#include "reports/explain_writer.h"
 #include "reports/outputs.h"
 #include "reports/run_info.h"
 #include "reports/text_summary.h"
@@ -50,6 +52,8 @@ constexpr const char* kUsage =
     "  --plugin LIB.so     load a placement plugin (repeatable; also for validate and\n"
     "                      strategies): its strategies join the built-in ones\n"
     "  --no-html           do not write report.html\n"
+    "  --explain           also write placements.jsonl: every placement attempt, the\n"
+    "                      instances filtered out and why, the strategy keys, the choice\n"
     "  --quiet             print nothing on success\n"
     "\n"
     "  -h, --help          this text\n"
@@ -99,13 +103,14 @@ struct RunOptions {
   std::optional<std::string> strategy;
   bool quiet = false;
   bool html = true;
+  bool explain = false;
   std::vector<std::string> plugins;
 };
 
 RunOptions parse_run_options(const std::vector<std::string>& args, bool validate_only) {
   po::options_description desc;
   desc.add_options()("output,o", po::value<std::string>())("seed", po::value<std::string>())(
-      "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())("no-html", po::bool_switch())(
+      "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())("no-html", po::bool_switch())("explain", po::bool_switch())(
       "plugin", po::value<std::vector<std::string>>()->composing())(
       "scenario", po::value<std::string>());
   po::positional_options_description pos;
@@ -139,6 +144,8 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
   o.quiet = vm["quiet"].as<bool>();
   if (vm.count("plugin")) o.plugins = vm["plugin"].as<std::vector<std::string>>();
   o.html = !vm["no-html"].as<bool>();
+  o.explain = vm["explain"].as<bool>();
+  if (validate_only && o.explain) throw UsageError("validate takes only SCENARIO");
   return o;
 }
 
@@ -182,8 +189,21 @@ int cmd_run(const std::vector<std::string>& args) {
   placement::EcsPlacerFactory factory;
   const bool terminal = isatty(STDERR_FILENO) != 0;
   TerminalProgress progress;
+  const std::filesystem::path dir(o.output);
+  // placements.jsonl streams to a temporary file during the run and appears with the outputs.
+  std::unique_ptr<reports::AtomicFile> explain_file;
+  std::unique_ptr<reports::PlacementsJsonl> explain;
+  if (o.explain) {
+    try {
+      std::filesystem::create_directories(dir);
+      explain_file = std::make_unique<reports::AtomicFile>(dir / reports::kPlacementsFile);
+    } catch (const std::exception& e) {
+      throw OutputError(e.what());
+    }
+    explain = std::make_unique<reports::PlacementsJsonl>(explain_file->writer());
+  }
   const auto start = std::chrono::steady_clock::now();
-  sim::RunResult result = sim::run_scenario(scenario, factory, terminal ? &progress : nullptr);
+  sim::RunResult result = sim::run_scenario(scenario, factory, terminal ? &progress : nullptr, explain.get());
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
 
@@ -192,9 +212,9 @@ int cmd_run(const std::vector<std::string>& args) {
   stats.events = result.events;
   stats.placements = result.placements;
   stats.peak_rss_mib = reports::peak_rss_mib();
-  const std::filesystem::path dir(o.output);
   try {
     reports::write_outputs(result, stats, dir, o.html);
+    if (explain_file) explain_file->commit();
   } catch (const std::exception& e) {
     // The output directory is the user's input: an unwritable one is a usage error.
     throw OutputError(e.what());

@@ -1,5 +1,6 @@
 #include "placement/pipeline.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 #include <set>
@@ -55,6 +56,51 @@ sim::PlacementRequest request(const Resources& need, sim::GroupIdx group,
   r.tcp_ports = tcp;
   r.udp_ports = &kNoPorts;
   return r;
+}
+
+// An explanation agrees with the decision: it lists every schedulable instance, exactly those
+// the placer admits passed, a failure reports the reason of the closest instance (fewest failed
+// checks, lowest index), and the chosen instance holds the best keys of every strategy (unless
+// the choice was a random probe, which the keys of a replay do not describe).
+void check_explanation(const sim::PlacementExplanation& e, const sim::PlacementDecision& d, const ClusterState& cluster,
+                       const sim::Placer& placer, const sim::PlacementRequest& req, bool chosen_by_keys) {
+  REQUIRE(e.considered == cluster.schedulable_list);
+  REQUIRE(e.first_failure.size() == e.considered.size());
+  std::vector<InstanceIdx> admitted;
+  for (const InstanceIdx i : e.considered) {
+    if (placer.admits(req, cluster, i)) admitted.push_back(i);
+  }
+  REQUIRE(e.passed == admitted);
+  const std::size_t width = e.strategies.size();
+  REQUIRE(e.keys.size() == e.passed.size() * width);
+  if (d.instance == sim::kNoInstance) {
+    REQUIRE(e.passed.empty());
+    std::size_t closest = 0;
+    for (std::size_t k = 1; k < e.considered.size(); ++k) {
+      if (e.failed_checks[k] < e.failed_checks[closest]) closest = k;
+    }
+    REQUIRE(d.reason == e.first_failure.at(closest));
+    return;
+  }
+  const auto at = std::find(e.passed.begin(), e.passed.end(), d.instance);
+  REQUIRE(at != e.passed.end());
+  if (!chosen_by_keys || e.passed.size() == 1) return;
+  const auto row = static_cast<std::size_t>(at - e.passed.begin());
+  std::size_t tied = 0;
+  for (std::size_t k = 0; k < e.passed.size(); ++k) {
+    bool same = true;
+    for (std::size_t s = 0; s < width; ++s) same = same && e.keys[k * width + s] == e.keys[row * width + s];
+    tied += same ? 1 : 0;
+  }
+  REQUIRE(tied == e.tied);
+  for (std::size_t s = 0; s < width; ++s) {
+    const std::int64_t mine = e.keys[row * width + s];
+    if (mine == sim::PlacementExplanation::kNoKey) break;  // alone from here on
+    for (std::size_t k = 0; k < e.passed.size(); ++k) {
+      const std::int64_t other = e.keys[k * width + s];
+      if (other != sim::PlacementExplanation::kNoKey) REQUIRE(mine <= other);
+    }
+  }
 }
 
 }  // namespace
@@ -251,7 +297,11 @@ TEST_CASE("placement conformance: every strategy places only where the task fits
       for (int k = 0; k < 200; ++k) {
         const Resources need{static_cast<std::int32_t>(128 * (1 + sizes.uniform_index(8))),
                              static_cast<std::int32_t>(256 * (1 + sizes.uniform_index(8))), 0, 0};
+        // The second run also explains every attempt: explaining must not change the run.
+        sim::PlacementExplanation e;
+        if (run == 1) p->explain(request(need, f.group), f.cluster, f.rng, e);
         const auto d = p->place(request(need, f.group), f.cluster, f.rng);
+        if (run == 1) check_explanation(e, d, f.cluster, *p, request(need, f.group), spec.type != "random");
         if (d.instance == sim::kNoInstance) {
           // A failure only when no instance fits.
           for (InstanceIdx i = 0; i < f.cluster.size(); ++i) {

@@ -44,6 +44,8 @@ struct TaskSpec {
   StopCode stop_code = StopCode::kNone;
   FailureReason failure = FailureReason::kNone;
   bool rejected = false;
+  std::int32_t cpu = 256;
+  std::int32_t memory_mib = 512;
 };
 
 class RunResultBuilder {
@@ -83,6 +85,8 @@ class RunResultBuilder {
     in.launched_at.push_back(launched);
     in.registered_at.push_back(launched);
     in.terminated_at.push_back(terminated);
+    in.cpu_registered.push_back(2048);
+    in.memory_registered_mib.push_back(7680);
     return *this;
   }
 
@@ -105,6 +109,8 @@ class RunResultBuilder {
     t.stop_code.push_back(s.stop_code);
     t.failure_reason.push_back(s.failure);
     t.rejected.push_back(s.rejected ? 1 : 0);
+    t.cpu.push_back(s.cpu);
+    t.memory_mib.push_back(s.memory_mib);
     return *this;
   }
 
