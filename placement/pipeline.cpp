@@ -102,7 +102,8 @@ sim::FailureReason Pipeline::check(const sim::PlacementRequest& request, const s
   if (cluster.free_enis[i] < need.enis) fail(sim::FailureReason::kResourceEni);
   if (cluster.free_gpus[i] < need.gpus) fail(sim::FailureReason::kResourceGpu);
   for (const RequiredAttribute& r : required_) {
-    if (cluster.attribute_value(r.attribute, i) != r.value) {
+    const std::int32_t v = cluster.attribute_value(r.attribute, i);
+    if (v == sim::kMissingValue || (r.value != kAnyValue && v != r.value)) {
       fail(sim::FailureReason::kAttribute);
       break;
     }

@@ -48,6 +48,8 @@ class Pipeline final : public sim::Placer {
  public:
   // `member_of`: the compiled memberOf expressions, checked in this order.
   // An attribute an instance must hold with this value (value index in the ClusterState).
+  // kAnyValue: the instance must hold the attribute, with any value.
+  static constexpr std::int32_t kAnyValue = -2;
   struct RequiredAttribute {
     sim::AttributeIdx attribute;
     std::int32_t value;

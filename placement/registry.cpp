@@ -41,6 +41,28 @@ std::vector<StrategyInfo>& strategy_table() {
 
 const std::vector<StrategyInfo>& strategy_infos() { return strategy_table(); }
 
+const std::vector<StrategyPreset>& strategy_presets() {
+  // ecs-semantics §3.2 (console templates) and §5.1 (service default).
+  static const std::vector<StrategyPreset> kPresets = {
+      {"azBalancedBinpack", "console template \"AZ Balanced BinPack\": spread zones, then binpack memory",
+       {{"spread", "attribute:ecs.availability-zone", {}}, {"binpack", "memory", {}}}},
+      {"azBalancedSpread", "console template \"AZ Balanced Spread\": spread zones, then instances",
+       {{"spread", "attribute:ecs.availability-zone", {}}, {"spread", "instanceId", {}}}},
+      {"binpackMemory", "console template \"BinPack\": binpack memory", {{"binpack", "memory", {}}}},
+      {"runTaskDefault", "RunTask with no strategy: random", {{"random", "", {}}}},
+      {"serviceDefault", "a service with no strategy (EC2): fewest of its tasks per zone, then per instance",
+       sim::service_default_strategy()},
+  };
+  return kPresets;
+}
+
+const StrategyPreset* find_strategy_preset(std::string_view name) {
+  for (const auto& p : strategy_presets()) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
 std::string plugin_strategy_name_problem(std::string_view name) {
   for (const auto& info : strategy_table()) {
     if (info.name == name) return "a strategy name not already taken";
@@ -159,7 +181,8 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
   std::vector<Pipeline::RequiredAttribute> required;
   for (const auto& a : policy.required_attributes) {
     const sim::AttributeIdx attribute = cluster.intern_attribute(a.name);
-    required.push_back({attribute, cluster.intern_attribute_value(attribute, a.value)});
+    // requiresAttributes without a value ask only that the attribute exists (capabilities).
+    required.push_back({attribute, a.value.empty() ? Pipeline::kAnyValue : cluster.intern_attribute_value(attribute, a.value)});
   }
   return std::make_unique<Pipeline>(std::move(strategies), distinct, random_only, plan, std::move(member_of),
                                     std::move(required));

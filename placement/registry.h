@@ -38,6 +38,19 @@ std::string plugin_strategy_name_problem(std::string_view name);
 void add_plugin_strategy(const PluginStrategy& strategy);
 void remove_plugin_strategies();
 
+// Named strategy lists: ECS's defaults and console templates, usable wherever a strategy list
+// is (`--strategy serviceDefault`, `"placementStrategy": "azBalancedBinpack"`).
+struct StrategyPreset {
+  std::string_view name;
+  std::string_view description;  // one line for `ecsim strategies`
+  std::vector<sim::StrategySpec> strategy;
+};
+
+// Sorted by name.
+const std::vector<StrategyPreset>& strategy_presets();
+// The preset called `name`, or nullptr.
+const StrategyPreset* find_strategy_preset(std::string_view name);
+
 // Constraint types: "distinctInstance", "memberOf".
 const std::vector<std::string_view>& constraint_types();
 

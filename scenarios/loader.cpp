@@ -8,6 +8,7 @@
 
 #include "placement/query_language.h"
 #include "placement/registry.h"
+#include "scenarios/agent_capabilities.h"
 #include "scenarios/catalog.h"
 #include "scenarios/task_definition.h"
 #include "scenarios/text_files.h"
@@ -146,7 +147,7 @@ class Loader {
     g.expect_object("an instance group object");
     g.check_keys("key of an instance group", {"attributes", "availabilityZones", "awsvpcTrunking", "count",
                                               "instanceType", "launchTime", "market", "name", "osType",
-                                              "reservedMemoryMiB", "reservedPorts"});
+                                              "reservedMemoryMiB", "reservedPorts", "withoutCapabilities"});
     sim::InstanceGroup out;
     out.name = g["name"].get_name("an instance group name");
     if (!name_chars_ok(out.name) || out.name.size() > 128) {
@@ -228,6 +229,21 @@ class Loader {
                "m5.4xlarge, m5.24xlarge, m6i.8xlarge, or a type of instanceTypes with trunkedAwsvpcTasks)",
                quote(type.name));
       }
+    }
+    // The agent's capability attributes (ecs-semantics §1.4), less those the group drops.
+    std::vector<std::string> defaults(default_agent_capabilities().begin(), default_agent_capabilities().end());
+    std::vector<bool> dropped(defaults.size(), false);
+    if (g.has("withoutCapabilities")) {
+      const JsonCursor w = g["withoutCapabilities"];
+      w.expect_array("an array of capability attribute names the agent does not register");
+      for (std::size_t i = 0; i < w.size(); ++i) dropped[choose(w.at(i), "agent capability", defaults)] = true;
+    }
+    for (std::size_t k = 0; k < defaults.size(); ++k) {
+      if (!dropped[k]) out.capabilities.push_back(defaults[k]);
+    }
+    if (out.awsvpc_trunking) {
+      out.capabilities.emplace_back(kTrunkingCapability);
+      std::sort(out.capabilities.begin(), out.capabilities.end());
     }
     s_.cluster.instance_groups.push_back(std::move(out));
   }
@@ -680,7 +696,13 @@ class Loader {
 }  // namespace
 
 std::vector<sim::StrategySpec> parse_strategy_list(const JsonCursor& c) {
-  c.expect_array("an array of placement strategies");
+  if (c.is_string()) {
+    // A preset's name stands for its list.
+    std::vector<std::string> presets;
+    for (const auto& p : placement::strategy_presets()) presets.emplace_back(p.name);
+    return placement::strategy_presets()[choose(c, "strategy preset", presets)].strategy;
+  }
+  c.expect_array("an array of placement strategies, or a strategy preset name such as \"serviceDefault\"");
   if (c.size() > kMaxStrategies) c.fail("at most 5 placement strategies", std::to_string(c.size()));
   std::vector<std::string> names;
   for (const auto& info : placement::strategy_infos()) names.emplace_back(info.name);
@@ -766,6 +788,7 @@ std::vector<sim::StrategySpec> parse_strategy_override(std::string_view text) {
     if (doc.root.is_object()) doc.root = nlohmann::json::array({std::move(doc.root)});
   } else {
     if (t.empty()) throw sim::InputError(kLabel, "/", "a strategy name or an ECS JSON strategy list", "nothing");
+    if (const auto* preset = placement::find_strategy_preset(t)) return preset->strategy;
     doc.root = nlohmann::json::array();
     std::size_t pos = 0;
     while (pos <= t.size()) {

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
 
 #include "placement/query_language.h"
+#include "scenarios/agent_capabilities.h"
 #include "scenarios/values.h"
 #include "sim/input_error.h"
 
@@ -265,6 +267,34 @@ sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::ve
     }
   }
 
+  // requiresAttributes (DescribeTaskDefinition output): attributes an instance must hold, with
+  // the given value or, without one, any value (capabilities have none). ATTRIBUTE otherwise.
+  if (c.has("requiresAttributes") && !c["requiresAttributes"].json().is_null()) {
+    const JsonCursor ra = c["requiresAttributes"];
+    ra.expect_array("an array of required attributes ({\"name\": ...})");
+    for (std::size_t i = 0; i < ra.size(); ++i) {
+      const JsonCursor item = ra.at(i);
+      item.expect_object("a required attribute object ({\"name\": ..., \"value\": ...})");
+      item.check_keys("key of a required attribute", {"name", "targetId", "targetType", "value"});
+      const std::string name = item["name"].get_name("an attribute name");
+      if (name.size() > 128) item["name"].fail("an attribute name of 1 to 128 characters", quote(name));
+      std::string value;
+      if (item.has("value") && !item["value"].json().is_null()) {
+        value = item["value"].get_string("an attribute value string");
+        if (value.size() > 128) item["value"].fail("an attribute value of at most 128 characters");
+      }
+      if (item.has("targetType") && !item["targetType"].json().is_null() &&
+          item["targetType"].get_string("a targetType: container-instance") != "container-instance") {
+        item["targetType"].fail("a targetType: container-instance");
+      }
+      def.required_attributes.push_back({name, value});
+    }
+  }
+  // What ECS adds to requiresAttributes at registration for the features ecsim models: awsvpc
+  // needs an ENI-capable agent (ecs-semantics §1.3); container health checks and dependsOn
+  // need the agent capabilities of those names (agent_capability.go).
+  if (def.network_mode == sim::NetworkMode::kAwsvpc) def.required_attributes.push_back({std::string(kTaskEniCapability), ""});
+
   bool fargate = false;
   if (c.has("requiresCompatibilities")) {
     const JsonCursor rc = c["requiresCompatibilities"];
@@ -317,6 +347,12 @@ sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::ve
     if (task_memory < 0 && cd.memory_mib == 0 && cd.memory_reservation_mib == 0) {
       item.fail(ecs_says("a non-zero memory or memoryReservation, as the task sets no memory", memory_missing_message(cd.name)),
                 "neither");
+    }
+    if (item.has("healthCheck") && !item["healthCheck"].json().is_null()) {
+      def.required_attributes.push_back({std::string(kHealthCheckCapability), ""});
+    }
+    if (item.has("dependsOn") && !item["dependsOn"].json().is_null()) {
+      def.required_attributes.push_back({std::string(kContainerOrderingCapability), ""});
     }
     any_essential = any_essential || cd.essential;
     sum_cpu += cd.cpu;
@@ -377,6 +413,15 @@ sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::ve
   }
 
   resolve_reservation(def, task_cpu, task_memory);
+
+  // One entry per (name, value), in a stable order.
+  std::sort(def.required_attributes.begin(), def.required_attributes.end(),
+            [](const sim::Attribute& a, const sim::Attribute& b) { return std::tie(a.name, a.value) < std::tie(b.name, b.value); });
+  def.required_attributes.erase(std::unique(def.required_attributes.begin(), def.required_attributes.end(),
+                                            [](const sim::Attribute& a, const sim::Attribute& b) {
+                                              return a.name == b.name && a.value == b.value;
+                                            }),
+                                def.required_attributes.end());
 
   for (const auto& cd : def.containers) {
     for (std::size_t i = 0; i < images.size(); ++i) {

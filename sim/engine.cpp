@@ -197,6 +197,8 @@ void Engine::build_cluster() {
   for (std::size_t g = 0; g < c.instance_groups.size(); ++g) {
     const InstanceGroup& group = c.instance_groups[g];
     const InstanceType& type = scenario_.instance_types[group.instance_type];
+    std::vector<AttributeIdx> capability_attrs;
+    for (const std::string& name : group.capabilities) capability_attrs.push_back(cluster_.intern_attribute(name));
     // ecs-semantics §1.1: CPU = vCPUs x 1024; MEMORY = what the OS reports - ECS_RESERVED_MEMORY.
     const auto cpu = static_cast<std::int32_t>(type.vcpu * 1024);
     const auto memory = static_cast<std::int32_t>(type.os_memory_mib - group.reserved_memory_mib);
@@ -215,6 +217,9 @@ void Engine::build_cluster() {
       cluster_.set_attribute(kAttrOsType, i, group.os_type);
       for (const Attribute& a : group.attributes) {
         cluster_.set_attribute(cluster_.intern_attribute(a.name), i, a.value);
+      }
+      for (std::size_t k = 0; k < group.capabilities.size(); ++k) {
+        cluster_.set_attribute(capability_attrs[k], i, "");
       }
       result_.instances.id.push_back(cluster_.instance_ids[i]);
       result_.instances.zone.push_back(zone);
@@ -269,8 +274,7 @@ void Engine::build_sources() {
 
   // ECS's service default without a strategy (ecs-semantics §5.1): spread over zones, then the
   // instance with the fewest tasks of the service.
-  const std::vector<StrategySpec> service_default = {{"spread", "attribute:ecs.availability-zone", {}},
-                                                     {"spread", "instanceId", {}}};
+  const std::vector<StrategySpec> service_default = service_default_strategy();
   // Services first: their tasks are submitted at time 0 before any job's.
   for (std::size_t k = 0; k < scenario_.services.size(); ++k) {
     const Service& svc = scenario_.services[k];

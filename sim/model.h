@@ -50,6 +50,8 @@ struct InstanceGroup {
   bool awsvpc_trunking = false;
   // Static host ports the instance keeps back (ECS_RESERVED_PORTS); Linux agent defaults.
   std::vector<std::uint16_t> reserved_tcp_ports = {22, 2375, 2376, 51678, 51679};
+  // Capability attributes the agent registers (no value), sorted; see scenarios/agent_capabilities.h.
+  std::vector<std::string> capabilities;
 };
 
 enum class ImagePullBehavior : std::uint8_t { kDefault, kAlways, kOnce, kPreferCached };
@@ -133,6 +135,13 @@ struct StrategySpec {
   std::string field;
   std::vector<std::pair<std::string, double>> params;
 };
+
+// ECS's placement for a REPLICA service on EC2 that names no strategy (ecs-semantics §5.1): the
+// zone with the fewest tasks of the service, then the instance with the fewest. Also the
+// preset "serviceDefault" (placement/registry.h).
+inline std::vector<StrategySpec> service_default_strategy() {
+  return {{"spread", "attribute:ecs.availability-zone", {}}, {"spread", "instanceId", {}}};
+}
 
 struct ConstraintSpec {
   std::string type;        // "distinctInstance" | "memberOf"

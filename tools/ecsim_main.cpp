@@ -230,6 +230,11 @@ int cmd_strategies() {
     if (!info.fields.empty()) name += " (" + std::string(info.fields) + ")";
     std::printf("  %-48s %.*s\n", name.c_str(), static_cast<int>(info.description.size()), info.description.data());
   }
+  std::printf("\nstrategy presets (a name for a whole list: --strategy NAME, \"placementStrategy\": NAME):\n");
+  for (const auto& preset : placement::strategy_presets()) {
+    std::printf("  %-48.*s %.*s\n", static_cast<int>(preset.name.size()), preset.name.data(),
+                static_cast<int>(preset.description.size()), preset.description.data());
+  }
   std::printf("\nplacement constraints (\"type\" in a placementConstraints item):\n");
   for (const auto type : placement::constraint_types()) {
     std::printf("  %.*s\n", static_cast<int>(type.size()), type.data());

@@ -129,8 +129,9 @@ TEST_CASE("placement: binpack cpu picks the instance with the least cpu left", "
 
 TEST_CASE("placement: spread over zones picks a zone with the fewest tasks of the group", "[placement][ecs]") {
   // ecs-semantics §5.1 [test]: zone A has 1 task, B and C none -> place in B or C.
+  // The list is the engine's service default, the preset "serviceDefault".
   Fixture f(6);  // instances 0,3 in a; 1,4 in b; 2,5 in c
-  auto p = f.placer({{"spread", "attribute:ecs.availability-zone", {}}, {"spread", "instanceId", {}}});
+  auto p = f.placer(placement::find_strategy_preset("serviceDefault")->strategy);
   f.occupy(0, {1, 1, 0, 0});
   const Resources need{1, 1, 0, 0};
   std::set<std::uint32_t> zones;

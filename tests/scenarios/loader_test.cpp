@@ -375,5 +375,31 @@ TEST_CASE("loader: each broken scenario fails with its pinned message", "[scenar
   }
 }
 
+TEST_CASE("loader: a strategy preset name stands for its list, in JSON and in --strategy", "[scenarios][ecs]") {
+  // ecs-semantics §5.1: a service without a strategy spreads over zones, then instances; the
+  // preset "serviceDefault" is that list, and the console templates of §3.2 are presets too.
+  const auto* preset = placement::find_strategy_preset("serviceDefault");
+  REQUIRE(preset != nullptr);
+  REQUIRE(preset->strategy.size() == 2);
+  CHECK(preset->strategy[0].field == "attribute:ecs.availability-zone");
+  CHECK(preset->strategy[1].type == "spread");
+  CHECK(preset->strategy[1].field == "instanceId");
+  const sim::Scenario s = load_text(minimal(R"("jobs": [{"name": "j", "taskDefinition": "app",
+      "arrival": {"type": "fixed", "interval": "1m"}, "runtime": {"type": "constant", "value": "1m"},
+      "placementStrategy": "azBalancedBinpack"}])"));
+  REQUIRE(s.jobs[0].strategy.size() == 2);
+  CHECK(s.jobs[0].strategy[1].type == "binpack");
+  CHECK(s.jobs[0].strategy[1].field == "memory");
+  const auto o = parse_strategy_override("serviceDefault");
+  REQUIRE(o.size() == 2);
+  CHECK(o[0].field == "attribute:ecs.availability-zone");
+  CHECK(load_error(minimal(R"("jobs": [{"name": "j", "taskDefinition": "app",
+      "arrival": {"type": "fixed", "interval": "1m"}, "runtime": {"type": "constant", "value": "1m"},
+      "placementStrategy": "serviceDefualt"}])")) ==
+        "s.json: /jobs/0/placementStrategy: expected a known strategy preset (did you mean \"serviceDefault\"? "
+        "valid: azBalancedBinpack, azBalancedSpread, binpackMemory, runTaskDefault, serviceDefault), got "
+        "\"serviceDefualt\"");
+}
+
 }  // namespace
 }  // namespace ecsim::scenarios

@@ -157,3 +157,71 @@ TEST_CASE("ecs: runtimePlatform's CPU architecture and OS family must match the 
       "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64000}]})";
   REQUIRE(outcomes(run_tasks("m5.large", arm_big, 1)) == std::vector<std::string>{"RESOURCE:MEMORY"});
 }
+
+TEST_CASE("ecs: awsvpc needs the agent's task-eni capability, else ATTRIBUTE", "[ecs][sim]") {
+  // ecs-semantics §1.3: "Instance must carry ecs.capability.task-eni; otherwise awsvpc placement
+  // fails with ATTRIBUTE". The agent registers it by default; a group can model one that does not.
+  const std::string td = R"({"family": "t", "networkMode": "awsvpc",
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64}]})";
+  REQUIRE(outcomes(run_tasks("c5.large", td, 1)) == std::vector<std::string>{"placed"});
+  REQUIRE(outcomes(run_tasks("c5.large", td, 1, R"(, "withoutCapabilities": ["ecs.capability.task-eni"])")) ==
+          std::vector<std::string>{"ATTRIBUTE"});
+  // A bridge task does not need it.
+  const std::string bridge = R"({"family": "t",
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64}]})";
+  REQUIRE(outcomes(run_tasks("c5.large", bridge, 1, R"(, "withoutCapabilities": ["ecs.capability.task-eni"])")) ==
+          std::vector<std::string>{"placed"});
+}
+
+TEST_CASE("ecs: requiresAttributes must all be held by the instance, else ATTRIBUTE", "[ecs][sim]") {
+  // Task definition requiresAttributes (DescribeTaskDefinition): a name alone asks that the
+  // attribute exists; with a value, that it has that value.
+  const auto td = [](const std::string& required) {
+    return R"({"family": "t", "requiresAttributes": )" + required +
+           R"(, "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64}]})";
+  };
+  const std::string team = R"(, "attributes": {"team": "web"})";
+  CHECK(outcomes(run_tasks("m5.large", td(R"([{"name": "com.amazonaws.ecs.capability.ecr-auth"}])"), 1)) ==
+        std::vector<std::string>{"placed"});
+  CHECK(outcomes(run_tasks("m5.large", td(R"([{"name": "ecs.capability.fsxWindowsFileServer"}])"), 1)) ==
+        std::vector<std::string>{"ATTRIBUTE"});
+  CHECK(outcomes(run_tasks("m5.large", td(R"([{"name": "team", "value": "web"}])"), 1, team)) ==
+        std::vector<std::string>{"placed"});
+  CHECK(outcomes(run_tasks("m5.large", td(R"([{"name": "team", "value": "batch"}])"), 1, team)) ==
+        std::vector<std::string>{"ATTRIBUTE"});
+  CHECK(outcomes(run_tasks("m5.large", td(R"([{"name": "team"}])"), 1, team)) == std::vector<std::string>{"placed"});
+  CHECK(outcomes(run_tasks("m5.large", td(R"([{"name": "team"}])"), 1)) == std::vector<std::string>{"ATTRIBUTE"});
+}
+
+TEST_CASE("ecs: health checks and dependsOn need the agent capabilities ECS adds for them", "[ecs][sim]") {
+  const std::string td = R"({"family": "t", "containerDefinitions": [
+      {"name": "a", "image": "a", "cpu": 10, "memory": 64,
+       "healthCheck": {"command": ["CMD-SHELL", "true"]}},
+      {"name": "b", "image": "b", "cpu": 10, "memory": 64, "essential": false,
+       "dependsOn": [{"containerName": "a", "condition": "START"}]}]})";
+  CHECK(outcomes(run_tasks("m5.large", td, 1)) == std::vector<std::string>{"placed"});
+  CHECK(outcomes(run_tasks("m5.large", td, 1, R"(, "withoutCapabilities": ["ecs.capability.container-health-check"])")) ==
+        std::vector<std::string>{"ATTRIBUTE"});
+  CHECK(outcomes(run_tasks("m5.large", td, 1, R"(, "withoutCapabilities": ["ecs.capability.container-ordering"])")) ==
+        std::vector<std::string>{"ATTRIBUTE"});
+}
+
+TEST_CASE("ecs: capability attributes can be queried with memberOf", "[ecs][sim]") {
+  const std::string td = R"({"family": "t", "placementConstraints": [{"type": "memberOf",
+      "expression": "attribute:ecs.capability.execute-command exists"}],
+      "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64}]})";
+  CHECK(outcomes(run_tasks("m5.large", td, 1)) == std::vector<std::string>{"placed"});
+  CHECK(outcomes(run_tasks("m5.large", td, 1, R"(, "withoutCapabilities": ["ecs.capability.execute-command"])")) ==
+        std::vector<std::string>{"MemberOf"});
+}
+
+TEST_CASE("ecs: withoutCapabilities names capabilities the agent registers", "[ecs][scenarios]") {
+  const std::string td = R"({"family": "t", "containerDefinitions": [{"name": "a", "image": "a", "memory": 64}]})";
+  try {
+    run_tasks("m5.large", td, 1, R"(, "withoutCapabilities": ["ecs.capability.task-enii"])");
+    FAIL("no error");
+  } catch (const sim::InputError& e) {
+    CHECK(std::string(e.what()).find("/cluster/instanceGroups/0/withoutCapabilities/0: expected a known agent "
+                                     "capability (did you mean \"ecs.capability.task-eni\"?") != std::string::npos);
+  }
+}
