@@ -33,11 +33,13 @@ bool ports_fit(const std::vector<std::uint16_t>& used, const std::vector<std::ui
 }  // namespace
 
 Pipeline::Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only,
-                   IndexedPlan plan, std::vector<CompiledQuery> member_of, std::vector<RequiredAttribute> required)
+                   IndexedPlan plan, std::vector<CompiledQuery> member_of, std::vector<RequiredAttribute> required,
+                   std::int32_t location)
     : strategies_(std::move(strategies)),
       distinct_instance_(distinct_instance),
       member_of_(std::move(member_of)),
       required_(std::move(required)),
+      location_(location),
       random_only_(random_only),
       plan_(plan) {}
 
@@ -99,14 +101,23 @@ sim::FailureReason Pipeline::check(const sim::PlacementRequest& request, const s
   if (!ports_fit(cluster.tcp_ports[i], request.tcp_ports) || !ports_fit(cluster.udp_ports[i], request.udp_ports)) {
     fail(sim::FailureReason::kResourcePorts);
   }
-  if (cluster.free_enis[i] < need.enis) fail(sim::FailureReason::kResourceEni);
+  // An awsvpc task's ENI is also an attachment where the type's limit is shared (Nitro).
+  if (cluster.free_enis[i] < need.enis || (cluster.eni_attachments[i] != 0 && cluster.free_attachments[i] < need.enis)) {
+    fail(sim::FailureReason::kResourceEni);
+  }
   if (cluster.free_gpus[i] < need.gpus) fail(sim::FailureReason::kResourceGpu);
+  if (need.ebs_volumes > 0 && cluster.free_attachments[i] < cluster.attachments_needed(i, need)) {
+    fail(sim::FailureReason::kResourceEbs);
+  }
   for (const RequiredAttribute& r : required_) {
     const std::int32_t v = cluster.attribute_value(r.attribute, i);
     if (v == sim::kMissingValue || (r.value != kAnyValue && v != r.value)) {
       fail(sim::FailureReason::kAttribute);
       break;
     }
+  }
+  if (location_ != kNoLocation && cluster.attribute_value(sim::kAttrAvailabilityZone, i) != location_) {
+    fail(sim::FailureReason::kLocation);
   }
   if (distinct_instance_ && cluster.group_count(request.group, i) > 0) fail(sim::FailureReason::kDistinctInstance);
   // Each false expression counts as one failed check, for the closest instance; a caller that
@@ -199,7 +210,7 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
   const sim::Resources& need = *request.need;
   const bool simple = (request.tcp_ports == nullptr || request.tcp_ports->empty()) &&
                       (request.udp_ports == nullptr || request.udp_ports->empty()) && !distinct_instance_ &&
-                      member_of_.empty() && required_.empty();
+                      member_of_.empty() && required_.empty() && location_ == kNoLocation;
   candidates_.clear();
   if (simple) {
     // Branch-free compaction: about half the instances pass on a busy cluster, in no pattern a
@@ -209,15 +220,19 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
     const std::int32_t* free_mem = cluster.free_memory_mib.data();
     const std::int32_t* free_gpu = cluster.free_gpus.data();
     const std::int32_t* free_eni = cluster.free_enis.data();
+    const std::int32_t* free_att = cluster.free_attachments.data();
+    const std::uint8_t* eni_att = cluster.eni_attachments.data();
     // The needs are copied to locals: read through the pointer, they would be reloaded after
     // every store to `out` (the compiler cannot rule out aliasing).
-    const std::int32_t cpu = need.cpu, memory = need.memory_mib, gpus = need.gpus, enis = need.enis;
+    const std::int32_t cpu = need.cpu, memory = need.memory_mib, gpus = need.gpus, enis = need.enis,
+                       ebs = need.ebs_volumes;
     candidates_.resize(all.size());
     sim::InstanceIdx* out = candidates_.data();
     std::size_t kept = 0;
     for (const sim::InstanceIdx i : all) {
       out[kept] = i;
-      const bool fits = (free_cpu[i] >= cpu) & (free_mem[i] >= memory) & (free_gpu[i] >= gpus) & (free_eni[i] >= enis);
+      const bool fits = (free_cpu[i] >= cpu) & (free_mem[i] >= memory) & (free_gpu[i] >= gpus) & (free_eni[i] >= enis) &
+                        (free_att[i] >= ebs + eni_att[i] * enis);
       kept += static_cast<std::size_t>(fits);
     }
     candidates_.resize(kept);

@@ -1,8 +1,9 @@
 // Pipeline: the ECS placement order for one placement class (Dev Guide "Amazon ECS task
 // placement", ecs-semantics §3.1):
 //   1. candidates = schedulable instances (ACTIVE, agent connected);
-//   2. filter by resources, in the order CPU, MEMORY, PORTS, ENI, GPU, then the attributes the
-//      task definition requires (runtimePlatform: ATTRIBUTE);
+//   2. filter by resources, in the order CPU, MEMORY, PORTS, ENI, GPU, EBS attachments, then
+//      the attributes the task definition requires (runtimePlatform, requiresAttributes, agent
+//      capabilities: ATTRIBUTE), then the zone its EBS volume is bound to (LOCATION);
 //   3. filter by constraints: distinctInstance, then each memberOf expression (the task
 //      definition's and the request's; all must hold);
 //   4. apply the strategies in list order, each keeping the candidates with its best key;
@@ -57,7 +58,10 @@ class Pipeline final : public sim::Placer {
 
   Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only,
            IndexedPlan plan = {}, std::vector<CompiledQuery> member_of = {},
-           std::vector<RequiredAttribute> required = {});
+           std::vector<RequiredAttribute> required = {}, std::int32_t location = kNoLocation);
+
+  // No zone required (else the value index of the zone in ecs.availability-zone).
+  static constexpr std::int32_t kNoLocation = -3;
 
   sim::PlacementDecision place(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                sim::RandomStream& rng) override;
@@ -80,6 +84,7 @@ class Pipeline final : public sim::Placer {
   bool distinct_instance_;
   std::vector<CompiledQuery> member_of_;
   std::vector<RequiredAttribute> required_;
+  std::int32_t location_;
   bool random_only_;
   IndexedPlan plan_;
   std::vector<std::uint32_t> slots_;  // scratch: attribute value slots by task count

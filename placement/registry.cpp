@@ -184,8 +184,11 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
     // requiresAttributes without a value ask only that the attribute exists (capabilities).
     required.push_back({attribute, a.value.empty() ? Pipeline::kAnyValue : cluster.intern_attribute_value(attribute, a.value)});
   }
+  const std::int32_t location = policy.required_zone.empty()
+                                   ? Pipeline::kNoLocation
+                                   : cluster.intern_attribute_value(sim::kAttrAvailabilityZone, policy.required_zone);
   return std::make_unique<Pipeline>(std::move(strategies), distinct, random_only, plan, std::move(member_of),
-                                    std::move(required));
+                                    std::move(required), location);
 }
 
 }  // namespace ecsim::placement

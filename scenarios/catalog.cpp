@@ -129,6 +129,7 @@ std::vector<sim::InstanceType> parse_catalog_csv(std::string_view csv, const std
     t.memory_mib = number(2);
     t.max_enis = static_cast<std::int32_t>(number(3));
     t.trunked_awsvpc_tasks = trunked_awsvpc_tasks(t.name);
+    set_ebs_attachment_limit(t);
     t.gpus = static_cast<std::int32_t>(number(4));
     t.architecture = field(5);
     if (t.architecture != "x86_64" && t.architecture != "arm64") {
@@ -147,6 +148,14 @@ std::vector<sim::InstanceType> parse_catalog_csv(std::string_view csv, const std
     }
   }
   return types;
+}
+
+void set_ebs_attachment_limit(sim::InstanceType& type) {
+  const std::string_view family = std::string_view(type.name).substr(0, type.name.find('.'));
+  static constexpr std::string_view kXen[] = {"c4", "m4", "p3", "r4", "t2"};
+  const bool xen = std::find(std::begin(kXen), std::end(kXen), family) != std::end(kXen);
+  type.max_ebs_attachments = xen ? 40 : 28;
+  type.ebs_limit_shared = !xen;
 }
 
 std::int32_t trunked_awsvpc_tasks(std::string_view type_name) {
@@ -187,7 +196,8 @@ void apply_instance_types(const JsonCursor& list, std::vector<sim::InstanceType>
   for (std::size_t i = 0; i < list.size(); ++i) {
     const JsonCursor e = list.at(i);
     e.expect_object("an instance type object");
-    e.check_keys("key of an instance type", {"architecture", "enis", "gpus", "memoryMiB", "name", "osMemoryMiB",
+    e.check_keys("key of an instance type", {"architecture", "ebsAttachmentLimitType", "enis", "gpus",
+                                              "maximumEbsAttachments", "memoryMiB", "name", "osMemoryMiB",
                                               "pricePerHour", "registeredMemoryMiB", "trunkedAwsvpcTasks", "vcpu"});
     const std::string name = e["name"].get_name("an instance type name");
     const std::int64_t existing = find_instance_type(types, name);
@@ -228,6 +238,15 @@ void apply_instance_types(const JsonCursor& list, std::vector<sim::InstanceType>
     }
     if (e.has("enis")) t.max_enis = static_cast<std::int32_t>(e["enis"].get_int(0, 1024));
     if (e.has("gpus")) t.gpus = static_cast<std::int32_t>(e["gpus"].get_int(0, 1024));
+    // EC2 DescribeInstanceTypes EbsInfo: maximumEbsAttachments and attachmentLimitType.
+    if (e.has("maximumEbsAttachments")) {
+      t.max_ebs_attachments = static_cast<std::int32_t>(e["maximumEbsAttachments"].get_int(3, 1024));
+    }
+    if (e.has("ebsAttachmentLimitType")) {
+      const std::string kind = e["ebsAttachmentLimitType"].get_string("an attachment limit type: shared or dedicated");
+      if (kind != "shared" && kind != "dedicated") e["ebsAttachmentLimitType"].fail("an attachment limit type: shared or dedicated");
+      t.ebs_limit_shared = kind == "shared";
+    }
     if (e.has("trunkedAwsvpcTasks")) {
       t.trunked_awsvpc_tasks = static_cast<std::int32_t>(e["trunkedAwsvpcTasks"].get_int(1, 10000));
     }

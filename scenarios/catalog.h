@@ -64,6 +64,16 @@ void apply_instance_types(const JsonCursor& list, std::vector<sim::InstanceType>
 // instance without -> with trunking; only the rows quoted in ecsim's sources are known):
 // the awsvpc task limit with trunking for `type_name`, 0 when no figure is documented.
 std::int32_t trunked_awsvpc_tasks(std::string_view type_name);
+
+// EBS volume attachments (EC2 User Guide "Amazon EBS volume limits for Amazon EC2 instances"):
+// instances built on the Nitro System share 28 attachments between network interfaces, EBS
+// volumes and NVMe instance store volumes; the Xen-based families of the catalog (m4, c4, r4,
+// t2, p3) are limited to 40 EBS volumes on Linux, not shared with ENIs. Sets
+// max_ebs_attachments and ebs_limit_shared. Not modelled: the dedicated EBS limits of some
+// newer types (they are treated as shared 28, the conservative reading) and instance store
+// volumes (none of the catalog's families has them, except the GPU families g4dn, g5, g6,
+// p4d, p5, whose 1-8 instance store volumes would lower the figure further).
+void set_ebs_attachment_limit(sim::InstanceType& type);
 // Whether the type's family is one the Dev Guide lists as not supporting trunking
 // (c5n, g4dn, i3, r5n, z1d).
 bool trunking_unsupported(std::string_view type_name);

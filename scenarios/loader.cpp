@@ -393,6 +393,7 @@ class Loader {
       if (sv.has("placementStrategy")) out.strategy = parse_strategy_list(sv["placementStrategy"]);
       if (sv.has("placementConstraints")) out.constraints = parse_constraint_list(sv["placementConstraints"]);
       check_total_constraints(sv["placementConstraints"], out.constraints, out.task_definition);
+      out.ebs_volume = load_volume_configurations(sv, out.task_definition);
       if (sv.has("deploymentConfiguration")) {
         const JsonCursor dc = sv["deploymentConfiguration"];
         dc.expect_object("a deploymentConfiguration object");
@@ -415,7 +416,7 @@ class Loader {
       const JsonCursor j = list.at(i);
       j.expect_object("a job object");
       j.check_keys("key of a job", {"arrival", "group", "name", "onPlacementFailure", "placementConstraints",
-                                    "placementStrategy", "runtime", "taskDefinition"});
+                                    "placementStrategy", "runtime", "taskDefinition", "volumeConfigurations"});
       sim::Job out;
       out.name = j["name"].get_name("a job name");
       for (const auto& other : s_.jobs) {
@@ -433,8 +434,59 @@ class Loader {
       if (j.has("placementConstraints")) out.constraints = parse_constraint_list(j["placementConstraints"]);
       check_total_constraints(j["placementConstraints"], out.constraints, out.task_definition);
       if (j.has("onPlacementFailure")) out.on_failure = on_failure(j["onPlacementFailure"]);
+      out.ebs_volume = load_volume_configurations(j, out.task_definition);
       s_.jobs.push_back(std::move(out));
     }
+  }
+
+  // RunTask/CreateService volumeConfigurations: the EBS volume of the task definition's
+  // configuredAtLaunch volume (ECS attaches one EBS volume per task). A task definition with
+  // such a volume needs its configuration, and a configuration needs such a volume.
+  std::optional<sim::EbsVolumeConfig> load_volume_configurations(const JsonCursor& parent, std::uint32_t task_definition) {
+    const sim::TaskDefinition& td = registry_.definitions()[task_definition];
+    std::string launch_volume;
+    for (const auto& v : td.volumes) {
+      if (v.kind == sim::Volume::Kind::kConfiguredAtLaunch) launch_volume = v.name;
+    }
+    if (!parent.has("volumeConfigurations") || parent["volumeConfigurations"].json().is_null()) {
+      if (!launch_volume.empty()) {
+        parent["volumeConfigurations"].fail("a volumeConfigurations entry for the task definition's configuredAtLaunch "
+                                            "volume \"" + launch_volume + "\"");
+      }
+      return std::nullopt;
+    }
+    const JsonCursor list = parent["volumeConfigurations"];
+    list.expect_array("an array of volume configurations");
+    if (list.size() == 0 && launch_volume.empty()) return std::nullopt;
+    if (list.size() != 1) list.fail("one volume configuration (ECS attaches one EBS volume per task)", std::to_string(list.size()));
+    const JsonCursor vc = list.at(0);
+    vc.expect_object("a volume configuration object ({\"name\": ..., \"managedEBSVolume\": {...}})");
+    vc.check_keys("key of a volume configuration", {"managedEBSVolume", "name"});
+    sim::EbsVolumeConfig out;
+    out.name = vc["name"].get_name("a volume name");
+    if (launch_volume.empty()) {
+      vc["name"].fail("a volume the task definition declares with configuredAtLaunch (it has none)", quote(out.name));
+    }
+    if (out.name != launch_volume) vc["name"].fail("the task definition's configuredAtLaunch volume \"" + launch_volume + "\"", quote(out.name));
+    const JsonCursor m = vc["managedEBSVolume"];
+    m.expect_object("a managedEBSVolume object");
+    m.check_keys("key of a managedEBSVolume", {"attachLatency", "availabilityZone", "encrypted", "filesystemType", "iops",
+                                               "kmsKeyId", "roleArn", "sizeInGiB", "snapshotId", "tagSpecifications",
+                                               "terminationPolicy", "throughput", "volumeType"});
+    if (m.has("volumeType")) {
+      const std::vector<std::string> kTypes = {"gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"};
+      out.volume_type = kTypes[choose(m["volumeType"], "EBS volume type", kTypes)];
+    }
+    // EBS volume sizes: 1 GiB to 64 TiB (io2 Block Express); a snapshot gives the size otherwise.
+    if (m.has("sizeInGiB")) {
+      out.size_gib = static_cast<std::int32_t>(m["sizeInGiB"].get_int(1, 65536, "a size from 1 to 65536 GiB"));
+    } else if (!m.has("snapshotId")) {
+      m["sizeInGiB"].fail("a sizeInGiB (or a snapshotId)");
+    }
+    if (m.has("availabilityZone")) out.zone = static_cast<std::int32_t>(zone_index(m["availabilityZone"]));
+    // ecsim's assumption, not an AWS figure: creating and attaching the volume takes 20 s.
+    out.attach_latency = m.has("attachLatency") ? get_duration(m["attachLatency"]) : 20 * sim::kSecond;
+    return out;
   }
 
   static sim::OnPlacementFailure on_failure(const JsonCursor& c) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 
 namespace ecsim::sim {
 namespace {
@@ -102,6 +103,8 @@ InstanceIdx ClusterState::add_instance(std::string id, std::uint32_t zone_idx, s
   free_memory_mib.push_back(memory_mib);
   free_gpus.push_back(gpus);
   free_enis.push_back(enis);
+  free_attachments.push_back(std::numeric_limits<std::int32_t>::max() / 2);
+  eni_attachments.push_back(0);
   schedulable.push_back(0);
   registered_at.push_back(kNever);
   task_count.push_back(0);
@@ -170,6 +173,11 @@ void ClusterState::adjust_group(InstanceIdx i, GroupIdx g, std::int32_t delta) {
   }
 }
 
+void ClusterState::set_attachments(InstanceIdx i, std::int32_t free, bool enis_count) {
+  free_attachments[i] = free;
+  eni_attachments[i] = enis_count ? 1 : 0;
+}
+
 void ClusterState::reserve(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
                            const std::vector<std::uint16_t>& udp, GroupIdx g) {
   assert(free_cpu[i] >= need.cpu && free_memory_mib[i] >= need.memory_mib);
@@ -180,6 +188,7 @@ void ClusterState::reserve(InstanceIdx i, const Resources& need, const std::vect
   free_memory_mib[i] -= need.memory_mib;
   free_gpus[i] -= need.gpus;
   free_enis[i] -= need.enis;
+  free_attachments[i] -= attachments_needed(i, need);
   if (!tcp.empty()) insert_sorted(tcp_ports[i], tcp);
   if (!udp.empty()) insert_sorted(udp_ports[i], udp);
   if (indexed) index_insert(i);
@@ -195,6 +204,7 @@ void ClusterState::release(InstanceIdx i, const Resources& need, const std::vect
   free_memory_mib[i] += need.memory_mib;
   free_gpus[i] += need.gpus;
   free_enis[i] += need.enis;
+  free_attachments[i] += attachments_needed(i, need);
   if (!tcp.empty()) erase_sorted(tcp_ports[i], tcp);
   if (!udp.empty()) erase_sorted(udp_ports[i], udp);
   if (indexed) index_insert(i);

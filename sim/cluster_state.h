@@ -54,6 +54,10 @@ class ClusterState {
   std::vector<std::int32_t> free_memory_mib;
   std::vector<std::int32_t> free_gpus;
   std::vector<std::int32_t> free_enis;
+  // Attachments left (set_attachments; unlimited by default): EBS volumes, and the ENIs of awsvpc
+  // tasks on instances where eni_attachments is 1 (Nitro's shared limit, without trunking).
+  std::vector<std::int32_t> free_attachments;
+  std::vector<std::uint8_t> eni_attachments;
   std::vector<std::uint8_t> schedulable;     // 1: ACTIVE and agent connected
   std::vector<SimTime> registered_at;        // kNever until registered
   std::vector<std::int32_t> task_count;      // tasks holding resources on the instance
@@ -126,6 +130,12 @@ class ClusterState {
   // Takes `need` on instance i for a task of group g. REQUIRES: it fits.
   void reserve(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
                const std::vector<std::uint16_t>& udp, GroupIdx g);
+  // Attachment budget of instance i (EBS volumes, plus task ENIs when `enis_count`).
+  void set_attachments(InstanceIdx i, std::int32_t free, bool enis_count);
+  // Attachments a task needs on instance i.
+  std::int32_t attachments_needed(InstanceIdx i, const Resources& need) const {
+    return need.ebs_volumes + (eni_attachments[i] != 0 ? need.enis : 0);
+  }
   // Gives back what reserve() took.
   void release(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
                const std::vector<std::uint16_t>& udp, GroupIdx g);

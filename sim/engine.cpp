@@ -61,6 +61,8 @@ struct Source {
   RandomStream runtime_rng;
   std::int64_t submitted = 0;             // tasks submitted so far (arrival count)
   std::uint64_t cursor = 0;               // next arrival of a list
+  Resources need;                         // per task (jobs, services): the task definition's, and its EBS volume
+  SimTime attach_latency = 0;             // EBS volume attachment, overlapping image pulls
 };
 
 struct WaitQueue {
@@ -131,7 +133,7 @@ class Engine {
   std::vector<std::uint32_t> trace_first_source_;  // per trace: its first group's source
   std::vector<std::uint64_t> trace_cursor_;        // per trace: next record
   std::vector<WaitQueue> wait_queues_;
-  std::map<std::tuple<std::uint32_t, std::int32_t, std::int32_t, std::int32_t, std::int32_t>, std::uint32_t>
+  std::map<std::tuple<std::uint32_t, std::int32_t, std::int32_t, std::int32_t, std::int32_t, std::int32_t>, std::uint32_t>
       queue_index_;
   std::vector<std::uint32_t> nonempty_queues_;  // queue ids with waiting tasks, unordered
 
@@ -211,6 +213,14 @@ void Engine::build_cluster() {
       const InstanceIdx i = cluster_.add_instance(group.name + "-" + std::to_string(n + 1), zone,
                                                   group.instance_type, static_cast<std::uint32_t>(g), cpu, memory,
                                                   type.gpus, enis, std::move(reserved));
+      // Attachments left for tasks: a shared (Nitro) limit already holds the root volume and the
+      // primary ENI (and a trunk ENI), and counts each non-trunked awsvpc task's ENI; a
+      // dedicated EBS limit holds the root volume only.
+      if (type.ebs_limit_shared) {
+        cluster_.set_attachments(i, type.max_ebs_attachments - 2 - (group.awsvpc_trunking ? 1 : 0), !group.awsvpc_trunking);
+      } else {
+        cluster_.set_attachments(i, type.max_ebs_attachments - 1, false);
+      }
       cluster_.set_attribute(kAttrAvailabilityZone, i, c.availability_zones[zone]);
       cluster_.set_attribute(kAttrInstanceType, i, type.name);
       cluster_.set_attribute(kAttrCpuArchitecture, i, type.architecture);
@@ -240,7 +250,7 @@ void Engine::build_sources() {
   const auto make_source = [&](SourceKind kind, std::uint32_t index, const std::string& stream_name,
                                const std::vector<StrategySpec>& strategy, const std::vector<ConstraintSpec>& constraints,
                                const std::string& group, OnPlacementFailure on_failure, const TaskDefinition* td,
-                               const std::vector<StrategySpec>& fallback) {
+                               const std::vector<StrategySpec>& fallback, const std::optional<EbsVolumeConfig>& ebs) {
     Source s{kind,
              index,
              nullptr,
@@ -249,7 +259,11 @@ void Engine::build_sources() {
              td,
              td != nullptr ? intern_family(td->family) : 0,
              RandomStream(scenario_.seed, stream_name + "/arrival"),
-             RandomStream(scenario_.seed, stream_name + "/runtime")};
+             RandomStream(scenario_.seed, stream_name + "/runtime"),
+             0,
+             0,
+             td != nullptr ? td->reserved : Resources{},
+             0};
     PlacementPolicy policy;
     policy.strategy = strategy.empty() ? fallback : strategy;
     policy.constraints = constraints;
@@ -259,6 +273,12 @@ void Engine::build_sources() {
       policy.required_attributes = td->required_attributes;
     }
     policy.group = s.group;
+    if (ebs) {
+      // A task-attached EBS volume: one attachment, the volume's zone if it is bound to one.
+      s.need.ebs_volumes = 1;
+      s.attach_latency = ebs->attach_latency;
+      if (ebs->zone >= 0) policy.required_zone = scenario_.cluster.availability_zones[static_cast<std::size_t>(ebs->zone)];
+    }
     s.placer = factory_.make(policy, cluster_);
     sources_.push_back(std::move(s));
   };
@@ -280,14 +300,14 @@ void Engine::build_sources() {
     const Service& svc = scenario_.services[k];
     const TaskDefinition& td = scenario_.task_definitions[svc.task_definition];
     make_source(SourceKind::kService, static_cast<std::uint32_t>(k), "service:" + svc.name, svc.strategy,
-                svc.constraints, "service:" + svc.name, OnPlacementFailure::kWait, &td, service_default);
+                svc.constraints, "service:" + svc.name, OnPlacementFailure::kWait, &td, service_default, svc.ebs_volume);
     queue_.push(0, kServiceStart, static_cast<std::uint32_t>(k));
   }
   for (std::size_t k = 0; k < scenario_.jobs.size(); ++k) {
     const Job& job = scenario_.jobs[k];
     const TaskDefinition& td = scenario_.task_definitions[job.task_definition];
     make_source(SourceKind::kJob, static_cast<std::uint32_t>(k), "job:" + job.name, job.strategy, job.constraints,
-                job.group, job.on_failure, &td, scenario_.default_strategy);
+                job.group, job.on_failure, &td, scenario_.default_strategy, job.ebs_volume);
     schedule_next_job_arrival(static_cast<std::uint32_t>(k), -1);
   }
   for (std::size_t k = 0; k < scenario_.traces.size(); ++k) {
@@ -298,7 +318,7 @@ void Engine::build_sources() {
     trace_cursor_.push_back(0);
     for (const std::string& group : trace.groups) {
       make_source(SourceKind::kTrace, static_cast<std::uint32_t>(k), "trace:" + std::to_string(k), trace.strategy, {},
-                  group, trace.on_failure, nullptr, scenario_.default_strategy);
+                  group, trace.on_failure, nullptr, scenario_.default_strategy, std::nullopt);
     }
     TraceStats stats;
     stats.file = trace.file;
@@ -376,7 +396,7 @@ void Engine::on_job_arrival(std::uint32_t job) {
   // where or when the task is placed: two strategies see the same tasks (common random numbers).
   const SimTime runtime = draw_runtime(s, j.runtime);
   ++s.submitted;
-  const std::uint32_t task = submit(source, s.task_definition->reserved, runtime, s.family, s.task_definition->revision);
+  const std::uint32_t task = submit(source, s.need, runtime, s.family, s.task_definition->revision);
   try_place(task);
   schedule_next_job_arrival(job, now_);
 }
@@ -398,7 +418,7 @@ void Engine::on_service_start(std::uint32_t service) {
   const Service& svc = scenario_.services[service];
   Source& s = sources_[service];
   for (std::int32_t n = 0; n < svc.desired_count; ++n) {
-    const std::uint32_t task = submit(service, s.task_definition->reserved, kNever, s.family, s.task_definition->revision);
+    const std::uint32_t task = submit(service, s.need, kNever, s.family, s.task_definition->revision);
     try_place(task);
   }
 }
@@ -447,7 +467,7 @@ PlacementRequest Engine::request_for(std::uint32_t task) const {
 }
 
 std::uint32_t Engine::queue_for(std::uint32_t source, const Resources& need) {
-  const auto key = std::make_tuple(source, need.cpu, need.memory_mib, need.gpus, need.enis);
+  const auto key = std::make_tuple(source, need.cpu, need.memory_mib, need.gpus, need.enis, need.ebs_volumes);
   const auto it = queue_index_.find(key);
   if (it != queue_index_.end()) return it->second;
   const auto id = static_cast<std::uint32_t>(wait_queues_.size());
@@ -577,6 +597,7 @@ void Engine::place_on(std::uint32_t task, InstanceIdx i) {
   ++starting_;
   SimTime ready = now_;
   if (s.task_definition != nullptr) ready = image_ready_at(i, *s.task_definition);
+  ready = std::max(ready, now_ + s.attach_latency);
   queue_.push(ready + scenario_.cluster.agent.task_start_latency, kTaskRunning, task, task_generation_[task]);
 }
 
@@ -720,7 +741,7 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
     // The service scheduler replaces what it lost, elsewhere if it can.
     for (const std::uint32_t source : lost_services) {
       const Source& s = sources_[source];
-      const std::uint32_t task = submit(source, s.task_definition->reserved, kNever, s.family, s.task_definition->revision);
+      const std::uint32_t task = submit(source, s.need, kNever, s.family, s.task_definition->revision);
       try_place(task);
     }
     if (ev.duration != kNever && ev.duration < scenario_.duration - now_) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,11 @@ struct InstanceType {
   std::int32_t max_enis = 0;         // network interfaces, primary included
   std::int32_t trunked_awsvpc_tasks = 0;  // awsvpc task limit with ENI trunking; 0: not documented
   std::int32_t gpus = 0;
+  // EBS volume attachments (EC2 "Amazon EBS volume limits"): Nitro types share 28 attachments
+  // between network interfaces, EBS volumes (the root volume included) and NVMe instance store;
+  // Xen types (m4, c4, r4, t2, p3) have their own EBS limit. See scenarios/catalog.h.
+  std::int32_t max_ebs_attachments = 28;
+  bool ebs_limit_shared = true;  // EbsInfo attachmentLimitType "shared"
   std::string architecture = "x86_64";
   std::int64_t price_microdollars_per_hour = 0;  // on-demand, us-east-1
 };
@@ -109,6 +115,27 @@ struct Resources {
   std::int32_t memory_mib = 0;
   std::int32_t gpus = 0;
   std::int32_t enis = 0;        // 1 in awsvpc mode
+  std::int32_t ebs_volumes = 0; // task-attached EBS volumes (0 or 1)
+};
+
+// A task definition volume (RegisterTaskDefinition volumes[]). Bind mounts, Docker volumes, EFS
+// and FSx need nothing from placement beyond the capabilities they require; a volume
+// configuredAtLaunch is an EBS volume that the RunTask/CreateService call configures.
+struct Volume {
+  enum class Kind : std::uint8_t { kHost, kDocker, kEfs, kFsxWindows, kConfiguredAtLaunch };
+  std::string name;
+  Kind kind = Kind::kHost;
+};
+
+// A task-attached EBS volume (RunTask/CreateService volumeConfigurations[].managedEBSVolume).
+struct EbsVolumeConfig {
+  std::string name;                // the task definition's configuredAtLaunch volume
+  std::int32_t size_gib = 0;
+  std::string volume_type = "gp3";
+  // ecsim: the zone the volume is bound to (a volume restored in one zone); its tasks are
+  // placed there or fail with LOCATION. -1: created in the chosen instance's zone (ECS's way).
+  std::int32_t zone = -1;
+  SimTime attach_latency = 0;      // from placement until the volume is attached
 };
 
 struct TaskDefinition {
@@ -117,6 +144,7 @@ struct TaskDefinition {
   NetworkMode network_mode = NetworkMode::kBridge;
   std::vector<ContainerDefinition> containers;
   Resources reserved;                        // resolved as ECS does; see scenarios/task_definition.h
+  std::vector<Volume> volumes;
   std::vector<std::uint16_t> tcp_host_ports;  // static host ports, sorted, unique; empty in awsvpc
   std::vector<std::uint16_t> udp_host_ports;
   std::vector<std::uint32_t> images;         // indices into Scenario::images that must be pulled
@@ -181,6 +209,7 @@ struct Job {
   std::vector<StrategySpec> strategy;      // empty: the scenario's default
   std::vector<ConstraintSpec> constraints;
   OnPlacementFailure on_failure = OnPlacementFailure::kWait;
+  std::optional<EbsVolumeConfig> ebs_volume;  // volumeConfigurations
 };
 
 // A REPLICA service: keeps desired_count tasks, replacing any that stop.
@@ -192,6 +221,7 @@ struct Service {
   std::vector<ConstraintSpec> constraints;
   std::int32_t minimum_healthy_percent = 100;
   std::int32_t maximum_percent = 200;
+  std::optional<EbsVolumeConfig> ebs_volume;  // volumeConfigurations
 };
 
 // One task of a replayed trace.

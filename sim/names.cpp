@@ -11,7 +11,9 @@ std::string_view failure_reason_name(FailureReason r) {
     case FailureReason::kResourcePorts: return "RESOURCE:PORTS";
     case FailureReason::kResourceEni: return "RESOURCE:ENI";
     case FailureReason::kResourceGpu: return "RESOURCE:GPU";
+    case FailureReason::kResourceEbs: return "RESOURCE:EBS";
     case FailureReason::kAttribute: return "ATTRIBUTE";
+    case FailureReason::kLocation: return "LOCATION";
     case FailureReason::kDistinctInstance: return "DistinctInstance";
     case FailureReason::kMemberOf: return "MemberOf";
     case FailureReason::kMissing: return "MISSING";

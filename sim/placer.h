@@ -29,7 +29,9 @@ enum class FailureReason : std::uint8_t {
   kResourcePorts,
   kResourceEni,
   kResourceGpu,
+  kResourceEbs,  // ecsim's name: no EBS attachment left (ECS documents no reason for it)
   kAttribute,
+  kLocation,     // not in the zone the task's EBS volume is bound to
   kDistinctInstance,
   kMemberOf,
   kMissing,  // no registered, ACTIVE container instance in the cluster at all
@@ -101,6 +103,7 @@ struct PlacementPolicy {
   std::vector<StrategySpec> strategy;  // already defaulted by the caller: never empty
   std::vector<ConstraintSpec> constraints;
   std::vector<Attribute> required_attributes;  // from the task definition (runtimePlatform)
+  std::string required_zone;                   // "" or the zone its EBS volume is bound to (LOCATION)
   GroupIdx group = 0;
 };
 

@@ -129,13 +129,27 @@ TEST_CASE("catalog: overriding a catalog type keeps the fields not given", "[sce
         8192 - (32 + 142));
 }
 
+TEST_CASE("catalog: EBS attachment limits are shared on Nitro types and 40 on Xen types", "[ecs][scenarios][volumes]") {
+  // EC2 "Amazon EBS volume limits": Nitro shares 28 attachments with ENIs; Xen (m4, c4, r4, t2,
+  // p3) allows 40 EBS volumes on Linux.
+  const auto get = [](const char* name) { return type_named(bundled_catalog(), name); };
+  CHECK(get("m5.large").max_ebs_attachments == 28);
+  CHECK(get("m5.large").ebs_limit_shared);
+  CHECK(get("c7g.xlarge").max_ebs_attachments == 28);
+  CHECK(get("m4.large").max_ebs_attachments == 40);
+  CHECK_FALSE(get("m4.large").ebs_limit_shared);
+  CHECK_FALSE(get("t2.micro").ebs_limit_shared);
+  CHECK_FALSE(get("p3.2xlarge").ebs_limit_shared);
+}
+
 TEST_CASE("catalog: instanceTypes entries are validated", "[scenarios]") {
   auto err = [](const std::string& json) { return error_text([&] { with_overrides(json); }); };
   CHECK(err(R"([{"name": "x.y", "memoryMiB": 1024}])") ==
         "s.json: /0/vcpu: expected an integer from 1 to 4096 (a new instance type needs vcpu), got nothing");
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "gpu": 1}])") ==
-        "s.json: /0/gpu: expected a known key of an instance type (did you mean \"gpus\"? valid: architecture, enis, "
-        "gpus, memoryMiB, name, osMemoryMiB, pricePerHour, registeredMemoryMiB, trunkedAwsvpcTasks, vcpu), got \"gpu\"");
+        "s.json: /0/gpu: expected a known key of an instance type (did you mean \"gpus\"? valid: architecture, "
+        "ebsAttachmentLimitType, enis, gpus, maximumEbsAttachments, memoryMiB, name, osMemoryMiB, pricePerHour, "
+        "registeredMemoryMiB, trunkedAwsvpcTasks, vcpu), got \"gpu\"");
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "registeredMemoryMiB": 2048}])") ==
         "s.json: /0/registeredMemoryMiB: expected a size from 1 MiB to the type's memoryMiB (1024), got 2048");
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "pricePerHour": 0.0000001}])") ==

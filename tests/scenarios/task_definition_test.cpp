@@ -298,5 +298,44 @@ TEST_CASE("task_definition: resolve_reservation follows the documented rule on h
   CHECK(def.reserved.memory_mib == 4096);
 }
 
+TEST_CASE("task definition: mountPoints must name a declared volume, as ECS validates", "[ecs][scenarios][volumes]") {
+  // RegisterTaskDefinition answers "Unknown volume 'NAME'." (quoted in ansible/ansible #35777).
+  const auto error = [](const std::string& text) { return td_error(text); };
+  CHECK(error(R"({"family": "f", "volumes": [{"name": "logs", "host": {"sourcePath": "/var/log"}}],
+       "containerDefinitions": [{"name": "a", "image": "a", "memory": 64,
+                                 "mountPoints": [{"sourceVolume": "data", "containerPath": "/d"}]}]})") ==
+        "td.json: /containerDefinitions/0/mountPoints/0/sourceVolume: expected a volume declared in the task "
+        "definition's volumes (ECS: Unknown volume 'data'.), got \"data\"");
+  // Bind mounts, Docker-managed bind directories and Docker volumes are accepted.
+  const auto td = parse_text(R"({"family": "f", "volumes": [
+       {"name": "logs", "host": {"sourcePath": "/var/log"}}, {"name": "scratch"},
+       {"name": "cache", "dockerVolumeConfiguration": {"scope": "task", "driver": "local"}}],
+       "containerDefinitions": [{"name": "a", "image": "a", "memory": 64, "mountPoints": [
+           {"sourceVolume": "logs", "containerPath": "/l"}, {"sourceVolume": "scratch", "containerPath": "/s"},
+           {"sourceVolume": "cache", "containerPath": "/c", "readOnly": true}]},
+         {"name": "b", "image": "b", "memory": 64, "volumesFrom": [{"sourceContainer": "a"}]}]})");
+  REQUIRE(td.volumes.size() == 3);
+  CHECK(td.volumes[2].kind == sim::Volume::Kind::kDocker);
+  CHECK(td.required_attributes.empty());
+  CHECK(error(R"({"family": "f", "containerDefinitions": [{"name": "a", "image": "a", "memory": 64,
+       "volumesFrom": [{"sourceContainer": "z"}]}]})") ==
+        "td.json: /containerDefinitions/0/volumesFrom/0/sourceContainer: expected a sourceContainer naming another "
+        "container of the task definition, got \"z\"");
+  // A third-party Docker volume driver, EFS and an EBS volume need the agent's capabilities.
+  const auto needs = parse_text(R"({"family": "f", "volumes": [
+       {"name": "rex", "dockerVolumeConfiguration": {"driver": "rexray/ebs"}},
+       {"name": "shared", "efsVolumeConfiguration": {"fileSystemId": "fs-1"}},
+       {"name": "data", "configuredAtLaunch": true}],
+       "containerDefinitions": [{"name": "a", "image": "a", "memory": 64}]})");
+  std::vector<std::string> names;
+  for (const auto& a : needs.required_attributes) names.push_back(a.name);
+  CHECK(names == std::vector<std::string>{"ecs.capability.docker-volume-driver.rexray/ebs", "ecs.capability.efs",
+                                          "ecs.capability.storage.ebs-task-volume-attach"});
+  CHECK(error(R"({"family": "f", "volumes": [{"name": "a", "configuredAtLaunch": true}, {"name": "b", "configuredAtLaunch": true}],
+       "containerDefinitions": [{"name": "a", "image": "a", "memory": 64}]})") ==
+        "td.json: /volumes/1/configuredAtLaunch: expected one volume configuredAtLaunch (ECS attaches one EBS volume "
+        "per task), got a second, \"b\"");
+}
+
 }  // namespace
 }  // namespace ecsim::scenarios
