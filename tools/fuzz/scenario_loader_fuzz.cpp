@@ -1,7 +1,7 @@
 // libFuzzer target: feeds arbitrary bytes to the scenario loader. Bad input must come back as
 // an InputError; anything else (a crash, a sanitizer report, another exception) is a bug.
 //
-// Build: CC=clang CXX=clang++ cmake -DECSIM_FUZZ=ON ...; run: scenario_loader_fuzz tools/fuzz/corpus
+// Build: CC=clang CXX=clang++ cmake -DECSIM_FUZZ=ON ...; run: scenario_loader_fuzz tools/fuzz/corpus/scenario_loader
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
