@@ -337,5 +337,17 @@ TEST_CASE("task definition: mountPoints must name a declared volume, as ECS vali
         "per task), got a second, \"b\"");
 }
 
+TEST_CASE("task definition: networkMode none allows no port mappings and reserves no port or ENI", "[ecs][scenarios]") {
+  // ecs-semantics §1.2: "none: no port mappings allowed".
+  CHECK(td_error(R"({"family": "f", "networkMode": "none", "containerDefinitions": [{"name": "a", "image": "a",
+       "memory": 64, "portMappings": [{"containerPort": 80}]}]})")
+            .find("/containerDefinitions/0/portMappings: expected no port mappings, as networkMode is none") !=
+        std::string::npos);
+  const auto def = parse_text(R"({"family": "f", "networkMode": "none",
+       "containerDefinitions": [{"name": "a", "image": "a", "memory": 64}]})");
+  CHECK(def.reserved.enis == 0);
+  CHECK(def.tcp_host_ports.empty());
+}
+
 }  // namespace
 }  // namespace ecsim::scenarios
