@@ -6,9 +6,11 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "reports/format.h"
+#include "sim/input_error.h"
 
 namespace ecsim::reports {
 namespace {
@@ -74,6 +76,44 @@ std::string_view path_name(sim::PlacementExplanation::Path p) {
 }
 
 }  // namespace
+
+std::vector<TaskRange> parse_task_ranges(std::string_view text) {
+  std::vector<TaskRange> out;
+  const auto fail = [&]() {
+    throw sim::InputError("--explain", "", "task ids or ranges of tasks.csv, such as t12,t100-t200",
+                          "\"" + std::string(text) + "\"");
+  };
+  const auto task_number = [&](std::string_view id) -> std::uint32_t {
+    if (id.size() < 2 || id[0] != 't') fail();
+    std::uint32_t n = 0;
+    const auto r = std::from_chars(id.data() + 1, id.data() + id.size(), n);
+    if (r.ec != std::errc() || r.ptr != id.data() + id.size() || n == 0) fail();
+    return n - 1;
+  };
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t comma = text.find(',', pos);
+    if (comma == std::string_view::npos) comma = text.size();
+    const std::string_view item = text.substr(pos, comma - pos);
+    const std::size_t dash = item.find('-');
+    TaskRange r;
+    r.first = task_number(item.substr(0, dash));
+    r.last = dash == std::string_view::npos ? r.first : task_number(item.substr(dash + 1));
+    if (r.last < r.first) fail();
+    out.push_back(r);
+    pos = comma + 1;
+    if (comma + 1 == text.size()) fail();  // a trailing comma
+  }
+  return out;
+}
+
+bool PlacementsJsonl::wants(std::uint32_t task) const {
+  if (tasks_.empty()) return true;
+  for (const TaskRange& r : tasks_) {
+    if (task >= r.first && task <= r.last) return true;
+  }
+  return false;
+}
 
 void PlacementsJsonl::attempt(const sim::PlacementAttempt& a, const sim::ClusterState& cluster,
                               const sim::RunResult& result) {

@@ -26,6 +26,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,16 +38,30 @@
 namespace ecsim::reports {
 
 inline constexpr std::string_view kPlacementsFile = "placements.jsonl";
+
+// Task numbers first..last (0-based, inclusive) whose attempts are explained.
+struct TaskRange {
+  std::uint32_t first = 0;
+  std::uint32_t last = 0;
+};
+
+// "t12,t100-t200" (taskIds of tasks.csv, 1-based) -> ranges; "" -> none (every task). Throws
+// sim::InputError naming "--explain" on anything else.
+std::vector<TaskRange> parse_task_ranges(std::string_view text);
 inline constexpr std::size_t kExplainListLimit = 50;
 
 class PlacementsJsonl final : public sim::ExplainSink {
  public:
-  // Writes lines to `out`, which must outlive this object.
-  explicit PlacementsJsonl(BufferedWriter& out) : out_(out) {}
+  // Writes lines to `out`, which must outlive this object; only for tasks in `tasks` unless it
+  // is empty.
+  explicit PlacementsJsonl(BufferedWriter& out, std::vector<TaskRange> tasks = {})
+      : out_(out), tasks_(std::move(tasks)) {}
+  bool wants(std::uint32_t task) const override;
   void attempt(const sim::PlacementAttempt& a, const sim::ClusterState& cluster, const sim::RunResult& result) override;
 
  private:
   BufferedWriter& out_;
+  std::vector<TaskRange> tasks_;
   std::string line_;
   std::vector<std::size_t> order_;
 };

@@ -486,7 +486,7 @@ void Engine::try_place(std::uint32_t task) {
     // Queue-mates waiting: no instance admits this shape (see the invariants above).
     result_.tasks.failure_reason[task] = wq.last_reason;
     ++result_.placement_failures[static_cast<std::size_t>(wq.last_reason)];
-    if (explain_ != nullptr) [[unlikely]] {
+    if (explain_ != nullptr && explain_->wants(task)) [[unlikely]] {
       const PlacementRequest request = request_for(task);
       PlacementAttempt a;
       a.kind = PlacementAttempt::Kind::kQueued;
@@ -504,12 +504,13 @@ void Engine::try_place(std::uint32_t task) {
     return;
   }
   const PlacementRequest request = request_for(task);
-  if (explain_ != nullptr) [[unlikely]] {
+  const bool explained = explain_ != nullptr && explain_->wants(task);
+  if (explained) [[unlikely]] {
     // Explained on a copy of the stream, before place() changes anything.
     s.placer->explain(request, cluster_, placement_rng_, explanation_);
   }
   const PlacementDecision d = s.placer->place(request, cluster_, placement_rng_);
-  if (explain_ != nullptr) [[unlikely]] {
+  if (explained) [[unlikely]] {
     PlacementAttempt a;
     a.time = now_;
     a.task = task;
@@ -627,7 +628,7 @@ void Engine::retry_waiting_on(InstanceIdx i) {
     }
     --waiting_;
     ++result_.placements;
-    if (explain_ != nullptr) [[unlikely]] {
+    if (explain_ != nullptr && explain_->wants(best_task)) [[unlikely]] {
       const PlacementRequest request = request_for(best_task);
       PlacementAttempt a;
       a.kind = PlacementAttempt::Kind::kRetry;

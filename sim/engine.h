@@ -47,6 +47,8 @@ struct PlacementAttempt {
 class ExplainSink {
  public:
   virtual ~ExplainSink() = default;
+  // Whether attempts of this task are wanted: the engine explains (slowly) only those.
+  virtual bool wants(std::uint32_t /*task*/) const { return true; }
   virtual void attempt(const PlacementAttempt& a, const ClusterState& cluster, const RunResult& result) = 0;
 };
 

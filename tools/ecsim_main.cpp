@@ -52,7 +52,8 @@ constexpr const char* kUsage =
     "  --plugin LIB.so     load a placement plugin (repeatable; also for validate and\n"
     "                      strategies): its strategies join the built-in ones\n"
     "  --no-html           do not write report.html\n"
-    "  --explain           also write placements.jsonl: every placement attempt, the\n"
+    "  --explain[=TASKS]   also write placements.jsonl: every placement attempt (or only\n"
+    "                      those of TASKS: t12,t100-t200), the\n"
     "                      instances filtered out and why, the strategy keys, the choice\n"
     "  --quiet             print nothing on success\n"
     "\n"
@@ -104,13 +105,14 @@ struct RunOptions {
   bool quiet = false;
   bool html = true;
   bool explain = false;
+  std::vector<reports::TaskRange> explain_tasks;  // empty: every task
   std::vector<std::string> plugins;
 };
 
 RunOptions parse_run_options(const std::vector<std::string>& args, bool validate_only) {
   po::options_description desc;
   desc.add_options()("output,o", po::value<std::string>())("seed", po::value<std::string>())(
-      "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())("no-html", po::bool_switch())("explain", po::bool_switch())(
+      "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())("no-html", po::bool_switch())("explain", po::value<std::string>()->implicit_value(""))(
       "plugin", po::value<std::vector<std::string>>()->composing())(
       "scenario", po::value<std::string>());
   po::positional_options_description pos;
@@ -144,7 +146,8 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
   o.quiet = vm["quiet"].as<bool>();
   if (vm.count("plugin")) o.plugins = vm["plugin"].as<std::vector<std::string>>();
   o.html = !vm["no-html"].as<bool>();
-  o.explain = vm["explain"].as<bool>();
+  o.explain = vm.count("explain") != 0;
+  if (o.explain) o.explain_tasks = reports::parse_task_ranges(vm["explain"].as<std::string>());
   if (validate_only && o.explain) throw UsageError("validate takes only SCENARIO");
   return o;
 }
@@ -200,7 +203,8 @@ int cmd_run(const std::vector<std::string>& args) {
     } catch (const std::exception& e) {
       throw OutputError(e.what());
     }
-    explain = std::make_unique<reports::PlacementsJsonl>(explain_file->writer());
+    explain = std::make_unique<reports::PlacementsJsonl>(explain_file->writer(),
+                                                         o.explain_tasks);
   }
   const auto start = std::chrono::steady_clock::now();
   sim::RunResult result = sim::run_scenario(scenario, factory, terminal ? &progress : nullptr, explain.get());

@@ -130,3 +130,28 @@ TEST_CASE("explain: --explain is refused by validate", "[tools][explain]") {
   const auto r = run_ecsim({"validate", (kSource / "scenarios/default.json").string(), "--explain"}, dir.path());
   REQUIRE(r.status == 2);
 }
+
+TEST_CASE("explain: --explain=TASKS explains only those tasks, with the same lines", "[tools][explain]") {
+  TempDir dir;
+  const auto scenario = (kSource / "scenarios/examples/web-and-etl.json").string();
+  const auto all = run_ecsim({"run", scenario, "-o", (dir.path() / "all").string(), "--quiet", "--explain"}, dir.path());
+  REQUIRE(all.status == 0);
+  const auto some = run_ecsim({"run", scenario, "-o", (dir.path() / "some").string(), "--quiet", "--explain=t5,t20-t22"},
+                              dir.path());
+  REQUIRE(some.status == 0);
+  std::string expected;
+  for (const std::string& line : lines_of(read_file(dir.path() / "all" / "placements.jsonl"))) {
+    const std::string task = nlohmann::json::parse(line).at("task");
+    if (task == "t5" || task == "t20" || task == "t21" || task == "t22") expected += line + "\n";
+  }
+  REQUIRE(!expected.empty());
+  CHECK(read_file(dir.path() / "some" / "placements.jsonl") == expected);
+  CHECK(read_file(dir.path() / "some" / "tasks.csv") == read_file(dir.path() / "all" / "tasks.csv"));
+  for (const char* bad : {"--explain=5", "--explain=t0", "--explain=t9-t3", "--explain=t1,", "--explain=tx"}) {
+    INFO(bad);
+    const auto r = run_ecsim({"run", scenario, "-o", (dir.path() / "bad").string(), bad}, dir.path());
+    CHECK(r.status == 2);
+    CHECK(r.err.find("--explain: /: expected task ids or ranges of tasks.csv, such as t12,t100-t200") == 0);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "bad"));
+  }
+}
