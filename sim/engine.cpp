@@ -107,6 +107,9 @@ class Engine {
   void try_place(std::uint32_t task);
   void place_on(std::uint32_t task, InstanceIdx i);
   void retry_waiting_on(InstanceIdx i);
+  // --explain: an attempt decided without the placer (queued behind `queue`, or a retry).
+  void explain_without_placer(PlacementAttempt::Kind kind, std::uint32_t task, PlacementDecision d,
+                              const WaitQueue* queue);
   void release(std::uint32_t task);
   void kill(std::uint32_t task, StopCode code);
   std::uint32_t queue_for(std::uint32_t source, const Resources& need);
@@ -486,17 +489,8 @@ void Engine::try_place(std::uint32_t task) {
     // Queue-mates waiting: no instance admits this shape (see the invariants above).
     result_.tasks.failure_reason[task] = wq.last_reason;
     ++result_.placement_failures[static_cast<std::size_t>(wq.last_reason)];
-    if (explain_ != nullptr && explain_->wants(task)) [[unlikely]] {
-      const PlacementRequest request = request_for(task);
-      PlacementAttempt a;
-      a.kind = PlacementAttempt::Kind::kQueued;
-      a.time = now_;
-      a.task = task;
-      a.request = &request;
-      a.decision = {kNoInstance, wq.last_reason};
-      a.queue_head = wq.tasks.front();
-      a.queue_length = wq.tasks.size();
-      explain_->attempt(a, cluster_, result_);
+    if (explain_ != nullptr) [[unlikely]] {
+      explain_without_placer(PlacementAttempt::Kind::kQueued, task, {kNoInstance, wq.last_reason}, &wq);
     }
     wq.tasks.push_back(task);
     task_queue_[task] = q;
@@ -602,6 +596,23 @@ void Engine::place_on(std::uint32_t task, InstanceIdx i) {
   queue_.push(ready + scenario_.cluster.agent.task_start_latency, kTaskRunning, task, task_generation_[task]);
 }
 
+void Engine::explain_without_placer(PlacementAttempt::Kind kind, std::uint32_t task, PlacementDecision d,
+                                    const WaitQueue* queue) {
+  if (!explain_->wants(task)) return;
+  const PlacementRequest request = request_for(task);
+  PlacementAttempt a;
+  a.kind = kind;
+  a.time = now_;
+  a.task = task;
+  a.request = &request;
+  a.decision = d;
+  if (queue != nullptr) {
+    a.queue_head = queue->tasks.front();
+    a.queue_length = queue->tasks.size();
+  }
+  explain_->attempt(a, cluster_, result_);
+}
+
 void Engine::retry_waiting_on(InstanceIdx i) {
   if (cluster_.schedulable[i] == 0) return;
   // Oldest waiting task first (task numbers are submission order), among queue heads that the
@@ -628,15 +639,8 @@ void Engine::retry_waiting_on(InstanceIdx i) {
     }
     --waiting_;
     ++result_.placements;
-    if (explain_ != nullptr && explain_->wants(best_task)) [[unlikely]] {
-      const PlacementRequest request = request_for(best_task);
-      PlacementAttempt a;
-      a.kind = PlacementAttempt::Kind::kRetry;
-      a.time = now_;
-      a.task = best_task;
-      a.request = &request;
-      a.decision = {i, FailureReason::kNone};
-      explain_->attempt(a, cluster_, result_);
+    if (explain_ != nullptr) [[unlikely]] {
+      explain_without_placer(PlacementAttempt::Kind::kRetry, best_task, {i, FailureReason::kNone}, nullptr);
     }
     place_on(best_task, i);
   }
