@@ -1,6 +1,7 @@
 #include "placement/pipeline.h"
 
 #include <algorithm>
+#include <cassert>
 #include <limits>
 
 namespace ecsim::placement {
@@ -85,6 +86,73 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
     level = end;
   }
   return {sim::kNoInstance, closest_reason(request, cluster)};
+}
+
+sim::PlacementDecision Pipeline::place_spread(const sim::PlacementRequest& request,
+                                              const sim::ClusterState& cluster, sim::RandomStream& rng) {
+  // Shape: value levels (slots tied at the lowest group count first), then inside each its count
+  // levels from 0 upwards; the first count level with a passing member decides (pipeline.h).
+  const std::uint32_t id = plan_.buckets;
+  slots_.clear();
+  const std::size_t nslots = cluster.bucket_slot_count(id);
+  for (std::uint32_t slot = 0; slot < nslots; ++slot) slots_.push_back(slot);
+  const std::int32_t* counts = nullptr;
+  if (plan_.by_value) {
+    assert(cluster.spread_counts(plan_.tracker).size() == nslots);
+    counts = cluster.spread_counts(plan_.tracker).data();
+    std::stable_sort(slots_.begin(), slots_.end(),
+                     [counts](std::uint32_t a, std::uint32_t b) { return counts[a] < counts[b]; });
+  }
+  for (std::size_t begin = 0; begin < slots_.size();) {
+    std::size_t end = begin + 1;
+    while (counts != nullptr && end < slots_.size() && counts[slots_[end]] == counts[slots_[begin]]) ++end;
+    std::size_t levels = 0;
+    for (std::size_t k = begin; k < end; ++k) levels = std::max(levels, cluster.bucket_level_count(id, slots_[k]));
+    if (plan_.first_level_only) levels = std::min<std::size_t>(levels, 1);
+    for (std::size_t level = 0; level < levels; ++level) {
+      const sim::InstanceIdx i = draw_level(request, cluster, rng, begin, end, level);
+      if (i != sim::kNoInstance) return {i, sim::FailureReason::kNone};
+    }
+    begin = end;
+  }
+  return {sim::kNoInstance, closest_reason(request, cluster)};
+}
+
+sim::InstanceIdx Pipeline::draw_level(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                                      sim::RandomStream& rng, std::size_t begin, std::size_t end, std::size_t level) {
+  const std::uint32_t id = plan_.buckets;
+  const auto bucket = [&](std::size_t k) {
+    const std::uint32_t slot = slots_[begin + k];
+    return level < cluster.bucket_level_count(id, slot) ? cluster.bucket(id, slot, level)
+                                                         : std::span<const sim::InstanceIdx>();
+  };
+  // The union of the slots' buckets, as running totals: a uniform index into the union maps to
+  // one bucket by binary search.
+  totals_.clear();
+  std::size_t total = 0;
+  for (std::size_t k = 0; k < end - begin; ++k) {
+    total += bucket(k).size();
+    totals_.push_back(total);
+  }
+  if (total == 0) return sim::kNoInstance;
+  // Rejection sampling: conditioned on passing, a probe is uniform over the passing members. A
+  // level no larger than the probe budget is listed straight away.
+  if (total > static_cast<std::size_t>(kSpreadProbes)) {
+    for (int probe = 0; probe < kSpreadProbes; ++probe) {
+      const std::size_t r = rng.uniform_index(total);
+      const auto k = static_cast<std::size_t>(std::upper_bound(totals_.begin(), totals_.end(), r) - totals_.begin());
+      const sim::InstanceIdx i = bucket(k)[r - (k == 0 ? 0 : totals_[k - 1])];
+      if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) return i;
+    }
+  }
+  candidates_.clear();
+  for (std::size_t k = 0; k < end - begin; ++k) {
+    for (const sim::InstanceIdx i : bucket(k)) {
+      if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) candidates_.push_back(i);
+    }
+  }
+  if (candidates_.empty()) return sim::kNoInstance;
+  return candidates_[candidates_.size() == 1 ? 0 : rng.uniform_index(candidates_.size())];
 }
 
 sim::FailureReason Pipeline::check(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
@@ -196,6 +264,7 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
   const std::vector<sim::InstanceIdx>& all = cluster.schedulable_list;
   if (all.empty()) return {sim::kNoInstance, sim::FailureReason::kMissing};
 
+  if (plan_.kind == IndexedPlan::Kind::kSpread) return place_spread(request, cluster, rng);
   if (plan_.kind != IndexedPlan::Kind::kNone) return place_indexed(request, cluster, rng);
 
   if (random_only_) {

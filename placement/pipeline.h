@@ -20,6 +20,29 @@
 // the first key that cannot win. The survivors and their order (InstanceIdx) are those of the
 // full scan, so the seeded tie-break draws the same instance.
 //
+// Indexed path, same distribution (not the same draws): for the spread-only lists
+// [spread(instanceId|host)], [spread(attribute:A)] and [spread(attribute:A),
+// spread(instanceId|host)], with or without distinctInstance and without memberOf (an
+// expression can reject most of a level, and listing a level costs a scan), the candidates are
+// read from the cluster's spread buckets (the schedulable instances by value of A and by the
+// group's task count on the instance) instead of scanning every instance:
+//   - value levels: the values of A tied at one group count, lowest count first (spread on
+//     instances alone has a single value level holding every instance);
+//   - inside a value level, count levels c = 0, 1, 2, ...: the instances of those values holding
+//     c tasks of the group (spread(attribute:A) alone has a single count level holding them all;
+//     with distinctInstance only c = 0 is tried, no other can pass);
+//   - the first count level with a member passing every check decides: up to kSpreadProbes
+//     members are drawn uniformly from the level (the union of its values' buckets) and the
+//     first that passes is taken; if none does, or the level has at most kSpreadProbes members,
+//     its passing members are listed and one of them is drawn uniformly.
+// Each spread keeps the candidates with its lowest key, so that level's passing members are
+// exactly the full scan's survivors, and the choice is uniform over them conditioned on the
+// state, the guarantee the random fast path below gives. The draws are not the scan's (how
+// many, over which order), so for these lists a run chooses other instances than the scan
+// would, with the same distribution. Cost: O(1) expected while most members of the lowest
+// level fit; the size of the levels tried when most do not (at worst a scan). A failure scans
+// the cluster for the closest instance's reason, as on every path.
+//
 // Fast path, exact: when the only strategy is random and there is no distinctInstance, up to
 // kRandomProbes instances are drawn uniformly from the schedulable ones and the first that
 // passes every check (resources and memberOf) is taken; if none does, the full scan runs.
@@ -38,11 +61,14 @@ namespace ecsim::placement {
 
 // How a pipeline may use the cluster's free-resource index (see above).
 struct IndexedPlan {
-  enum class Kind : std::uint8_t { kNone, kBinpack, kSpreadBinpack };
+  enum class Kind : std::uint8_t { kNone, kBinpack, kSpreadBinpack, kSpread };
   Kind kind = Kind::kNone;
   sim::ClusterState::IndexedResource resource = sim::ClusterState::IndexedResource::kMemory;
   std::uint32_t index = 0;    // ClusterState::track_free_index id
-  std::uint32_t tracker = 0;  // ClusterState::track_spread id (kSpreadBinpack)
+  std::uint32_t tracker = 0;  // ClusterState::track_spread id (kSpreadBinpack; kSpread when by_value)
+  std::uint32_t buckets = 0;  // ClusterState::track_spread_buckets id (kSpread)
+  bool by_value = false;      // kSpread: value slots in increasing order of the tracker's counts
+  bool first_level_only = false;  // kSpread: only count level 0 can pass (distinctInstance)
 };
 
 class Pipeline final : public sim::Placer {
@@ -71,6 +97,8 @@ class Pipeline final : public sim::Placer {
                sim::PlacementExplanation& out) override;
 
   static constexpr int kRandomProbes = 16;
+  // Uniform draws from a spread count level before its members are listed (see above).
+  static constexpr int kSpreadProbes = 16;
 
  private:
   // The first check instance i fails, or kNone; counts the failed checks into *failed.
@@ -79,6 +107,12 @@ class Pipeline final : public sim::Placer {
   sim::FailureReason closest_reason(const sim::PlacementRequest& request, const sim::ClusterState& cluster) const;
   sim::PlacementDecision place_indexed(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                        sim::RandomStream& rng);
+  sim::PlacementDecision place_spread(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                                      sim::RandomStream& rng);
+  // A uniform draw among the members of count level `level` of the value slots
+  // slots_[begin, end) that pass every check, or kNoInstance when none passes.
+  sim::InstanceIdx draw_level(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                              sim::RandomStream& rng, std::size_t begin, std::size_t end, std::size_t level);
 
   std::vector<std::unique_ptr<Strategy>> strategies_;
   bool distinct_instance_;
@@ -88,6 +122,7 @@ class Pipeline final : public sim::Placer {
   bool random_only_;
   IndexedPlan plan_;
   std::vector<std::uint32_t> slots_;  // scratch: attribute value slots by task count
+  std::vector<std::size_t> totals_;   // scratch: running bucket sizes of a spread count level
   // Scratch reused across calls: no allocation per decision once warmed up.
   std::vector<sim::InstanceIdx> candidates_;
   std::vector<std::int64_t> keys_;

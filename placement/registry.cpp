@@ -176,6 +176,38 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
       plan.resource = resource_of(s[1]);
       plan.index = cluster.track_free_index(plan.resource, a);
       plan.tracker = cluster.track_spread(policy.group, a);
+    } else if (member_of.empty() && !s.empty() && s.size() <= 2) {
+      // Spread-only lists read the spread buckets (pipeline.h). memberOf keeps the scan: an
+      // expression such as task:group can reject most of a level, and listing it costs a scan.
+      const auto on_instances = [](const sim::StrategySpec& spec) {
+        return spec.type == "spread" && (spec.field == "instanceId" || spec.field == "host");
+      };
+      const auto on_attribute = [](const sim::StrategySpec& spec) {
+        return spec.type == "spread" && spec.field.rfind("attribute:", 0) == 0;
+      };
+      const auto attribute_of = [&cluster](const sim::StrategySpec& spec) {
+        return cluster.intern_attribute(std::string_view(spec.field).substr(10));
+      };
+      if (s.size() == 1 && on_instances(s[0])) {
+        plan.kind = IndexedPlan::Kind::kSpread;
+        plan.buckets = cluster.track_spread_buckets(policy.group, sim::ClusterState::kNoAttribute);
+        plan.first_level_only = distinct;
+      } else if (s.size() == 1 && on_attribute(s[0])) {
+        // Without distinctInstance the group's count per instance does not matter: one level.
+        const sim::AttributeIdx a = attribute_of(s[0]);
+        plan.kind = IndexedPlan::Kind::kSpread;
+        plan.buckets = cluster.track_spread_buckets(distinct ? policy.group : sim::ClusterState::kNoGroup, a);
+        plan.tracker = cluster.track_spread(policy.group, a);
+        plan.by_value = true;
+        plan.first_level_only = distinct;
+      } else if (s.size() == 2 && on_attribute(s[0]) && on_instances(s[1])) {
+        const sim::AttributeIdx a = attribute_of(s[0]);
+        plan.kind = IndexedPlan::Kind::kSpread;
+        plan.buckets = cluster.track_spread_buckets(policy.group, a);
+        plan.tracker = cluster.track_spread(policy.group, a);
+        plan.by_value = true;
+        plan.first_level_only = distinct;
+      }
     }
   }
   std::vector<Pipeline::RequiredAttribute> required;

@@ -46,6 +46,9 @@ std::int32_t ClusterState::intern_attribute_value(AttributeIdx a, std::string_vi
   for (auto& t : spread_trackers_) {
     if (t.attribute == a) t.counts.push_back(0);
   }
+  for (auto& b : spread_buckets_) {
+    if (b.attribute == a) b.slots.emplace_back(1);
+  }
   return static_cast<std::int32_t>(values.size() - 1);
 }
 
@@ -53,8 +56,10 @@ void ClusterState::set_attribute(AttributeIdx a, InstanceIdx i, std::string_view
   const std::int32_t v = intern_attribute_value(a, value);
   assert(task_count[i] == 0 && "attributes change only on idle instances");
   index_remove(i);
+  buckets_remove(i);
   attribute_value_of[a][i] = v;
   index_insert(i);
+  buckets_insert(i);
 }
 
 GroupIdx ClusterState::intern_group(std::string_view name) {
@@ -65,6 +70,7 @@ GroupIdx ClusterState::intern_group(std::string_view name) {
   group_on_instance_.emplace_back();
   group_tracked_.push_back(0);
   spread_of_group_.emplace_back();
+  buckets_of_group_.emplace_back();
   return static_cast<GroupIdx>(group_names.size() - 1);
 }
 
@@ -116,6 +122,7 @@ InstanceIdx ClusterState::add_instance(std::string id, std::uint32_t zone_idx, s
   for (std::size_t g = 0; g < group_on_instance_.size(); ++g) {
     if (group_tracked_[g]) group_on_instance_[g].push_back(0);
   }
+  for (auto& b : spread_buckets_) b.position.push_back(0);
   return i;
 }
 
@@ -150,12 +157,67 @@ void ClusterState::index_insert(InstanceIdx i) {
   }
 }
 
+std::uint32_t ClusterState::track_spread_buckets(GroupIdx g, AttributeIdx attribute) {
+  for (std::size_t k = 0; k < spread_buckets_.size(); ++k) {
+    if (spread_buckets_[k].group == g && spread_buckets_[k].attribute == attribute) {
+      return static_cast<std::uint32_t>(k);
+    }
+  }
+  if (g != kNoGroup) track_group_on_instances(g);
+  SpreadBuckets b{g, attribute, {}, std::vector<std::uint32_t>(size(), 0)};
+  // Every slot starts with its level 0, so a slot always has at least one (maybe empty) level.
+  b.slots.assign(attribute == kNoAttribute ? 1 : attribute_values[attribute].size() + 1,
+                 std::vector<std::vector<InstanceIdx>>(1));
+  for (const InstanceIdx i : schedulable_list) bucket_push(b, i, bucket_slot_of(b, i), bucket_level_of(b, i));
+  spread_buckets_.push_back(std::move(b));
+  const auto id = static_cast<std::uint32_t>(spread_buckets_.size() - 1);
+  if (g != kNoGroup) buckets_of_group_[g].push_back(id);
+  return id;
+}
+
+void ClusterState::bucket_push(SpreadBuckets& b, InstanceIdx i, std::size_t slot, std::size_t level) {
+  if (slot >= b.slots.size()) b.slots.resize(slot + 1, std::vector<std::vector<InstanceIdx>>(1));
+  auto& levels = b.slots[slot];
+  // Levels are never taken away: a level that empties keeps its storage for the next task.
+  if (level >= levels.size()) levels.resize(level + 1);
+  auto& bucket = levels[level];
+  b.position[i] = static_cast<std::uint32_t>(bucket.size());
+  bucket.push_back(i);
+}
+
+void ClusterState::bucket_erase(SpreadBuckets& b, InstanceIdx i, std::size_t slot, std::size_t level) {
+  auto& bucket = b.slots[slot][level];
+  const std::uint32_t at = b.position[i];
+  assert(at < bucket.size() && bucket[at] == i);
+  // Swap with the last member: O(1), and the order stays a function of the history.
+  const InstanceIdx last = bucket.back();
+  bucket[at] = last;
+  b.position[last] = at;
+  bucket.pop_back();
+}
+
+void ClusterState::buckets_remove(InstanceIdx i) {
+  if (schedulable[i] == 0) return;
+  for (auto& b : spread_buckets_) bucket_erase(b, i, bucket_slot_of(b, i), bucket_level_of(b, i));
+}
+
+void ClusterState::buckets_insert(InstanceIdx i) {
+  if (schedulable[i] == 0) return;
+  for (auto& b : spread_buckets_) bucket_push(b, i, bucket_slot_of(b, i), bucket_level_of(b, i));
+}
+
 void ClusterState::set_schedulable(InstanceIdx i, bool on) {
   const auto flag = static_cast<std::uint8_t>(on ? 1 : 0);
   if (schedulable[i] == flag) return;
-  if (!on) index_remove(i);
+  if (!on) {
+    index_remove(i);
+    buckets_remove(i);
+  }
   schedulable[i] = flag;
-  if (on) index_insert(i);
+  if (on) {
+    index_insert(i);
+    buckets_insert(i);
+  }
   const auto it = std::lower_bound(schedulable_list.begin(), schedulable_list.end(), i);
   if (on) {
     schedulable_list.insert(it, i);
@@ -166,6 +228,16 @@ void ClusterState::set_schedulable(InstanceIdx i, bool on) {
 
 void ClusterState::adjust_group(InstanceIdx i, GroupIdx g, std::int32_t delta) {
   if (group_tracked_[g]) group_on_instance_[g][i] += delta;
+  if (schedulable[i] != 0) {
+    // The instance moves one level up or down in each of the group's bucket sets.
+    for (const std::uint32_t id : buckets_of_group_[g]) {
+      auto& b = spread_buckets_[id];
+      const std::size_t slot = bucket_slot_of(b, i);
+      const std::size_t level = bucket_level_of(b, i);
+      bucket_erase(b, i, slot, static_cast<std::size_t>(static_cast<std::int64_t>(level) - delta));
+      bucket_push(b, i, slot, level);
+    }
+  }
   for (const std::uint32_t t : spread_of_group_[g]) {
     auto& tracker = spread_trackers_[t];
     const std::int32_t v = attribute_value_of[tracker.attribute][i];

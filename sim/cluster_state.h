@@ -9,10 +9,14 @@
 //    counters per (group, attribute, value).
 //  - Attribute values are interned: attribute_value(a, i) is an index into attribute_values[a],
 //    or kMissingValue when instance i lacks attribute a.
+//  - Every free index holds exactly the schedulable instances, each once, under its current free
+//    resource and attribute value; every spread bucket set holds exactly the schedulable
+//    instances, each once, in the bucket of its attribute value slot and of its group count.
 #pragma once
 
 #include <cstdint>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -121,6 +125,29 @@ class ClusterState {
   const FreeSet& free_set(std::uint32_t id, std::size_t slot) const;
   std::size_t free_set_count(std::uint32_t id) const { return free_indexes_[id].sets.size(); }
 
+  // --- spread buckets ---
+  // The schedulable instances by attribute value slot (value + 1; 0 when missing, or the single
+  // slot 0 when `attribute` is kNoAttribute) and, inside a slot, by the number of group g's tasks
+  // on the instance (level 0, 1, 2, ...; every instance is at level 0 when g is kNoGroup). Each
+  // bucket is a vector with a position map, so reserve/release move an instance in O(1) and
+  // set_schedulable adds or removes it in O(1). Placement uses them to draw a spread candidate
+  // without scanning the cluster. The order inside a bucket is arbitrary (it follows the history
+  // of moves), but it is a function of that history only, so runs stay reproducible.
+  static constexpr GroupIdx kNoGroup = 0xFFFFFFFFu;
+  // Returns a bucket set id; the same (g, attribute) gives the same id. A group g gets its tasks
+  // counted per instance (track_group_on_instances).
+  std::uint32_t track_spread_buckets(GroupIdx g, AttributeIdx attribute);
+  std::size_t bucket_slot_count(std::uint32_t id) const { return spread_buckets_[id].slots.size(); }
+  // Levels of slot `slot` (one more than the highest group count seen there); some may be empty.
+  std::size_t bucket_level_count(std::uint32_t id, std::size_t slot) const {
+    return spread_buckets_[id].slots[slot].size();
+  }
+  // The schedulable instances of slot `slot` holding `level` tasks of the group.
+  // REQUIRES: level < bucket_level_count(id, slot).
+  std::span<const InstanceIdx> bucket(std::uint32_t id, std::size_t slot, std::size_t level) const {
+    return spread_buckets_[id].slots[slot][level];
+  }
+
   // --- mutation, by the engine ---
   // Adds an instance (not yet schedulable). Returns its index.
   InstanceIdx add_instance(std::string id, std::uint32_t zone_idx, std::uint32_t type_idx, std::uint32_t group_idx,
@@ -161,6 +188,25 @@ class ClusterState {
   void index_remove(InstanceIdx i);  // takes i out of every free index (before a change)
   void index_insert(InstanceIdx i);  // puts i back (after a change), if schedulable
   std::vector<FreeIndex> free_indexes_;
+
+  struct SpreadBuckets {
+    GroupIdx group;          // kNoGroup: one level
+    AttributeIdx attribute;  // kNoAttribute: one slot
+    std::vector<std::vector<std::vector<InstanceIdx>>> slots;  // [slot][level] -> instances
+    std::vector<std::uint32_t> position;                        // [instance]: index in its bucket
+  };
+  std::size_t bucket_slot_of(const SpreadBuckets& b, InstanceIdx i) const {
+    return b.attribute == kNoAttribute ? 0 : static_cast<std::size_t>(attribute_value_of[b.attribute][i] + 1);
+  }
+  std::size_t bucket_level_of(const SpreadBuckets& b, InstanceIdx i) const {
+    return b.group == kNoGroup ? 0 : static_cast<std::size_t>(group_on_instance_[b.group][i]);
+  }
+  static void bucket_push(SpreadBuckets& b, InstanceIdx i, std::size_t slot, std::size_t level);
+  static void bucket_erase(SpreadBuckets& b, InstanceIdx i, std::size_t slot, std::size_t level);
+  void buckets_remove(InstanceIdx i);  // takes i out of every bucket set (before a change), if schedulable
+  void buckets_insert(InstanceIdx i);  // puts i back (after a change), if schedulable
+  std::vector<SpreadBuckets> spread_buckets_;
+  std::vector<std::vector<std::uint32_t>> buckets_of_group_;  // [group] -> bucket set ids
 
   std::vector<std::vector<std::int32_t>> group_on_instance_;      // [group][instance], empty if untracked
   std::vector<std::uint8_t> group_tracked_;

@@ -59,8 +59,9 @@ struct PlacementDecision {
 // first check it failed, and the strategy keys of those that passed, as the full scan computes
 // them. Placer::explain fills it beside place(), never instead of it.
 struct PlacementExplanation {
-  // How place() searches: a full scan; the free-resource index (same survivors as the scan);
-  // or random probes first (a uniform draw over the instances that pass, whichever path).
+  // How place() searches: a full scan; an index: the free-resource index (same survivors and
+  // same draw as the scan) or the spread buckets (a uniform draw over the scan's survivors); or
+  // random probes first (a uniform draw over the instances that pass, whichever path).
   enum class Path : std::uint8_t { kScan, kIndexed, kRandomProbe };
   static constexpr std::int64_t kNoKey = std::numeric_limits<std::int64_t>::min();  // eliminated by an earlier strategy
 

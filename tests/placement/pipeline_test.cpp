@@ -400,3 +400,228 @@ TEST_CASE("placement: the indexed path chooses exactly what the full scan choose
     }
   }
 }
+
+namespace {
+
+// The spread-only lists that read the cluster's spread buckets instead of scanning it.
+const std::vector<std::vector<sim::StrategySpec>> kSpreadLists = {
+    {{"spread", "instanceId", {}}},
+    {{"spread", "host", {}}},
+    {{"spread", "attribute:ecs.availability-zone", {}}},
+    {{"spread", "attribute:team", {}}},
+    {{"spread", "attribute:ecs.availability-zone", {}}, {"spread", "instanceId", {}}},
+    {{"spread", "attribute:team", {}}, {"spread", "host", {}}},
+};
+
+std::string describe(const std::vector<sim::StrategySpec>& list, bool distinct) {
+  std::string out;
+  for (const auto& s : list) out += s.type + "(" + s.field + ") ";
+  return out + (distinct ? "with distinctInstance" : "");
+}
+
+// 60 instances over zones a, b, c with twelve shapes of capacity; one in five lacks the
+// attribute team, one in seven is not schedulable. Two placers of the same policy share the
+// cluster: the indexed one and the full scan, the reference.
+struct SpreadWorld {
+  ClusterState cluster;
+  sim::GroupIdx group = 0;
+  sim::GroupIdx other = 0;
+  std::unique_ptr<sim::Placer> indexed;
+  std::unique_ptr<sim::Placer> scan;
+  std::vector<int> on;  // the group's tasks per instance, counted by the test itself
+
+  SpreadWorld(const std::vector<sim::StrategySpec>& list, bool distinct) {
+    cluster.intern_attribute("ecs.availability-zone");
+    const sim::AttributeIdx team = cluster.intern_attribute("team");
+    const char* zones[] = {"a", "b", "c"};
+    const char* teams[] = {"web", "batch", "ml"};
+    for (int k = 0; k < 60; ++k) {
+      const InstanceIdx i = cluster.add_instance("i-" + std::to_string(k), static_cast<std::uint32_t>(k % 3), 0, 0,
+                                                 1024 * (1 + k % 4), 2048 * (1 + k % 3), 0, 2, {});
+      cluster.set_attribute(0, i, zones[k % 3]);
+      if (k % 5 != 0) cluster.set_attribute(team, i, teams[(k / 2) % 3]);
+      cluster.set_schedulable(i, k % 7 != 3);
+    }
+    group = cluster.intern_group("family:x");
+    other = cluster.intern_group("family:other");
+    sim::PlacementPolicy policy;
+    policy.strategy = list;
+    if (distinct) policy.constraints = {{"distinctInstance", ""}};
+    policy.group = group;
+    indexed = placement::EcsPlacerFactory(true).make(policy, cluster);
+    scan = placement::EcsPlacerFactory(false).make(policy, cluster);
+    on.assign(cluster.size(), 0);
+  }
+
+  // A spread key by hand: the group's tasks on the instance, or on every instance (schedulable or
+  // not) sharing its value of the attribute, instances lacking it counting as one value.
+  std::int64_t key(const sim::StrategySpec& spec, InstanceIdx i) const {
+    if (spec.field.rfind("attribute:", 0) != 0) return on[i];
+    const auto a = static_cast<sim::AttributeIdx>(cluster.find_attribute(spec.field.substr(10)));
+    std::int64_t n = 0;
+    for (InstanceIdx j = 0; j < cluster.size(); ++j) {
+      if (cluster.attribute_value(a, j) == cluster.attribute_value(a, i)) n += on[j];
+    }
+    return n;
+  }
+
+  // The full scan's survivors, by hand: the schedulable instances passing every check, narrowed
+  // by each strategy of the list to those holding its lowest key.
+  std::vector<InstanceIdx> survivors(const std::vector<sim::StrategySpec>& list,
+                                     const sim::PlacementRequest& req) const {
+    std::vector<InstanceIdx> alive;
+    for (const InstanceIdx i : cluster.schedulable_list) {
+      if (scan->admits(req, cluster, i)) alive.push_back(i);
+    }
+    for (const auto& spec : list) {
+      if (alive.empty()) break;
+      std::int64_t best = key(spec, alive[0]);
+      for (const InstanceIdx i : alive) best = std::min(best, key(spec, i));
+      std::vector<InstanceIdx> kept;
+      for (const InstanceIdx i : alive) {
+        if (key(spec, i) == best) kept.push_back(i);
+      }
+      alive = kept;
+    }
+    return alive;
+  }
+};
+
+bool contains(const std::vector<InstanceIdx>& v, InstanceIdx i) { return std::find(v.begin(), v.end(), i) != v.end(); }
+
+}  // namespace
+
+TEST_CASE("placement: indexed spread lists choose one of the full scan's survivors and fail as it does",
+          "[placement]") {
+  // ecs-semantics §3.2: each spread keeps the candidates with the fewest tasks of the group on
+  // its field's value; the tie left is drawn uniformly. The spread buckets must give one of the
+  // scan's survivors at every decision, and fail exactly when the scan fails, with its reason.
+  const std::vector<std::uint16_t> http = {80};
+  for (const auto& list : kSpreadLists) {
+    for (const bool distinct : {false, true}) {
+      INFO(describe(list, distinct));
+      SpreadWorld w(list, distinct);
+      sim::RandomStream rng(11, "placement");
+      sim::RandomStream ops(6, "ops");
+      struct Placed {
+        InstanceIdx instance;
+        Resources need;
+        bool http;
+        sim::GroupIdx group;
+      };
+      std::vector<Placed> placed;
+      int chosen = 0;
+      int failed = 0;
+      for (int step = 0; step < 800; ++step) {
+        const std::uint64_t op = ops.uniform_index(12);
+        if (op < 3 && !placed.empty()) {
+          // A task stops.
+          const std::size_t k = ops.uniform_index(placed.size());
+          const Placed& p = placed[k];
+          w.cluster.release(p.instance, p.need, p.http ? http : kNoPorts, {}, p.group);
+          if (p.group == w.group) --w.on[p.instance];
+          placed.erase(placed.begin() + static_cast<std::ptrdiff_t>(k));
+          continue;
+        }
+        if (op == 3) {
+          // An instance leaves or comes back, tasks and all.
+          const auto i = static_cast<InstanceIdx>(ops.uniform_index(w.cluster.size()));
+          w.cluster.set_schedulable(i, w.cluster.schedulable[i] == 0);
+          continue;
+        }
+        if (op == 4) {
+          // Another group's task takes room.
+          const auto i = static_cast<InstanceIdx>(ops.uniform_index(w.cluster.size()));
+          const Resources need{512, 1024, 0, 0};
+          if (w.cluster.free_cpu[i] >= need.cpu && w.cluster.free_memory_mib[i] >= need.memory_mib) {
+            w.cluster.reserve(i, need, {}, {}, w.other);
+            placed.push_back({i, need, false, w.other});
+          }
+          continue;
+        }
+        const Resources need{static_cast<std::int32_t>(256 * ops.uniform_index(5)),
+                             static_cast<std::int32_t>(512 * (1 + ops.uniform_index(4))), 0, 0};
+        const bool with_http = ops.uniform_index(4) == 0;
+        const auto req = request(need, w.group, with_http ? &http : &kNoPorts);
+        const std::vector<InstanceIdx> survivors = w.survivors(list, req);
+        sim::RandomStream scan_rng = rng;
+        const auto reference = w.scan->place(req, w.cluster, scan_rng);
+        sim::PlacementExplanation e;
+        w.indexed->explain(req, w.cluster, rng, e);
+        REQUIRE(e.path == sim::PlacementExplanation::Path::kIndexed);
+        const auto d = w.indexed->place(req, w.cluster, rng);
+        check_explanation(e, d, w.cluster, *w.indexed, req, true);
+        if (survivors.empty()) {
+          REQUIRE(reference.instance == sim::kNoInstance);
+          REQUIRE(d.instance == sim::kNoInstance);
+          REQUIRE(d.reason == reference.reason);
+          ++failed;
+          continue;
+        }
+        REQUIRE(contains(survivors, reference.instance));  // the hand computation agrees with the scan
+        REQUIRE(contains(survivors, d.instance));
+        w.cluster.reserve(d.instance, need, with_http ? http : kNoPorts, {}, w.group);
+        ++w.on[d.instance];
+        placed.push_back({d.instance, need, with_http, w.group});
+        ++chosen;
+      }
+      // The history went through both outcomes many times.
+      REQUIRE(chosen >= 100);
+      REQUIRE(failed >= 20);
+    }
+  }
+}
+
+TEST_CASE("placement: indexed spread lists draw uniformly over the full scan's survivors", "[placement]") {
+  // From one state, many draws: every survivor is drawn about as often, and nothing else is.
+  // Roomy: most instances fit. Tight and sparse: only the instances of a fixed set R have room,
+  // the group's tasks avoid R and the instances lacking team (so that "missing" is the least
+  // loaded team value), and the lowest count level holds many instances that do not fit: its
+  // probes often all miss and the level is listed, and the draw must stay uniform over both
+  // ways of choosing.
+  enum class Mode { kRoomy, kTight, kSparse };
+  for (const auto& list : kSpreadLists) {
+    for (const bool distinct : {false, true}) {
+      for (const Mode mode : {Mode::kRoomy, Mode::kTight, Mode::kSparse}) {
+        INFO(describe(list, distinct) << " mode " << static_cast<int>(mode));
+        SpreadWorld w(list, distinct);
+        const auto roomy = [mode](InstanceIdx i) {
+          if (mode == Mode::kTight) return i % 20 < 4;
+          return i % 20 < 2;  // 0, 1, 20, 21, 40, 41: two per zone, three lacking team
+        };
+        sim::RandomStream fill(8, "fill");
+        const Resources small{1, 1, 0, 0};
+        for (int k = 0, placed = 0; placed < (mode == Mode::kSparse ? 8 : 30); ++k) {
+          const auto i = static_cast<InstanceIdx>(fill.uniform_index(w.cluster.size()));
+          if (mode != Mode::kRoomy && (roomy(i) || i % 5 == 0)) continue;
+          w.cluster.reserve(i, small, {}, {}, w.group);
+          ++w.on[i];
+          ++placed;
+        }
+        if (mode != Mode::kRoomy) {
+          for (InstanceIdx i = 0; i < w.cluster.size(); ++i) {
+            if (roomy(i)) continue;
+            const Resources rest{0, w.cluster.free_memory_mib[i] - 512, 0, 0};
+            w.cluster.reserve(i, rest, {}, {}, w.other);
+          }
+        }
+        const Resources need{256, 1024, 0, 0};
+        const auto req = request(need, w.group);
+        const std::vector<InstanceIdx> survivors = w.survivors(list, req);
+        INFO("survivors " << survivors.size());
+        REQUIRE(survivors.size() >= 2);
+        const int per = 2000;
+        const int n = per * static_cast<int>(survivors.size());
+        sim::RandomStream rng(12, "placement");
+        std::map<InstanceIdx, int> counts;
+        for (int k = 0; k < n; ++k) ++counts[w.indexed->place(req, w.cluster, rng).instance];
+        REQUIRE(counts.size() == survivors.size());
+        for (const auto& [i, c] : counts) {
+          INFO("instance " << i << " drawn " << c << " times");
+          REQUIRE(contains(survivors, i));
+          REQUIRE(std::abs(c - per) < 250);  // 5.6 standard deviations
+        }
+      }
+    }
+  }
+}

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "sim/random.h"
+
 using namespace ecsim::sim;
 
 namespace {
@@ -74,4 +76,67 @@ TEST_CASE("ClusterState: the schedulable list stays sorted by instance index", "
   c.set_schedulable(2, true);
   c.set_schedulable(0, true);
   REQUIRE(c.schedulable_list == std::vector<InstanceIdx>{0, 1, 2});
+}
+
+TEST_CASE("ClusterState: spread buckets hold each schedulable instance once, at its value and group count",
+          "[sim]") {
+  // Instances register, lose and regain schedulability (with tasks on them), gain an attribute
+  // value interned after the buckets were made, and tasks of two groups come and go; after every
+  // change each bucket set must hold exactly the schedulable instances, in the bucket of their
+  // value slot and of the group's count.
+  ClusterState c;
+  c.intern_attribute("ecs.availability-zone");
+  const AttributeIdx team = c.intern_attribute("team");
+  const GroupIdx web = c.intern_group("family:web");
+  const GroupIdx etl = c.intern_group("family:etl");
+  const std::vector<std::uint32_t> ids = {c.track_spread_buckets(web, ClusterState::kNoAttribute),
+                                          c.track_spread_buckets(web, team),
+                                          c.track_spread_buckets(ClusterState::kNoGroup, team)};
+  REQUIRE(c.track_spread_buckets(web, team) == ids[1]);
+  const auto verify = [&] {
+    for (const std::uint32_t id : ids) {
+      std::vector<int> seen(c.size(), 0);
+      for (std::size_t slot = 0; slot < c.bucket_slot_count(id); ++slot) {
+        for (std::size_t level = 0; level < c.bucket_level_count(id, slot); ++level) {
+          for (const InstanceIdx i : c.bucket(id, slot, level)) {
+            ++seen[i];
+            REQUIRE(c.schedulable[i] == 1);
+            const std::size_t want_slot = id == ids[0] ? 0 : static_cast<std::size_t>(c.attribute_value(team, i) + 1);
+            const std::size_t want_level = id == ids[2] ? 0 : static_cast<std::size_t>(c.group_count(web, i));
+            REQUIRE(slot == want_slot);
+            REQUIRE(level == want_level);
+          }
+        }
+      }
+      for (InstanceIdx i = 0; i < c.size(); ++i) REQUIRE(seen[i] == (c.schedulable[i] != 0 ? 1 : 0));
+    }
+  };
+  RandomStream ops(4, "ops");
+  std::vector<std::pair<InstanceIdx, GroupIdx>> tasks;
+  const Resources need{1, 1, 0, 0};
+  for (int step = 0; step < 3000; ++step) {
+    const std::uint64_t op = ops.uniform_index(10);
+    if (op == 0 && c.size() < 40) {
+      const InstanceIdx i = c.add_instance("i-" + std::to_string(c.size()), 0, 0, 0, 4096, 8192, 0, 2, {});
+      c.set_attribute(0, i, "a");
+      // Values beyond the first few are interned only now, after the buckets exist.
+      const char* teams[] = {"t0", "t1", "t2", "t3", "t4", "t5"};
+      if (i % 4 != 0) c.set_attribute(team, i, teams[i % 6]);
+      c.set_schedulable(i, true);
+    } else if (op == 1 && c.size() > 0) {
+      const auto i = static_cast<InstanceIdx>(ops.uniform_index(c.size()));
+      c.set_schedulable(i, c.schedulable[i] == 0);
+    } else if (op <= 6 && c.size() > 0) {
+      const auto i = static_cast<InstanceIdx>(ops.uniform_index(c.size()));
+      const GroupIdx g = ops.uniform_index(3) == 0 ? etl : web;
+      c.reserve(i, need, {}, {}, g);
+      tasks.emplace_back(i, g);
+    } else if (!tasks.empty()) {
+      const std::size_t k = ops.uniform_index(tasks.size());
+      c.release(tasks[k].first, need, {}, {}, tasks[k].second);
+      tasks.erase(tasks.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+    verify();
+  }
+  REQUIRE(c.bucket_slot_count(ids[1]) == c.attribute_values[team].size() + 1);
 }
