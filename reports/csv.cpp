@@ -43,7 +43,70 @@ std::vector<std::string> csv_fields(const std::vector<std::string>& names) {
   return out;
 }
 
+// ",DOLLARS" from micro-dollars, exact: a micro-dollar is to a dollar what a microsecond
+// (SimTime's unit) is to a second, so write_seconds prints it (192'000 -> "0.192").
+void put_microdollars_field(BufferedWriter& out, std::int64_t microdollars) {
+  static_assert(sim::kSecond == 1'000'000);
+  char* p = out.reserve(kMaxNumberChars + 1);
+  *p++ = ',';
+  out.commit(write_seconds(p, microdollars));
+}
+
+// The long-form series of one breakdown (zones or instance types); see kZoneTimeseriesCsvHeader.
+void write_breakdown_csv(const sim::RunResult& r, std::string_view header, const std::vector<std::string>& names,
+                         const std::vector<std::int64_t>& cpu_reserved, const std::vector<std::int64_t>& cpu_registered,
+                         const std::vector<std::int64_t>& memory_reserved,
+                         const std::vector<std::int64_t>& memory_registered, BufferedWriter& out) {
+  out.write(header);
+  out.put('\n');
+  const bool cpu = series_recorded(r, names, cpu_reserved, cpu_registered);
+  const bool memory = series_recorded(r, names, memory_reserved, memory_registered);
+  if (!cpu && !memory) return;
+  const std::vector<std::string> fields = csv_fields(names);
+  const std::size_t n = names.size();
+  for (std::size_t j = 0; j < r.samples.size(); ++j) {
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t at = j * n + k;
+      char* p = out.reserve(kMaxNumberChars);
+      out.commit(write_seconds(p, r.samples[j].time));
+      out.put(',');
+      out.write(fields[k]);
+      if (cpu) {
+        put_int_field(out, cpu_reserved[at]);
+        put_int_field(out, cpu_registered[at]);
+      } else {
+        out.write(",,");
+      }
+      if (memory) {
+        put_int_field(out, memory_reserved[at]);
+        put_int_field(out, memory_registered[at]);
+      } else {
+        out.write(",,");
+      }
+      out.put('\n');
+    }
+  }
+}
+
+template <class Write>
+std::string render(const sim::RunResult& r, Write write) {
+  check_run_result(r);
+  std::string text;
+  BufferedWriter out(text);
+  write(r, out);
+  out.flush();
+  return text;
+}
+
 }  // namespace
+
+std::string_view market_name(sim::Market m) { return m == sim::Market::kSpot ? "spot" : "on-demand"; }
+
+bool series_recorded(const sim::RunResult& r, const std::vector<std::string>& names,
+                     const std::vector<std::int64_t>& reserved, const std::vector<std::int64_t>& registered) {
+  const std::size_t n = names.size();
+  return n > 0 && reserved.size() == r.samples.size() * n && registered.size() == reserved.size();
+}
 
 std::string csv_field(std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
@@ -95,7 +158,9 @@ void write_tasks_csv(const sim::RunResult& r, BufferedWriter& out) {
     out.write(sim::stop_code_name(t.stop_code[i]));  // fixed names: nothing to quote
     out.put(',');
     out.write(sim::failure_reason_name(t.failure_reason[i]));
-    out.put('\n');
+    put_int_field(out, t.cpu[i]);
+    put_int_field(out, t.memory_mib[i]);
+    out.write(t.rejected[i] != 0 ? ",1\n" : ",0\n");
   }
 }
 
@@ -108,6 +173,32 @@ std::string tasks_csv(const sim::RunResult& r) {
   out.flush();
   return text;
 }
+
+void write_instances_csv(const sim::RunResult& r, BufferedWriter& out) {
+  const std::vector<std::string> zones = csv_fields(r.zones);
+  const std::vector<std::string> types = csv_fields(r.instance_types);
+  out.write(kInstancesCsvHeader);
+  out.put('\n');
+  const sim::InstanceRecords& in = r.instances;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    out.write(csv_field(in.id[i]));
+    out.put(',');
+    out.write(zones[in.zone[i]]);
+    out.put(',');
+    out.write(types[in.type[i]]);
+    out.put(',');
+    out.write(market_name(in.market[i]));
+    put_time_field(out, in.launched_at[i]);
+    put_time_field(out, in.registered_at[i]);
+    put_time_field(out, in.terminated_at[i]);
+    put_int_field(out, in.cpu_registered[i]);
+    put_int_field(out, in.memory_registered_mib[i]);
+    put_microdollars_field(out, r.price_microdollars_per_hour[in.type[i]]);
+    out.put('\n');
+  }
+}
+
+std::string instances_csv(const sim::RunResult& r) { return render(r, write_instances_csv); }
 
 void write_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
   out.write(kTimeseriesCsvHeader);
@@ -132,13 +223,20 @@ void write_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
   }
 }
 
-std::string timeseries_csv(const sim::RunResult& r) {
-  check_run_result(r);
-  std::string text;
-  BufferedWriter out(text);
-  write_timeseries_csv(r, out);
-  out.flush();
-  return text;
+std::string timeseries_csv(const sim::RunResult& r) { return render(r, write_timeseries_csv); }
+
+void write_zone_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
+  write_breakdown_csv(r, kZoneTimeseriesCsvHeader, r.zones, r.zone_cpu_reserved, r.zone_cpu_registered,
+                      r.zone_memory_reserved, r.zone_memory_registered, out);
 }
+
+std::string zone_timeseries_csv(const sim::RunResult& r) { return render(r, write_zone_timeseries_csv); }
+
+void write_type_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
+  write_breakdown_csv(r, kTypeTimeseriesCsvHeader, r.instance_types, r.type_cpu_reserved, r.type_cpu_registered,
+                      r.type_memory_reserved, r.type_memory_registered, out);
+}
+
+std::string type_timeseries_csv(const sim::RunResult& r) { return render(r, write_type_timeseries_csv); }
 
 }  // namespace ecsim::reports

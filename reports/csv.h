@@ -1,21 +1,36 @@
-// tasks.csv and timeseries.csv. Fields follow RFC 4180: a field holding a comma, a double quote,
+// tasks.csv, instances.csv, timeseries.csv, timeseries-by-zone.csv and timeseries-by-type.csv.
+// Together with summary.json they hold everything report.html is drawn from, so that
+// `ecsim report DIR` can rebuild it (reports/read_outputs.h). Fields follow RFC 4180: a field holding a comma, a double quote,
 // CR or LF is enclosed in double quotes with its quotes doubled (names come from users). Lines
 // end with LF. Times are seconds (reports/format.h write_seconds), empty when the event did
 // not happen. Numbers are written with std::to_chars straight into the writer's buffer, so a
 // million rows take a fraction of a second and no string of the whole file is built.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reports/atomic_file.h"
 #include "sim/run_result.h"
 
 namespace ecsim::reports {
 
+// The first thirteen columns are the contract's. cpu and memoryMiB are what the task reserves
+// (CPU units, MiB); failedToPlace is 1 for a task that gave up on placement (onPlacementFailure
+// "fail"), 0 otherwise: a task with no placedAt and failedToPlace 0 was still waiting at the end.
 inline constexpr std::string_view kTasksCsvHeader =
     "taskId,family,revision,group,instanceId,availabilityZone,instanceType,"
-    "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason";
+    "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace";
+
+// One row per instance in creation order. market is "on-demand" or "spot"; cpuRegistered and
+// memoryRegisteredMiB are what the agent registers; pricePerHour is the type's on-demand price
+// in dollars, exact (micro-dollar resolution, trailing zeros trimmed). registeredAt and
+// terminatedAt are empty when the instance never registered / was alive at the end.
+inline constexpr std::string_view kInstancesCsvHeader =
+    "instanceId,availabilityZone,instanceType,market,launchedAt,registeredAt,terminatedAt,"
+    "cpuRegistered,memoryRegisteredMiB,pricePerHour";
 
 // The first six columns are the contract's; the rest come straight from sim::Sample. Pct
 // columns are 100 × reserved / registered rounded to two decimals (0 when nothing registered).
@@ -23,6 +38,25 @@ inline constexpr std::string_view kTimeseriesCsvHeader =
     "time,running,pending,instances,cpuReservedPct,memoryReservedPct,"
     "starting,submitted,completed,failedToPlace,"
     "cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB";
+
+// Reserved and registered CPU units and memory MiB per availability zone / instance type at
+// each sample, in long form: for every sample (in timeseries.csv's order) one row per zone (per
+// type) in the run's zone (type) order. Integers, exact. A pair of columns (cpu*, memory*) is
+// empty on every row when the run did not record it; the file is the header alone when it
+// recorded neither (a hand-built result) or has no zone (type).
+inline constexpr std::string_view kZoneTimeseriesCsvHeader =
+    "time,availabilityZone,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB";
+inline constexpr std::string_view kTypeTimeseriesCsvHeader =
+    "time,instanceType,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB";
+
+// "on-demand" or "spot", as scenarios spell the market.
+std::string_view market_name(sim::Market m);
+
+// Whether a per-zone (per-type) series pair holds one value per sample and name: `names`
+// non-empty and both vectors of samples.size() × names.size() entries (report.html draws the
+// pair's chart exactly then).
+bool series_recorded(const sim::RunResult& r, const std::vector<std::string>& names,
+                     const std::vector<std::int64_t>& reserved, const std::vector<std::int64_t>& registered);
 
 // `field` as one CSV field: unchanged, or quoted with its quotes doubled when it holds a comma,
 // a double quote, CR or LF.
@@ -34,8 +68,18 @@ std::string csv_field(std::string_view field);
 void write_tasks_csv(const sim::RunResult& r, BufferedWriter& out);
 std::string tasks_csv(const sim::RunResult& r);
 
+// One row per instance, in instance order.
+void write_instances_csv(const sim::RunResult& r, BufferedWriter& out);
+std::string instances_csv(const sim::RunResult& r);
+
 // One row per sample, in sample order.
 void write_timeseries_csv(const sim::RunResult& r, BufferedWriter& out);
 std::string timeseries_csv(const sim::RunResult& r);
+
+// timeseries-by-zone.csv and timeseries-by-type.csv.
+void write_zone_timeseries_csv(const sim::RunResult& r, BufferedWriter& out);
+std::string zone_timeseries_csv(const sim::RunResult& r);
+void write_type_timeseries_csv(const sim::RunResult& r, BufferedWriter& out);
+std::string type_timeseries_csv(const sim::RunResult& r);
 
 }  // namespace ecsim::reports

@@ -4,7 +4,9 @@
 #include <map>
 #include <vector>
 
+#include "reports/csv.h"
 #include "reports/format.h"
+#include "reports/graphviz.h"
 #include "reports/summary.h"
 #include "reports/svg_chart.h"
 
@@ -72,6 +74,35 @@ std::vector<double> cumulative_cost(const sim::RunResult& r) {
   return out;
 }
 
+// Instances registered and not yet terminated at each sample time, per market (sim::Market
+// order: on-demand, spot). One sweep over the sorted registrations and terminations.
+std::vector<std::vector<double>> instances_by_market(const sim::RunResult& r) {
+  constexpr std::size_t kMarkets = 2;
+  std::vector<std::vector<sim::SimTime>> up(kMarkets), down(kMarkets);
+  for (std::size_t i = 0; i < r.instances.size(); ++i) {
+    if (r.instances.registered_at[i] == sim::kNever) continue;
+    const auto m = static_cast<std::size_t>(r.instances.market[i]);
+    up[m].push_back(r.instances.registered_at[i]);
+    if (r.instances.terminated_at[i] != sim::kNever) down[m].push_back(r.instances.terminated_at[i]);
+  }
+  std::vector<std::vector<double>> out(kMarkets);
+  for (std::size_t m = 0; m < kMarkets; ++m) {
+    std::sort(up[m].begin(), up[m].end());
+    std::sort(down[m].begin(), down[m].end());
+    std::size_t u = 0, d = 0;
+    for (const sim::Sample& s : r.samples) {
+      // Registered at or before the sample, terminated after it. Samples are in time order; a
+      // sample earlier than the one before (hand-built results) restarts the sweep.
+      if (u > 0 && up[m][u - 1] > s.time) u = 0;
+      if (d > 0 && down[m][d - 1] > s.time) d = 0;
+      while (u < up[m].size() && up[m][u] <= s.time) ++u;
+      while (d < down[m].size() && down[m][d] <= s.time) ++d;
+      out[m].push_back(static_cast<double>(u) - static_cast<double>(d));
+    }
+  }
+  return out;
+}
+
 struct GroupRow {
   std::int64_t submitted = 0, placed = 0, completed = 0, rejected = 0, pending = 0;
   std::vector<sim::SimTime> waits;
@@ -79,7 +110,7 @@ struct GroupRow {
 
 }  // namespace
 
-std::string html_report(const sim::RunResult& r) {
+std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
   const SummaryFigures f = compute_summary(r);
   std::string out;
   out.reserve(64 * 1024);
@@ -153,6 +184,12 @@ std::string html_report(const sim::RunResult& r) {
   time_chart("Registered instances and cumulative cost", "instances / dollars", 0,
              {{"instances", t, instances, true}, {"cost ($)", t, cumulative_cost(r), false}});
   {
+    std::vector<std::vector<double>> by_market = instances_by_market(r);
+    time_chart("Instances over time by market", "instances", 0,
+               {{std::string(market_name(sim::Market::kOnDemand)), t, std::move(by_market[0]), true},
+                {std::string(market_name(sim::Market::kSpot)), t, std::move(by_market[1]), true}});
+  }
+  {
     // Wait-time CDF over placed tasks.
     std::vector<sim::SimTime> waits;
     for (std::size_t k = 0; k < r.tasks.size(); ++k) {
@@ -160,7 +197,15 @@ std::string html_report(const sim::RunResult& r) {
     }
     std::sort(waits.begin(), waits.end());
     std::vector<double> x, y;
+    // On the log axis a wait of 0 is drawn at the axis start: the CDF starts there at the
+    // fraction of tasks placed at once, or at 0 when none was.
+    if (!waits.empty() && waits.front() > 0) {
+      x.push_back(0);
+      y.push_back(0);
+    }
+    std::size_t at_once = 0;
     for (std::size_t k = 0; k < waits.size(); ++k) {
+      if (waits[k] == 0) at_once = k + 1;
       // One point per distinct wait: the fraction of tasks that waited at most this long.
       if (k + 1 < waits.size() && waits[k + 1] == waits[k]) continue;
       x.push_back(sim::to_seconds(waits[k]));
@@ -168,11 +213,18 @@ std::string html_report(const sim::RunResult& r) {
     }
     ChartSpec c;
     c.title = "Wait from submission to placement (CDF over placed tasks)";
-    c.x_label = "wait (s)";
+    c.x_label = "wait (log scale)";
     c.y_label = "fraction of tasks";
+    c.x_kind = AxisKind::kLogSeconds;
     c.y_max = 1;
     c.series = {{"placed tasks", x, y, true}};
     out += render_line_chart(c);
+    if (!waits.empty()) {
+      out += "<p class=\"note\">Wait on a log scale: waits of 0 (" + std::to_string(at_once) + " of " +
+             std::to_string(waits.size()) + " placed tasks, " +
+             pct(static_cast<double>(at_once) / static_cast<double>(waits.size())) +
+             ") are drawn at the left edge.</p>\n";
+    }
   }
   out += "</div>\n";
 
@@ -191,6 +243,14 @@ std::string html_report(const sim::RunResult& r) {
     util_row("type " + r.instance_types[k], r.cpu.by_type[k], r.memory.by_type[k]);
   }
   out += "</table>\n<p class=\"note\">Reserved over registered, time-weighted over the run.</p>\n";
+
+  // The cluster picture (reports/graphviz.h), inline; its own title names the instant.
+  if (!cluster_svg.empty()) {
+    out += "<h2>Cluster snapshot</h2>\n<div class=\"cluster\">\n" + svg_for_html(cluster_svg) +
+           "</div>\n<p class=\"note\">Availability zones, their instances and the tasks they hold at the instant "
+           "named in the picture (by default the peak: the sample with the most CPU reserved of registered). "
+           "Fill: CPU reserved of registered.</p>\n";
+  }
 
   // Per task group.
   std::map<std::string, GroupRow> groups;

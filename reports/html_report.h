@@ -12,12 +12,15 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "sim/run_result.h"
 
 namespace ecsim::reports {
 
+// When `cluster_svg` (cluster_svg() of reports/graphviz.h) is not empty, a section "Cluster
+// snapshot" shows it inline (svg_for_html), scaled to the page width.
 // REQUIRES: check_run_result(r) passes.
-std::string html_report(const sim::RunResult& r);
+std::string html_report(const sim::RunResult& r, std::string_view cluster_svg = {});
 
 }  // namespace ecsim::reports

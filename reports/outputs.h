@@ -1,4 +1,17 @@
 // The output directory of `ecsim run`: exactly these files, each written atomically.
+//
+//   summary.json               deterministic figures (reports/summary.h)
+//   run.json                   what differs from run to run (reports/run_info.h)
+//   tasks.csv                  one row per task (reports/csv.h)
+//   instances.csv              one row per instance
+//   timeseries.csv             one row per sample
+//   timeseries-by-zone.csv     per sample, one row per availability zone
+//   timeseries-by-type.csv     per sample, one row per instance type
+//   cluster.dot, cluster.svg   the cluster at its peak (reports/graphviz.h)
+//   report.html                the page a person reads (reports/html_report.h), unless --no-html
+//
+// All but run.json, the pictures and report.html together hold the whole sim::RunResult that report.html is
+// drawn from: reports/read_outputs.h reads them back for `ecsim report DIR`.
 #pragma once
 
 #include <filesystem>
@@ -12,15 +25,24 @@ namespace ecsim::reports {
 inline constexpr std::string_view kSummaryFile = "summary.json";
 inline constexpr std::string_view kRunFile = "run.json";
 inline constexpr std::string_view kTasksFile = "tasks.csv";
+inline constexpr std::string_view kInstancesFile = "instances.csv";
 inline constexpr std::string_view kTimeseriesFile = "timeseries.csv";
+inline constexpr std::string_view kZoneTimeseriesFile = "timeseries-by-zone.csv";
+inline constexpr std::string_view kTypeTimeseriesFile = "timeseries-by-type.csv";
 inline constexpr std::string_view kReportFile = "report.html";
 
-// Creates `dir` (and its parents) and writes summary.json, run.json, tasks.csv,
-// timeseries.csv and, when `html`, report.html into it, nothing else. The result is checked (check_run_result) and the JSON
-// rendered before the first file is written, so a bad result writes nothing. Each file is
-// replaced whole (reports/atomic_file.h): an I/O failure throws std::runtime_error naming the
-// path, leaves no temporary file, and may leave earlier files of this call written.
+// Creates `dir` (and its parents) and writes the files above into it, nothing else; report.html
+// only when `html`. The result is checked (check_run_result) and the JSON rendered before the
+// first file is written, so a bad result writes nothing. Each file is replaced whole
+// (reports/atomic_file.h): an I/O failure throws std::runtime_error naming the path, leaves no
+// temporary file, and may leave earlier files of this call written. summary.json is written
+// last.
 void write_outputs(const sim::RunResult& r, const RunStats& stats, const std::filesystem::path& dir,
                    bool html = true);
+
+// Writes cluster.dot, cluster.svg and report.html into the existing directory `dir`, each
+// atomically: the bytes write_outputs writes for the same result. Throws std::logic_error when r fails check_run_result (nothing
+// written) and std::runtime_error naming the path on an I/O failure.
+void write_report(const sim::RunResult& r, const std::filesystem::path& dir);
 
 }  // namespace ecsim::reports

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/portable_math.h"
+
 namespace ecsim::reports {
 namespace {
 
@@ -39,7 +41,42 @@ TimeUnit time_unit(double range_seconds) {
   return {86400, "d"};
 }
 
+// Every kLogSeconds tick, ascending, up to 10^7 days (far beyond any run).
+const std::vector<AxisTick>& all_log_ticks() {
+  static const std::vector<AxisTick> ticks = [] {
+    std::vector<AxisTick> t = {{0.001, "1 ms"}, {0.01, "10 ms"}, {0.1, "0.1 s"}, {1, "1 s"},    {10, "10 s"},
+                               {60, "1 min"},   {600, "10 min"}, {3600, "1 h"},  {36000, "10 h"}};
+    double days = 1;
+    for (int k = 0; k < 8; ++k, days *= 10) t.push_back({days * 86400, fixed(days, 0) + " d"});
+    return t;
+  }();
+  return ticks;
+}
+
+// Minimum distance in pixels between two labelled ticks of a log axis ("10 h" and "1 d" are
+// 0.38 decade apart).
+constexpr double kMinLogTickGap = 28;
+
 }  // namespace
+
+std::vector<AxisTick> log_seconds_ticks(double lo, double hi) {
+  std::vector<AxisTick> out;
+  for (const AxisTick& t : all_log_ticks()) {
+    if (t.value >= lo * (1 - 1e-12) && t.value <= hi * (1 + 1e-12)) out.push_back(t);
+  }
+  return out;
+}
+
+double log_seconds_axis_start(double min_positive) {
+  const std::vector<AxisTick>& ticks = all_log_ticks();
+  constexpr double kDefaultStart = 0.1;
+  if (!(min_positive > 0)) return kDefaultStart;
+  double start = ticks.front().value;
+  for (const AxisTick& t : ticks) {
+    if (t.value <= min_positive * (1 + 1e-12)) start = t.value;
+  }
+  return std::min(start, kDefaultStart);
+}
 
 std::string xml_escape(std::string_view text) {
   std::string out;
@@ -124,6 +161,7 @@ std::string render_line_chart(const ChartSpec& spec) {
   // Data ranges.
   double xmin = std::numeric_limits<double>::infinity(), xmax = -xmin;
   double ymin = xmin, ymax = -xmin;
+  double min_positive_x = xmin;
   for (const auto& s : spec.series) {
     const std::size_t n = std::min(s.x.size(), s.y.size());
     for (std::size_t i = 0; i < n; ++i) {
@@ -131,9 +169,11 @@ std::string render_line_chart(const ChartSpec& spec) {
       xmax = std::max(xmax, s.x[i]);
       ymin = std::min(ymin, s.y[i]);
       ymax = std::max(ymax, s.y[i]);
+      if (s.x[i] > 0) min_positive_x = std::min(min_positive_x, s.x[i]);
     }
   }
   const bool empty = !(xmin <= xmax);
+  const bool log_x = spec.x_kind == AxisKind::kLogSeconds;
 
   std::string out;
   out.reserve(4096);
@@ -163,17 +203,29 @@ std::string render_line_chart(const ChartSpec& spec) {
   if (spec.y_from_zero) ymin = std::min(ymin, 0.0);
   if (spec.y_max > 0) ymax = std::max(ymax, spec.y_max);
   if (ymax <= ymin) ymax = ymin + 1;
+  if (log_x) {
+    xmin = log_seconds_axis_start(std::isfinite(min_positive_x) ? min_positive_x : 0);
+    xmax = std::max(xmax, xmin * 10);
+  }
   if (xmax <= xmin) xmax = xmin + 1;
 
   // Axis units and ticks.
   TimeUnit unit{1, ""};
   if (spec.x_kind == AxisKind::kTimeSeconds) unit = time_unit(xmax - xmin);
-  const std::vector<double> xticks = nice_ticks(xmin / unit.seconds, xmax / unit.seconds, 8);
+  const std::vector<double> xticks = log_x ? std::vector<double>{} : nice_ticks(xmin / unit.seconds, xmax / unit.seconds, 8);
   const std::vector<double> yticks = nice_ticks(ymin, ymax, 5);
   ymax = std::max(ymax, yticks.back());
   const int xdec = decimals_for_step(xticks.size() > 1 ? xticks[1] - xticks[0] : 1);
   const int ydec = decimals_for_step(yticks.size() > 1 ? yticks[1] - yticks[0] : 1);
-  const auto X = [&](double x) { return px0 + (x - xmin) / (xmax - xmin) * (px1 - px0); };
+  // A log axis maps log(x) linearly; portable_log, not std::log, so that every machine draws
+  // the same bytes. Values below the start are drawn at the start.
+  const double log_min = log_x ? sim::portable_log(xmin) : 0;
+  const double log_span = log_x ? sim::portable_log(xmax) - log_min : 1;
+  const auto log_of = [&](double x) { return sim::portable_log(std::max(x, xmin)) - log_min; };
+  const auto X = [&](double x) {
+    if (log_x) return px0 + log_of(x) / log_span * (px1 - px0);
+    return px0 + (x - xmin) / (xmax - xmin) * (px1 - px0);
+  };
   const auto Y = [&](double y) { return py1 - (y - ymin) / (ymax - ymin) * (py1 - py0); };
 
   // Grid and tick labels.
@@ -184,11 +236,21 @@ std::string render_line_chart(const ChartSpec& spec) {
            "\" stroke=\"#ddd\"/><text x=\"" + fixed(px0 - 6, 1) + "\" y=\"" + y +
            "\" text-anchor=\"end\" dominant-baseline=\"middle\">" + fixed(t, ydec) + "</text>\n";
   }
-  for (const double t : xticks) {
-    const std::string x = fixed(X(t * unit.seconds), 1);
+  const auto x_tick = [&](double at, const std::string& label) {
+    const std::string x = fixed(at, 1);
     out += "<line x1=\"" + x + "\" x2=\"" + x + "\" y1=\"" + fixed(py1, 1) + "\" y2=\"" + fixed(py1 + 4, 1) +
            "\" stroke=\"#333\"/><text x=\"" + x + "\" y=\"" + fixed(py1 + 16, 1) + "\" text-anchor=\"middle\">" +
-           fixed(t, xdec) + "</text>\n";
+           label + "</text>\n";
+  };
+  for (const double t : xticks) x_tick(X(t * unit.seconds), fixed(t, xdec));
+  if (log_x) {
+    double last = -std::numeric_limits<double>::infinity();
+    for (const AxisTick& t : log_seconds_ticks(xmin, xmax)) {
+      const double at = X(t.value);
+      if (at - last < kMinLogTickGap) continue;
+      x_tick(at, t.label);
+      last = at;
+    }
   }
   out += "</g>\n";
   out += "<rect x=\"" + fixed(px0, 1) + "\" y=\"" + fixed(py0, 1) + "\" width=\"" + fixed(px1 - px0, 1) +
@@ -204,7 +266,16 @@ std::string render_line_chart(const ChartSpec& spec) {
   const auto columns = static_cast<std::size_t>(px1 - px0);
   for (std::size_t k = 0; k < spec.series.size(); ++k) {
     const ChartSeries& s = spec.series[k];
-    const std::vector<std::size_t> keep = downsample_indices(s.x, s.y, columns);
+    std::vector<std::size_t> keep;
+    if (log_x) {
+      // Downsample in drawn (log) coordinates, so that each pixel column keeps its extremes.
+      std::vector<double> log_x_values;
+      log_x_values.reserve(s.x.size());
+      for (const double x : s.x) log_x_values.push_back(log_of(x));
+      keep = downsample_indices(log_x_values, s.y, columns);
+    } else {
+      keep = downsample_indices(s.x, s.y, columns);
+    }
     if (keep.empty()) continue;
     out += "<polyline class=\"series\" data-series=\"" + xml_escape(s.name) + "\" fill=\"none\" stroke=\"" +
            kPalette[k % std::size(kPalette)] + "\" stroke-width=\"1.5\" points=\"";
@@ -216,6 +287,10 @@ std::string render_line_chart(const ChartSpec& spec) {
       out += fixed(X(s.x[i]), 1) + "," + fixed(Y(s.y[i]), 1);
       out += j + 1 < keep.size() ? " " : "";
     }
+    // A step series holds its last value to the right edge.
+    const std::string last_x = fixed(X(s.x[keep.back()]), 1);
+    const std::string right = fixed(px1, 1);
+    if (s.step && last_x != right) out += " " + right + "," + fixed(Y(s.y[keep.back()]), 1);
     out += "\"/>\n";
   }
   out += "</svg>\n";

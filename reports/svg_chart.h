@@ -5,6 +5,15 @@
 // axes in seconds, minutes, hours or days), a legend, and a title. The output is a standalone
 // <svg> element: no script, no external reference, every name escaped for XML.
 //
+// A duration axis may be logarithmic (AxisKind::kLogSeconds), for figures that span tenths of a
+// second to hours such as waits: ticks at 1 ms, 10 ms, 0.1 s, 1 s, 10 s, 1 min, 10 min, 1 h,
+// 10 h, 1 d, 10 d, ... (a label closer than 28 px to the previous one is left out), each
+// labelled with its unit. The axis starts at 0.1 s, or lower at the largest tick at or below the
+// smallest positive x (1 ms at the least), and ends at the largest x (one decade above the start
+// at the least). An x below the start, zero and negatives included, is drawn at the
+// start: a CDF of waits whose first point is (0, fraction of zero waits) starts at the left edge
+// at that fraction.
+//
 // Long series are downsampled per pixel column to the first, minimum, maximum and last point of
 // the column, in their original order, so a one-sample peak survives any run length.
 //
@@ -22,10 +31,15 @@ struct ChartSeries {
   std::string name;      // legend text (escaped on output)
   std::vector<double> x;  // ascending
   std::vector<double> y;  // same length as x
-  bool step = false;      // draw as a step function (e.g. a CDF, or counts between samples)
+  // Draw as a step function (e.g. a CDF, or counts between samples): each value holds until the
+  // next point, and the last one to the right edge of the plot.
+  bool step = false;
 };
 
-enum class AxisKind { kNumber, kTimeSeconds };
+// kNumber: linear, nice ticks. kTimeSeconds: linear, x in seconds shown in s, min, h or d (the
+// unit is appended to x_label). kLogSeconds: x in seconds on a log scale (see above; the tick
+// labels carry the units, x_label is shown as given).
+enum class AxisKind { kNumber, kTimeSeconds, kLogSeconds };
 
 struct ChartSpec {
   std::string title;
@@ -51,6 +65,19 @@ std::vector<std::size_t> downsample_indices(const std::vector<double>& x, const 
 
 // "Nice" tick values covering [lo, hi] with about `target` ticks: steps of 1, 2 or 5 x 10^k.
 std::vector<double> nice_ticks(double lo, double hi, int target);
+
+struct AxisTick {
+  double value;       // seconds
+  std::string label;  // "0.1 s", "1 min", "10 h", "1 d"
+};
+
+// The ticks of a kLogSeconds axis that fall within [lo, hi] seconds, ascending.
+std::vector<AxisTick> log_seconds_ticks(double lo, double hi);
+
+// Where a kLogSeconds axis starts for data whose smallest positive x is `min_positive` (0 or
+// less: none is positive): 0.1 s, or the largest tick at or below min_positive when that is
+// lower, 1 ms at the least.
+double log_seconds_axis_start(double min_positive);
 
 // Escapes &, <, >, " and ' for XML text and attribute values.
 std::string xml_escape(std::string_view text);

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "reports/format.h"
+#include "reports/graphviz.h"
 #include "reports/outputs.h"
 #include "reports/result_check.h"
 #include "reports/summary.h"
@@ -67,8 +68,9 @@ std::string text_summary(const sim::RunResult& r, const std::filesystem::path& d
     }
     append(s, {"traces: ", std::to_string(read), " records read, ", std::to_string(skipped), " skipped\n"});
   }
-  append(s, {"outputs in ", dir.string(), ": ", kSummaryFile, ", ", kRunFile, ", ", kTasksFile, ", ",
-             kTimeseriesFile, html ? std::string(", ") + std::string(kReportFile) : std::string(), "\n"});
+  append(s, {"outputs in ", dir.string(), ": ", kSummaryFile, ", ", kRunFile, ", ", kTasksFile, ", ", kInstancesFile,
+             ", ", kTimeseriesFile, " (and by zone and type), ", kClusterSvgFile, ", ", kClusterDotFile,
+             html ? std::string(", ") + std::string(kReportFile) : std::string(), "\n"});
   return s;
 }
 

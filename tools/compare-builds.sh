@@ -10,7 +10,8 @@ for scenario in scenarios/default.json scenarios/examples/*.json; do
   name=$(basename "$scenario" .json)
   "$a" run "$scenario" -o "$work/a/$name" --quiet
   "$b" run "$scenario" -o "$work/b/$name" --quiet
-  for f in summary.json tasks.csv timeseries.csv; do
+  for f in summary.json tasks.csv instances.csv timeseries.csv timeseries-by-zone.csv timeseries-by-type.csv \
+           cluster.dot cluster.svg report.html; do
     cmp "$work/a/$name/$f" "$work/b/$name/$f" || { echo "differs: $scenario $f" >&2; exit 1; }
   done
 done

@@ -3,6 +3,8 @@
 //
 //   ecsim run SCENARIO [-o DIR] [--seed N] [--duration D] [--strategy S]
 //   ecsim validate SCENARIO
+//   ecsim report DIR
+//   ecsim graph SCENARIO [-o FILE]
 //   ecsim strategies
 //   ecsim --help | --version
 #include <unistd.h>
@@ -21,7 +23,10 @@
 #include "placement/plugin_loader.h"
 #include "placement/registry.h"
 #include "reports/explain_writer.h"
+#include "reports/atomic_file.h"
+#include "reports/graphviz.h"
 #include "reports/outputs.h"
+#include "reports/read_outputs.h"
 #include "reports/run_info.h"
 #include "reports/text_summary.h"
 #include "scenarios/loader.h"
@@ -40,6 +45,10 @@ constexpr const char* kUsage =
     "commands:\n"
     "  run SCENARIO        simulate the scenario and write its outputs\n"
     "  validate SCENARIO   check the scenario and exit (0 valid, 2 not)\n"
+    "  report DIR          rebuild DIR/report.html from the other outputs of a finished\n"
+    "                      run in DIR, without running it again (--quiet: print nothing)\n"
+    "  graph SCENARIO      draw the scenario's structure: -o FILE (.svg or .dot; default\n"
+    "                      ecsim-graph.svg), --plugin LIB.so as for validate\n"
     "  strategies          list the placement strategies and constraints\n"
     "\n"
     "options of run:\n"
@@ -227,6 +236,70 @@ int cmd_run(const std::vector<std::string>& args) {
   return 0;
 }
 
+// `ecsim graph SCENARIO [-o FILE] [--plugin LIB.so]`: the scenario's structure (reports/graphviz.h)
+// as SVG or DOT by FILE's extension, written whole. A broken scenario writes nothing.
+int cmd_graph(const std::vector<std::string>& args) {
+  po::options_description desc;
+  desc.add_options()("output,o", po::value<std::string>())(
+      "plugin", po::value<std::vector<std::string>>()->composing())("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
+  RunOptions o;
+  o.scenario = vm["scenario"].as<std::string>();
+  if (vm.count("plugin")) o.plugins = vm["plugin"].as<std::vector<std::string>>();
+  const std::filesystem::path file(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-graph.svg");
+  const std::string ext = file.extension().string();
+  if (ext != ".svg" && ext != ".dot") {
+    throw UsageError("graph: -o FILE must end in .svg or .dot, got \"" + file.string() + "\"");
+  }
+  const sim::Scenario scenario = load(o);
+  const std::string text = ext == ".dot" ? reports::scenario_dot(scenario) : reports::scenario_svg(scenario);
+  try {
+    reports::write_file_atomically(file, text);
+  } catch (const std::exception& e) {
+    throw OutputError(e.what());
+  }
+  std::printf("wrote %s\n", file.string().c_str());
+  return 0;
+}
+
+// `ecsim report DIR [--quiet]`: report.html rebuilt from the outputs of a finished run
+// (reports/read_outputs.h), without running it again. Missing or broken files exit 2 and
+// write nothing.
+int cmd_report(const std::vector<std::string>& args) {
+  std::optional<std::string> dir_arg;
+  bool quiet = false;
+  for (const auto& a : args) {
+    if (a == "--quiet") {
+      quiet = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      throw UsageError("report: unknown option \"" + a + "\"");
+    } else if (dir_arg) {
+      throw UsageError("report takes one DIR");
+    } else {
+      dir_arg = a;
+    }
+  }
+  if (!dir_arg) throw UsageError("missing DIR");
+  const std::filesystem::path dir(*dir_arg);
+  const sim::RunResult result = reports::read_outputs(dir);  // everything read before anything is written
+  try {
+    reports::write_report(result, dir);
+  } catch (const std::exception& e) {
+    throw OutputError(e.what());
+  }
+  if (!quiet) std::printf("wrote %s\n", (dir / reports::kReportFile).string().c_str());
+  return 0;
+}
+
 int cmd_strategies() {
   std::printf("placement strategies (\"type\" in a placementStrategy item):\n");
   for (const auto& info : placement::strategy_infos()) {
@@ -267,6 +340,8 @@ int dispatch(int argc, char** argv) {
   }
   if (command == "run") return cmd_run(args);
   if (command == "validate") return cmd_validate(args);
+  if (command == "report") return cmd_report(args);
+  if (command == "graph") return cmd_graph(args);
   if (command == "strategies") {
     for (std::size_t k = 0; k < args.size(); ++k) {
       if (args[k] == "--plugin" && k + 1 < args.size()) {
@@ -277,7 +352,7 @@ int dispatch(int argc, char** argv) {
     }
     return cmd_strategies();
   }
-  static const std::string kCommands[] = {"run", "validate", "strategies"};
+  static const std::string kCommands[] = {"run", "validate", "graph", "report", "strategies"};
   const std::string guess = sim::closest_spelling(command, kCommands, std::size(kCommands));
   throw UsageError("unknown command \"" + command + "\"" + (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)"));
 }

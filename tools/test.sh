@@ -6,7 +6,7 @@
 #   4. the GCC and Clang builds' outputs of every bundled scenario compared byte for byte.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh
+./tools/install-deps.sh --with-browser  # chromium for the browser test
 jobs=$(nproc)
 
 echo "== gcc release (-Werror)"

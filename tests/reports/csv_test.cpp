@@ -50,11 +50,11 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("csv: tasks.csv header is exactly the contract's", "[reports]") {
+TEST_CASE("csv: tasks.csv header is the contract's columns, then cpu, memoryMiB and failedToPlace", "[reports]") {
   const std::string text = tasks_csv(RunResultBuilder().build());
   CHECK(text ==
         "taskId,family,revision,group,instanceId,availabilityZone,instanceType,"
-        "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason\n");
+        "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace\n");
 }
 
 TEST_CASE("csv: timeseries.csv header starts with the contract's columns", "[reports]") {
@@ -65,14 +65,15 @@ TEST_CASE("csv: timeseries.csv header starts with the contract's columns", "[rep
 }
 
 TEST_CASE("csv: tasks.csv of a small run renders these exact bytes", "[reports]") {
+  // t3 gave up (failedToPlace 1); t4 was still waiting at the end (0).
   CHECK(tasks_csv(small_run()) ==
         "taskId,family,revision,group,instanceId,availabilityZone,instanceType,"
-        "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason\n"
-        "t1,web,3,service:web,general-1,us-east-1a,m5.xlarge,0,2,3.5,3603.5,EssentialContainerExited,\n"
-        "t2,web,3,service:web,general-2,us-east-1b,m5.xlarge,10,10,11,,,\n"
-        "t3,etl,1,family:etl,,,,20,,,,,RESOURCE:MEMORY\n"
-        "t4,etl,1,family:etl,,,,30,,,,,RESOURCE:CPU\n"
-        "t5,etl,1,family:etl,general-2,us-east-1b,m5.xlarge,40,100,,200,TaskFailedToStart,\n");
+        "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace\n"
+        "t1,web,3,service:web,general-1,us-east-1a,m5.xlarge,0,2,3.5,3603.5,EssentialContainerExited,,256,512,0\n"
+        "t2,web,3,service:web,general-2,us-east-1b,m5.xlarge,10,10,11,,,,256,512,0\n"
+        "t3,etl,1,family:etl,,,,20,,,,,RESOURCE:MEMORY,256,512,1\n"
+        "t4,etl,1,family:etl,,,,30,,,,,RESOURCE:CPU,256,512,0\n"
+        "t5,etl,1,family:etl,general-2,us-east-1b,m5.xlarge,40,100,,200,TaskFailedToStart,,256,512,0\n");
 }
 
 TEST_CASE("csv: timeseries.csv of a small run renders these exact bytes", "[reports]") {
@@ -95,14 +96,14 @@ TEST_CASE("csv: hostile names are quoted per RFC 4180 and read back unchanged", 
   b.zone("zone,a").instance("i\"1\"", "zone,a", "type\nnew", 0);
   b.task({.family = "we,b", .revision = 2, .group = "say \"hi\"", .instance = "i\"1\"", .submitted = 0,
           .placed = 1});
-  b.task({.family = "cr\rlf", .group = "plain", .submitted = 5 * kSecond});
+  b.task({.family = "cr\rlf", .group = "plain", .submitted = 5 * kSecond, .cpu = 1024, .memory_mib = 3072});
   const std::string text = tasks_csv(b.build());
   CHECK(text.substr(text.find('\n') + 1) ==
-        "t1,\"we,b\",2,\"say \"\"hi\"\"\",\"i\"\"1\"\"\",\"zone,a\",\"type\nnew\",0,0.000001,,,,\n"
-        "t2,\"cr\rlf\",1,plain,,,,5,,,,,\n");
+        "t1,\"we,b\",2,\"say \"\"hi\"\"\",\"i\"\"1\"\"\",\"zone,a\",\"type\nnew\",0,0.000001,,,,,256,512,0\n"
+        "t2,\"cr\rlf\",1,plain,,,,5,,,,,,1024,3072,0\n");
   const auto rows = parse_csv(text);
   REQUIRE(rows.size() == 3);
-  for (const auto& row : rows) CHECK(row.size() == 13);
+  for (const auto& row : rows) CHECK(row.size() == 16);
   CHECK(rows[1][1] == "we,b");
   CHECK(rows[1][3] == "say \"hi\"");
   CHECK(rows[1][4] == "i\"1\"");
@@ -144,5 +145,64 @@ TEST_CASE("csv: streaming to a file and rendering to a string give the same byte
   CHECK(read_file(dir.path() / "timeseries.csv") == timeseries_csv(r));
   CHECK(parse_csv(tasks).size() == 20'001);
   CHECK_THAT(tasks, Catch::EndsWith("\nt20000,web,1,family:web,general-1,us-east-1a,m5.xlarge,"
-                                    "24690.105433,24690.10544,24691.105434,,,\n"));
+                                    "24690.105433,24690.10544,24691.105434,,,,256,512,0\n"));
+}
+
+TEST_CASE("csv: instances.csv of a small run renders these exact bytes", "[reports]") {
+  sim::RunResult r = small_run();
+  r.instances.market[1] = sim::Market::kSpot;
+  r.instances.registered_at[1] = 90 * kSecond;
+  CHECK(instances_csv(r) ==
+        "instanceId,availabilityZone,instanceType,market,launchedAt,registeredAt,terminatedAt,"
+        "cpuRegistered,memoryRegisteredMiB,pricePerHour\n"
+        "general-1,us-east-1a,m5.xlarge,on-demand,0,0,7200,2048,7680,0.192\n"
+        "general-2,us-east-1b,m5.xlarge,spot,0,90,,2048,7680,0.192\n");
+}
+
+TEST_CASE("csv: instances.csv prints prices exactly and quotes hostile names", "[reports]") {
+  RunResultBuilder b;
+  b.instance_type("slot,big", 1'234'567'890'123).instance_type("free", 0).instance_type("tiny", 1);
+  b.instance("a\"1", "z\n1", "slot,big").instance("b", "z2", "free").instance("c", "z2", "tiny");
+  b.result().instances.registered_at[2] = kNever;
+  const std::string text = instances_csv(b.build());
+  CHECK(text.substr(text.find('\n') + 1) ==
+        "\"a\"\"1\",\"z\n1\",\"slot,big\",on-demand,0,0,,2048,7680,1234567.890123\n"
+        "b,z2,free,on-demand,0,0,,2048,7680,0\n"
+        "c,z2,tiny,on-demand,0,,,2048,7680,0.000001\n");
+  for (const auto& row : parse_csv(text)) CHECK(row.size() == 10);
+}
+
+TEST_CASE("csv: the series by zone and by type are in long form, one row per sample and name", "[reports]") {
+  sim::RunResult r = small_run();
+  // Nothing recorded (a hand-built result): the header alone.
+  CHECK(zone_timeseries_csv(r) ==
+        "time,availabilityZone,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB\n");
+  CHECK(type_timeseries_csv(r) ==
+        "time,instanceType,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB\n");
+  // Two samples by two zones, row-major by sample.
+  r.zone_cpu_reserved = {0, 1, 2, 3};
+  r.zone_cpu_registered = {10, 11, 12, 13};
+  r.zone_memory_reserved = {20, 21, 22, 23};
+  r.zone_memory_registered = {30, 31, 32, 33};
+  r.type_cpu_reserved = {5, 6};
+  r.type_cpu_registered = {50, 60};
+  CHECK(zone_timeseries_csv(r) ==
+        "time,availabilityZone,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB\n"
+        "0,us-east-1a,0,10,20,30\n"
+        "0,us-east-1b,1,11,21,31\n"
+        "3600,us-east-1a,2,12,22,32\n"
+        "3600,us-east-1b,3,13,23,33\n");
+  // A pair the run did not record is left empty.
+  CHECK(type_timeseries_csv(r) ==
+        "time,instanceType,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB\n"
+        "0,m5.xlarge,5,50,,\n"
+        "3600,m5.xlarge,6,60,,\n");
+  // A series whose length does not match the samples is not written (report.html does not draw it).
+  r.zone_cpu_reserved.pop_back();
+  CHECK(zone_timeseries_csv(r) ==
+        "time,availabilityZone,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB\n"
+        "0,us-east-1a,,,20,30\n"
+        "0,us-east-1b,,,21,31\n"
+        "3600,us-east-1a,,,22,32\n"
+        "3600,us-east-1b,,,23,33\n");
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "reports/csv.h"
+#include "reports/graphviz.h"
 #include "reports/html_report.h"
 #include "reports/summary.h"
 #include "tests/reports/run_result_builder.h"
@@ -13,9 +14,15 @@ using namespace ecsim::reports::testing;
 
 namespace {
 const RunStats kStats{.wall_seconds = 0.5, .events = 10, .placements = 3, .peak_rss_mib = 20};
+const std::vector<std::string> kAllFiles = {"cluster.dot", "cluster.svg", "instances.csv", "report.html", "run.json",
+                                            "summary.json", "tasks.csv", "timeseries-by-type.csv",
+                                            "timeseries-by-zone.csv", "timeseries.csv"};
+const std::vector<std::string> kWithoutHtml = {"cluster.dot", "cluster.svg", "instances.csv", "run.json",
+                                               "summary.json", "tasks.csv", "timeseries-by-type.csv",
+                                               "timeseries-by-zone.csv", "timeseries.csv"};
 }
 
-TEST_CASE("outputs: writes exactly the contract's four files and report.html, creating the directory", "[reports]") {
+TEST_CASE("outputs: writes exactly the listed files and report.html, creating the directory", "[reports]") {
   ScratchDir scratch;
   const auto dir = scratch.path() / "a" / "b";
   const sim::RunResult r = small_run();
@@ -23,11 +30,17 @@ TEST_CASE("outputs: writes exactly the contract's four files and report.html, cr
   std::vector<std::string> names;
   for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
-  CHECK(names == std::vector<std::string>{"report.html", "run.json", "summary.json", "tasks.csv", "timeseries.csv"});
-  CHECK(read_file(dir / "report.html") == html_report(r));
+  CHECK(names == kAllFiles);
+  // The page embeds the cluster picture that is also written beside it.
+  CHECK(read_file(dir / "cluster.dot") == cluster_dot(r));
+  CHECK(read_file(dir / "cluster.svg") == cluster_svg(r));
+  CHECK(read_file(dir / "report.html") == html_report(r, cluster_svg(r)));
   CHECK(read_file(dir / "summary.json") == summary_json(r));
   CHECK(read_file(dir / "tasks.csv") == tasks_csv(r));
+  CHECK(read_file(dir / "instances.csv") == instances_csv(r));
   CHECK(read_file(dir / "timeseries.csv") == timeseries_csv(r));
+  CHECK(read_file(dir / "timeseries-by-zone.csv") == zone_timeseries_csv(r));
+  CHECK(read_file(dir / "timeseries-by-type.csv") == type_timeseries_csv(r));
   CHECK_THAT(read_file(dir / "run.json"), Catch::Contains("\"wallSeconds\": 0.5,\n"));
 }
 
@@ -37,7 +50,8 @@ TEST_CASE("outputs: two runs of one result give byte-identical files, run.json a
   write_outputs(r, kStats, scratch.path() / "1");
   write_outputs(r, RunStats{.wall_seconds = 9, .events = 10, .placements = 3, .peak_rss_mib = 99},
                 scratch.path() / "2");
-  for (const char* name : {"summary.json", "tasks.csv", "timeseries.csv", "report.html"}) {
+  for (const char* name : {"summary.json", "tasks.csv", "instances.csv", "timeseries.csv", "timeseries-by-zone.csv",
+                           "timeseries-by-type.csv", "cluster.dot", "cluster.svg", "report.html"}) {
     INFO(name);
     CHECK(read_file(scratch.path() / "1" / name) == read_file(scratch.path() / "2" / name));
   }
@@ -48,15 +62,31 @@ TEST_CASE("outputs: rewriting a directory replaces the files and adds nothing", 
   write_outputs(small_run(), kStats, scratch.path());
   RunResultBuilder b;
   write_outputs(b.build(), kStats, scratch.path());
-  CHECK(scratch.entries() ==
-        std::vector<std::string>{"report.html", "run.json", "summary.json", "tasks.csv", "timeseries.csv"});
+  CHECK(scratch.entries() == kAllFiles);
   CHECK(read_file(scratch.path() / "summary.json") == summary_json(b.build()));
 }
 
-TEST_CASE("outputs: without html only the contract's four files are written", "[reports]") {
+TEST_CASE("outputs: without html every file but report.html is written, the cluster pictures too", "[reports]") {
   ScratchDir scratch;
   write_outputs(small_run(), kStats, scratch.path(), false);
-  CHECK(scratch.entries() == std::vector<std::string>{"run.json", "summary.json", "tasks.csv", "timeseries.csv"});
+  CHECK(scratch.entries() == kWithoutHtml);
+}
+
+TEST_CASE("outputs: write_report writes the pictures and report.html, the bytes write_outputs writes", "[reports]") {
+  ScratchDir scratch;
+  const sim::RunResult r = small_run();
+  write_outputs(r, kStats, scratch.path() / "full");
+  write_report(r, scratch.path());
+  CHECK(scratch.entries() == std::vector<std::string>{"cluster.dot", "cluster.svg", "full", "report.html"});
+  for (const char* name : {"cluster.dot", "cluster.svg", "report.html"}) {
+    INFO(name);
+    CHECK(read_file(scratch.path() / name) == read_file(scratch.path() / "full" / name));
+  }
+  // A bad result writes nothing.
+  sim::RunResult bad = r;
+  bad.tasks.rejected[0] = 1;
+  CHECK_THROWS_WITH(write_report(bad, scratch.path() / "full"), "RunResult: tasks.rejected[0] is set on a placed task");
+  CHECK(read_file(scratch.path() / "full" / "report.html") == html_report(r, cluster_svg(r)));
 }
 
 TEST_CASE("outputs: an inconsistent result writes nothing at all", "[reports]") {

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include "xml_check.h"
 
 using namespace ecsim::reports;
@@ -125,4 +128,146 @@ TEST_CASE("svg_chart: a chart with no points says so", "[reports]") {
   REQUIRE(ecsim::testing::xml_problem(svg).empty());
   REQUIRE(svg.find(">no data</text>") != std::string::npos);
   REQUIRE(svg.find(">nothing</text>") != std::string::npos);
+}
+
+namespace {
+
+// The points of the polyline of series `name`, as "x,y" strings.
+std::vector<std::string> point_list(const std::string& svg, const std::string& name) {
+  const std::size_t at = svg.find("data-series=\"" + name + "\"");
+  std::vector<std::string> out;
+  if (at == std::string::npos) return out;
+  const std::size_t start = svg.find("points=\"", at) + 8;
+  const std::string pts = svg.substr(start, svg.find('"', start) - start);
+  std::size_t begin = 0;
+  while (begin < pts.size()) {
+    const std::size_t space = std::min(pts.find(' ', begin), pts.size());
+    out.push_back(pts.substr(begin, space - begin));
+    begin = space + 1;
+  }
+  return out;
+}
+
+ChartSpec log_chart(std::vector<double> x, std::vector<double> y, bool step) {
+  ChartSpec spec;
+  spec.title = "wait CDF";
+  spec.x_label = "wait (log scale)";
+  spec.y_label = "fraction of tasks";
+  spec.x_kind = AxisKind::kLogSeconds;
+  spec.y_max = 1;
+  spec.series = {ChartSeries{"cdf", std::move(x), std::move(y), step}};
+  return spec;
+}
+
+std::vector<std::string> labels(const std::vector<AxisTick>& ticks) {
+  std::vector<std::string> out;
+  for (const auto& t : ticks) out.push_back(t.label);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("svg_chart: log-seconds ticks are decades of seconds, then minutes, hours and days", "[reports]") {
+  REQUIRE(labels(log_seconds_ticks(0.1, 3600)) ==
+          std::vector<std::string>{"0.1 s", "1 s", "10 s", "1 min", "10 min", "1 h"});
+  REQUIRE(labels(log_seconds_ticks(0.001, 0.05)) == std::vector<std::string>{"1 ms", "10 ms"});
+  REQUIRE(labels(log_seconds_ticks(3000, 10 * 86400)) == std::vector<std::string>{"1 h", "10 h", "1 d", "10 d"});
+  const auto ticks = log_seconds_ticks(0.1, 86400);
+  REQUIRE(ticks.front().value == 0.1);
+  REQUIRE(ticks.back().value == 86400);
+}
+
+TEST_CASE("svg_chart: a log-seconds axis starts at 0.1 s or at the decade below the smallest positive value", "[reports]") {
+  REQUIRE(log_seconds_axis_start(0) == 0.1);  // nothing positive
+  REQUIRE(log_seconds_axis_start(5) == 0.1);
+  REQUIRE(log_seconds_axis_start(0.1) == 0.1);
+  REQUIRE(log_seconds_axis_start(0.05) == 0.01);
+  REQUIRE(log_seconds_axis_start(0.000001) == 0.001);  // 1 ms at the least
+}
+
+TEST_CASE("svg_chart: a log-seconds axis spaces decades equally and labels its ticks with units", "[reports]") {
+  // The plot spans x pixels 64 to 704; 0.1 s to 10 s is two decades of 320 px each.
+  const std::string svg = render_line_chart(log_chart({0.1, 1, 10}, {0.2, 0.5, 1}, false));
+  INFO(svg);
+  REQUIRE(ecsim::testing::xml_problem(svg).empty());
+  const auto pts = point_list(svg, "cdf");
+  REQUIRE(pts.size() == 3);
+  REQUIRE(pts[0].rfind("64.0,", 0) == 0);
+  REQUIRE(pts[1].rfind("384.0,", 0) == 0);
+  REQUIRE(pts[2].rfind("704.0,", 0) == 0);
+  for (const char* label : {">0.1 s</text>", ">1 s</text>", ">10 s</text>", ">wait (log scale)</text>"}) {
+    INFO(label);
+    REQUIRE(svg.find(label) != std::string::npos);
+  }
+  REQUIRE(svg.find(">1 min</text>") == std::string::npos);  // beyond the data
+}
+
+TEST_CASE("svg_chart: on a log-seconds axis zero is drawn at the axis start", "[reports]") {
+  // A CDF whose first point is (0, fraction of zero waits): it starts at the left edge there.
+  const std::string svg = render_line_chart(log_chart({0, 1, 100}, {0.6, 0.9, 1.0}, true));
+  INFO(svg);
+  REQUIRE(ecsim::testing::xml_problem(svg).empty());
+  const auto pts = point_list(svg, "cdf");
+  REQUIRE(pts.size() == 5);  // 3 points and 2 risers
+  REQUIRE(pts[0].rfind("64.0,", 0) == 0);
+  REQUIRE(pts.back().rfind("704.0,", 0) == 0);
+  // Only zeros: one point at the start, held to the right edge; the axis is 0.1 s to 1 s.
+  const std::string zeros = render_line_chart(log_chart({0}, {1.0}, true));
+  REQUIRE(ecsim::testing::xml_problem(zeros).empty());
+  REQUIRE(zeros.find(">no data</text>") == std::string::npos);
+  const auto flat = point_list(zeros, "cdf");
+  REQUIRE(flat.size() == 2);
+  REQUIRE(flat[0].rfind("64.0,", 0) == 0);
+  REQUIRE(flat[1].rfind("704.0,", 0) == 0);
+  REQUIRE(flat[0].substr(flat[0].find(',')) == flat[1].substr(flat[1].find(',')));
+  REQUIRE(zeros.find(">0.1 s</text>") != std::string::npos);
+  REQUIRE(zeros.find(">1 s</text>") != std::string::npos);
+}
+
+TEST_CASE("svg_chart: log-seconds tick labels too close together are left out", "[reports]") {
+  // 0.1 s to 10 d: 10 h and 1 d are 0.38 decade apart, too close on a narrow chart.
+  ChartSpec wide = log_chart({0.1, 864000}, {0.5, 1}, true);
+  const std::string w = render_line_chart(wide);
+  REQUIRE(w.find(">10 h</text>") != std::string::npos);
+  REQUIRE(w.find(">1 d</text>") != std::string::npos);
+  ChartSpec narrow = wide;
+  narrow.width = 300;
+  const std::string n = render_line_chart(narrow);
+  REQUIRE(ecsim::testing::xml_problem(n).empty());
+  REQUIRE(n.find(">10 h</text>") != std::string::npos);
+  REQUIRE(n.find(">1 d</text>") == std::string::npos);
+  REQUIRE(n.find(">10 d</text>") != std::string::npos);
+}
+
+TEST_CASE("svg_chart: long series on a log-seconds axis are downsampled in log coordinates", "[reports]") {
+  std::vector<double> x, y;
+  for (int i = 1; i <= 200000; ++i) {
+    x.push_back(i * 0.1);  // 0.1 s to 20,000 s
+    y.push_back(static_cast<double>(i) / 200000);
+  }
+  const std::string svg = render_line_chart(log_chart(x, y, false));
+  const auto pts = point_list(svg, "cdf");
+  REQUIRE(pts.size() <= 4 * 640);
+  REQUIRE(pts.front().rfind("64.0,", 0) == 0);
+  REQUIRE(pts.back().rfind("704.0,", 0) == 0);
+  // 0.1 s to 0.9 s lie in the first sixth of the axis, each in a pixel column of its own, and
+  // all survive (a linear split into 640 columns would put them in one of 31 s).
+  const double one_second = 64 + 640 / 5.30103;  // log10(20,000 / 0.1) decades in 640 px
+  std::size_t before_one_second = 0;
+  for (const auto& p : pts) before_one_second += std::stod(p.substr(0, p.find(','))) < one_second - 1 ? 1 : 0;
+  REQUIRE(before_one_second == 9);
+}
+
+TEST_CASE("svg_chart: a step series holds its last value to the right edge", "[reports]") {
+  ChartSpec spec;
+  spec.title = "steps";
+  spec.series = {ChartSeries{"long", {0, 10, 20}, {1, 2, 3}, true}, ChartSeries{"short", {0, 10}, {5, 6}, true},
+                 ChartSeries{"line", {0, 10}, {5, 6}, false}};
+  const std::string svg = render_line_chart(spec);
+  REQUIRE(point_list(svg, "long").size() == 5);
+  const auto held = point_list(svg, "short");
+  REQUIRE(held.size() == 4);  // 2 points, 1 riser, and the hold to the right edge
+  REQUIRE(held.back().rfind("704.0,", 0) == 0);
+  REQUIRE(held.back().substr(held.back().find(',')) == held[2].substr(held[2].find(',')));
+  REQUIRE(point_list(svg, "line").size() == 2);  // a plain line ends at its last point
 }

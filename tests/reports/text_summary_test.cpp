@@ -19,7 +19,8 @@ TEST_CASE("text_summary: a small run prints these exact lines", "[reports]") {
         "utilization: cpu mean 25.0%, max 75.0%; memory mean 10.0%, max 30.0%\n"
         "instances: 2 launched, 1 terminated, 5.0 instance-hours\n"
         "cost: $0.96 total, $0.2402 per task-hour, $233.60 per month at this rate\n"
-        "outputs in out/run-1: summary.json, run.json, tasks.csv, timeseries.csv\n");
+        "outputs in out/run-1: summary.json, run.json, tasks.csv, instances.csv, timeseries.csv (and by zone and "
+        "type), cluster.svg, cluster.dot\n");
 }
 
 TEST_CASE("text_summary: traces add a line and an empty run has no monthly rate", "[reports]") {

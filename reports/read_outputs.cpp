@@ -1,0 +1,795 @@
+#include "reports/read_outputs.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "reports/csv.h"
+#include "reports/format.h"
+#include "reports/outputs.h"
+#include "reports/result_check.h"
+#include "sim/input_error.h"
+
+namespace ecsim::reports {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+using sim::InputError;
+using sim::kNever;
+using sim::SimTime;
+
+// Times and prices are below 10^10 seconds (317 years) or dollars: every sum the reports form
+// from them (Σ alive µs × µ$/h over 2^32 instances) then stays within 128 bits.
+constexpr std::uint64_t kMaxWholeUnits = 10'000'000'000ULL;
+constexpr std::uint64_t kMicrosPerUnit = 1'000'000;
+
+// `text` for a message: in double quotes, cut after 60 bytes, control bytes shown as '?'.
+std::string in_quotes(std::string_view text) {
+  constexpr std::size_t kMax = 60;
+  std::string out = "\"";
+  const std::size_t n = std::min(text.size(), kMax);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    out += c < 0x20 || c == 0x7f ? '?' : text[i];
+  }
+  if (text.size() > kMax) out += "...";
+  out += '"';
+  return out;
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// "W" or "W.F" with 1 to 6 fraction digits, W < 10^10: the value in millionths, exact. This is
+// the inverse of write_seconds (reports/format.h) on its non-negative outputs.
+std::optional<std::int64_t> parse_micros(std::string_view s) {
+  const std::size_t dot = s.find('.');
+  const std::string_view whole = s.substr(0, dot);
+  if (!all_digits(whole) || whole.size() > 11) return std::nullopt;
+  std::uint64_t w = 0;
+  std::from_chars(whole.data(), whole.data() + whole.size(), w);
+  if (w >= kMaxWholeUnits) return std::nullopt;
+  std::uint64_t fraction = 0;
+  if (dot != std::string_view::npos) {
+    const std::string_view digits = s.substr(dot + 1);
+    if (!all_digits(digits) || digits.size() > 6) return std::nullopt;
+    std::from_chars(digits.data(), digits.data() + digits.size(), fraction);
+    for (std::size_t k = digits.size(); k < 6; ++k) fraction *= 10;
+  }
+  return static_cast<std::int64_t>(w * kMicrosPerUnit + fraction);
+}
+
+template <class T>
+std::optional<T> parse_integer(std::string_view s) {
+  T v{};
+  const char* end = s.data() + s.size();
+  const auto [p, ec] = std::from_chars(s.data(), end, v);
+  if (s.empty() || ec != std::errc() || p != end) return std::nullopt;
+  return v;
+}
+
+std::string column_pointer(std::size_t line, std::string_view column) {
+  return "line " + std::to_string(line) + ": column \"" + std::string(column) + "\"";
+}
+
+std::string read_whole_file(const fs::path& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) throw InputError(path.string(), "", "a file written by ecsim run", "no such file");
+  if (!fs::is_regular_file(status)) throw InputError(path.string(), "", "a regular file", "something else");
+  std::ifstream in(path, std::ios::binary);
+  std::string text;
+  if (in) {
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    in.seekg(0, std::ios::beg);
+    if (size >= 0) {
+      text.resize(static_cast<std::size_t>(size));
+      in.read(text.data(), size);
+      if (in.gcount() == size) return text;
+    }
+  }
+  const int error = errno;
+  throw InputError(path.string(), "", "a readable file", error != 0 ? std::strerror(error) : "a read error");
+}
+
+// ------------------------------------------------------------------------------------------
+// CSV (RFC 4180, as reports/csv.h writes it)
+
+// Reads a whole CSV file record by record. The first record is the header, which must begin
+// with the expected columns (a later version may add columns after them; they are ignored);
+// every record must have as many fields as the header. Lines end with LF (CRLF is accepted).
+class CsvReader {
+ public:
+  CsvReader(const fs::path& path, std::string_view header) : file_(path.string()), text_(read_whole_file(path)) {
+    if (!read_record()) fail_line("the header \"" + std::string(header) + "\"", "an empty file");
+    std::size_t k = 0;
+    std::size_t begin = 0;
+    while (begin <= header.size()) {
+      const std::size_t comma = std::min(header.find(',', begin), header.size());
+      const std::string_view name = header.substr(begin, comma - begin);
+      if (k >= count_ || fields_[k] != name) {
+        std::string got;
+        for (std::size_t j = 0; j < count_; ++j) got += (j ? "," : "") + fields_[j];
+        fail_line("the header \"" + std::string(header) + "\"", in_quotes(got));
+      }
+      names_.emplace_back(name);
+      ++k;
+      begin = comma + 1;
+    }
+    columns_ = count_;
+  }
+
+  const std::string& file() const { return file_; }
+
+  // Reads the next record; false at the end of the file.
+  bool next() {
+    if (!read_record()) return false;
+    if (count_ != columns_) {
+      fail_line(std::to_string(columns_) + " fields, as in the header", std::to_string(count_) + " fields");
+    }
+    return true;
+  }
+
+  std::size_t line() const { return line_of_record_; }
+  const std::string& field(std::size_t column) const { return fields_[column]; }
+
+  [[noreturn]] void fail(std::size_t column, std::string expected) const {
+    throw InputError(file_, column_pointer(line_of_record_, names_[column]), std::move(expected),
+                     in_quotes(fields_[column]));
+  }
+  [[noreturn]] void fail_line(std::string expected, std::string got) const {
+    throw InputError(file_, "line " + std::to_string(line_of_record_), std::move(expected), std::move(got));
+  }
+
+  SimTime time(std::size_t column) const {
+    const auto t = parse_micros(field(column));
+    if (!t) fail(column, "a time in seconds");
+    return *t;
+  }
+  // kNever for an empty field.
+  SimTime optional_time(std::size_t column) const {
+    if (field(column).empty()) return kNever;
+    const auto t = parse_micros(field(column));
+    if (!t) fail(column, "a time in seconds or an empty field");
+    return *t;
+  }
+  template <class T>
+  T integer(std::size_t column, const char* expected = "an integer") const {
+    const auto v = parse_integer<T>(field(column));
+    if (!v) fail(column, expected);
+    return *v;
+  }
+  const std::string& name(std::size_t column) const {
+    if (field(column).empty()) fail(column, "a name");
+    return field(column);
+  }
+
+ private:
+  std::string& next_field() {
+    if (count_ == fields_.size()) fields_.emplace_back();
+    std::string& f = fields_[count_++];
+    f.clear();
+    return f;
+  }
+
+  bool read_record() {
+    const std::size_t size = text_.size();
+    if (pos_ >= size) return false;
+    line_of_record_ = line_;
+    count_ = 0;
+    for (;;) {
+      std::string& f = next_field();
+      if (pos_ < size && text_[pos_] == '"') {
+        ++pos_;
+        for (;;) {
+          if (pos_ >= size) fail_line("a closing double quote", "the end of the file");
+          const char c = text_[pos_++];
+          if (c == '"') {
+            if (pos_ < size && text_[pos_] == '"') {
+              f += '"';
+              ++pos_;
+              continue;
+            }
+            break;
+          }
+          if (c == '\n') ++line_;
+          f += c;
+        }
+        if (pos_ + 1 < size && text_[pos_] == '\r' && text_[pos_ + 1] == '\n') ++pos_;
+        if (pos_ < size && text_[pos_] != ',' && text_[pos_] != '\n') {
+          fail_line("a comma or the end of the line after a quoted field", in_quotes(std::string_view(&text_[pos_], 1)));
+        }
+      } else {
+        std::size_t end = text_.find_first_of(",\n\"", pos_);
+        if (end == std::string::npos) end = size;
+        if (end < size && text_[end] == '"') {
+          fail_line("double quotes only around a whole field", in_quotes(text_.substr(pos_, end + 1 - pos_)));
+        }
+        std::size_t stop = end;
+        if (end < size && text_[end] == '\n' && stop > pos_ && text_[stop - 1] == '\r') --stop;
+        f.assign(text_, pos_, stop - pos_);
+        pos_ = end;
+      }
+      if (pos_ >= size) return true;  // the last record, with no final newline
+      if (text_[pos_++] == '\n') {
+        ++line_;
+        return true;
+      }
+    }
+  }
+
+  std::string file_;
+  std::string text_;
+  std::size_t pos_ = 0;
+  std::size_t line_ = 1;
+  std::size_t line_of_record_ = 1;
+  std::vector<std::string> names_;
+  std::vector<std::string> fields_;  // the current record is fields_[0, count_)
+  std::size_t count_ = 0;
+  std::size_t columns_ = 0;
+};
+
+// Names in order of first appearance, each once.
+class NameTable {
+ public:
+  std::uint32_t intern(const std::string& name) {
+    const auto [it, added] = index_.try_emplace(name, static_cast<std::uint32_t>(names_.size()));
+    if (added) names_.push_back(name);
+    return it->second;
+  }
+  std::optional<std::uint32_t> find(const std::string& name) const {
+    const auto it = index_.find(name);
+    if (it == index_.end()) return std::nullopt;
+    return it->second;
+  }
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> index_;
+  std::vector<std::string> names_;
+};
+
+// ------------------------------------------------------------------------------------------
+// summary.json
+
+// A JSON Pointer reference token (RFC 6901): "~" as "~0", "/" as "~1".
+std::string pointer_token(std::string_view key) {
+  std::string out;
+  for (const char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string describe(const ordered_json& j) {
+  switch (j.type()) {
+    case ordered_json::value_t::object: return "an object";
+    case ordered_json::value_t::array: return "an array";
+    case ordered_json::value_t::string: return in_quotes(j.get_ref<const std::string&>());
+    case ordered_json::value_t::null: return "null";
+    default: return j.dump();
+  }
+}
+
+using NamedStats = std::vector<std::pair<std::string, sim::UtilizationStats>>;
+
+struct Summary {
+  NamedStats cpu_by_zone, cpu_by_type, memory_by_zone, memory_by_type;
+  std::uint64_t submitted = 0;
+  std::uint64_t launched = 0;
+};
+
+class SummaryReader {
+ public:
+  explicit SummaryReader(const fs::path& path) : file_(path.string()) {
+    const std::string text = read_whole_file(path);
+    try {
+      root_ = ordered_json::parse(text);
+    } catch (const ordered_json::parse_error& e) {
+      // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ..."
+      std::string what = e.what();
+      const std::size_t at = what.find("parse error at ");
+      const std::size_t colon = what.find(": ", at == std::string::npos ? 0 : at);
+      if (at != std::string::npos && colon != std::string::npos) {
+        throw InputError(file_, what.substr(at + 15, colon - at - 15), "JSON written by ecsim run", what.substr(colon + 2));
+      }
+      throw InputError(file_, "", "JSON written by ecsim run", what);
+    } catch (const ordered_json::exception& e) {
+      // "[json.exception.out_of_range.406] number overflow parsing '1e400'"
+      const std::string what = e.what();
+      const std::size_t end = what.find("] ");
+      throw InputError(file_, "", "JSON written by ecsim run", end == std::string::npos ? what : what.substr(end + 2));
+    }
+  }
+
+  void read(sim::RunResult& r, Summary& s) const {
+    if (!root_.is_object()) fail("", "an object", describe(root_));
+    r.scenario = string_at(root_, "", "scenario");
+    r.seed = uint_at(root_, "", "seed");
+    r.strategy = string_at(root_, "", "strategy");
+
+    const ordered_json& tasks = object_at(root_, "", "tasks");
+    s.submitted = uint_at(tasks, "/tasks", "submitted");
+    const ordered_json& instances = object_at(root_, "", "instances");
+    s.launched = uint_at(instances, "/instances", "launched");
+
+    const ordered_json& failures = object_at(root_, "", "placementFailures");
+    for (auto it = failures.begin(); it != failures.end(); ++it) {
+      const std::string pointer = "/placementFailures/" + pointer_token(it.key());
+      std::size_t reason = 1;
+      const auto count = static_cast<std::size_t>(sim::FailureReason::kCount);
+      while (reason < count && sim::failure_reason_name(static_cast<sim::FailureReason>(reason)) != it.key()) ++reason;
+      if (reason == count) fail(pointer, "an ECS failure reason such as RESOURCE:CPU", in_quotes(it.key()));
+      r.placement_failures[reason] = int_value(it.value(), pointer);
+    }
+
+    const ordered_json& utilization = object_at(root_, "", "utilization");
+    read_utilization(object_at(utilization, "/utilization", "cpu"), "/utilization/cpu", r.cpu.overall, s.cpu_by_zone,
+                     s.cpu_by_type);
+    read_utilization(object_at(utilization, "/utilization", "memory"), "/utilization/memory", r.memory.overall,
+                     s.memory_by_zone, s.memory_by_type);
+
+    const ordered_json& engine = object_at(root_, "", "engine");
+    r.events = uint_at(engine, "/engine", "events");
+    const double seconds = number_at(engine, "/engine", "simulatedSeconds");
+    const double micros = seconds * static_cast<double>(sim::kSecond);
+    if (!(seconds >= 0 && micros < static_cast<double>(kMaxWholeUnits * kMicrosPerUnit))) {
+      fail("/engine/simulatedSeconds", "a duration in seconds below 10^10", describe(engine.at("simulatedSeconds")));
+    }
+    r.duration = static_cast<SimTime>(std::llround(micros));
+    if (sim::to_seconds(r.duration) != seconds) {
+      fail("/engine/simulatedSeconds", "a whole number of microseconds", describe(engine.at("simulatedSeconds")));
+    }
+
+    if (root_.contains("trace")) {
+      const ordered_json& trace = object_at(root_, "", "trace");
+      const ordered_json& files = member(trace, "/trace", "files");
+      if (!files.is_array()) fail("/trace/files", "an array", describe(files));
+      for (std::size_t k = 0; k < files.size(); ++k) {
+        const std::string pointer = "/trace/files/" + std::to_string(k);
+        const ordered_json& one = files[k];
+        if (!one.is_object()) fail(pointer, "an object", describe(one));
+        sim::TraceStats t;
+        t.file = string_at(one, pointer, "file");
+        t.format = string_at(one, pointer, "format");
+        t.records_read = int_at(one, pointer, "recordsRead");
+        t.records_skipped = int_at(one, pointer, "recordsSkipped");
+        t.offered_cpu_unit_seconds = number_at(one, pointer, "offeredCpuUnitSeconds");
+        r.traces.push_back(std::move(t));
+      }
+    }
+  }
+
+  [[noreturn]] void fail(const std::string& pointer, std::string expected, std::string got) const {
+    throw InputError(file_, pointer, std::move(expected), std::move(got));
+  }
+
+ private:
+  const ordered_json& member(const ordered_json& obj, const std::string& pointer, const char* key) const {
+    const auto it = obj.find(key);
+    if (it == obj.end()) fail(pointer + "/" + key, "a value", "nothing");
+    return *it;
+  }
+  const ordered_json& object_at(const ordered_json& obj, const std::string& pointer, const char* key) const {
+    const ordered_json& v = member(obj, pointer, key);
+    if (!v.is_object()) fail(pointer + "/" + key, "an object", describe(v));
+    return v;
+  }
+  std::string string_at(const ordered_json& obj, const std::string& pointer, const char* key) const {
+    const ordered_json& v = member(obj, pointer, key);
+    if (!v.is_string()) fail(pointer + "/" + key, "a string", describe(v));
+    return v.get<std::string>();
+  }
+  std::uint64_t uint_at(const ordered_json& obj, const std::string& pointer, const char* key) const {
+    const ordered_json& v = member(obj, pointer, key);
+    if (!v.is_number_unsigned()) fail(pointer + "/" + key, "a non-negative integer", describe(v));
+    return v.get<std::uint64_t>();
+  }
+  std::int64_t int_value(const ordered_json& v, const std::string& pointer) const {
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+      fail(pointer, "a non-negative integer", describe(v));
+    }
+    return static_cast<std::int64_t>(v.get<std::uint64_t>());
+  }
+  std::int64_t int_at(const ordered_json& obj, const std::string& pointer, const char* key) const {
+    return int_value(member(obj, pointer, key), pointer + "/" + key);
+  }
+  double number_value(const ordered_json& v, const std::string& pointer) const {
+    if (!v.is_number() || !std::isfinite(v.get<double>())) fail(pointer, "a number", describe(v));
+    return v.get<double>();
+  }
+  double number_at(const ordered_json& obj, const std::string& pointer, const char* key) const {
+    return number_value(member(obj, pointer, key), pointer + "/" + key);
+  }
+  sim::UtilizationStats stats(const ordered_json& obj, const std::string& pointer) const {
+    if (!obj.is_object()) fail(pointer, "an object", describe(obj));
+    return {number_at(obj, pointer, "mean"), number_at(obj, pointer, "p95"), number_at(obj, pointer, "max")};
+  }
+  void read_named(const ordered_json& obj, const std::string& pointer, NamedStats& out) const {
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      out.emplace_back(it.key(), stats(it.value(), pointer + "/" + pointer_token(it.key())));
+    }
+  }
+  void read_utilization(const ordered_json& obj, const std::string& pointer, sim::UtilizationStats& overall,
+                        NamedStats& by_zone, NamedStats& by_type) const {
+    overall = stats(obj, pointer);
+    read_named(object_at(obj, pointer, "byAvailabilityZone"), pointer + "/byAvailabilityZone", by_zone);
+    read_named(object_at(obj, pointer, "byInstanceType"), pointer + "/byInstanceType", by_type);
+  }
+
+  std::string file_;
+  ordered_json root_;
+};
+
+// summary.json's by-zone (by-type) figures, in the order of `names`: empty, or one per name in
+// that very order (check_run_result's rule).
+std::vector<sim::UtilizationStats> ordered_stats(const NamedStats& stats, const std::vector<std::string>& names,
+                                                 const SummaryReader& summary, const std::string& pointer) {
+  std::vector<sim::UtilizationStats> out;
+  if (stats.empty()) return out;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (k >= stats.size() || stats[k].first != names[k]) {
+      summary.fail(pointer, "an entry for every name of the other files, in the run's order: " + in_quotes(names[k]) + " next",
+                   k < stats.size() ? in_quotes(stats[k].first) : "the end of the object");
+    }
+    out.push_back(stats[k].second);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------
+// The CSV files
+
+void read_timeseries(const fs::path& path, std::vector<sim::Sample>& samples) {
+  CsvReader csv(path, kTimeseriesCsvHeader);
+  while (csv.next()) {
+    sim::Sample s;
+    s.time = csv.time(0);
+    if (!samples.empty() && s.time < samples.back().time) csv.fail(0, "a time no earlier than the row before");
+    s.running = csv.integer<std::int64_t>(1);
+    s.pending = csv.integer<std::int64_t>(2);
+    s.instances = csv.integer<std::int64_t>(3);
+    // The percentages are derived from the integer columns below; only their form is checked.
+    for (const std::size_t pct : {std::size_t{4}, std::size_t{5}}) {
+      if (!parse_micros(csv.field(pct))) csv.fail(pct, "a percentage");
+    }
+    s.starting = csv.integer<std::int64_t>(6);
+    s.submitted = csv.integer<std::int64_t>(7);
+    s.completed = csv.integer<std::int64_t>(8);
+    s.failed_to_place = csv.integer<std::int64_t>(9);
+    s.cpu_reserved = csv.integer<std::int64_t>(10);
+    s.cpu_registered = csv.integer<std::int64_t>(11);
+    s.memory_reserved_mib = csv.integer<std::int64_t>(12);
+    s.memory_registered_mib = csv.integer<std::int64_t>(13);
+    samples.push_back(s);
+  }
+}
+
+struct BreakdownRow {
+  SimTime time = 0;
+  std::string name;
+  std::int64_t values[4] = {};  // cpu reserved, cpu registered, memory reserved, memory registered
+  std::size_t line = 0;
+};
+
+struct Breakdown {
+  std::string file;
+  std::string name_column;
+  bool cpu = false, memory = false;  // which pairs the file holds
+  std::vector<BreakdownRow> rows;
+};
+
+Breakdown read_breakdown(const fs::path& path, std::string_view header, std::string name_column) {
+  CsvReader csv(path, header);
+  Breakdown b;
+  b.file = csv.file();
+  b.name_column = std::move(name_column);
+  while (csv.next()) {
+    BreakdownRow row;
+    row.time = csv.time(0);
+    row.name = csv.field(1);
+    row.line = csv.line();
+    if (b.rows.empty()) {
+      // The first row says which pairs were recorded; every row must agree.
+      b.cpu = !csv.field(2).empty();
+      b.memory = !csv.field(4).empty();
+      if (!b.cpu && !b.memory) csv.fail(2, "an integer (a row with no figure is never written)");
+    }
+    for (std::size_t k = 0; k < 4; ++k) {
+      const std::size_t column = 2 + k;
+      if (k < 2 ? b.cpu : b.memory) {
+        row.values[k] = csv.integer<std::int64_t>(column);
+      } else if (!csv.field(column).empty()) {
+        csv.fail(column, "an empty field, as on the first row");
+      }
+    }
+    b.rows.push_back(std::move(row));
+  }
+  return b;
+}
+
+// Checks that the rows are every name at every sample, in order, and fills the series.
+void fill_breakdown(const Breakdown& b, const std::vector<sim::Sample>& samples, const std::vector<std::string>& names,
+                    std::vector<std::int64_t>* series[4]) {
+  if (b.rows.empty()) return;
+  const std::size_t n = names.size();
+  if (b.rows.size() != samples.size() * n) {
+    throw InputError(b.file, "", "one row per sample of timeseries.csv and " + b.name_column + ", " +
+                                     std::to_string(samples.size()) + " x " + std::to_string(n) + " rows",
+                     std::to_string(b.rows.size()) + " rows");
+  }
+  for (std::size_t at = 0; at < b.rows.size(); ++at) {
+    const BreakdownRow& row = b.rows[at];
+    const sim::Sample& sample = samples[at / n];
+    if (row.time != sample.time) {
+      throw InputError(b.file, column_pointer(row.line, "time"),
+                       "the time of sample " + std::to_string(at / n + 1) + " of timeseries.csv, " +
+                           format_seconds(sample.time),
+                       in_quotes(format_seconds(row.time)));
+    }
+    if (row.name != names[at % n]) {
+      throw InputError(b.file, column_pointer(row.line, b.name_column),
+                       in_quotes(names[at % n]) + " (every " + b.name_column + " at every sample, in the run's order)",
+                       in_quotes(row.name));
+    }
+    for (std::size_t k = 0; k < 4; ++k) {
+      if (k < 2 ? b.cpu : b.memory) series[k]->push_back(row.values[k]);
+    }
+  }
+}
+
+struct InstanceRow {
+  std::string id, zone, type;
+  sim::Market market = sim::Market::kOnDemand;
+  SimTime launched = 0, registered = kNever, terminated = kNever;
+  std::int32_t cpu = 0, memory = 0;
+  std::int64_t price = 0;  // micro-dollars per hour
+  std::size_t line = 0;
+};
+
+std::vector<InstanceRow> read_instances(const fs::path& path, std::string& file) {
+  CsvReader csv(path, kInstancesCsvHeader);
+  file = csv.file();
+  std::vector<InstanceRow> rows;
+  NameTable ids;
+  while (csv.next()) {
+    InstanceRow row;
+    row.id = csv.name(0);
+    if (ids.find(row.id)) csv.fail(0, "an instance id not used by an earlier row");
+    ids.intern(row.id);
+    if (rows.size() >= sim::kNoInstance) csv.fail_line("at most 4294967294 instances", "more");
+    row.zone = csv.field(1);
+    row.type = csv.field(2);
+    const std::string& market = csv.field(3);
+    if (market == market_name(sim::Market::kOnDemand)) {
+      row.market = sim::Market::kOnDemand;
+    } else if (market == market_name(sim::Market::kSpot)) {
+      row.market = sim::Market::kSpot;
+    } else {
+      csv.fail(3, "\"on-demand\" or \"spot\"");
+    }
+    row.launched = csv.time(4);
+    row.registered = csv.optional_time(5);
+    row.terminated = csv.optional_time(6);
+    if (row.terminated != kNever && row.terminated < row.launched) csv.fail(6, "a time no earlier than launchedAt");
+    row.cpu = csv.integer<std::int32_t>(7);
+    row.memory = csv.integer<std::int32_t>(8);
+    const auto price = parse_micros(csv.field(9));
+    if (!price) csv.fail(9, "a price in dollars with at most 6 decimals");
+    row.price = *price;
+    row.line = csv.line();
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::optional<sim::StopCode> stop_code_named(std::string_view name) {
+  for (std::size_t c = 0; c < static_cast<std::size_t>(sim::StopCode::kCount); ++c) {
+    if (sim::stop_code_name(static_cast<sim::StopCode>(c)) == name) return static_cast<sim::StopCode>(c);
+  }
+  return std::nullopt;
+}
+
+std::optional<sim::FailureReason> failure_reason_named(std::string_view name) {
+  for (std::size_t c = 0; c < static_cast<std::size_t>(sim::FailureReason::kCount); ++c) {
+    if (sim::failure_reason_name(static_cast<sim::FailureReason>(c)) == name) return static_cast<sim::FailureReason>(c);
+  }
+  return std::nullopt;
+}
+
+void read_tasks(const fs::path& path, const NameTable& instance_ids, sim::RunResult& r) {
+  CsvReader csv(path, kTasksCsvHeader);
+  NameTable families, groups;
+  sim::TaskRecords& t = r.tasks;
+  while (csv.next()) {
+    const std::size_t n = t.size();
+    const std::string_view id = csv.field(0);
+    if (id.size() < 2 || id[0] != 't' || id[1] == '0' || parse_integer<std::uint64_t>(id.substr(1)) != n + 1) {
+      std::string expected = "\"t";
+      expected += std::to_string(n + 1);
+      expected += "\" (tasks in order, numbered from t1)";
+      csv.fail(0, std::move(expected));
+    }
+    t.family.push_back(families.intern(csv.field(1)));
+    t.revision.push_back(csv.integer<std::int32_t>(2));
+    t.group.push_back(groups.intern(csv.field(3)));
+
+    sim::InstanceIdx instance = sim::kNoInstance;
+    if (!csv.field(4).empty()) {
+      const auto found = instance_ids.find(csv.field(4));
+      if (!found) csv.fail(4, "an instance id of instances.csv");
+      instance = *found;
+      if (csv.field(5) != r.zones[r.instances.zone[instance]]) {
+        csv.fail(5, "the zone of instance " + in_quotes(csv.field(4)) + " in instances.csv, " +
+                        in_quotes(r.zones[r.instances.zone[instance]]));
+      }
+      if (csv.field(6) != r.instance_types[r.instances.type[instance]]) {
+        csv.fail(6, "the type of instance " + in_quotes(csv.field(4)) + " in instances.csv, " +
+                        in_quotes(r.instance_types[r.instances.type[instance]]));
+      }
+    } else {
+      if (!csv.field(5).empty()) csv.fail(5, "an empty field (no instanceId)");
+      if (!csv.field(6).empty()) csv.fail(6, "an empty field (no instanceId)");
+    }
+    t.instance.push_back(instance);
+
+    const SimTime submitted = csv.time(7);
+    const SimTime placed = csv.optional_time(8);
+    const SimTime started = csv.optional_time(9);
+    const SimTime stopped = csv.optional_time(10);
+    if ((placed != kNever) != (instance != sim::kNoInstance)) {
+      csv.fail(8, instance == sim::kNoInstance ? "an empty field (no instanceId)" : "a time (the task has an instance)");
+    }
+    if (placed != kNever && placed < submitted) csv.fail(8, "a time no earlier than submittedAt");
+    if (started != kNever && placed == kNever) csv.fail(9, "an empty field (the task was never placed)");
+    if (started != kNever && started < placed) csv.fail(9, "a time no earlier than placedAt");
+    if (stopped != kNever && stopped < std::max(submitted, started == kNever ? submitted : started)) {
+      csv.fail(10, started == kNever ? "a time no earlier than submittedAt" : "a time no earlier than startedAt");
+    }
+    t.submitted_at.push_back(submitted);
+    t.placed_at.push_back(placed);
+    t.started_at.push_back(started);
+    t.stopped_at.push_back(stopped);
+
+    const auto code = stop_code_named(csv.field(11));
+    if (!code) csv.fail(11, "an ECS stop code such as EssentialContainerExited, or an empty field");
+    t.stop_code.push_back(*code);
+    const auto reason = failure_reason_named(csv.field(12));
+    if (!reason) csv.fail(12, "an ECS failure reason such as RESOURCE:MEMORY, or an empty field");
+    t.failure_reason.push_back(*reason);
+    t.cpu.push_back(csv.integer<std::int32_t>(13));
+    t.memory_mib.push_back(csv.integer<std::int32_t>(14));
+    const std::string& rejected = csv.field(15);
+    if (rejected != "0" && rejected != "1") csv.fail(15, "0 or 1");
+    if (rejected == "1" && placed != kNever) csv.fail(15, "0 (the task was placed)");
+    t.rejected.push_back(rejected == "1" ? 1 : 0);
+  }
+  r.families = families.names();
+  r.groups = groups.names();
+}
+
+}  // namespace
+
+sim::RunResult read_outputs(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw InputError(dir.string(), "", "a directory written by ecsim run",
+                     fs::exists(dir, ec) ? "something else" : "no such directory");
+  }
+  sim::RunResult r;
+
+  const SummaryReader summary_reader(dir / kSummaryFile);
+  Summary summary;
+  summary_reader.read(r, summary);
+  read_timeseries(dir / kTimeseriesFile, r.samples);
+  const Breakdown by_zone = read_breakdown(dir / kZoneTimeseriesFile, kZoneTimeseriesCsvHeader, "availabilityZone");
+  const Breakdown by_type = read_breakdown(dir / kTypeTimeseriesFile, kTypeTimeseriesCsvHeader, "instanceType");
+  std::string instances_file;
+  const std::vector<InstanceRow> instances = read_instances(dir / kInstancesFile, instances_file);
+
+  // Zones and types in the run's order (see the header).
+  NameTable zones, types;
+  for (const NamedStats* stats : {&summary.cpu_by_zone, &summary.memory_by_zone}) {
+    for (const auto& entry : *stats) zones.intern(entry.first);
+  }
+  for (const NamedStats* stats : {&summary.cpu_by_type, &summary.memory_by_type}) {
+    for (const auto& entry : *stats) types.intern(entry.first);
+  }
+  for (const BreakdownRow& row : by_zone.rows) zones.intern(row.name);
+  for (const BreakdownRow& row : by_type.rows) types.intern(row.name);
+  for (const InstanceRow& row : instances) {
+    zones.intern(row.zone);
+    types.intern(row.type);
+  }
+  r.zones = zones.names();
+  r.instance_types = types.names();
+  r.cpu.by_zone = ordered_stats(summary.cpu_by_zone, r.zones, summary_reader, "/utilization/cpu/byAvailabilityZone");
+  r.memory.by_zone =
+      ordered_stats(summary.memory_by_zone, r.zones, summary_reader, "/utilization/memory/byAvailabilityZone");
+  r.cpu.by_type = ordered_stats(summary.cpu_by_type, r.instance_types, summary_reader, "/utilization/cpu/byInstanceType");
+  r.memory.by_type =
+      ordered_stats(summary.memory_by_type, r.instance_types, summary_reader, "/utilization/memory/byInstanceType");
+
+  std::vector<std::int64_t>* zone_series[4] = {&r.zone_cpu_reserved, &r.zone_cpu_registered, &r.zone_memory_reserved,
+                                               &r.zone_memory_registered};
+  fill_breakdown(by_zone, r.samples, r.zones, zone_series);
+  std::vector<std::int64_t>* type_series[4] = {&r.type_cpu_reserved, &r.type_cpu_registered, &r.type_memory_reserved,
+                                               &r.type_memory_registered};
+  fill_breakdown(by_type, r.samples, r.instance_types, type_series);
+
+  // Instances, and the price of each type from its instances (which must agree).
+  r.price_microdollars_per_hour.assign(r.instance_types.size(), 0);
+  std::vector<std::size_t> price_line(r.instance_types.size(), 0);
+  NameTable instance_ids;
+  sim::InstanceRecords& in = r.instances;
+  for (const InstanceRow& row : instances) {
+    const std::uint32_t type = *types.find(row.type);
+    if (price_line[type] == 0) {
+      price_line[type] = row.line;
+      r.price_microdollars_per_hour[type] = row.price;
+    } else if (r.price_microdollars_per_hour[type] != row.price) {
+      throw InputError(instances_file, column_pointer(row.line, "pricePerHour"),
+                       "the price of " + in_quotes(row.type) + " on line " + std::to_string(price_line[type]) + ", " +
+                           format_seconds(r.price_microdollars_per_hour[type]),
+                       in_quotes(format_seconds(row.price)));
+    }
+    instance_ids.intern(row.id);
+    in.id.push_back(row.id);
+    in.zone.push_back(*zones.find(row.zone));
+    in.type.push_back(type);
+    in.market.push_back(row.market);
+    in.launched_at.push_back(row.launched);
+    in.registered_at.push_back(row.registered);
+    in.terminated_at.push_back(row.terminated);
+    in.cpu_registered.push_back(row.cpu);
+    in.memory_registered_mib.push_back(row.memory);
+  }
+
+  read_tasks(dir / kTasksFile, instance_ids, r);
+
+  // The files must come from one run.
+  if (summary.submitted != r.tasks.size()) {
+    summary_reader.fail("/tasks/submitted", std::to_string(r.tasks.size()) + ", the rows of tasks.csv",
+                        std::to_string(summary.submitted));
+  }
+  if (summary.launched != r.instances.size()) {
+    summary_reader.fail("/instances/launched", std::to_string(r.instances.size()) + ", the rows of instances.csv",
+                        std::to_string(summary.launched));
+  }
+  r.sample_interval = r.samples.size() >= 2 ? r.samples[1].time - r.samples[0].time : r.duration;
+  try {
+    check_run_result(r);
+  } catch (const std::logic_error& e) {
+    // Every rule is checked above with its line; this is a safety net.
+    throw InputError(dir.string(), "", "outputs that agree with one another", e.what());
+  }
+  return r;
+}
+
+}  // namespace ecsim::reports

@@ -1,0 +1,40 @@
+// Reading back the outputs of a finished run, for `ecsim report DIR`: summary.json, tasks.csv,
+// instances.csv, timeseries.csv, timeseries-by-zone.csv and timeseries-by-type.csv, as
+// write_outputs (reports/outputs.h) wrote them, rebuilt into the sim::RunResult they came from,
+// so that html_report(read_outputs(dir)) is byte for byte the report.html the run wrote.
+// run.json and report.html are not read.
+//
+// Where each part comes from:
+// - scenario, seed, strategy, placement failures by reason, trace statistics, engine events and
+//   the utilisation figures: summary.json (its doubles are printed in their shortest round-trip
+//   form, so they read back exactly); the duration: engine.simulatedSeconds, which must be a
+//   whole number of microseconds;
+// - tasks (families and groups in order of first use): tasks.csv; instances, their market,
+//   registered resources and the price of their type: instances.csv; samples: timeseries.csv;
+//   per-zone and per-type series: timeseries-by-zone.csv, timeseries-by-type.csv;
+// - zones (instance types), in the run's order: the keys of summary.json's
+//   utilization.cpu.byAvailabilityZone (byInstanceType), then the names of the series file,
+//   then those of instances.csv, each name once.
+// What report.html does not use and the files do not hold is not rebuilt: placements is 0,
+// sample_interval is the gap between the first two samples (the duration when there are fewer),
+// families and groups that no task used, zones and types that appear in no file, and the price
+// of a type that no instance has (0) are missing.
+//
+// The files are untrusted: every field is parsed with bounds (std::from_chars, times and prices
+// below 10^10 s or dollars, integers in their type's range), names are kept as they are, and the
+// result is checked (reports/result_check.h) before it is returned. Anything missing, broken or
+// inconsistent throws sim::InputError naming the file and the place, e.g.
+//   out/tasks.csv: line 7: column "placedAt": expected a time in seconds, got "x"
+//   out/summary.json: /utilization/cpu/mean: expected a number, got "high"
+//   out/instances.csv: /: expected a file written by ecsim run, got no such file
+#pragma once
+
+#include <filesystem>
+
+#include "sim/run_result.h"
+
+namespace ecsim::reports {
+
+sim::RunResult read_outputs(const std::filesystem::path& dir);
+
+}  // namespace ecsim::reports

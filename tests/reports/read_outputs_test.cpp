@@ -1,0 +1,410 @@
+#include "reports/read_outputs.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "reports/graphviz.h"
+#include "reports/html_report.h"
+#include "reports/outputs.h"
+#include "sim/input_error.h"
+#include "tests/reports/run_result_builder.h"
+
+using namespace ecsim;
+using namespace ecsim::reports;
+using namespace ecsim::reports::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+const RunStats kStats{.wall_seconds = 0.5, .events = 10, .placements = 3, .peak_rss_mib = 20};
+
+// small_run() with everything the files can hold: series by zone and type, a spot instance, a
+// trace, odd doubles and an odd duration.
+sim::RunResult rich_run() {
+  sim::RunResult r = small_run();
+  r.duration = 3 * kHour + 1'234'567;
+  r.instances.market[1] = sim::Market::kSpot;
+  r.instances.registered_at[1] = 90 * kSecond;
+  r.instances.cpu_registered[1] = 4096;
+  r.tasks.cpu[2] = 4096;
+  r.tasks.memory_mib[4] = 30000;
+  const std::size_t n = r.samples.size();
+  for (std::size_t j = 0; j < n; ++j) {
+    for (std::int64_t z = 0; z < 2; ++z) {
+      r.zone_cpu_reserved.push_back(512 * z + static_cast<std::int64_t>(j));
+      r.zone_cpu_registered.push_back(4096);
+      r.zone_memory_reserved.push_back(1000 + z);
+      r.zone_memory_registered.push_back(15500);
+    }
+    r.type_cpu_reserved.push_back(1024);
+    r.type_cpu_registered.push_back(8192);
+    r.type_memory_reserved.push_back(512);
+    r.type_memory_registered.push_back(31000);
+  }
+  r.cpu.overall = {1.0 / 3, 0.30000000000000004, 5e-324};
+  r.memory.by_type = {{2.0 / 3, 1e-17, 0.9999999999999999}};
+  r.traces.push_back(sim::TraceStats{"trace, \"one\".csv", "generic", 120, 3, 12345.678901234567});
+  r.traces.push_back(sim::TraceStats{"two.swf", "swf", 0, 0, 0});
+  r.events = 18'446'744'073'709'551'615ULL;
+  r.seed = 9'007'199'254'740'993ULL;
+  return r;
+}
+
+void check_same_stats(const sim::UtilizationStats& a, const sim::UtilizationStats& b) {
+  CHECK(a.mean == b.mean);
+  CHECK(a.p95 == b.p95);
+  CHECK(a.max == b.max);
+}
+
+void check_same_utilization(const sim::ResourceUtilization& a, const sim::ResourceUtilization& b) {
+  check_same_stats(a.overall, b.overall);
+  REQUIRE(a.by_zone.size() == b.by_zone.size());
+  for (std::size_t k = 0; k < a.by_zone.size(); ++k) check_same_stats(a.by_zone[k], b.by_zone[k]);
+  REQUIRE(a.by_type.size() == b.by_type.size());
+  for (std::size_t k = 0; k < a.by_type.size(); ++k) check_same_stats(a.by_type[k], b.by_type[k]);
+}
+
+// Everything the files hold compares equal (see read_outputs.h for what they do not hold).
+void check_same_result(const sim::RunResult& got, const sim::RunResult& want) {
+  CHECK(got.scenario == want.scenario);
+  CHECK(got.seed == want.seed);
+  CHECK(got.strategy == want.strategy);
+  CHECK(got.duration == want.duration);
+  CHECK(got.zones == want.zones);
+  CHECK(got.instance_types == want.instance_types);
+  CHECK(got.price_microdollars_per_hour == want.price_microdollars_per_hour);
+  CHECK(got.families == want.families);
+  CHECK(got.groups == want.groups);
+  const sim::TaskRecords& a = got.tasks;
+  const sim::TaskRecords& b = want.tasks;
+  CHECK(a.family == b.family);
+  CHECK(a.revision == b.revision);
+  CHECK(a.group == b.group);
+  CHECK(a.instance == b.instance);
+  CHECK(a.submitted_at == b.submitted_at);
+  CHECK(a.placed_at == b.placed_at);
+  CHECK(a.started_at == b.started_at);
+  CHECK(a.stopped_at == b.stopped_at);
+  CHECK(a.stop_code == b.stop_code);
+  CHECK(a.failure_reason == b.failure_reason);
+  CHECK(a.rejected == b.rejected);
+  CHECK(a.cpu == b.cpu);
+  CHECK(a.memory_mib == b.memory_mib);
+  const sim::InstanceRecords& x = got.instances;
+  const sim::InstanceRecords& y = want.instances;
+  CHECK(x.id == y.id);
+  CHECK(x.zone == y.zone);
+  CHECK(x.type == y.type);
+  CHECK(x.market == y.market);
+  CHECK(x.launched_at == y.launched_at);
+  CHECK(x.registered_at == y.registered_at);
+  CHECK(x.terminated_at == y.terminated_at);
+  CHECK(x.cpu_registered == y.cpu_registered);
+  CHECK(x.memory_registered_mib == y.memory_registered_mib);
+  REQUIRE(got.samples.size() == want.samples.size());
+  for (std::size_t j = 0; j < got.samples.size(); ++j) {
+    const sim::Sample& s = got.samples[j];
+    const sim::Sample& t = want.samples[j];
+    INFO("sample " << j);
+    CHECK(s.time == t.time);
+    CHECK(s.running == t.running);
+    CHECK(s.pending == t.pending);
+    CHECK(s.starting == t.starting);
+    CHECK(s.instances == t.instances);
+    CHECK(s.cpu_reserved == t.cpu_reserved);
+    CHECK(s.cpu_registered == t.cpu_registered);
+    CHECK(s.memory_reserved_mib == t.memory_reserved_mib);
+    CHECK(s.memory_registered_mib == t.memory_registered_mib);
+    CHECK(s.submitted == t.submitted);
+    CHECK(s.completed == t.completed);
+    CHECK(s.failed_to_place == t.failed_to_place);
+  }
+  CHECK(got.zone_cpu_reserved == want.zone_cpu_reserved);
+  CHECK(got.zone_cpu_registered == want.zone_cpu_registered);
+  CHECK(got.zone_memory_reserved == want.zone_memory_reserved);
+  CHECK(got.zone_memory_registered == want.zone_memory_registered);
+  CHECK(got.type_cpu_reserved == want.type_cpu_reserved);
+  CHECK(got.type_cpu_registered == want.type_cpu_registered);
+  CHECK(got.type_memory_reserved == want.type_memory_reserved);
+  CHECK(got.type_memory_registered == want.type_memory_registered);
+  check_same_utilization(got.cpu, want.cpu);
+  check_same_utilization(got.memory, want.memory);
+  for (std::size_t k = 0; k < static_cast<std::size_t>(sim::FailureReason::kCount); ++k) {
+    CHECK(got.placement_failures[k] == want.placement_failures[k]);
+  }
+  REQUIRE(got.traces.size() == want.traces.size());
+  for (std::size_t k = 0; k < got.traces.size(); ++k) {
+    CHECK(got.traces[k].file == want.traces[k].file);
+    CHECK(got.traces[k].format == want.traces[k].format);
+    CHECK(got.traces[k].records_read == want.traces[k].records_read);
+    CHECK(got.traces[k].records_skipped == want.traces[k].records_skipped);
+    CHECK(got.traces[k].offered_cpu_unit_seconds == want.traces[k].offered_cpu_unit_seconds);
+  }
+  CHECK(got.events == want.events);
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  FILE* f = std::fopen(p.c_str(), "wb");
+  REQUIRE(f != nullptr);
+  REQUIRE(std::fwrite(text.data(), 1, text.size(), f) == text.size());
+  std::fclose(f);
+}
+
+// Replaces the first `from` in file `p` by `to`.
+void edit(const fs::path& p, const std::string& from, const std::string& to) {
+  std::string text = read_file(p);
+  const std::size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  write_text(p, text);
+}
+
+// The message of the InputError that read_outputs(dir) throws, or "" when it throws none.
+std::string read_error(const fs::path& dir) {
+  try {
+    read_outputs(dir);
+  } catch (const sim::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("read_outputs: a written run reads back whole and renders the same report.html", "[reports]") {
+  ScratchDir scratch;
+  const sim::RunResult r = rich_run();
+  write_outputs(r, kStats, scratch.path());
+  const sim::RunResult back = read_outputs(scratch.path());
+  check_same_result(back, r);
+  CHECK(back.placements == 0);  // not in the files (report.html does not use it)
+  CHECK(back.sample_interval == kHour);  // the gap between the first two samples
+  const std::string html = html_report(back, cluster_svg(back));
+  CHECK(html.size() == read_file(scratch.path() / "report.html").size());
+  CHECK((html == read_file(scratch.path() / "report.html")));
+}
+
+TEST_CASE("read_outputs: write_report over the read result rewrites report.html byte for byte", "[reports]") {
+  ScratchDir scratch;
+  write_outputs(rich_run(), kStats, scratch.path());
+  const std::string before = read_file(scratch.path() / "report.html");
+  fs::remove(scratch.path() / "report.html");
+  write_report(read_outputs(scratch.path()), scratch.path());
+  CHECK((read_file(scratch.path() / "report.html") == before));
+}
+
+TEST_CASE("read_outputs: hostile names, an empty run and a run with nothing recorded read back", "[reports]") {
+  RunResultBuilder hostile;
+  hostile.scenario("a \"quoted\", <b>name</b>\n").strategy("x,y\r\nz");
+  hostile.zone("zone,a").instance("i\"1\"", "zone,a", "type\nnew", 5 * kSecond, kHour);
+  hostile.task({.family = "we,b", .revision = -2, .group = "say \"hi\"", .instance = "i\"1\"", .submitted = 0,
+                .placed = 1, .started = 2, .stopped = 3, .stop_code = StopCode::kSpotInterruption,
+                .failure = FailureReason::kMemberOf});
+  hostile.task({.family = "cr\rlf", .group = "plain", .submitted = 5 * kSecond, .failure = FailureReason::kMissing,
+                .rejected = true, .cpu = 0, .memory_mib = -1});
+  hostile.sample({.time = 0, .running = -5, .pending = 9'223'372'036'854'775'807});
+  for (const sim::RunResult& r : {hostile.build(), RunResultBuilder().build()}) {
+    ScratchDir scratch;
+    write_outputs(r, kStats, scratch.path());
+    const sim::RunResult back = read_outputs(scratch.path());
+    check_same_result(back, r);
+    CHECK((html_report(back, cluster_svg(back)) == read_file(scratch.path() / "report.html")));
+    CHECK((cluster_dot(back) == read_file(scratch.path() / "cluster.dot")));
+  }
+}
+
+TEST_CASE("read_outputs: a missing directory or file is an input error naming it", "[reports]") {
+  ScratchDir scratch;
+  CHECK(read_error(scratch.path() / "nope") ==
+        (scratch.path() / "nope").string() + ": /: expected a directory written by ecsim run, got no such directory");
+  write_outputs(small_run(), kStats, scratch.path());
+  for (const char* name : {"summary.json", "tasks.csv", "instances.csv", "timeseries.csv", "timeseries-by-zone.csv",
+                           "timeseries-by-type.csv"}) {
+    INFO(name);
+    const std::string saved = read_file(scratch.path() / name);
+    fs::remove(scratch.path() / name);
+    CHECK(read_error(scratch.path()) ==
+          (scratch.path() / name).string() + ": /: expected a file written by ecsim run, got no such file");
+    write_text(scratch.path() / name, saved);
+  }
+  // run.json and report.html are not needed.
+  fs::remove(scratch.path() / "run.json");
+  fs::remove(scratch.path() / "report.html");
+  CHECK(read_error(scratch.path()).empty());
+}
+
+TEST_CASE("read_outputs: broken CSV files name the file, the line and the column", "[reports]") {
+  ScratchDir scratch;
+  const fs::path dir = scratch.path();
+  write_outputs(small_run(), kStats, dir);
+  const std::string tasks = (dir / "tasks.csv").string();
+  const std::string saved = read_file(dir / "tasks.csv");
+  const auto restore = [&] { write_text(dir / "tasks.csv", saved); };
+
+  SECTION("bad header") {
+    edit(dir / "tasks.csv", "placedAt", "placed");
+    CHECK_THAT(read_error(dir), Catch::StartsWith(tasks + ": line 1: expected the header \"taskId,family,"));
+    CHECK_THAT(read_error(dir), Catch::Contains("got \"taskId,family,revision,group,instanceId,availabilityZone,ins..."));
+  }
+  SECTION("bad number") {
+    edit(dir / "tasks.csv", "t3,etl,1,family:etl,,,,20,", "t3,etl,1,family:etl,,,,x,");
+    CHECK(read_error(dir) == tasks + ": line 4: column \"submittedAt\": expected a time in seconds, got \"x\"");
+    restore();
+    edit(dir / "tasks.csv", "t2,web,3,service:web,general-2,us-east-1b,m5.xlarge,10,10,",
+         "t2,web,3,service:web,general-2,us-east-1b,m5.xlarge,10,1e1,");
+    CHECK(read_error(dir) ==
+          tasks + ": line 3: column \"placedAt\": expected a time in seconds or an empty field, got \"1e1\"");
+    restore();
+    edit(dir / "tasks.csv", "t2,web,3,", "t2,web,three,");
+    CHECK(read_error(dir) == tasks + ": line 3: column \"revision\": expected an integer, got \"three\"");
+    restore();
+    edit(dir / "tasks.csv", ",256,512,1\n", ",256,99999999999,1\n");
+    CHECK(read_error(dir) == tasks + ": line 4: column \"memoryMiB\": expected an integer, got \"99999999999\"");
+  }
+  SECTION("truncated row") {
+    write_text(dir / "tasks.csv", saved.substr(0, saved.size() - 30));
+    CHECK(read_error(dir) == tasks + ": line 6: expected 16 fields, as in the header, got 11 fields");
+  }
+  SECTION("unknown instance id") {
+    edit(dir / "tasks.csv", "general-2,us-east-1b", "general-9,us-east-1b");
+    CHECK(read_error(dir) ==
+          tasks + ": line 3: column \"instanceId\": expected an instance id of instances.csv, got \"general-9\"");
+  }
+  SECTION("inconsistent rows") {
+    edit(dir / "tasks.csv", "t2,web,3,service:web,general-2,us-east-1b,m5.xlarge,10,10,11",
+         "t2,web,3,service:web,general-2,us-east-1b,m5.xlarge,10,10,9");
+    CHECK(read_error(dir) == tasks + ": line 3: column \"startedAt\": expected a time no earlier than placedAt, got \"9\"");
+    restore();
+    edit(dir / "tasks.csv", "general-2,us-east-1b,m5.xlarge,10", "general-2,us-east-1a,m5.xlarge,10");
+    CHECK(read_error(dir) == tasks + ": line 3: column \"availabilityZone\": expected the zone of instance "
+                                     "\"general-2\" in instances.csv, \"us-east-1b\", got \"us-east-1a\"");
+    restore();
+    edit(dir / "tasks.csv", "t2,", "t7,");
+    CHECK(read_error(dir) == tasks + ": line 3: column \"taskId\": expected \"t2\" (tasks in order, numbered from t1), "
+                                     "got \"t7\"");
+    restore();
+    edit(dir / "tasks.csv", "EssentialContainerExited", "Exited");
+    CHECK(read_error(dir) == tasks + ": line 2: column \"stopCode\": expected an ECS stop code such as "
+                                     "EssentialContainerExited, or an empty field, got \"Exited\"");
+    restore();
+    edit(dir / "tasks.csv", ",0\nt2,", ",1\nt2,");
+    CHECK(read_error(dir) == tasks + ": line 2: column \"failedToPlace\": expected 0 (the task was placed), got \"1\"");
+  }
+  SECTION("quotes") {
+    edit(dir / "tasks.csv", "t5,etl", "t5,\"etl");
+    CHECK(read_error(dir) == tasks + ": line 6: expected a closing double quote, got the end of the file");
+    restore();
+    edit(dir / "tasks.csv", "t5,etl", "t5,e\"tl");
+    CHECK(read_error(dir) == tasks + ": line 6: expected double quotes only around a whole field, got \"e\"\"");
+  }
+  SECTION("instances.csv") {
+    const std::string instances = (dir / "instances.csv").string();
+    edit(dir / "instances.csv", "on-demand", "reserved");
+    CHECK(read_error(dir) ==
+          instances + ": line 2: column \"market\": expected \"on-demand\" or \"spot\", got \"reserved\"");
+    write_outputs(small_run(), kStats, dir);
+    edit(dir / "instances.csv", "0.192\ngeneral-2", "0.1920001\ngeneral-2");
+    CHECK(read_error(dir) == instances + ": line 2: column \"pricePerHour\": expected a price in dollars with at most "
+                                         "6 decimals, got \"0.1920001\"");
+    write_outputs(small_run(), kStats, dir);
+    edit(dir / "instances.csv", "0.192\n", "0.2\n");
+    CHECK(read_error(dir) == instances + ": line 3: column \"pricePerHour\": expected the price of \"m5.xlarge\" on "
+                                         "line 2, 0.2, got \"0.192\"");
+    write_outputs(small_run(), kStats, dir);
+    edit(dir / "instances.csv", "general-2", "general-1");
+    CHECK(read_error(dir) ==
+          instances + ": line 3: column \"instanceId\": expected an instance id not used by an earlier row, got \"general-1\"");
+  }
+  SECTION("timeseries files") {
+    const std::string series = (dir / "timeseries.csv").string();
+    edit(dir / "timeseries.csv", "3600,1,1,2,", "3600,1,1,two,");
+    CHECK(read_error(dir) == series + ": line 3: column \"instances\": expected an integer, got \"two\"");
+    write_outputs(rich_run(), kStats, dir);
+    const std::string by_zone = (dir / "timeseries-by-zone.csv").string();
+    edit(dir / "timeseries-by-zone.csv", "3600,us-east-1a", "3600,us-east-1c");
+    CHECK(read_error(dir) == (dir / "summary.json").string() +
+                                 ": /utilization/cpu/byAvailabilityZone: expected an entry for every name of the other "
+                                 "files, in the run's order: \"us-east-1c\" next, got the end of the object");
+    write_outputs(rich_run(), kStats, dir);
+    edit(dir / "timeseries-by-zone.csv", "3600,us-east-1a", "3601,us-east-1a");
+    CHECK(read_error(dir) == by_zone + ": line 4: column \"time\": expected the time of sample 2 of timeseries.csv, "
+                                       "3600, got \"3601\"");
+    write_outputs(rich_run(), kStats, dir);
+    edit(dir / "timeseries-by-zone.csv", "3600,us-east-1a,1,4096,1000,15500\n", "");
+    CHECK(read_error(dir) == by_zone + ": /: expected one row per sample of timeseries.csv and availabilityZone, "
+                                       "2 x 2 rows, got 3 rows");
+  }
+}
+
+TEST_CASE("read_outputs: broken summary.json names the JSON pointer", "[reports]") {
+  ScratchDir scratch;
+  const fs::path dir = scratch.path();
+  const std::string summary = (dir / "summary.json").string();
+  write_outputs(small_run(), kStats, dir);
+  edit(dir / "summary.json", "\"mean\": 0.25", "\"mean\": \"high\"");
+  CHECK(read_error(dir) == summary + ": /utilization/cpu/mean: expected a number, got \"high\"");
+  write_outputs(small_run(), kStats, dir);
+  edit(dir / "summary.json", "\"RESOURCE:CPU\": 3", "\"RESOURCE:DISK\": 3");
+  CHECK(read_error(dir) ==
+        summary + ": /placementFailures/RESOURCE:DISK: expected an ECS failure reason such as RESOURCE:CPU, got "
+                  "\"RESOURCE:DISK\"");
+  write_outputs(small_run(), kStats, dir);
+  edit(dir / "summary.json", "\"submitted\": 5", "\"submitted\": 6");
+  CHECK(read_error(dir) == summary + ": /tasks/submitted: expected 5, the rows of tasks.csv, got 6");
+  write_outputs(small_run(), kStats, dir);
+  edit(dir / "summary.json", "\"simulatedSeconds\": 10800", "\"simulatedSeconds\": 1e400");
+  CHECK(read_error(dir) == summary + ": /: expected JSON written by ecsim run, got number overflow parsing '1e400'");
+  write_outputs(small_run(), kStats, dir);
+  edit(dir / "summary.json", "\"simulatedSeconds\": 10800", "\"simulatedSeconds\": 0.0000001");
+  CHECK(read_error(dir) == summary + ": /engine/simulatedSeconds: expected a whole number of microseconds, got 1e-07");
+  write_outputs(small_run(), kStats, dir);
+  edit(dir / "summary.json", "\"seed\": 42", "\"seed\": -42");
+  CHECK(read_error(dir) == summary + ": /seed: expected a non-negative integer, got -42");
+  write_outputs(small_run(), kStats, dir);
+  edit(dir / "summary.json", "\"engine\"", "\"engines\"");
+  CHECK(read_error(dir) == summary + ": /engine: expected a value, got nothing");
+  write_outputs(small_run(), kStats, dir);
+  edit(dir / "summary.json", "{", "{,");
+  CHECK_THAT(read_error(dir), Catch::StartsWith(summary + ": line 1, column 2: expected JSON written by ecsim run, got "
+                                                          "syntax error"));
+}
+
+TEST_CASE("read_outputs: random damage to any file gives a result or an input error, never a crash", "[reports]") {
+  ScratchDir scratch;
+  const fs::path dir = scratch.path();
+  write_outputs(rich_run(), kStats, dir);
+  std::mt19937_64 rng(20240607);
+  const char* names[] = {"summary.json", "tasks.csv", "instances.csv", "timeseries.csv", "timeseries-by-zone.csv",
+                         "timeseries-by-type.csv"};
+  const std::string noise = ",\"\n\r0123456789.-e:{}[]t x\xff";
+  std::size_t errors = 0;
+  for (const char* name : names) {
+    const std::string original = read_file(dir / name);
+    for (int round = 0; round < 150; ++round) {
+      std::string text = original;
+      const int edits = 1 + static_cast<int>(rng() % 4);
+      for (int e = 0; e < edits && !text.empty(); ++e) {
+        const std::size_t at = rng() % text.size();
+        switch (rng() % 4) {
+          case 0: text[at] = noise[rng() % noise.size()]; break;
+          case 1: text.erase(at, 1 + rng() % 8); break;
+          case 2: text.insert(at, 1, noise[rng() % noise.size()]); break;
+          default: text.resize(at); break;
+        }
+      }
+      write_text(dir / name, text);
+      try {
+        const sim::RunResult r = read_outputs(dir);
+        (void)html_report(r);  // whatever reads back renders
+      } catch (const sim::InputError&) {
+        ++errors;
+      }
+    }
+    write_text(dir / name, original);
+  }
+  CHECK(errors > 0);
+}

@@ -1,0 +1,110 @@
+// `ecsim report DIR` as a user meets it: the report of every bundled scenario rebuilt from its
+// outputs byte for byte, and broken directories refused with exit 2, writing nothing.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "run_ecsim.h"
+
+using ecsim::testing::read_file;
+using ecsim::testing::run_ecsim;
+using ecsim::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSource = ECSIM_SOURCE_DIR;
+
+std::vector<fs::path> bundled_scenarios() {
+  std::vector<fs::path> out = {kSource / "scenarios/default.json"};
+  for (const auto& e : fs::directory_iterator(kSource / "scenarios/examples")) {
+    if (e.path().extension() == ".json") out.push_back(e.path());
+  }
+  std::sort(out.begin() + 1, out.end());
+  return out;
+}
+
+std::vector<std::string> entries(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+void replace_in_file(const fs::path& p, const std::string& from, const std::string& to) {
+  std::string text = read_file(p);
+  const std::size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
+}
+
+}  // namespace
+
+TEST_CASE("report cli: every bundled scenario gets its report.html back byte for byte", "[tools]") {
+  const auto scenarios = bundled_scenarios();
+  REQUIRE(scenarios.size() >= 4);
+  for (const fs::path& scenario : scenarios) {
+    INFO("scenario " << scenario.string());
+    TempDir dir;
+    REQUIRE(run_ecsim({"run", scenario.string(), "-o", "out", "--quiet"}, dir.path()).status == 0);
+    const fs::path report = dir.path() / "out" / "report.html";
+    const std::string written = read_file(report);
+    REQUIRE(written.size() > 1000);
+    const std::vector<std::string> files = entries(dir.path() / "out");
+    fs::remove(report);
+    const auto r = run_ecsim({"report", "out"}, dir.path());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    REQUIRE(r.err.empty());
+    REQUIRE(r.out == "wrote out/report.html\n");
+    const std::string rebuilt = read_file(report);
+    REQUIRE(rebuilt.size() == written.size());
+    REQUIRE((rebuilt == written));
+    REQUIRE(entries(dir.path() / "out") == files);  // report.html again, nothing else
+  }
+}
+
+TEST_CASE("report cli: a missing or broken directory exits 2 and writes nothing", "[tools]") {
+  TempDir dir;
+  const auto missing = run_ecsim({"report", "nope"}, dir.path());
+  REQUIRE(missing.status == 2);
+  REQUIRE(missing.err == "nope: /: expected a directory written by ecsim run, got no such directory\n");
+  REQUIRE_FALSE(fs::exists(dir.path() / "nope"));
+
+  REQUIRE(run_ecsim({"run", (kSource / "scenarios/default.json").string(), "-o", "out", "--duration", "1h", "--quiet"},
+                    dir.path()).status == 0);
+  fs::remove(dir.path() / "out" / "report.html");
+  const std::vector<std::string> files = entries(dir.path() / "out");
+
+  replace_in_file(dir.path() / "out" / "tasks.csv", "\nt2,", "\nt2,web,x,\n");
+  const auto broken = run_ecsim({"report", "out", "--quiet"}, dir.path());
+  REQUIRE(broken.status == 2);
+  REQUIRE(broken.err == "out/tasks.csv: line 3: expected 16 fields, as in the header, got 4 fields\n");
+  REQUIRE(entries(dir.path() / "out") == files);  // no report.html, no temporary file
+
+  fs::remove(dir.path() / "out" / "instances.csv");
+  const auto gone = run_ecsim({"report", "out"}, dir.path());
+  REQUIRE(gone.status == 2);
+  REQUIRE(gone.err == "out/instances.csv: /: expected a file written by ecsim run, got no such file\n");
+  REQUIRE_FALSE(fs::exists(dir.path() / "out" / "report.html"));
+}
+
+TEST_CASE("report cli: usage errors exit 2, and --help lists the command", "[tools]") {
+  TempDir dir;
+  const auto none = run_ecsim({"report"}, dir.path());
+  REQUIRE(none.status == 2);
+  REQUIRE(none.err.find("ecsim: missing DIR") == 0);
+  REQUIRE(run_ecsim({"report", "a", "b"}, dir.path()).status == 2);
+  REQUIRE(run_ecsim({"report", "a", "--bogus"}, dir.path()).status == 2);
+  const auto typo = run_ecsim({"reprot", "out"}, dir.path());
+  REQUIRE(typo.status == 2);
+  REQUIRE(typo.err.find("ecsim: unknown command \"reprot\" (did you mean \"report\"?)") == 0);
+  const auto help = run_ecsim({"--help"}, dir.path());
+  REQUIRE(help.status == 0);
+  REQUIRE(help.out.find("  report DIR ") != std::string::npos);
+}
