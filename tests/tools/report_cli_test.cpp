@@ -13,20 +13,13 @@
 using ecsim::testing::read_file;
 using ecsim::testing::run_ecsim;
 using ecsim::testing::TempDir;
+using ecsim::testing::bundled_scenarios;
 namespace fs = std::filesystem;
 
 namespace {
 
 const fs::path kSource = ECSIM_SOURCE_DIR;
 
-std::vector<fs::path> bundled_scenarios() {
-  std::vector<fs::path> out = {kSource / "scenarios/default.json"};
-  for (const auto& e : fs::directory_iterator(kSource / "scenarios/examples")) {
-    if (e.path().extension() == ".json") out.push_back(e.path());
-  }
-  std::sort(out.begin() + 1, out.end());
-  return out;
-}
 
 std::vector<std::string> entries(const fs::path& dir) {
   std::vector<std::string> names;

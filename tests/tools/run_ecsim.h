@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -75,6 +76,17 @@ inline CommandResult run_ecsim(const std::vector<std::string>& args, const std::
   r.out = read_file(out_path);
   r.err = read_file(err_path);
   return r;
+}
+
+// The bundled scenarios: scenarios/default.json, then scenarios/examples/*.json by name.
+inline std::vector<std::filesystem::path> bundled_scenarios() {
+  const std::filesystem::path source = ECSIM_SOURCE_DIR;
+  std::vector<std::filesystem::path> out = {source / "scenarios/default.json"};
+  for (const auto& e : std::filesystem::directory_iterator(source / "scenarios/examples")) {
+    if (e.path().extension() == ".json") out.push_back(e.path());
+  }
+  std::sort(out.begin() + 1, out.end());
+  return out;
 }
 
 }  // namespace ecsim::testing
