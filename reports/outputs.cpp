@@ -19,9 +19,9 @@ struct Report {
   std::string html;  // "" without --no-html's opposite
 };
 
-Report render_report(const sim::RunResult& r, bool html) {
+Report render_report(const sim::RunResult& r, bool html, const ClusterPictureOptions& cluster = {}) {
   Report out;
-  out.dot = cluster_dot(r);
+  out.dot = cluster_dot(r, cluster);
   out.svg = render_dot_svg(out.dot);
   if (html) out.html = html_report(r, out.svg);
   return out;
@@ -54,9 +54,9 @@ void write_outputs(const sim::RunResult& r, const RunStats& stats, const std::fi
   write_file_atomically(dir / kSummaryFile, summary);
 }
 
-void write_report(const sim::RunResult& r, const std::filesystem::path& dir) {
+void write_report(const sim::RunResult& r, const std::filesystem::path& dir, const ClusterPictureOptions& cluster) {
   check_run_result(r);
-  write_report_files(render_report(r, true), dir, true);
+  write_report_files(render_report(r, true, cluster), dir, true);
 }
 
 }  // namespace ecsim::reports

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "reports/graphviz.h"
 #include "reports/run_info.h"
 #include "sim/run_result.h"
 
@@ -43,6 +44,7 @@ void write_outputs(const sim::RunResult& r, const RunStats& stats, const std::fi
 // Writes cluster.dot, cluster.svg and report.html into the existing directory `dir`, each
 // atomically: the bytes write_outputs writes for the same result. Throws std::logic_error when r fails check_run_result (nothing
 // written) and std::runtime_error naming the path on an I/O failure.
-void write_report(const sim::RunResult& r, const std::filesystem::path& dir);
+// `cluster` chooses the instant the cluster pictures show (default: the peak sample).
+void write_report(const sim::RunResult& r, const std::filesystem::path& dir, const ClusterPictureOptions& cluster = {});
 
 }  // namespace ecsim::reports

@@ -23,6 +23,7 @@
 #include "placement/plugin_loader.h"
 #include "placement/registry.h"
 #include "reports/explain_writer.h"
+#include "reports/format.h"
 #include "reports/atomic_file.h"
 #include "reports/graphviz.h"
 #include "reports/outputs.h"
@@ -45,8 +46,9 @@ constexpr const char* kUsage =
     "commands:\n"
     "  run SCENARIO        simulate the scenario and write its outputs\n"
     "  validate SCENARIO   check the scenario and exit (0 valid, 2 not)\n"
-    "  report DIR          rebuild DIR/report.html from the other outputs of a finished\n"
-    "                      run in DIR, without running it again (--quiet: print nothing)\n"
+    "  report DIR [--at T] rebuild DIR/report.html from the other outputs of a finished\n"
+    "                      run in DIR, without running it again (--quiet: print nothing;\n"
+    "                      --at T: the cluster pictures at time T, not the peak)\n"
     "  graph SCENARIO      draw the scenario's structure: -o FILE (.svg or .dot; default\n"
     "                      ecsim-graph.svg), --plugin LIB.so as for validate\n"
     "  strategies          list the placement strategies and constraints\n"
@@ -277,9 +279,18 @@ int cmd_graph(const std::vector<std::string>& args) {
 int cmd_report(const std::vector<std::string>& args) {
   std::optional<std::string> dir_arg;
   bool quiet = false;
-  for (const auto& a : args) {
+  reports::ClusterPictureOptions cluster;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    const std::string& a = args[k];
     if (a == "--quiet") {
       quiet = true;
+    } else if (a == "--at") {
+      // The instant the cluster pictures show, instead of the peak sample.
+      if (k + 1 == args.size()) throw UsageError("report: --at takes a time such as \"6h\"");
+      const std::string text = args[++k];
+      const auto t = scenarios::parse_duration_text(text);
+      if (!t || *t < 0) throw sim::InputError("--at", "", "a time into the run such as \"6h\" or \"90m\"", "\"" + text + "\"");
+      cluster.at = *t;
     } else if (a.size() > 1 && a[0] == '-') {
       throw UsageError("report: unknown option \"" + a + "\"");
     } else if (dir_arg) {
@@ -291,8 +302,12 @@ int cmd_report(const std::vector<std::string>& args) {
   if (!dir_arg) throw UsageError("missing DIR");
   const std::filesystem::path dir(*dir_arg);
   const sim::RunResult result = reports::read_outputs(dir);  // everything read before anything is written
+  if (cluster.at != sim::kNever && cluster.at > result.duration) {
+    throw sim::InputError("--at", "", "a time within the run (at most " + reports::format_seconds(result.duration) + " s)",
+                          reports::format_seconds(cluster.at) + " s");
+  }
   try {
-    reports::write_report(result, dir);
+    reports::write_report(result, dir, cluster);
   } catch (const std::exception& e) {
     throw OutputError(e.what());
   }

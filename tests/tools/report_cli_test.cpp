@@ -101,3 +101,25 @@ TEST_CASE("report cli: usage errors exit 2, and --help lists the command", "[too
   REQUIRE(help.status == 0);
   REQUIRE(help.out.find("  report DIR ") != std::string::npos);
 }
+
+TEST_CASE("report cli: --at draws the cluster pictures at a chosen time instead of the peak", "[tools]") {
+  TempDir dir;
+  const auto run = run_ecsim({"run", (kSource / "scenarios/default.json").string(), "-o", "out", "--quiet"}, dir.path());
+  REQUIRE(run.status == 0);
+  const std::string peak = read_file(dir.path() / "out" / "cluster.dot");
+  CHECK(peak.find("(the peak sample)") != std::string::npos);
+  const auto at = run_ecsim({"report", "out", "--at", "20h", "--quiet"}, dir.path());
+  REQUIRE(at.status == 0);
+  const std::string later = read_file(dir.path() / "out" / "cluster.dot");
+  CHECK(later != peak);
+  CHECK(later.find("the cluster at 20:00:00") != std::string::npos);
+  CHECK(read_file(dir.path() / "out" / "report.html").find("the cluster at 20:00:00") != std::string::npos);
+  // Outside the run, or not a time: exit 2, nothing rewritten.
+  for (const char* bad : {"25h", "soon"}) {
+    INFO(bad);
+    const auto r = run_ecsim({"report", "out", "--at", bad}, dir.path());
+    CHECK(r.status == 2);
+    CHECK(r.err.rfind("--at: /: expected a time", 0) == 0);
+    CHECK(read_file(dir.path() / "out" / "cluster.dot") == later);
+  }
+}
