@@ -120,12 +120,9 @@ struct RunOptions {
   std::vector<std::string> plugins;
 };
 
-RunOptions parse_run_options(const std::vector<std::string>& args, bool validate_only) {
-  po::options_description desc;
-  desc.add_options()("output,o", po::value<std::string>())("seed", po::value<std::string>())(
-      "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())("no-html", po::bool_switch())("explain", po::value<std::string>()->implicit_value(""))(
-      "plugin", po::value<std::vector<std::string>>()->composing())(
-      "scenario", po::value<std::string>());
+// Parses `args` against `desc` plus one positional "scenario"; a Boost error is a usage error.
+po::variables_map parse_with_scenario(const std::vector<std::string>& args, po::options_description& desc) {
+  desc.add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
@@ -135,6 +132,15 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
+  return vm;
+}
+
+RunOptions parse_run_options(const std::vector<std::string>& args, bool validate_only) {
+  po::options_description desc;
+  desc.add_options()("output,o", po::value<std::string>())("seed", po::value<std::string>())(
+      "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())("no-html", po::bool_switch())("explain", po::value<std::string>()->implicit_value(""))(
+      "plugin", po::value<std::vector<std::string>>()->composing());
+  const po::variables_map vm = parse_with_scenario(args, desc);
   RunOptions o;
   if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
   o.scenario = vm["scenario"].as<std::string>();
@@ -243,16 +249,8 @@ int cmd_run(const std::vector<std::string>& args) {
 int cmd_graph(const std::vector<std::string>& args) {
   po::options_description desc;
   desc.add_options()("output,o", po::value<std::string>())(
-      "plugin", po::value<std::vector<std::string>>()->composing())("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+      "plugin", po::value<std::vector<std::string>>()->composing());
+  const po::variables_map vm = parse_with_scenario(args, desc);
   if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
   RunOptions o;
   o.scenario = vm["scenario"].as<std::string>();
