@@ -728,7 +728,7 @@ class Loader {
       choose(e["type"], "event type", {"azOutage"});
       e.check_keys("key of an azOutage event", {"at", "duration", "type", "zone"});
       sim::ScenarioEvent out;
-      out.type = "azOutage";
+      out.type = sim::EventType::kAzOutage;
       out.at = get_time(e["at"]);
       out.zone = static_cast<std::uint32_t>(zone_index(e["zone"]));
       if (e.has("duration")) out.duration = get_positive_duration(e["duration"]);

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -62,11 +64,25 @@ struct InstanceGroup {
 
 enum class ImagePullBehavior : std::uint8_t { kDefault, kAlways, kOnce, kPreferCached };
 
+// The agent's settings (ecs-semantics §1.5-§1.7; Agent README config table).
 struct AgentConfig {
   SimTime task_start_latency = 0;
   SimTime task_stop_latency = 0;
   SimTime heartbeat_interval = 30 * kSecond;
   ImagePullBehavior image_pull_behavior = ImagePullBehavior::kDefault;
+  // ECS_CONTAINER_STOP_TIMEOUT: SIGTERM to SIGKILL, unless a container sets stopTimeout.
+  SimTime container_stop_timeout = 30 * kSecond;
+  // Since 2023 the control plane places as if a STOPPING task's resources were free and the
+  // agent holds the new task in PENDING until they are released (ecs-semantics §1.7). true:
+  // the behaviour before, where placement fails with RESOURCE:* while a task is stopping
+  // (scenario key "stoppingTasksHoldResources").
+  bool stopping_tasks_hold_resources = false;
+  // Image cleanup (ECS_IMAGE_CLEANUP_INTERVAL, ECS_IMAGE_MINIMUM_CLEANUP_AGE,
+  // ECS_NUM_IMAGES_DELETE_PER_CYCLE, ECS_DISABLE_IMAGE_CLEANUP).
+  bool image_cleanup_enabled = true;
+  SimTime image_cleanup_interval = 30 * kMinute;
+  SimTime image_minimum_cleanup_age = kHour;
+  std::int32_t images_deleted_per_cycle = 5;
 };
 
 struct Cluster {
@@ -80,12 +96,25 @@ struct Registry {
   std::string name;
   std::int64_t pull_bytes_per_second = 0;  // > 0
   SimTime latency = 0;
+  // Pull rate limit (Docker Hub's: 100 pulls per 6 hours for anonymous users): at most
+  // `pull_limit` image pulls per `pull_limit_window`, sliding. 0: unlimited.
+  std::int32_t pull_limit = 0;
+  SimTime pull_limit_window = 6 * kHour;
+};
+
+// One image layer, shared by every image that lists its digest.
+struct ImageLayer {
+  std::string digest;        // "sha256:..." or any unique name
+  std::int64_t size_mib = 0;
 };
 
 struct Image {
   std::string name;                 // "web:1.4", as containers reference it
-  std::int64_t size_mib = 0;
+  std::int64_t size_mib = 0;        // Σ of its layers' sizes when it lists layers
   std::uint32_t registry = 0;       // index into Scenario::registries
+  // Indices into Scenario::layers, in image order. An image without `layers` has one layer of
+  // its own (digest "<name>"), so every image is pulled layer by layer.
+  std::vector<std::uint32_t> layers;
 };
 
 enum class NetworkMode : std::uint8_t { kBridge, kHost, kAwsvpc, kNone };
@@ -98,6 +127,22 @@ struct PortMapping {
   Protocol protocol = Protocol::kTcp;
 };
 
+// A container health check (RegisterTaskDefinition healthCheck; ecs-semantics §2.3).
+struct HealthCheck {
+  SimTime interval = 30 * kSecond;  // 5-300 s
+  SimTime timeout = 5 * kSecond;    // 2-60 s
+  std::int32_t retries = 3;         // 1-10
+  SimTime start_period = 0;         // 0-300 s: failures do not count for this long
+};
+
+// dependsOn conditions (ecs-semantics §2.3).
+enum class DependencyCondition : std::uint8_t { kStart, kComplete, kSuccess, kHealthy };
+
+struct ContainerDependency {
+  std::uint32_t container = 0;  // index into TaskDefinition::containers
+  DependencyCondition condition = DependencyCondition::kStart;
+};
+
 struct ContainerDefinition {
   std::string name;
   std::string image;
@@ -107,6 +152,10 @@ struct ContainerDefinition {
   bool essential = true;
   std::int32_t gpus = 0;
   std::vector<PortMapping> port_mappings;
+  std::optional<HealthCheck> health_check;
+  std::vector<ContainerDependency> depends_on;
+  SimTime stop_timeout = -1;   // stopTimeout; -1: the agent's container_stop_timeout
+  SimTime start_timeout = -1;  // startTimeout (dependsOn wait); -1: none
 };
 
 // What placement reserves for one task (ecs-semantics §2.1).
@@ -212,15 +261,96 @@ struct Job {
   std::optional<EbsVolumeConfig> ebs_volume;  // volumeConfigurations
 };
 
-// A REPLICA service: keeps desired_count tasks, replacing any that stop.
+enum class SchedulingStrategy : std::uint8_t { kReplica, kDaemon };
+
+// How a service's tasks fail (scenario key "failures"); each draw comes from the service's own
+// named streams, so a failure of one service shifts no other.
+struct TaskFailureSpec {
+  double crash_rate_per_task_hour = 0;        // RUNNING tasks exit (EssentialContainerExited), Poisson
+  double start_failure_probability = 0;       // the task stops before RUNNING (TaskFailedToStart)
+  double health_check_failure_probability = 0;  // the task never passes its container health check
+};
+
+// Requests per second over time: points linear between them, flat before the first and after
+// the last; with `repeat` > 0 the curve repeats with that period (points in [0, repeat)).
+struct LoadSpec {
+  std::vector<std::pair<SimTime, double>> requests_per_second;  // sorted by time, >= 1 point
+  SimTime repeat = 0;
+  double cpu_milliseconds_per_request = 0;  // CPU time one request takes (1000 ms = 1 vCPU-second)
+};
+
+// Application Auto Scaling's predefined ECS metrics (percent of what the service reserves).
+enum class ScalingMetric : std::uint8_t { kCpuUtilization, kMemoryUtilization };
+
+struct TargetTrackingPolicy {
+  std::string name;
+  ScalingMetric metric = ScalingMetric::kCpuUtilization;
+  double target_value = 0;                // percent
+  SimTime scale_out_cooldown = 300 * kSecond;
+  SimTime scale_in_cooldown = 300 * kSecond;
+  bool disable_scale_in = false;
+};
+
+enum class AdjustmentType : std::uint8_t { kChangeInCapacity, kPercentChangeInCapacity, kExactCapacity };
+enum class ComparisonOperator : std::uint8_t { kGreaterOrEqual, kGreater, kLess, kLessOrEqual };
+
+// One step: applies when (metric - threshold) is in [lower, upper); bounds may be infinite.
+struct StepAdjustment {
+  double lower_bound = -std::numeric_limits<double>::infinity();
+  double upper_bound = std::numeric_limits<double>::infinity();
+  std::int32_t scaling_adjustment = 0;
+};
+
+// A step scaling policy with the CloudWatch alarm that drives it (one-minute periods).
+struct StepScalingPolicy {
+  std::string name;
+  ScalingMetric metric = ScalingMetric::kCpuUtilization;
+  ComparisonOperator comparison = ComparisonOperator::kGreaterOrEqual;
+  double threshold = 0;                  // percent
+  std::int32_t evaluation_periods = 1;   // minutes looked at
+  std::int32_t datapoints_to_alarm = 1;  // of which this many must breach
+  AdjustmentType adjustment_type = AdjustmentType::kChangeInCapacity;
+  std::vector<StepAdjustment> steps;
+  SimTime cooldown = 300 * kSecond;
+  std::int32_t min_adjustment_magnitude = 0;  // PercentChangeInCapacity only
+};
+
+// A scheduled action: at `at` (and every `repeat` after it when > 0) sets min and/or max.
+struct ScheduledAction {
+  std::string name;
+  SimTime at = 0;
+  SimTime repeat = 0;
+  std::int32_t min_capacity = -1;  // -1: unchanged
+  std::int32_t max_capacity = -1;
+};
+
+struct AutoScalingSpec {
+  std::int32_t min_capacity = 0;
+  std::int32_t max_capacity = 0;
+  std::vector<TargetTrackingPolicy> target_tracking;
+  std::vector<StepScalingPolicy> step_scaling;
+  std::vector<ScheduledAction> scheduled;  // sorted by `at`, then file order
+};
+
+// A service (ecs-semantics §5): REPLICA keeps desired_count tasks; DAEMON one task per
+// instance that meets its constraints.
 struct Service {
   std::string name;
   std::uint32_t task_definition = 0;
-  std::int32_t desired_count = 0;
+  SchedulingStrategy scheduling_strategy = SchedulingStrategy::kReplica;
+  std::int32_t desired_count = 0;          // 0 for a DAEMON
   std::vector<StrategySpec> strategy;      // empty: ECS's service default (spread AZ, then instance)
   std::vector<ConstraintSpec> constraints;
-  std::int32_t minimum_healthy_percent = 100;
-  std::int32_t maximum_percent = 200;
+  std::int32_t minimum_healthy_percent = 100;  // DAEMON default 0
+  std::int32_t maximum_percent = 200;          // DAEMON: 100
+  bool circuit_breaker = false;                // deploymentCircuitBreaker.enable
+  bool circuit_breaker_rollback = false;       // deploymentCircuitBreaker.rollback
+  SimTime health_check_grace_period = 0;       // healthCheckGracePeriodSeconds
+  // availabilityZoneRebalancing, resolved: ENABLED by default unless the strategy binpacks.
+  bool az_rebalancing = true;
+  TaskFailureSpec failures;
+  std::optional<LoadSpec> load;
+  std::optional<AutoScalingSpec> auto_scaling;
   std::optional<EbsVolumeConfig> ebs_volume;  // volumeConfigurations
 };
 
@@ -245,13 +375,34 @@ struct Trace {
   std::int64_t records_skipped = 0;
 };
 
-// A scheduled disturbance. type "azOutage": every instance of `zone` disconnects at `at` for
-// `duration` (kNever: to the end); its tasks are lost and it registers again, empty, afterwards.
+enum class EventType : std::uint8_t {
+  // Every instance of `zone` disconnects at `at` for `duration` (kNever: to the end); its tasks
+  // are lost and it registers again, empty, afterwards.
+  kAzOutage,
+  // A new deployment of `service`: to `task_definition`, or of the same one (forceNewDeployment).
+  kDeploy,
+  // UpdateService desiredCount of `service`.
+  kScale,
+  // `registry` refuses pulls for `duration`.
+  kRegistryOutage,
+};
+
+// "azOutage", "deploy", "scale", "registryOutage".
+std::string_view event_type_name(EventType t);
+
+// A scheduled disturbance or operation (scenario `events`).
 struct ScenarioEvent {
   SimTime at = 0;
-  std::string type;
-  std::uint32_t zone = 0;  // index into Cluster::availability_zones
-  SimTime duration = kNever;
+  EventType type = EventType::kAzOutage;
+  std::uint32_t zone = 0;            // kAzOutage: index into Cluster::availability_zones
+  SimTime duration = kNever;         // kAzOutage, kRegistryOutage
+  std::uint32_t service = 0;         // kDeploy, kScale: index into Scenario::services
+  std::uint32_t task_definition = 0; // kDeploy: index into Scenario::task_definitions (the
+                                     // service's current one with forceNewDeployment)
+  bool force_new_deployment = false; // kDeploy
+  std::optional<TaskFailureSpec> failures;  // kDeploy: how the new deployment's tasks fail
+  std::int32_t desired_count = 0;    // kScale
+  std::uint32_t registry = 0;        // kRegistryOutage: index into Scenario::registries
 };
 
 struct Scenario {
@@ -265,6 +416,7 @@ struct Scenario {
   Cluster cluster;
   std::vector<Registry> registries;
   std::vector<Image> images;
+  std::vector<ImageLayer> layers;  // every layer of every image, unique by digest
   std::vector<TaskDefinition> task_definitions;
   std::vector<Service> services;
   std::vector<Job> jobs;

@@ -1,3 +1,4 @@
+#include "sim/model.h"
 #include "sim/placer.h"
 #include "sim/run_result.h"
 
@@ -32,6 +33,46 @@ std::string_view stop_code_name(StopCode c) {
     case StopCode::kSpotInterruption: return "SpotInterruption";
     case StopCode::kTerminationNotice: return "TerminationNotice";
     case StopCode::kCount: break;
+  }
+  return "";
+}
+
+std::string_view event_type_name(EventType t) {
+  switch (t) {
+    case EventType::kAzOutage: return "azOutage";
+    case EventType::kDeploy: return "deploy";
+    case EventType::kScale: return "scale";
+    case EventType::kRegistryOutage: return "registryOutage";
+  }
+  return "";
+}
+
+std::string_view source_kind_name(SourceKind k) {
+  switch (k) {
+    case SourceKind::kService: return "service";
+    case SourceKind::kJob: return "job";
+    case SourceKind::kTrace: return "trace";
+  }
+  return "";
+}
+
+std::string_view rollout_state_name(RolloutState s) {
+  switch (s) {
+    case RolloutState::kInProgress: return "IN_PROGRESS";
+    case RolloutState::kCompleted: return "COMPLETED";
+    case RolloutState::kFailed: return "FAILED";
+  }
+  return "";
+}
+
+std::string_view marker_kind_name(MarkerKind k) {
+  switch (k) {
+    case MarkerKind::kScenarioEvent: return "event";
+    case MarkerKind::kDeploymentStarted: return "deployment";
+    case MarkerKind::kDeploymentCompleted: return "deploymentCompleted";
+    case MarkerKind::kDeploymentFailed: return "deploymentFailed";
+    case MarkerKind::kScaleOut: return "scaleOut";
+    case MarkerKind::kScaleIn: return "scaleIn";
   }
   return "";
 }

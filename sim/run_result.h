@@ -29,7 +29,21 @@ enum class StopCode : std::uint8_t {
 // "EssentialContainerExited", ... ("" for kNone).
 std::string_view stop_code_name(StopCode c);
 
+// Who submitted a task: a service, a job or a trace (one entry per scenario service, job and
+// trace file).
+enum class SourceKind : std::uint8_t { kService, kJob, kTrace };
+
+// "service", "job", "trace".
+std::string_view source_kind_name(SourceKind k);
+
+struct SourceInfo {
+  std::string name;      // serviceName, job name, or the trace's file name
+  SourceKind kind = SourceKind::kJob;
+  std::string strategy;  // its placement strategy, as summary.json's `strategy` labels one
+};
+
 struct TaskRecords {
+  std::vector<std::uint32_t> source;    // index into RunResult::sources
   std::vector<std::uint32_t> family;    // index into RunResult::families
   std::vector<std::int32_t> revision;
   std::vector<std::uint32_t> group;     // index into RunResult::groups
@@ -99,6 +113,71 @@ struct TraceStats {
   double offered_cpu_unit_seconds = 0;  // Σ cpu × runtime
 };
 
+enum class RolloutState : std::uint8_t { kInProgress, kCompleted, kFailed };
+
+// "IN_PROGRESS", "COMPLETED", "FAILED" (ECS's rolloutState).
+std::string_view rollout_state_name(RolloutState s);
+
+// One deployment of a service (ECS Deployment): the first one at service creation, then one
+// per deploy event and per circuit-breaker rollback.
+struct DeploymentRecord {
+  std::string task_definition;  // "family:revision"
+  SimTime started_at = 0;
+  SimTime completed_at = kNever;  // COMPLETED or FAILED; kNever while IN_PROGRESS at the end
+  RolloutState rollout_state = RolloutState::kInProgress;
+  bool rollback = false;          // started by the circuit breaker to roll back
+  std::int32_t failed_tasks = 0;  // the circuit breaker's count for this deployment
+};
+
+// What one service did over the run (summary.json `services.NAME` beyond the per-source task
+// figures, which reports compute from the task records).
+struct ServiceResult {
+  std::uint32_t source = 0;       // index into RunResult::sources
+  bool daemon = false;
+  std::int32_t desired_count = 0;  // at the end of the run (a DAEMON: instances it should run on)
+  std::int32_t running_min = 0;    // RUNNING tasks, over the run
+  std::int32_t running_max = 0;
+  double running_mean = 0;         // time-weighted
+  SimTime below_desired = 0;       // time with fewer RUNNING tasks than desired
+  std::int32_t min_healthy = 0;    // lowest count of healthy tasks seen after the first steady state
+  std::int64_t replacements = 0;   // tasks started to replace ones that stopped or failed
+  std::int64_t throttled_launches = 0;  // launches delayed by the start-failure throttle or the rate limit
+  std::vector<DeploymentRecord> deployments;
+  std::int64_t scale_outs = 0;
+  std::int64_t scale_ins = 0;
+  bool has_load = false;
+  SimTime overloaded = 0;          // time with demand above what RUNNING tasks reserve
+  double requests = 0;             // Σ requests offered
+  double unserved_requests = 0;    // Σ requests beyond what RUNNING tasks could serve
+};
+
+// A moment worth marking on time charts.
+enum class MarkerKind : std::uint8_t {
+  kScenarioEvent,        // an outage or other scenario event (label: its type and target)
+  kDeploymentStarted,
+  kDeploymentCompleted,
+  kDeploymentFailed,
+  kScaleOut,
+  kScaleIn,
+};
+
+// "event", "deployment", "deploymentCompleted", "deploymentFailed", "scaleOut", "scaleIn".
+std::string_view marker_kind_name(MarkerKind k);
+
+struct Marker {
+  SimTime at = 0;
+  MarkerKind kind = MarkerKind::kScenarioEvent;
+  std::uint32_t service = 0xFFFFFFFFu;  // index into RunResult::services, or none
+  std::string label;                    // "azOutage us-east-1b", "web -> web:4", "web 4 -> 6"
+};
+
+// A service event message, as ECS shows in the service's event log.
+struct ServiceEvent {
+  SimTime at = 0;
+  std::uint32_t service = 0;  // index into RunResult::services
+  std::string message;
+};
+
 struct RunResult {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -124,6 +203,16 @@ struct RunResult {
   ResourceUtilization memory;
   std::int64_t placement_failures[static_cast<std::size_t>(FailureReason::kCount)] = {};
   std::vector<TraceStats> traces;
+
+  std::vector<SourceInfo> sources;       // services, then jobs, then traces, in scenario order
+  std::vector<ServiceResult> services;   // scenario order
+  // Per sample and service, row-major [sample * services.size() + service]: RUNNING tasks,
+  // healthy tasks, desired count, CPU units demanded by the load and CPU units the RUNNING
+  // tasks reserve (both 0 without a load). Empty when the engine did not record them.
+  std::vector<std::int64_t> service_running, service_healthy, service_desired, service_demand_cpu,
+      service_capacity_cpu;
+  std::vector<Marker> markers;           // by time, then in the order they happened
+  std::vector<ServiceEvent> service_events;  // by time, then in the order they happened
 
   std::uint64_t events = 0;      // events processed by the engine
   std::uint64_t placements = 0;  // placement decisions made (successful or not)
