@@ -5,7 +5,6 @@
 #include <limits>
 
 namespace ecsim::sim {
-namespace {
 
 void insert_sorted(std::vector<std::uint16_t>& set, const std::vector<std::uint16_t>& add) {
   for (const std::uint16_t p : add) set.insert(std::lower_bound(set.begin(), set.end(), p), p);
@@ -19,7 +18,19 @@ void erase_sorted(std::vector<std::uint16_t>& set, const std::vector<std::uint16
   }
 }
 
-}  // namespace
+bool sorted_overlap(const std::vector<std::uint16_t>& a, const std::vector<std::uint16_t>& b) {
+  auto x = a.begin();
+  auto y = b.begin();
+  while (x != a.end() && y != b.end()) {
+    if (*x == *y) return true;
+    if (*x < *y) {
+      ++x;
+    } else {
+      ++y;
+    }
+  }
+  return false;
+}
 
 AttributeIdx ClusterState::intern_attribute(std::string_view name) {
   const std::int64_t found = find_attribute(name);
@@ -269,19 +280,23 @@ void ClusterState::reserve(InstanceIdx i, const Resources& need, const std::vect
 }
 
 void ClusterState::release(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
-                           const std::vector<std::uint16_t>& udp, GroupIdx g) {
-  const bool indexed = !free_indexes_.empty() && (need.cpu != 0 || need.memory_mib != 0);
-  if (indexed) index_remove(i);
-  free_cpu[i] += need.cpu;
-  free_memory_mib[i] += need.memory_mib;
-  free_gpus[i] += need.gpus;
-  free_enis[i] += need.enis;
-  free_attachments[i] += attachments_needed(i, need);
-  if (!tcp.empty()) erase_sorted(tcp_ports[i], tcp);
-  if (!udp.empty()) erase_sorted(udp_ports[i], udp);
-  if (indexed) index_insert(i);
-  --task_count[i];
-  adjust_group(i, g, -1);
+                           const std::vector<std::uint16_t>& udp, GroupIdx g, ReleasePart part) {
+  if (part != ReleasePart::kAtStopped) {
+    const bool indexed = !free_indexes_.empty() && (need.cpu != 0 || need.memory_mib != 0);
+    if (indexed) index_remove(i);
+    free_cpu[i] += need.cpu;
+    free_memory_mib[i] += need.memory_mib;
+    free_gpus[i] += need.gpus;
+    if (!tcp.empty()) erase_sorted(tcp_ports[i], tcp);
+    if (!udp.empty()) erase_sorted(udp_ports[i], udp);
+    if (indexed) index_insert(i);
+    --task_count[i];
+    adjust_group(i, g, -1);
+  }
+  if (part != ReleasePart::kAtStopping) {
+    free_enis[i] += need.enis;
+    free_attachments[i] += attachments_needed(i, need);
+  }
   assert(free_cpu[i] <= registered_cpu[i] && free_memory_mib[i] <= registered_memory_mib[i]);
 }
 

@@ -32,6 +32,12 @@ using AttributeIdx = std::uint32_t;
 constexpr InstanceIdx kNoInstance = 0xFFFFFFFFu;
 constexpr std::int32_t kMissingValue = -1;
 
+// Sorted port multisets (host ports in use on an instance).
+void insert_sorted(std::vector<std::uint16_t>& set, const std::vector<std::uint16_t>& add);
+// REQUIRES: every port of `remove` is in `set`.
+void erase_sorted(std::vector<std::uint16_t>& set, const std::vector<std::uint16_t>& remove);
+bool sorted_overlap(const std::vector<std::uint16_t>& a, const std::vector<std::uint16_t>& b);
+
 // Built-in attribute indices: always interned first, in this order.
 enum BuiltinAttribute : AttributeIdx {
   kAttrAvailabilityZone = 0,  // ecs.availability-zone
@@ -163,9 +169,14 @@ class ClusterState {
   std::int32_t attachments_needed(InstanceIdx i, const Resources& need) const {
     return need.ebs_volumes + (eni_attachments[i] != 0 ? need.enis : 0);
   }
-  // Gives back what reserve() took.
+  // What release() gives back: everything at once, or in two steps. Since 2023 the control
+  // plane counts a STOPPING task's CPU, memory, GPUs and ports as free (ecs-semantics §1.7), and
+  // the task leaves its group's counts; its ENI and EBS attachments are detached only when it
+  // has stopped (DEPROVISIONING).
+  enum class ReleasePart : std::uint8_t { kAll, kAtStopping, kAtStopped };
+  // Gives back what reserve() took (or part of it: kAtStopping then kAtStopped give back all).
   void release(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
-               const std::vector<std::uint16_t>& udp, GroupIdx g);
+               const std::vector<std::uint16_t>& udp, GroupIdx g, ReleasePart part = ReleasePart::kAll);
 
  private:
   struct SpreadTracker {

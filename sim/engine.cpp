@@ -32,7 +32,7 @@ namespace ecsim::sim {
 namespace {
 
 enum EventKind : std::uint16_t {
-  kInstanceRegister,  // target: instance
+  kInstanceRegister,  // target: registration batch (instances launched to register at one instant)
   kJobArrival,        // target: job
   kTraceArrival,      // target: trace
   kServiceStart,      // target: service
@@ -94,7 +94,7 @@ class Engine {
   void on_job_arrival(std::uint32_t job);
   void on_trace_arrival(std::uint32_t trace);
   void on_service_start(std::uint32_t service);
-  void on_instance_register(InstanceIdx i);
+  void on_instance_register(std::uint32_t batch);
   void on_task_running(std::uint32_t task);
   void on_task_stop_begin(std::uint32_t task);
   void on_task_stopped(std::uint32_t task);
@@ -107,6 +107,17 @@ class Engine {
   void try_place(std::uint32_t task);
   void place_on(std::uint32_t task, InstanceIdx i);
   void retry_waiting_on(InstanceIdx i);
+  // Offers instances that just joined (registered, or back from an outage) to the waiting tasks.
+  void offer_joined(const std::vector<InstanceIdx>& joined);
+  // The agent's side (ecs-semantics §1.7): starts the task now if its ledger has room and no
+  // task is queued ahead, else queues it on the instance (it stays PENDING).
+  void agent_accept(std::uint32_t task, InstanceIdx i);
+  bool agent_fits(std::uint32_t task, InstanceIdx i) const;
+  void agent_start(std::uint32_t task, InstanceIdx i);
+  void agent_release(std::uint32_t task, InstanceIdx i);  // the task's containers have stopped
+  void agent_drain(InstanceIdx i);                        // starts queued tasks that now fit
+  const std::vector<std::uint16_t>& tcp_ports_of(std::uint32_t task) const;
+  const std::vector<std::uint16_t>& udp_ports_of(std::uint32_t task) const;
   // --explain: an attempt decided without the placer (queued behind `queue`, or a retry).
   void explain_without_placer(PlacementAttempt::Kind kind, std::uint32_t task, PlacementDecision d,
                               const WaitQueue* queue);
@@ -147,6 +158,19 @@ class Engine {
   std::vector<TaskState> task_state_;
   std::vector<std::uint16_t> task_generation_;
   std::vector<std::uint32_t> task_queue_;
+  std::vector<std::uint8_t> task_admitted_;  // PENDING: 1 once the agent started it, 0 while queued there
+
+  // Registration batches: the instances that register at one instant, in InstanceIdx order.
+  std::vector<std::vector<InstanceIdx>> register_batches_;
+
+  // The agent's ledger (ecs-semantics §1.7), per instance, used only when the control plane
+  // counts STOPPING tasks as free (the default): what the tasks it started and the STOPPING
+  // ones hold, the static host ports of the STOPPING ones (their sockets stay bound), and the
+  // tasks placed there that it holds in PENDING until their resources are released (FIFO).
+  bool stopping_frees_ = true;
+  std::vector<std::int32_t> agent_cpu_used_, agent_memory_used_, agent_gpus_used_;
+  std::vector<std::vector<std::uint16_t>> stopping_tcp_, stopping_udp_;
+  std::vector<std::vector<std::uint32_t>> agent_queue_;
 
   // Image cache: per instance, when each listed image is (or will be) present; empty until used.
   std::vector<std::vector<SimTime>> image_ready_;
@@ -192,6 +216,7 @@ void Engine::build_cluster() {
   in_outage_.assign(c.availability_zones.size(), 0);
   cpu_series_.resize(1 + c.availability_zones.size() + result_.instance_types.size());
   memory_series_.resize(cpu_series_.size());
+  std::map<SimTime, std::vector<InstanceIdx>> launch_batches;
 
   // Built-in attributes first, in BuiltinAttribute order.
   cluster_.intern_attribute("ecs.availability-zone");
@@ -243,10 +268,25 @@ void Engine::build_cluster() {
       result_.instances.terminated_at.push_back(kNever);
       result_.instances.cpu_registered.push_back(cpu);
       result_.instances.memory_registered_mib.push_back(memory);
-      queue_.push(group.launch_time, kInstanceRegister, i);
+      launch_batches.emplace(group.launch_time, std::vector<InstanceIdx>{}).first->second.push_back(i);
     }
   }
+  // Instances that register at the same instant are offered to waiting tasks together, so that
+  // each task's own strategy chooses among them (one event per instant, InstanceIdx order).
+  for (auto& [at, instances] : launch_batches) {
+    queue_.push(at, kInstanceRegister, static_cast<std::uint32_t>(register_batches_.size()));
+    register_batches_.push_back(std::move(instances));
+  }
   image_ready_.resize(cluster_.size());
+  stopping_frees_ = !c.agent.stopping_tasks_hold_resources;
+  if (stopping_frees_) {
+    agent_cpu_used_.assign(cluster_.size(), 0);
+    agent_memory_used_.assign(cluster_.size(), 0);
+    agent_gpus_used_.assign(cluster_.size(), 0);
+    stopping_tcp_.resize(cluster_.size());
+    stopping_udp_.resize(cluster_.size());
+    agent_queue_.resize(cluster_.size());
+  }
 }
 
 void Engine::build_sources() {
@@ -439,6 +479,7 @@ std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTim
   task_state_.push_back(TaskState::kProvisioning);
   task_generation_.push_back(0);
   task_queue_.push_back(0xFFFFFFFFu);
+  task_admitted_.push_back(0);
   TaskRecords& r = result_.tasks;
   r.family.push_back(family);
   r.revision.push_back(revision);
@@ -578,22 +619,87 @@ void Engine::change_registered(InstanceIdx i, std::int64_t cpu, std::int64_t mem
   }
 }
 
-void Engine::place_on(std::uint32_t task, InstanceIdx i) {
-  const Source& s = sources_[task_source_[task]];
-  const Resources& need = task_need_[task];
+const std::vector<std::uint16_t>& Engine::tcp_ports_of(std::uint32_t task) const {
   static const std::vector<std::uint16_t> kNoPorts;
-  const auto& tcp = s.task_definition != nullptr ? s.task_definition->tcp_host_ports : kNoPorts;
-  const auto& udp = s.task_definition != nullptr ? s.task_definition->udp_host_ports : kNoPorts;
-  cluster_.reserve(i, need, tcp, udp, result_.tasks.group[task]);
+  const Source& s = sources_[task_source_[task]];
+  return s.task_definition != nullptr ? s.task_definition->tcp_host_ports : kNoPorts;
+}
+
+const std::vector<std::uint16_t>& Engine::udp_ports_of(std::uint32_t task) const {
+  static const std::vector<std::uint16_t> kNoPorts;
+  const Source& s = sources_[task_source_[task]];
+  return s.task_definition != nullptr ? s.task_definition->udp_host_ports : kNoPorts;
+}
+
+void Engine::place_on(std::uint32_t task, InstanceIdx i) {
+  const Resources& need = task_need_[task];
+  cluster_.reserve(i, need, tcp_ports_of(task), udp_ports_of(task), result_.tasks.group[task]);
   change_reserved(i, need.cpu, need.memory_mib);
   task_state_[task] = TaskState::kPending;
   result_.tasks.instance[task] = i;
   result_.tasks.placed_at[task] = now_;
   ++starting_;
+  agent_accept(task, i);
+}
+
+// ----------------------------------------------------------------------------------------------
+// The agent
+
+bool Engine::agent_fits(std::uint32_t task, InstanceIdx i) const {
+  const Resources& need = task_need_[task];
+  return agent_cpu_used_[i] + need.cpu <= cluster_.registered_cpu[i] &&
+         agent_memory_used_[i] + need.memory_mib <= cluster_.registered_memory_mib[i] &&
+         agent_gpus_used_[i] + need.gpus <= cluster_.registered_gpus[i] &&
+         !sorted_overlap(tcp_ports_of(task), stopping_tcp_[i]) && !sorted_overlap(udp_ports_of(task), stopping_udp_[i]);
+}
+
+void Engine::agent_accept(std::uint32_t task, InstanceIdx i) {
+  if (!stopping_frees_) {
+    // Before 2023 the control plane never placed onto resources a STOPPING task held: the
+    // agent's ledger is the control plane's, and every placed task starts at once.
+    agent_start(task, i);
+    return;
+  }
+  if (agent_queue_[i].empty() && agent_fits(task, i)) {
+    agent_start(task, i);
+  } else {
+    agent_queue_[i].push_back(task);
+  }
+}
+
+void Engine::agent_start(std::uint32_t task, InstanceIdx i) {
+  const Source& s = sources_[task_source_[task]];
+  task_admitted_[task] = 1;
+  if (stopping_frees_) {
+    const Resources& need = task_need_[task];
+    agent_cpu_used_[i] += need.cpu;
+    agent_memory_used_[i] += need.memory_mib;
+    agent_gpus_used_[i] += need.gpus;
+  }
   SimTime ready = now_;
   if (s.task_definition != nullptr) ready = image_ready_at(i, *s.task_definition);
   ready = std::max(ready, now_ + s.attach_latency);
   queue_.push(ready + scenario_.cluster.agent.task_start_latency, kTaskRunning, task, task_generation_[task]);
+}
+
+void Engine::agent_release(std::uint32_t task, InstanceIdx i) {
+  if (!stopping_frees_) return;
+  const Resources& need = task_need_[task];
+  agent_cpu_used_[i] -= need.cpu;
+  agent_memory_used_[i] -= need.memory_mib;
+  agent_gpus_used_[i] -= need.gpus;
+}
+
+void Engine::agent_drain(InstanceIdx i) {
+  if (!stopping_frees_) return;
+  // FIFO, as the agent's waitingTaskQueue: the head blocks those behind it.
+  auto& q = agent_queue_[i];
+  std::size_t started = 0;
+  while (started < q.size() && agent_fits(q[started], i)) {
+    agent_start(q[started], i);
+    ++started;
+  }
+  q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(started));
 }
 
 void Engine::explain_without_placer(PlacementAttempt::Kind kind, std::uint32_t task, PlacementDecision d,
@@ -660,30 +766,58 @@ void Engine::on_task_running(std::uint32_t task) {
 
 void Engine::on_task_stop_begin(std::uint32_t task) {
   // The essential container exited: the agent stops the task (ecs-semantics §2.3).
+  const InstanceIdx i = result_.tasks.instance[task];
   task_state_[task] = TaskState::kStopping;
   result_.tasks.stop_code[task] = StopCode::kEssentialContainerExited;
   --running_;
-  --cluster_.running_count[result_.tasks.instance[task]];
+  --cluster_.running_count[i];
   queue_.push(now_ + scenario_.cluster.agent.task_stop_latency, kTaskStopped, task, task_generation_[task]);
+  if (stopping_frees_) {
+    // The control plane counts the STOPPING task's resources as free (ecs-semantics §1.7);
+    // its static ports stay bound on the agent until it has stopped.
+    const Resources& need = task_need_[task];
+    cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), result_.tasks.group[task],
+                     ClusterState::ReleasePart::kAtStopping);
+    change_reserved(i, -need.cpu, -need.memory_mib);
+    if (!tcp_ports_of(task).empty()) insert_sorted(stopping_tcp_[i], tcp_ports_of(task));
+    if (!udp_ports_of(task).empty()) insert_sorted(stopping_udp_[i], udp_ports_of(task));
+    retry_waiting_on(i);
+  }
 }
 
+// Gives back what the task holds, on both ledgers. REQUIRES: the task was placed and holds
+// resources (PENDING, RUNNING or STOPPING), and task_state_ still says which.
 void Engine::release(std::uint32_t task) {
   const InstanceIdx i = result_.tasks.instance[task];
-  const Source& s = sources_[task_source_[task]];
   const Resources& need = task_need_[task];
-  static const std::vector<std::uint16_t> kNoPorts;
-  const auto& tcp = s.task_definition != nullptr ? s.task_definition->tcp_host_ports : kNoPorts;
-  const auto& udp = s.task_definition != nullptr ? s.task_definition->udp_host_ports : kNoPorts;
-  cluster_.release(i, need, tcp, udp, result_.tasks.group[task]);
-  change_reserved(i, -need.cpu, -need.memory_mib);
+  const bool stopping = task_state_[task] == TaskState::kStopping;
+  if (stopping && stopping_frees_) {
+    // The control plane freed all but its attachments when it began stopping.
+    cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), result_.tasks.group[task],
+                     ClusterState::ReleasePart::kAtStopped);
+    if (!tcp_ports_of(task).empty()) erase_sorted(stopping_tcp_[i], tcp_ports_of(task));
+    if (!udp_ports_of(task).empty()) erase_sorted(stopping_udp_[i], udp_ports_of(task));
+  } else {
+    cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), result_.tasks.group[task]);
+    change_reserved(i, -need.cpu, -need.memory_mib);
+  }
+  if (task_admitted_[task] != 0) {
+    agent_release(task, i);
+  } else if (stopping_frees_) {
+    auto& q = agent_queue_[i];
+    q.erase(std::find(q.begin(), q.end(), task));
+  }
 }
 
 void Engine::on_task_stopped(std::uint32_t task) {
+  const InstanceIdx i = result_.tasks.instance[task];
+  release(task);
   task_state_[task] = TaskState::kStopped;
   result_.tasks.stopped_at[task] = now_;
   ++completed_;
-  release(task);
-  retry_waiting_on(result_.tasks.instance[task]);
+  agent_drain(i);
+  // Before 2023 everything frees now; since, only the attachments (ENI, EBS) do.
+  if (!stopping_frees_ || task_need_[task].enis != 0 || task_need_[task].ebs_volumes != 0) retry_waiting_on(i);
 }
 
 // Stops a task at once (its instance went away): no stop latency, resources released now.
@@ -705,22 +839,82 @@ void Engine::kill(std::uint32_t task, StopCode code) {
       return;
   }
   ++task_generation_[task];  // cancels the task's scheduled events
+  release(task);
   task_state_[task] = TaskState::kStopped;
   result_.tasks.stopped_at[task] = now_;
   result_.tasks.stop_code[task] = code;
-  release(task);
 }
 
 // ----------------------------------------------------------------------------------------------
 // Instances and events
 
-void Engine::on_instance_register(InstanceIdx i) {
-  if (in_outage_[cluster_.zone[i]] != 0) return;  // registers when the zone comes back
-  cluster_.registered_at[i] = now_;
-  result_.instances.registered_at[i] = now_;
-  cluster_.set_schedulable(i, true);
-  change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);
-  retry_waiting_on(i);
+void Engine::on_instance_register(std::uint32_t batch) {
+  std::vector<InstanceIdx> joined;
+  for (const InstanceIdx i : register_batches_[batch]) {
+    if (in_outage_[cluster_.zone[i]] != 0) continue;  // registers when the zone comes back
+    cluster_.registered_at[i] = now_;
+    result_.instances.registered_at[i] = now_;
+    cluster_.set_schedulable(i, true);
+    change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);
+    joined.push_back(i);
+  }
+  offer_joined(joined);
+}
+
+void Engine::offer_joined(const std::vector<InstanceIdx>& joined) {
+  if (joined.empty()) return;
+  if (joined.size() == 1) {
+    retry_waiting_on(joined[0]);
+    return;
+  }
+  // Several instances joined at once. Offering them one at a time would give every waiting task
+  // to the first that admits it; instead each waiting task, oldest first, gets a full placement
+  // attempt, so that its own strategy chooses among all of them. A queue whose head finds no
+  // instance is done for this offer (its tasks have the same shape and policy).
+  std::vector<std::uint8_t> done(wait_queues_.size(), 0);
+  for (;;) {
+    std::size_t best_slot = nonempty_queues_.size();
+    std::uint32_t best_task = 0xFFFFFFFFu;
+    for (std::size_t slot = 0; slot < nonempty_queues_.size(); ++slot) {
+      const std::uint32_t q = nonempty_queues_[slot];
+      if (done[q] != 0) continue;
+      const std::uint32_t head = wait_queues_[q].tasks.front();
+      if (head < best_task) {
+        best_task = head;
+        best_slot = slot;
+      }
+    }
+    if (best_slot == nonempty_queues_.size()) return;
+    const std::uint32_t q = nonempty_queues_[best_slot];
+    Source& s = sources_[task_source_[best_task]];
+    const PlacementRequest request = request_for(best_task);
+    const bool explained = explain_ != nullptr && explain_->wants(best_task);
+    if (explained) [[unlikely]] s.placer->explain(request, cluster_, placement_rng_, explanation_);
+    const PlacementDecision d = s.placer->place(request, cluster_, placement_rng_);
+    if (explained) [[unlikely]] {
+      PlacementAttempt a;
+      a.time = now_;
+      a.task = best_task;
+      a.request = &request;
+      a.decision = d;
+      a.explanation = &explanation_;
+      explain_->attempt(a, cluster_, result_);
+    }
+    if (d.instance == kNoInstance) {
+      done[q] = 1;
+      wait_queues_[q].last_reason = d.reason;
+      continue;
+    }
+    WaitQueue& wq = wait_queues_[q];
+    wq.tasks.pop_front();
+    if (wq.tasks.empty()) {
+      nonempty_queues_[best_slot] = nonempty_queues_.back();
+      nonempty_queues_.pop_back();
+    }
+    --waiting_;
+    ++result_.placements;
+    place_on(best_task, d.instance);
+  }
 }
 
 void Engine::on_outage(std::uint32_t event, bool begin) {
@@ -753,6 +947,7 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
       queue_.push(now_ + ev.duration, kOutageEnd, event);
     }
   } else {
+    std::vector<InstanceIdx> joined;
     for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
       if (cluster_.zone[i] != ev.zone || cluster_.schedulable[i] != 0) continue;
       if (result_.instances.registered_at[i] == kNever && i < cluster_.size()) {
@@ -764,8 +959,9 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
       }
       cluster_.set_schedulable(i, true);
       change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);
-      retry_waiting_on(i);
+      joined.push_back(i);
     }
+    offer_joined(joined);
   }
 }
 

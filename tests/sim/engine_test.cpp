@@ -39,7 +39,11 @@ const sim::Sample& sample_at(const sim::RunResult& r, sim::SimTime t) {
 }  // namespace
 
 TEST_CASE("engine: a task goes PENDING, RUNNING, STOPPED with the agent's latencies", "[sim][ecs]") {
-  // ecs-semantics §4: PROVISIONING -> PENDING -> RUNNING -> STOPPED; resources are released at STOPPED.
+  // ecs-semantics §4: PROVISIONING -> PENDING -> RUNNING -> STOPPED; the agent releases the
+  // resources when the containers have stopped.
+  // AWS containers blog "Improvements to Amazon ECS task launch behavior when tasks have prolonged
+  // shutdown" (2023): the control plane places as if a STOPPING task's resources were free, and
+  // the agent holds the new task in PENDING until they are released.
   sim::Scenario s = testing::slot_scenario(1);
   s.cluster.agent.task_start_latency = 2 * kSecond;
   s.cluster.agent.task_stop_latency = 3 * kSecond;
@@ -50,10 +54,62 @@ TEST_CASE("engine: a task goes PENDING, RUNNING, STOPPED with the agent's latenc
   REQUIRE(r.tasks.started_at[0] == 12 * kSecond);
   REQUIRE(r.tasks.stopped_at[0] == 115 * kSecond);  // 12 + 100 running + 3 stopping
   REQUIRE(r.tasks.stop_code[0] == sim::StopCode::kEssentialContainerExited);
-  // The second waits for the one slot until the first is STOPPED, not merely stopping.
-  REQUIRE(r.tasks.placed_at[1] == 115 * kSecond);
+  // The second is placed as soon as the first begins stopping, and starts once it has stopped.
+  REQUIRE(r.tasks.placed_at[1] == 112 * kSecond);
   REQUIRE(r.tasks.failure_reason[1] == sim::FailureReason::kResourceCpu);
+  REQUIRE(r.tasks.started_at[1] == 117 * kSecond);  // 115 released + 2 start latency
+}
+
+TEST_CASE("engine: with stoppingTasksHoldResources placement waits until the stopping task has stopped", "[sim][ecs]") {
+  // The behaviour before 2023 (aws/containers-roadmap #325): placement failed with RESOURCE:*
+  // while a task was STOPPING.
+  sim::Scenario s = testing::slot_scenario(1);
+  s.cluster.agent.task_start_latency = 2 * kSecond;
+  s.cluster.agent.task_stop_latency = 3 * kSecond;
+  s.cluster.agent.stopping_tasks_hold_resources = true;
+  s.jobs.push_back(list_job("one", {10 * kSecond, 11 * kSecond}, 100 * kSecond));
+  const sim::RunResult r = run(s);
+  REQUIRE(r.tasks.stopped_at[0] == 115 * kSecond);
+  REQUIRE(r.tasks.placed_at[1] == 115 * kSecond);
   REQUIRE(r.tasks.started_at[1] == 117 * kSecond);
+}
+
+TEST_CASE("engine: the agent starts tasks held behind stopping ones in placement order", "[sim][ecs]") {
+  // Agent agent/engine/docker_task_engine.go waitingTaskQueue: FIFO. One 2-slot instance, two
+  // long tasks stop at 100 s taking 50 s to stop; three tasks arrive meanwhile: two are placed at
+  // once (the control plane sees the stopping slots as free) and wait in PENDING; they start in
+  // order when the stopping tasks have released their resources.
+  sim::Scenario s = testing::slot_scenario(1, 1, 2, 2048);
+  s.cluster.agent.task_stop_latency = 50 * kSecond;
+  s.jobs.push_back(list_job("one", {0, 0}, 100 * kSecond));
+  s.jobs.push_back(list_job("two", {110 * kSecond, 111 * kSecond, 112 * kSecond}, 10 * kSecond));
+  const sim::RunResult r = run(s);
+  REQUIRE(r.tasks.size() == 5);
+  REQUIRE(r.tasks.placed_at[2] == 110 * kSecond);
+  REQUIRE(r.tasks.placed_at[3] == 111 * kSecond);
+  REQUIRE(r.tasks.started_at[2] == 150 * kSecond);
+  REQUIRE(r.tasks.started_at[3] == 150 * kSecond);
+  // The third waits for a slot on the control plane's ledger: the first two hold both.
+  REQUIRE(r.tasks.placed_at[4] == 160 * kSecond);
+}
+
+TEST_CASE("engine: instances registering at one instant are offered together to waiting tasks", "[sim]") {
+  // Four tasks spread over zones wait for the cluster's first instances; two register at 60 s in
+  // two zones. Offered one at a time, all four would go to the first; offered together, the
+  // tasks' own strategy (spread by zone) puts two in each.
+  sim::Scenario s = testing::slot_scenario(2, 2, 4, 4096);
+  s.cluster.instance_groups[0].launch_time = 60 * kSecond;
+  sim::Job j = list_job("spread", {0, 0, 0, 0}, sim::kHour);
+  j.strategy = {{"spread", "attribute:ecs.availability-zone", {}}};
+  s.jobs.push_back(j);
+  const sim::RunResult r = run(s);
+  REQUIRE(r.tasks.size() == 4);
+  int on_first = 0;
+  for (std::size_t t = 0; t < 4; ++t) {
+    REQUIRE(r.tasks.placed_at[t] == 60 * kSecond);
+    if (r.tasks.instance[t] == 0) ++on_first;
+  }
+  REQUIRE(on_first == 2);
 }
 
 TEST_CASE("engine: waiting tasks are retried oldest first when resources free", "[sim]") {
