@@ -63,6 +63,9 @@ struct Source {
   std::uint64_t cursor = 0;               // next arrival of a list
   Resources need;                         // per task (jobs, services): the task definition's, and its EBS volume
   SimTime attach_latency = 0;             // EBS volume attachment, overlapping image pulls
+  const std::vector<std::uint16_t>* tcp_ports = &kNoPorts;  // static host ports of its tasks
+  const std::vector<std::uint16_t>* udp_ports = &kNoPorts;
+  static inline const std::vector<std::uint16_t> kNoPorts;
 };
 
 struct WaitQueue {
@@ -116,8 +119,8 @@ class Engine {
   void agent_start(std::uint32_t task, InstanceIdx i);
   void agent_release(std::uint32_t task, InstanceIdx i);  // the task's containers have stopped
   void agent_drain(InstanceIdx i);                        // starts queued tasks that now fit
-  const std::vector<std::uint16_t>& tcp_ports_of(std::uint32_t task) const;
-  const std::vector<std::uint16_t>& udp_ports_of(std::uint32_t task) const;
+  const std::vector<std::uint16_t>& tcp_ports_of(std::uint32_t task) const { return *sources_[task_source_[task]].tcp_ports; }
+  const std::vector<std::uint16_t>& udp_ports_of(std::uint32_t task) const { return *sources_[task_source_[task]].udp_ports; }
   // --explain: an attempt decided without the placer (queued behind `queue`, or a retry).
   void explain_without_placer(PlacementAttempt::Kind kind, std::uint32_t task, PlacementDecision d,
                               const WaitQueue* queue);
@@ -307,6 +310,10 @@ void Engine::build_sources() {
              0,
              td != nullptr ? td->reserved : Resources{},
              0};
+    if (td != nullptr) {
+      s.tcp_ports = &td->tcp_host_ports;
+      s.udp_ports = &td->udp_host_ports;
+    }
     PlacementPolicy policy;
     policy.strategy = strategy.empty() ? fallback : strategy;
     policy.constraints = constraints;
@@ -617,18 +624,6 @@ void Engine::change_registered(InstanceIdx i, std::int64_t cpu, std::int64_t mem
     cpu_series_[s].change(now_, 0, cpu);
     memory_series_[s].change(now_, 0, memory);
   }
-}
-
-const std::vector<std::uint16_t>& Engine::tcp_ports_of(std::uint32_t task) const {
-  static const std::vector<std::uint16_t> kNoPorts;
-  const Source& s = sources_[task_source_[task]];
-  return s.task_definition != nullptr ? s.task_definition->tcp_host_ports : kNoPorts;
-}
-
-const std::vector<std::uint16_t>& Engine::udp_ports_of(std::uint32_t task) const {
-  static const std::vector<std::uint16_t> kNoPorts;
-  const Source& s = sources_[task_source_[task]];
-  return s.task_definition != nullptr ? s.task_definition->udp_host_ports : kNoPorts;
 }
 
 void Engine::place_on(std::uint32_t task, InstanceIdx i) {
