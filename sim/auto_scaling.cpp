@@ -160,9 +160,8 @@ ServiceAutoScaler::Decision ServiceAutoScaler::on_minute(SimTime now, std::optio
     if (!m || s.high_run < kTargetTrackingHighDatapoints) continue;
     any_out_alarm = true;
     const std::int32_t want = clamp(target_tracking_scale_out(running, *m, p.target_value, max_));
-    if (in_cooldown(s.cooling_out, s.last_scale_out, p.scale_out_cooldown, now) && want <= s.last_scale_out_capacity) {
-      continue;
-    }
+    const bool cooling = in_cooldown(s.cooling_out, s.last_scale_out, p.scale_out_cooldown, now);
+    if (cooling && want <= s.last_scale_out_capacity) continue;
     s.vote = want;
     if (want > best_out) {
       best_out = want;
@@ -203,7 +202,8 @@ ServiceAutoScaler::Decision ServiceAutoScaler::on_minute(SimTime now, std::optio
       }
     } else if (in) {
       if (in_cooldown(s.cooling_in, s.last_scale_in, p.cooldown, now)) continue;
-      s.vote = clamp(apply_adjustment(p.adjustment_type, running, step->scaling_adjustment, p.min_adjustment_magnitude));
+      s.vote = clamp(
+          apply_adjustment(p.adjustment_type, running, step->scaling_adjustment, p.min_adjustment_magnitude));
       s.direction = -1;
     }
   }

@@ -126,7 +126,9 @@ class ServiceAutoScaler {
   Decision on_register(std::int32_t desired) const;
 
   // One minute's datapoints (std::nullopt: missing). `running` is the service's RUNNING count,
-  // `desired` its current desired count. REQUIRES: now increases by one minute per call.
+  // `desired` its current desired count. Each call is one datapoint of every alarm, so
+  // REQUIRES: one call per simulated minute, `now` increasing; a minute with no RUNNING task is
+  // passed as missing data, not skipped.
   Decision on_minute(SimTime now, std::optional<double> cpu_pct, std::optional<double> memory_pct,
                      std::int32_t running, std::int32_t desired, bool deployment_in_progress);
 
