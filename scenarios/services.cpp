@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "scenarios/auto_scaling.h"
 #include "scenarios/loader.h"
@@ -87,7 +88,7 @@ void read_az_rebalancing(const JsonCursor& sv, bool daemon, sim::Service& out) {
   out.az_rebalancing = enabled;
 }
 
-sim::Service read_service(LoadContext& ctx, const JsonCursor& sv) {
+sim::Service read_service(const LoadContext& ctx, const JsonCursor& sv) {
   sv.expect_object("a service object (ECS CreateService input)");
   sim::Service out;
   out.name = sv["serviceName"].get_name("a service name");
