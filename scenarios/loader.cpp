@@ -10,6 +10,9 @@
 #include "placement/registry.h"
 #include "scenarios/agent_capabilities.h"
 #include "scenarios/catalog.h"
+#include "scenarios/events.h"
+#include "scenarios/load_context.h"
+#include "scenarios/services.h"
 #include "scenarios/task_definition.h"
 #include "scenarios/text_files.h"
 #include "scenarios/values.h"
@@ -28,8 +31,6 @@ constexpr std::size_t kMaxConstraints = 10;
 constexpr std::size_t kMaxExpressionChars = 2000;
 // Dev Guide "Task groups": a task group name has at most 255 characters.
 constexpr std::size_t kMaxGroupChars = 255;
-// Dev Guide "Amazon ECS services": a REPLICA service keeps at most 5000 tasks.
-constexpr std::int64_t kMaxDesiredCount = 5000;
 // Not an ECS limit: keeps a typo ("count": 1e9) from exhausting memory.
 constexpr std::int64_t kMaxInstances = 1'000'000;
 
@@ -42,36 +43,13 @@ const std::vector<std::string> kTraceFormats = {"alibaba-dlrm-2025", "alibaba-gp
 
 std::vector<std::string> to_strings(const std::vector<std::string_view>& v) { return {v.begin(), v.end()}; }
 
-// Picks one of `valid` (in the order given) or fails with a did-you-mean.
-std::size_t choose(const JsonCursor& c, std::string_view kind, const std::vector<std::string>& valid) {
-  const bool vowel = !kind.empty() && std::string_view("aeiouAEIOU").find(kind.front()) != std::string_view::npos;
-  const std::string word = c.get_string((vowel ? "an " : "a ") + std::string(kind));
-  for (std::size_t i = 0; i < valid.size(); ++i) {
-    if (valid[i] == word) return i;
-  }
-  c.fail(unknown_name_phrase(kind, word, valid.data(), valid.size()), quote(word));
-}
-
-bool name_chars_ok(const std::string& name) {
-  return std::all_of(name.begin(), name.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-           ch == '.';
-  });
-}
-
-std::string format_double(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
 class Loader {
  public:
-  Loader(std::string label, std::string base_dir) : label_(std::move(label)), base_dir_(std::move(base_dir)) {}
+  Loader(std::string label, std::string base_dir) : ctx_(std::move(label), std::move(base_dir)) {}
 
   sim::Scenario load(std::string_view text) {
-    docs_.push_back(parse_json_document(text, label_));
-    const JsonCursor root(*docs_.back());
+    ctx_.docs.push_back(parse_json_document(text, label_));
+    const JsonCursor root(*ctx_.docs.back());
     root.expect_object("a scenario object");
     root.check_keys("top-level key", {"cluster", "description", "duration", "events", "images", "instanceTypes", "jobs",
                                       "name", "placement", "region", "registries", "sampleInterval", "seed", "services",
@@ -105,11 +83,11 @@ class Loader {
     }
     s_.strategy_label = strategy_label(s_.default_strategy);
 
-    if (root.has("services")) load_services(root["services"]);
+    if (root.has("services")) load_services(ctx_, root["services"]);
     if (root.has("jobs")) load_jobs(root["jobs"]);
     if (root.has("traces")) load_traces(root["traces"]);
-    if (root.has("events")) load_events(root["events"]);
-    s_.task_definitions = registry_.take();
+    if (root.has("events")) load_events(ctx_, root["events"]);
+    s_.task_definitions = ctx_.registry.take();
     return std::move(s_);
   }
 
@@ -167,7 +145,7 @@ class Loader {
       zones.expect_array("an array of the cluster's availability zones");
       if (zones.size() == 0) zones.fail("at least one availability zone");
       for (std::size_t i = 0; i < zones.size(); ++i) {
-        const auto z = static_cast<std::uint32_t>(zone_index(zones.at(i)));
+        const auto z = static_cast<std::uint32_t>(ctx_.zone_index(zones.at(i)));
         if (std::find(out.zones.begin(), out.zones.end(), z) != out.zones.end()) {
           zones.at(i).fail("an availability zone not listed before");
         }
@@ -261,13 +239,10 @@ class Loader {
     c.fail(expected, quote(name));
   }
 
-  std::size_t zone_index(const JsonCursor& c) {
-    return choose(c, "availability zone of the cluster", s_.cluster.availability_zones);
-  }
-
   void load_agent(const JsonCursor& a) {
     a.expect_object("an agent object");
-    a.check_keys("key of the agent", {"heartbeatInterval", "imagePullBehavior", "taskStartLatency", "taskStopLatency"});
+    a.check_keys("key of the agent", {"containerStopTimeout", "heartbeatInterval", "imageCleanup", "imagePullBehavior",
+                                      "stoppingTasksHoldResources", "taskStartLatency", "taskStopLatency"});
     auto& agent = s_.cluster.agent;
     if (a.has("taskStartLatency")) agent.task_start_latency = get_duration(a["taskStartLatency"]);
     if (a.has("taskStopLatency")) agent.task_stop_latency = get_duration(a["taskStopLatency"]);
@@ -279,6 +254,29 @@ class Loader {
       agent.image_pull_behavior =
           kValues[choose(a["imagePullBehavior"], "imagePullBehavior", {"always", "default", "once", "prefer-cached"})];
     }
+    if (a.has("stoppingTasksHoldResources")) agent.stopping_tasks_hold_resources = a["stoppingTasksHoldResources"].get_bool();
+    // Agent README: ECS_CONTAINER_STOP_TIMEOUT, minimum 1s.
+    if (a.has("containerStopTimeout")) {
+      agent.container_stop_timeout = get_duration(a["containerStopTimeout"]);
+      if (agent.container_stop_timeout < sim::kSecond) a["containerStopTimeout"].fail("a containerStopTimeout of at least 1s");
+    }
+    if (a.has("imageCleanup")) {
+      // Agent README: ECS_DISABLE_IMAGE_CLEANUP, ECS_IMAGE_CLEANUP_INTERVAL (minimum 10m),
+      // ECS_IMAGE_MINIMUM_CLEANUP_AGE, ECS_NUM_IMAGES_DELETE_PER_CYCLE.
+      const JsonCursor ic = a["imageCleanup"];
+      ic.expect_object("an imageCleanup object");
+      ic.check_keys("key of imageCleanup", {"enabled", "imagesPerCycle", "interval", "minimumAge"});
+      if (ic.has("enabled")) agent.image_cleanup_enabled = ic["enabled"].get_bool();
+      if (ic.has("interval")) {
+        agent.image_cleanup_interval = get_duration(ic["interval"]);
+        if (agent.image_cleanup_interval < 10 * sim::kMinute) ic["interval"].fail("an image cleanup interval of at least 10m");
+      }
+      if (ic.has("minimumAge")) agent.image_minimum_cleanup_age = get_duration(ic["minimumAge"]);
+      if (ic.has("imagesPerCycle")) {
+        agent.images_deleted_per_cycle =
+            static_cast<std::int32_t>(ic["imagesPerCycle"].get_int(1, kInt32Max, "an imagesPerCycle of at least 1"));
+      }
+    }
   }
 
   // --- registries and images ---
@@ -287,7 +285,7 @@ class Loader {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const JsonCursor r = list.at(i);
       r.expect_object("a registry object");
-      r.check_keys("key of a registry", {"latency", "name", "pullBandwidth"});
+      r.check_keys("key of a registry", {"latency", "name", "pullBandwidth", "pullRateLimit"});
       sim::Registry out;
       out.name = r["name"].get_name("a registry name");
       for (const auto& other : s_.registries) {
@@ -295,6 +293,14 @@ class Loader {
       }
       out.pull_bytes_per_second = get_rate_bytes_per_second(r["pullBandwidth"]);
       if (r.has("latency")) out.latency = get_duration(r["latency"]);
+      if (r.has("pullRateLimit")) {
+        // Docker Hub's is 100 pulls per 6 hours for anonymous users, hence the default window.
+        const JsonCursor limit = r["pullRateLimit"];
+        limit.expect_object("a pullRateLimit object ({\"pulls\": N, \"per\": DURATION})");
+        limit.check_keys("key of a pullRateLimit", {"per", "pulls"});
+        out.pull_limit = static_cast<std::int32_t>(limit["pulls"].get_int(1, kInt32Max, "a number of pulls of at least 1"));
+        if (limit.has("per")) out.pull_limit_window = get_positive_duration(limit["per"]);
+      }
       s_.registries.push_back(std::move(out));
     }
   }
@@ -306,16 +312,63 @@ class Loader {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const JsonCursor im = list.at(i);
       im.expect_object("an image object");
-      im.check_keys("key of an image", {"name", "registry", "sizeMiB"});
+      im.check_keys("key of an image", {"layers", "name", "registry", "sizeMiB"});
       sim::Image out;
       out.name = im["name"].get_name("an image name");
       for (const auto& other : s_.images) {
         if (other.name == out.name) im["name"].fail("an image name not used before");
       }
-      out.size_mib = get_size_mib(im["sizeMiB"]);
+      if (im.has("layers")) {
+        out.size_mib = load_layers(im["layers"], out.layers);
+        if (im.has("sizeMiB") && get_size_mib(im["sizeMiB"]) != out.size_mib) {
+          im["sizeMiB"].fail("the sum of the image's layers (" + std::to_string(out.size_mib) + " MiB), or no sizeMiB");
+        }
+      } else {
+        // One layer of its own, named after the image, so that every image pulls layer by layer.
+        out.size_mib = get_size_mib(im["sizeMiB"]);
+        out.layers.push_back(intern_layer(out.name, out.size_mib, im["sizeMiB"]));
+      }
       out.registry = static_cast<std::uint32_t>(choose(im["registry"], "registry", registry_names));
       s_.images.push_back(std::move(out));
     }
+  }
+
+  // An image's `layers`: [{"digest", "sizeMiB"}], at least one. Returns their total size.
+  std::int64_t load_layers(const JsonCursor& list, std::vector<std::uint32_t>& out) {
+    list.expect_array("an array of layers ({\"digest\": ..., \"sizeMiB\": ...})");
+    if (list.size() == 0) list.fail("at least one layer");
+    std::int64_t total = 0;
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const JsonCursor layer = list.at(k);
+      layer.expect_object("a layer object ({\"digest\": ..., \"sizeMiB\": ...})");
+      layer.check_keys("key of a layer", {"digest", "sizeMiB"});
+      const std::string digest = layer["digest"].get_name("a layer digest");
+      const std::int64_t size = get_size_mib(layer["sizeMiB"]);
+      const std::uint32_t index = intern_layer(digest, size, layer["sizeMiB"]);
+      if (std::find(out.begin(), out.end(), index) != out.end()) {
+        layer["digest"].fail("a layer digest not listed before in this image");
+      }
+      if (size > kInt64Max - total) layer["sizeMiB"].fail("layers totalling less than 2^63 MiB");
+      total += size;
+      out.push_back(index);
+    }
+    return total;
+  }
+
+  // The index of layer `digest` in Scenario::layers, added when new. A digest names one
+  // content, so every image that lists it must give it the same size.
+  std::uint32_t intern_layer(const std::string& digest, std::int64_t size_mib, const JsonCursor& where) {
+    for (std::uint32_t i = 0; i < s_.layers.size(); ++i) {
+      if (s_.layers[i].digest != digest) continue;
+      if (s_.layers[i].size_mib != size_mib) {
+        where.fail("the " + std::to_string(s_.layers[i].size_mib) + " MiB that an earlier image gives layer " +
+                       quote(digest),
+                   std::to_string(size_mib));
+      }
+      return i;
+    }
+    s_.layers.push_back(sim::ImageLayer{digest, size_mib});
+    return static_cast<std::uint32_t>(s_.layers.size() - 1);
   }
 
   // --- task definitions ---
@@ -327,103 +380,30 @@ class Loader {
       JsonCursor def_cursor = item;
       if (item.has("file")) {
         item.check_keys("key of a task definition file reference", {"file"});
-        def_cursor = open_json_file(item["file"]);
+        def_cursor = ctx_.open_json_file(item["file"]);
       }
       sim::TaskDefinition def = parse_task_definition(def_cursor, s_.images);
-      registry_.add(std::move(def), item);
+      ctx_.registry.add(std::move(def), item);
     }
   }
 
-  // Reads and parses the JSON file a {"file": ...} entry names; the document stays alive for
-  // the loader's lifetime so that cursors into it remain valid.
-  JsonCursor open_json_file(const JsonCursor& file_ref) {
-    const std::string text = read_referenced(file_ref);
-    docs_.push_back(parse_json_document(text, referenced_label(file_ref)));
-    return JsonCursor(*docs_.back());
-  }
-
-  std::string referenced_label(const JsonCursor& file_ref) const {
-    return locate_referenced_file(label_, base_dir_, file_ref.json().get<std::string>()).label;
-  }
-
-  std::string read_referenced(const JsonCursor& file_ref) const {
-    const std::string rel = file_ref.get_name("a file path relative to the scenario");
-    const ReferencedFile f = locate_referenced_file(label_, base_dir_, rel);
-    std::string why;
-    auto text = read_text_file(f.path, why);
-    if (!text) file_ref.fail("a readable file", quote(rel) + " (" + why + ")");
-    return std::move(*text);
-  }
-
-  // --- services and jobs ---
-  void check_total_constraints(const JsonCursor& where, const std::vector<sim::ConstraintSpec>& constraints,
-                               std::uint32_t task_definition) const {
-    const std::size_t total = constraints.size() + registry_.definitions()[task_definition].member_of.size();
-    if (total > kMaxConstraints) {
-      where.fail("at most 10 placement constraints with the task definition's", std::to_string(total));
-    }
-  }
-
-  void load_services(const JsonCursor& list) {
-    list.expect_array("an array of services");
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const JsonCursor sv = list.at(i);
-      sv.expect_object("a service object (ECS CreateService input)");
-      // A pasted CreateService request may carry fields ecsim does not model (cluster,
-      // loadBalancers, networkConfiguration...): ignored, as the contract says. The ones that
-      // would change what the service is are refused rather than silently dropped.
-      sim::Service out;
-      out.name = sv["serviceName"].get_name("a service name");
-      // API reference CreateService: up to 255 letters, numbers, underscores and hyphens.
-      if (out.name.size() > 255 || !name_chars_ok(out.name) || out.name.find('.') != std::string::npos) {
-        sv["serviceName"].fail("a service name of up to 255 letters, digits, hyphens and underscores");
-      }
-      for (const auto& other : s_.services) {
-        if (other.name == out.name) sv["serviceName"].fail("a service name not used before");
-      }
-      if (sv.has("schedulingStrategy") && sv["schedulingStrategy"].get_string() != "REPLICA") {
-        sv["schedulingStrategy"].fail("REPLICA (DAEMON services are not supported by this version of ecsim)");
-      }
-      if (sv.has("launchType") && sv["launchType"].get_string() != "EC2") {
-        sv["launchType"].fail("EC2 (ecsim simulates EC2 container instances)");
-      }
-      out.task_definition = registry_.resolve(sv["taskDefinition"]);
-      out.desired_count =
-          static_cast<std::int32_t>(sv["desiredCount"].get_int(0, kMaxDesiredCount, "a desiredCount from 0 to 5000"));
-      if (sv.has("placementStrategy")) out.strategy = parse_strategy_list(sv["placementStrategy"]);
-      if (sv.has("placementConstraints")) out.constraints = parse_constraint_list(sv["placementConstraints"]);
-      check_total_constraints(sv["placementConstraints"], out.constraints, out.task_definition);
-      out.ebs_volume = load_volume_configurations(sv, out.task_definition);
-      if (sv.has("deploymentConfiguration")) {
-        const JsonCursor dc = sv["deploymentConfiguration"];
-        dc.expect_object("a deploymentConfiguration object");
-        if (dc.has("minimumHealthyPercent")) {
-          out.minimum_healthy_percent =
-              static_cast<std::int32_t>(dc["minimumHealthyPercent"].get_int(0, 100, "a minimumHealthyPercent from 0 to 100"));
-        }
-        if (dc.has("maximumPercent")) {
-          out.maximum_percent = static_cast<std::int32_t>(
-              dc["maximumPercent"].get_int(100, kInt32Max, "a maximumPercent of at least 100"));
-        }
-      }
-      s_.services.push_back(std::move(out));
-    }
-  }
-
+  // --- jobs ---
   void load_jobs(const JsonCursor& list) {
     list.expect_array("an array of jobs");
     for (std::size_t i = 0; i < list.size(); ++i) {
       const JsonCursor j = list.at(i);
       j.expect_object("a job object");
-      j.check_keys("key of a job", {"arrival", "group", "name", "onPlacementFailure", "placementConstraints",
-                                    "placementStrategy", "runtime", "taskDefinition", "volumeConfigurations"});
+      j.check_keys("key of a job", {"arrival", "capacityProviderStrategy", "group", "name", "onPlacementFailure",
+                                    "placementConstraints", "placementStrategy", "runtime", "taskDefinition",
+                                    "volumeConfigurations"});
       sim::Job out;
       out.name = j["name"].get_name("a job name");
       for (const auto& other : s_.jobs) {
         if (other.name == out.name) j["name"].fail("a job name not used before");
       }
-      out.task_definition = registry_.resolve(j["taskDefinition"]);
-      out.group = "family:" + registry_.definitions()[out.task_definition].family;
+      LoadContext::refuse_capacity_provider_strategy(j);
+      out.task_definition = ctx_.ec2_task_definition(j["taskDefinition"]);
+      out.group = "family:" + ctx_.registry.definitions()[out.task_definition].family;
       if (j.has("group")) {
         out.group = j["group"].get_name("a task group name");
         if (out.group.size() > kMaxGroupChars) j["group"].fail("a task group name of at most 255 characters");
@@ -432,61 +412,11 @@ class Loader {
       out.runtime = load_runtime(j["runtime"]);
       if (j.has("placementStrategy")) out.strategy = parse_strategy_list(j["placementStrategy"]);
       if (j.has("placementConstraints")) out.constraints = parse_constraint_list(j["placementConstraints"]);
-      check_total_constraints(j["placementConstraints"], out.constraints, out.task_definition);
+      ctx_.check_total_constraints(j["placementConstraints"], out.constraints, out.task_definition);
       if (j.has("onPlacementFailure")) out.on_failure = on_failure(j["onPlacementFailure"]);
-      out.ebs_volume = load_volume_configurations(j, out.task_definition);
+      out.ebs_volume = ctx_.volume_configurations(j, out.task_definition);
       s_.jobs.push_back(std::move(out));
     }
-  }
-
-  // RunTask/CreateService volumeConfigurations: the EBS volume of the task definition's
-  // configuredAtLaunch volume (ECS attaches one EBS volume per task). A task definition with
-  // such a volume needs its configuration, and a configuration needs such a volume.
-  std::optional<sim::EbsVolumeConfig> load_volume_configurations(const JsonCursor& parent, std::uint32_t task_definition) {
-    const sim::TaskDefinition& td = registry_.definitions()[task_definition];
-    std::string launch_volume;
-    for (const auto& v : td.volumes) {
-      if (v.kind == sim::Volume::Kind::kConfiguredAtLaunch) launch_volume = v.name;
-    }
-    if (!parent.has("volumeConfigurations") || parent["volumeConfigurations"].json().is_null()) {
-      if (!launch_volume.empty()) {
-        parent["volumeConfigurations"].fail("a volumeConfigurations entry for the task definition's configuredAtLaunch "
-                                            "volume \"" + launch_volume + "\"");
-      }
-      return std::nullopt;
-    }
-    const JsonCursor list = parent["volumeConfigurations"];
-    list.expect_array("an array of volume configurations");
-    if (list.size() == 0 && launch_volume.empty()) return std::nullopt;
-    if (list.size() != 1) list.fail("one volume configuration (ECS attaches one EBS volume per task)", std::to_string(list.size()));
-    const JsonCursor vc = list.at(0);
-    vc.expect_object("a volume configuration object ({\"name\": ..., \"managedEBSVolume\": {...}})");
-    vc.check_keys("key of a volume configuration", {"managedEBSVolume", "name"});
-    sim::EbsVolumeConfig out;
-    out.name = vc["name"].get_name("a volume name");
-    if (launch_volume.empty()) {
-      vc["name"].fail("a volume the task definition declares with configuredAtLaunch (it has none)", quote(out.name));
-    }
-    if (out.name != launch_volume) vc["name"].fail("the task definition's configuredAtLaunch volume \"" + launch_volume + "\"", quote(out.name));
-    const JsonCursor m = vc["managedEBSVolume"];
-    m.expect_object("a managedEBSVolume object");
-    m.check_keys("key of a managedEBSVolume", {"attachLatency", "availabilityZone", "encrypted", "filesystemType", "iops",
-                                               "kmsKeyId", "roleArn", "sizeInGiB", "snapshotId", "tagSpecifications",
-                                               "terminationPolicy", "throughput", "volumeType"});
-    if (m.has("volumeType")) {
-      const std::vector<std::string> kTypes = {"gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"};
-      out.volume_type = kTypes[choose(m["volumeType"], "EBS volume type", kTypes)];
-    }
-    // EBS volume sizes: 1 GiB to 64 TiB (io2 Block Express); a snapshot gives the size otherwise.
-    if (m.has("sizeInGiB")) {
-      out.size_gib = static_cast<std::int32_t>(m["sizeInGiB"].get_int(1, 65536, "a size from 1 to 65536 GiB"));
-    } else if (!m.has("snapshotId")) {
-      m["sizeInGiB"].fail("a sizeInGiB (or a snapshotId)");
-    }
-    if (m.has("availabilityZone")) out.zone = static_cast<std::int32_t>(zone_index(m["availabilityZone"]));
-    // ecsim's assumption, not an AWS figure: creating and attaching the volume takes 20 s.
-    out.attach_latency = m.has("attachLatency") ? get_duration(m["attachLatency"]) : 20 * sim::kSecond;
-    return out;
   }
 
   static sim::OnPlacementFailure on_failure(const JsonCursor& c) {
@@ -575,8 +505,8 @@ class Loader {
   // One duration a line: a number of seconds or a duration string; blank lines and lines
   // starting with '#' are skipped.
   std::vector<sim::SimTime> load_samples(const JsonCursor& file_ref) {
-    const std::string text = read_referenced(file_ref);
-    const std::string label = referenced_label(file_ref);
+    const std::string text = ctx_.read_referenced(file_ref);
+    const std::string label = ctx_.referenced_label(file_ref);
     std::vector<sim::SimTime> samples;
     const auto lines = split_lines(text);
     for (std::size_t n = 0; n < lines.size(); ++n) {
@@ -618,8 +548,8 @@ class Loader {
   // Format `generic`: CSV with header submit,cpu,memoryMiB,runtime then any of gpus, family,
   // group. Times in seconds (decimals allowed); cpu in ECS units; memory in MiB.
   void load_generic_trace(const JsonCursor& file_ref, bool absolute, std::int64_t limit, sim::Trace& out) {
-    const std::string text = read_referenced(file_ref);
-    const std::string label = referenced_label(file_ref);
+    const std::string text = ctx_.read_referenced(file_ref);
+    const std::string label = ctx_.referenced_label(file_ref);
     const auto lines = split_lines(text);
     std::size_t n = 0;
     while (n < lines.size() && trim(lines[n]).empty()) ++n;
@@ -719,30 +649,9 @@ class Loader {
     }
   }
 
-  // --- events ---
-  void load_events(const JsonCursor& list) {
-    list.expect_array("an array of events");
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const JsonCursor e = list.at(i);
-      e.expect_object("an event object");
-      choose(e["type"], "event type", {"azOutage"});
-      e.check_keys("key of an azOutage event", {"at", "duration", "type", "zone"});
-      sim::ScenarioEvent out;
-      out.type = sim::EventType::kAzOutage;
-      out.at = get_time(e["at"]);
-      out.zone = static_cast<std::uint32_t>(zone_index(e["zone"]));
-      if (e.has("duration")) out.duration = get_positive_duration(e["duration"]);
-      s_.events.push_back(std::move(out));
-    }
-    std::stable_sort(s_.events.begin(), s_.events.end(),
-                     [](const sim::ScenarioEvent& a, const sim::ScenarioEvent& b) { return a.at < b.at; });
-  }
-
-  std::string label_;
-  std::string base_dir_;
-  std::vector<std::unique_ptr<JsonDocument>> docs_;
-  sim::Scenario s_;
-  TaskDefinitionRegistry registry_;
+  LoadContext ctx_;
+  sim::Scenario& s_ = ctx_.scenario;
+  const std::string& label_ = ctx_.label;
 };
 
 }  // namespace

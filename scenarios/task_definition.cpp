@@ -87,6 +87,31 @@ std::int32_t get_gpu_count(const JsonCursor& v) {
   return n;
 }
 
+// RegisterTaskDefinition healthCheck: command required; whole seconds in ECS's ranges
+// (Dev Guide "Task definition parameters", health check).
+sim::HealthCheck parse_health_check(const JsonCursor& hc) {
+  hc.expect_object("a healthCheck object ({\"command\": [...], \"interval\": ...})");
+  const JsonCursor cmd = hc["command"];
+  const std::string kCommand = "a healthCheck command: a non-empty array of strings such as [\"CMD-SHELL\", \"curl -f http://localhost/\"]";
+  cmd.expect_array(kCommand);
+  if (cmd.size() == 0) cmd.fail(kCommand);
+  for (std::size_t i = 0; i < cmd.size(); ++i) cmd.at(i).get_string("a command string");
+  sim::HealthCheck out;
+  const auto seconds = [&](std::string_view key, std::int64_t lo, std::int64_t hi, sim::SimTime& field) {
+    if (!hc.has(key) || hc[key].json().is_null()) return;
+    field = hc[key].get_int(lo, hi, "a healthCheck " + std::string(key) + " from " + std::to_string(lo) + " to " +
+                                        std::to_string(hi) + " seconds") *
+            sim::kSecond;
+  };
+  seconds("interval", 5, 300, out.interval);
+  seconds("timeout", 2, 60, out.timeout);
+  seconds("startPeriod", 0, 300, out.start_period);
+  if (hc.has("retries") && !hc["retries"].json().is_null()) {
+    out.retries = static_cast<std::int32_t>(hc["retries"].get_int(1, 10, "a healthCheck retries from 1 to 10"));
+  }
+  return out;
+}
+
 sim::ContainerDefinition parse_container(const JsonCursor& c, sim::NetworkMode mode) {
   c.expect_object("a container definition object");
   sim::ContainerDefinition out;
@@ -168,7 +193,87 @@ sim::ContainerDefinition parse_container(const JsonCursor& c, sim::NetworkMode m
       out.port_mappings.push_back(p);
     }
   }
+  if (c.has("healthCheck") && !c["healthCheck"].json().is_null()) out.health_check = parse_health_check(c["healthCheck"]);
+  // stopTimeout and startTimeout: whole seconds. On EC2 ECS gives no range (Fargate caps
+  // stopTimeout at 120 s; ecsim models EC2), so any non-negative number of seconds is taken.
+  const std::string kTimeout = "a number of seconds from 0 to 2147483647";
+  if (c.has("stopTimeout") && !c["stopTimeout"].json().is_null()) {
+    out.stop_timeout = c["stopTimeout"].get_int(0, kInt32Max, "a stopTimeout: " + kTimeout) * sim::kSecond;
+  }
+  if (c.has("startTimeout") && !c["startTimeout"].json().is_null()) {
+    out.start_timeout = c["startTimeout"].get_int(0, kInt32Max, "a startTimeout: " + kTimeout) * sim::kSecond;
+  }
   return out;
+}
+
+// dependsOn of every container (Dev Guide "Task definition parameters", container dependency):
+// the named container must be another of the task definition; COMPLETE and SUCCESS cannot
+// target an essential container; HEALTHY needs the target's healthCheck. ecsim also refuses a
+// cycle, in which no container of the cycle could ever start.
+void resolve_dependencies(const JsonCursor& list, sim::TaskDefinition& def) {
+  static const sim::DependencyCondition kConditions[] = {sim::DependencyCondition::kComplete,
+                                                         sim::DependencyCondition::kHealthy,
+                                                         sim::DependencyCondition::kStart, sim::DependencyCondition::kSuccess};
+  for (std::size_t i = 0; i < def.containers.size(); ++i) {
+    const JsonCursor item = list.at(i);
+    if (!item.has("dependsOn") || item["dependsOn"].json().is_null()) continue;
+    const JsonCursor deps = item["dependsOn"];
+    deps.expect_array("an array of container dependencies ({\"containerName\": ..., \"condition\": ...})");
+    for (std::size_t k = 0; k < deps.size(); ++k) {
+      const JsonCursor d = deps.at(k);
+      d.expect_object("a container dependency object ({\"containerName\": ..., \"condition\": ...})");
+      const JsonCursor name_cursor = d["containerName"];
+      const std::string expected = "a containerName naming another container of the task definition";
+      const std::string name = name_cursor.get_name(expected);
+      std::size_t target = def.containers.size();
+      for (std::size_t t = 0; t < def.containers.size(); ++t) {
+        if (def.containers[t].name == name) target = t;
+      }
+      if (target == def.containers.size() || target == i) name_cursor.fail(expected, quote(name));
+      for (const auto& earlier : def.containers[i].depends_on) {
+        if (earlier.container == target) name_cursor.fail("a container not named before in this dependsOn", quote(name));
+      }
+      const JsonCursor cond = d["condition"];
+      const std::string cond_text = cond.get_string("a dependency condition");
+      const std::vector<std::string> kNames = {"COMPLETE", "HEALTHY", "START", "SUCCESS"};
+      const std::size_t ci = std::find(kNames.begin(), kNames.end(), cond_text) - kNames.begin();
+      if (ci == kNames.size()) cond.fail(unknown_name_phrase("dependency condition", cond_text, kNames.data(), kNames.size()), quote(cond_text));
+      const sim::DependencyCondition condition = kConditions[ci];
+      const auto& dependency = def.containers[target];
+      if ((condition == sim::DependencyCondition::kComplete || condition == sim::DependencyCondition::kSuccess) &&
+          dependency.essential) {
+        cond.fail("START or HEALTHY, as container \"" + name + "\" is essential (COMPLETE and SUCCESS cannot target an "
+                  "essential container)", quote(cond_text));
+      }
+      if (condition == sim::DependencyCondition::kHealthy && !dependency.health_check) {
+        cond.fail("START, COMPLETE or SUCCESS, as container \"" + name + "\" has no healthCheck", quote(cond_text));
+      }
+      def.containers[i].depends_on.push_back(sim::ContainerDependency{static_cast<std::uint32_t>(target), condition});
+    }
+  }
+  // Depth-first search for a cycle; at most 10 containers.
+  std::vector<int> state(def.containers.size(), 0);  // 0 unseen, 1 on the path, 2 done
+  std::vector<std::uint32_t> path;
+  const auto visit = [&](const auto& self, std::uint32_t c) -> void {
+    state[c] = 1;
+    path.push_back(c);
+    for (const auto& d : def.containers[c].depends_on) {
+      if (state[d.container] == 1) {
+        std::string cycle;
+        for (auto it = std::find(path.begin(), path.end(), d.container); it != path.end(); ++it) {
+          cycle += "\"" + def.containers[*it].name + "\" -> ";
+        }
+        cycle += "\"" + def.containers[d.container].name + "\"";
+        list.at(c)["dependsOn"].fail("container dependencies without a cycle", cycle);
+      }
+      if (state[d.container] == 0) self(self, d.container);
+    }
+    path.pop_back();
+    state[c] = 2;
+  };
+  for (std::uint32_t c = 0; c < def.containers.size(); ++c) {
+    if (state[c] == 0) visit(visit, c);
+  }
 }
 
 }  // namespace
@@ -466,6 +571,7 @@ sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::ve
       }
     }
   }
+  resolve_dependencies(list, def);
   if (!any_essential) {
     // Not confirmed: ECS rejects the registration; its exact text was not found.
     list.fail("at least one essential container (ECS rejects a task definition without one)", "none");

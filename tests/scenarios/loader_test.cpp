@@ -288,6 +288,7 @@ TEST_CASE("loader: events are parsed and sorted by time", "[scenarios]") {
   const auto s = load_text(minimal(R"("events": [{"at": "6h", "type": "azOutage", "zone": "us-east-1b", "duration": "30m"},
                                                  {"at": "01:00", "type": "azOutage", "zone": "us-east-1a"}])"));
   REQUIRE(s.events.size() == 2);
+  CHECK(s.events[0].type == sim::EventType::kAzOutage);
   CHECK(s.events[0].at == sim::kHour);
   CHECK(s.events[0].zone == 0);
   CHECK(s.events[0].duration == sim::kNever);
@@ -399,6 +400,211 @@ TEST_CASE("loader: a strategy preset name stands for its list, in JSON and in --
         "s.json: /jobs/0/placementStrategy: expected a known strategy preset (did you mean \"serviceDefault\"? "
         "valid: azBalancedBinpack, azBalancedSpread, binpackMemory, runTaskDefault, serviceDefault), got "
         "\"serviceDefualt\"");
+}
+
+TEST_CASE("loader: image layers are interned by digest, an image without layers is its own layer", "[scenarios]") {
+  const auto s = load_text(minimal(R"("registries": [{"name": "ecr", "pullBandwidth": "100MB/s"}],
+      "images": [{"name": "web:1", "registry": "ecr", "layers": [{"digest": "sha256:base", "sizeMiB": 80},
+                                                              {"digest": "sha256:web1", "sizeMiB": "20MiB"}]},
+                 {"name": "api:1", "registry": "ecr", "sizeMiB": 110, "layers": [{"digest": "sha256:base", "sizeMiB": 80},
+                                                                              {"digest": "sha256:api1", "sizeMiB": 30}]},
+                 {"name": "busybox", "registry": "ecr", "sizeMiB": 5}])"));
+  REQUIRE(s.layers.size() == 4);
+  CHECK(s.layers[0].digest == "sha256:base");
+  CHECK(s.layers[0].size_mib == 80);
+  CHECK(s.layers[1].digest == "sha256:web1");
+  CHECK(s.layers[2].digest == "sha256:api1");
+  CHECK(s.layers[3].digest == "busybox");
+  CHECK(s.layers[3].size_mib == 5);
+  CHECK(s.images[0].size_mib == 100);
+  CHECK(s.images[0].layers == std::vector<std::uint32_t>{0, 1});
+  CHECK(s.images[1].size_mib == 110);
+  CHECK(s.images[1].layers == std::vector<std::uint32_t>{0, 2});
+  CHECK(s.images[2].layers == std::vector<std::uint32_t>{3});
+  CHECK(load_error(minimal(R"("registries": [{"name": "ecr", "pullBandwidth": "100MB/s"}],
+      "images": [{"name": "web:1", "registry": "ecr", "layers": []}])")) ==
+        "s.json: /images/0/layers: expected at least one layer, got []");
+  CHECK(load_error(minimal(R"("registries": [{"name": "ecr", "pullBandwidth": "100MB/s"}],
+      "images": [{"name": "web:1", "registry": "ecr", "layers": [{"digest": "a", "sizeMiB": 1}, {"digest": "a", "sizeMiB": 1}]}])")) ==
+        "s.json: /images/0/layers/1/digest: expected a layer digest not listed before in this image, got \"a\"");
+  CHECK(load_error(minimal(R"("registries": [{"name": "ecr", "pullBandwidth": "100MB/s"}],
+      "images": [{"name": "web:1", "registry": "ecr"}])")) ==
+        "s.json: /images/0/sizeMiB: expected a size (MiB, or a string like \"512MiB\" or \"2GiB\"), got nothing");
+}
+
+TEST_CASE("loader: a registry's pull rate limit defaults to a 6-hour window", "[scenarios]") {
+  // Docker Hub: 100 pulls per 6 hours for anonymous users.
+  const auto s = load_text(minimal(R"("registries": [{"name": "hub", "pullBandwidth": "50MB/s", "pullRateLimit": {"pulls": 100}},
+      {"name": "quay", "pullBandwidth": "50MB/s", "pullRateLimit": {"pulls": 10, "per": "1h"}},
+      {"name": "ecr", "pullBandwidth": "1GB/s"}])"));
+  CHECK(s.registries[0].pull_limit == 100);
+  CHECK(s.registries[0].pull_limit_window == 6 * sim::kHour);
+  CHECK(s.registries[1].pull_limit == 10);
+  CHECK(s.registries[1].pull_limit_window == sim::kHour);
+  CHECK(s.registries[2].pull_limit == 0);
+  CHECK(load_error(minimal(R"("registries": [{"name": "hub", "pullBandwidth": "50MB/s", "pullRateLimit": {"pulls": 1, "per": 0}}])")) ==
+        "s.json: /registries/0/pullRateLimit/per: expected a positive duration, got 0");
+}
+
+TEST_CASE("loader: the agent's stop timeout, image cleanup and stopping-task behaviour", "[ecs][scenarios]") {
+  // Agent README config table: ECS_CONTAINER_STOP_TIMEOUT 30s (min 1s), ECS_IMAGE_CLEANUP_INTERVAL
+  // 30m (min 10m), ECS_IMAGE_MINIMUM_CLEANUP_AGE 1h, ECS_NUM_IMAGES_DELETE_PER_CYCLE 5.
+  const auto defaults = load_text(minimal()).cluster.agent;
+  CHECK(defaults.container_stop_timeout == 30 * sim::kSecond);
+  CHECK_FALSE(defaults.stopping_tasks_hold_resources);
+  CHECK(defaults.image_cleanup_enabled);
+  CHECK(defaults.image_cleanup_interval == 30 * sim::kMinute);
+  CHECK(defaults.image_minimum_cleanup_age == sim::kHour);
+  CHECK(defaults.images_deleted_per_cycle == 5);
+  const auto set = load_text(R"({"cluster": {"availabilityZones": ["z"], "agent": {"containerStopTimeout": "1s",
+      "stoppingTasksHoldResources": true,
+      "imageCleanup": {"enabled": false, "interval": "10m", "minimumAge": 0, "imagesPerCycle": 1}}}})").cluster.agent;
+  CHECK(set.container_stop_timeout == sim::kSecond);
+  CHECK(set.stopping_tasks_hold_resources);
+  CHECK_FALSE(set.image_cleanup_enabled);
+  CHECK(set.image_cleanup_interval == 10 * sim::kMinute);
+  CHECK(set.image_minimum_cleanup_age == 0);
+  CHECK(set.images_deleted_per_cycle == 1);
+  CHECK(load_error(R"({"cluster": {"availabilityZones": ["z"], "agent": {"imageCleanup": {"imagesPerCycle": 0}}}})") ==
+        "s.json: /cluster/agent/imageCleanup/imagesPerCycle: expected an imagesPerCycle of at least 1, got 0");
+}
+
+// A three-tier service scenario (web, api, a DAEMON log agent) with everything the services
+// issue adds, loaded into the typed model.
+TEST_CASE("loader: a three-tier scenario loads with every service, event, image and agent value typed", "[scenarios]") {
+  const sim::Scenario s = load_text(R"({
+    "name": "three-tier", "duration": "1d",
+    "cluster": {"availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1c"],
+                "instanceGroups": [{"name": "general", "instanceType": "m5.xlarge", "count": 6}],
+                "agent": {"containerStopTimeout": "45s", "stoppingTasksHoldResources": false,
+                          "imageCleanup": {"interval": "1h", "minimumAge": "3h", "imagesPerCycle": 10}}},
+    "registries": [{"name": "ecr", "pullBandwidth": "200MB/s", "latency": "100ms"},
+                   {"name": "hub", "pullBandwidth": "50MB/s", "pullRateLimit": {"pulls": 100, "per": "6h"}}],
+    "images": [{"name": "web:1", "registry": "ecr", "layers": [{"digest": "sha256:node", "sizeMiB": 300}, {"digest": "sha256:web1", "sizeMiB": 40}]},
+               {"name": "web:2", "registry": "ecr", "layers": [{"digest": "sha256:node", "sizeMiB": 300}, {"digest": "sha256:web2", "sizeMiB": 45}]},
+               {"name": "api:7", "registry": "ecr", "sizeMiB": 500},
+               {"name": "fluent-bit", "registry": "hub", "sizeMiB": 90}],
+    "taskDefinitions": [
+      {"family": "web", "containerDefinitions": [{"name": "web", "image": "web:1", "cpu": 512, "memory": 1024,
+        "portMappings": [{"containerPort": 8080}],
+        "healthCheck": {"command": ["CMD-SHELL", "curl -f http://localhost:8080/health"], "interval": 10, "retries": 2, "startPeriod": 30}}]},
+      {"family": "web", "containerDefinitions": [{"name": "web", "image": "web:2", "cpu": 512, "memory": 1024, "stopTimeout": 60,
+        "healthCheck": {"command": ["CMD-SHELL", "curl -f http://localhost:8080/health"]}}]},
+      {"family": "api", "requiresCompatibilities": ["EC2", "FARGATE"], "networkMode": "awsvpc", "cpu": "1 vCPU", "memory": "2GB",
+       "containerDefinitions": [{"name": "migrate", "image": "api:7", "essential": false},
+                                {"name": "api", "image": "api:7", "startTimeout": 120,
+                                 "dependsOn": [{"containerName": "migrate", "condition": "SUCCESS"}]}]},
+      {"family": "log-agent", "containerDefinitions": [{"name": "fluent-bit", "image": "fluent-bit", "cpu": 128, "memoryReservation": 64}]}],
+    "services": [
+      {"serviceName": "web", "taskDefinition": "web:1", "desiredCount": 6, "healthCheckGracePeriodSeconds": 60,
+       "placementStrategy": "serviceDefault",
+       "deploymentConfiguration": {"minimumHealthyPercent": 50, "maximumPercent": 150,
+                                   "deploymentCircuitBreaker": {"enable": true, "rollback": true}},
+       "load": {"requestsPerSecond": [["00:00", 50], ["09:00", 400], ["18:00", 100]], "repeat": "1d", "cpuMillisecondsPerRequest": 4},
+       "autoScaling": {"minCapacity": 3, "maxCapacity": 30,
+         "targetTrackingScalingPolicies": [{"policyName": "cpu60", "targetValue": 60,
+           "predefinedMetricSpecification": {"predefinedMetricType": "ECSServiceAverageCPUUtilization"}}],
+         "scheduledActions": [{"scheduledActionName": "night", "at": "22:00", "repeat": "1d", "scalableTargetAction": {"minCapacity": 3}},
+                              {"scheduledActionName": "day", "at": "07:00", "repeat": "1d", "scalableTargetAction": {"minCapacity": 10}}]}},
+      {"serviceName": "api", "taskDefinition": "api", "desiredCount": 4, "placementStrategy": "azBalancedBinpack",
+       "failures": {"crashRatePerTaskHour": 0.01, "startFailureProbability": 0.02},
+       "autoScaling": {"minCapacity": 2, "maxCapacity": 12, "stepScalingPolicies": [{"policyName": "mem-out",
+         "alarm": {"metric": "ECSServiceAverageMemoryUtilization", "comparisonOperator": "GreaterThanThreshold", "threshold": 80,
+                   "evaluationPeriods": 5, "datapointsToAlarm": 3},
+         "stepScalingPolicyConfiguration": {"adjustmentType": "ChangeInCapacity", "cooldown": "2m",
+           "stepAdjustments": [{"metricIntervalLowerBound": 0, "metricIntervalUpperBound": 10, "scalingAdjustment": 1},
+                               {"metricIntervalLowerBound": 10, "scalingAdjustment": 3}]}}]}},
+      {"serviceName": "log-agent", "taskDefinition": "log-agent", "schedulingStrategy": "DAEMON"}],
+    "events": [
+      {"at": "12h", "type": "deploy", "service": "web", "taskDefinition": "web:2",
+       "failures": {"healthCheckFailureProbability": 0.3}},
+      {"at": "14h", "type": "deploy", "service": "api", "forceNewDeployment": true},
+      {"at": "16h", "type": "scale", "service": "api", "desiredCount": 8},
+      {"at": "06:00", "type": "registryOutage", "registry": "hub", "duration": "30m"},
+      {"at": "20h", "type": "azOutage", "zone": "us-east-1c", "duration": "1h"}]})");
+  CHECK(s.name == "three-tier");
+  CHECK(s.cluster.agent.container_stop_timeout == 45 * sim::kSecond);
+  CHECK(s.cluster.agent.image_cleanup_interval == sim::kHour);
+  CHECK(s.cluster.agent.image_minimum_cleanup_age == 3 * sim::kHour);
+  CHECK(s.cluster.agent.images_deleted_per_cycle == 10);
+  CHECK(s.registries[1].pull_limit == 100);
+  REQUIRE(s.layers.size() == 5);
+  CHECK(s.images[1].layers == std::vector<std::uint32_t>{0, 2});
+  CHECK(s.images[1].size_mib == 345);
+  CHECK(s.images[3].layers == std::vector<std::uint32_t>{4});
+
+  REQUIRE(s.task_definitions.size() == 4);
+  const auto& web1 = s.task_definitions[0];
+  CHECK(web1.revision == 1);
+  REQUIRE(web1.containers[0].health_check.has_value());
+  CHECK(web1.containers[0].health_check->interval == 10 * sim::kSecond);
+  CHECK(web1.containers[0].health_check->retries == 2);
+  CHECK(web1.containers[0].health_check->start_period == 30 * sim::kSecond);
+  CHECK(s.task_definitions[1].revision == 2);
+  CHECK(s.task_definitions[1].containers[0].stop_timeout == 60 * sim::kSecond);
+  const auto& api = s.task_definitions[2];
+  REQUIRE(api.containers[1].depends_on.size() == 1);
+  CHECK(api.containers[1].depends_on[0].container == 0);
+  CHECK(api.containers[1].depends_on[0].condition == sim::DependencyCondition::kSuccess);
+  CHECK(api.containers[1].start_timeout == 120 * sim::kSecond);
+
+  REQUIRE(s.services.size() == 3);
+  const auto& web = s.services[0];
+  CHECK(web.task_definition == 0);
+  CHECK(web.desired_count == 6);
+  CHECK(web.health_check_grace_period == sim::kMinute);
+  CHECK(web.minimum_healthy_percent == 50);
+  CHECK(web.maximum_percent == 150);
+  CHECK(web.circuit_breaker);
+  CHECK(web.circuit_breaker_rollback);
+  CHECK(web.az_rebalancing);
+  REQUIRE(web.load.has_value());
+  CHECK(web.load->requests_per_second.size() == 3);
+  CHECK(web.load->requests_per_second[1] == std::pair<sim::SimTime, double>{9 * sim::kHour, 400});
+  CHECK(web.load->repeat == sim::kDay);
+  CHECK(web.load->cpu_milliseconds_per_request == 4);
+  REQUIRE(web.auto_scaling.has_value());
+  CHECK(web.auto_scaling->min_capacity == 3);
+  CHECK(web.auto_scaling->target_tracking.at(0).name == "cpu60");
+  REQUIRE(web.auto_scaling->scheduled.size() == 2);
+  CHECK(web.auto_scaling->scheduled[0].name == "day");
+  CHECK(web.auto_scaling->scheduled[1].at == 22 * sim::kHour);
+
+  const auto& api_service = s.services[1];
+  CHECK(api_service.task_definition == 2);
+  CHECK_FALSE(api_service.az_rebalancing);  // azBalancedBinpack binpacks
+  CHECK(api_service.failures.crash_rate_per_task_hour == 0.01);
+  CHECK(api_service.failures.start_failure_probability == 0.02);
+  const auto& step = api_service.auto_scaling->step_scaling.at(0);
+  CHECK(step.name == "mem-out");
+  CHECK(step.metric == sim::ScalingMetric::kMemoryUtilization);
+  CHECK(step.comparison == sim::ComparisonOperator::kGreater);
+  CHECK(step.datapoints_to_alarm == 3);
+  CHECK(step.cooldown == 2 * sim::kMinute);
+  CHECK(step.steps.size() == 2);
+
+  const auto& agent = s.services[2];
+  CHECK(agent.scheduling_strategy == sim::SchedulingStrategy::kDaemon);
+  CHECK(agent.desired_count == 0);
+  CHECK(agent.maximum_percent == 100);
+  CHECK(agent.minimum_healthy_percent == 0);
+  CHECK_FALSE(agent.az_rebalancing);
+  CHECK_FALSE(agent.auto_scaling.has_value());
+
+  REQUIRE(s.events.size() == 5);
+  std::vector<sim::EventType> types;
+  for (const auto& e : s.events) types.push_back(e.type);
+  CHECK(types == std::vector<sim::EventType>{sim::EventType::kRegistryOutage, sim::EventType::kDeploy, sim::EventType::kDeploy,
+                                             sim::EventType::kScale, sim::EventType::kAzOutage});
+  CHECK(s.events[0].at == 6 * sim::kHour);
+  CHECK(s.events[0].registry == 1);
+  CHECK(s.events[1].task_definition == 1);
+  CHECK(s.events[1].failures->health_check_failure_probability == 0.3);
+  CHECK(s.events[2].force_new_deployment);
+  CHECK(s.events[2].service == 1);
+  CHECK(s.events[2].task_definition == 2);
+  CHECK(s.events[3].desired_count == 8);
+  CHECK(s.events[4].zone == 2);
 }
 
 }  // namespace

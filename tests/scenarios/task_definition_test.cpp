@@ -1,5 +1,6 @@
 #include "scenarios/task_definition.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
@@ -347,6 +348,94 @@ TEST_CASE("task definition: networkMode none allows no port mappings and reserve
        "containerDefinitions": [{"name": "a", "image": "a", "memory": 64}]})");
   CHECK(def.reserved.enis == 0);
   CHECK(def.tcp_host_ports.empty());
+}
+
+TEST_CASE("task_definition: a container healthCheck gets ECS's defaults and ranges", "[ecs][scenarios]") {
+  // Dev Guide "Task definition parameters", health check: interval 30 s (5-300), timeout 5 s
+  // (2-60), retries 3 (1-10), startPeriod 0-300 s, command required.
+  const auto plain = parse_text(one_container(R"("memory": 64, "healthCheck": {"command": ["CMD-SHELL", "curl -f http://localhost/"]})"));
+  REQUIRE(plain.containers[0].health_check.has_value());
+  CHECK(plain.containers[0].health_check->interval == 30 * sim::kSecond);
+  CHECK(plain.containers[0].health_check->timeout == 5 * sim::kSecond);
+  CHECK(plain.containers[0].health_check->retries == 3);
+  CHECK(plain.containers[0].health_check->start_period == 0);
+  // ECS adds the health check capability to requiresAttributes at registration.
+  CHECK(plain.required_attributes.at(0).name == "ecs.capability.container-health-check");
+  const auto set = parse_text(one_container(R"("memory": 64, "healthCheck": {"command": ["CMD", "true"], "interval": 300,
+      "timeout": 60, "retries": 10, "startPeriod": 300})"));
+  CHECK(set.containers[0].health_check->interval == 300 * sim::kSecond);
+  CHECK(set.containers[0].health_check->timeout == 60 * sim::kSecond);
+  CHECK(set.containers[0].health_check->retries == 10);
+  CHECK(set.containers[0].health_check->start_period == 300 * sim::kSecond);
+  CHECK_FALSE(parse_text(one_container(R"("memory": 64)")).containers[0].health_check.has_value());
+  CHECK(td_error(one_container(R"("memory": 64, "healthCheck": {"command": ["CMD", "true"], "timeout": 61})")) ==
+        "td.json: /containerDefinitions/0/healthCheck/timeout: expected a healthCheck timeout from 2 to 60 seconds, got 61");
+  CHECK(td_error(one_container(R"("memory": 64, "healthCheck": {"command": ["CMD", "true"], "retries": 0})")) ==
+        "td.json: /containerDefinitions/0/healthCheck/retries: expected a healthCheck retries from 1 to 10, got 0");
+  CHECK(td_error(one_container(R"("memory": 64, "healthCheck": {"command": ["CMD", "true"], "startPeriod": 301})")) ==
+        "td.json: /containerDefinitions/0/healthCheck/startPeriod: expected a healthCheck startPeriod from 0 to 300 seconds, "
+        "got 301");
+  CHECK(td_error(one_container(R"("memory": 64, "healthCheck": {"command": []})")) ==
+        "td.json: /containerDefinitions/0/healthCheck/command: expected a healthCheck command: a non-empty array of strings "
+        "such as [\"CMD-SHELL\", \"curl -f http://localhost/\"], got []");
+}
+
+TEST_CASE("task_definition: dependsOn names other containers by index with their condition", "[ecs][scenarios]") {
+  // Dev Guide "Task definition parameters", container dependency: START, COMPLETE, SUCCESS,
+  // HEALTHY; COMPLETE and SUCCESS cannot target an essential container; HEALTHY needs the
+  // dependency's health check.
+  const auto def = parse_text(R"({"family": "f", "containerDefinitions": [
+      {"name": "app", "image": "i", "memory": 64, "dependsOn": [{"containerName": "init", "condition": "SUCCESS"},
+                                                              {"containerName": "db", "condition": "HEALTHY"},
+                                                              {"containerName": "log", "condition": "START"}]},
+      {"name": "init", "image": "i", "memory": 64, "essential": false},
+      {"name": "db", "image": "i", "memory": 64, "healthCheck": {"command": ["CMD", "true"]},
+       "dependsOn": [{"containerName": "init", "condition": "COMPLETE"}]},
+      {"name": "log", "image": "i", "memory": 64}]})");
+  const auto& deps = def.containers[0].depends_on;
+  REQUIRE(deps.size() == 3);
+  CHECK(deps[0].container == 1);
+  CHECK(deps[0].condition == sim::DependencyCondition::kSuccess);
+  CHECK(deps[1].container == 2);
+  CHECK(deps[1].condition == sim::DependencyCondition::kHealthy);
+  CHECK(deps[2].container == 3);
+  CHECK(deps[2].condition == sim::DependencyCondition::kStart);
+  REQUIRE(def.containers[2].depends_on.size() == 1);
+  CHECK(def.containers[2].depends_on[0].condition == sim::DependencyCondition::kComplete);
+  CHECK(def.containers[3].depends_on.empty());
+  // ECS adds the container ordering capability to requiresAttributes.
+  CHECK(std::any_of(def.required_attributes.begin(), def.required_attributes.end(),
+                    [](const sim::Attribute& a) { return a.name == "ecs.capability.container-ordering"; }));
+  CHECK(td_error(R"({"family": "f", "containerDefinitions": [{"name": "a", "image": "i", "memory": 64},
+      {"name": "b", "image": "i", "memory": 64, "dependsOn": [{"containerName": "a", "condition": "SUCCESS"}]}]})") ==
+        "td.json: /containerDefinitions/1/dependsOn/0/condition: expected START or HEALTHY, as container \"a\" is essential "
+        "(COMPLETE and SUCCESS cannot target an essential container), got \"SUCCESS\"");
+  CHECK(td_error(R"({"family": "f", "containerDefinitions": [{"name": "a", "image": "i", "memory": 64},
+      {"name": "b", "image": "i", "memory": 64, "dependsOn": [{"containerName": "a", "condition": "STARTED"}]}]})") ==
+        "td.json: /containerDefinitions/1/dependsOn/0/condition: expected a known dependency condition (did you mean "
+        "\"START\"? valid: COMPLETE, HEALTHY, START, SUCCESS), got \"STARTED\"");
+  CHECK(td_error(R"({"family": "f", "containerDefinitions": [{"name": "a", "image": "i", "memory": 64},
+      {"name": "b", "image": "i", "memory": 64, "dependsOn": [{"containerName": "a", "condition": "START"},
+                                                            {"containerName": "a", "condition": "START"}]}]})") ==
+        "td.json: /containerDefinitions/1/dependsOn/1/containerName: expected a container not named before in this "
+        "dependsOn, got \"a\"");
+}
+
+TEST_CASE("task_definition: stopTimeout and startTimeout are whole seconds, unset by default", "[ecs][scenarios]") {
+  // Dev Guide "Task definition parameters": on EC2 an unset stopTimeout means the agent's
+  // ECS_CONTAINER_STOP_TIMEOUT; ECS gives no EC2 range, so any non-negative value is taken.
+  const auto unset = parse_text(one_container(R"("memory": 64)"));
+  CHECK(unset.containers[0].stop_timeout == -1);
+  CHECK(unset.containers[0].start_timeout == -1);
+  const auto set = parse_text(one_container(R"("memory": 64, "stopTimeout": 600, "startTimeout": 0)"));
+  CHECK(set.containers[0].stop_timeout == 600 * sim::kSecond);
+  CHECK(set.containers[0].start_timeout == 0);
+  CHECK(td_error(one_container(R"("memory": 64, "stopTimeout": -1)")) ==
+        "td.json: /containerDefinitions/0/stopTimeout: expected a stopTimeout: a number of seconds from 0 to 2147483647, got "
+        "-1");
+  CHECK(td_error(one_container(R"("memory": 64, "startTimeout": "2m")")) ==
+        "td.json: /containerDefinitions/0/startTimeout: expected a startTimeout: a number of seconds from 0 to 2147483647, "
+        "got \"2m\"");
 }
 
 }  // namespace
