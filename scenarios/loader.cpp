@@ -723,21 +723,6 @@ std::vector<sim::ConstraintSpec> parse_constraint_list(const JsonCursor& c) {
   return out;
 }
 
-std::string strategy_label(const std::vector<sim::StrategySpec>& strategy) {
-  std::string out;
-  for (const auto& s : strategy) {
-    if (!out.empty()) out += ',';
-    out += s.type;
-    std::string inside = s.field;
-    for (const auto& [key, value] : s.params) {
-      if (!inside.empty()) inside += ',';
-      inside += key + "=" + format_double(value);
-    }
-    if (!inside.empty()) out += "(" + inside + ")";
-  }
-  return out;
-}
-
 std::vector<sim::StrategySpec> parse_strategy_override(std::string_view text) {
   const std::string kLabel = "--strategy";
   const std::string_view t = trim(text);

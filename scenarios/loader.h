@@ -45,6 +45,6 @@ std::vector<sim::ConstraintSpec> parse_constraint_list(const JsonCursor& c);
 // Compact rendering for summary.json's `strategy`: items joined by ",", each `type` or
 // `type(field)`, research parameters appended as `name=value`:
 // "spread(attribute:ecs.availability-zone),binpack(memory)".
-std::string strategy_label(const std::vector<sim::StrategySpec>& strategy);
+using sim::strategy_label;  // "spread(attribute:ecs.availability-zone),binpack(memory)"
 
 }  // namespace ecsim::scenarios

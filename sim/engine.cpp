@@ -26,6 +26,7 @@
 #include <tuple>
 
 #include "sim/event_queue.h"
+#include "sim/service_scheduler.h"
 #include "sim/utilization.h"
 
 namespace ecsim::sim {
@@ -35,23 +36,27 @@ enum EventKind : std::uint16_t {
   kInstanceRegister,  // target: registration batch (instances launched to register at one instant)
   kJobArrival,        // target: job
   kTraceArrival,      // target: trace
-  kServiceStart,      // target: service
+  kServiceStart,      // target: unused (the services' first deployments, at time 0)
   kTaskRunning,       // target: task (PENDING -> RUNNING)
   kTaskStopBegin,     // target: task (RUNNING -> STOPPING)
   kTaskStopped,       // target: task (STOPPING -> STOPPED)
   kSample,            // target: unused
   kOutageBegin,       // target: scenario event
   kOutageEnd,         // target: scenario event
+  kScenarioEvent,     // target: scenario event (deploy, scale, registryOutage)
+  kServiceTimer,      // target: the service scheduler's; generation: its ServiceScheduler::Timer
 };
 
-enum class TaskState : std::uint8_t { kProvisioning, kPending, kRunning, kStopping, kStopped, kRejected };
+// A task's runtime when it fails before RUNNING (a service's start failure, an image pull refused).
+constexpr SimTime kFailsToStart = -1;
 
-enum class SourceKind : std::uint8_t { kJob, kService, kTrace };
+enum class TaskState : std::uint8_t { kProvisioning, kPending, kRunning, kStopping, kStopped, kRejected };
 
 // A source of tasks with one placement policy: a job, a service or a trace.
 struct Source {
   SourceKind kind;
   std::uint32_t index;  // into Scenario::jobs / services / traces
+  std::uint32_t result_source = 0;        // into RunResult::sources
   std::unique_ptr<Placer> placer;
   GroupIdx group;
   OnPlacementFailure on_failure;
@@ -75,16 +80,30 @@ struct WaitQueue {
   FailureReason last_reason = FailureReason::kNone;
 };
 
-class Engine {
+class Engine final : public ServiceHost {
  public:
   Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress, ExplainSink* explain)
       : scenario_(scenario),
         factory_(factory),
         progress_(progress),
         explain_(explain),
-        placement_rng_(scenario.seed, "placement") {}
+        placement_rng_(scenario.seed, "placement"),
+        services_(scenario, *this, result_) {}
 
   RunResult run();
+
+  // ServiceHost: what the service scheduler asks of the engine.
+  SimTime now() const override { return now_; }
+  SimTime end() const override { return scenario_.duration; }
+  const ClusterState& cluster() const override { return cluster_; }
+  std::uint32_t launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime, bool fails_to_start,
+                       InstanceIdx instance) override;
+  void stop(std::uint32_t task) override;
+  InstanceIdx instance_of(std::uint32_t task) const override { return result_.tasks.instance[task]; }
+  void schedule(SimTime at, std::uint16_t timer, std::uint32_t target) override {
+    queue_.push(at, kServiceTimer, target, timer);
+  }
+  FailureReason admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) override;
 
  private:
   // Setup.
@@ -96,7 +115,13 @@ class Engine {
   void dispatch(const Event& e);
   void on_job_arrival(std::uint32_t job);
   void on_trace_arrival(std::uint32_t trace);
-  void on_service_start(std::uint32_t service);
+  std::uint32_t service_source(std::uint32_t service, std::uint32_t task_definition) const;
+  // A task left the live set without the service scheduler asking: tell it.
+  void notify_lost(std::uint32_t task, bool failed_to_start) {
+    if (sources_[task_source_[task]].kind == SourceKind::kService) services_.on_lost(task, failed_to_start);
+  }
+  void on_scenario_event(std::uint32_t event);
+  void mark(std::string label) { result_.markers.push_back(Marker{now_, MarkerKind::kScenarioEvent, 0xFFFFFFFFu, std::move(label)}); }
   void on_instance_register(std::uint32_t batch);
   void on_task_running(std::uint32_t task);
   void on_task_stop_begin(std::uint32_t task);
@@ -125,9 +150,12 @@ class Engine {
   void explain_without_placer(PlacementAttempt::Kind kind, std::uint32_t task, PlacementDecision d,
                               const WaitQueue* queue);
   void release(std::uint32_t task);
+  void begin_stopping(std::uint32_t task, StopCode code);
   void kill(std::uint32_t task, StopCode code);
   std::uint32_t queue_for(std::uint32_t source, const Resources& need);
   SimTime image_ready_at(InstanceIdx i, const TaskDefinition& td);
+  // Whether starting a task of `td` on i needs a pull its registry refuses now (an outage).
+  bool pull_refused(InstanceIdx i, const TaskDefinition& td) const;
   PlacementRequest request_for(std::uint32_t task) const;
   void change_reserved(InstanceIdx i, std::int64_t cpu, std::int64_t memory);
   void change_registered(InstanceIdx i, std::int64_t cpu, std::int64_t memory);
@@ -146,7 +174,10 @@ class Engine {
   SimTime now_ = 0;
   ClusterState cluster_;
   RunResult result_;
+  ServiceScheduler services_;
   std::vector<Source> sources_;
+  std::vector<std::uint32_t> first_service_source_;  // per service: its first source (one per task definition)
+  std::uint32_t first_job_source_ = 0;
   std::vector<std::uint32_t> trace_first_source_;  // per trace: its first group's source
   std::vector<std::uint64_t> trace_cursor_;        // per trace: next record
   std::vector<WaitQueue> wait_queues_;
@@ -177,6 +208,7 @@ class Engine {
 
   // Image cache: per instance, when each listed image is (or will be) present; empty until used.
   std::vector<std::vector<SimTime>> image_ready_;
+  std::vector<SimTime> registry_down_until_;  // per registry: refuses pulls until then (0: up)
 
   // Utilization: [0] overall, then zones, then instance types; cpu and memory.
   std::vector<UtilizationSeries> cpu_series_;
@@ -281,6 +313,7 @@ void Engine::build_cluster() {
     register_batches_.push_back(std::move(instances));
   }
   image_ready_.resize(cluster_.size());
+  registry_down_until_.assign(scenario_.registries.size(), 0);
   stopping_frees_ = !c.agent.stopping_tasks_hold_resources;
   if (stopping_frees_) {
     agent_cpu_used_.assign(cluster_.size(), 0);
@@ -293,12 +326,13 @@ void Engine::build_cluster() {
 }
 
 void Engine::build_sources() {
-  const auto make_source = [&](SourceKind kind, std::uint32_t index, const std::string& stream_name,
+  const auto make_source = [&](SourceKind kind, std::uint32_t index, std::uint32_t result_source, const std::string& stream_name,
                                const std::vector<StrategySpec>& strategy, const std::vector<ConstraintSpec>& constraints,
                                const std::string& group, OnPlacementFailure on_failure, const TaskDefinition* td,
                                const std::vector<StrategySpec>& fallback, const std::optional<EbsVolumeConfig>& ebs) {
     Source s{kind,
              index,
+             result_source,
              nullptr,
              cluster_.intern_group(group),
              on_failure,
@@ -345,19 +379,48 @@ void Engine::build_sources() {
   // ECS's service default without a strategy (ecs-semantics §5.1): spread over zones, then the
   // instance with the fewest tasks of the service.
   const std::vector<StrategySpec> service_default = service_default_strategy();
-  // Services first: their tasks are submitted at time 0 before any job's.
+  // RunResult sources: services, jobs, traces, in scenario order. Engine sources: one per task
+  // definition a service may run (its own and its deployments', by index), then one per job,
+  // then one per task group of each trace.
   for (std::size_t k = 0; k < scenario_.services.size(); ++k) {
     const Service& svc = scenario_.services[k];
-    const TaskDefinition& td = scenario_.task_definitions[svc.task_definition];
-    make_source(SourceKind::kService, static_cast<std::uint32_t>(k), "service:" + svc.name, svc.strategy,
-                svc.constraints, "service:" + svc.name, OnPlacementFailure::kWait, &td, service_default, svc.ebs_volume);
-    queue_.push(0, kServiceStart, static_cast<std::uint32_t>(k));
+    const bool daemon = svc.scheduling_strategy == SchedulingStrategy::kDaemon;
+    result_.sources.push_back({svc.name, SourceKind::kService,
+                               daemon ? std::string("daemon") : strategy_label(svc.strategy.empty() ? service_default : svc.strategy)});
   }
+  for (const Job& job : scenario_.jobs) {
+    result_.sources.push_back({job.name, SourceKind::kJob,
+                               strategy_label(job.strategy.empty() ? scenario_.default_strategy : job.strategy)});
+  }
+  for (const Trace& trace : scenario_.traces) {
+    result_.sources.push_back({trace.file, SourceKind::kTrace,
+                               strategy_label(trace.strategy.empty() ? scenario_.default_strategy : trace.strategy)});
+  }
+  for (std::size_t k = 0; k < scenario_.services.size(); ++k) {
+    const Service& svc = scenario_.services[k];
+    std::vector<std::uint32_t> definitions = {svc.task_definition};
+    for (const ScenarioEvent& ev : scenario_.events) {
+      if (ev.type == EventType::kDeploy && ev.service == k) definitions.push_back(ev.task_definition);
+    }
+    std::sort(definitions.begin(), definitions.end());
+    definitions.erase(std::unique(definitions.begin(), definitions.end()), definitions.end());
+    first_service_source_.push_back(static_cast<std::uint32_t>(sources_.size()));
+    for (const std::uint32_t d : definitions) {
+      const TaskDefinition& td = scenario_.task_definitions[d];
+      make_source(SourceKind::kService, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k), "service:" + svc.name,
+                  svc.strategy, svc.constraints, "service:" + svc.name, OnPlacementFailure::kWait, &td, service_default,
+                  svc.ebs_volume);
+    }
+  }
+  first_service_source_.push_back(static_cast<std::uint32_t>(sources_.size()));
+  if (!scenario_.services.empty()) queue_.push(0, kServiceStart, 0);
+  first_job_source_ = static_cast<std::uint32_t>(sources_.size());
   for (std::size_t k = 0; k < scenario_.jobs.size(); ++k) {
     const Job& job = scenario_.jobs[k];
     const TaskDefinition& td = scenario_.task_definitions[job.task_definition];
-    make_source(SourceKind::kJob, static_cast<std::uint32_t>(k), "job:" + job.name, job.strategy, job.constraints,
-                job.group, job.on_failure, &td, scenario_.default_strategy, job.ebs_volume);
+    make_source(SourceKind::kJob, static_cast<std::uint32_t>(k),
+                static_cast<std::uint32_t>(scenario_.services.size() + k), "job:" + job.name, job.strategy,
+                job.constraints, job.group, job.on_failure, &td, scenario_.default_strategy, job.ebs_volume);
     schedule_next_job_arrival(static_cast<std::uint32_t>(k), -1);
   }
   for (std::size_t k = 0; k < scenario_.traces.size(); ++k) {
@@ -367,7 +430,9 @@ void Engine::build_sources() {
     trace_first_source_.push_back(static_cast<std::uint32_t>(sources_.size()));
     trace_cursor_.push_back(0);
     for (const std::string& group : trace.groups) {
-      make_source(SourceKind::kTrace, static_cast<std::uint32_t>(k), "trace:" + std::to_string(k), trace.strategy, {},
+      make_source(SourceKind::kTrace, static_cast<std::uint32_t>(k),
+                  static_cast<std::uint32_t>(scenario_.services.size() + scenario_.jobs.size() + k),
+                  "trace:" + std::to_string(k), trace.strategy, {},
                   group, trace.on_failure, nullptr, scenario_.default_strategy, std::nullopt);
     }
     TraceStats stats;
@@ -383,7 +448,7 @@ void Engine::build_sources() {
   }
   for (std::size_t k = 0; k < scenario_.events.size(); ++k) {
     const ScenarioEvent& ev = scenario_.events[k];
-    queue_.push(ev.at, kOutageBegin, static_cast<std::uint32_t>(k));
+    queue_.push(ev.at, ev.type == EventType::kAzOutage ? kOutageBegin : kScenarioEvent, static_cast<std::uint32_t>(k));
   }
 }
 
@@ -392,7 +457,7 @@ void Engine::build_sources() {
 
 void Engine::schedule_next_job_arrival(std::uint32_t job, SimTime after) {
   const Job& j = scenario_.jobs[job];
-  Source& s = sources_[scenario_.services.size() + job];
+  Source& s = sources_[first_job_source_ + job];
   const ArrivalSpec& a = j.arrival;
   if (a.count >= 0 && s.submitted >= a.count) return;
   SimTime next = kNever;
@@ -440,7 +505,7 @@ SimTime Engine::draw_runtime(Source& s, const RuntimeSpec& spec) {
 
 void Engine::on_job_arrival(std::uint32_t job) {
   const Job& j = scenario_.jobs[job];
-  const std::uint32_t source = static_cast<std::uint32_t>(scenario_.services.size()) + job;
+  const std::uint32_t source = first_job_source_ + job;
   Source& s = sources_[source];
   // The runtime is drawn at submission, from the job's own stream, so that it does not depend on
   // where or when the task is placed: two strategies see the same tasks (common random numbers).
@@ -464,12 +529,78 @@ void Engine::on_trace_arrival(std::uint32_t trace) {
   }
 }
 
-void Engine::on_service_start(std::uint32_t service) {
-  const Service& svc = scenario_.services[service];
-  Source& s = sources_[service];
-  for (std::int32_t n = 0; n < svc.desired_count; ++n) {
-    const std::uint32_t task = submit(service, s.need, kNever, s.family, s.task_definition->revision);
+std::uint32_t Engine::service_source(std::uint32_t service, std::uint32_t task_definition) const {
+  for (std::uint32_t src = first_service_source_[service]; src < first_service_source_[service + 1]; ++src) {
+    if (sources_[src].task_definition == &scenario_.task_definitions[task_definition]) return src;
+  }
+  assert(false && "a service's task definitions all have sources");
+  return first_service_source_[service];
+}
+
+std::uint32_t Engine::launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime, bool fails_to_start,
+                             InstanceIdx instance) {
+  const std::uint32_t source = service_source(service, task_definition);
+  const Source& s = sources_[source];
+  const std::uint32_t task = submit(source, s.need, fails_to_start ? kFailsToStart : runtime, s.family,
+                                    s.task_definition->revision);
+  if (instance == kNoInstance) {
     try_place(task);
+    return task;
+  }
+  // A DAEMON's task for one instance: the scheduler checked that it admits it.
+  ++result_.placements;
+  place_on(task, instance);
+  return task;
+}
+
+FailureReason Engine::admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) {
+  const std::uint32_t source = service_source(service, task_definition);
+  Source& s = sources_[source];
+  PlacementRequest req;
+  req.task = 0xFFFFFFFFu;
+  req.need = &s.need;
+  req.tcp_ports = s.tcp_ports;
+  req.udp_ports = s.udp_ports;
+  req.group = s.group;
+  if (s.placer->admits(req, cluster_, i)) return FailureReason::kNone;
+  // Which check failed, as the explanation counts it: resources or constraints.
+  PlacementExplanation why;
+  s.placer->explain(req, cluster_, placement_rng_, why);
+  for (std::size_t k = 0; k < why.considered.size(); ++k) {
+    if (why.considered[k] == i) return why.first_failure[k];
+  }
+  return FailureReason::kMissing;
+}
+
+void Engine::stop(std::uint32_t task) {
+  switch (task_state_[task]) {
+    case TaskState::kProvisioning: {
+      // Still waiting to be placed: the scheduler cancels it.
+      WaitQueue& wq = wait_queues_[task_queue_[task]];
+      wq.tasks.erase(std::find(wq.tasks.begin(), wq.tasks.end(), task));
+      if (wq.tasks.empty()) {
+        nonempty_queues_.erase(std::find(nonempty_queues_.begin(), nonempty_queues_.end(), task_queue_[task]));
+      }
+      --waiting_;
+      task_state_[task] = TaskState::kRejected;
+      result_.tasks.rejected[task] = 1;
+      result_.tasks.stopped_at[task] = now_;
+      result_.tasks.stop_code[task] = StopCode::kServiceSchedulerInitiated;
+      ++rejected_;
+      return;
+    }
+    case TaskState::kPending: {
+      const InstanceIdx i = result_.tasks.instance[task];
+      kill(task, StopCode::kServiceSchedulerInitiated);
+      agent_drain(i);
+      retry_waiting_on(i);
+      return;
+    }
+    case TaskState::kRunning:
+      begin_stopping(task, StopCode::kServiceSchedulerInitiated);
+      return;
+    default:
+      return;
   }
 }
 
@@ -488,6 +619,7 @@ std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTim
   task_queue_.push_back(0xFFFFFFFFu);
   task_admitted_.push_back(0);
   TaskRecords& r = result_.tasks;
+  r.source.push_back(s.result_source);
   r.family.push_back(family);
   r.revision.push_back(revision);
   r.group.push_back(s.group);
@@ -578,6 +710,17 @@ void Engine::try_place(std::uint32_t task) {
   nonempty_queues_.push_back(q);
   task_queue_[task] = q;
   ++waiting_;
+}
+
+bool Engine::pull_refused(InstanceIdx i, const TaskDefinition& td) const {
+  for (const std::uint32_t image : td.images) {
+    const Image& img = scenario_.images[image];
+    if (registry_down_until_[img.registry] <= now_) continue;
+    const auto& cache = image_ready_[i];
+    const bool cached = !cache.empty() && cache[image] != kNever;
+    if (!cached || scenario_.cluster.agent.image_pull_behavior == ImagePullBehavior::kAlways) return true;
+  }
+  return false;
 }
 
 SimTime Engine::image_ready_at(InstanceIdx i, const TaskDefinition& td) {
@@ -672,7 +815,20 @@ void Engine::agent_start(std::uint32_t task, InstanceIdx i) {
     agent_gpus_used_[i] += need.gpus;
   }
   SimTime ready = now_;
-  if (s.task_definition != nullptr) ready = image_ready_at(i, *s.task_definition);
+  if (s.task_definition != nullptr) {
+    if (pull_refused(i, *s.task_definition)) [[unlikely]] {
+      // CannotPullContainerError: the task stops with TaskFailedToStart after the attempt
+      // (ecs-semantics §1.6: `default` starts from a cached image, `always` fails).
+      task_runtime_[task] = kFailsToStart;
+      SimTime latency = 0;
+      for (const std::uint32_t image : s.task_definition->images) {
+        latency = std::max(latency, scenario_.registries[scenario_.images[image].registry].latency);
+      }
+      ready = now_ + latency;
+    } else {
+      ready = image_ready_at(i, *s.task_definition);
+    }
+  }
   ready = std::max(ready, now_ + s.attach_latency);
   queue_.push(ready + scenario_.cluster.agent.task_start_latency, kTaskRunning, task, task_generation_[task]);
 }
@@ -748,22 +904,37 @@ void Engine::retry_waiting_on(InstanceIdx i) {
 }
 
 void Engine::on_task_running(std::uint32_t task) {
+  const SimTime runtime = task_runtime_[task];
+  if (runtime == kFailsToStart) [[unlikely]] {
+    // It never reaches RUNNING: STOPPED with TaskFailedToStart (ecs-semantics §4).
+    const InstanceIdx i = result_.tasks.instance[task];
+    kill(task, StopCode::kTaskFailedToStart);
+    agent_drain(i);
+    retry_waiting_on(i);
+    notify_lost(task, true);
+    return;
+  }
   task_state_[task] = TaskState::kRunning;
   result_.tasks.started_at[task] = now_;
   --starting_;
   ++running_;
   ++cluster_.running_count[result_.tasks.instance[task]];
-  const SimTime runtime = task_runtime_[task];
   if (runtime != kNever && runtime < scenario_.duration - now_) {
     queue_.push(now_ + runtime, kTaskStopBegin, task, task_generation_[task]);
   }
+  if (sources_[task_source_[task]].kind == SourceKind::kService) services_.on_running(task);
 }
 
 void Engine::on_task_stop_begin(std::uint32_t task) {
   // The essential container exited: the agent stops the task (ecs-semantics §2.3).
+  begin_stopping(task, StopCode::kEssentialContainerExited);
+  notify_lost(task, false);
+}
+
+void Engine::begin_stopping(std::uint32_t task, StopCode code) {
   const InstanceIdx i = result_.tasks.instance[task];
   task_state_[task] = TaskState::kStopping;
-  result_.tasks.stop_code[task] = StopCode::kEssentialContainerExited;
+  result_.tasks.stop_code[task] = code;
   --running_;
   --cluster_.running_count[i];
   queue_.push(now_ + scenario_.cluster.agent.task_stop_latency, kTaskStopped, task, task_generation_[task]);
@@ -821,7 +992,7 @@ void Engine::kill(std::uint32_t task, StopCode code) {
   switch (task_state_[task]) {
     case TaskState::kPending:
       --starting_;
-      code = StopCode::kTaskFailedToStart;
+      if (code != StopCode::kServiceSchedulerInitiated) code = StopCode::kTaskFailedToStart;
       break;
     case TaskState::kRunning:
       --running_;
@@ -853,6 +1024,8 @@ void Engine::on_instance_register(std::uint32_t batch) {
     change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);
     joined.push_back(i);
   }
+  // DAEMON tasks go first on a new instance (ecs-semantics §5.1), then waiting tasks.
+  if (!joined.empty()) services_.on_instances_joined(joined);
   offer_joined(joined);
 }
 
@@ -918,14 +1091,15 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
   if (begin) {
     // Instances in the zone disconnect: no new placements, and their tasks are lost
     // (ecsim's choice of stop code: TerminationNotice for tasks that were RUNNING).
-    std::vector<std::uint32_t> lost_services;
+    mark("azOutage " + scenario_.cluster.availability_zones[ev.zone]);
+    std::vector<std::uint32_t> lost;
     for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
       const TaskState st = task_state_[task];
       if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
       const InstanceIdx i = result_.tasks.instance[task];
       if (cluster_.zone[i] != ev.zone) continue;
       kill(task, StopCode::kTerminationNotice);
-      if (sources_[task_source_[task]].kind == SourceKind::kService) lost_services.push_back(task_source_[task]);
+      lost.push_back(task);
     }
     for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
       if (cluster_.zone[i] != ev.zone || cluster_.schedulable[i] == 0) continue;
@@ -933,11 +1107,8 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
       change_registered(i, -cluster_.registered_cpu[i], -cluster_.registered_memory_mib[i]);
     }
     // The service scheduler replaces what it lost, elsewhere if it can.
-    for (const std::uint32_t source : lost_services) {
-      const Source& s = sources_[source];
-      const std::uint32_t task = submit(source, s.need, kNever, s.family, s.task_definition->revision);
-      try_place(task);
-    }
+    services_.on_instances_left();
+    for (const std::uint32_t task : lost) notify_lost(task, false);
     if (ev.duration != kNever && ev.duration < scenario_.duration - now_) {
       queue_.push(now_ + ev.duration, kOutageEnd, event);
     }
@@ -956,11 +1127,32 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
       change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);
       joined.push_back(i);
     }
+    mark("azOutage " + scenario_.cluster.availability_zones[ev.zone] + " ends");
+    if (!joined.empty()) services_.on_instances_joined(joined);
     offer_joined(joined);
   }
 }
 
+void Engine::on_scenario_event(std::uint32_t event) {
+  const ScenarioEvent& ev = scenario_.events[event];
+  switch (ev.type) {
+    case EventType::kDeploy:
+      services_.on_deploy(ev);
+      return;
+    case EventType::kScale:
+      services_.on_scale(ev);
+      return;
+    case EventType::kRegistryOutage:
+      mark("registryOutage " + scenario_.registries[ev.registry].name);
+      registry_down_until_[ev.registry] = ev.duration == kNever ? kNever : now_ + ev.duration;
+      return;
+    case EventType::kAzOutage:
+      return;
+  }
+}
+
 void Engine::take_sample(SimTime t) {
+  services_.sample(t);
   Sample s;
   s.time = t;
   s.running = running_;
@@ -995,7 +1187,7 @@ void Engine::dispatch(const Event& e) {
     case kInstanceRegister: on_instance_register(e.target); break;
     case kJobArrival: on_job_arrival(e.target); break;
     case kTraceArrival: on_trace_arrival(e.target); break;
-    case kServiceStart: on_service_start(e.target); break;
+    case kServiceStart: services_.start(); break;
     case kTaskRunning: on_task_running(e.target); break;
     case kTaskStopBegin: on_task_stop_begin(e.target); break;
     case kTaskStopped: on_task_stopped(e.target); break;
@@ -1006,6 +1198,8 @@ void Engine::dispatch(const Event& e) {
       break;
     case kOutageBegin: on_outage(e.target, true); break;
     case kOutageEnd: on_outage(e.target, false); break;
+    case kScenarioEvent: on_scenario_event(e.target); break;
+    case kServiceTimer: services_.on_timer(e.generation, e.target); break;
   }
 }
 
@@ -1046,6 +1240,7 @@ RunResult Engine::run() {
   }
   now_ = scenario_.duration;
   take_sample(now_);
+  services_.finish(now_);
 
   result_.groups = cluster_.group_names;
   result_.events = events_;

@@ -220,6 +220,10 @@ inline std::vector<StrategySpec> service_default_strategy() {
   return {{"spread", "attribute:ecs.availability-zone", {}}, {"spread", "instanceId", {}}};
 }
 
+// A strategy list as summary.json labels it: "spread(attribute:ecs.availability-zone),binpack(memory)",
+// research strategies' parameters inside the parentheses ("x(alpha=0.5,k=3)").
+std::string strategy_label(const std::vector<StrategySpec>& strategy);
+
 struct ConstraintSpec {
   std::string type;        // "distinctInstance" | "memberOf"
   std::string expression;  // memberOf only

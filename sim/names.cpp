@@ -1,3 +1,7 @@
+#include <charconv>
+#include <string>
+#include <vector>
+
 #include "sim/model.h"
 #include "sim/placer.h"
 #include "sim/run_result.h"
@@ -35,6 +39,23 @@ std::string_view stop_code_name(StopCode c) {
     case StopCode::kCount: break;
   }
   return "";
+}
+
+std::string strategy_label(const std::vector<StrategySpec>& strategy) {
+  std::string out;
+  for (const auto& s : strategy) {
+    if (!out.empty()) out += ',';
+    out += s.type;
+    std::string inside = s.field;
+    for (const auto& [key, value] : s.params) {
+      if (!inside.empty()) inside += ',';
+      char buf[64];
+      const auto r = std::to_chars(buf, buf + sizeof buf, value);
+      inside += key + "=" + std::string(buf, r.ptr);
+    }
+    if (!inside.empty()) out += "(" + inside + ")";
+  }
+  return out;
 }
 
 std::string_view event_type_name(EventType t) {

@@ -1,0 +1,783 @@
+#include "sim/service_scheduler.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "sim/deployment.h"
+#include "sim/service_load.h"
+
+namespace ecsim::sim {
+namespace {
+
+// Dev Guide "Amazon ECS services" (§5.2): without a health check a task counts as healthy 40 s
+// after RUNNING.
+constexpr SimTime kNoHealthCheckDelay = 40 * kSecond;
+// Service quotas: 250 task launches per minute per service on EC2.
+constexpr std::int32_t kLaunchesPerMinute = 250;
+// The throttle's longest delay (2023 guide: 15 minutes) and ecsim's first step.
+constexpr SimTime kThrottleMax = 15 * kMinute;
+constexpr SimTime kThrottleBase = 5 * kSecond;
+// ECS suppresses a repeated service event message for 6 hours (§7).
+constexpr SimTime kEventRepeat = 6 * kHour;
+constexpr std::uint32_t kNoTask = 0xFFFFFFFFu;
+
+std::string td_label(const TaskDefinition& td) { return td.family + ":" + std::to_string(td.revision); }
+
+bool has_health_check(const TaskDefinition& td, SimTime* interval, const HealthCheck** check) {
+  bool any = false;
+  for (const ContainerDefinition& c : td.containers) {
+    if (!c.essential || !c.health_check) continue;
+    if (!any || c.health_check->interval > *interval) {
+      *interval = c.health_check->interval;
+      *check = &*c.health_check;
+    }
+    any = true;
+  }
+  return any;
+}
+
+}  // namespace
+
+struct ServiceScheduler::Deployment {
+  std::uint32_t task_definition = 0;
+  TaskFailureSpec failures;
+  std::uint32_t record = 0;      // index into ServiceResult::deployments
+  std::int32_t failed = 0;       // the circuit breaker's count
+  bool reached_running = false;  // stage 2 of the circuit breaker
+  bool done = false;             // COMPLETED or FAILED
+  bool failed_state = false;     // FAILED: launches no more tasks
+  bool deadlock_reported = false;
+};
+
+struct ServiceScheduler::ServiceState {
+  std::uint32_t index = 0;
+  const Service* spec = nullptr;
+  bool daemon = false;
+  std::vector<Deployment> deployments;
+  std::uint32_t primary = 0;
+  std::int32_t desired = 0;
+  std::vector<std::uint32_t> live;  // live tasks, launch order
+
+  std::int32_t running = 0;
+  std::int32_t healthy = 0;
+  std::int64_t running_cpu = 0;     // CPU units the RUNNING tasks reserve
+
+  // Throttle and launch rate.
+  std::int32_t start_failures = 0;  // consecutive tasks that stopped before RUNNING
+  SimTime next_launch_at = 0;
+  SimTime rate_window = -1;         // the minute (now / kMinute) of the launches counted
+  std::int32_t rate_launches = 0;
+  SimTime reconcile_at = kNever;    // a kReconcile timer is pending for this time
+  std::int64_t owed_replacements = 0;
+
+  // Time-weighted figures.
+  SimTime last_account = 0;
+  double running_area = 0;          // Σ running × µs
+  bool steady_seen = false;
+  double minute_used = 0;           // CPU unit-seconds used this minute (load)
+  double minute_reserved = 0;       // CPU unit-seconds reserved this minute
+
+  std::optional<ServiceAutoScaler> scaler;
+
+  // AZ rebalancing.
+  bool rebalancing = false;         // a step is under way
+  bool rebalance_blocked = false;   // a step did not improve the balance: wait for a cluster change
+  std::int32_t rebalance_gap = 0;   // the zone gap when the step began
+  bool rebalance_check_pending = false;
+
+  // DAEMON: the live task meant for each instance (kNoTask: none).
+  std::vector<std::uint32_t> daemon_task;
+  bool daemon_retry_pending = false;
+
+  RandomStream start_rng, crash_rng, health_rng;
+  std::map<std::string, SimTime> last_message;  // event text -> when it was last logged
+
+  ServiceResult& out(RunResult& r) const { return r.services[index]; }
+};
+
+ServiceScheduler::ServiceScheduler(const Scenario& scenario, ServiceHost& host, RunResult& result)
+    : scenario_(scenario), host_(host), result_(result) {
+  result_.services.resize(scenario.services.size());
+  for (std::size_t k = 0; k < scenario.services.size(); ++k) {
+    const Service& svc = scenario.services[k];
+    auto s = std::make_unique<ServiceState>();
+    s->index = static_cast<std::uint32_t>(k);
+    s->spec = &svc;
+    s->daemon = svc.scheduling_strategy == SchedulingStrategy::kDaemon;
+    s->desired = svc.desired_count;
+    const std::string stream = "service:" + svc.name;
+    s->start_rng = RandomStream(scenario.seed, stream + "/startFailure");
+    s->crash_rng = RandomStream(scenario.seed, stream + "/crash");
+    s->health_rng = RandomStream(scenario.seed, stream + "/healthCheck");
+    if (svc.auto_scaling) s->scaler.emplace(*svc.auto_scaling);
+    ServiceResult& out = result_.services[k];
+    out.source = static_cast<std::uint32_t>(k);  // services are the first sources
+    out.daemon = s->daemon;
+    out.desired_count = s->desired;
+    out.has_load = svc.load.has_value();
+    services_.push_back(std::move(s));
+  }
+}
+
+ServiceScheduler::~ServiceScheduler() = default;
+
+// ----------------------------------------------------------------------------------------------
+// Start, deployments, scaling
+
+void ServiceScheduler::start() {
+  for (auto& sp : services_) {
+    ServiceState& s = *sp;
+    if (s.daemon) s.daemon_task.assign(host_.cluster().size(), kNoTask);
+    if (s.scaler) {
+      const ServiceAutoScaler::Decision d = s.scaler->on_register(s.desired);
+      if (d.changed()) s.desired = d.desired;
+      s.out(result_).desired_count = s.desired;
+      if (host_.now() + kMinute < host_.end()) host_.schedule(host_.now() + kMinute, kMinute, s.index);
+      const std::optional<SimTime> next = s.scaler->next_scheduled(host_.now());
+      if (next && *next < host_.end()) host_.schedule(*next, kScheduled, s.index);
+    }
+    begin_deployment(s, s.spec->task_definition, s.spec->failures, false);
+  }
+}
+
+std::string ServiceScheduler::deployment_id(const ServiceState& s, std::uint32_t deployment) const {
+  return "ecs-svc/" + std::to_string(s.index + 1) + std::to_string(1000 + deployment);
+}
+
+void ServiceScheduler::begin_deployment(ServiceState& s, std::uint32_t task_definition, const TaskFailureSpec& failures,
+                                        bool rollback) {
+  account(s);
+  const TaskDefinition& td = scenario_.task_definitions[task_definition];
+  if (!s.deployments.empty() && s.deployments[s.primary].task_definition != task_definition) {
+    // A deployment with a new task definition resets the throttle (§5.2).
+    s.start_failures = 0;
+    s.next_launch_at = 0;
+  }
+  Deployment d;
+  d.task_definition = task_definition;
+  d.failures = failures;
+  ServiceResult& out = s.out(result_);
+  d.record = static_cast<std::uint32_t>(out.deployments.size());
+  DeploymentRecord rec;
+  rec.task_definition = td_label(td);
+  rec.started_at = host_.now();
+  rec.rollback = rollback;
+  out.deployments.push_back(rec);
+  s.deployments.push_back(d);
+  s.primary = static_cast<std::uint32_t>(s.deployments.size() - 1);
+  s.rebalancing = false;
+  if (s.deployments.size() > 1) {
+    marker(s, MarkerKind::kDeploymentStarted,
+           s.spec->name + (rollback ? " rollback to " : " deploy ") + rec.task_definition);
+    event(s, "(service " + s.spec->name + ") has started a deployment (" + deployment_id(s, s.primary) + ") of " +
+                 rec.task_definition + ".");
+  }
+  reconcile(s.index);
+}
+
+void ServiceScheduler::on_deploy(const ScenarioEvent& e) {
+  ServiceState& s = *services_[e.service];
+  begin_deployment(s, e.task_definition, e.failures ? *e.failures : s.deployments[s.primary].failures, false);
+}
+
+void ServiceScheduler::on_scale(const ScenarioEvent& e) {
+  ServiceState& s = *services_[e.service];
+  marker(s, MarkerKind::kScenarioEvent,
+         "scale " + s.spec->name + " " + std::to_string(s.desired) + " -> " + std::to_string(e.desired_count));
+  set_desired(s, e.desired_count);
+  request_rebalance(s);
+}
+
+void ServiceScheduler::set_desired(ServiceState& s, std::int32_t desired) {
+  account(s);
+  s.desired = desired;
+  s.out(result_).desired_count = desired;
+  if (s.owed_replacements > desired) s.owed_replacements = desired;
+  reconcile(s.index);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Reconciliation
+
+bool ServiceScheduler::deployment_in_progress(const ServiceState& s) const {
+  return !s.deployments.empty() && !s.deployments[s.primary].done;
+}
+
+void ServiceScheduler::reconcile(std::uint32_t service) {
+  ServiceState& s = *services_[service];
+  if (s.daemon) {
+    reconcile_daemon(s);
+    return;
+  }
+  Deployment& p = s.deployments[s.primary];
+  std::int32_t total = 0, primary = 0, old_healthy = 0;
+  std::vector<std::uint32_t> old_unhealthy;
+  std::vector<std::uint32_t> old_ready;
+  for (const std::uint32_t t : s.live) {
+    const TaskInfo& info = tasks_.at(t);
+    ++total;
+    if (info.deployment == s.primary) {
+      ++primary;
+    } else if (info.running && info.healthy) {
+      ++old_healthy;
+      old_ready.push_back(t);
+    } else {
+      old_unhealthy.push_back(t);
+    }
+  }
+  const std::int32_t target = s.desired + (s.rebalancing ? 1 : 0);
+  if (old_ready.empty() && old_unhealthy.empty()) {
+    if (p.failed_state) return;
+    if (primary < target) {
+      launch_up_to(s, target - primary);
+    } else if (primary > target) {
+      std::vector<std::uint32_t> order = scale_in_order(s, s.live);
+      order.resize(static_cast<std::size_t>(primary - target));
+      for (const std::uint32_t t : order) stop(s, t);
+    }
+    if (!p.done && s.running == s.desired && s.healthy == s.desired && static_cast<std::int32_t>(s.live.size()) == s.desired) {
+      p.done = true;
+      DeploymentRecord& rec = s.out(result_).deployments[p.record];
+      rec.completed_at = host_.now();
+      rec.rollout_state = RolloutState::kCompleted;
+      if (s.deployments.size() > 1) {
+        marker(s, MarkerKind::kDeploymentCompleted, s.spec->name + " " + rec.task_definition + " completed");
+        event(s, "(service " + s.spec->name + ") (deployment " + deployment_id(s, s.primary) + ") deployment completed.");
+      }
+      event(s, "(service " + s.spec->name + ") has reached a steady state.");
+      if (!s.steady_seen) {
+        s.steady_seen = true;
+        ServiceResult& out = s.out(result_);
+        out.running_min = s.running;
+        out.min_healthy = s.healthy;
+      }
+      request_rebalance(s);
+    }
+    return;
+  }
+  // A rolling update: old tasks are replaced within minimumHealthyPercent and maximumPercent.
+  for (const std::uint32_t t : old_unhealthy) stop(s, t);
+  total -= static_cast<std::int32_t>(old_unhealthy.size());
+  RollingCounts c;
+  c.desired = s.desired;
+  c.min_percent = s.spec->minimum_healthy_percent;
+  c.max_percent = s.spec->maximum_percent;
+  c.total = total;
+  c.healthy = s.healthy;
+  c.primary = primary;
+  c.old_healthy = old_healthy;
+  const RollingStep step = rolling_step(c);
+  std::int32_t started = 0;
+  if (!p.failed_state && step.start > 0) started = launch_up_to(s, step.start);
+  if (step.stop_healthy > 0) {
+    std::vector<std::uint32_t> order = scale_in_order(s, old_ready);
+    order.resize(static_cast<std::size_t>(step.stop_healthy));
+    for (const std::uint32_t t : order) stop(s, t);
+  }
+  // Neither a start nor a stop, and nothing on its way to change that: min = max = 100.
+  const bool in_flight = primary > s.running || started > 0;
+  if (step.start == 0 && step.stop_healthy == 0 && old_unhealthy.empty() && !in_flight && !p.failed_state &&
+      !p.deadlock_reported && primary < s.desired) {
+    p.deadlock_reported = true;
+    event(s, "(service " + s.spec->name + ") was unable to stop or start tasks during a deployment because of the "
+                 "service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.");
+  }
+}
+
+void ServiceScheduler::reconcile_daemon(ServiceState& s) {
+  const ClusterState& cluster = host_.cluster();
+  if (s.daemon_task.size() < cluster.size()) s.daemon_task.resize(cluster.size(), kNoTask);
+  Deployment& p = s.deployments[s.primary];
+  // Old deployment's tasks: replace in place (maximumPercent 100: stop, then start).
+  std::vector<std::uint32_t> old;
+  for (const std::uint32_t t : s.live) {
+    if (tasks_.at(t).deployment != s.primary) old.push_back(t);
+  }
+  for (const std::uint32_t t : old) {
+    const InstanceIdx i = host_.instance_of(t);
+    stop(s, t);
+    if (i != kNoInstance) s.daemon_task[i] = kNoTask;
+  }
+  std::int32_t eligible = 0;
+  bool missing = false;
+  for (const InstanceIdx i : cluster.schedulable_list) {
+    if (s.daemon_task[i] != kNoTask) {
+      ++eligible;
+      continue;
+    }
+    if (p.failed_state) continue;
+    const FailureReason why = host_.admits(s.index, p.task_definition, i);
+    if (why == FailureReason::kNone) {
+      ++eligible;
+      s.daemon_task[i] = launch(s, s.primary, i);
+    } else if (why <= FailureReason::kResourceEbs) {
+      ++eligible;  // it meets the constraints but has no room now: try again later
+      missing = true;
+    }
+  }
+  if (s.desired != eligible) {
+    account(s);
+    s.desired = eligible;
+    s.out(result_).desired_count = eligible;
+  }
+  if (missing && !s.daemon_retry_pending && host_.now() + kMinute < host_.end()) {
+    s.daemon_retry_pending = true;
+    host_.schedule(host_.now() + kMinute, kReconcile, s.index);
+  }
+  if (!p.done && s.running == s.desired && s.healthy == s.desired && static_cast<std::int32_t>(s.live.size()) == s.desired) {
+    p.done = true;
+    DeploymentRecord& rec = s.out(result_).deployments[p.record];
+    rec.completed_at = host_.now();
+    rec.rollout_state = RolloutState::kCompleted;
+    if (!s.steady_seen) {
+      s.steady_seen = true;
+      s.out(result_).running_min = s.running;
+      s.out(result_).min_healthy = s.healthy;
+    }
+    event(s, "(service " + s.spec->name + ") has reached a steady state.");
+  }
+}
+
+std::int32_t ServiceScheduler::launch_up_to(ServiceState& s, std::int32_t n) {
+  const SimTime now = host_.now();
+  std::int32_t launched = 0;
+  ServiceResult& out = s.out(result_);
+  while (launched < n) {
+    SimTime wait_until = 0;
+    if (now < s.next_launch_at) {
+      wait_until = s.next_launch_at;
+    } else {
+      const SimTime window = now / kMinute;
+      if (window != s.rate_window) {
+        s.rate_window = window;
+        s.rate_launches = 0;
+      }
+      if (s.rate_launches >= kLaunchesPerMinute) wait_until = (window + 1) * kMinute;
+    }
+    if (wait_until != 0) {
+      out.throttled_launches += n - launched;
+      if (wait_until < host_.end() && s.reconcile_at != wait_until) {
+        s.reconcile_at = wait_until;
+        host_.schedule(wait_until, kReconcile, s.index);
+      }
+      break;
+    }
+    ++s.rate_launches;
+    launch(s, s.primary, kNoInstance);
+    ++launched;
+  }
+  return launched;
+}
+
+std::uint32_t ServiceScheduler::launch(ServiceState& s, std::uint32_t deployment, InstanceIdx instance) {
+  const Deployment& d = s.deployments[deployment];
+  // Every launch draws from each stream, whatever its probabilities, so that changing one
+  // service's failure rates shifts nothing else in its own draws either.
+  const bool fails_to_start = s.start_rng.uniform01() < d.failures.start_failure_probability;
+  const double crash_draw = s.crash_rng.exponential(1.0);
+  const bool fails_health = s.health_rng.uniform01() < d.failures.health_check_failure_probability;
+  SimTime runtime = kNever;
+  if (d.failures.crash_rate_per_task_hour > 0) {
+    const double us = crash_draw / d.failures.crash_rate_per_task_hour * static_cast<double>(kHour);
+    if (us < 9.0e18) runtime = std::max<SimTime>(1, static_cast<SimTime>(std::llround(us)));
+  }
+  if (s.owed_replacements > 0) {
+    --s.owed_replacements;
+    ++s.out(result_).replacements;
+  }
+  const std::uint32_t task = host_.launch(s.index, d.task_definition, runtime, fails_to_start, instance);
+  TaskInfo info;
+  info.task = task;
+  info.service = s.index;
+  info.deployment = deployment;
+  info.fails_health = fails_health;
+  info.rebalance = s.rebalancing;
+  info.cpu = scenario_.task_definitions[d.task_definition].reserved.cpu;
+  tasks_.emplace(task, info);
+  s.live.push_back(task);
+  return task;
+}
+
+void ServiceScheduler::forget(ServiceState& s, std::uint32_t task) {
+  const TaskInfo& info = tasks_.at(task);
+  if (info.running) {
+    --s.running;
+    s.running_cpu -= info.cpu;
+  }
+  if (info.healthy) --s.healthy;
+  if (s.daemon) {
+    for (std::uint32_t& t : s.daemon_task) {
+      if (t == task) t = kNoTask;
+    }
+  }
+  s.live.erase(std::find(s.live.begin(), s.live.end(), task));
+  tasks_.erase(task);
+  note_counts(s);
+}
+
+void ServiceScheduler::stop(ServiceState& s, std::uint32_t task) {
+  account(s);
+  forget(s, task);
+  host_.stop(task);
+}
+
+// §5.1 scale-in order: tasks not yet placed, then not yet RUNNING, then unhealthy; then the zone
+// with the most tasks of the service, the instance with the most; newest task first.
+std::vector<std::uint32_t> ServiceScheduler::scale_in_order(const ServiceState& s,
+                                                            const std::vector<std::uint32_t>& candidates) const {
+  const ClusterState& cluster = host_.cluster();
+  std::map<std::uint32_t, std::int32_t> per_zone;
+  std::map<InstanceIdx, std::int32_t> per_instance;
+  for (const std::uint32_t t : s.live) {
+    const InstanceIdx i = host_.instance_of(t);
+    if (i == kNoInstance) continue;
+    ++per_zone[cluster.zone[i]];
+    ++per_instance[i];
+  }
+  using Key = std::tuple<int, std::int32_t, std::int32_t, std::uint32_t>;
+  std::vector<std::pair<Key, std::uint32_t>> keyed;
+  keyed.reserve(candidates.size());
+  for (const std::uint32_t t : candidates) {
+    const TaskInfo& info = tasks_.at(t);
+    const InstanceIdx i = host_.instance_of(t);
+    const int stage = i == kNoInstance ? 0 : (!info.running ? 1 : (!info.healthy ? 2 : 3));
+    const std::int32_t zone_count = i == kNoInstance ? 0 : per_zone[cluster.zone[i]];
+    const std::int32_t instance_count = i == kNoInstance ? 0 : per_instance[i];
+    keyed.push_back({Key{stage, -zone_count, -instance_count, ~t}, t});
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::uint32_t> order;
+  order.reserve(keyed.size());
+  for (const auto& k : keyed) order.push_back(k.second);
+  return order;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Task events
+
+void ServiceScheduler::on_running(std::uint32_t task) {
+  auto it = tasks_.find(task);
+  if (it == tasks_.end()) return;
+  TaskInfo& info = it->second;
+  ServiceState& s = *services_[info.service];
+  account(s);
+  info.running = true;
+  ++s.running;
+  s.running_cpu += info.cpu;
+  s.start_failures = 0;
+  Deployment& d = s.deployments[info.deployment];
+  d.reached_running = true;
+  note_counts(s);
+  const TaskDefinition& td = scenario_.task_definitions[d.task_definition];
+  SimTime interval = 0;
+  const HealthCheck* check = nullptr;
+  const SimTime now = host_.now();
+  if (!has_health_check(td, &interval, &check)) {
+    // No health check: healthy after 40 s, and never unhealthy.
+    if (now + kNoHealthCheckDelay < host_.end()) host_.schedule(now + kNoHealthCheckDelay, kHealthy, task);
+    return;
+  }
+  if (!info.fails_health) {
+    // The first check runs one interval after the container starts and passes.
+    if (now + interval < host_.end()) host_.schedule(now + interval, kHealthy, task);
+    return;
+  }
+  // Checks fail; failures count after startPeriod; `retries` of them make the task UNHEALTHY,
+  // which ECS acts on no earlier than the grace period.
+  const SimTime counted_from = check->start_period / check->interval;
+  SimTime at = now + (counted_from + check->retries) * check->interval;
+  at = std::max(at, now + s.spec->health_check_grace_period);
+  if (at < host_.end()) host_.schedule(at, kUnhealthy, task);
+}
+
+void ServiceScheduler::on_lost(std::uint32_t task, bool failed_to_start) {
+  auto it = tasks_.find(task);
+  if (it == tasks_.end()) return;
+  const TaskInfo info = it->second;
+  ServiceState& s = *services_[info.service];
+  account(s);
+  forget(s, task);
+  if (failed_to_start) {
+    ++s.start_failures;
+    count_failure(s, info.deployment, false);
+    const int shift = std::min(s.start_failures - 1, 20);
+    const SimTime delay = std::min(kThrottleMax, kThrottleBase << shift);
+    s.next_launch_at = host_.now() + delay;
+    if (s.start_failures >= 2) event(s, "(service " + s.spec->name + ") is unable to consistently start tasks successfully.");
+  }
+  if (!s.daemon) ++s.owed_replacements;
+  reconcile(s.index);
+}
+
+void ServiceScheduler::count_failure(ServiceState& s, std::uint32_t deployment, bool health) {
+  if (!s.spec->circuit_breaker || s.daemon) return;
+  Deployment& d = s.deployments[deployment];
+  if (d.done || deployment != s.primary) return;
+  // Stage 1 counts tasks that never reach RUNNING until one does; stage 2 counts failed health
+  // checks (Dev Guide "How the Amazon ECS deployment circuit breaker detects failures").
+  if (health != d.reached_running) return;
+  ++d.failed;
+  ServiceResult& out = s.out(result_);
+  DeploymentRecord& rec = out.deployments[d.record];
+  rec.failed_tasks = d.failed;
+  if (d.failed < circuit_breaker_threshold(s.desired)) return;
+  d.done = true;
+  d.failed_state = true;
+  rec.completed_at = host_.now();
+  rec.rollout_state = RolloutState::kFailed;
+  marker(s, MarkerKind::kDeploymentFailed, s.spec->name + " " + rec.task_definition + " failed");
+  event(s, "(service " + s.spec->name + ") (deployment " + deployment_id(s, deployment) +
+               ") deployment failed: tasks failed to start.");
+  if (!s.spec->circuit_breaker_rollback) return;
+  // Roll back to the last deployment that completed.
+  for (std::size_t k = s.deployments.size(); k-- > 0;) {
+    if (k == deployment) continue;
+    const Deployment& prev = s.deployments[k];
+    if (prev.done && !prev.failed_state) {
+      event(s, "(service " + s.spec->name + ") rolling back to deployment " + deployment_id(s, static_cast<std::uint32_t>(k)) + ".");
+      begin_deployment(s, prev.task_definition, prev.failures, true);
+      return;
+    }
+  }
+}
+
+void ServiceScheduler::on_timer(std::uint16_t timer, std::uint32_t target) {
+  switch (static_cast<Timer>(timer)) {
+    case kHealthy: {
+      auto it = tasks_.find(target);
+      if (it == tasks_.end() || !it->second.running || it->second.healthy) return;
+      ServiceState& s = *services_[it->second.service];
+      account(s);
+      it->second.healthy = true;
+      ++s.healthy;
+      const bool rebalance = it->second.rebalance;
+      note_counts(s);
+      if (rebalance && s.rebalancing) {
+        // The extra task is up: scale-in order now stops one in the zone with the most.
+        s.rebalancing = false;
+        reconcile(s.index);
+        request_rebalance(s);
+        return;
+      }
+      reconcile(s.index);
+      return;
+    }
+    case kUnhealthy: {
+      auto it = tasks_.find(target);
+      if (it == tasks_.end() || !it->second.running) return;
+      ServiceState& s = *services_[it->second.service];
+      const std::uint32_t deployment = it->second.deployment;
+      event(s, "(service " + s.spec->name + ") has stopped 1 running tasks: Task failed container health checks.");
+      stop(s, target);
+      ++s.owed_replacements;
+      count_failure(s, deployment, true);
+      reconcile(s.index);
+      return;
+    }
+    case kReconcile: {
+      ServiceState& s = *services_[target];
+      if (s.reconcile_at == host_.now()) s.reconcile_at = kNever;
+      s.daemon_retry_pending = false;
+      reconcile(target);
+      return;
+    }
+    case kMinute: {
+      ServiceState& s = *services_[target];
+      account(s);
+      std::optional<double> cpu;
+      if (s.minute_reserved > 0) cpu = std::min(100.0, s.minute_used / s.minute_reserved * 100.0);
+      s.minute_used = 0;
+      s.minute_reserved = 0;
+      // Without a load model the tasks' CPU use is unknown: no datapoint.
+      if (!s.spec->load) cpu.reset();
+      const ServiceAutoScaler::Decision d =
+          s.scaler->on_minute(host_.now(), cpu, std::nullopt, s.running, s.desired, deployment_in_progress(s));
+      apply_scaling(s, d);
+      if (host_.now() + kMinute < host_.end()) host_.schedule(host_.now() + kMinute, kMinute, s.index);
+      return;
+    }
+    case kScheduled: {
+      ServiceState& s = *services_[target];
+      apply_scaling(s, s.scaler->on_scheduled(host_.now(), s.desired));
+      const std::optional<SimTime> next = s.scaler->next_scheduled(host_.now() + 1);
+      if (next && *next < host_.end()) host_.schedule(*next, kScheduled, s.index);
+      return;
+    }
+    case kRebalance: {
+      ServiceState& s = *services_[target];
+      s.rebalance_check_pending = false;
+      check_rebalance(s);
+      return;
+    }
+  }
+}
+
+void ServiceScheduler::apply_scaling(ServiceState& s, const ServiceAutoScaler::Decision& d) {
+  if (!d.changed() || d.desired == s.desired) return;
+  ServiceResult& out = s.out(result_);
+  const bool up = d.desired > s.desired;
+  if (up) {
+    ++out.scale_outs;
+  } else {
+    ++out.scale_ins;
+  }
+  marker(s, up ? MarkerKind::kScaleOut : MarkerKind::kScaleIn,
+         s.spec->name + " " + std::to_string(s.desired) + " -> " + std::to_string(d.desired));
+  event(s, "(service " + s.spec->name + ") " + describe(d));
+  set_desired(s, d.desired);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Instances and AZ rebalancing
+
+void ServiceScheduler::on_instances_joined(const std::vector<InstanceIdx>& joined) {
+  (void)joined;
+  for (auto& sp : services_) {
+    ServiceState& s = *sp;
+    if (s.deployments.empty()) continue;
+    if (s.daemon) {
+      reconcile_daemon(s);
+    } else {
+      s.rebalance_blocked = false;
+      request_rebalance(s);
+    }
+  }
+}
+
+void ServiceScheduler::on_instances_left() {
+  for (auto& sp : services_) sp->rebalance_blocked = false;
+}
+
+void ServiceScheduler::request_rebalance(ServiceState& s) {
+  if (s.daemon || !s.spec->az_rebalancing || s.rebalance_check_pending || s.rebalance_blocked) return;
+  if (host_.now() >= host_.end()) return;
+  s.rebalance_check_pending = true;
+  host_.schedule(host_.now(), kRebalance, s.index);
+}
+
+// The gap between the zones with the most and the fewest placed tasks of the service, over the
+// zones that have a schedulable instance.
+std::int32_t ServiceScheduler::zone_gap(const ServiceState& s, std::string* text) const {
+  const ClusterState& cluster = host_.cluster();
+  const std::size_t zones = scenario_.cluster.availability_zones.size();
+  std::vector<std::int32_t> count(zones, 0);
+  std::vector<std::uint8_t> open(zones, 0);
+  for (const InstanceIdx i : cluster.schedulable_list) open[cluster.zone[i]] = 1;
+  for (const std::uint32_t t : s.live) {
+    const InstanceIdx i = host_.instance_of(t);
+    if (i != kNoInstance) ++count[cluster.zone[i]];
+  }
+  std::int32_t lo = 0x7FFFFFFF, hi = 0;
+  for (std::size_t z = 0; z < zones; ++z) {
+    if (open[z] == 0) continue;
+    lo = std::min(lo, count[z]);
+    hi = std::max(hi, count[z]);
+    if (text != nullptr) {
+      if (!text->empty()) *text += ", ";
+      *text += std::to_string(count[z]) + " tasks in " + scenario_.cluster.availability_zones[z];
+    }
+  }
+  return lo > hi ? 0 : hi - lo;
+}
+
+void ServiceScheduler::check_rebalance(ServiceState& s) {
+  if (s.rebalancing || s.rebalance_blocked || deployment_in_progress(s)) return;
+  if (static_cast<std::int32_t>(s.live.size()) != s.desired || s.running != s.desired) return;
+  std::string text;
+  const std::int32_t gap = zone_gap(s, &text);
+  if (s.rebalance_gap > 0) {
+    // A step ended: did it help?
+    if (gap <= 1) {
+      event(s, "SERVICE_REBALANCING_COMPLETED: (service " + s.spec->name + ") is AZ balanced with " + text + ".");
+      s.rebalance_gap = 0;
+      return;
+    }
+    if (gap >= s.rebalance_gap) {
+      s.rebalance_blocked = true;
+      s.rebalance_gap = 0;
+      return;
+    }
+  }
+  if (gap <= 1) return;
+  if (running_ceiling(s.desired, s.spec->maximum_percent) <= s.desired) return;  // no room for an extra task
+  if (s.rebalance_gap == 0) {
+    event(s, "SERVICE_REBALANCING_STARTED: (service " + s.spec->name + ") is not AZ balanced with " + text + ".");
+  }
+  s.rebalance_gap = gap;
+  s.rebalancing = true;
+  reconcile(s.index);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Figures
+
+void ServiceScheduler::note_counts(ServiceState& s) {
+  if (!s.steady_seen) return;
+  ServiceResult& out = s.out(result_);
+  out.running_min = std::min(out.running_min, s.running);
+  out.min_healthy = std::min(out.min_healthy, s.healthy);
+  out.running_max = std::max(out.running_max, s.running);
+}
+
+void ServiceScheduler::account(ServiceState& s) {
+  const SimTime now = host_.now();
+  if (now <= s.last_account) return;
+  const SimTime dt = now - s.last_account;
+  ServiceResult& out = s.out(result_);
+  s.running_area += static_cast<double>(s.running) * static_cast<double>(dt);
+  if (s.running < s.desired) out.below_desired += dt;
+  out.running_max = std::max(out.running_max, s.running);
+  if (s.spec->load) {
+    const LoadSpec& load = *s.spec->load;
+    const LoadSlice slice = integrate_load(load, s.last_account, now, s.running_cpu);
+    out.overloaded += slice.overloaded_us;
+    out.requests += slice.requests;
+    out.unserved_requests += slice.unserved_requests;
+    s.minute_used += (slice.requests - slice.unserved_requests) * load.cpu_milliseconds_per_request * 1.024;
+    s.minute_reserved += static_cast<double>(s.running_cpu) * to_seconds(dt);
+  }
+  s.last_account = now;
+}
+
+void ServiceScheduler::sample(SimTime t) {
+  for (auto& sp : services_) {
+    ServiceState& s = *sp;
+    result_.service_running.push_back(s.running);
+    result_.service_healthy.push_back(s.healthy);
+    result_.service_desired.push_back(s.desired);
+    std::int64_t demand = 0;
+    if (s.spec->load) demand = static_cast<std::int64_t>(std::llround(demand_cpu_units(*s.spec->load, t)));
+    result_.service_demand_cpu.push_back(demand);
+    result_.service_capacity_cpu.push_back(s.spec->load ? s.running_cpu : 0);
+  }
+}
+
+void ServiceScheduler::finish(SimTime end) {
+  for (auto& sp : services_) {
+    ServiceState& s = *sp;
+    account(s);
+    ServiceResult& out = s.out(result_);
+    out.running_mean = end > 0 ? s.running_area / static_cast<double>(end) : 0;
+    if (!s.steady_seen) {
+      out.running_min = 0;
+      out.min_healthy = 0;
+    }
+  }
+}
+
+void ServiceScheduler::event(ServiceState& s, std::string message) {
+  const SimTime now = host_.now();
+  auto it = s.last_message.find(message);
+  if (it != s.last_message.end() && now - it->second < kEventRepeat) return;
+  s.last_message[message] = now;
+  result_.service_events.push_back(ServiceEvent{now, s.index, std::move(message)});
+}
+
+void ServiceScheduler::marker(ServiceState& s, MarkerKind kind, std::string label) {
+  result_.markers.push_back(Marker{host_.now(), kind, s.index, std::move(label)});
+}
+
+}  // namespace ecsim::sim
