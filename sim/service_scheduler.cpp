@@ -70,7 +70,7 @@ struct ServiceScheduler::ServiceState {
   SimTime next_launch_at = 0;
   SimTime rate_window = -1;         // the minute (now / kMinute) of the launches counted
   std::int32_t rate_launches = 0;
-  SimTime reconcile_at = kNever;    // a kReconcile timer is pending for this time
+  SimTime reconcile_at = kNever;    // a kTimerReconcile timer is pending for this time
   std::int64_t owed_replacements = 0;
 
   // Time-weighted figures.
@@ -135,9 +135,9 @@ void ServiceScheduler::start() {
       const ServiceAutoScaler::Decision d = s.scaler->on_register(s.desired);
       if (d.changed()) s.desired = d.desired;
       s.out(result_).desired_count = s.desired;
-      if (host_.now() + kMinute < host_.end()) host_.schedule(host_.now() + kMinute, kMinute, s.index);
+      if (host_.now() + kMinute < host_.end()) host_.schedule(host_.now() + kMinute, kTimerMinute, s.index);
       const std::optional<SimTime> next = s.scaler->next_scheduled(host_.now());
-      if (next && *next < host_.end()) host_.schedule(*next, kScheduled, s.index);
+      if (next && *next < host_.end()) host_.schedule(*next, kTimerScheduled, s.index);
     }
     begin_deployment(s, s.spec->task_definition, s.spec->failures, false);
   }
@@ -212,6 +212,13 @@ void ServiceScheduler::reconcile(std::uint32_t service) {
     reconcile_daemon(s);
     return;
   }
+  // Stopping old tasks may make room to start new ones, and the last old task stopping may
+  // complete the deployment: step until a step changes nothing that another step could use.
+  while (reconcile_step(s)) {
+  }
+}
+
+bool ServiceScheduler::reconcile_step(ServiceState& s) {
   Deployment& p = s.deployments[s.primary];
   std::int32_t total = 0, primary = 0, old_healthy = 0;
   std::vector<std::uint32_t> old_unhealthy;
@@ -230,7 +237,7 @@ void ServiceScheduler::reconcile(std::uint32_t service) {
   }
   const std::int32_t target = s.desired + (s.rebalancing ? 1 : 0);
   if (old_ready.empty() && old_unhealthy.empty()) {
-    if (p.failed_state) return;
+    if (p.failed_state) return false;
     if (primary < target) {
       launch_up_to(s, target - primary);
     } else if (primary > target) {
@@ -256,7 +263,7 @@ void ServiceScheduler::reconcile(std::uint32_t service) {
       }
       request_rebalance(s);
     }
-    return;
+    return false;
   }
   // A rolling update: old tasks are replaced within minimumHealthyPercent and maximumPercent.
   for (const std::uint32_t t : old_unhealthy) stop(s, t);
@@ -285,6 +292,7 @@ void ServiceScheduler::reconcile(std::uint32_t service) {
     event(s, "(service " + s.spec->name + ") was unable to stop or start tasks during a deployment because of the "
                  "service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.");
   }
+  return step.stop_healthy > 0 || !old_unhealthy.empty();
 }
 
 void ServiceScheduler::reconcile_daemon(ServiceState& s) {
@@ -325,7 +333,7 @@ void ServiceScheduler::reconcile_daemon(ServiceState& s) {
   }
   if (missing && !s.daemon_retry_pending && host_.now() + kMinute < host_.end()) {
     s.daemon_retry_pending = true;
-    host_.schedule(host_.now() + kMinute, kReconcile, s.index);
+    host_.schedule(host_.now() + kMinute, kTimerReconcile, s.index);
   }
   if (!p.done && s.running == s.desired && s.healthy == s.desired && static_cast<std::int32_t>(s.live.size()) == s.desired) {
     p.done = true;
@@ -361,7 +369,7 @@ std::int32_t ServiceScheduler::launch_up_to(ServiceState& s, std::int32_t n) {
       out.throttled_launches += n - launched;
       if (wait_until < host_.end() && s.reconcile_at != wait_until) {
         s.reconcile_at = wait_until;
-        host_.schedule(wait_until, kReconcile, s.index);
+        host_.schedule(wait_until, kTimerReconcile, s.index);
       }
       break;
     }
@@ -477,12 +485,12 @@ void ServiceScheduler::on_running(std::uint32_t task) {
   const SimTime now = host_.now();
   if (!has_health_check(td, &interval, &check)) {
     // No health check: healthy after 40 s, and never unhealthy.
-    if (now + kNoHealthCheckDelay < host_.end()) host_.schedule(now + kNoHealthCheckDelay, kHealthy, task);
+    if (now + kNoHealthCheckDelay < host_.end()) host_.schedule(now + kNoHealthCheckDelay, kTimerHealthy, task);
     return;
   }
   if (!info.fails_health) {
     // The first check runs one interval after the container starts and passes.
-    if (now + interval < host_.end()) host_.schedule(now + interval, kHealthy, task);
+    if (now + interval < host_.end()) host_.schedule(now + interval, kTimerHealthy, task);
     return;
   }
   // Checks fail; failures count after startPeriod; `retries` of them make the task UNHEALTHY,
@@ -490,7 +498,7 @@ void ServiceScheduler::on_running(std::uint32_t task) {
   const SimTime counted_from = check->start_period / check->interval;
   SimTime at = now + (counted_from + check->retries) * check->interval;
   at = std::max(at, now + s.spec->health_check_grace_period);
-  if (at < host_.end()) host_.schedule(at, kUnhealthy, task);
+  if (at < host_.end()) host_.schedule(at, kTimerUnhealthy, task);
 }
 
 void ServiceScheduler::on_lost(std::uint32_t task, bool failed_to_start) {
@@ -546,7 +554,7 @@ void ServiceScheduler::count_failure(ServiceState& s, std::uint32_t deployment, 
 
 void ServiceScheduler::on_timer(std::uint16_t timer, std::uint32_t target) {
   switch (static_cast<Timer>(timer)) {
-    case kHealthy: {
+    case kTimerHealthy: {
       auto it = tasks_.find(target);
       if (it == tasks_.end() || !it->second.running || it->second.healthy) return;
       ServiceState& s = *services_[it->second.service];
@@ -565,7 +573,7 @@ void ServiceScheduler::on_timer(std::uint16_t timer, std::uint32_t target) {
       reconcile(s.index);
       return;
     }
-    case kUnhealthy: {
+    case kTimerUnhealthy: {
       auto it = tasks_.find(target);
       if (it == tasks_.end() || !it->second.running) return;
       ServiceState& s = *services_[it->second.service];
@@ -577,14 +585,14 @@ void ServiceScheduler::on_timer(std::uint16_t timer, std::uint32_t target) {
       reconcile(s.index);
       return;
     }
-    case kReconcile: {
+    case kTimerReconcile: {
       ServiceState& s = *services_[target];
       if (s.reconcile_at == host_.now()) s.reconcile_at = kNever;
       s.daemon_retry_pending = false;
       reconcile(target);
       return;
     }
-    case kMinute: {
+    case kTimerMinute: {
       ServiceState& s = *services_[target];
       account(s);
       std::optional<double> cpu;
@@ -596,17 +604,17 @@ void ServiceScheduler::on_timer(std::uint16_t timer, std::uint32_t target) {
       const ServiceAutoScaler::Decision d =
           s.scaler->on_minute(host_.now(), cpu, std::nullopt, s.running, s.desired, deployment_in_progress(s));
       apply_scaling(s, d);
-      if (host_.now() + kMinute < host_.end()) host_.schedule(host_.now() + kMinute, kMinute, s.index);
+      if (host_.now() + kMinute < host_.end()) host_.schedule(host_.now() + kMinute, kTimerMinute, s.index);
       return;
     }
-    case kScheduled: {
+    case kTimerScheduled: {
       ServiceState& s = *services_[target];
       apply_scaling(s, s.scaler->on_scheduled(host_.now(), s.desired));
       const std::optional<SimTime> next = s.scaler->next_scheduled(host_.now() + 1);
-      if (next && *next < host_.end()) host_.schedule(*next, kScheduled, s.index);
+      if (next && *next < host_.end()) host_.schedule(*next, kTimerScheduled, s.index);
       return;
     }
-    case kRebalance: {
+    case kTimerRebalance: {
       ServiceState& s = *services_[target];
       s.rebalance_check_pending = false;
       check_rebalance(s);
@@ -655,7 +663,7 @@ void ServiceScheduler::request_rebalance(ServiceState& s) {
   if (s.daemon || !s.spec->az_rebalancing || s.rebalance_check_pending || s.rebalance_blocked) return;
   if (host_.now() >= host_.end()) return;
   s.rebalance_check_pending = true;
-  host_.schedule(host_.now(), kRebalance, s.index);
+  host_.schedule(host_.now(), kTimerRebalance, s.index);
 }
 
 // The gap between the zones with the most and the fewest placed tasks of the service, over the

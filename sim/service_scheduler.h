@@ -82,12 +82,12 @@ class ServiceHost {
 class ServiceScheduler {
  public:
   enum Timer : std::uint16_t {
-    kHealthy,     // target: task
-    kUnhealthy,   // target: task
-    kReconcile,   // target: service (a throttled or rate-limited launch may go now)
-    kMinute,      // target: service (metrics, auto scaling)
-    kScheduled,   // target: service (a scheduled scaling action)
-    kRebalance,   // target: service (check the zones)
+    kTimerHealthy,     // target: task
+    kTimerUnhealthy,   // target: task
+    kTimerReconcile,   // target: service (a throttled or rate-limited launch may go now)
+    kTimerMinute, // target: service (metrics, auto scaling)
+    kTimerScheduled,   // target: service (a scheduled scaling action)
+    kTimerRebalance,   // target: service (check the zones)
   };
 
   ServiceScheduler(const Scenario& scenario, ServiceHost& host, RunResult& result);
@@ -130,6 +130,7 @@ class ServiceScheduler {
   struct ServiceState;
 
   void reconcile(std::uint32_t service);
+  bool reconcile_step(ServiceState& s);  // true: it stopped tasks, so another step may do more
   void reconcile_daemon(ServiceState& s);
   // Launches up to n tasks of the primary deployment, within the throttle and the launch rate;
   // returns how many it launched.
