@@ -732,8 +732,10 @@ std::string scenario_dot(const sim::Scenario& s) {
                      " · " + group_zones);
     }
     for (const sim::ScenarioEvent& e : s.events) {
-      rows.push_back("<I>" + name_text(e.type) + " " + name_text(c.availability_zones[e.zone]) + " at " +
-                     instant_text(e.at) + " for " + duration_text(e.duration) + "</I>");
+      if (e.type != sim::EventType::kAzOutage) continue;
+      rows.push_back("<I>" + name_text(std::string(sim::event_type_name(e.type))) + " " +
+                     name_text(c.availability_zones[e.zone]) + " at " + instant_text(e.at) + " for " +
+                     duration_text(e.duration) + "</I>");
     }
     out += "  " + dot_quoted("cluster") + " [label=<" + box("#eef3e2", rows) + ">];\n";
   }
