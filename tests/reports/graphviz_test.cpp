@@ -542,7 +542,7 @@ TEST_CASE("graphviz: hostile names in a scenario inject nothing into its graph",
     tr.format = n[1];
     tr.families = {n[2], n[3]};
     s.traces.push_back(tr);
-    s.events.push_back(ScenarioEvent{.at = kHour, .type = n[2], .zone = 1, .duration = kNever});
+    s.events.push_back(ScenarioEvent{.at = kHour, .zone = 1, .duration = kNever});
     return s;
   };
   const std::vector<std::string> hostile = {
