@@ -521,7 +521,10 @@ TEST_CASE("graphviz: hostile names in a scenario inject nothing into its graph",
     g.zones = {0, 1};
     s.cluster.instance_groups.push_back(g);
     s.registries.push_back(Registry{.name = n[0], .pull_bytes_per_second = 1'000'000});
-    s.images.push_back(Image{.name = n[1], .size_mib = 10, .registry = 0});
+    Image image;
+    image.name = n[1];
+    image.size_mib = 10;
+    s.images.push_back(image);
     TaskDefinition td;
     td.family = n[2];
     td.containers.push_back(ContainerDefinition{.name = n[3], .image = n[1]});
@@ -542,7 +545,10 @@ TEST_CASE("graphviz: hostile names in a scenario inject nothing into its graph",
     tr.format = n[1];
     tr.families = {n[2], n[3]};
     s.traces.push_back(tr);
-    s.events.push_back(ScenarioEvent{.at = kHour, .zone = 1, .duration = kNever});
+    ScenarioEvent outage;
+    outage.at = kHour;
+    outage.zone = 1;
+    s.events.push_back(outage);
     return s;
   };
   const std::vector<std::string> hostile = {

@@ -148,7 +148,7 @@ TEST_CASE("task_definition: host ports per network mode", "[ecs][scenarios]") {
 }
 
 TEST_CASE("task_definition: images listed by the scenario are linked by index", "[scenarios]") {
-  const std::vector<sim::Image> images = {{"web:1.4", 350, 0}, {"nginx", 50, 0}};
+  const std::vector<sim::Image> images = {{"web:1.4", 350, 0, {}}, {"nginx", 50, 0, {}}};
   const auto def = parse_text(read_shared("firelens-emf-bridge.json"), images);
   CHECK(def.images == std::vector<std::uint32_t>{1});
 }

@@ -173,7 +173,7 @@ TEST_CASE("engine: cluster reservation matches the CloudWatch example", "[sim][e
 TEST_CASE("engine: the first pull of an image costs its size over the registry bandwidth", "[sim][ecs]") {
   sim::Scenario s = testing::slot_scenario(1, 1, 4, 4096, 1024, 1024);
   s.registries.push_back(sim::Registry{"ecr", 100 * 1048576, 200 * sim::kMillisecond});
-  s.images.push_back(sim::Image{"work:1", 350, 0});
+  s.images.push_back(sim::Image{"work:1", 350, 0, {}});
   s.task_definitions[0].images = {0};
   s.jobs.push_back(list_job("pulls", {0, 1 * kSecond, 10 * kSecond}, 60 * kSecond));
   SECTION("default: a cached image still costs a manifest round trip") {
@@ -262,7 +262,12 @@ TEST_CASE("engine: a service keeps its desired count and replaces tasks lost in 
   svc.task_definition = 0;
   svc.desired_count = 6;
   s.services.push_back(svc);
-  s.events.push_back(sim::ScenarioEvent{sim::kHour, "azOutage", 1, 30 * sim::kMinute});
+  sim::ScenarioEvent outage;
+  outage.at = sim::kHour;
+  outage.type = sim::EventType::kAzOutage;
+  outage.zone = 1;
+  outage.duration = 30 * sim::kMinute;
+  s.events.push_back(outage);
   const sim::RunResult r = run(s);
   // The default service strategy spreads 6 tasks over 3 zones and 6 instances: one each.
   std::vector<int> per_instance(6, 0);
