@@ -127,6 +127,8 @@ void write_tasks_csv(const sim::RunResult& r, BufferedWriter& out) {
   const std::vector<std::string> instance_ids = csv_fields(r.instances.id);
   const std::vector<std::string> zones = csv_fields(r.zones);
   const std::vector<std::string> types = csv_fields(r.instance_types);
+  std::vector<std::string> sources;
+  for (const sim::SourceInfo& s : r.sources) sources.push_back(csv_field(s.name));
 
   out.write(kTasksCsvHeader);
   out.put('\n');
@@ -160,7 +162,9 @@ void write_tasks_csv(const sim::RunResult& r, BufferedWriter& out) {
     out.write(sim::failure_reason_name(t.failure_reason[i]));
     put_int_field(out, t.cpu[i]);
     put_int_field(out, t.memory_mib[i]);
-    out.write(t.rejected[i] != 0 ? ",1\n" : ",0\n");
+    out.write(t.rejected[i] != 0 ? ",1," : ",0,");
+    if (!t.source.empty()) out.write(sources[t.source[i]]);
+    out.put('\n');
   }
 }
 
@@ -238,5 +242,85 @@ void write_type_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
 }
 
 std::string type_timeseries_csv(const sim::RunResult& r) { return render(r, write_type_timeseries_csv); }
+
+namespace {
+
+// The services' names as CSV fields, by ServiceResult index.
+std::vector<std::string> service_fields(const sim::RunResult& r) {
+  std::vector<std::string> out;
+  out.reserve(r.services.size());
+  for (const sim::ServiceResult& s : r.services) out.push_back(csv_field(r.sources[s.source].name));
+  return out;
+}
+
+void put_time(BufferedWriter& out, sim::SimTime t) {
+  char* p = out.reserve(kMaxNumberChars);
+  out.commit(write_seconds(p, t));
+}
+
+}  // namespace
+
+void write_service_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
+  out.write(kServiceTimeseriesCsvHeader);
+  out.put('\n');
+  const std::vector<std::int64_t>* series[] = {&r.service_running, &r.service_healthy, &r.service_desired,
+                                               &r.service_demand_cpu, &r.service_capacity_cpu};
+  const std::size_t n = r.services.size();
+  bool any = false;
+  for (const auto* v : series) any = any || (n > 0 && !v->empty() && v->size() == r.samples.size() * n);
+  if (!any) return;
+  const std::vector<std::string> names = service_fields(r);
+  for (std::size_t j = 0; j < r.samples.size(); ++j) {
+    for (std::size_t k = 0; k < n; ++k) {
+      put_time(out, r.samples[j].time);
+      out.put(',');
+      out.write(names[k]);
+      for (const auto* v : series) {
+        if (v->empty()) {
+          out.put(',');
+        } else {
+          put_int_field(out, (*v)[j * n + k]);
+        }
+      }
+      out.put('\n');
+    }
+  }
+}
+
+std::string service_timeseries_csv(const sim::RunResult& r) { return render(r, write_service_timeseries_csv); }
+
+void write_service_events_csv(const sim::RunResult& r, BufferedWriter& out) {
+  out.write(kServiceEventsCsvHeader);
+  out.put('\n');
+  const std::vector<std::string> names = service_fields(r);
+  for (const sim::ServiceEvent& e : r.service_events) {
+    put_time(out, e.at);
+    out.put(',');
+    out.write(names[e.service]);
+    out.put(',');
+    out.write(csv_field(e.message));
+    out.put('\n');
+  }
+}
+
+std::string service_events_csv(const sim::RunResult& r) { return render(r, write_service_events_csv); }
+
+void write_markers_csv(const sim::RunResult& r, BufferedWriter& out) {
+  out.write(kMarkersCsvHeader);
+  out.put('\n');
+  const std::vector<std::string> names = service_fields(r);
+  for (const sim::Marker& m : r.markers) {
+    put_time(out, m.at);
+    out.put(',');
+    out.write(sim::marker_kind_name(m.kind));  // fixed names: nothing to quote
+    out.put(',');
+    if (m.service != kNoService) out.write(names[m.service]);
+    out.put(',');
+    out.write(csv_field(m.label));
+    out.put('\n');
+  }
+}
+
+std::string markers_csv(const sim::RunResult& r) { return render(r, write_markers_csv); }
 
 }  // namespace ecsim::reports

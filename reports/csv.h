@@ -20,9 +20,11 @@ namespace ecsim::reports {
 // The first thirteen columns are the contract's. cpu and memoryMiB are what the task reserves
 // (CPU units, MiB); failedToPlace is 1 for a task that gave up on placement (onPlacementFailure
 // "fail"), 0 otherwise: a task with no placedAt and failedToPlace 0 was still waiting at the end.
+// source, last, is the name of the service, job or trace that submitted the task (empty when
+// the result records no source).
 inline constexpr std::string_view kTasksCsvHeader =
     "taskId,family,revision,group,instanceId,availabilityZone,instanceType,"
-    "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace";
+    "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace,source";
 
 // One row per instance in creation order. market is "on-demand" or "spot"; cpuRegistered and
 // memoryRegisteredMiB are what the agent registers; pricePerHour is the type's on-demand price
@@ -48,6 +50,23 @@ inline constexpr std::string_view kZoneTimeseriesCsvHeader =
     "time,availabilityZone,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB";
 inline constexpr std::string_view kTypeTimeseriesCsvHeader =
     "time,instanceType,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB";
+
+// Per sample (in timeseries.csv's order) one row per service in scenario order: RUNNING and
+// healthy tasks, the desired count, CPU units the service's load demands and CPU units its
+// RUNNING tasks reserve (both 0 without a load). Integers. A column is empty on every row when
+// the run did not record that series; the file is the header alone when there is no service or
+// it recorded none.
+inline constexpr std::string_view kServiceTimeseriesCsvHeader =
+    "time,service,running,healthy,desired,demandCpu,capacityCpu";
+
+// One row per service event message, in time order: the service's name and the message as ECS
+// would show it in the service's events.
+inline constexpr std::string_view kServiceEventsCsvHeader = "time,service,message";
+
+// One row per marker, in time order: kind is "event" (a scenario event such as an outage),
+// "deployment", "deploymentCompleted", "deploymentFailed", "scaleOut" or "scaleIn"; service is
+// the service's name, empty for a marker of the whole cluster; label is the short text drawn.
+inline constexpr std::string_view kMarkersCsvHeader = "time,kind,service,label";
 
 // "on-demand" or "spot", as scenarios spell the market.
 std::string_view market_name(sim::Market m);
@@ -81,5 +100,13 @@ void write_zone_timeseries_csv(const sim::RunResult& r, BufferedWriter& out);
 std::string zone_timeseries_csv(const sim::RunResult& r);
 void write_type_timeseries_csv(const sim::RunResult& r, BufferedWriter& out);
 std::string type_timeseries_csv(const sim::RunResult& r);
+
+// timeseries-by-service.csv, service-events.csv and markers.csv.
+void write_service_timeseries_csv(const sim::RunResult& r, BufferedWriter& out);
+std::string service_timeseries_csv(const sim::RunResult& r);
+void write_service_events_csv(const sim::RunResult& r, BufferedWriter& out);
+std::string service_events_csv(const sim::RunResult& r);
+void write_markers_csv(const sim::RunResult& r, BufferedWriter& out);
+std::string markers_csv(const sim::RunResult& r);
 
 }  // namespace ecsim::reports

@@ -1,12 +1,14 @@
 #include "reports/html_report.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <vector>
 
 #include "reports/csv.h"
 #include "reports/format.h"
 #include "reports/graphviz.h"
+#include "reports/result_check.h"
 #include "reports/summary.h"
 #include "reports/svg_chart.h"
 
@@ -24,8 +26,12 @@ h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28
 .card .sub { font-size: 12px; color: #555; }
 table { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
 th, td { border-bottom: 1px solid #e4e4e4; padding: 4px 10px; text-align: right; }
+td { white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
-.charts svg { max-width: 100%; height: auto; display: block; margin: 8px 0 16px; }
+.charts svg { width: 100%; height: auto; display: block; margin: 8px 0 16px; }
+h3 { font-size: 15px; margin: 22px 0 4px; }
+.service { border-top: 1px solid #e4e4e4; margin-top: 12px; }
+ul.events { font-size: 12px; color: #333; padding-left: 18px; }
 .note { font-size: 12px; color: #666; }
 @media print { body { margin: 0; max-width: none; } .charts svg { page-break-inside: avoid; } }
 )";
@@ -103,6 +109,187 @@ std::vector<std::vector<double>> instances_by_market(const sim::RunResult& r) {
   return out;
 }
 
+MarkerStyle marker_style(sim::MarkerKind k) {
+  switch (k) {
+    case sim::MarkerKind::kScenarioEvent: return MarkerStyle::kEvent;
+    case sim::MarkerKind::kDeploymentStarted:
+    case sim::MarkerKind::kDeploymentCompleted:
+    case sim::MarkerKind::kDeploymentFailed: return MarkerStyle::kDeployment;
+    case sim::MarkerKind::kScaleOut:
+    case sim::MarkerKind::kScaleIn: return MarkerStyle::kScaling;
+  }
+  return MarkerStyle::kEvent;
+}
+
+// The markers of a chart: scenario events and every deployment on the cluster's charts
+// (service == kNoService); on a service's charts the scenario events and that service's
+// deployments and scaling.
+std::vector<ChartMarker> markers_for(const sim::RunResult& r, std::uint32_t service) {
+  std::vector<ChartMarker> out;
+  for (const sim::Marker& m : r.markers) {
+    const MarkerStyle style = marker_style(m.kind);
+    const bool keep = style == MarkerStyle::kEvent ||
+                      (service == kNoService ? style == MarkerStyle::kDeployment : m.service == service);
+    if (keep) out.push_back({sim::to_seconds(m.at), m.label, style});
+  }
+  return out;
+}
+
+// A time in the run as the clock shows it from the start: "0:05:00", "1d 02:00:00"; whole seconds.
+std::string at_text(sim::SimTime t) {
+  const std::int64_t total = t / sim::kSecond;
+  const std::int64_t days = total / 86400, h = total / 3600 % 24, m = total / 60 % 60, sec = total % 60;
+  char buf[48];
+  if (days > 0) {
+    std::snprintf(buf, sizeof buf, "%lldd %02lld:%02lld:%02lld", static_cast<long long>(days),
+                  static_cast<long long>(h), static_cast<long long>(m), static_cast<long long>(sec));
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(h), static_cast<long long>(m),
+                  static_cast<long long>(sec));
+  }
+  return buf;
+}
+
+std::string count_text(std::int64_t n) { return std::to_string(n); }
+
+// "p50 / p90 / p99 / max" cells of a wait, and its censored count.
+std::string wait_cells(const DurationStats& w) {
+  std::string cells;
+  for (const sim::SimTime v : {w.p50, w.p90, w.p99, w.max}) cells += "<td>" + seconds_text(sim::to_seconds(v)) + "</td>";
+  cells += "<td>" + std::to_string(w.censored) + "</td>";
+  return cells;
+}
+
+constexpr std::size_t kMaxEventsShown = 20;
+
+// One section per service: its figures, running and healthy against desired over time, its load
+// against its capacity (with a load), deployments, and its first event messages.
+void services_section(std::string& out, const sim::RunResult& r, const SummaryFigures& f, const std::vector<double>& t) {
+  if (r.services.empty()) return;
+  out += "<h2>Services</h2>\n";
+  const std::size_t n = r.services.size();
+  const auto recorded = [&](const std::vector<std::int64_t>& v) { return !v.empty() && v.size() == r.samples.size() * n; };
+  for (std::size_t k = 0; k < n; ++k) {
+    const sim::ServiceResult& svc = r.services[k];
+    const sim::SourceInfo& info = r.sources[svc.source];
+    const SourceFigures& sf = f.by_source[svc.source];
+    out += "<div class=\"service\">\n<h3>service " + esc(info.name) + "</h3>\n";
+    out += "<p class=\"meta\">" + std::string(scheduling_strategy_name(svc)) + " · strategy " + esc(info.strategy) +
+           " · desired " + std::to_string(svc.desired_count) + " at the end</p>\n";
+    out += "<table>\n<tr><th>running min</th><th>running mean</th><th>running max</th><th>below desired</th>"
+           "<th>min healthy</th><th>replacements</th><th>throttled launches</th><th>scale outs</th><th>scale ins</th>"
+           "<th>tasks submitted</th><th>pending at end</th><th>wait p99</th><th>still waiting</th></tr>\n<tr><td>" +
+           std::to_string(svc.running_min) + "</td><td>" + format_fixed(svc.running_mean, 2) + "</td><td>" +
+           std::to_string(svc.running_max) + "</td><td>" + seconds_text(sim::to_seconds(svc.below_desired)) +
+           "</td><td>" + std::to_string(svc.min_healthy) + "</td><td>" + count_text(svc.replacements) + "</td><td>" +
+           count_text(svc.throttled_launches) + "</td><td>" + count_text(svc.scale_outs) + "</td><td>" +
+           count_text(svc.scale_ins) + "</td><td>" + count_text(sf.submitted) + "</td><td>" +
+           count_text(sf.pending_at_end) + "</td><td>" + seconds_text(sim::to_seconds(sf.wait.p99)) + "</td><td>" +
+           std::to_string(sf.wait.censored) + "</td></tr>\n</table>\n";
+    if (svc.has_load) {
+      out += "<p>Load: " + format_fixed(svc.requests, 0) + " requests, " +
+             pct(svc.requests > 0 ? svc.unserved_requests / svc.requests : 0.0) + " unserved; demand above capacity for " +
+             seconds_text(sim::to_seconds(svc.overloaded)) + ".</p>\n";
+    }
+    const std::vector<ChartMarker> markers = markers_for(r, static_cast<std::uint32_t>(k));
+    const auto column = [&](const std::vector<std::int64_t>& v) {
+      std::vector<double> y;
+      y.reserve(r.samples.size());
+      for (std::size_t j = 0; j < r.samples.size(); ++j) y.push_back(static_cast<double>(v[j * n + k]));
+      return y;
+    };
+    out += "<div class=\"charts\">\n";
+    std::vector<ChartSeries> tasks;
+    if (recorded(r.service_running)) tasks.push_back({"running", t, column(r.service_running), true});
+    if (recorded(r.service_healthy)) tasks.push_back({"healthy", t, column(r.service_healthy), true});
+    if (recorded(r.service_desired)) tasks.push_back({"desired", t, column(r.service_desired), true, true});
+    if (!tasks.empty()) {
+      ChartSpec c;
+      c.title = info.name + ": tasks running and healthy against desired";
+      c.x_label = "time";
+      c.y_label = "tasks";
+      c.x_kind = AxisKind::kTimeSeconds;
+      // One task of headroom, so that a count at its maximum is not drawn on the frame.
+      double top = 0;
+      for (const ChartSeries& one : tasks) {
+        for (const double v : one.y) top = std::max(top, v);
+      }
+      c.y_max = top + 1;
+      c.series = std::move(tasks);
+      c.markers = markers;
+      out += render_line_chart(c);
+    } else {
+      out += "<p class=\"note\">No per-service samples were recorded.</p>\n";
+    }
+    if (svc.has_load && (recorded(r.service_demand_cpu) || recorded(r.service_capacity_cpu))) {
+      ChartSpec c;
+      c.title = info.name + ": load demand against capacity";
+      c.x_label = "time";
+      c.y_label = "CPU units";
+      c.x_kind = AxisKind::kTimeSeconds;
+      if (recorded(r.service_demand_cpu)) c.series.push_back({"demand", t, column(r.service_demand_cpu), true});
+      if (recorded(r.service_capacity_cpu)) {
+        c.series.push_back({"capacity (RUNNING tasks)", t, column(r.service_capacity_cpu), true});
+      }
+      c.markers = markers;
+      out += render_line_chart(c);
+    }
+    out += "</div>\n";
+    if (svc.deployments.empty()) {
+      out += "<p>No deployment.</p>\n";
+    } else {
+      out += "<table>\n<tr><th>deployment</th><th>task definition</th><th>started</th><th>completed</th>"
+             "<th>rollout state</th><th>rollback</th><th>failed tasks</th></tr>\n";
+      for (std::size_t d = 0; d < svc.deployments.size(); ++d) {
+        const sim::DeploymentRecord& dep = svc.deployments[d];
+        out += "<tr><td>" + std::to_string(d + 1) + "</td><td>" + esc(dep.task_definition) + "</td><td>" +
+               at_text(dep.started_at) + "</td><td>" +
+               (dep.completed_at == sim::kNever ? std::string("–") : at_text(dep.completed_at)) +
+               "</td><td>" + std::string(sim::rollout_state_name(dep.rollout_state)) + "</td><td>" +
+               (dep.rollback ? "yes" : "no") + "</td><td>" + std::to_string(dep.failed_tasks) + "</td></tr>\n";
+      }
+      out += "</table>\n";
+    }
+    std::size_t shown = 0, total = 0;
+    std::string items;
+    for (const sim::ServiceEvent& e : r.service_events) {
+      if (e.service != k) continue;
+      ++total;
+      if (shown == kMaxEventsShown) continue;
+      ++shown;
+      items += "<li>" + at_text(e.at) + ": " + esc(e.message) + "</li>\n";
+    }
+    if (total > 0) {
+      out += "<ul class=\"events\">\n" + items + "</ul>\n";
+      if (total > shown) {
+        out += "<p class=\"note\">" + std::to_string(total - shown) + " more events in service-events.csv.</p>\n";
+      }
+    }
+    out += "</div>\n";
+  }
+}
+
+// A row per job (and per trace), from the task records.
+void jobs_section(std::string& out, const sim::RunResult& r, const SummaryFigures& f) {
+  std::string rows;
+  for (std::size_t k = 0; k < f.by_source.size(); ++k) {
+    const sim::SourceInfo& info = r.sources[k];
+    if (info.kind == sim::SourceKind::kService) continue;
+    const SourceFigures& sf = f.by_source[k];
+    rows += "<tr><td>" + std::string(sim::source_kind_name(info.kind)) + " " + esc(info.name) + "</td><td>" +
+            esc(info.strategy) + "</td><td>" + count_text(sf.submitted) + "</td><td>" + count_text(sf.placed) +
+            "</td><td>" + count_text(sf.failed_to_place) + "</td><td>" + count_text(sf.pending_at_end) + "</td>" +
+            wait_cells(sf.wait) + "</tr>\n";
+  }
+  if (rows.empty()) return;
+  out += "<h2>Jobs</h2>\n<table>\n<tr><th>job</th><th>strategy</th><th>submitted</th><th>placed</th>"
+         "<th>failed to place</th><th>pending at end</th><th>wait p50</th><th>wait p90</th><th>wait p99</th>"
+         "<th>wait max</th><th>still waiting (censored)</th></tr>\n" +
+         rows +
+         "</table>\n<p class=\"note\">Waits count a task never placed as waiting until the end of the run; "
+         "the last column says how many did.</p>\n";
+}
+
 struct GroupRow {
   std::int64_t submitted = 0, placed = 0, completed = 0, rejected = 0, pending = 0;
   std::vector<sim::SimTime> waits;
@@ -127,7 +314,8 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
        std::to_string(f.placed) + " placed, " + std::to_string(f.completed) + " completed");
   card(out, "failed to place", std::to_string(f.failed_to_place), std::to_string(f.pending_at_end) + " pending at end");
   card(out, "wait, mean", seconds_text(f.wait.mean_seconds()),
-       "p50 " + seconds_text(sim::to_seconds(f.wait.p50)) + ", p99 " + seconds_text(sim::to_seconds(f.wait.p99)));
+       "p50 " + seconds_text(sim::to_seconds(f.wait.p50)) + ", p99 " + seconds_text(sim::to_seconds(f.wait.p99)) +
+           (f.wait.censored > 0 ? ", " + std::to_string(f.wait.censored) + " still waiting at the end" : std::string()));
   card(out, "CPU reserved, mean", pct(r.cpu.overall.mean), "p95 " + pct(r.cpu.overall.p95) + ", max " + pct(r.cpu.overall.max));
   card(out, "memory reserved, mean", pct(r.memory.overall.mean),
        "p95 " + pct(r.memory.overall.p95) + ", max " + pct(r.memory.overall.max));
@@ -150,7 +338,10 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
   }
   out += "<h2>Over time</h2>\n<div class=\"charts\">\n";
   // Charts over simulated time share their x axis (the sample times).
-  const auto time_chart = [&](std::string title, std::string y_label, double y_max, std::vector<ChartSeries> series) {
+  // Every time chart marks the scenario events and the deployments (markers_for).
+  const std::vector<ChartMarker> cluster_markers = markers_for(r, kNoService);
+  const auto time_chart = [&](std::string title, std::string y_label, double y_max, std::vector<ChartSeries> series,
+                              const std::vector<ChartMarker>& markers) {
     ChartSpec c;
     c.title = std::move(title);
     c.x_label = "time";
@@ -158,9 +349,11 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
     c.x_kind = AxisKind::kTimeSeconds;
     c.y_max = y_max;
     c.series = std::move(series);
+    c.markers = markers;
     out += render_line_chart(c);
   };
-  time_chart("Reserved of registered", "reserved (%)", 100, {{"CPU", t, cpu, true}, {"memory", t, mem, true}});
+  time_chart("Reserved of registered", "reserved (%)", 100, {{"CPU", t, cpu, true}, {"memory", t, mem, true}},
+             cluster_markers);
   // Reserved of registered by zone and by instance type, when the run recorded them.
   const auto breakdown = [&](const std::string& title, const std::vector<std::string>& names,
                              const std::vector<std::int64_t>& reserved, const std::vector<std::int64_t>& registered) {
@@ -172,7 +365,7 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
       for (std::size_t j = 0; j < r.samples.size(); ++j) one.y.push_back(pct_of(reserved[j * n + k], registered[j * n + k]));
       series.push_back(std::move(one));
     }
-    time_chart(title, "reserved (%)", 100, std::move(series));
+    time_chart(title, "reserved (%)", 100, std::move(series), cluster_markers);
   };
   breakdown("CPU reserved by availability zone", r.zones, r.zone_cpu_reserved, r.zone_cpu_registered);
   breakdown("Memory reserved by availability zone", r.zones, r.zone_memory_reserved, r.zone_memory_registered);
@@ -180,14 +373,17 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
   breakdown("Memory reserved by instance type", r.instance_types, r.type_memory_reserved, r.type_memory_registered);
   time_chart("Tasks", "tasks", 0,
              {{"running", t, running, true}, {"pending (waiting to be placed)", t, pending, true},
-              {"starting", t, starting, true}});
-  time_chart("Registered instances and cumulative cost", "instances / dollars", 0,
-             {{"instances", t, instances, true}, {"cost ($)", t, cumulative_cost(r), false}});
+              {"starting", t, starting, true}},
+             cluster_markers);
+  // One unit per axis: instances and dollars are two charts.
+  time_chart("Registered instances", "instances", 0, {{"instances", t, instances, true}}, cluster_markers);
+  time_chart("Cumulative instance cost", "cost ($)", 0, {{"cost", t, cumulative_cost(r), false}}, cluster_markers);
   {
     std::vector<std::vector<double>> by_market = instances_by_market(r);
     time_chart("Instances over time by market", "instances", 0,
                {{std::string(market_name(sim::Market::kOnDemand)), t, std::move(by_market[0]), true},
-                {std::string(market_name(sim::Market::kSpot)), t, std::move(by_market[1]), true}});
+                {std::string(market_name(sim::Market::kSpot)), t, std::move(by_market[1]), true}},
+               cluster_markers);
   }
   {
     // Wait-time CDF over placed tasks.
@@ -227,6 +423,9 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
     }
   }
   out += "</div>\n";
+
+  services_section(out, r, f, t);
+  jobs_section(out, r, f);
 
   // Utilisation by zone and type.
   out += "<h2>Utilisation</h2>\n<table>\n<tr><th></th><th>CPU mean</th><th>CPU p95</th><th>CPU max</th>"

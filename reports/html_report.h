@@ -3,9 +3,16 @@
 // No network, no script, no external font or image: inline CSS and inline SVG charts
 // (reports/svg_chart.h) only, so it works offline from a file:// URL and prints. It shows the
 // scenario and seed; headline numbers (tasks, waits, failures by ECS reason, utilisation,
-// cost per month); charts of reserved CPU and memory, running/pending/starting tasks and
-// registered instances over time, cumulative cost, and the wait-time CDF; utilisation by zone
-// and by instance type; a table per task group.
+// cost per month); charts of reserved CPU and memory, running/pending/starting tasks,
+// registered instances and cumulative cost (two charts: one unit per axis) over time, and the
+// wait-time CDF; a section per service (its figures, running and healthy tasks against desired
+// over time, its load's CPU demand against the CPU its RUNNING tasks reserve when it has a load,
+// its deployments and first event messages); a table of jobs (and traces) with their waits;
+// utilisation by zone and by instance type; a table per task group.
+//
+// Every chart over time marks the scenario events (outages, ...) and every deployment as dashed
+// vertical lines with a short label; a service's charts also mark its scaling. Charts take the
+// page's width (their viewBox scales).
 //
 // Deterministic: no timestamp, no random id; the same RunResult gives the same bytes. Every
 // name that reaches the page is escaped.

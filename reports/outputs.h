@@ -7,6 +7,9 @@
 //   timeseries.csv             one row per sample
 //   timeseries-by-zone.csv     per sample, one row per availability zone
 //   timeseries-by-type.csv     per sample, one row per instance type
+//   timeseries-by-service.csv  per sample, one row per service
+//   service-events.csv         the services' event messages
+//   markers.csv                moments marked on the time charts (scenario events, deployments, scaling)
 //   cluster.dot, cluster.svg   the cluster at its peak (reports/graphviz.h)
 //   report.html                the page a person reads (reports/html_report.h), unless --no-html
 //
@@ -30,6 +33,9 @@ inline constexpr std::string_view kInstancesFile = "instances.csv";
 inline constexpr std::string_view kTimeseriesFile = "timeseries.csv";
 inline constexpr std::string_view kZoneTimeseriesFile = "timeseries-by-zone.csv";
 inline constexpr std::string_view kTypeTimeseriesFile = "timeseries-by-type.csv";
+inline constexpr std::string_view kServiceTimeseriesFile = "timeseries-by-service.csv";
+inline constexpr std::string_view kServiceEventsFile = "service-events.csv";
+inline constexpr std::string_view kMarkersFile = "markers.csv";
 inline constexpr std::string_view kReportFile = "report.html";
 
 // Creates `dir` (and its parents) and writes the files above into it, nothing else; report.html

@@ -357,14 +357,18 @@ class SummaryReader {
 
     const ordered_json& engine = object_at(root_, "", "engine");
     r.events = uint_at(engine, "/engine", "events");
-    const double seconds = number_at(engine, "/engine", "simulatedSeconds");
-    const double micros = seconds * static_cast<double>(sim::kSecond);
-    if (!(seconds >= 0 && micros < static_cast<double>(kMaxWholeUnits * kMicrosPerUnit))) {
-      fail("/engine/simulatedSeconds", "a duration in seconds below 10^10", describe(engine.at("simulatedSeconds")));
+    r.duration = seconds_at(engine, "/engine", "simulatedSeconds");
+
+    // Sources: the services, then the jobs, then (below) one per trace file, in the file's order.
+    const ordered_json& services = object_at(root_, "", "services");
+    for (auto it = services.begin(); it != services.end(); ++it) {
+      read_service(it.key(), it.value(), "/services/" + pointer_token(it.key()), r);
     }
-    r.duration = static_cast<SimTime>(std::llround(micros));
-    if (sim::to_seconds(r.duration) != seconds) {
-      fail("/engine/simulatedSeconds", "a whole number of microseconds", describe(engine.at("simulatedSeconds")));
+    const ordered_json& jobs = object_at(root_, "", "jobs");
+    for (auto it = jobs.begin(); it != jobs.end(); ++it) {
+      const std::string pointer = "/jobs/" + pointer_token(it.key());
+      if (!it.value().is_object()) fail(pointer, "an object", describe(it.value()));
+      r.sources.push_back({it.key(), sim::SourceKind::kJob, string_at(it.value(), pointer, "strategy")});
     }
 
     if (root_.contains("trace")) {
@@ -381,6 +385,12 @@ class SummaryReader {
         t.records_read = int_at(one, pointer, "recordsRead");
         t.records_skipped = int_at(one, pointer, "recordsSkipped");
         t.offered_cpu_unit_seconds = number_at(one, pointer, "offeredCpuUnitSeconds");
+        // A trace's source figures are there exactly when the run recorded sources.
+        if (!r.sources.empty() || (k == 0 && one.contains("strategy"))) {
+          r.sources.push_back({t.file, sim::SourceKind::kTrace, string_at(one, pointer, "strategy")});
+        } else if (one.contains("strategy")) {
+          fail(pointer + "/strategy", "nothing (the first file has no strategy)", describe(one.at("strategy")));
+        }
         r.traces.push_back(std::move(t));
       }
     }
@@ -426,6 +436,102 @@ class SummaryReader {
   }
   double number_at(const ordered_json& obj, const std::string& pointer, const char* key) const {
     return number_value(member(obj, pointer, key), pointer + "/" + key);
+  }
+  std::int32_t int32_at(const ordered_json& obj, const std::string& pointer, const char* key) const {
+    const std::int64_t v = int_at(obj, pointer, key);
+    if (v > INT32_MAX) fail(pointer + "/" + key, "an integer below 2^31", describe(obj.at(key)));
+    return static_cast<std::int32_t>(v);
+  }
+  bool bool_at(const ordered_json& obj, const std::string& pointer, const char* key) const {
+    const ordered_json& v = member(obj, pointer, key);
+    if (!v.is_boolean()) fail(pointer + "/" + key, "true or false", describe(v));
+    return v.get<bool>();
+  }
+  // Seconds that summary.json printed from a SimTime: a whole number of microseconds below 10^10 s.
+  SimTime seconds_value(const ordered_json& v, const std::string& pointer) const {
+    const double seconds = number_value(v, pointer);
+    const double micros = seconds * static_cast<double>(sim::kSecond);
+    if (!(seconds >= 0 && micros < static_cast<double>(kMaxWholeUnits * kMicrosPerUnit))) {
+      fail(pointer, "a duration in seconds below 10^10", describe(v));
+    }
+    const auto t = static_cast<SimTime>(std::llround(micros));
+    if (sim::to_seconds(t) != seconds) fail(pointer, "a whole number of microseconds", describe(v));
+    return t;
+  }
+  SimTime seconds_at(const ordered_json& obj, const std::string& pointer, const char* key) const {
+    return seconds_value(member(obj, pointer, key), pointer + "/" + key);
+  }
+
+  // One `services` entry: its source and its sim::ServiceResult (the task figures are derived
+  // from tasks.csv and not read).
+  void read_service(const std::string& name, const ordered_json& j, const std::string& pointer,
+                    sim::RunResult& r) const {
+    if (!j.is_object()) fail(pointer, "an object", describe(j));
+    sim::ServiceResult s;
+    s.source = static_cast<std::uint32_t>(r.sources.size());
+    const std::string scheduling = string_at(j, pointer, "schedulingStrategy");
+    if (scheduling != "REPLICA" && scheduling != "DAEMON") {
+      fail(pointer + "/schedulingStrategy", "\"REPLICA\" or \"DAEMON\"", in_quotes(scheduling));
+    }
+    s.daemon = scheduling == "DAEMON";
+    r.sources.push_back({name, sim::SourceKind::kService, string_at(j, pointer, "strategy")});
+    s.desired_count = int32_at(j, pointer, "desiredCount");
+    const ordered_json& running = object_at(j, pointer, "running");
+    s.running_min = int32_at(running, pointer + "/running", "min");
+    s.running_mean = number_at(running, pointer + "/running", "mean");
+    s.running_max = int32_at(running, pointer + "/running", "max");
+    s.below_desired = seconds_at(j, pointer, "belowDesiredSeconds");
+    s.min_healthy = int32_at(j, pointer, "minHealthy");
+    s.replacements = int_at(j, pointer, "replacements");
+    s.throttled_launches = int_at(j, pointer, "throttledLaunches");
+    const ordered_json& deployments = member(j, pointer, "deployments");
+    if (!deployments.is_array()) fail(pointer + "/deployments", "an array", describe(deployments));
+    for (std::size_t k = 0; k < deployments.size(); ++k) {
+      const std::string at = pointer + "/deployments/" + std::to_string(k);
+      const ordered_json& one = deployments[k];
+      if (!one.is_object()) fail(at, "an object", describe(one));
+      sim::DeploymentRecord d;
+      d.task_definition = string_at(one, at, "taskDefinition");
+      d.started_at = seconds_at(one, at, "startedAt");
+      const ordered_json& completed = member(one, at, "completedAt");
+      d.completed_at = completed.is_null() ? sim::kNever : seconds_value(completed, at + "/completedAt");
+      const std::string state = string_at(one, at, "rolloutState");
+      std::size_t k_state = 0;
+      while (k_state <= static_cast<std::size_t>(sim::RolloutState::kFailed) &&
+             sim::rollout_state_name(static_cast<sim::RolloutState>(k_state)) != state) {
+        ++k_state;
+      }
+      if (k_state > static_cast<std::size_t>(sim::RolloutState::kFailed)) {
+        fail(at + "/rolloutState", "IN_PROGRESS, COMPLETED or FAILED", in_quotes(state));
+      }
+      d.rollout_state = static_cast<sim::RolloutState>(k_state);
+      if ((d.completed_at == sim::kNever) != (d.rollout_state == sim::RolloutState::kInProgress)) {
+        fail(at + "/completedAt", d.completed_at == sim::kNever ? "a time (the deployment is over)" : "null (IN_PROGRESS)",
+             describe(completed));
+      }
+      if (d.completed_at != sim::kNever && d.completed_at < d.started_at) {
+        fail(at + "/completedAt", "a time no earlier than startedAt", describe(completed));
+      }
+      d.rollback = bool_at(one, at, "rollback");
+      d.failed_tasks = int32_at(one, at, "failedTasks");
+      s.deployments.push_back(std::move(d));
+    }
+    s.scale_outs = int_at(j, pointer, "scaleOuts");
+    s.scale_ins = int_at(j, pointer, "scaleIns");
+    if (j.contains("load")) {
+      const ordered_json& load = object_at(j, pointer, "load");
+      s.has_load = true;
+      s.overloaded = seconds_at(load, pointer + "/load", "overloadedSeconds");
+      s.requests = number_at(load, pointer + "/load", "requests");
+      s.unserved_requests = number_at(load, pointer + "/load", "unservedRequests");
+      if (s.requests < 0 || s.unserved_requests < 0) {
+        fail(pointer + "/load", "non-negative request counts", "a negative one");
+      }
+    }
+    if (s.running_min > s.running_max || s.running_mean < 0) {
+      fail(pointer + "/running", "min <= max and a mean >= 0", describe(running));
+    }
+    r.services.push_back(std::move(s));
   }
   sim::UtilizationStats stats(const ordered_json& obj, const std::string& pointer) const {
     if (!obj.is_object()) fail(pointer, "an object", describe(obj));
@@ -625,7 +731,8 @@ std::optional<sim::FailureReason> failure_reason_named(std::string_view name) {
 
 void read_tasks(const fs::path& path, const NameTable& instance_ids, sim::RunResult& r) {
   CsvReader csv(path, kTasksCsvHeader);
-  NameTable families, groups;
+  NameTable families, groups, sources;
+  for (const sim::SourceInfo& s : r.sources) sources.intern(s.name);
   sim::TaskRecords& t = r.tasks;
   while (csv.next()) {
     const std::size_t n = t.size();
@@ -689,9 +796,108 @@ void read_tasks(const fs::path& path, const NameTable& instance_ids, sim::RunRes
     if (rejected != "0" && rejected != "1") csv.fail(15, "0 or 1");
     if (rejected == "1" && placed != kNever) csv.fail(15, "0 (the task was placed)");
     t.rejected.push_back(rejected == "1" ? 1 : 0);
+    if (r.sources.empty()) {
+      if (!csv.field(16).empty()) csv.fail(16, "an empty field (summary.json names no service, job or trace source)");
+    } else {
+      const auto source = sources.find(csv.field(16));
+      if (!source) csv.fail(16, "the name of a service, job or trace of summary.json");
+      t.source.push_back(*source);
+    }
   }
   r.families = families.names();
   r.groups = groups.names();
+}
+
+// The services' names, by ServiceResult index.
+NameTable service_names(const sim::RunResult& r) {
+  NameTable names;
+  for (const sim::ServiceResult& s : r.services) names.intern(r.sources[s.source].name);
+  return names;
+}
+
+std::uint32_t service_named(const CsvReader& csv, std::size_t column, const NameTable& services) {
+  const auto k = services.find(csv.field(column));
+  if (!k) csv.fail(column, "the name of a service of summary.json");
+  return *k;
+}
+
+void read_service_timeseries(const fs::path& path, sim::RunResult& r) {
+  CsvReader csv(path, kServiceTimeseriesCsvHeader);
+  const NameTable services = service_names(r);
+  const std::size_t n = r.services.size();
+  std::vector<std::int64_t>* series[] = {&r.service_running, &r.service_healthy, &r.service_desired,
+                                         &r.service_demand_cpu, &r.service_capacity_cpu};
+  bool recorded[5] = {};
+  std::size_t row = 0;
+  while (csv.next()) {
+    if (row == 0) {
+      // The first row says which series were recorded; every row must agree.
+      bool any = false;
+      for (std::size_t c = 0; c < 5; ++c) {
+        recorded[c] = !csv.field(2 + c).empty();
+        any = any || recorded[c];
+      }
+      if (!any) csv.fail(2, "an integer (a row with no figure is never written)");
+    }
+    if (row >= r.samples.size() * n) {
+      csv.fail_line("one row per sample of timeseries.csv and service, " + std::to_string(r.samples.size()) + " x " +
+                        std::to_string(n) + " rows",
+                    "more");
+    }
+    const sim::Sample& sample = r.samples[row / n];
+    if (csv.time(0) != sample.time) {
+      csv.fail(0, "the time of sample " + std::to_string(row / n + 1) + " of timeseries.csv, " + format_seconds(sample.time));
+    }
+    if (service_named(csv, 1, services) != row % n) {
+      csv.fail(1, in_quotes(services.names()[row % n]) + " (every service at every sample, in the run's order)");
+    }
+    for (std::size_t c = 0; c < 5; ++c) {
+      if (recorded[c]) {
+        series[c]->push_back(csv.integer<std::int64_t>(2 + c));
+      } else if (!csv.field(2 + c).empty()) {
+        csv.fail(2 + c, "an empty field, as on the first row");
+      }
+    }
+    ++row;
+  }
+  if (row != 0 && row != r.samples.size() * n) {
+    throw InputError(csv.file(), "", "one row per sample of timeseries.csv and service, " +
+                                         std::to_string(r.samples.size()) + " x " + std::to_string(n) + " rows",
+                     std::to_string(row) + " rows");
+  }
+}
+
+void read_service_events(const fs::path& path, sim::RunResult& r) {
+  CsvReader csv(path, kServiceEventsCsvHeader);
+  const NameTable services = service_names(r);
+  while (csv.next()) {
+    sim::ServiceEvent e;
+    e.at = csv.time(0);
+    if (!r.service_events.empty() && e.at < r.service_events.back().at) {
+      csv.fail(0, "a time no earlier than the row before");
+    }
+    e.service = service_named(csv, 1, services);
+    e.message = csv.field(2);
+    r.service_events.push_back(std::move(e));
+  }
+}
+
+void read_markers(const fs::path& path, sim::RunResult& r) {
+  CsvReader csv(path, kMarkersCsvHeader);
+  const NameTable services = service_names(r);
+  while (csv.next()) {
+    sim::Marker m;
+    m.at = csv.time(0);
+    if (!r.markers.empty() && m.at < r.markers.back().at) csv.fail(0, "a time no earlier than the row before");
+    std::size_t kind = 0;
+    constexpr auto kKinds = static_cast<std::size_t>(sim::MarkerKind::kScaleIn) + 1;
+    while (kind < kKinds && sim::marker_kind_name(static_cast<sim::MarkerKind>(kind)) != csv.field(1)) ++kind;
+    if (kind == kKinds) csv.fail(1, "a marker kind such as event, deployment or scaleOut");
+    m.kind = static_cast<sim::MarkerKind>(kind);
+    m.service = csv.field(2).empty() ? kNoService : service_named(csv, 2, services);
+    m.label = csv.field(3);
+    r.markers.push_back(std::move(m));
+  }
 }
 
 }  // namespace
@@ -772,6 +978,9 @@ sim::RunResult read_outputs(const fs::path& dir) {
   }
 
   read_tasks(dir / kTasksFile, instance_ids, r);
+  read_service_timeseries(dir / kServiceTimeseriesFile, r);
+  read_service_events(dir / kServiceEventsFile, r);
+  read_markers(dir / kMarkersFile, r);
 
   // The files must come from one run.
   if (summary.submitted != r.tasks.size()) {

@@ -3,6 +3,10 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace ecsim::reports {
 namespace {
@@ -44,6 +48,92 @@ void check_utilization(const sim::ResourceUtilization& u, const sim::RunResult& 
   const std::string by_type = std::string(name) + ".by_type";
   for (std::size_t i = 0; i < u.by_zone.size(); ++i) check_stats(u.by_zone[i], at(by_zone.c_str(), i));
   for (std::size_t i = 0; i < u.by_type.size(); ++i) check_stats(u.by_type[i], at(by_type.c_str(), i));
+}
+
+void check_sources(const sim::RunResult& r) {
+  const sim::TaskRecords& t = r.tasks;
+  if (!(t.source.empty() && r.sources.empty())) check_size(t.source, t.size(), "tasks.source", "task");
+  for (std::size_t i = 0; i < t.source.size(); ++i) {
+    if (t.source[i] >= r.sources.size()) fail(at("tasks.source", i) + " is not a source index");
+  }
+  std::unordered_map<std::string_view, std::size_t> names;
+  std::size_t services = 0, traces = 0;
+  for (std::size_t k = 0; k < r.sources.size(); ++k) {
+    const sim::SourceInfo& s = r.sources[k];
+    if (s.kind > sim::SourceKind::kTrace) fail(at("sources", k) + ".kind is out of range");
+    if (k > 0 && s.kind < r.sources[k - 1].kind) fail(at("sources", k) + " is out of order (services, jobs, traces)");
+    if (s.name.empty()) fail(at("sources", k) + ".name is empty");
+    const auto [it, added] = names.try_emplace(s.name, k);
+    if (!added) fail(at("sources", k) + ".name \"" + s.name + "\" is also the name of " + at("sources", it->second));
+    services += s.kind == sim::SourceKind::kService ? 1 : 0;
+    traces += s.kind == sim::SourceKind::kTrace ? 1 : 0;
+  }
+  if (!r.sources.empty()) {
+    if (services != r.services.size()) {
+      fail("sources has " + std::to_string(services) + " services, expected " + std::to_string(r.services.size()) +
+           " (one per services entry)");
+    }
+    if (traces != r.traces.size()) {
+      fail("sources has " + std::to_string(traces) + " traces, expected " + std::to_string(r.traces.size()) +
+           " (one per traces entry)");
+    }
+  }
+}
+
+void check_services(const sim::RunResult& r) {
+  for (std::size_t k = 0; k < r.services.size(); ++k) {
+    const sim::ServiceResult& s = r.services[k];
+    const std::string name = at("services", k);
+    if (s.source >= r.sources.size() || r.sources[s.source].kind != sim::SourceKind::kService) {
+      fail(name + ".source is not a service source");
+    }
+    if (k > 0 && s.source <= r.services[k - 1].source) fail(name + ".source is out of order");
+    if (s.desired_count < 0 || s.running_min < 0 || s.running_min > s.running_max) {
+      fail(name + " has running min > max or a negative count");
+    }
+    if (!std::isfinite(s.running_mean) || !std::isfinite(s.requests) || !std::isfinite(s.unserved_requests) ||
+        s.running_mean < 0 || s.requests < 0 || s.unserved_requests < 0) {
+      fail(name + " has a figure that is negative or not finite");
+    }
+    if (s.below_desired < 0 || s.below_desired == kNever || s.overloaded < 0 || s.overloaded == kNever) {
+      fail(name + " has a duration that is not one");
+    }
+    for (std::size_t d = 0; d < s.deployments.size(); ++d) {
+      const sim::DeploymentRecord& dep = s.deployments[d];
+      const std::string where = name + "." + at("deployments", d);
+      if (dep.rollout_state > sim::RolloutState::kFailed) fail(where + ".rollout_state is out of range");
+      if (dep.started_at < 0 || dep.started_at == kNever) fail(where + ".started_at is not a time");
+      if ((dep.completed_at == kNever) != (dep.rollout_state == sim::RolloutState::kInProgress)) {
+        fail(where + ".completed_at disagrees with rollout_state (set exactly when not IN_PROGRESS)");
+      }
+      if (dep.completed_at != kNever && dep.completed_at < dep.started_at) fail(where + ".completed_at is before started_at");
+    }
+  }
+  const std::size_t cells = r.samples.size() * r.services.size();
+  const std::pair<const std::vector<std::int64_t>*, const char*> series[] = {
+      {&r.service_running, "service_running"},
+      {&r.service_healthy, "service_healthy"},
+      {&r.service_desired, "service_desired"},
+      {&r.service_demand_cpu, "service_demand_cpu"},
+      {&r.service_capacity_cpu, "service_capacity_cpu"}};
+  for (const auto& [v, field] : series) {
+    if (!v->empty()) check_size(*v, cells, field, "sample and service");
+  }
+  for (std::size_t k = 0; k < r.markers.size(); ++k) {
+    const sim::Marker& m = r.markers[k];
+    if (m.kind > sim::MarkerKind::kScaleIn) fail(at("markers", k) + ".kind is out of range");
+    if (m.at < 0 || m.at == kNever) fail(at("markers", k) + ".at is not a time");
+    if (k > 0 && m.at < r.markers[k - 1].at) fail(at("markers", k) + " is before " + at("markers", k - 1));
+    if (m.service != kNoService && m.service >= r.services.size()) fail(at("markers", k) + ".service is not a service");
+  }
+  for (std::size_t k = 0; k < r.service_events.size(); ++k) {
+    const sim::ServiceEvent& e = r.service_events[k];
+    if (e.at < 0 || e.at == kNever) fail(at("service_events", k) + ".at is not a time");
+    if (k > 0 && e.at < r.service_events[k - 1].at) {
+      fail(at("service_events", k) + " is before " + at("service_events", k - 1));
+    }
+    if (e.service >= r.services.size()) fail(at("service_events", k) + ".service is not a service");
+  }
 }
 
 }  // namespace
@@ -108,6 +198,8 @@ void check_run_result(const sim::RunResult& r) {
   for (std::size_t i = 0; i < r.traces.size(); ++i) {
     if (!std::isfinite(r.traces[i].offered_cpu_unit_seconds)) fail(at("traces", i) + ".offered_cpu_unit_seconds is not finite");
   }
+  check_sources(r);
+  check_services(r);
 }
 
 }  // namespace ecsim::reports

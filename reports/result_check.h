@@ -17,7 +17,22 @@ namespace ecsim::reports {
 // - instances launched at a time >= 0 (not kNever), terminated at or after launch;
 // - utilization by_zone / by_type are empty (not computed) or one per zone / type, and every
 //   utilization figure and trace load is finite;
-// - duration >= 0.
+// - duration >= 0;
+// - sources (who submitted each task): tasks.source has one entry per task, each < sources.size(),
+//   or is empty while sources is empty too (an engine that records no source: every per-source
+//   figure is then left out); sources are services, then jobs, then traces, each with a
+//   non-empty name no other source has (summary.json keys them by name and tasks.csv names
+//   them); when there are sources, one per trace of `traces` and one per entry of `services`;
+// - services[k].source is a service source, in increasing order (services in scenario order);
+//   running min <= max, every figure finite and >= 0; a deployment started at a time, completed
+//   (kNever) exactly when it is (is not) IN_PROGRESS, not before it started;
+// - the per-sample per-service series (service_running, ...) each empty or of
+//   samples.size() * services.size() entries;
+// - markers and service_events in time order, at times >= 0, their service an index into
+//   services (kNoService allowed for markers), marker kinds in range.
 void check_run_result(const sim::RunResult& r);
+
+// Marker::service when the marker belongs to no service.
+inline constexpr std::uint32_t kNoService = 0xFFFFFFFFu;
 
 }  // namespace ecsim::reports

@@ -18,8 +18,9 @@ using sim::SimTime;
 
 constexpr Int128 kMicrodollarsPerDollar = 1'000'000;
 
-DurationStats duration_stats(std::vector<SimTime>& values) {
+DurationStats duration_stats(std::span<SimTime> values, std::int64_t censored = 0) {
   DurationStats s;
+  s.censored = censored;
   if (values.empty()) return s;
   std::sort(values.begin(), values.end());
   s.count = static_cast<std::int64_t>(values.size());
@@ -60,7 +61,69 @@ ordered_json utilization_json(const sim::ResourceUtilization& u, const sim::RunR
   return j;
 }
 
+ordered_json wait_json(const DurationStats& w) {
+  ordered_json j = ordered_json::object();
+  j["mean"] = w.mean_seconds();
+  j["p50"] = sim::to_seconds(w.p50);
+  j["p90"] = sim::to_seconds(w.p90);
+  j["p99"] = sim::to_seconds(w.p99);
+  j["max"] = sim::to_seconds(w.max);
+  j["censored"] = w.censored;
+  return j;
+}
+
+// The task figures every source has.
+void task_figures_json(ordered_json& j, const SourceFigures& f) {
+  j["submitted"] = f.submitted;
+  j["placed"] = f.placed;
+  j["failedToPlace"] = f.failed_to_place;
+  j["pendingAtEnd"] = f.pending_at_end;
+  j["wait"] = wait_json(f.wait);
+}
+
+ordered_json service_json(const sim::RunResult& r, const sim::ServiceResult& s, const SourceFigures& f) {
+  ordered_json out = ordered_json::object();
+  out["schedulingStrategy"] = scheduling_strategy_name(s);
+  out["strategy"] = r.sources[s.source].strategy;
+  out["desiredCount"] = s.desired_count;
+  task_figures_json(out, f);
+  ordered_json running = ordered_json::object();
+  running["min"] = s.running_min;
+  running["mean"] = s.running_mean;
+  running["max"] = s.running_max;
+  out["running"] = std::move(running);
+  out["belowDesiredSeconds"] = sim::to_seconds(s.below_desired);
+  out["minHealthy"] = s.min_healthy;
+  out["replacements"] = s.replacements;
+  out["throttledLaunches"] = s.throttled_launches;
+  ordered_json deployments = ordered_json::array();
+  for (const sim::DeploymentRecord& d : s.deployments) {
+    ordered_json one = ordered_json::object();
+    one["taskDefinition"] = d.task_definition;
+    one["startedAt"] = sim::to_seconds(d.started_at);
+    one["completedAt"] = d.completed_at == kNever ? ordered_json(nullptr) : ordered_json(sim::to_seconds(d.completed_at));
+    one["rolloutState"] = sim::rollout_state_name(d.rollout_state);
+    one["rollback"] = d.rollback;
+    one["failedTasks"] = d.failed_tasks;
+    deployments.push_back(std::move(one));
+  }
+  out["deployments"] = std::move(deployments);
+  out["scaleOuts"] = s.scale_outs;
+  out["scaleIns"] = s.scale_ins;
+  if (s.has_load) {
+    ordered_json load = ordered_json::object();
+    load["overloadedSeconds"] = sim::to_seconds(s.overloaded);
+    load["unservedFraction"] = s.requests > 0 ? s.unserved_requests / s.requests : 0.0;
+    load["requests"] = s.requests;
+    load["unservedRequests"] = s.unserved_requests;
+    out["load"] = std::move(load);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string_view scheduling_strategy_name(const sim::ServiceResult& s) { return s.daemon ? "DAEMON" : "REPLICA"; }
 
 double DurationStats::mean_seconds() const { return ratio_to_double(total_us, Int128{count} * sim::kSecond); }
 
@@ -79,18 +142,35 @@ double SummaryFigures::cost_per_task_hour() const {
 SummaryFigures compute_summary(const sim::RunResult& r) {
   SummaryFigures f;
   const sim::TaskRecords& t = r.tasks;
+  const bool by_source = !r.sources.empty();  // then tasks.source has every task's (check_run_result)
+  f.by_source.resize(by_source ? r.sources.size() : 0);
   std::vector<SimTime> waits;
+  std::vector<std::uint32_t> wait_source;  // the source of each waits entry (by_source only)
   std::vector<SimTime> start_latencies;
+  std::int64_t censored = 0;
   for (std::size_t i = 0; i < t.size(); ++i) {
     ++f.submitted;
+    SourceFigures* src = by_source ? &f.by_source[t.source[i]] : nullptr;
+    if (src != nullptr) ++src->submitted;
     const bool placed = t.placed_at[i] != kNever;
+    SimTime wait = kNever;
     if (placed) {
       ++f.placed;
-      waits.push_back(t.placed_at[i] - t.submitted_at[i]);
+      if (src != nullptr) ++src->placed;
+      wait = t.placed_at[i] - t.submitted_at[i];
     } else if (t.rejected[i]) {
       ++f.failed_to_place;
+      if (src != nullptr) ++src->failed_to_place;
     } else {
+      // Still waiting at the end: it waited at least until then (a censored wait).
       ++f.pending_at_end;
+      ++censored;
+      if (src != nullptr) ++src->pending_at_end;
+      wait = std::max<SimTime>(r.duration - t.submitted_at[i], 0);
+    }
+    if (wait != kNever) {
+      waits.push_back(wait);
+      if (by_source) wait_source.push_back(t.source[i]);
     }
     const bool started = t.started_at[i] != kNever;
     const bool stopped = t.stopped_at[i] != kNever;
@@ -101,7 +181,21 @@ SummaryFigures compute_summary(const sim::RunResult& r) {
     if (stopped && t.stop_code[i] != sim::StopCode::kNone) ++f.stopped[static_cast<std::size_t>(t.stop_code[i])];
     if (started && stopped && t.stop_code[i] == sim::StopCode::kEssentialContainerExited) ++f.completed;
   }
-  f.wait = duration_stats(waits);
+  if (by_source) {
+    // Counting sort of the waits by source, then each source's run sorted on its own.
+    std::vector<std::size_t> begin(r.sources.size() + 1, 0);
+    for (const std::uint32_t s : wait_source) ++begin[s + 1];
+    for (std::size_t s = 0; s < r.sources.size(); ++s) begin[s + 1] += begin[s];
+    std::vector<std::size_t> next(begin.begin(), begin.end() - 1);
+    std::vector<SimTime> grouped(waits.size());
+    for (std::size_t k = 0; k < waits.size(); ++k) grouped[next[wait_source[k]]++] = waits[k];
+    for (std::size_t s = 0; s < r.sources.size(); ++s) {
+      SourceFigures& src = f.by_source[s];
+      src.wait = duration_stats(std::span<SimTime>(grouped).subspan(begin[s], begin[s + 1] - begin[s]),
+                                src.pending_at_end);
+    }
+  }
+  f.wait = duration_stats(waits, censored);
   f.start_latency = duration_stats(start_latencies);
 
   const sim::InstanceRecords& in = r.instances;
@@ -138,13 +232,7 @@ std::string summary_json(const sim::RunResult& r) {
   tasks["pendingAtEnd"] = f.pending_at_end;
   j["tasks"] = std::move(tasks);
 
-  ordered_json wait = ordered_json::object();
-  wait["mean"] = f.wait.mean_seconds();
-  wait["p50"] = sim::to_seconds(f.wait.p50);
-  wait["p90"] = sim::to_seconds(f.wait.p90);
-  wait["p99"] = sim::to_seconds(f.wait.p99);
-  wait["max"] = sim::to_seconds(f.wait.max);
-  j["wait"] = std::move(wait);
+  j["wait"] = wait_json(f.wait);
 
   ordered_json start = ordered_json::object();
   start["mean"] = f.start_latency.mean_seconds();
@@ -182,13 +270,33 @@ std::string summary_json(const sim::RunResult& r) {
   engine["simulatedSeconds"] = sim::to_seconds(r.duration);
   j["engine"] = std::move(engine);
 
+  // Per source, in scenario order (sources and services are).
+  const bool by_source = !r.sources.empty();
+  ordered_json services = ordered_json::object();
+  for (const sim::ServiceResult& s : r.services) {
+    services[r.sources[s.source].name] = service_json(r, s, f.by_source[s.source]);
+  }
+  j["services"] = std::move(services);
+  ordered_json jobs = ordered_json::object();
+  std::size_t first_trace = r.sources.size();
+  for (std::size_t k = 0; k < r.sources.size() && by_source; ++k) {
+    if (r.sources[k].kind == sim::SourceKind::kTrace) first_trace = std::min(first_trace, k);
+    if (r.sources[k].kind != sim::SourceKind::kJob) continue;
+    ordered_json one = ordered_json::object();
+    one["strategy"] = r.sources[k].strategy;
+    task_figures_json(one, f.by_source[k]);
+    jobs[r.sources[k].name] = std::move(one);
+  }
+  j["jobs"] = std::move(jobs);
+
   if (!r.traces.empty()) {
     // Totals first, then one entry per trace in scenario order (floats summed in that order).
     std::int64_t read = 0;
     std::int64_t skipped = 0;
     double offered = 0;
     ordered_json files = ordered_json::array();
-    for (const sim::TraceStats& tr : r.traces) {
+    for (std::size_t k = 0; k < r.traces.size(); ++k) {
+      const sim::TraceStats& tr = r.traces[k];
       read += tr.records_read;
       skipped += tr.records_skipped;
       offered += tr.offered_cpu_unit_seconds;
@@ -198,6 +306,11 @@ std::string summary_json(const sim::RunResult& r) {
       one["recordsRead"] = tr.records_read;
       one["recordsSkipped"] = tr.records_skipped;
       one["offeredCpuUnitSeconds"] = tr.offered_cpu_unit_seconds;
+      // Trace sources follow the jobs, one per trace in order (check_run_result).
+      if (by_source) {
+        one["strategy"] = r.sources[first_trace + k].strategy;
+        task_figures_json(one, f.by_source[first_trace + k]);
+      }
       files.push_back(std::move(one));
     }
     ordered_json trace = ordered_json::object();

@@ -7,9 +7,24 @@
 //   the run ended. So submitted = placed + failedToPlace + pendingAtEnd, always.
 // - completed: reached RUNNING, then STOPPED with EssentialContainerExited.
 // - stopped: tasks that reached STOPPED, by stop code (codes that occur, in enum order).
-// - wait: placed_at - submitted_at over placed tasks. startLatency: started_at - placed_at over
-//   tasks that reached RUNNING. Percentiles are nearest-rank (reports/format.h); all 0 when no
-//   task counts.
+// - wait: seconds from submission to placement over every task that was not rejected: placed_at
+//   - submitted_at for a placed task; for a task still waiting at the end (pendingAtEnd), the
+//   time it had waited by then, duration - submitted_at (0 if submitted at or after the end), and
+//   `censored` counts those (right-censored waits: the true wait is at least this long). So an
+//   overloaded run whose tasks never get placed shows a large p99, not a small one over the few
+//   placed. Rejected tasks (failedToPlace) gave up and have no wait. startLatency:
+//   started_at - placed_at over tasks that reached RUNNING. Percentiles are nearest-rank
+//   (reports/format.h); all 0 when no task counts.
+// - per source (summary.json `services.NAME`, `jobs.NAME`, and each `trace.files` entry): the
+//   same task figures over the tasks that source submitted, so the sources' submitted, placed,
+//   failedToPlace, pendingAtEnd and censored add up to the totals. A service adds what the
+//   engine recorded in sim::ServiceResult (desiredCount, running, belowDesiredSeconds,
+//   minHealthy, replacements, throttledLaunches, deployments, scaleOuts, scaleIns, and `load`
+//   only when it has one: overloadedSeconds, requests, unservedRequests and unservedFraction =
+//   unservedRequests / requests, 0 with no request). Left out (empty `services` and `jobs`, no
+//   per-file figures) when the result records no source.
+// - strategy (top level): the scenario's default placement strategy label; each source carries
+//   its own.
 // - instanceHours: each instance is alive from launched_at to terminated_at, or to the end of the
 //   run (duration) when still alive, clipped to the run. cost.total: Σ alive hours × the on-demand
 //   price of its type, in exact integer micro-dollar × µs arithmetic. cost.perTaskHour: total /
@@ -19,6 +34,8 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "reports/format.h"
 #include "sim/run_result.h"
@@ -27,9 +44,19 @@ namespace ecsim::reports {
 
 struct DurationStats {
   std::int64_t count = 0;      // tasks measured
+  std::int64_t censored = 0;   // of which still waiting at the end (wait only)
   Int128 total_us = 0;         // Σ durations
   sim::SimTime p50 = 0, p90 = 0, p99 = 0, max = 0;
   double mean_seconds() const;
+};
+
+// The task figures of one source (or of all tasks).
+struct SourceFigures {
+  std::int64_t submitted = 0;
+  std::int64_t placed = 0;
+  std::int64_t failed_to_place = 0;
+  std::int64_t pending_at_end = 0;
+  DurationStats wait;
 };
 
 struct SummaryFigures {
@@ -49,13 +76,21 @@ struct SummaryFigures {
   Int128 cost_microdollar_us_per_hour = 0;     // Σ alive µs × µ$/h: dollars × 3.6e15
   Int128 task_running_us = 0;                  // Σ time in RUNNING
 
+  // Index: RunResult::sources; empty when the result records no source.
+  std::vector<SourceFigures> by_source;
+
   double instance_hours() const;
   double cost_total_dollars() const;
   double cost_per_task_hour() const;  // 0 when no task ran
 };
 
+// One pass over the tasks, then one sort of all waits and one of each source's (counting-sorted
+// by source first): O(tasks log tasks) whatever the number of sources.
 // REQUIRES: check_run_result(r) passes (summary_json calls it).
 SummaryFigures compute_summary(const sim::RunResult& r);
+
+// "REPLICA" or "DAEMON", as ECS's schedulingStrategy.
+std::string_view scheduling_strategy_name(const sim::ServiceResult& s);
 
 // The whole summary.json text, final newline included. Throws std::logic_error when r fails
 // check_run_result.

@@ -57,6 +57,20 @@ const std::vector<AxisTick>& all_log_ticks() {
 // 0.38 decade apart).
 constexpr double kMinLogTickGap = 28;
 
+// Marker labels: at most this many bytes, and this far apart in pixels.
+constexpr std::size_t kMaxMarkerLabelBytes = 32;
+constexpr double kMinMarkerLabelGap = 12;
+
+// `label` cut to kMaxMarkerLabelBytes on a UTF-8 character boundary, with "…" when cut.
+std::string short_label(std::string_view label) {
+  if (label.size() <= kMaxMarkerLabelBytes) return std::string(label);
+  std::size_t end = kMaxMarkerLabelBytes - 3;  // room for the 3-byte ellipsis
+  while (end > 0 && (static_cast<unsigned char>(label[end]) & 0xC0) == 0x80) --end;  // not inside a character
+  std::string out(label.substr(0, end));
+  out += "\xE2\x80\xA6";
+  return out;
+}
+
 }  // namespace
 
 std::vector<AxisTick> log_seconds_ticks(double lo, double hi) {
@@ -278,7 +292,8 @@ std::string render_line_chart(const ChartSpec& spec) {
     }
     if (keep.empty()) continue;
     out += "<polyline class=\"series\" data-series=\"" + xml_escape(s.name) + "\" fill=\"none\" stroke=\"" +
-           kPalette[k % std::size(kPalette)] + "\" stroke-width=\"1.5\" points=\"";
+           kPalette[k % std::size(kPalette)] + "\" stroke-width=\"1.5\"" +
+           (s.dashed ? " stroke-dasharray=\"6,4\"" : "") + " points=\"";
     for (std::size_t j = 0; j < keep.size(); ++j) {
       const std::size_t i = keep[j];
       if (s.step && j > 0) {
@@ -292,6 +307,27 @@ std::string render_line_chart(const ChartSpec& spec) {
     const std::string right = fixed(px1, 1);
     if (s.step && last_x != right) out += " " + right + "," + fixed(Y(s.y[keep.back()]), 1);
     out += "\"/>\n";
+  }
+
+  // Markers, over the series.
+  double last_label = -std::numeric_limits<double>::infinity();
+  for (const ChartMarker& m : spec.markers) {
+    if (!(m.x >= xmin && m.x <= xmax)) continue;
+    const char* colour = m.style == MarkerStyle::kEvent ? "#B00020" : m.style == MarkerStyle::kDeployment ? "#6A3D9A" : "#777";
+    const std::string x = fixed(X(m.x), 1);
+    out += "<g class=\"marker\"><title>" + xml_escape(m.label) + "</title><line x1=\"" + x + "\" x2=\"" + x +
+           "\" y1=\"" + fixed(py0, 1) + "\" y2=\"" + fixed(py1, 1) + "\" stroke=\"" + colour +
+           "\" stroke-width=\"1\" stroke-dasharray=\"4,3\"/>";
+    const double at = X(m.x);
+    if (at - last_label >= kMinMarkerLabelGap) {
+      // Rotated a quarter turn back, the glyphs rise to the left of their baseline: a baseline
+      // 11 px right of the line puts them just right of it, clear of the y tick labels.
+      out += "<text transform=\"translate(" + fixed(at + 11, 1) + "," + fixed(py0 + 4, 1) +
+             ") rotate(-90)\" text-anchor=\"end\" font-size=\"10\" fill=\"" + colour + "\">" +
+             xml_escape(short_label(m.label)) + "</text>";
+      last_label = at;
+    }
+    out += "</g>\n";
   }
   out += "</svg>\n";
   return out;

@@ -34,6 +34,22 @@ struct ChartSeries {
   // Draw as a step function (e.g. a CDF, or counts between samples): each value holds until the
   // next point, and the last one to the right edge of the plot.
   bool step = false;
+  // Draw dashed, for a reference line (a target such as a desired count) that the other series
+  // may lie on: they show through its gaps.
+  bool dashed = false;
+};
+
+// A moment marked on a chart: a dashed vertical line across the plot at x, and its label
+// (escaped, cut to 32 bytes on a UTF-8 boundary with "…"; the whole label is the line's
+// <title>) written upwards along the right of the line from the top of the plot. A label closer than 12 px to
+// the previous drawn label is left out (its line is still drawn), so a burst of markers stays
+// readable. Markers outside the x range of the data are not drawn.
+enum class MarkerStyle { kEvent, kDeployment, kScaling };
+
+struct ChartMarker {
+  double x = 0;  // in the x axis's units (seconds for time axes)
+  std::string label;
+  MarkerStyle style = MarkerStyle::kEvent;
 };
 
 // kNumber: linear, nice ticks. kTimeSeconds: linear, x in seconds shown in s, min, h or d (the
@@ -46,11 +62,14 @@ struct ChartSpec {
   std::string x_label;  // with its unit, e.g. "wait (s)"; time axes append their unit
   std::string y_label;  // e.g. "CPU reserved (%)"
   AxisKind x_kind = AxisKind::kNumber;
-  int width = 720;      // pixels
-  int height = 260;
+  // The drawing's coordinate system (its viewBox): the page scales it to its width, so these
+  // set the proportions and, against the page width, the text size.
+  int width = 1000;
+  int height = 300;
   bool y_from_zero = true;
   double y_max = 0;     // > 0: a fixed top (100 for percentages); else from the data
   std::vector<ChartSeries> series;
+  std::vector<ChartMarker> markers;  // drawn over the series
 };
 
 // Renders the chart. Series with no points are listed in the legend and draw nothing; a chart

@@ -45,7 +45,11 @@ std::string text_summary(const sim::RunResult& r, const std::filesystem::path& d
              std::to_string(f.pending_at_end), " pending at end\n"});
   // A person reads these: milliseconds are precision enough (summary.json keeps microseconds).
   append(s, {"wait: mean ", format_fixed(f.wait.mean_seconds(), 3), " s, p99 ", format_fixed(sim::to_seconds(f.wait.p99), 3),
-             " s, max ", format_fixed(sim::to_seconds(f.wait.max), 3), " s\n"});
+             " s, max ", format_fixed(sim::to_seconds(f.wait.max), 3), " s"});
+  if (f.wait.censored > 0) {
+    append(s, {" (", std::to_string(f.wait.censored), " still waiting at the end, counted until then)"});
+  }
+  s += '\n';
   append(s, {"utilization: cpu mean ", percent(r.cpu.overall.mean), ", max ", percent(r.cpu.overall.max),
              "; memory mean ", percent(r.memory.overall.mean), ", max ", percent(r.memory.overall.max), "\n"});
   append(s, {"instances: ", std::to_string(f.instances_launched), " launched, ",
@@ -59,6 +63,29 @@ std::string text_summary(const sim::RunResult& r, const std::filesystem::path& d
   } else {
     s += "no monthly rate (nothing simulated)\n";
   }
+  for (const sim::ServiceResult& svc : r.services) {
+    const SourceFigures& sf = f.by_source[svc.source];
+    append(s, {"service ", r.sources[svc.source].name, " (", scheduling_strategy_name(svc), ", ",
+               r.sources[svc.source].strategy, "): running mean ", format_fixed(svc.running_mean, 2), " of ",
+               std::to_string(svc.desired_count), " desired, ", format_fixed(sim::to_seconds(svc.below_desired), 1),
+               " s below; wait p99 ", format_fixed(sim::to_seconds(sf.wait.p99), 3), " s (",
+               std::to_string(sf.wait.censored), " censored); ", std::to_string(svc.deployments.size()),
+               svc.deployments.size() == 1 ? " deployment" : " deployments"});
+    if (!svc.deployments.empty()) {
+      const sim::DeploymentRecord& last = svc.deployments.back();
+      append(s, {", last ", last.task_definition, " ", sim::rollout_state_name(last.rollout_state)});
+    }
+    s += '\n';
+  }
+  for (std::size_t k = 0; k < f.by_source.size(); ++k) {
+    if (r.sources[k].kind != sim::SourceKind::kJob) continue;
+    const SourceFigures& sf = f.by_source[k];
+    append(s, {"job ", r.sources[k].name, " (", r.sources[k].strategy, "): ", std::to_string(sf.submitted),
+               " submitted, ", std::to_string(sf.placed), " placed, ", std::to_string(sf.failed_to_place),
+               " failed to place, ", std::to_string(sf.pending_at_end), " pending at end; wait p99 ",
+               format_fixed(sim::to_seconds(sf.wait.p99), 3), " s (", std::to_string(sf.wait.censored),
+               " censored)\n"});
+  }
   if (!r.traces.empty()) {
     std::int64_t read = 0;
     std::int64_t skipped = 0;
@@ -69,7 +96,8 @@ std::string text_summary(const sim::RunResult& r, const std::filesystem::path& d
     append(s, {"traces: ", std::to_string(read), " records read, ", std::to_string(skipped), " skipped\n"});
   }
   append(s, {"outputs in ", dir.string(), ": ", kSummaryFile, ", ", kRunFile, ", ", kTasksFile, ", ", kInstancesFile,
-             ", ", kTimeseriesFile, " (and by zone and type), ", kClusterSvgFile, ", ", kClusterDotFile,
+             ", ", kTimeseriesFile, " (and by zone, type and service), ", kServiceEventsFile, ", ", kMarkersFile, ", ",
+             kClusterSvgFile, ", ", kClusterDotFile,
              html ? std::string(", ") + std::string(kReportFile) : std::string(), "\n"});
   return s;
 }

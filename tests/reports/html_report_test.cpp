@@ -132,3 +132,110 @@ TEST_CASE("html_report: the wait CDF is on a log-seconds axis and says how many 
   REQUIRE(cdf.size() == 5);  // 0 (at the axis start), 2 s, 60 s, and two risers
   REQUIRE(cdf.front().rfind("64.0,", 0) == 0);
 }
+
+namespace {
+
+// small_run() with a second service that has a load, series for both services, markers and
+// service events; `name` names the second service, `label` the outage marker, `message` an event.
+ecsim::sim::RunResult services_run(const std::string& name = "api", const std::string& label = "azOutage us-east-1a",
+                                   const std::string& message = "(service api) has reached a steady state.") {
+  using namespace ecsim::reports::testing;
+  namespace sim = ecsim::sim;
+  sim::RunResult r = small_run();
+  r.sources.insert(r.sources.begin() + 1, sim::SourceInfo{name, sim::SourceKind::kService, "random"});
+  for (std::uint32_t& src : r.tasks.source) src += src >= 1 ? 1 : 0;
+  r.services.push_back({.source = 1, .desired_count = 3, .running_min = 1, .running_max = 4, .running_mean = 2.5,
+                        .deployments = {{.task_definition = "api:7", .started_at = 0, .completed_at = 90 * kSecond,
+                                         .rollout_state = sim::RolloutState::kFailed, .failed_tasks = 10},
+                                        {.task_definition = "api:6", .started_at = 90 * kSecond, .rollback = true}},
+                        .scale_outs = 1, .has_load = true, .overloaded = 600 * kSecond, .requests = 1000,
+                        .unserved_requests = 100});
+  for (std::size_t j = 0; j < r.samples.size(); ++j) {
+    for (std::int64_t k = 0; k < 2; ++k) {
+      r.service_running.push_back(1 + k + static_cast<std::int64_t>(j));
+      r.service_healthy.push_back(k + static_cast<std::int64_t>(j));
+      r.service_desired.push_back(2 + k);
+      r.service_demand_cpu.push_back(k * (600 + 300 * static_cast<std::int64_t>(j)));
+      r.service_capacity_cpu.push_back(k * 512);
+    }
+  }
+  r.markers = {{.at = 0, .kind = sim::MarkerKind::kDeploymentStarted, .service = 1, .label = "api -> api:7"},
+               {.at = 30 * kMinute, .kind = sim::MarkerKind::kScenarioEvent, .label = label},
+               {.at = kHour, .kind = sim::MarkerKind::kScaleOut, .service = 1, .label = "api 3 -> 4"}};
+  r.service_events = {{.at = 5 * kSecond, .service = 1, .message = message}};
+  return r;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("html_report: a section per service with its charts, deployments and events, and a table of jobs",
+          "[reports]") {
+  const auto r = services_run();
+  const std::string html = html_report(r);
+  REQUIRE(ecsim::testing::xml_problem(html).empty());
+  REQUIRE(html.find("<h3>service web</h3>") != std::string::npos);
+  REQUIRE(html.find("<h3>service api</h3>") != std::string::npos);
+  REQUIRE(html.find("<title>api: tasks running and healthy against desired</title>") != std::string::npos);
+  REQUIRE(html.find("<title>web: tasks running and healthy against desired</title>") != std::string::npos);
+  // Only api has a load.
+  REQUIRE(html.find("<title>api: load demand against capacity</title>") != std::string::npos);
+  REQUIRE(html.find("<title>web: load demand against capacity</title>") == std::string::npos);
+  REQUIRE(html.find(">CPU units</text>") != std::string::npos);
+  // The deployments table, the rollback in progress with no completion.
+  REQUIRE(html.find("<td>api:7</td><td>0:00:00</td><td>0:01:30</td><td>FAILED</td><td>no</td><td>10</td>") !=
+          std::string::npos);
+  REQUIRE(html.find("<td>api:6</td><td>0:01:30</td><td>–</td><td>IN_PROGRESS</td><td>yes</td>") != std::string::npos);
+  REQUIRE(html.find("<li>0:00:05: (service api) has reached a steady state.</li>") != std::string::npos);
+  // The job etl: 3 submitted, 1 placed, 1 failed, 1 still waiting; waits {60 s, 10770 s}.
+  REQUIRE(html.find("<h2>Jobs</h2>") != std::string::npos);
+  REQUIRE(html.find("<tr><td>job etl</td><td>binpack(cpu)</td><td>3</td><td>1</td><td>1</td><td>1</td><td>1.0 min</td>"
+                    "<td>2.99 h</td><td>2.99 h</td><td>2.99 h</td><td>1</td></tr>") != std::string::npos);
+}
+
+TEST_CASE("html_report: scenario events and deployments are marked on every time chart", "[reports]") {
+  const auto r = services_run();
+  const std::string html = html_report(r);
+  // Time charts: the cluster's 5 (reserved, tasks, instances, cost, instances by market) and the
+  // services' 3; the wait CDF is not over time.
+  const std::size_t time_charts = count(html, ">time (");
+  REQUIRE(time_charts >= 8);
+  REQUIRE(count(html, "<title>azOutage us-east-1a</title>") == time_charts);
+  // The deployment of api on every chart, its scaling only on api's two charts.
+  REQUIRE(count(html, "<title>api -&gt; api:7</title>") == time_charts - 1);  // not on web's chart
+  REQUIRE(count(html, "<title>api 3 -&gt; 4</title>") == 2);
+}
+
+TEST_CASE("html_report: no chart mixes units on one axis", "[reports]") {
+  const std::string html = html_report(services_run());
+  REQUIRE(html.find("instances / dollars") == std::string::npos);
+  REQUIRE(html.find("<title>Registered instances</title>") != std::string::npos);
+  REQUIRE(html.find("<title>Cumulative instance cost</title>") != std::string::npos);
+  REQUIRE(html.find(">cost ($)</text>") != std::string::npos);
+}
+
+TEST_CASE("html_report: charts scale to the page width with their viewBox", "[reports]") {
+  const std::string html = html_report(services_run());
+  REQUIRE(html.find(".charts svg { width: 100%; height: auto;") != std::string::npos);
+  REQUIRE(html.find("viewBox=\"0 0 1000 300\"") != std::string::npos);
+}
+
+TEST_CASE("html_report: hostile service names, marker labels and event messages are escaped", "[reports]") {
+  const std::string bad = "<script>alert(1)</script>";
+  auto r = services_run(bad + " & \"q\"", "</title><script>x</script>", "</li><script>y</script>");
+  r.sources[0].strategy = "<b>bold</b>";
+  r.sources[2].name = "</td><script>job</script>";
+  r.services[1].deployments[0].task_definition = "<i>api</i>:7";
+  const std::string html = html_report(r);
+  REQUIRE(ecsim::testing::xml_problem(html).empty());
+  REQUIRE(html.find("<script") == std::string::npos);
+  REQUIRE(html.find("<b>bold") == std::string::npos);
+  REQUIRE(html.find("<i>api") == std::string::npos);
+  REQUIRE(html.find("<h3>service &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;</h3>") != std::string::npos);
+  REQUIRE(html.find("<li>0:00:05: &lt;/li&gt;&lt;script&gt;y&lt;/script&gt;</li>") != std::string::npos);
+}

@@ -14,11 +14,13 @@ using namespace ecsim::reports::testing;
 
 namespace {
 const RunStats kStats{.wall_seconds = 0.5, .events = 10, .placements = 3, .peak_rss_mib = 20};
-const std::vector<std::string> kAllFiles = {"cluster.dot", "cluster.svg", "instances.csv", "report.html", "run.json",
-                                            "summary.json", "tasks.csv", "timeseries-by-type.csv",
+const std::vector<std::string> kAllFiles = {"cluster.dot", "cluster.svg", "instances.csv", "markers.csv", "report.html",
+                                            "run.json", "service-events.csv", "summary.json", "tasks.csv",
+                                            "timeseries-by-service.csv", "timeseries-by-type.csv",
                                             "timeseries-by-zone.csv", "timeseries.csv"};
-const std::vector<std::string> kWithoutHtml = {"cluster.dot", "cluster.svg", "instances.csv", "run.json",
-                                               "summary.json", "tasks.csv", "timeseries-by-type.csv",
+const std::vector<std::string> kWithoutHtml = {"cluster.dot", "cluster.svg", "instances.csv", "markers.csv", "run.json",
+                                               "service-events.csv", "summary.json", "tasks.csv",
+                                               "timeseries-by-service.csv", "timeseries-by-type.csv",
                                                "timeseries-by-zone.csv", "timeseries.csv"};
 }
 
@@ -41,6 +43,9 @@ TEST_CASE("outputs: writes exactly the listed files and report.html, creating th
   CHECK(read_file(dir / "timeseries.csv") == timeseries_csv(r));
   CHECK(read_file(dir / "timeseries-by-zone.csv") == zone_timeseries_csv(r));
   CHECK(read_file(dir / "timeseries-by-type.csv") == type_timeseries_csv(r));
+  CHECK(read_file(dir / "timeseries-by-service.csv") == service_timeseries_csv(r));
+  CHECK(read_file(dir / "service-events.csv") == service_events_csv(r));
+  CHECK(read_file(dir / "markers.csv") == markers_csv(r));
   CHECK_THAT(read_file(dir / "run.json"), Catch::Contains("\"wallSeconds\": 0.5,\n"));
 }
 
@@ -51,7 +56,8 @@ TEST_CASE("outputs: two runs of one result give byte-identical files, run.json a
   write_outputs(r, RunStats{.wall_seconds = 9, .events = 10, .placements = 3, .peak_rss_mib = 99},
                 scratch.path() / "2");
   for (const char* name : {"summary.json", "tasks.csv", "instances.csv", "timeseries.csv", "timeseries-by-zone.csv",
-                           "timeseries-by-type.csv", "cluster.dot", "cluster.svg", "report.html"}) {
+                           "timeseries-by-type.csv", "timeseries-by-service.csv", "service-events.csv", "markers.csv",
+                           "cluster.dot", "cluster.svg", "report.html"}) {
     INFO(name);
     CHECK(read_file(scratch.path() / "1" / name) == read_file(scratch.path() / "2" / name));
   }

@@ -49,6 +49,35 @@ sim::RunResult rich_run() {
   r.memory.by_type = {{2.0 / 3, 1e-17, 0.9999999999999999}};
   r.traces.push_back(sim::TraceStats{"trace, \"one\".csv", "generic", 120, 3, 12345.678901234567});
   r.traces.push_back(sim::TraceStats{"two.swf", "swf", 0, 0, 0});
+  // A second service (DAEMON, with a load and a deployment still in progress), before the job
+  // etl; two trace sources, and t5 submitted by the second trace.
+  r.sources.insert(r.sources.begin() + 1, sim::SourceInfo{"api \"v2\", new", sim::SourceKind::kService, "random"});
+  for (std::uint32_t& src : r.tasks.source) src += src >= 1 ? 1 : 0;
+  r.services.push_back({.source = 1, .daemon = true, .desired_count = 3, .running_min = 1, .running_max = 3,
+                        .running_mean = 2.0 / 3, .below_desired = 1'234'567, .min_healthy = 1, .replacements = 4,
+                        .throttled_launches = 2,
+                        .deployments = {{.task_definition = "api:1", .started_at = 0, .completed_at = 90 * kSecond,
+                                         .rollout_state = sim::RolloutState::kFailed, .failed_tasks = 10},
+                                        {.task_definition = "api:0", .started_at = 90 * kSecond, .rollback = true}},
+                        .scale_outs = 5, .scale_ins = 6, .has_load = true, .overloaded = 77 * kSecond,
+                        .requests = 0.1, .unserved_requests = 1.0 / 3});
+  r.sources.push_back({"trace, \"one\".csv", sim::SourceKind::kTrace, "binpack(cpu)"});
+  r.sources.push_back({"two.swf", sim::SourceKind::kTrace, "spread(instanceId)"});
+  r.tasks.source[4] = 4;
+  for (std::size_t j = 0; j < n; ++j) {
+    for (std::int64_t k = 0; k < 2; ++k) {
+      const auto v = static_cast<std::int64_t>(j) * 10 + k;
+      r.service_running.push_back(v);
+      r.service_healthy.push_back(v - 1);
+      r.service_desired.push_back(2 + k);
+      r.service_capacity_cpu.push_back(256 * v);
+    }
+  }
+  r.markers = {{.at = 0, .kind = sim::MarkerKind::kDeploymentStarted, .service = 0, .label = "web -> web:3"},
+               {.at = 0, .kind = sim::MarkerKind::kScenarioEvent, .label = "azOutage us-east-1a, \"all\""},
+               {.at = kHour, .kind = sim::MarkerKind::kScaleOut, .service = 1, .label = "api 1 -> 3"}};
+  r.service_events = {{.at = 5 * kSecond, .service = 1, .message = "(service api) has started 1 tasks: (task t2)."},
+                      {.at = 5 * kSecond, .service = 0, .message = "line one\nline, \"two\""}};
   r.events = 18'446'744'073'709'551'615ULL;
   r.seed = 9'007'199'254'740'993ULL;
   return r;
@@ -145,6 +174,62 @@ void check_same_result(const sim::RunResult& got, const sim::RunResult& want) {
     CHECK(got.traces[k].offered_cpu_unit_seconds == want.traces[k].offered_cpu_unit_seconds);
   }
   CHECK(got.events == want.events);
+  CHECK(a.source == b.source);
+  REQUIRE(got.sources.size() == want.sources.size());
+  for (std::size_t k = 0; k < got.sources.size(); ++k) {
+    CHECK(got.sources[k].name == want.sources[k].name);
+    CHECK(got.sources[k].kind == want.sources[k].kind);
+    CHECK(got.sources[k].strategy == want.sources[k].strategy);
+  }
+  REQUIRE(got.services.size() == want.services.size());
+  for (std::size_t k = 0; k < got.services.size(); ++k) {
+    const sim::ServiceResult& s = got.services[k];
+    const sim::ServiceResult& t = want.services[k];
+    INFO("service " << k);
+    CHECK(s.source == t.source);
+    CHECK(s.daemon == t.daemon);
+    CHECK(s.desired_count == t.desired_count);
+    CHECK(s.running_min == t.running_min);
+    CHECK(s.running_max == t.running_max);
+    CHECK(s.running_mean == t.running_mean);
+    CHECK(s.below_desired == t.below_desired);
+    CHECK(s.min_healthy == t.min_healthy);
+    CHECK(s.replacements == t.replacements);
+    CHECK(s.throttled_launches == t.throttled_launches);
+    CHECK(s.scale_outs == t.scale_outs);
+    CHECK(s.scale_ins == t.scale_ins);
+    CHECK(s.has_load == t.has_load);
+    CHECK(s.overloaded == t.overloaded);
+    CHECK(s.requests == t.requests);
+    CHECK(s.unserved_requests == t.unserved_requests);
+    REQUIRE(s.deployments.size() == t.deployments.size());
+    for (std::size_t d = 0; d < s.deployments.size(); ++d) {
+      CHECK(s.deployments[d].task_definition == t.deployments[d].task_definition);
+      CHECK(s.deployments[d].started_at == t.deployments[d].started_at);
+      CHECK(s.deployments[d].completed_at == t.deployments[d].completed_at);
+      CHECK(s.deployments[d].rollout_state == t.deployments[d].rollout_state);
+      CHECK(s.deployments[d].rollback == t.deployments[d].rollback);
+      CHECK(s.deployments[d].failed_tasks == t.deployments[d].failed_tasks);
+    }
+  }
+  CHECK(got.service_running == want.service_running);
+  CHECK(got.service_healthy == want.service_healthy);
+  CHECK(got.service_desired == want.service_desired);
+  CHECK(got.service_demand_cpu == want.service_demand_cpu);
+  CHECK(got.service_capacity_cpu == want.service_capacity_cpu);
+  REQUIRE(got.markers.size() == want.markers.size());
+  for (std::size_t k = 0; k < got.markers.size(); ++k) {
+    CHECK(got.markers[k].at == want.markers[k].at);
+    CHECK(got.markers[k].kind == want.markers[k].kind);
+    CHECK(got.markers[k].service == want.markers[k].service);
+    CHECK(got.markers[k].label == want.markers[k].label);
+  }
+  REQUIRE(got.service_events.size() == want.service_events.size());
+  for (std::size_t k = 0; k < got.service_events.size(); ++k) {
+    CHECK(got.service_events[k].at == want.service_events[k].at);
+    CHECK(got.service_events[k].service == want.service_events[k].service);
+    CHECK(got.service_events[k].message == want.service_events[k].message);
+  }
 }
 
 void write_text(const fs::path& p, const std::string& text) {
@@ -223,7 +308,8 @@ TEST_CASE("read_outputs: a missing directory or file is an input error naming it
         (scratch.path() / "nope").string() + ": /: expected a directory written by ecsim run, got no such directory");
   write_outputs(small_run(), kStats, scratch.path());
   for (const char* name : {"summary.json", "tasks.csv", "instances.csv", "timeseries.csv", "timeseries-by-zone.csv",
-                           "timeseries-by-type.csv"}) {
+                           "timeseries-by-type.csv", "timeseries-by-service.csv", "service-events.csv",
+                           "markers.csv"}) {
     INFO(name);
     const std::string saved = read_file(scratch.path() / name);
     fs::remove(scratch.path() / name);
@@ -262,12 +348,12 @@ TEST_CASE("read_outputs: broken CSV files name the file, the line and the column
     edit(dir / "tasks.csv", "t2,web,3,", "t2,web,three,");
     CHECK(read_error(dir) == tasks + ": line 3: column \"revision\": expected an integer, got \"three\"");
     restore();
-    edit(dir / "tasks.csv", ",256,512,1\n", ",256,99999999999,1\n");
+    edit(dir / "tasks.csv", ",256,512,1,etl\n", ",256,99999999999,1,etl\n");
     CHECK(read_error(dir) == tasks + ": line 4: column \"memoryMiB\": expected an integer, got \"99999999999\"");
   }
   SECTION("truncated row") {
     write_text(dir / "tasks.csv", saved.substr(0, saved.size() - 30));
-    CHECK(read_error(dir) == tasks + ": line 6: expected 16 fields, as in the header, got 11 fields");
+    CHECK(read_error(dir) == tasks + ": line 6: expected 17 fields, as in the header, got 12 fields");
   }
   SECTION("unknown instance id") {
     edit(dir / "tasks.csv", "general-2,us-east-1b", "general-9,us-east-1b");
@@ -291,7 +377,7 @@ TEST_CASE("read_outputs: broken CSV files name the file, the line and the column
     CHECK(read_error(dir) == tasks + ": line 2: column \"stopCode\": expected an ECS stop code such as "
                                      "EssentialContainerExited, or an empty field, got \"Exited\"");
     restore();
-    edit(dir / "tasks.csv", ",0\nt2,", ",1\nt2,");
+    edit(dir / "tasks.csv", ",0,web\nt2,", ",1,web\nt2,");
     CHECK(read_error(dir) == tasks + ": line 2: column \"failedToPlace\": expected 0 (the task was placed), got \"1\"");
   }
   SECTION("quotes") {
@@ -379,7 +465,7 @@ TEST_CASE("read_outputs: random damage to any file gives a result or an input er
   write_outputs(rich_run(), kStats, dir);
   std::mt19937_64 rng(20240607);
   const char* names[] = {"summary.json", "tasks.csv", "instances.csv", "timeseries.csv", "timeseries-by-zone.csv",
-                         "timeseries-by-type.csv"};
+                         "timeseries-by-type.csv", "timeseries-by-service.csv", "service-events.csv", "markers.csv"};
   const std::string noise = ",\"\n\r0123456789.-e:{}[]t x\xff";
   std::size_t errors = 0;
   for (const char* name : names) {
@@ -407,4 +493,44 @@ TEST_CASE("read_outputs: random damage to any file gives a result or an input er
     write_text(dir / name, original);
   }
   CHECK(errors > 0);
+}
+
+TEST_CASE("read_outputs: sources, service series, events and markers that do not fit are input errors", "[reports]") {
+  ScratchDir scratch;
+  const fs::path dir = scratch.path();
+  write_outputs(rich_run(), kStats, dir);
+  const std::string tasks = (dir / "tasks.csv").string();
+  const std::string by_service = (dir / "timeseries-by-service.csv").string();
+  const std::string markers = (dir / "markers.csv").string();
+  const std::string events = (dir / "service-events.csv").string();
+  const std::string summary = (dir / "summary.json").string();
+  SECTION("a task of an unknown source") {
+    edit(dir / "tasks.csv", ",0,web\n", ",0,wbe\n");
+    CHECK(read_error(dir) ==
+          tasks + ": line 2: column \"source\": expected the name of a service, job or trace of summary.json, got \"wbe\"");
+  }
+  SECTION("services out of order in the series") {
+    edit(dir / "timeseries-by-service.csv", "0,web,", "0,etl,");
+    CHECK(read_error(dir) == by_service + ": line 2: column \"service\": expected the name of a service of "
+                                          "summary.json, got \"etl\"");
+    write_outputs(rich_run(), kStats, dir);
+    edit(dir / "timeseries-by-service.csv", "\n0,web,", "\n1,web,");
+    CHECK(read_error(dir) == by_service + ": line 2: column \"time\": expected the time of sample 1 of "
+                                          "timeseries.csv, 0, got \"1\"");
+  }
+  SECTION("a marker of an unknown kind") {
+    edit(dir / "markers.csv", ",scaleOut,", ",scaleUp,");
+    CHECK(read_error(dir) == markers + ": line 4: column \"kind\": expected a marker kind such as event, deployment "
+                                       "or scaleOut, got \"scaleUp\"");
+  }
+  SECTION("service events out of time order") {
+    edit(dir / "service-events.csv", "\n5,", "\n9,");
+    CHECK(read_error(dir) == events + ": line 3: column \"time\": expected a time no earlier than the row before, "
+                                      "got \"5\"");
+  }
+  SECTION("a deployment in progress with a completion time") {
+    edit(dir / "summary.json", "\"completedAt\": null", "\"completedAt\": 100");
+    CHECK(read_error(dir) == summary + ": /services/api \"v2\", new/deployments/1/completedAt: expected null "
+                                       "(IN_PROGRESS), got 100");
+  }
 }

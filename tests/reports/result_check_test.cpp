@@ -55,3 +55,70 @@ TEST_CASE("result_check: errors name the first offending field", "[reports]") {
                       "RunResult: instances.terminated_at[0] is before instances.launched_at[0]");
   }
 }
+
+TEST_CASE("result_check: sources, services, series and markers are checked", "[reports]") {
+  sim::RunResult r = small_run();
+  SECTION("a task's source out of range") {
+    r.tasks.source[2] = 9;
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: tasks.source[2] is not a source index");
+  }
+  SECTION("task sources missing while there are sources") {
+    r.tasks.source.clear();
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: tasks.source has 0 entries, expected 5 (one per task)");
+  }
+  SECTION("no source at all is allowed (an engine that records none)") {
+    r.tasks.source.clear();
+    r.sources.clear();
+    r.services.clear();
+    CHECK_NOTHROW(check_run_result(r));
+  }
+  SECTION("a job before a service") {
+    std::swap(r.sources[0], r.sources[1]);
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: sources[1] is out of order (services, jobs, traces)");
+  }
+  SECTION("two sources of one name") {
+    r.sources[1].name = "web";
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: sources[1].name \"web\" is also the name of sources[0]");
+  }
+  SECTION("a service result pointing at a job") {
+    r.services[0].source = 1;
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: services[0].source is not a service source");
+  }
+  SECTION("a service source with no result") {
+    r.services.clear();
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: sources has 1 services, expected 0 (one per services entry)");
+  }
+  SECTION("a trace without its source") {
+    r.traces.push_back(sim::TraceStats{"t.csv", "generic", 1, 0, 1.0});
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: sources has 0 traces, expected 1 (one per traces entry)");
+  }
+  SECTION("a per-service series of the wrong length") {
+    r.service_running.assign(3, 1);  // 2 samples x 1 service
+    CHECK_THROWS_WITH(check_run_result(r),
+                      "RunResult: service_running has 3 entries, expected 2 (one per sample and service)");
+    r.service_running.assign(2, 1);
+    CHECK_NOTHROW(check_run_result(r));
+  }
+  SECTION("markers out of time order") {
+    r.markers.push_back({.at = kHour, .kind = sim::MarkerKind::kScenarioEvent, .label = "azOutage us-east-1a"});
+    r.markers.push_back({.at = kMinute, .kind = sim::MarkerKind::kScaleOut, .service = 0, .label = "web 2 -> 3"});
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: markers[1] is before markers[0]");
+  }
+  SECTION("a marker of no service") {
+    r.markers.push_back({.at = kHour, .kind = sim::MarkerKind::kScaleOut, .service = 1, .label = "x"});
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: markers[0].service is not a service");
+  }
+  SECTION("a service event of no service") {
+    r.service_events.push_back({.at = kHour, .service = 3, .message = "x"});
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: service_events[0].service is not a service");
+  }
+  SECTION("a deployment completed while in progress") {
+    r.services[0].deployments[0].rollout_state = sim::RolloutState::kInProgress;
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: services[0].deployments[0].completed_at disagrees with "
+                                           "rollout_state (set exactly when not IN_PROGRESS)");
+  }
+  SECTION("running min above max") {
+    r.services[0].running_min = 3;
+    CHECK_THROWS_WITH(check_run_result(r), "RunResult: services[0] has running min > max or a negative count");
+  }
+}

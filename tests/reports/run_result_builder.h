@@ -46,6 +46,9 @@ struct TaskSpec {
   bool rejected = false;
   std::int32_t cpu = 256;
   std::int32_t memory_mib = 512;
+  // The submitting service, job or trace: a source added with service(), job() or trace(), or
+  // a job of that name added on first use (strategy: the run's).
+  std::string source = "default";
 };
 
 class RunResultBuilder {
@@ -90,8 +93,39 @@ class RunResultBuilder {
     return *this;
   }
 
+  // Sources stay in the order services, jobs, traces: adding one shifts the later indices.
+  RunResultBuilder& source(const std::string& name, sim::SourceKind kind, std::string strategy = "") {
+    std::uint32_t at = 0;
+    while (at < r_.sources.size() && r_.sources[at].kind <= kind) ++at;
+    r_.sources.insert(r_.sources.begin() + at,
+                      sim::SourceInfo{name, kind, strategy.empty() ? r_.strategy : std::move(strategy)});
+    for (std::uint32_t& s : r_.tasks.source) s += s >= at ? 1 : 0;
+    for (sim::ServiceResult& s : r_.services) s.source += s.source >= at ? 1 : 0;
+    return *this;
+  }
+  RunResultBuilder& job(const std::string& name, std::string strategy = "") {
+    return source(name, sim::SourceKind::kJob, std::move(strategy));
+  }
+  // A service source and its ServiceResult (whose `source` is set here).
+  RunResultBuilder& service(const std::string& name, sim::ServiceResult s = {}, std::string strategy = "") {
+    source(name, sim::SourceKind::kService, std::move(strategy));
+    s.source = static_cast<std::uint32_t>(r_.services.size());  // services come first, in order
+    r_.services.push_back(std::move(s));
+    return *this;
+  }
+  RunResultBuilder& marker(const sim::Marker& m) { r_.markers.push_back(m); return *this; }
+  RunResultBuilder& service_event(const sim::ServiceEvent& e) { r_.service_events.push_back(e); return *this; }
+
   RunResultBuilder& task(const TaskSpec& s) {
     sim::TaskRecords& t = r_.tasks;
+    std::uint32_t source = 0;
+    while (source < r_.sources.size() && r_.sources[source].name != s.source) ++source;
+    if (source == r_.sources.size()) {
+      job(s.source);
+      source = 0;
+      while (r_.sources[source].name != s.source) ++source;
+    }
+    t.source.push_back(source);
     t.family.push_back(intern(r_.families, s.family));
     t.revision.push_back(s.revision);
     t.group.push_back(intern(r_.groups, s.group));
@@ -123,6 +157,7 @@ class RunResultBuilder {
 
   RunResultBuilder& trace(std::string file, std::string format, std::int64_t read, std::int64_t skipped,
                           double offered) {
+    source(file, sim::SourceKind::kTrace);
     r_.traces.push_back(sim::TraceStats{std::move(file), std::move(format), read, skipped, offered});
     return *this;
   }
@@ -147,7 +182,8 @@ class RunResultBuilder {
 };
 
 // A small run used by several golden tests: 3 h, two zones, two m5.xlarge instances at $0.192/h
-// (one terminated at 2 h, one alive to the end), five tasks in every end state:
+// (one terminated at 2 h, one alive to the end), five tasks in every end state, from the
+// service "web" (REPLICA, desired 2, one deployment of web:3 completed at 11 s) and the job "etl":
 //   t1 web  completed: submitted 0, placed 2 s, RUNNING 3.5 s, stopped 1 h 3.5 s
 //   t2 web  running at the end: submitted 10 s, placed 10 s, RUNNING 11 s
 //   t3 etl  rejected (RESOURCE:MEMORY): submitted 20 s
@@ -158,20 +194,26 @@ inline sim::RunResult small_run() {
   b.scenario("small").seed(42).strategy("spread(attribute:ecs.availability-zone),binpack(memory)")
       .duration(3 * kHour).events(1234)
       .zone("us-east-1a").zone("us-east-1b")
+      .service("web", {.desired_count = 2, .running_min = 0, .running_max = 2, .running_mean = 1.25,
+                       .below_desired = kHour + 11 * kSecond, .min_healthy = 1, .replacements = 0,
+                       .deployments = {{.task_definition = "web:3", .started_at = 0, .completed_at = 11 * kSecond,
+                                        .rollout_state = sim::RolloutState::kCompleted}}})
+      .job("etl", "binpack(cpu)")
       .instance_type("m5.xlarge", 192'000)
       .instance("general-1", "us-east-1a", "m5.xlarge", 0, 2 * kHour)
       .instance("general-2", "us-east-1b", "m5.xlarge", 0)
       .task({.family = "web", .revision = 3, .group = "service:web", .instance = "general-1", .submitted = 0,
              .placed = 2 * kSecond, .started = 3'500'000, .stopped = kHour + 3'500'000,
-             .stop_code = StopCode::kEssentialContainerExited})
+             .stop_code = StopCode::kEssentialContainerExited, .source = "web"})
       .task({.family = "web", .revision = 3, .group = "service:web", .instance = "general-2",
-             .submitted = 10 * kSecond, .placed = 10 * kSecond, .started = 11 * kSecond})
+             .submitted = 10 * kSecond, .placed = 10 * kSecond, .started = 11 * kSecond, .source = "web"})
       .task({.family = "etl", .group = "family:etl", .submitted = 20 * kSecond,
-             .failure = FailureReason::kResourceMemory, .rejected = true})
+             .failure = FailureReason::kResourceMemory, .rejected = true, .source = "etl"})
       .task({.family = "etl", .group = "family:etl", .submitted = 30 * kSecond,
-             .failure = FailureReason::kResourceCpu})
+             .failure = FailureReason::kResourceCpu, .source = "etl"})
       .task({.family = "etl", .group = "family:etl", .instance = "general-2", .submitted = 40 * kSecond,
-             .placed = 100 * kSecond, .stopped = 200 * kSecond, .stop_code = StopCode::kTaskFailedToStart})
+             .placed = 100 * kSecond, .stopped = 200 * kSecond, .stop_code = StopCode::kTaskFailedToStart,
+             .source = "etl"})
       .placement_failures(FailureReason::kResourceCpu, 3)
       .placement_failures(FailureReason::kResourceMemory, 1)
       .sample({.time = 0, .running = 0, .pending = 1, .starting = 0, .instances = 2, .cpu_reserved = 0,

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/reports/run_result_builder.h"
@@ -29,11 +32,12 @@ const char* const kSmallRunSummary = R"j({
     "pendingAtEnd": 1
   },
   "wait": {
-    "mean": 20.666666666666668,
+    "mean": 2708,
     "p50": 2,
-    "p90": 60,
-    "p99": 60,
-    "max": 60
+    "p90": 10770,
+    "p99": 10770,
+    "max": 10770,
+    "censored": 1
   },
   "startLatency": {
     "mean": 1.25,
@@ -106,6 +110,63 @@ const char* const kSmallRunSummary = R"j({
   "engine": {
     "events": 1234,
     "simulatedSeconds": 10800
+  },
+  "services": {
+    "web": {
+      "schedulingStrategy": "REPLICA",
+      "strategy": "spread(attribute:ecs.availability-zone),binpack(memory)",
+      "desiredCount": 2,
+      "submitted": 2,
+      "placed": 2,
+      "failedToPlace": 0,
+      "pendingAtEnd": 0,
+      "wait": {
+        "mean": 1,
+        "p50": 0,
+        "p90": 2,
+        "p99": 2,
+        "max": 2,
+        "censored": 0
+      },
+      "running": {
+        "min": 0,
+        "mean": 1.25,
+        "max": 2
+      },
+      "belowDesiredSeconds": 3611,
+      "minHealthy": 1,
+      "replacements": 0,
+      "throttledLaunches": 0,
+      "deployments": [
+        {
+          "taskDefinition": "web:3",
+          "startedAt": 0,
+          "completedAt": 11,
+          "rolloutState": "COMPLETED",
+          "rollback": false,
+          "failedTasks": 0
+        }
+      ],
+      "scaleOuts": 0,
+      "scaleIns": 0
+    }
+  },
+  "jobs": {
+    "etl": {
+      "strategy": "binpack(cpu)",
+      "submitted": 3,
+      "placed": 1,
+      "failedToPlace": 1,
+      "pendingAtEnd": 1,
+      "wait": {
+        "mean": 5415,
+        "p50": 60,
+        "p90": 10770,
+        "p99": 10770,
+        "max": 10770,
+        "censored": 1
+      }
+    }
   }
 }
 )j";
@@ -115,7 +176,8 @@ nlohmann::json parse(const sim::RunResult& r) { return nlohmann::json::parse(sum
 }  // namespace
 
 TEST_CASE("summary: a small run renders these exact bytes", "[reports]") {
-  // wait over placed tasks {2 s, 0 s, 60 s}; start latency {1.5 s, 1 s}; instances alive 2 h + 3 h
+  // wait over tasks not rejected {2 s, 0 s, 60 s} and t4, still waiting at the end of 3 h since
+  // 30 s (10770 s, censored); the service web waited {2 s, 0 s}, the job etl {60 s, 10770 s}; start latency {1.5 s, 1 s}; instances alive 2 h + 3 h
   // at $0.192/h = $0.96; tasks RUNNING 3600 s + 10789 s, so perTaskHour = 0.96 / (14389 / 3600).
   CHECK(summary_json(small_run()) == kSmallRunSummary);
 }
@@ -152,13 +214,13 @@ TEST_CASE("summary: submitted = placed + failedToPlace + pendingAtEnd", "[report
         tasks["placed"].get<int>() + tasks["failedToPlace"].get<int>() + tasks["pendingAtEnd"].get<int>());
 }
 
-TEST_CASE("summary: wait percentiles use nearest rank over placed tasks only", "[reports]") {
+TEST_CASE("summary: wait percentiles use nearest rank over placed and still-waiting tasks", "[reports]") {
   RunResultBuilder b;
+  b.duration(1000 * kSecond);
   b.instance("i-1", "z", "t");
   // Placed tasks wait 100, 99, ..., 1 s (submission order is not wait order).
   for (int w = 100; w >= 1; --w) b.task({.instance = "i-1", .submitted = 0, .placed = w * kSecond});
-  // Tasks never placed, submitted long ago, must not count.
-  for (int i = 0; i < 50; ++i) b.task({.submitted = 0, .failure = FailureReason::kResourceMemory});
+  // A rejected task gave up: it has no wait.
   b.task({.submitted = 0, .failure = FailureReason::kResourceMemory, .rejected = true});
   const nlohmann::json wait = parse(b.build())["wait"];
   CHECK(wait["mean"].get<double>() == 50.5);
@@ -166,6 +228,154 @@ TEST_CASE("summary: wait percentiles use nearest rank over placed tasks only", "
   CHECK(wait["p90"].get<double>() == 90);
   CHECK(wait["p99"].get<double>() == 99);
   CHECK(wait["max"].get<double>() == 100);
+  CHECK(wait["censored"] == 0);
+}
+
+TEST_CASE("summary: a task never placed waits until the end of the run and is counted as censored", "[reports]") {
+  RunResultBuilder b;
+  b.duration(kHour);
+  b.instance("i-1", "z", "t");
+  b.task({.instance = "i-1", .submitted = 0, .placed = 10 * kSecond});
+  b.task({.submitted = 600 * kSecond, .failure = FailureReason::kResourceCpu});   // waited 3000 s by the end
+  b.task({.submitted = kHour, .failure = FailureReason::kResourceCpu});           // submitted at the end: 0 s
+  const SummaryFigures f = compute_summary(b.build());
+  CHECK(f.wait.count == 3);
+  CHECK(f.wait.censored == 2);
+  CHECK(f.wait.max == 3000 * kSecond);
+  CHECK(f.wait.total_us == 3010 * kSecond);
+  const nlohmann::json wait = parse(b.build())["wait"];
+  CHECK(wait["censored"] == 2);
+  CHECK(wait["max"].get<double>() == 3000);
+}
+
+TEST_CASE("summary: an overloaded run whose tasks mostly never get placed has a large p99 wait", "[reports]") {
+  // 1000 tasks one per second over the first 1000 s of a 2 h run; only the first 50 were placed,
+  // at once. Over placed tasks only the p99 would be 0; the waiting ones push it to hours.
+  RunResultBuilder b;
+  b.duration(2 * kHour);
+  b.instance("i-1", "z", "t");
+  for (int i = 0; i < 1000; ++i) {
+    const SimTime at = i * kSecond;
+    if (i < 50) {
+      b.task({.instance = "i-1", .submitted = at, .placed = at});
+    } else {
+      b.task({.submitted = at, .failure = FailureReason::kResourceCpu});
+    }
+  }
+  const nlohmann::json wait = parse(b.build())["wait"];
+  CHECK(wait["censored"] == 950);
+  // Waits: 50 of 0, then 7200 - 999 = 6201 s up to 7200 - 50 = 7150 s. Nearest rank 990 of 1000
+  // is index 989: 6201 + 939 = 7140 s.
+  CHECK(wait["p99"].get<double>() == 7140);
+  CHECK(wait["p50"].get<double>() > 6000);
+  CHECK(wait["max"].get<double>() == 7200 - 50);
+}
+
+TEST_CASE("summary: per-source figures add up to the totals", "[reports]") {
+  RunResultBuilder b;
+  b.duration(kHour);
+  b.instance("i-1", "z", "t");
+  b.service("web", {.desired_count = 3}).service("api", {.daemon = true}).job("etl", "binpack(cpu)").job("idle");
+  b.trace("t.csv", "generic", 3, 0, 1.0);
+  const char* const names[] = {"web", "api", "etl", "t.csv"};
+  for (int i = 0; i < 200; ++i) {
+    const SimTime at = i * kSecond;
+    const std::string source = names[(i * 7) % 4];
+    switch (i % 3) {
+      case 0: b.task({.instance = "i-1", .submitted = at, .placed = at + i * 1000, .source = source}); break;
+      case 1: b.task({.submitted = at, .rejected = true, .source = source}); break;
+      default: b.task({.submitted = at, .source = source});
+    }
+  }
+  const sim::RunResult r = b.build();
+  const nlohmann::json j = parse(r);
+  std::int64_t submitted = 0, placed = 0, failed = 0, pending = 0, censored = 0;
+  const auto add = [&](const nlohmann::json& s) {
+    submitted += s["submitted"].get<std::int64_t>();
+    placed += s["placed"].get<std::int64_t>();
+    failed += s["failedToPlace"].get<std::int64_t>();
+    pending += s["pendingAtEnd"].get<std::int64_t>();
+    censored += s["wait"]["censored"].get<std::int64_t>();
+    CHECK(s["wait"]["max"].get<double>() <= j["wait"]["max"].get<double>());
+  };
+  for (const auto& [name, s] : j["services"].items()) add(s);
+  for (const auto& [name, s] : j["jobs"].items()) add(s);
+  for (const auto& s : j["trace"]["files"]) add(s);
+  CHECK(submitted == j["tasks"]["submitted"].get<std::int64_t>());
+  CHECK(placed == j["tasks"]["placed"].get<std::int64_t>());
+  CHECK(failed == j["tasks"]["failedToPlace"].get<std::int64_t>());
+  CHECK(pending == j["tasks"]["pendingAtEnd"].get<std::int64_t>());
+  CHECK(censored == j["wait"]["censored"].get<std::int64_t>());
+  // Scenario order, every source listed even when it submitted nothing.
+  CHECK(nlohmann::ordered_json::parse(summary_json(r))["services"].begin().key() == "web");
+  CHECK(j["services"]["api"]["schedulingStrategy"] == "DAEMON");
+  CHECK(j["services"]["web"]["schedulingStrategy"] == "REPLICA");
+  CHECK(j["services"]["web"]["desiredCount"] == 3);
+  CHECK(j["jobs"]["etl"]["strategy"] == "binpack(cpu)");
+  CHECK(j["jobs"]["idle"]["submitted"] == 0);
+  CHECK(j["jobs"]["idle"]["wait"]["p99"] == 0);
+  CHECK(j["trace"]["files"][0]["strategy"] == "binpack(memory)");
+  // Each source's percentiles are over its own tasks: the compute_summary figures agree.
+  const SummaryFigures f = compute_summary(r);
+  REQUIRE(f.by_source.size() == r.sources.size());
+  for (std::size_t s = 0; s < r.sources.size(); ++s) {
+    std::vector<SimTime> waits;
+    for (std::size_t i = 0; i < r.tasks.size(); ++i) {
+      if (r.tasks.source[i] != s || r.tasks.rejected[i]) continue;
+      waits.push_back(r.tasks.placed_at[i] != kNever ? r.tasks.placed_at[i] - r.tasks.submitted_at[i]
+                                                     : r.duration - r.tasks.submitted_at[i]);
+    }
+    std::sort(waits.begin(), waits.end());
+    INFO("source " << r.sources[s].name);
+    CHECK(f.by_source[s].wait.count == static_cast<std::int64_t>(waits.size()));
+    CHECK(f.by_source[s].wait.p90 == (waits.empty() ? 0 : waits[nearest_rank_index(waits.size(), 900)]));
+  }
+}
+
+TEST_CASE("summary: a service's deployments, load and figures as the engine recorded them", "[reports]") {
+  RunResultBuilder b;
+  b.duration(kHour);
+  b.service("web", {.desired_count = 4, .running_min = 1, .running_max = 6, .running_mean = 3.5,
+                    .below_desired = 90 * kSecond, .min_healthy = 2, .replacements = 3, .throttled_launches = 7,
+                    .deployments = {{.task_definition = "web:1", .started_at = 0, .completed_at = 60 * kSecond,
+                                     .rollout_state = sim::RolloutState::kCompleted},
+                                    {.task_definition = "web:2", .started_at = 600 * kSecond,
+                                     .completed_at = 900 * kSecond, .rollout_state = sim::RolloutState::kFailed,
+                                     .failed_tasks = 10},
+                                    {.task_definition = "web:1", .started_at = 900 * kSecond, .rollback = true}},
+                    .scale_outs = 2, .scale_ins = 1, .has_load = true, .overloaded = 120 * kSecond,
+                    .requests = 1000, .unserved_requests = 250});
+  b.service("worker", {.desired_count = 1});
+  const nlohmann::json j = parse(b.build())["services"];
+  const nlohmann::json& web = j["web"];
+  CHECK(web["running"] == nlohmann::json::parse(R"({"min": 1, "mean": 3.5, "max": 6})"));
+  CHECK(web["belowDesiredSeconds"] == 90);
+  CHECK(web["minHealthy"] == 2);
+  CHECK(web["replacements"] == 3);
+  CHECK(web["throttledLaunches"] == 7);
+  CHECK(web["scaleOuts"] == 2);
+  CHECK(web["scaleIns"] == 1);
+  REQUIRE(web["deployments"].size() == 3);
+  CHECK(web["deployments"][1]["rolloutState"] == "FAILED");
+  CHECK(web["deployments"][1]["failedTasks"] == 10);
+  CHECK(web["deployments"][2]["completedAt"].is_null());
+  CHECK(web["deployments"][2]["rolloutState"] == "IN_PROGRESS");
+  CHECK(web["deployments"][2]["rollback"] == true);
+  CHECK(web["load"] == nlohmann::json::parse(
+                           R"({"overloadedSeconds": 120, "unservedFraction": 0.25, "requests": 1000,
+                               "unservedRequests": 250})"));
+  CHECK_FALSE(j["worker"].contains("load"));
+}
+
+TEST_CASE("summary: a result with no sources has empty services and jobs", "[reports]") {
+  sim::RunResult r = small_run();
+  r.sources.clear();
+  r.services.clear();
+  r.tasks.source.clear();
+  const nlohmann::json j = parse(r);
+  CHECK(j["services"] == nlohmann::json::object());
+  CHECK(j["jobs"] == nlohmann::json::object());
+  CHECK(j["wait"]["censored"] == 1);
 }
 
 TEST_CASE("summary: start latency counts only tasks that reached RUNNING", "[reports]") {
@@ -272,7 +482,7 @@ TEST_CASE("summary: stop codes and failure reasons list only those that occur, i
   CHECK(nlohmann::json::parse(text)["tasks"]["completed"] == 0);
 }
 
-TEST_CASE("summary: trace statistics appear only when traces ran, totals first", "[reports]") {
+TEST_CASE("summary: trace statistics appear only when traces ran, totals first, each file with its task figures", "[reports]") {
   RunResultBuilder b;
   b.trace("a.csv", "generic", 100, 3, 1.5e6).trace("b.swf", "swf", 50, 7, 0.25e6);
   const std::string text = summary_json(b.build());
@@ -286,14 +496,40 @@ TEST_CASE("summary: trace statistics appear only when traces ran, totals first",
         "format": "generic",
         "recordsRead": 100,
         "recordsSkipped": 3,
-        "offeredCpuUnitSeconds": 1500000
+        "offeredCpuUnitSeconds": 1500000,
+        "strategy": "binpack(memory)",
+        "submitted": 0,
+        "placed": 0,
+        "failedToPlace": 0,
+        "pendingAtEnd": 0,
+        "wait": {
+          "mean": 0,
+          "p50": 0,
+          "p90": 0,
+          "p99": 0,
+          "max": 0,
+          "censored": 0
+        }
       },
       {
         "file": "b.swf",
         "format": "swf",
         "recordsRead": 50,
         "recordsSkipped": 7,
-        "offeredCpuUnitSeconds": 250000
+        "offeredCpuUnitSeconds": 250000,
+        "strategy": "binpack(memory)",
+        "submitted": 0,
+        "placed": 0,
+        "failedToPlace": 0,
+        "pendingAtEnd": 0,
+        "wait": {
+          "mean": 0,
+          "p50": 0,
+          "p90": 0,
+          "p99": 0,
+          "max": 0,
+          "censored": 0
+        }
       }
     ]
   }

@@ -155,6 +155,7 @@ ChartSpec log_chart(std::vector<double> x, std::vector<double> y, bool step) {
   spec.y_label = "fraction of tasks";
   spec.x_kind = AxisKind::kLogSeconds;
   spec.y_max = 1;
+  spec.width = 720;  // the pixel positions below: a plot from x 64 to 704
   spec.series = {ChartSeries{"cdf", std::move(x), std::move(y), step}};
   return spec;
 }
@@ -261,6 +262,7 @@ TEST_CASE("svg_chart: long series on a log-seconds axis are downsampled in log c
 TEST_CASE("svg_chart: a step series holds its last value to the right edge", "[reports]") {
   ChartSpec spec;
   spec.title = "steps";
+  spec.width = 720;
   spec.series = {ChartSeries{"long", {0, 10, 20}, {1, 2, 3}, true}, ChartSeries{"short", {0, 10}, {5, 6}, true},
                  ChartSeries{"line", {0, 10}, {5, 6}, false}};
   const std::string svg = render_line_chart(spec);
@@ -270,4 +272,45 @@ TEST_CASE("svg_chart: a step series holds its last value to the right edge", "[r
   REQUIRE(held.back().rfind("704.0,", 0) == 0);
   REQUIRE(held.back().substr(held.back().find(',')) == held[2].substr(held[2].find(',')));
   REQUIRE(point_list(svg, "line").size() == 2);  // a plain line ends at its last point
+}
+
+TEST_CASE("svg_chart: markers are dashed vertical lines with short escaped labels and the whole label as a title",
+          "[reports]") {
+  ChartSpec spec;
+  spec.title = "tasks";
+  spec.width = 720;  // the plot spans x 64 to 704
+  spec.x_kind = AxisKind::kTimeSeconds;
+  spec.series = {ChartSeries{"running", {0, 100}, {1, 2}, true}};
+  const std::string hostile = "<script>alert(\"x\")</script> & a label far longer than thirty-two bytes";
+  spec.markers = {{50, hostile, MarkerStyle::kEvent},
+                  {51, "too close: no label", MarkerStyle::kDeployment},
+                  {100, "web 2 -> 4", MarkerStyle::kScaling},
+                  {500, "beyond the data", MarkerStyle::kEvent}};
+  const std::string svg = render_line_chart(spec);
+  INFO(svg);
+  REQUIRE(ecsim::testing::xml_problem(svg).empty());
+  REQUIRE(svg.find("<script") == std::string::npos);
+  // Three lines (the fourth is beyond the data), at x = 64 + 640 * x / 100.
+  std::size_t lines = 0;
+  for (std::size_t p = svg.find("class=\"marker\""); p != std::string::npos; p = svg.find("class=\"marker\"", p + 1)) ++lines;
+  REQUIRE(lines == 3);
+  REQUIRE(svg.find("x1=\"384.0\" x2=\"384.0\"") != std::string::npos);
+  REQUIRE(svg.find("x1=\"704.0\" x2=\"704.0\"") != std::string::npos);
+  // The whole label, escaped, as the title; the drawn label cut to 32 bytes with an ellipsis.
+  REQUIRE(svg.find("<title>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; a label far longer than "
+                   "thirty-two bytes</title>") != std::string::npos);
+  REQUIRE(svg.find(">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;\xE2\x80\xA6</text>") != std::string::npos);
+  REQUIRE(svg.find(">too close: no label</text>") == std::string::npos);
+  REQUIRE(svg.find(">web 2 -&gt; 4</text>") != std::string::npos);
+  REQUIRE(svg.find("beyond the data") == std::string::npos);
+}
+
+TEST_CASE("svg_chart: a marker label is never cut inside a UTF-8 character", "[reports]") {
+  ChartSpec spec;
+  spec.title = "t";
+  spec.series = {ChartSeries{"s", {0, 10}, {1, 2}, false}};
+  // 28 ASCII bytes, then 'é' (2 bytes) straddling the cut at 29 bytes.
+  spec.markers = {{5, std::string(28, 'a') + "\xC3\xA9" + "tail of the label", MarkerStyle::kEvent}};
+  const std::string svg = render_line_chart(spec);
+  REQUIRE(svg.find(">" + std::string(28, 'a') + "\xE2\x80\xA6</text>") != std::string::npos);
 }

@@ -8,19 +8,23 @@ using namespace ecsim;
 using namespace ecsim::reports;
 using namespace ecsim::reports::testing;
 
-TEST_CASE("text_summary: a small run prints these exact lines", "[reports]") {
-  // $0.96 over 3 h is $233.60 per 730-hour month.
+TEST_CASE("text_summary: a small run prints these exact lines, one per service and per job", "[reports]") {
+  // $0.96 over 3 h is $233.60 per 730-hour month. t4 waited from 30 s to the end (3 h).
   CHECK(text_summary(small_run(), "out/run-1") ==
         "ecsim " ECSIM_VERSION
         ": scenario small, seed 42, strategy spread(attribute:ecs.availability-zone),binpack(memory), "
         "10800 s simulated\n"
         "tasks: 5 submitted, 3 placed, 1 completed, 1 failed to place, 1 pending at end\n"
-        "wait: mean 20.667 s, p99 60.000 s, max 60.000 s\n"
+        "wait: mean 2708.000 s, p99 10770.000 s, max 10770.000 s (1 still waiting at the end, counted until then)\n"
         "utilization: cpu mean 25.0%, max 75.0%; memory mean 10.0%, max 30.0%\n"
         "instances: 2 launched, 1 terminated, 5.0 instance-hours\n"
         "cost: $0.96 total, $0.2402 per task-hour, $233.60 per month at this rate\n"
-        "outputs in out/run-1: summary.json, run.json, tasks.csv, instances.csv, timeseries.csv (and by zone and "
-        "type), cluster.svg, cluster.dot\n");
+        "service web (REPLICA, spread(attribute:ecs.availability-zone),binpack(memory)): running mean 1.25 of 2 "
+        "desired, 3611.0 s below; wait p99 2.000 s (0 censored); 1 deployment, last web:3 COMPLETED\n"
+        "job etl (binpack(cpu)): 3 submitted, 1 placed, 1 failed to place, 1 pending at end; wait p99 10770.000 s "
+        "(1 censored)\n"
+        "outputs in out/run-1: summary.json, run.json, tasks.csv, instances.csv, timeseries.csv (and by zone, "
+        "type and service), service-events.csv, markers.csv, cluster.svg, cluster.dot\n");
 }
 
 TEST_CASE("text_summary: traces add a line and an empty run has no monthly rate", "[reports]") {
