@@ -401,6 +401,10 @@ class Loader {
       for (const auto& other : s_.jobs) {
         if (other.name == out.name) j["name"].fail("a job name not used before");
       }
+      // Outputs name a task's source by its name alone (tasks.csv `source`).
+      for (const auto& svc : s_.services) {
+        if (svc.name == out.name) j["name"].fail("a job name that no service uses (tasks.csv names sources by name)");
+      }
       LoadContext::refuse_capacity_provider_strategy(j);
       out.task_definition = ctx_.ec2_task_definition(j["taskDefinition"]);
       out.group = "family:" + ctx_.registry.definitions()[out.task_definition].family;
@@ -536,6 +540,11 @@ class Loader {
       sim::Trace out;
       out.format = kTraceFormats[format];
       out.file = t["file"].get_name("a trace file path relative to the scenario");
+      // Outputs name a task's source by its name alone (tasks.csv `source`): a trace's is its file.
+      const bool taken = std::any_of(s_.traces.begin(), s_.traces.end(), [&](const sim::Trace& o) { return o.file == out.file; }) ||
+                         std::any_of(s_.jobs.begin(), s_.jobs.end(), [&](const sim::Job& o) { return o.name == out.file; }) ||
+                         std::any_of(s_.services.begin(), s_.services.end(), [&](const sim::Service& o) { return o.name == out.file; });
+      if (taken) t["file"].fail("a trace file no other trace replays and no job or service is named after");
       if (t.has("placementStrategy")) out.strategy = parse_strategy_list(t["placementStrategy"]);
       if (t.has("onPlacementFailure")) out.on_failure = on_failure(t["onPlacementFailure"]);
       const bool absolute = t.has("absoluteTime") && t["absoluteTime"].get_bool();
