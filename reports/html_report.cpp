@@ -231,6 +231,12 @@ void services_section(std::string& out, const sim::RunResult& r, const SummaryFi
       if (recorded(r.service_capacity_cpu)) {
         c.series.push_back({"capacity (RUNNING tasks)", t, column(r.service_capacity_cpu), true});
       }
+      // A tenth of headroom, so that the highest line is not drawn on the frame.
+      double top = 0;
+      for (const ChartSeries& one : c.series) {
+        for (const double v : one.y) top = std::max(top, v);
+      }
+      c.y_max = top * 1.1;
       c.markers = markers;
       out += render_line_chart(c);
     }

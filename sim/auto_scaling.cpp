@@ -366,8 +366,9 @@ std::string describe(const ServiceAutoScaler::Decision& d) {
     out += '"';
   }
   if (d.cause == Cause::kTargetTracking || d.cause == Cause::kStepScaling) {
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, d.metric);
+    // One decimal, as the CloudWatch console shows a percentage.
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, d.metric, std::chars_format::fixed, 1);
     out += " at ";
     out.append(buf, r.ptr);
     out += " %";

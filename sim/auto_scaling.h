@@ -179,7 +179,7 @@ class ServiceAutoScaler {
   std::vector<std::uint8_t> windows_;  // every step policy's breach flags, ring buffers
 };
 
-// "target tracking cpu-50: CPUUtilization 90 > 50: desired 4 -> 8", for logs and reports.
+// "target tracking policy \"cpu50\" at 90.0 %: desired 4 -> 8", for logs and reports.
 std::string describe(const ServiceAutoScaler::Decision& d);
 
 }  // namespace ecsim::sim

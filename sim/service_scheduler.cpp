@@ -220,7 +220,7 @@ void ServiceScheduler::reconcile(std::uint32_t service) {
 
 bool ServiceScheduler::reconcile_step(ServiceState& s) {
   Deployment& p = s.deployments[s.primary];
-  std::int32_t total = 0, primary = 0, old_healthy = 0;
+  std::int32_t total = 0, primary = 0, primary_unhealthy = 0, old_healthy = 0;
   std::vector<std::uint32_t> old_unhealthy;
   std::vector<std::uint32_t> old_ready;
   for (const std::uint32_t t : s.live) {
@@ -228,6 +228,7 @@ bool ServiceScheduler::reconcile_step(ServiceState& s) {
     ++total;
     if (info.deployment == s.primary) {
       ++primary;
+      if (!info.healthy) ++primary_unhealthy;
     } else if (info.running && info.healthy) {
       ++old_healthy;
       old_ready.push_back(t);
@@ -255,7 +256,7 @@ bool ServiceScheduler::reconcile_step(ServiceState& s) {
         event(s, "(service " + s.spec->name + ") (deployment " + deployment_id(s, s.primary) + ") deployment completed.");
       }
       event(s, "(service " + s.spec->name + ") has reached a steady state.");
-      if (!s.steady_seen) {
+      if (!s.steady_seen && s.desired > 0) {
         s.steady_seen = true;
         ServiceResult& out = s.out(result_);
         out.running_min = s.running;
@@ -277,17 +278,16 @@ bool ServiceScheduler::reconcile_step(ServiceState& s) {
   c.primary = primary;
   c.old_healthy = old_healthy;
   const RollingStep step = rolling_step(c);
-  std::int32_t started = 0;
-  if (!p.failed_state && step.start > 0) started = launch_up_to(s, step.start);
+  if (!p.failed_state && step.start > 0) launch_up_to(s, step.start);
   if (step.stop_healthy > 0) {
     std::vector<std::uint32_t> order = scale_in_order(s, old_ready);
     order.resize(static_cast<std::size_t>(step.stop_healthy));
     for (const std::uint32_t t : order) stop(s, t);
   }
-  // Neither a start nor a stop, and nothing on its way to change that: min = max = 100.
-  const bool in_flight = primary > s.running || started > 0;
-  if (step.start == 0 && step.stop_healthy == 0 && old_unhealthy.empty() && !in_flight && !p.failed_state &&
-      !p.deadlock_reported && primary < s.desired) {
+  // The configuration allows neither a start nor a stop, and no new task is on its way to
+  // healthy to change that: min = max = 100 (a throttled launch is not this).
+  if (step.start == 0 && step.stop_healthy == 0 && old_unhealthy.empty() && primary_unhealthy == 0 &&
+      !p.failed_state && !p.deadlock_reported && primary < s.desired) {
     p.deadlock_reported = true;
     event(s, "(service " + s.spec->name + ") was unable to stop or start tasks during a deployment because of the "
                  "service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.");
@@ -335,12 +335,13 @@ void ServiceScheduler::reconcile_daemon(ServiceState& s) {
     s.daemon_retry_pending = true;
     host_.schedule(host_.now() + kMinute, kTimerReconcile, s.index);
   }
-  if (!p.done && s.running == s.desired && s.healthy == s.desired && static_cast<std::int32_t>(s.live.size()) == s.desired) {
+  if (!p.done && s.desired > 0 && s.running == s.desired && s.healthy == s.desired &&
+      static_cast<std::int32_t>(s.live.size()) == s.desired) {
     p.done = true;
     DeploymentRecord& rec = s.out(result_).deployments[p.record];
     rec.completed_at = host_.now();
     rec.rollout_state = RolloutState::kCompleted;
-    if (!s.steady_seen) {
+    if (!s.steady_seen && s.desired > 0) {
       s.steady_seen = true;
       s.out(result_).running_min = s.running;
       s.out(result_).min_healthy = s.healthy;
@@ -510,11 +511,12 @@ void ServiceScheduler::on_lost(std::uint32_t task, bool failed_to_start) {
   forget(s, task);
   if (failed_to_start) {
     ++s.start_failures;
-    count_failure(s, info.deployment, false);
     const int shift = std::min(s.start_failures - 1, 20);
     const SimTime delay = std::min(kThrottleMax, kThrottleBase << shift);
     s.next_launch_at = host_.now() + delay;
     if (s.start_failures >= 2) event(s, "(service " + s.spec->name + ") is unable to consistently start tasks successfully.");
+    // After the throttle: a rollback this triggers resets it.
+    count_failure(s, info.deployment, false);
   }
   if (!s.daemon) ++s.owed_replacements;
   reconcile(s.index);

@@ -163,7 +163,7 @@ TEST_CASE("AutoScaling: a step in load scales out at the third high minute, prop
   REQUIRE(third.previous == 4);
   REQUIRE(third.desired == 8);  // ceil(4 x 90 / 50) = ceil(7.2)
   REQUIRE(third.metric == 90.0);
-  REQUIRE(describe(third) == "target tracking policy \"cpu50\" at 90 %: desired 4 -> 8");
+  REQUIRE(describe(third) == "target tracking policy \"cpu50\" at 90.0 %: desired 4 -> 8");
 }
 
 TEST_CASE("AutoScaling: a missing datapoint restarts the alarm count", "[autoscaling][ecs]") {
