@@ -135,6 +135,7 @@ sim::Service read_service(const LoadContext& ctx, const JsonCursor& sv) {
         sv["healthCheckGracePeriodSeconds"].get_int(0, kInt32Max, "a healthCheckGracePeriodSeconds from 0 to 2147483647") *
         sim::kSecond;
   }
+  if (has_value(sv, "shutdownTime")) out.shutdown_time = get_duration(sv["shutdownTime"]);
   read_az_rebalancing(sv, daemon, out);
   if (sv.has("failures")) out.failures = parse_task_failures(sv["failures"]);
   if (sv.has("load")) out.load = parse_load(ctx, sv["load"]);

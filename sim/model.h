@@ -350,6 +350,9 @@ struct Service {
   bool circuit_breaker = false;                // deploymentCircuitBreaker.enable
   bool circuit_breaker_rollback = false;       // deploymentCircuitBreaker.rollback
   SimTime health_check_grace_period = 0;       // healthCheckGracePeriodSeconds
+  // ecsim's: how long its containers take to exit after SIGTERM when the scheduler stops a
+  // task (scale-in, deployment, unhealthy); cut short by the task's stop timeout.
+  SimTime shutdown_time = 0;
   // availabilityZoneRebalancing, resolved: ENABLED by default unless the strategy binpacks.
   bool az_rebalancing = true;
   TaskFailureSpec failures;
