@@ -407,3 +407,68 @@ TEST_CASE("services: a registry outage fails the starts that need a pull with Ta
   CHECK(r.tasks.stopped_at[r.tasks.size() - 1] == kNever);
   CHECK(r.tasks.started_at[r.tasks.size() - 1] != kNever);
 }
+
+TEST_CASE("services: a scheduled action raises the minimum and with it the desired count", "[sim][ecs]") {
+  // "Scheduled scaling for Application Auto Scaling": an action sets MinCapacity/MaxCapacity;
+  // a desired count below the new minimum is raised to it.
+  sim::Scenario s = web_scenario(6, 3, 2);
+  sim::AutoScalingSpec as;
+  as.min_capacity = 2;
+  as.max_capacity = 10;
+  sim::ScheduledAction morning;
+  morning.name = "morning";
+  morning.at = 2 * kHour;
+  morning.min_capacity = 6;
+  as.scheduled.push_back(morning);
+  sim::ScheduledAction night;
+  night.name = "night";
+  night.at = 3 * kHour;
+  night.max_capacity = 3;
+  night.min_capacity = 1;
+  as.scheduled.push_back(night);
+  s.services[0].auto_scaling = as;
+  s.sample_interval = 10 * kMinute;
+  const sim::RunResult r = run(s);
+  const std::size_t n = r.services.size();
+  CHECK(r.service_desired[6 * n] == 2);    // 1 h
+  CHECK(r.service_desired[13 * n] == 6);   // 2 h 10 min
+  CHECK(r.service_running[13 * n] == 6);
+  CHECK(r.service_desired[19 * n] == 3);   // 3 h 10 min: the maximum fell to 3
+  CHECK(r.services[0].desired_count == 3);
+}
+
+TEST_CASE("services: step scaling adds tasks while its alarm stays in ALARM", "[sim][ecs]") {
+  // "Step scaling policies for Application Auto Scaling": the policy acts each time the alarm
+  // is evaluated in ALARM, once its cooldown has passed.
+  sim::Scenario s = web_scenario(8, 2, 2);
+  sim::LoadSpec load;
+  load.cpu_milliseconds_per_request = 10;
+  load.requests_per_second = {{0, 150.0}};  // 1536 units against 2048 reserved: 75 %
+  s.services[0].load = load;
+  sim::AutoScalingSpec as;
+  as.min_capacity = 2;
+  as.max_capacity = 5;
+  sim::StepScalingPolicy step;
+  step.name = "hot";
+  step.comparison = sim::ComparisonOperator::kGreaterOrEqual;
+  step.threshold = 70;
+  step.evaluation_periods = 2;
+  step.datapoints_to_alarm = 2;
+  step.cooldown = 5 * kMinute;
+  sim::StepAdjustment add;
+  add.lower_bound = 0;
+  add.scaling_adjustment = 1;
+  step.steps = {add};
+  as.step_scaling.push_back(step);
+  s.services[0].auto_scaling = as;
+  s.duration = kHour;
+  const sim::RunResult r = run(s);
+  std::vector<SimTime> outs;
+  for (const sim::Marker& m : r.markers) {
+    if (m.kind == sim::MarkerKind::kScaleOut) outs.push_back(m.at);
+  }
+  // 2 -> 3 at 2 min (two breaching datapoints); 3 tasks: 1536 / 3072 = 50 %: the alarm clears.
+  REQUIRE(outs.size() == 1);
+  CHECK(outs[0] == 2 * kMinute);
+  CHECK(r.services[0].desired_count == 3);
+}
