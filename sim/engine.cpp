@@ -47,6 +47,9 @@ enum EventKind : std::uint16_t {
   kOutageEnd,         // target: scenario event
   kScenarioEvent,     // target: scenario event (deploy, scale, registryOutage)
   kServiceTimer,      // target: the service scheduler's; generation: its ServiceScheduler::Timer
+  kImageManifest,     // target, generation: the image cache's (ImageTimer::kManifest)
+  kImageProgress,     // ... (ImageTimer::kProgress)
+  kImageCleanup,      // ... (ImageTimer::kCleanup)
 };
 
 // A task's runtime when it fails before RUNNING (a service's start failure, an image pull refused).
@@ -54,7 +57,7 @@ constexpr SimTime kFailsToStart = -1;
 
 enum class TaskState : std::uint8_t { kProvisioning, kPending, kRunning, kStopping, kStopped, kRejected };
 
-class Engine final : public ServiceHost {
+class Engine final : public ServiceHost, public ImageHost {
  public:
   Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress, ExplainSink* explain)
       : scenario_(scenario),
@@ -78,6 +81,15 @@ class Engine final : public ServiceHost {
     queue_.push(at, kServiceTimer, target, timer);
   }
   FailureReason admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) override;
+
+  // ImageHost: what the image cache asks of the engine.
+  void schedule_image_timer(SimTime at, ImageTimer timer, std::uint32_t target, std::uint16_t generation) override {
+    queue_.push(at, static_cast<std::uint16_t>(kImageManifest + static_cast<std::uint16_t>(timer)), target, generation);
+  }
+  void images_ready(std::uint32_t task, SimTime at) override {
+    assert(task_state_[task] == TaskState::kPending);  // release() cancels the wait of a task that stops
+    queue_.push(at + scenario_.cluster.agent.task_start_latency, kTaskRunning, task, task_generation_[task]);
+  }
 
  private:
   // Setup.
@@ -171,7 +183,7 @@ class Engine final : public ServiceHost {
 
   std::vector<RegistrationBatch> register_batches_;
   AgentLedgers agents_;  // used when the control plane counts STOPPING tasks as free (the default)
-  ImageCache images_{scenario_};
+  ImageCache images_{scenario_, *this};
   ClusterUtilization usage_;
 
   std::int64_t running_ = 0;
@@ -455,18 +467,17 @@ void Engine::place_on(std::uint32_t task, InstanceIdx i) {
 void Engine::agent_start(std::uint32_t task, InstanceIdx i) {
   const Source& s = sources_[task_source_[task]];
   task_admitted_[task] = 1;
-  SimTime ready = now_;
+  // The EBS volume attaches while the images are pulled.
+  SimTime ready = now_ + s.attach_latency;
   if (s.task_definition != nullptr && !s.task_definition->images.empty()) {
-    if (images_.pull_refused(i, *s.task_definition, now_)) [[unlikely]] {
-      // CannotPullContainerError: the task stops with TaskFailedToStart after the attempt
-      // (ecs-semantics §1.6: `default` starts from a cached image, `always` fails).
+    const ImageStart images = images_.start(task, i, *s.task_definition, now_, ready);
+    if (images.kind == ImageStart::Kind::kWaiting) return;  // images_ready() comes later
+    if (images.kind == ImageStart::Kind::kRefused) [[unlikely]] {
+      // CannotPullContainerError: the task stops with TaskFailedToStart after the attempt.
       task_runtime_[task] = kFailsToStart;
-      ready = now_ + images_.refusal_latency(*s.task_definition);
-    } else {
-      ready = images_.ready_at(i, *s.task_definition, now_);
     }
+    ready = std::max(ready, images.at);
   }
-  ready = std::max(ready, now_ + s.attach_latency);
   queue_.push(ready + scenario_.cluster.agent.task_start_latency, kTaskRunning, task, task_generation_[task]);
 }
 
@@ -552,6 +563,8 @@ void Engine::release(std::uint32_t task) {
   }
   if (task_admitted_[task] != 0) {
     agents_.release(i, need);
+    const TaskDefinition* td = sources_[task_source_[task]].task_definition;
+    if (td != nullptr && !td->images.empty()) images_.release(task, i, *td, now_);
   } else if (agents_.enabled()) {
     agents_.cancel_queued(i, task);
   }
@@ -748,6 +761,11 @@ void Engine::dispatch(const Event& e) {
     case kOutageEnd: on_outage(e.target, false); break;
     case kScenarioEvent: on_scenario_event(e.target); break;
     case kServiceTimer: services_.on_timer(e.generation, e.target); break;
+    case kImageManifest:
+    case kImageProgress:
+    case kImageCleanup:
+      images_.on_timer(static_cast<ImageTimer>(e.kind - kImageManifest), e.target, e.generation, now_);
+      break;
   }
 }
 
