@@ -453,3 +453,49 @@ TEST_CASE("engine: per-zone and per-type samples add up to the cluster's", "[sim
   }
   REQUIRE(busy);
 }
+
+TEST_CASE("engine: a pull beyond the registry's rate limit fails the task with TaskFailedToStart", "[sim][ecs]") {
+  // Dev Guide "Checking stopped tasks for errors": CannotPullContainerError (toomanyrequests)
+  // stops the task with TaskFailedToStart.
+  sim::Scenario s = testing::slot_scenario(3, 1, 1, 1024, 1024, 1024);
+  sim::Registry hub{"hub", 100 * 1048576, 200 * sim::kMillisecond};
+  hub.pull_limit = 2;
+  s.registries.push_back(hub);
+  s.images.push_back(sim::Image{"work:1", 100, 0, {}});
+  s.task_definitions[0].images = {0};
+  // One task per instance (one slot each): three pulls of the image.
+  s.jobs.push_back(list_job("three", {0, 0, 0}, 60 * kSecond));
+  const sim::RunResult r = run(s);
+  int failed = 0;
+  for (std::size_t t = 0; t < 3; ++t) {
+    if (r.tasks.stop_code[t] == sim::StopCode::kTaskFailedToStart) {
+      ++failed;
+      REQUIRE(r.tasks.started_at[t] == kNever);
+      REQUIRE(r.tasks.stopped_at[t] == 200 * sim::kMillisecond);  // after the refused round trip
+    } else {
+      REQUIRE(r.tasks.started_at[t] == 1200 * sim::kMillisecond);
+    }
+  }
+  REQUIRE(failed == 1);
+}
+
+TEST_CASE("engine: image cleanup removes an unused image and the next start pulls it again", "[sim][ecs]") {
+  // Agent README: ECS_IMAGE_CLEANUP_INTERVAL, ECS_IMAGE_MINIMUM_CLEANUP_AGE.
+  sim::Scenario s = testing::slot_scenario(1, 1, 4, 4096, 1024, 1024);
+  s.registries.push_back(sim::Registry{"ecr", 100 * 1048576, 200 * sim::kMillisecond});
+  s.images.push_back(sim::Image{"work:1", 350, 0, {}});
+  s.task_definitions[0].images = {0};
+  s.jobs.push_back(list_job("twice", {0, 3 * sim::kHour}, 60 * kSecond));
+  SECTION("cleaned up") {
+    s.cluster.agent.image_cleanup_interval = 30 * sim::kMinute;
+    s.cluster.agent.image_minimum_cleanup_age = sim::kHour;
+    const sim::RunResult r = run(s);
+    REQUIRE(r.tasks.started_at[0] == 3700 * sim::kMillisecond);
+    REQUIRE(r.tasks.started_at[1] == 3 * sim::kHour + 3700 * sim::kMillisecond);
+  }
+  SECTION("cleanup disabled: a manifest round trip") {
+    s.cluster.agent.image_cleanup_enabled = false;
+    const sim::RunResult r = run(s);
+    REQUIRE(r.tasks.started_at[1] == 3 * sim::kHour + 200 * sim::kMillisecond);
+  }
+}

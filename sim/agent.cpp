@@ -1,0 +1,33 @@
+#include "sim/agent.h"
+
+#include <algorithm>
+
+namespace ecsim::sim {
+
+void AgentLedgers::reset(std::size_t instances, bool enabled) {
+  enabled_ = enabled;
+  if (!enabled) return;
+  cpu_used_.assign(instances, 0);
+  memory_used_.assign(instances, 0);
+  gpus_used_.assign(instances, 0);
+  stopping_tcp_.assign(instances, {});
+  stopping_udp_.assign(instances, {});
+  queue_.assign(instances, {});
+}
+
+void AgentLedgers::cancel_queued(InstanceIdx i, std::uint32_t task) {
+  auto& q = queue_[i];
+  q.erase(std::find(q.begin(), q.end(), task));
+}
+
+void AgentLedgers::stopping_begins(InstanceIdx i, const AgentTask& t) {
+  if (!t.tcp_ports->empty()) insert_sorted(stopping_tcp_[i], *t.tcp_ports);
+  if (!t.udp_ports->empty()) insert_sorted(stopping_udp_[i], *t.udp_ports);
+}
+
+void AgentLedgers::stopping_ends(InstanceIdx i, const AgentTask& t) {
+  if (!t.tcp_ports->empty()) erase_sorted(stopping_tcp_[i], *t.tcp_ports);
+  if (!t.udp_ports->empty()) erase_sorted(stopping_udp_[i], *t.udp_ports);
+}
+
+}  // namespace ecsim::sim

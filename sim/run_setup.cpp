@@ -1,0 +1,215 @@
+#include "sim/run_setup.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <utility>
+
+namespace ecsim::sim {
+
+std::uint32_t intern_family(std::vector<std::string>& families, const std::string& family) {
+  for (std::size_t f = 0; f < families.size(); ++f) {
+    if (families[f] == family) return static_cast<std::uint32_t>(f);
+  }
+  families.push_back(family);
+  return static_cast<std::uint32_t>(families.size() - 1);
+}
+
+std::vector<RegistrationBatch> build_instances(const Scenario& scenario, ClusterState& cluster, RunResult& result,
+                                               std::vector<std::uint32_t>& type_slot) {
+  const Cluster& c = scenario.cluster;
+  result.zones = c.availability_zones;
+  // Reports list only the instance types the cluster uses, in catalog (name) order.
+  type_slot.assign(scenario.instance_types.size(), 0xFFFFFFFFu);
+  for (const auto& group : c.instance_groups) type_slot[group.instance_type] = 0;
+  for (std::size_t t = 0; t < scenario.instance_types.size(); ++t) {
+    if (type_slot[t] != 0) continue;
+    type_slot[t] = static_cast<std::uint32_t>(result.instance_types.size());
+    result.instance_types.push_back(scenario.instance_types[t].name);
+    result.price_microdollars_per_hour.push_back(scenario.instance_types[t].price_microdollars_per_hour);
+  }
+  std::map<SimTime, std::vector<InstanceIdx>> launch_batches;
+
+  // Built-in attributes first, in BuiltinAttribute order.
+  cluster.intern_attribute("ecs.availability-zone");
+  cluster.intern_attribute("ecs.instance-type");
+  cluster.intern_attribute("ecs.cpu-architecture");
+  cluster.intern_attribute("ecs.os-type");
+
+  for (std::size_t g = 0; g < c.instance_groups.size(); ++g) {
+    const InstanceGroup& group = c.instance_groups[g];
+    const InstanceType& type = scenario.instance_types[group.instance_type];
+    std::vector<AttributeIdx> capability_attrs;
+    for (const std::string& name : group.capabilities) capability_attrs.push_back(cluster.intern_attribute(name));
+    // ecs-semantics §1.1: CPU = vCPUs x 1024; MEMORY = what the OS reports - ECS_RESERVED_MEMORY.
+    const auto cpu = static_cast<std::int32_t>(type.vcpu * 1024);
+    const auto memory = static_cast<std::int32_t>(type.os_memory_mib - group.reserved_memory_mib);
+    // §1.3: awsvpc tasks get the type's ENI limit minus the primary ENI, or with ENI trunking
+    // opted in the type's trunked task limit.
+    const std::int32_t enis = group.awsvpc_trunking ? type.trunked_awsvpc_tasks : std::max(0, type.max_enis - 1);
+    for (std::int32_t n = 0; n < group.count; ++n) {
+      const std::uint32_t zone = group.zones[static_cast<std::size_t>(n) % group.zones.size()];
+      std::vector<std::uint16_t> reserved(group.reserved_tcp_ports.begin(), group.reserved_tcp_ports.end());
+      const InstanceIdx i = cluster.add_instance(group.name + "-" + std::to_string(n + 1), zone,
+                                                  group.instance_type, static_cast<std::uint32_t>(g), cpu, memory,
+                                                  type.gpus, enis, std::move(reserved));
+      // Attachments left for tasks: a shared (Nitro) limit already holds the root volume and the
+      // primary ENI (and a trunk ENI), and counts each non-trunked awsvpc task's ENI; a
+      // dedicated EBS limit holds the root volume only.
+      if (type.ebs_limit_shared) {
+        cluster.set_attachments(i, type.max_ebs_attachments - 2 - (group.awsvpc_trunking ? 1 : 0), !group.awsvpc_trunking);
+      } else {
+        cluster.set_attachments(i, type.max_ebs_attachments - 1, false);
+      }
+      cluster.set_attribute(kAttrAvailabilityZone, i, c.availability_zones[zone]);
+      cluster.set_attribute(kAttrInstanceType, i, type.name);
+      cluster.set_attribute(kAttrCpuArchitecture, i, type.architecture);
+      cluster.set_attribute(kAttrOsType, i, group.os_type);
+      for (const Attribute& a : group.attributes) {
+        cluster.set_attribute(cluster.intern_attribute(a.name), i, a.value);
+      }
+      for (std::size_t k = 0; k < group.capabilities.size(); ++k) {
+        cluster.set_attribute(capability_attrs[k], i, "");
+      }
+      result.instances.id.push_back(cluster.instance_ids[i]);
+      result.instances.zone.push_back(zone);
+      result.instances.type.push_back(type_slot[group.instance_type]);
+      result.instances.market.push_back(group.market);
+      result.instances.launched_at.push_back(0);
+      result.instances.registered_at.push_back(kNever);
+      result.instances.terminated_at.push_back(kNever);
+      result.instances.cpu_registered.push_back(cpu);
+      result.instances.memory_registered_mib.push_back(memory);
+      launch_batches.emplace(group.launch_time, std::vector<InstanceIdx>{}).first->second.push_back(i);
+    }
+  }
+  // Instances that register at the same instant are offered to waiting tasks together, so that
+  // each task's own strategy chooses among them (one event per instant, InstanceIdx order).
+  std::vector<RegistrationBatch> batches;
+  for (auto& [at, instances] : launch_batches) batches.push_back(RegistrationBatch{at, std::move(instances)});
+  return batches;
+}
+
+SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, PlacerFactory& factory, RunResult& result) {
+  SourceTable table;
+  std::vector<Source>& sources = table.sources;
+  const auto make_source = [&](SourceKind kind, std::uint32_t index, std::uint32_t resultsource, const std::string& stream_name,
+                               const std::vector<StrategySpec>& strategy, const std::vector<ConstraintSpec>& constraints,
+                               const std::string& group, OnPlacementFailure on_failure, const TaskDefinition* td,
+                               const std::vector<StrategySpec>& fallback, const std::optional<EbsVolumeConfig>& ebs) {
+    Source s{kind,
+             index,
+             resultsource,
+             nullptr,
+             cluster.intern_group(group),
+             on_failure,
+             td,
+             td != nullptr ? intern_family(result.families, td->family) : 0,
+             RandomStream(scenario.seed, stream_name + "/arrival"),
+             RandomStream(scenario.seed, stream_name + "/runtime"),
+             0,
+             0,
+             td != nullptr ? td->reserved : Resources{},
+             0};
+    if (td != nullptr) {
+      s.tcp_ports = &td->tcp_host_ports;
+      s.udp_ports = &td->udp_host_ports;
+    }
+    PlacementPolicy policy;
+    policy.strategy = strategy.empty() ? fallback : strategy;
+    policy.constraints = constraints;
+    // ECS applies the task definition's memberOf expressions with the request's; all must hold.
+    if (td != nullptr) {
+      for (const std::string& expression : td->member_of) policy.constraints.push_back({"memberOf", expression});
+      policy.required_attributes = td->required_attributes;
+    }
+    policy.group = s.group;
+    if (ebs) {
+      // A task-attached EBS volume: one attachment, the volume's zone if it is bound to one.
+      s.need.ebs_volumes = 1;
+      s.attach_latency = ebs->attach_latency;
+      if (ebs->zone >= 0) policy.required_zone = scenario.cluster.availability_zones[static_cast<std::size_t>(ebs->zone)];
+    }
+    s.placer = factory.make(policy, cluster);
+    sources.push_back(std::move(s));
+  };
+
+  // Every task group is interned before any placer is built, in the order the sources below
+  // take them (so the indices do not change): a memberOf `task:group =~ ...` compiled for one
+  // source sees the groups of all of them.
+  for (const Service& svc : scenario.services) cluster.intern_group("service:" + svc.name);
+  for (const Job& job : scenario.jobs) cluster.intern_group(job.group);
+  for (const Trace& trace : scenario.traces) {
+    for (const std::string& group : trace.groups) cluster.intern_group(group);
+  }
+
+  // ECS's service default without a strategy (ecs-semantics §5.1): spread over zones, then the
+  // instance with the fewest tasks of the service.
+  const std::vector<StrategySpec> service_default = service_default_strategy();
+  // RunResult sources: services, jobs, traces, in scenario order. Engine sources: one per task
+  // definition a service may run (its own and its deployments', by index), then one per job,
+  // then one per task group of each trace.
+  for (std::size_t k = 0; k < scenario.services.size(); ++k) {
+    const Service& svc = scenario.services[k];
+    const bool daemon = svc.scheduling_strategy == SchedulingStrategy::kDaemon;
+    result.sources.push_back({svc.name, SourceKind::kService,
+                               daemon ? std::string("daemon") : strategy_label(svc.strategy.empty() ? service_default : svc.strategy)});
+  }
+  for (const Job& job : scenario.jobs) {
+    result.sources.push_back({job.name, SourceKind::kJob,
+                               strategy_label(job.strategy.empty() ? scenario.default_strategy : job.strategy)});
+  }
+  for (const Trace& trace : scenario.traces) {
+    result.sources.push_back({trace.file, SourceKind::kTrace,
+                               strategy_label(trace.strategy.empty() ? scenario.default_strategy : trace.strategy)});
+  }
+  for (std::size_t k = 0; k < scenario.services.size(); ++k) {
+    const Service& svc = scenario.services[k];
+    std::vector<std::uint32_t> definitions = {svc.task_definition};
+    for (const ScenarioEvent& ev : scenario.events) {
+      if (ev.type == EventType::kDeploy && ev.service == k) definitions.push_back(ev.task_definition);
+    }
+    std::sort(definitions.begin(), definitions.end());
+    definitions.erase(std::unique(definitions.begin(), definitions.end()), definitions.end());
+    table.first_service_source.push_back(static_cast<std::uint32_t>(sources.size()));
+    for (const std::uint32_t d : definitions) {
+      const TaskDefinition& td = scenario.task_definitions[d];
+      make_source(SourceKind::kService, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k), "service:" + svc.name,
+                  svc.strategy, svc.constraints, "service:" + svc.name, OnPlacementFailure::kWait, &td, service_default,
+                  svc.ebs_volume);
+    }
+  }
+  table.first_service_source.push_back(static_cast<std::uint32_t>(sources.size()));
+  table.first_job_source = static_cast<std::uint32_t>(sources.size());
+  for (std::size_t k = 0; k < scenario.jobs.size(); ++k) {
+    const Job& job = scenario.jobs[k];
+    const TaskDefinition& td = scenario.task_definitions[job.task_definition];
+    make_source(SourceKind::kJob, static_cast<std::uint32_t>(k),
+                static_cast<std::uint32_t>(scenario.services.size() + k), "job:" + job.name, job.strategy,
+                job.constraints, job.group, job.on_failure, &td, scenario.default_strategy, job.ebs_volume);
+  }
+  for (std::size_t k = 0; k < scenario.traces.size(); ++k) {
+    const Trace& trace = scenario.traces[k];
+    // A trace's records carry their own task groups, and spread and distinctInstance count
+    // within a group: one source (one placer) per group of the trace.
+    table.trace_first_source.push_back(static_cast<std::uint32_t>(sources.size()));
+    for (const std::string& group : trace.groups) {
+      make_source(SourceKind::kTrace, static_cast<std::uint32_t>(k),
+                  static_cast<std::uint32_t>(scenario.services.size() + scenario.jobs.size() + k),
+                  "trace:" + std::to_string(k), trace.strategy, {},
+                  group, trace.on_failure, nullptr, scenario.default_strategy, std::nullopt);
+    }
+    TraceStats stats;
+    stats.file = trace.file;
+    stats.format = trace.format;
+    stats.records_read = trace.records_read;
+    stats.records_skipped = trace.records_skipped;
+    for (const TraceTask& t : trace.tasks) {
+      stats.offered_cpu_unit_seconds += static_cast<double>(t.need.cpu) * to_seconds(t.runtime);
+    }
+    result.traces.push_back(std::move(stats));
+  }
+  return table;
+}
+
+}  // namespace ecsim::sim

@@ -1,0 +1,82 @@
+// Run setup: the state a run starts from, built from a validated Scenario before the first event.
+//
+//  - build_instances creates every instance of the cluster's groups in ClusterState (registered
+//    resources, attachments, attributes; not yet schedulable) and its record in RunResult, and
+//    groups the instances by launch time: the engine registers each batch in one event.
+//  - build_sources creates the sources of tasks (one per task definition a service may run, one
+//    per job, one per task group of each trace), each with its placer, task group and named
+//    random streams, and their RunResult::sources entries.
+//
+// Invariants:
+//  - Instances are numbered in group order, then count order; a batch lists its instances in
+//    InstanceIdx order; batches are in launch-time order.
+//  - Every task group is interned before any placer is built, in the order the sources take
+//    them, so a memberOf `task:group =~ ...` compiled for one source sees the groups of all.
+//  - Sources: services' (by service, then task definition index), then jobs', then traces'
+//    (by trace, then group). RunResult sources: services, jobs, traces in scenario order.
+//  - Nothing here draws a random number or schedules an event: the engine does, in a fixed
+//    order, after setup.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/cluster_state.h"
+#include "sim/model.h"
+#include "sim/placer.h"
+#include "sim/random.h"
+#include "sim/run_result.h"
+#include "sim/time.h"
+
+namespace ecsim::sim {
+
+// A source of tasks with one placement policy: a job, a service (for one of its task
+// definitions) or a trace's task group.
+struct Source {
+  SourceKind kind;
+  std::uint32_t index;  // into Scenario::jobs / services / traces
+  std::uint32_t result_source = 0;        // into RunResult::sources
+  std::unique_ptr<Placer> placer;
+  GroupIdx group;
+  OnPlacementFailure on_failure;
+  const TaskDefinition* task_definition;  // null for traces
+  std::uint32_t family;                   // into RunResult::families (jobs, services)
+  RandomStream arrival_rng;
+  RandomStream runtime_rng;
+  std::int64_t submitted = 0;             // tasks submitted so far (arrival count)
+  std::uint64_t cursor = 0;               // next arrival of a list
+  Resources need;                         // per task (jobs, services): the task definition's, and its EBS volume
+  SimTime attach_latency = 0;             // EBS volume attachment, overlapping image pulls
+  const std::vector<std::uint16_t>* tcp_ports = &kNoPorts;  // static host ports of its tasks
+  const std::vector<std::uint16_t>* udp_ports = &kNoPorts;
+  static inline const std::vector<std::uint16_t> kNoPorts;
+};
+
+struct SourceTable {
+  std::vector<Source> sources;
+  std::vector<std::uint32_t> first_service_source;  // per service, then one past the last
+  std::uint32_t first_job_source = 0;
+  std::vector<std::uint32_t> trace_first_source;    // per trace: its first group's source
+};
+
+// Instances launched to register at one instant.
+struct RegistrationBatch {
+  SimTime at = 0;
+  std::vector<InstanceIdx> instances;
+};
+
+// Fills `cluster` with the scenario's instances and `result` with zones, the instance types
+// the cluster uses (catalog order) and the instance records; `type_slot` maps a scenario
+// instance type to its RunResult::instance_types index. Returns the registration batches.
+std::vector<RegistrationBatch> build_instances(const Scenario& scenario, ClusterState& cluster, RunResult& result,
+                                               std::vector<std::uint32_t>& type_slot);
+
+// REQUIRES: build_instances ran on `cluster` (placers see its attributes).
+SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, PlacerFactory& factory, RunResult& result);
+
+// The index of `family` in `families`, appended if new.
+std::uint32_t intern_family(std::vector<std::string>& families, const std::string& family);
+
+}  // namespace ecsim::sim
