@@ -88,7 +88,8 @@ class Engine final : public ServiceHost, public ImageHost {
   }
   void images_ready(std::uint32_t task, SimTime at) override {
     assert(task_state_[task] == TaskState::kPending);  // release() cancels the wait of a task that stops
-    queue_.push(at + scenario_.cluster.agent.task_start_latency, kTaskRunning, task, task_generation_[task]);
+    queue_.push(at + scenario_.cluster.agent.task_start_latency + sources_[task_source_[task]].start_delay, kTaskRunning,
+                task, task_generation_[task]);
   }
 
  private:
@@ -144,7 +145,8 @@ class Engine final : public ServiceHost, public ImageHost {
   // --explain: an attempt the placer decided.
   void explain_placement(std::uint32_t task, const PlacementRequest& request, const PlacementDecision& d);
   void release(std::uint32_t task);
-  void begin_stopping(std::uint32_t task, StopCode code);
+  // RUNNING -> STOPPING; STOPPED after `shutdown` plus the agent's stop latency.
+  void begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown = 0);
   void kill(std::uint32_t task, StopCode code);
   PlacementRequest request_for(std::uint32_t task) const;
   void change_reserved(InstanceIdx i, std::int64_t cpu, std::int64_t memory) {
@@ -330,7 +332,8 @@ void Engine::stop(std::uint32_t task) {
       return;
     }
     case TaskState::kRunning:
-      begin_stopping(task, StopCode::kServiceSchedulerInitiated);
+      // SIGTERM: the containers take the service's shutdown time, at most the stop timeout.
+      begin_stopping(task, StopCode::kServiceSchedulerInitiated, sources_[task_source_[task]].shutdown);
       return;
     default:
       return;
@@ -478,7 +481,8 @@ void Engine::agent_start(std::uint32_t task, InstanceIdx i) {
     }
     ready = std::max(ready, images.at);
   }
-  queue_.push(ready + scenario_.cluster.agent.task_start_latency, kTaskRunning, task, task_generation_[task]);
+  queue_.push(ready + scenario_.cluster.agent.task_start_latency + s.start_delay, kTaskRunning, task,
+              task_generation_[task]);
 }
 
 void Engine::retry_waiting_on(InstanceIdx i) {
@@ -527,13 +531,13 @@ void Engine::on_task_stop_begin(std::uint32_t task) {
   notify_lost(task, false);
 }
 
-void Engine::begin_stopping(std::uint32_t task, StopCode code) {
+void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown) {
   const InstanceIdx i = result_.tasks.instance[task];
   task_state_[task] = TaskState::kStopping;
   result_.tasks.stop_code[task] = code;
   --running_;
   --cluster_.running_count[i];
-  queue_.push(now_ + scenario_.cluster.agent.task_stop_latency, kTaskStopped, task, task_generation_[task]);
+  queue_.push(now_ + shutdown + scenario_.cluster.agent.task_stop_latency, kTaskStopped, task, task_generation_[task]);
   if (agents_.enabled()) {
     // The control plane counts the STOPPING task's resources as free (ecs-semantics §1.7);
     // its static ports stay bound on the agent until it has stopped.

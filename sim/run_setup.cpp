@@ -5,6 +5,8 @@
 #include <optional>
 #include <utility>
 
+#include "sim/task_timing.h"
+
 namespace ecsim::sim {
 
 std::uint32_t intern_family(std::vector<std::string>& families, const std::string& family) {
@@ -114,6 +116,7 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
     if (td != nullptr) {
       s.tcp_ports = &td->tcp_host_ports;
       s.udp_ports = &td->udp_host_ports;
+      s.start_delay = dependency_start_delay(*td);
     }
     PlacementPolicy policy;
     policy.strategy = strategy.empty() ? fallback : strategy;
@@ -177,6 +180,7 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
       make_source(SourceKind::kService, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k), "service:" + svc.name,
                   svc.strategy, svc.constraints, "service:" + svc.name, OnPlacementFailure::kWait, &td, service_default,
                   svc.ebs_volume);
+      sources.back().shutdown = shutdown_duration(td, svc.shutdown_time, scenario.cluster.agent.container_stop_timeout);
     }
   }
   table.first_service_source.push_back(static_cast<std::uint32_t>(sources.size()));

@@ -49,6 +49,8 @@ struct Source {
   std::uint64_t cursor = 0;               // next arrival of a list
   Resources need;                         // per task (jobs, services): the task definition's, and its EBS volume
   SimTime attach_latency = 0;             // EBS volume attachment, overlapping image pulls
+  SimTime start_delay = 0;                // dependsOn ordering of its containers (sim/task_timing.h)
+  SimTime shutdown = 0;                   // a service's: SIGTERM to stopped, cut at the stop timeout
   const std::vector<std::uint16_t>* tcp_ports = &kNoPorts;  // static host ports of its tasks
   const std::vector<std::uint16_t>* udp_ports = &kNoPorts;
   static inline const std::vector<std::uint16_t> kNoPorts;

@@ -472,3 +472,49 @@ TEST_CASE("services: step scaling adds tasks while its alarm stays in ALARM", "[
   CHECK(outs[0] == 2 * kMinute);
   CHECK(r.services[0].desired_count == 3);
 }
+
+TEST_CASE("services: a task's stop timeout cuts its shutdown, and the agent holds the replacement until then", "[sim][ecs]") {
+  // Task definition parameters, stopTimeout: SIGKILL after the timeout. AWS containers blog
+  // "Improvements to Amazon ECS task launch behavior when tasks have prolonged shutdown": the
+  // replacement is placed at once and waits in PENDING until the old task's resources are free.
+  sim::Scenario s = testing::slot_scenario(1, 1, 1, 1024, 1024, 1024);
+  sim::TaskDefinition v2 = s.task_definitions[0];
+  v2.revision = 2;
+  s.task_definitions.push_back(v2);
+  s.task_definitions[0].containers[0].stop_timeout = 2 * kMinute;
+  sim::Service svc;
+  svc.name = "web";
+  svc.task_definition = 0;
+  svc.desired_count = 1;
+  svc.minimum_healthy_percent = 0;
+  svc.maximum_percent = 100;
+  svc.shutdown_time = 5 * kMinute;
+  svc.az_rebalancing = false;
+  s.services.push_back(svc);
+  s.events.push_back(deploy_at(kHour, 1));
+  s.duration = 2 * kHour;
+  const sim::RunResult r = run(s);
+  REQUIRE(r.tasks.size() == 2);
+  CHECK(r.tasks.stopped_at[0] == kHour + 2 * kMinute);  // shutdown 5 min, killed at 2 min
+  CHECK(r.tasks.placed_at[1] == kHour);
+  CHECK(r.tasks.started_at[1] == kHour + 2 * kMinute);
+
+  s.cluster.agent.stopping_tasks_hold_resources = true;
+  const sim::RunResult before = run(s);
+  CHECK(before.tasks.placed_at[1] == kHour + 2 * kMinute);
+}
+
+TEST_CASE("services: dependsOn HEALTHY delays a task's RUNNING by the dependency's first check", "[sim][ecs]") {
+  sim::Scenario s = web_scenario(3, 3, 1);
+  sim::ContainerDefinition proxy = s.task_definitions[0].containers[0];
+  proxy.name = "proxy";
+  proxy.depends_on = {{0, sim::DependencyCondition::kHealthy}};
+  sim::HealthCheck hc;
+  hc.interval = 15 * kSecond;
+  s.task_definitions[0].containers[0].health_check = hc;
+  s.task_definitions[0].containers.push_back(proxy);
+  s.duration = kHour;
+  const sim::RunResult r = run(s);
+  CHECK(r.tasks.placed_at[0] == 0);
+  CHECK(r.tasks.started_at[0] == 15 * kSecond);
+}
