@@ -36,6 +36,24 @@ const sim::Sample& sample_at(const sim::RunResult& r, sim::SimTime t) {
   return r.samples.front();
 }
 
+// Six instances over three zones, a 6-task service, zone 1 out from 1 h to 1 h 30.
+sim::Scenario service_through_outage() {
+  sim::Scenario s = testing::slot_scenario(6, 3, 4, 4096, 1024, 1024);
+  s.duration = 4 * sim::kHour;
+  sim::Service svc;
+  svc.name = "web";
+  svc.task_definition = 0;
+  svc.desired_count = 6;
+  s.services.push_back(svc);
+  sim::ScenarioEvent outage;
+  outage.at = sim::kHour;
+  outage.type = sim::EventType::kAzOutage;
+  outage.zone = 1;
+  outage.duration = 30 * sim::kMinute;
+  s.events.push_back(outage);
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("engine: a task goes PENDING, RUNNING, STOPPED with the agent's latencies", "[sim][ecs]") {
@@ -311,19 +329,7 @@ TEST_CASE("engine: adding a job shifts no other job's arrivals or runtimes", "[s
 }
 
 TEST_CASE("engine: a service keeps its desired count and replaces tasks lost in an AZ outage", "[sim]") {
-  sim::Scenario s = testing::slot_scenario(6, 3, 4, 4096, 1024, 1024);
-  s.duration = 4 * sim::kHour;
-  sim::Service svc;
-  svc.name = "web";
-  svc.task_definition = 0;
-  svc.desired_count = 6;
-  s.services.push_back(svc);
-  sim::ScenarioEvent outage;
-  outage.at = sim::kHour;
-  outage.type = sim::EventType::kAzOutage;
-  outage.zone = 1;
-  outage.duration = 30 * sim::kMinute;
-  s.events.push_back(outage);
+  sim::Scenario s = service_through_outage();
   const sim::RunResult r = run(s);
   // The default service strategy spreads 6 tasks over 3 zones and 6 instances: one each.
   std::vector<int> per_instance(6, 0);
@@ -358,19 +364,7 @@ TEST_CASE("engine: AZ rebalancing moves a service back into a zone that returns 
   // Dev Guide "Balancing an Amazon ECS service across Availability Zones": when a service is
   // unbalanced ECS starts tasks in the zones with the fewest and stops tasks in the zones with
   // the most, within the deployment configuration, with SERVICE_REBALANCING_STARTED/COMPLETED.
-  sim::Scenario s = testing::slot_scenario(6, 3, 4, 4096, 1024, 1024);
-  s.duration = 4 * sim::kHour;
-  sim::Service svc;
-  svc.name = "web";
-  svc.task_definition = 0;
-  svc.desired_count = 6;
-  s.services.push_back(svc);
-  sim::ScenarioEvent outage;
-  outage.at = sim::kHour;
-  outage.type = sim::EventType::kAzOutage;
-  outage.zone = 1;
-  outage.duration = 30 * sim::kMinute;
-  s.events.push_back(outage);
+  sim::Scenario s = service_through_outage();
   const sim::RunResult r = run(s);
   // Two steps (start one in zone b, stop one in the fullest zone) make it 2/2/2 again.
   REQUIRE(r.tasks.size() == 10);
