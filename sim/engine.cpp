@@ -526,6 +526,9 @@ void Engine::on_task_running(std::uint32_t task) {
 }
 
 void Engine::on_task_stop_begin(std::uint32_t task) {
+  // The scheduler may have stopped it first (the event keeps its generation: the task is
+  // still alive, STOPPING).
+  if (task_state_[task] != TaskState::kRunning) return;
   // The essential container exited: the agent stops the task (ecs-semantics §2.3).
   begin_stopping(task, StopCode::kEssentialContainerExited);
   notify_lost(task, false);

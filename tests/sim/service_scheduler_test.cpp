@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 
 #include "placement/registry.h"
+#include "reports/result_check.h"
+#include "scenarios/loader.h"
 #include "scenario_builder.h"
 #include "sim/engine.h"
 
@@ -517,4 +519,36 @@ TEST_CASE("services: dependsOn HEALTHY delays a task's RUNNING by the dependency
   const sim::RunResult r = run(s);
   CHECK(r.tasks.placed_at[0] == 0);
   CHECK(r.tasks.started_at[0] == 15 * kSecond);
+}
+
+TEST_CASE("services: a task the scheduler stops before its crash is due stops once", "[sim]") {
+  // A crashing service scaled in: the scale-in stops tasks whose crash event is still ahead.
+  sim::Scenario s = web_scenario(3, 3, 6);
+  s.services[0].failures.crash_rate_per_task_hour = 0.5;
+  sim::ScenarioEvent scale;
+  scale.at = kHour;
+  scale.type = sim::EventType::kScale;
+  scale.service = 0;
+  scale.desired_count = 1;
+  s.events.push_back(scale);
+  s.duration = 6 * kHour;
+  const sim::RunResult r = run(s);
+  std::int64_t scheduler_stops = 0;
+  for (std::size_t k = 0; k < r.tasks.size(); ++k) {
+    if (r.tasks.stop_code[k] == sim::StopCode::kServiceSchedulerInitiated) ++scheduler_stops;
+  }
+  CHECK(scheduler_stops >= 5);
+  CHECK(r.service_running.back() == 1);
+}
+
+TEST_CASE("services: edge cases (desired 0 and 5000, deploys and scale-ins at one instant, daemons through outages, rate-limited layered pulls) run to a consistent result", "[sim]") {
+  // Found by running odd scenarios under ASan+UBSan: a crash event that fired after the
+  // scheduler had stopped the task released its resources twice.
+  for (const char* name : {"services-edge-1.json", "services-edge-2.json"}) {
+    INFO(name);
+    const sim::Scenario s = scenarios::load_scenario(std::string(ECSIM_SOURCE_DIR) + "/tests/sim/data/" + name);
+    const sim::RunResult r = run(s);
+    REQUIRE_NOTHROW(reports::check_run_result(r));
+    REQUIRE(r.tasks.size() > 0);
+  }
 }
