@@ -544,7 +544,7 @@ TEST_CASE("services: a task the scheduler stops before its crash is due stops on
 TEST_CASE("services: edge cases (desired 0 and 5000, deploys and scale-ins at one instant, daemons through outages, rate-limited layered pulls) run to a consistent result", "[sim]") {
   // Found by running odd scenarios under ASan+UBSan: a crash event that fired after the
   // scheduler had stopped the task released its resources twice.
-  for (const char* name : {"services-edge-1.json", "services-edge-2.json"}) {
+  for (const char* name : {"services-edge-1.json", "services-edge-2.json", "services-edge-3.json"}) {
     INFO(name);
     const sim::Scenario s = scenarios::load_scenario(std::string(ECSIM_SOURCE_DIR) + "/tests/sim/data/" + name);
     const sim::RunResult r = run(s);
