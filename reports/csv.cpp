@@ -163,6 +163,8 @@ void write_tasks_csv(const sim::RunResult& r, BufferedWriter& out) {
     put_int_field(out, t.cpu[i]);
     put_int_field(out, t.memory_mib[i]);
     out.write(t.rejected[i] != 0 ? ",1," : ",0,");
+    out.write(sim::stop_reason_text(t.stop_reason[i]));  // fixed texts without commas or quotes
+    out.put(',');
     if (!t.source.empty()) out.write(sources[t.source[i]]);
     out.put('\n');
   }

@@ -20,11 +20,13 @@ namespace ecsim::reports {
 // The first thirteen columns are the contract's. cpu and memoryMiB are what the task reserves
 // (CPU units, MiB); failedToPlace is 1 for a task that gave up on placement (onPlacementFailure
 // "fail"), 0 otherwise: a task with no placedAt and failedToPlace 0 was still waiting at the end.
-// source, last, is the name of the service, job or trace that submitted the task (empty when
-// the result records no source).
+// stoppedReason is ECS's text for why the task stopped (sim::stop_reason_text; empty when it did
+// not stop). source, last, is the name of the service, job or trace that submitted the task
+// (empty when the result records no source).
 inline constexpr std::string_view kTasksCsvHeader =
     "taskId,family,revision,group,instanceId,availabilityZone,instanceType,"
-    "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace,source";
+    "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace,stoppedReason,"
+    "source";
 
 // One row per instance in creation order. market is "on-demand" or "spot"; cpuRegistered and
 // memoryRegisteredMiB are what the agent registers; pricePerHour is the type's on-demand price

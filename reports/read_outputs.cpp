@@ -715,6 +715,13 @@ std::vector<InstanceRow> read_instances(const fs::path& path, std::string& file)
   return rows;
 }
 
+std::optional<sim::StopReason> stop_reason_from_text(std::string_view text) {
+  for (std::size_t k = 0; k < static_cast<std::size_t>(sim::StopReason::kCount); ++k) {
+    if (sim::stop_reason_text(static_cast<sim::StopReason>(k)) == text) return static_cast<sim::StopReason>(k);
+  }
+  return std::nullopt;
+}
+
 std::optional<sim::StopCode> stop_code_named(std::string_view name) {
   for (std::size_t c = 0; c < static_cast<std::size_t>(sim::StopCode::kCount); ++c) {
     if (sim::stop_code_name(static_cast<sim::StopCode>(c)) == name) return static_cast<sim::StopCode>(c);
@@ -796,11 +803,14 @@ void read_tasks(const fs::path& path, const NameTable& instance_ids, sim::RunRes
     if (rejected != "0" && rejected != "1") csv.fail(15, "0 or 1");
     if (rejected == "1" && placed != kNever) csv.fail(15, "0 (the task was placed)");
     t.rejected.push_back(rejected == "1" ? 1 : 0);
+    const auto why = stop_reason_from_text(csv.field(16));
+    if (!why) csv.fail(16, "a stoppedReason ecsim writes (such as \"Essential container in task exited\"), or an empty field");
+    t.stop_reason.push_back(*why);
     if (r.sources.empty()) {
-      if (!csv.field(16).empty()) csv.fail(16, "an empty field (summary.json names no service, job or trace source)");
+      if (!csv.field(17).empty()) csv.fail(17, "an empty field (summary.json names no service, job or trace source)");
     } else {
-      const auto source = sources.find(csv.field(16));
-      if (!source) csv.fail(16, "the name of a service, job or trace of summary.json");
+      const auto source = sources.find(csv.field(17));
+      if (!source) csv.fail(17, "the name of a service, job or trace of summary.json");
       t.source.push_back(*source);
     }
   }

@@ -152,6 +152,7 @@ void check_run_result(const sim::RunResult& r) {
   check_size(t.started_at, n, "tasks.started_at", "task");
   check_size(t.stopped_at, n, "tasks.stopped_at", "task");
   check_size(t.stop_code, n, "tasks.stop_code", "task");
+  check_size(t.stop_reason, n, "tasks.stop_reason", "task");
   check_size(t.failure_reason, n, "tasks.failure_reason", "task");
   check_size(t.rejected, n, "tasks.rejected", "task");
   check_size(t.cpu, n, "tasks.cpu", "task");
@@ -173,6 +174,7 @@ void check_run_result(const sim::RunResult& r) {
     if (t.group[i] >= r.groups.size()) fail(at("tasks.group", i) + " is not a group index");
     if (t.instance[i] != sim::kNoInstance && t.instance[i] >= m) fail(at("tasks.instance", i) + " is not an instance");
     if (t.stop_code[i] >= sim::StopCode::kCount) fail(at("tasks.stop_code", i) + " is out of range");
+    if (t.stop_reason[i] >= sim::StopReason::kCount) fail(at("tasks.stop_reason", i) + " is out of range");
     if (t.failure_reason[i] >= sim::FailureReason::kCount) fail(at("tasks.failure_reason", i) + " is out of range");
     if (t.submitted_at[i] == kNever || t.submitted_at[i] < 0) fail(at("tasks.submitted_at", i) + " is not a time");
     const bool placed = t.placed_at[i] != kNever;

@@ -75,7 +75,7 @@ class Engine final : public ServiceHost, public ImageHost {
   const ClusterState& cluster() const override { return cluster_; }
   std::uint32_t launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime, bool fails_to_start,
                        InstanceIdx instance) override;
-  void stop(std::uint32_t task) override;
+  void stop(std::uint32_t task, StopReason reason) override;
   InstanceIdx instance_of(std::uint32_t task) const override { return result_.tasks.instance[task]; }
   void schedule(SimTime at, std::uint16_t timer, std::uint32_t target) override {
     queue_.push(at, kServiceTimer, target, timer);
@@ -312,7 +312,10 @@ FailureReason Engine::admits(std::uint32_t service, std::uint32_t task_definitio
   return FailureReason::kMissing;
 }
 
-void Engine::stop(std::uint32_t task) {
+void Engine::stop(std::uint32_t task, StopReason reason) {
+  if (task_state_[task] != TaskState::kStopping && task_state_[task] != TaskState::kStopped) {
+    result_.tasks.stop_reason[task] = reason;
+  }
   switch (task_state_[task]) {
     case TaskState::kProvisioning: {
       // Still waiting to be placed: the scheduler cancels it.
@@ -365,6 +368,7 @@ std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTim
   r.started_at.push_back(kNever);
   r.stopped_at.push_back(kNever);
   r.stop_code.push_back(StopCode::kNone);
+  r.stop_reason.push_back(StopReason::kNone);
   r.failure_reason.push_back(FailureReason::kNone);
   r.rejected.push_back(0);
   r.cpu.push_back(need.cpu);
@@ -476,6 +480,8 @@ void Engine::agent_start(std::uint32_t task, InstanceIdx i) {
     const ImageStart images = images_.start(task, i, *s.task_definition, now_, ready);
     if (images.kind == ImageStart::Kind::kWaiting) return;  // images_ready() comes later
     if (images.kind == ImageStart::Kind::kRefused) [[unlikely]] {
+      result_.tasks.stop_reason[task] =
+          images.rate_limited ? StopReason::kPullRateLimited : StopReason::kCannotPullContainer;
       // CannotPullContainerError: the task stops with TaskFailedToStart after the attempt.
       task_runtime_[task] = kFailsToStart;
     }
@@ -508,6 +514,9 @@ void Engine::on_task_running(std::uint32_t task) {
   if (runtime == kFailsToStart) [[unlikely]] {
     // It never reaches RUNNING: STOPPED with TaskFailedToStart (ecs-semantics §4).
     const InstanceIdx i = result_.tasks.instance[task];
+    if (result_.tasks.stop_reason[task] == StopReason::kNone) {
+      result_.tasks.stop_reason[task] = StopReason::kCannotStartContainer;
+    }
     kill(task, StopCode::kTaskFailedToStart);
     agent_drain(i);
     retry_waiting_on(i);
@@ -530,6 +539,7 @@ void Engine::on_task_stop_begin(std::uint32_t task) {
   // still alive, STOPPING).
   if (task_state_[task] != TaskState::kRunning) return;
   // The essential container exited: the agent stops the task (ecs-semantics §2.3).
+  result_.tasks.stop_reason[task] = StopReason::kEssentialContainerExited;
   begin_stopping(task, StopCode::kEssentialContainerExited);
   notify_lost(task, false);
 }
@@ -677,6 +687,7 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
       if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
       const InstanceIdx i = result_.tasks.instance[task];
       if (cluster_.zone[i] != ev.zone) continue;
+      if (st != TaskState::kStopping) result_.tasks.stop_reason[task] = StopReason::kInstanceLost;
       kill(task, StopCode::kTerminationNotice);
       lost.push_back(task);
     }

@@ -72,6 +72,7 @@ ImageStart ImageCache::start(std::uint32_t task, InstanceIdx i, const TaskDefini
 
   // First every refusal, before anything is claimed: a refused task pulls nothing.
   bool refused = false;
+  bool refused_by_limit = false;
   SimTime round_trip = 0;
   for (std::size_t k = 0; k < td.images.size(); ++k) {
     const std::uint32_t image = td.images[k];
@@ -92,8 +93,9 @@ ImageStart ImageCache::start(std::uint32_t task, InstanceIdx i, const TaskDefini
     // `default` starts from a cached image when the pull fails; otherwise the task fails.
     if (behavior == ImagePullBehavior::kDefault && h.image_state[image] == kPresent) continue;
     refused = true;
+    refused_by_limit = refused_by_limit || (limited && down_until_[registry] <= now);
   }
-  if (refused) return ImageStart{ImageStart::Kind::kRefused, now + round_trip};
+  if (refused) return ImageStart{ImageStart::Kind::kRefused, now + round_trip, refused_by_limit};
 
   const auto wait_id = static_cast<std::uint32_t>(waits_.size());
   Wait wait{task, 0, std::max(now, floor), true};

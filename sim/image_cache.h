@@ -68,6 +68,7 @@ struct ImageStart {
   enum class Kind : std::uint8_t { kReady, kWaiting, kRefused };
   Kind kind = Kind::kReady;
   SimTime at = 0;  // kReady: when its images are there; kRefused: when the start fails
+  bool rate_limited = false;  // kRefused: by a registry's pull rate limit (else an outage)
 };
 
 class ImageCache {

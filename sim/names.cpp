@@ -58,6 +58,23 @@ std::string strategy_label(const std::vector<StrategySpec>& strategy) {
   return out;
 }
 
+std::string_view stop_reason_text(StopReason r) {
+  switch (r) {
+    case StopReason::kNone: return "";
+    case StopReason::kEssentialContainerExited: return "Essential container in task exited";
+    case StopReason::kScalingActivity: return "Scaling activity initiated by the service scheduler";
+    case StopReason::kUnhealthy: return "Task failed container health checks";
+    case StopReason::kCannotPullContainer:
+      return "CannotPullContainerError: failed to pull the image: the registry did not answer";
+    case StopReason::kPullRateLimited:
+      return "CannotPullContainerError: toomanyrequests: You have reached your pull rate limit.";
+    case StopReason::kCannotStartContainer: return "CannotStartContainerError: the essential container failed to start";
+    case StopReason::kInstanceLost: return "Container instance lost: its Availability Zone is out";
+    case StopReason::kCount: break;
+  }
+  return "";
+}
+
 std::string_view event_type_name(EventType t) {
   switch (t) {
     case EventType::kAzOutage: return "azOutage";

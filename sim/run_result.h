@@ -29,6 +29,23 @@ enum class StopCode : std::uint8_t {
 // "EssentialContainerExited", ... ("" for kNone).
 std::string_view stop_code_name(StopCode c);
 
+// Why a task stopped, as the task's stoppedReason says it (ecs-semantics §4; texts fixed, so
+// that outputs compare byte for byte).
+enum class StopReason : std::uint8_t {
+  kNone = 0,
+  kEssentialContainerExited,  // its runtime ended, or it crashed
+  kScalingActivity,           // the service scheduler stopped it (scale-in, deployment, rebalancing)
+  kUnhealthy,                 // its container health check failed
+  kCannotPullContainer,       // its registry did not answer (an outage)
+  kPullRateLimited,           // its registry's pull rate limit
+  kCannotStartContainer,      // it failed to start (a service's startFailureProbability)
+  kInstanceLost,              // its container instance went away (an Availability Zone outage)
+  kCount,
+};
+
+// "Essential container in task exited", "CannotPullContainerError: ...", ... ("" for kNone).
+std::string_view stop_reason_text(StopReason r);
+
 // Who submitted a task: a service, a job or a trace (one entry per scenario service, job and
 // trace file).
 enum class SourceKind : std::uint8_t { kService, kJob, kTrace };
@@ -53,6 +70,7 @@ struct TaskRecords {
   std::vector<SimTime> started_at;      // RUNNING; kNever when not reached
   std::vector<SimTime> stopped_at;      // STOPPED; kNever when not reached
   std::vector<StopCode> stop_code;
+  std::vector<StopReason> stop_reason;
   std::vector<FailureReason> failure_reason;  // why it was not placed (fail) or first failed attempt
   // 1 when the task gave up on placement (onPlacementFailure "fail", like a RunTask failure) and
   // will never be placed; 0 otherwise. A task never placed and not rejected was still waiting at

@@ -427,10 +427,10 @@ void ServiceScheduler::forget(ServiceState& s, std::uint32_t task) {
   note_counts(s);
 }
 
-void ServiceScheduler::stop(ServiceState& s, std::uint32_t task) {
+void ServiceScheduler::stop(ServiceState& s, std::uint32_t task, StopReason reason) {
   account(s);
   forget(s, task);
-  host_.stop(task);
+  host_.stop(task, reason);
 }
 
 // §5.1 scale-in order: tasks not yet placed, then not yet RUNNING, then unhealthy; then the zone
@@ -581,7 +581,7 @@ void ServiceScheduler::on_timer(std::uint16_t timer, std::uint32_t target) {
       ServiceState& s = *services_[it->second.service];
       const std::uint32_t deployment = it->second.deployment;
       event(s, "(service " + s.spec->name + ") has stopped 1 running tasks: Task failed container health checks.");
-      stop(s, target);
+      stop(s, target, StopReason::kUnhealthy);
       ++s.owed_replacements;
       count_failure(s, deployment, true);
       reconcile(s.index);

@@ -65,9 +65,9 @@ class ServiceHost {
   // the instance admits it, else it waits. Returns the task number.
   virtual std::uint32_t launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime,
                                bool fails_to_start, InstanceIdx instance) = 0;
-  // Stops a live task (ServiceSchedulerInitiated): a waiting task is cancelled, a PENDING one
-  // stops at once, a RUNNING one begins stopping. No callback comes back for it.
-  virtual void stop(std::uint32_t task) = 0;
+  // Stops a live task (ServiceSchedulerInitiated, for `reason`): a waiting task is cancelled, a
+  // PENDING one stops at once, a RUNNING one begins stopping. No callback comes back for it.
+  virtual void stop(std::uint32_t task, StopReason reason) = 0;
   // The instance a task was placed on, or kNoInstance while it waits.
   virtual InstanceIdx instance_of(std::uint32_t task) const = 0;
   // Asks for ServiceScheduler::on_timer(timer, target) at `at` (>= now).
@@ -136,7 +136,7 @@ class ServiceScheduler {
   // returns how many it launched.
   std::int32_t launch_up_to(ServiceState& s, std::int32_t n);
   std::uint32_t launch(ServiceState& s, std::uint32_t deployment, InstanceIdx instance);
-  void stop(ServiceState& s, std::uint32_t task);
+  void stop(ServiceState& s, std::uint32_t task, StopReason reason = StopReason::kScalingActivity);
   void forget(ServiceState& s, std::uint32_t task);
   void begin_deployment(ServiceState& s, std::uint32_t task_definition, const TaskFailureSpec& failures,
                         bool rollback);

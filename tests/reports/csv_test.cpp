@@ -50,12 +50,12 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("csv: tasks.csv header is the contract's columns, then cpu, memoryMiB, failedToPlace and source last",
+TEST_CASE("csv: tasks.csv header is the contract's columns, then cpu, memoryMiB, failedToPlace, stoppedReason and source last",
           "[reports]") {
   const std::string text = tasks_csv(RunResultBuilder().build());
   CHECK(text ==
         "taskId,family,revision,group,instanceId,availabilityZone,instanceType,"
-        "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace,source\n");
+        "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace,stoppedReason,source\n");
 }
 
 TEST_CASE("csv: timeseries.csv header starts with the contract's columns", "[reports]") {
@@ -69,12 +69,13 @@ TEST_CASE("csv: tasks.csv of a small run renders these exact bytes", "[reports]"
   // t3 gave up (failedToPlace 1); t4 was still waiting at the end (0). web is a service, etl a job.
   CHECK(tasks_csv(small_run()) ==
         "taskId,family,revision,group,instanceId,availabilityZone,instanceType,"
-        "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace,source\n"
-        "t1,web,3,service:web,general-1,us-east-1a,m5.xlarge,0,2,3.5,3603.5,EssentialContainerExited,,256,512,0,web\n"
-        "t2,web,3,service:web,general-2,us-east-1b,m5.xlarge,10,10,11,,,,256,512,0,web\n"
-        "t3,etl,1,family:etl,,,,20,,,,,RESOURCE:MEMORY,256,512,1,etl\n"
-        "t4,etl,1,family:etl,,,,30,,,,,RESOURCE:CPU,256,512,0,etl\n"
-        "t5,etl,1,family:etl,general-2,us-east-1b,m5.xlarge,40,100,,200,TaskFailedToStart,,256,512,0,etl\n");
+        "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace,stoppedReason,source\n"
+        "t1,web,3,service:web,general-1,us-east-1a,m5.xlarge,0,2,3.5,3603.5,EssentialContainerExited,,256,512,0,"
+        "Essential container in task exited,web\n"
+        "t2,web,3,service:web,general-2,us-east-1b,m5.xlarge,10,10,11,,,,256,512,0,,web\n"
+        "t3,etl,1,family:etl,,,,20,,,,,RESOURCE:MEMORY,256,512,1,,etl\n"
+        "t4,etl,1,family:etl,,,,30,,,,,RESOURCE:CPU,256,512,0,,etl\n"
+        "t5,etl,1,family:etl,general-2,us-east-1b,m5.xlarge,40,100,,200,TaskFailedToStart,,256,512,0,,etl\n");
 }
 
 TEST_CASE("csv: tasks.csv leaves source empty when the result records no source", "[reports]") {
@@ -83,7 +84,7 @@ TEST_CASE("csv: tasks.csv leaves source empty when the result records no source"
   r.services.clear();
   r.tasks.source.clear();
   CHECK_THAT(tasks_csv(r), Catch::EndsWith("\nt5,etl,1,family:etl,general-2,us-east-1b,m5.xlarge,40,100,,200,"
-                                           "TaskFailedToStart,,256,512,0,\n"));
+                                           "TaskFailedToStart,,256,512,0,,\n"));
 }
 
 TEST_CASE("csv: timeseries.csv of a small run renders these exact bytes", "[reports]") {
@@ -109,13 +110,13 @@ TEST_CASE("csv: hostile names are quoted per RFC 4180 and read back unchanged", 
   b.task({.family = "cr\rlf", .group = "plain", .submitted = 5 * kSecond, .cpu = 1024, .memory_mib = 3072});
   const std::string text = tasks_csv(b.build());
   CHECK(text.substr(text.find('\n') + 1) ==
-        "t1,\"we,b\",2,\"say \"\"hi\"\"\",\"i\"\"1\"\"\",\"zone,a\",\"type\nnew\",0,0.000001,,,,,256,512,0,"
+        "t1,\"we,b\",2,\"say \"\"hi\"\"\",\"i\"\"1\"\"\",\"zone,a\",\"type\nnew\",0,0.000001,,,,,256,512,0,,"
         "\"job \"\"one\"\", really\"\n"
-        "t2,\"cr\rlf\",1,plain,,,,5,,,,,,1024,3072,0,default\n");
+        "t2,\"cr\rlf\",1,plain,,,,5,,,,,,1024,3072,0,,default\n");
   const auto rows = parse_csv(text);
   REQUIRE(rows.size() == 3);
-  for (const auto& row : rows) CHECK(row.size() == 17);
-  CHECK(rows[1][16] == "job \"one\", really");
+  for (const auto& row : rows) CHECK(row.size() == 18);
+  CHECK(rows[1][17] == "job \"one\", really");
   CHECK(rows[1][1] == "we,b");
   CHECK(rows[1][3] == "say \"hi\"");
   CHECK(rows[1][4] == "i\"1\"");
@@ -157,7 +158,7 @@ TEST_CASE("csv: streaming to a file and rendering to a string give the same byte
   CHECK(read_file(dir.path() / "timeseries.csv") == timeseries_csv(r));
   CHECK(parse_csv(tasks).size() == 20'001);
   CHECK_THAT(tasks, Catch::EndsWith("\nt20000,web,1,family:web,general-1,us-east-1a,m5.xlarge,"
-                                    "24690.105433,24690.10544,24691.105434,,,,256,512,0,default\n"));
+                                    "24690.105433,24690.10544,24691.105434,,,,256,512,0,,default\n"));
 }
 
 TEST_CASE("csv: instances.csv of a small run renders these exact bytes", "[reports]") {

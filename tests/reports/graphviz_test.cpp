@@ -429,6 +429,7 @@ TEST_CASE("graphviz: a cluster of 10000 instances and 1000000 tasks stays small"
     t.started_at.push_back(placed + kSecond);
     t.stopped_at.push_back(placed + kHour);
     t.stop_code.push_back(ecsim::sim::StopCode::kEssentialContainerExited);
+    t.stop_reason.push_back(ecsim::sim::StopReason::kEssentialContainerExited);
     t.failure_reason.push_back(ecsim::sim::FailureReason::kNone);
     t.rejected.push_back(0);
     t.cpu.push_back(256);

@@ -348,12 +348,12 @@ TEST_CASE("read_outputs: broken CSV files name the file, the line and the column
     edit(dir / "tasks.csv", "t2,web,3,", "t2,web,three,");
     CHECK(read_error(dir) == tasks + ": line 3: column \"revision\": expected an integer, got \"three\"");
     restore();
-    edit(dir / "tasks.csv", ",256,512,1,etl\n", ",256,99999999999,1,etl\n");
+    edit(dir / "tasks.csv", ",256,512,1,,etl\n", ",256,99999999999,1,,etl\n");
     CHECK(read_error(dir) == tasks + ": line 4: column \"memoryMiB\": expected an integer, got \"99999999999\"");
   }
   SECTION("truncated row") {
     write_text(dir / "tasks.csv", saved.substr(0, saved.size() - 30));
-    CHECK(read_error(dir) == tasks + ": line 6: expected 17 fields, as in the header, got 12 fields");
+    CHECK(read_error(dir) == tasks + ": line 6: expected 18 fields, as in the header, got 12 fields");
   }
   SECTION("unknown instance id") {
     edit(dir / "tasks.csv", "general-2,us-east-1b", "general-9,us-east-1b");
@@ -377,8 +377,12 @@ TEST_CASE("read_outputs: broken CSV files name the file, the line and the column
     CHECK(read_error(dir) == tasks + ": line 2: column \"stopCode\": expected an ECS stop code such as "
                                      "EssentialContainerExited, or an empty field, got \"Exited\"");
     restore();
-    edit(dir / "tasks.csv", ",0,web\nt2,", ",1,web\nt2,");
+    edit(dir / "tasks.csv", ",0,Essential container in task exited,web\nt2,", ",1,Essential container in task exited,web\nt2,");
     CHECK(read_error(dir) == tasks + ": line 2: column \"failedToPlace\": expected 0 (the task was placed), got \"1\"");
+    restore();
+    edit(dir / "tasks.csv", "Essential container in task exited", "it stopped");
+    CHECK(read_error(dir) == tasks + ": line 2: column \"stoppedReason\": expected a stoppedReason ecsim writes (such as "
+                                     "\"Essential container in task exited\"), or an empty field, got \"it stopped\"");
   }
   SECTION("quotes") {
     edit(dir / "tasks.csv", "t5,etl", "t5,\"etl");
@@ -505,9 +509,9 @@ TEST_CASE("read_outputs: sources, service series, events and markers that do not
   const std::string events = (dir / "service-events.csv").string();
   const std::string summary = (dir / "summary.json").string();
   SECTION("a task of an unknown source") {
-    edit(dir / "tasks.csv", ",0,web\n", ",0,wbe\n");
+    edit(dir / "tasks.csv", ",0,,web\n", ",0,,wbe\n");
     CHECK(read_error(dir) ==
-          tasks + ": line 2: column \"source\": expected the name of a service, job or trace of summary.json, got \"wbe\"");
+          tasks + ": line 3: column \"source\": expected the name of a service, job or trace of summary.json, got \"wbe\"");
   }
   SECTION("services out of order in the series") {
     edit(dir / "timeseries-by-service.csv", "0,web,", "0,etl,");

@@ -141,6 +141,8 @@ class RunResultBuilder {
     t.started_at.push_back(s.started);
     t.stopped_at.push_back(s.stopped);
     t.stop_code.push_back(s.stop_code);
+    t.stop_reason.push_back(s.stop_code == StopCode::kEssentialContainerExited ? sim::StopReason::kEssentialContainerExited
+                                                                                 : sim::StopReason::kNone);
     t.failure_reason.push_back(s.failure);
     t.rejected.push_back(s.rejected ? 1 : 0);
     t.cpu.push_back(s.cpu);

@@ -337,6 +337,7 @@ TEST_CASE("services: a failing container health check replaces the task after re
   // Checks at 10, 20, 30, 40 s; the one at 10 s is inside the start period: 20, 30, 40 fail.
   CHECK(r.tasks.stopped_at[0] == 40 * kSecond);
   CHECK(r.tasks.stop_code[0] == sim::StopCode::kServiceSchedulerInitiated);
+  CHECK(sim::stop_reason_text(r.tasks.stop_reason[0]) == "Task failed container health checks");
   CHECK(r.tasks.submitted_at[1] == 40 * kSecond);
   CHECK(has_event(r, "Task failed container health checks"));
   CHECK(r.services[0].replacements >= 1);
@@ -404,6 +405,8 @@ TEST_CASE("services: a registry outage fails the starts that need a pull with Ta
   const sim::RunResult r = run(s);
   REQUIRE(r.tasks.size() >= 2);
   CHECK(r.tasks.stop_code[0] == sim::StopCode::kTaskFailedToStart);
+  CHECK(r.tasks.stop_reason[0] == sim::StopReason::kCannotPullContainer);
+  CHECK(sim::stop_reason_text(r.tasks.stop_reason[0]).rfind("CannotPullContainerError", 0) == 0);
   CHECK(r.tasks.started_at[0] == kNever);
   // After the outage a task starts and keeps running.
   CHECK(r.tasks.stopped_at[r.tasks.size() - 1] == kNever);

@@ -77,7 +77,7 @@ TEST_CASE("report cli: a missing or broken directory exits 2 and writes nothing"
   replace_in_file(dir.path() / "out" / "tasks.csv", "\nt2,", "\nt2,web,x,\n");
   const auto broken = run_ecsim({"report", "out", "--quiet"}, dir.path());
   REQUIRE(broken.status == 2);
-  REQUIRE(broken.err == "out/tasks.csv: line 3: expected 17 fields, as in the header, got 4 fields\n");
+  REQUIRE(broken.err == "out/tasks.csv: line 3: expected 18 fields, as in the header, got 4 fields\n");
   REQUIRE(entries(dir.path() / "out") == files);  // no report.html, no temporary file
 
   fs::remove(dir.path() / "out" / "instances.csv");
