@@ -1,5 +1,6 @@
-// The ECS service scheduler: keeps each service's tasks as ECS does (ecs-semantics §5), as a
-// controller beside the engine (STYLE.md "Controllers").
+// The ECS service scheduler: keeps each service's tasks as ECS does (Dev Guide "Amazon ECS
+// services", "Deploy Amazon ECS services by replacing tasks", "Service throttle logic"), as a
+// controller beside the engine: it decides which tasks to start and stop, the engine runs them.
 //
 // What it models:
 //  - REPLICA services keep desiredCount tasks; lost and failed tasks are replaced; scale-in stops

@@ -1,6 +1,6 @@
-// How long a task's containers take to start and to stop, from its task definition
-// (ecs-semantics §2.3): dependsOn ordering at start, stopTimeout at stop. Pure functions; the
-// engine adds them to the agent's latencies.
+// How long a task's containers take to start and to stop, from its task definition (Dev Guide
+// "Amazon ECS task definition parameters": dependsOn, stopTimeout). Pure functions; the engine
+// adds them to the agent's latencies.
 #pragma once
 
 #include "sim/model.h"

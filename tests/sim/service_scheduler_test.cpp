@@ -74,7 +74,7 @@ int live_at(const sim::RunResult& r, SimTime t) {
   return n;
 }
 
-// Tasks RUNNING for at least 40 s at t (healthy without a health check, ecs-semantics §5.2).
+// Tasks RUNNING for at least 40 s at t (healthy without a health check: Dev Guide "Amazon ECS services", health).
 int healthy_at(const sim::RunResult& r, SimTime t) {
   int n = 0;
   for (std::size_t k = 0; k < r.tasks.size(); ++k) {
@@ -184,8 +184,8 @@ TEST_CASE("services: the circuit breaker fails a deployment whose tasks never st
 }
 
 TEST_CASE("services: without the circuit breaker a failing deployment is throttled, never given up", "[sim][ecs]") {
-  // ecs-semantics §5.2: tasks that go PENDING -> STOPPED without RUNNING make the delay between
-  // launch attempts grow (ecsim: 5 s doubling, up to 15 min), with ECS's event.
+  // Dev Guide "Service throttle logic": tasks that go PENDING -> STOPPED without RUNNING make
+  // the delay between launch attempts grow (ecsim: 5 s doubling, up to 15 min), with ECS's event.
   sim::Scenario s = web_scenario(3, 3, 1);
   s.services[0].failures.start_failure_probability = 1;
   const sim::RunResult r = run(s);
@@ -206,8 +206,8 @@ TEST_CASE("services: without the circuit breaker a failing deployment is throttl
 }
 
 TEST_CASE("services: a DAEMON runs exactly one task on every instance, new ones included, before waiting tasks", "[sim][ecs]") {
-  // ecs-semantics §5.1: one task per ACTIVE instance meeting the constraints, placed first on a
-  // new instance.
+  // Dev Guide "Amazon ECS services" (daemon): one task per ACTIVE instance meeting the
+  // constraints, placed first on a new instance.
   sim::Scenario s = testing::slot_scenario(3, 3, 2, 2048, 1024, 1024);
   s.duration = 3 * kHour;
   sim::InstanceGroup later = s.cluster.instance_groups[0];
@@ -298,7 +298,8 @@ TEST_CASE("services: a step in load makes target tracking scale out after 3 minu
 }
 
 TEST_CASE("services: scale-in stops a task in the zone with the most tasks of the service", "[sim][ecs]") {
-  // ecs-semantics §5.1 [test]: zone A 1 task, B 2, C 2 -> stop one in B or C.
+  // Dev Guide "Amazon ECS services" (scale-in without a strategy: the zone with the most tasks,
+  // then the instance with the most): zone A 1 task, B 2, C 2 -> stop one in B or C.
   sim::Scenario s = web_scenario(3, 3, 5);
   sim::ScenarioEvent scale;
   scale.at = kHour;
