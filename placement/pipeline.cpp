@@ -7,7 +7,7 @@
 namespace ecsim::placement {
 namespace {
 
-constexpr std::size_t kMaxStaticPortsPerInstance = 100;  // ecs-semantics §1.1
+constexpr std::size_t kMaxStaticPortsPerInstance = 100;  // Dev Guide "Container Instance Memory Management"
 
 // Whether the sorted port sets share a port.
 bool overlaps(const std::vector<std::uint16_t>& used, const std::vector<std::uint16_t>& want) {

@@ -1,5 +1,5 @@
 // Pipeline: the ECS placement order for one placement class (Dev Guide "Amazon ECS task
-// placement", ecs-semantics §3.1):
+// placement", Dev Guide "Amazon ECS task placement"):
 //   1. candidates = schedulable instances (ACTIVE, agent connected);
 //   2. filter by resources, in the order CPU, MEMORY, PORTS, ENI, GPU, EBS attachments, then
 //      the attributes the task definition requires (runtimePlatform, requiresAttributes, agent

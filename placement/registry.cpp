@@ -42,7 +42,8 @@ std::vector<StrategyInfo>& strategy_table() {
 const std::vector<StrategyInfo>& strategy_infos() { return strategy_table(); }
 
 const std::vector<StrategyPreset>& strategy_presets() {
-  // ecs-semantics §3.2 (console templates) and §5.1 (service default).
+  // Dev Guide "Amazon ECS task placement strategies" (console templates) and "Amazon ECS services"
+  // (service default).
   static const std::vector<StrategyPreset> kPresets = {
       {"azBalancedBinpack", "console template \"AZ Balanced BinPack\": spread zones, then binpack memory",
        {{"spread", "attribute:ecs.availability-zone", {}}, {"binpack", "memory", {}}}},

@@ -1,5 +1,6 @@
-// The capability attributes an ECS container agent registers with its instance (ecs-semantics
-// §1.4), which task definitions can require (`requiresAttributes`; ATTRIBUTE when missing).
+// The capability attributes an ECS container agent registers with its instance (Dev Guide
+// "Amazon ECS container instance attributes"), which task definitions can require
+// (`requiresAttributes`; ATTRIBUTE when missing).
 #pragma once
 
 #include <string_view>

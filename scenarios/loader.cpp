@@ -208,7 +208,8 @@ class Loader {
                quote(type.name));
       }
     }
-    // The agent's capability attributes (ecs-semantics §1.4), less those the group drops.
+    // The agent's capability attributes (Dev Guide "Amazon ECS container instance attributes"), less
+    // those the group drops.
     std::vector<std::string> defaults(default_agent_capabilities().begin(), default_agent_capabilities().end());
     std::vector<bool> dropped(defaults.size(), false);
     if (g.has("withoutCapabilities")) {

@@ -396,7 +396,8 @@ sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::ve
     }
   }
   // What ECS adds to requiresAttributes at registration for the features ecsim models: awsvpc
-  // needs an ENI-capable agent (ecs-semantics §1.3); container health checks and dependsOn
+  // needs an ENI-capable agent (Dev Guide "Elastic network interface trunking"); container health checks
+  // and dependsOn
   // need the agent capabilities of those names (agent_capability.go).
   if (def.network_mode == sim::NetworkMode::kAwsvpc) def.required_attributes.push_back({std::string(kTaskEniCapability), ""});
 

@@ -1,4 +1,5 @@
-// AgentLedgers: the container agent's own view of each instance (ecs-semantics §1.7; Agent
+// AgentLedgers: the container agent's own view of each instance (AWS containers blog "Improvements to
+// Amazon ECS task launch behavior when tasks have prolonged shutdown"; Agent
 // `agent/engine/host_resource_manager.go`, `docker_task_engine.go` waitingTaskQueue), in
 // struct-of-arrays form indexed by InstanceIdx.
 //

@@ -170,7 +170,8 @@ class ClusterState {
     return need.ebs_volumes + (eni_attachments[i] != 0 ? need.enis : 0);
   }
   // What release() gives back: everything at once, or in two steps. Since 2023 the control
-  // plane counts a STOPPING task's CPU, memory, GPUs and ports as free (ecs-semantics §1.7), and
+  // plane counts a STOPPING task's CPU, memory, GPUs and ports as free (AWS containers blog
+  // "Improvements to Amazon ECS task launch behavior when tasks have prolonged shutdown"), and
   // the task leaves its group's counts; its ENI and EBS attachments are detached only when it
   // has stopped (DEPROVISIONING).
   enum class ReleasePart : std::uint8_t { kAll, kAtStopping, kAtStopped };

@@ -14,7 +14,7 @@
 //    i alone, not a new scan of the cluster.
 //  - A new task whose WaitQueue is not empty is queued without an attempt: its queue-mates
 //    prove that no instance admits it.
-//  - Resources are held from placement to STOPPED (ecs-semantics §4: released when the
+//  - Resources are held from placement to STOPPED (Dev Guide "Amazon ECS task lifecycle": released when the
 //    containers have stopped).
 #include "sim/engine.h"
 
@@ -123,7 +123,8 @@ class Engine final : public ServiceHost, public ImageHost {
   void retry_waiting_on(InstanceIdx i);
   // Offers instances that just joined (registered, or back from an outage) to the waiting tasks.
   void offer_joined(const std::vector<InstanceIdx>& joined);
-  // The agent's side (ecs-semantics §1.7): starts the task now if its ledger has room and no
+  // The agent's side (AWS containers blog "Improvements to Amazon ECS task launch behavior when tasks
+  // have prolonged shutdown"): starts the task now if its ledger has room and no
   // task is queued ahead, else queues it on the instance (it stays PENDING).
   void agent_accept(std::uint32_t task, InstanceIdx i) {
     if (agents_.accept(i, task, agent_task(task), cluster_)) agent_start(task, i);
@@ -512,7 +513,7 @@ void Engine::retry_waiting_on(InstanceIdx i) {
 void Engine::on_task_running(std::uint32_t task) {
   const SimTime runtime = task_runtime_[task];
   if (runtime == kFailsToStart) [[unlikely]] {
-    // It never reaches RUNNING: STOPPED with TaskFailedToStart (ecs-semantics §4).
+    // It never reaches RUNNING: STOPPED with TaskFailedToStart (Dev Guide "Amazon ECS task lifecycle").
     const InstanceIdx i = result_.tasks.instance[task];
     if (result_.tasks.stop_reason[task] == StopReason::kNone) {
       result_.tasks.stop_reason[task] = StopReason::kCannotStartContainer;
@@ -538,7 +539,8 @@ void Engine::on_task_stop_begin(std::uint32_t task) {
   // The scheduler may have stopped it first (the event keeps its generation: the task is
   // still alive, STOPPING).
   if (task_state_[task] != TaskState::kRunning) return;
-  // The essential container exited: the agent stops the task (ecs-semantics §2.3).
+  // The essential container exited: the agent stops the task (Dev Guide "Task definition parameters",
+  // container definitions).
   result_.tasks.stop_reason[task] = StopReason::kEssentialContainerExited;
   begin_stopping(task, StopCode::kEssentialContainerExited);
   notify_lost(task, false);
@@ -552,7 +554,8 @@ void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown)
   --cluster_.running_count[i];
   queue_.push(now_ + shutdown + scenario_.cluster.agent.task_stop_latency, kTaskStopped, task, task_generation_[task]);
   if (agents_.enabled()) {
-    // The control plane counts the STOPPING task's resources as free (ecs-semantics §1.7);
+    // The control plane counts the STOPPING task's resources as free (AWS containers blog "Improvements
+    // to Amazon ECS task launch behavior when tasks have prolonged shutdown");
     // its static ports stay bound on the agent until it has stopped.
     const Resources& need = task_need_[task];
     cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), result_.tasks.group[task],
@@ -636,7 +639,7 @@ void Engine::on_instance_register(std::uint32_t batch) {
     change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);
     joined.push_back(i);
   }
-  // DAEMON tasks go first on a new instance (ecs-semantics §5.1), then waiting tasks.
+  // DAEMON tasks go first on a new instance (Dev Guide "Amazon ECS services"), then waiting tasks.
   if (!joined.empty()) services_.on_instances_joined(joined);
   offer_joined(joined);
 }

@@ -1,5 +1,6 @@
 // ImageCache: container images on each instance, pulled layer by layer from registries
-// (ecs-semantics §1.5-§1.6; Agent README `ECS_IMAGE_PULL_BEHAVIOR`, `ECS_IMAGE_CLEANUP_INTERVAL`,
+// (Agent README, ECS_IMAGE_PULL_BEHAVIOR; Agent README `ECS_IMAGE_PULL_BEHAVIOR`,
+// `ECS_IMAGE_CLEANUP_INTERVAL`,
 // `ECS_IMAGE_MINIMUM_CLEANUP_AGE`, `ECS_NUM_IMAGES_DELETE_PER_CYCLE`; ECS Dev Guide "Automated
 // task and image cleanup").
 //

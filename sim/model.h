@@ -64,7 +64,7 @@ struct InstanceGroup {
 
 enum class ImagePullBehavior : std::uint8_t { kDefault, kAlways, kOnce, kPreferCached };
 
-// The agent's settings (ecs-semantics §1.5-§1.7; Agent README config table).
+// The agent's settings (Agent README, configuration; Agent README config table).
 struct AgentConfig {
   SimTime task_start_latency = 0;
   SimTime task_stop_latency = 0;
@@ -73,7 +73,8 @@ struct AgentConfig {
   // ECS_CONTAINER_STOP_TIMEOUT: SIGTERM to SIGKILL, unless a container sets stopTimeout.
   SimTime container_stop_timeout = 30 * kSecond;
   // Since 2023 the control plane places as if a STOPPING task's resources were free and the
-  // agent holds the new task in PENDING until they are released (ecs-semantics §1.7). true:
+  // agent holds the new task in PENDING until they are released (AWS containers blog "Improvements to
+  // Amazon ECS task launch behavior when tasks have prolonged shutdown"). true:
   // the behaviour before, where placement fails with RESOURCE:* while a task is stopping
   // (scenario key "stoppingTasksHoldResources").
   bool stopping_tasks_hold_resources = false;
@@ -127,7 +128,8 @@ struct PortMapping {
   Protocol protocol = Protocol::kTcp;
 };
 
-// A container health check (RegisterTaskDefinition healthCheck; ecs-semantics §2.3).
+// A container health check (RegisterTaskDefinition healthCheck; Dev Guide "Task definition parameters",
+// container definitions).
 struct HealthCheck {
   SimTime interval = 30 * kSecond;  // 5-300 s
   SimTime timeout = 5 * kSecond;    // 2-60 s
@@ -135,7 +137,7 @@ struct HealthCheck {
   SimTime start_period = 0;         // 0-300 s: failures do not count for this long
 };
 
-// dependsOn conditions (ecs-semantics §2.3).
+// dependsOn conditions (Dev Guide "Task definition parameters", container definitions).
 enum class DependencyCondition : std::uint8_t { kStart, kComplete, kSuccess, kHealthy };
 
 struct ContainerDependency {
@@ -158,7 +160,7 @@ struct ContainerDefinition {
   SimTime start_timeout = -1;  // startTimeout (dependsOn wait); -1: none
 };
 
-// What placement reserves for one task (ecs-semantics §2.1).
+// What placement reserves for one task (Dev Guide "Task definition parameters", cpu and memory).
 struct Resources {
   std::int32_t cpu = 0;         // ECS CPU units
   std::int32_t memory_mib = 0;
@@ -213,7 +215,7 @@ struct StrategySpec {
   std::vector<std::pair<std::string, double>> params;
 };
 
-// ECS's placement for a REPLICA service on EC2 that names no strategy (ecs-semantics §5.1): the
+// ECS's placement for a REPLICA service on EC2 that names no strategy (Dev Guide "Amazon ECS services"): the
 // zone with the fewest tasks of the service, then the instance with the fewest. Also the
 // preset "serviceDefault" (placement/registry.h).
 inline std::vector<StrategySpec> service_default_strategy() {
@@ -336,7 +338,7 @@ struct AutoScalingSpec {
   std::vector<ScheduledAction> scheduled;  // sorted by `at`, then file order
 };
 
-// A service (ecs-semantics §5): REPLICA keeps desired_count tasks; DAEMON one task per
+// A service (Dev Guide "Amazon ECS services"): REPLICA keeps desired_count tasks; DAEMON one task per
 // instance that meets its constraints.
 struct Service {
   std::string name;

@@ -20,7 +20,7 @@
 
 namespace ecsim::sim {
 
-// ECS failure reasons (RunTask failures[].reason; ecs-semantics §3.6). The order is the order in
+// ECS failure reasons (RunTask failures[].reason; API reference RunTask, failures). The order is the order in
 // which the checks run, and the tie-break when reporting the reason of a failed attempt.
 enum class FailureReason : std::uint8_t {
   kNone = 0,

@@ -29,7 +29,8 @@ enum class StopCode : std::uint8_t {
 // "EssentialContainerExited", ... ("" for kNone).
 std::string_view stop_code_name(StopCode c);
 
-// Why a task stopped, as the task's stoppedReason says it (ecs-semantics §4; texts fixed, so
+// Why a task stopped, as the task's stoppedReason says it (Dev Guide "Amazon ECS task lifecycle"; texts
+// fixed, so
 // that outputs compare byte for byte).
 enum class StopReason : std::uint8_t {
   kNone = 0,

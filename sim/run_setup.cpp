@@ -43,7 +43,8 @@ std::vector<RegistrationBatch> build_instances(const Scenario& scenario, Cluster
     const InstanceType& type = scenario.instance_types[group.instance_type];
     std::vector<AttributeIdx> capability_attrs;
     for (const std::string& name : group.capabilities) capability_attrs.push_back(cluster.intern_attribute(name));
-    // ecs-semantics §1.1: CPU = vCPUs x 1024; MEMORY = what the OS reports - ECS_RESERVED_MEMORY.
+    // Dev Guide "Container Instance Memory Management": CPU = vCPUs x 1024; MEMORY = what the OS reports
+    // - ECS_RESERVED_MEMORY.
     const auto cpu = static_cast<std::int32_t>(type.vcpu * 1024);
     const auto memory = static_cast<std::int32_t>(type.os_memory_mib - group.reserved_memory_mib);
     // §1.3: awsvpc tasks get the type's ENI limit minus the primary ENI, or with ENI trunking
@@ -146,7 +147,7 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
     for (const std::string& group : trace.groups) cluster.intern_group(group);
   }
 
-  // ECS's service default without a strategy (ecs-semantics §5.1): spread over zones, then the
+  // ECS's service default without a strategy (Dev Guide "Amazon ECS services"): spread over zones, then the
   // instance with the fewest tasks of the service.
   const std::vector<StrategySpec> service_default = service_default_strategy();
   // RunResult sources: services, jobs, traces, in scenario order. Engine sources: one per task

@@ -129,7 +129,7 @@ TEST_CASE("placement: binpack cpu picks the instance with the least cpu left", "
 }
 
 TEST_CASE("placement: spread over zones picks a zone with the fewest tasks of the group", "[placement][ecs]") {
-  // ecs-semantics §5.1 [test]: zone A has 1 task, B and C none -> place in B or C.
+  // Dev Guide "Amazon ECS services" [test]: zone A has 1 task, B and C none -> place in B or C.
   // The list is the engine's service default, the preset "serviceDefault".
   Fixture f(6);  // instances 0,3 in a; 1,4 in b; 2,5 in c
   auto p = f.placer(placement::find_strategy_preset("serviceDefault")->strategy);
@@ -200,7 +200,7 @@ TEST_CASE("placement: distinctInstance puts each task of the group on its own in
 }
 
 TEST_CASE("placement: failure reasons name the resource short on the closest instance", "[placement][ecs]") {
-  // ecs-semantics §3.6: RESOURCE:CPU, RESOURCE:MEMORY, ... for the closest matching instance.
+  // API reference RunTask, failures: RESOURCE:CPU, RESOURCE:MEMORY, ... for the closest matching instance.
   Fixture f(2, 1024, 2048);
   auto p = f.placer({{"random", "", {}}});
   {
@@ -241,7 +241,7 @@ TEST_CASE("placement: an empty cluster fails with MISSING", "[placement]") {
 }
 
 TEST_CASE("placement: a task with no cpu never fails on RESOURCE:CPU", "[placement][ecs]") {
-  // ecs-semantics §2.1: a task with no cpu anywhere reserves 0 CPU units.
+  // Dev Guide "Task definition parameters", cpu and memory: a task with no cpu anywhere reserves 0 CPU units.
   Fixture f(1);
   f.occupy(0, {4096, 0, 0, 0});
   auto p = f.placer({{"binpack", "cpu", {}}});
@@ -250,7 +250,8 @@ TEST_CASE("placement: a task with no cpu never fails on RESOURCE:CPU", "[placeme
 }
 
 TEST_CASE("placement: static host ports conflict and the 100-port limit holds", "[placement][ecs]") {
-  // ecs-semantics §1.1: at most 100 static host ports per instance, reserved ones included.
+  // Dev Guide "Container Instance Memory Management": at most 100 static host ports per instance,
+  // reserved ones included.
   Fixture f(1);
   auto p = f.placer({{"random", "", {}}});
   const Resources need{1, 1, 0, 0};
@@ -500,7 +501,8 @@ bool contains(const std::vector<InstanceIdx>& v, InstanceIdx i) { return std::fi
 
 TEST_CASE("placement: indexed spread lists choose one of the full scan's survivors and fail as it does",
           "[placement]") {
-  // ecs-semantics §3.2: each spread keeps the candidates with the fewest tasks of the group on
+  // Dev Guide "Amazon ECS task placement strategies": each spread keeps the candidates with the fewest
+  // tasks of the group on
   // its field's value; the tie left is drawn uniformly. The spread buckets must give one of the
   // scan's survivors at every decision, and fail exactly when the scan fails, with its reason.
   const std::vector<std::uint16_t> http = {80};

@@ -141,7 +141,7 @@ TEST_CASE("query language: agentConnected is true while the instance is schedula
 }
 
 TEST_CASE("query language: and binds tighter than or, not tighter than and", "[placement]") {
-  // The Dev Guide does not say (ecs-semantics marks it open); ecsim follows the usual order.
+  // The Dev Guide does not say; ecsim follows the usual order.
   Cluster c;
   // a or (b and c): instance 0 (a) plus instances with b and c.
   CHECK(c.select("attribute:ecs.instance-type == t2.small or attribute:stack == prod and "
@@ -264,7 +264,7 @@ TEST_CASE("query language: errors name the column and what was expected", "[plac
 
 TEST_CASE("query language: the pipeline fails with MemberOf when no instance matches", "[placement][ecs]") {
   // Dev Guide "task placement constraints": memberOf places tasks only on instances that
-  // satisfy the expression; ecs-semantics §3.6: ecsim reports the failure as MemberOf.
+  // satisfy the expression; API reference RunTask, failures: ecsim reports the failure as MemberOf.
   Cluster c;
   placement::EcsPlacerFactory factory;
   sim::RandomStream rng{1, "placement"};

@@ -377,7 +377,7 @@ TEST_CASE("loader: each broken scenario fails with its pinned message", "[scenar
 }
 
 TEST_CASE("loader: a strategy preset name stands for its list, in JSON and in --strategy", "[scenarios][ecs]") {
-  // ecs-semantics §5.1: a service without a strategy spreads over zones, then instances; the
+  // Dev Guide "Amazon ECS services": a service without a strategy spreads over zones, then instances; the
   // preset "serviceDefault" is that list, and the console templates of §3.2 are presets too.
   const auto* preset = placement::find_strategy_preset("serviceDefault");
   REQUIRE(preset != nullptr);

@@ -339,7 +339,7 @@ TEST_CASE("task definition: mountPoints must name a declared volume, as ECS vali
 }
 
 TEST_CASE("task definition: networkMode none allows no port mappings and reserves no port or ENI", "[ecs][scenarios]") {
-  // ecs-semantics §1.2: "none: no port mappings allowed".
+  // Dev Guide "Task definition parameters", networkMode and portMappings: "none: no port mappings allowed".
   CHECK(td_error(R"({"family": "f", "networkMode": "none", "containerDefinitions": [{"name": "a", "image": "a",
        "memory": 64, "portMappings": [{"containerPort": 80}]}]})")
             .find("/containerDefinitions/0/portMappings: expected no port mappings, as networkMode is none") !=

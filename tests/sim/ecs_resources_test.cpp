@@ -60,7 +60,8 @@ TEST_CASE("ecs: host network mode allows one task of a port-mapped definition pe
 }
 
 TEST_CASE("ecs: bridge mode dynamic host ports are not tracked", "[ecs][sim]") {
-  // ecs-semantics §1.2: hostPort omitted or 0 in bridge mode is dynamic; the scheduler does not
+  // Dev Guide "Task definition parameters", networkMode and portMappings: hostPort omitted or 0 in
+  // bridge mode is dynamic; the scheduler does not
   // track dynamic ports, so any number of copies fit as far as ports go.
   const auto r = run_tasks("m5.large", R"({"family": "t",
       "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64,
@@ -144,7 +145,8 @@ TEST_CASE("ecs: families without trunking support and undocumented types are ref
 TEST_CASE("ecs: runtimePlatform's CPU architecture and OS family must match the instance", "[ecs][sim]") {
   // RegisterTaskDefinition runtimePlatform: cpuArchitecture X86_64 | ARM64, operatingSystemFamily
   // LINUX | WINDOWS_SERVER_...; an instance without the matching ecs.cpu-architecture /
-  // ecs.os-type attribute fails with ATTRIBUTE ("required attribute missing", ecs-semantics §3.6).
+  // ecs.os-type attribute fails with ATTRIBUTE ("required attribute missing", API reference RunTask,
+  // failures).
   const std::string arm = R"({"family": "t", "runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
       "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64}]})";
   REQUIRE(outcomes(run_tasks("m5.large", arm, 1)) == std::vector<std::string>{"ATTRIBUTE"});
@@ -159,7 +161,8 @@ TEST_CASE("ecs: runtimePlatform's CPU architecture and OS family must match the 
 }
 
 TEST_CASE("ecs: awsvpc needs the agent's task-eni capability, else ATTRIBUTE", "[ecs][sim]") {
-  // ecs-semantics §1.3: "Instance must carry ecs.capability.task-eni; otherwise awsvpc placement
+  // Dev Guide "Elastic network interface trunking": "Instance must carry ecs.capability.task-eni;
+  // otherwise awsvpc placement
   // fails with ATTRIBUTE". The agent registers it by default; a group can model one that does not.
   const std::string td = R"({"family": "t", "networkMode": "awsvpc",
       "containerDefinitions": [{"name": "a", "image": "a", "cpu": 10, "memory": 64}]})";

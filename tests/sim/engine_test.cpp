@@ -57,7 +57,8 @@ sim::Scenario service_through_outage() {
 }  // namespace
 
 TEST_CASE("engine: a task goes PENDING, RUNNING, STOPPED with the agent's latencies", "[sim][ecs]") {
-  // ecs-semantics §4: PROVISIONING -> PENDING -> RUNNING -> STOPPED; the agent releases the
+  // Dev Guide "Amazon ECS task lifecycle": PROVISIONING -> PENDING -> RUNNING -> STOPPED; the agent
+  // releases the
   // resources when the containers have stopped.
   // AWS containers blog "Improvements to Amazon ECS task launch behavior when tasks have prolonged
   // shutdown" (2023): the control plane places as if a STOPPING task's resources were free, and
@@ -173,7 +174,8 @@ TEST_CASE("engine: onPlacementFailure fail rejects the task with its ECS reason"
 }
 
 TEST_CASE("engine: the task definition's memberOf and the job's constraints must all hold", "[sim][ecs]") {
-  // ecs-semantics §3.1: placement filters by the task definition's memberOf constraints and the
+  // Dev Guide "Amazon ECS task placement": placement filters by the task definition's memberOf
+  // constraints and the
   // request's, all of them.
   sim::Scenario s = testing::slot_scenario(3);
   s.task_definitions[0].member_of = {"ec2InstanceId != slot-1"};
@@ -202,7 +204,8 @@ TEST_CASE("engine: instances that join later take the waiting tasks", "[sim]") {
 }
 
 TEST_CASE("engine: registered memory is the OS figure minus ECS_RESERVED_MEMORY", "[sim][ecs]") {
-  // ecs-semantics §1.1 [test]: m4.large registers 7985 MiB; with ECS_RESERVED_MEMORY=256, 7729 MiB.
+  // Dev Guide "Container Instance Memory Management" [test]: m4.large registers 7985 MiB; with
+  // ECS_RESERVED_MEMORY=256, 7729 MiB.
   // "A task asking 8192 MiB never fits an m4.large."
   sim::Scenario s = testing::slot_scenario(1, 1, 2, 8192, 0, 8192);
   s.instance_types[0].name = "m4.large";
@@ -218,7 +221,8 @@ TEST_CASE("engine: registered memory is the OS figure minus ECS_RESERVED_MEMORY"
 }
 
 TEST_CASE("engine: cluster reservation matches the CloudWatch example", "[sim][ecs]") {
-  // ecs-semantics §5.4 [test]: c4.4xlarge + c4.large (18,432 units, 33,926 MiB) running 10 tasks
+  // Dev Guide "Amazon ECS CloudWatch metrics" [test]: c4.4xlarge + c4.large (18,432 units, 33,926 MiB)
+  // running 10 tasks
   // of 1024 units and 2048 MiB reserve 55 % of CPU and 60 % of memory.
   sim::Scenario s = testing::slot_scenario(1, 1, 16, 30720, 1024, 2048);
   s.instance_types[0].name = "c4.4xlarge";
