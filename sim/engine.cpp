@@ -536,9 +536,7 @@ void Engine::on_task_running(std::uint32_t task) {
 }
 
 void Engine::on_task_stop_begin(std::uint32_t task) {
-  // The scheduler may have stopped it first (the event keeps its generation: the task is
-  // still alive, STOPPING).
-  if (task_state_[task] != TaskState::kRunning) return;
+  assert(task_state_[task] == TaskState::kRunning);
   // The essential container exited: the agent stops the task (Dev Guide "Task definition parameters",
   // container definitions).
   result_.tasks.stop_reason[task] = StopReason::kEssentialContainerExited;
@@ -552,6 +550,8 @@ void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown)
   result_.tasks.stop_code[task] = code;
   --running_;
   --cluster_.running_count[i];
+  // A new generation: an end of runtime (or crash) still scheduled for the task is void.
+  ++task_generation_[task];
   queue_.push(now_ + shutdown + scenario_.cluster.agent.task_stop_latency, kTaskStopped, task, task_generation_[task]);
   if (agents_.enabled()) {
     // The control plane counts the STOPPING task's resources as free (AWS containers blog "Improvements
