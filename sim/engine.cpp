@@ -109,6 +109,9 @@ class Engine final : public ServiceHost, public ImageHost {
   void on_scenario_event(std::uint32_t event);
   void mark(std::string label) { result_.markers.push_back(Marker{now_, MarkerKind::kScenarioEvent, 0xFFFFFFFFu, std::move(label)}); }
   void on_instance_register(std::uint32_t batch);
+  void instance_event(InstanceIdx i, InstanceEventKind kind, std::string reason) {
+    result_.instance_events.push_back(InstanceEvent{now_, i, kind, std::move(reason)});
+  }
   void on_task_running(std::uint32_t task);
   void on_task_stop_begin(std::uint32_t task);
   void on_task_stopped(std::uint32_t task);
@@ -637,6 +640,7 @@ void Engine::on_instance_register(std::uint32_t batch) {
     result_.instances.registered_at[i] = now_;
     cluster_.set_schedulable(i, true);
     change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);
+    instance_event(i, InstanceEventKind::kRegistered, {});
     joined.push_back(i);
   }
   // DAEMON tasks go first on a new instance (Dev Guide "Amazon ECS services"), then waiting tasks.
@@ -698,6 +702,7 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
       if (cluster_.zone[i] != ev.zone || cluster_.schedulable[i] == 0) continue;
       cluster_.set_schedulable(i, false);
       change_registered(i, -cluster_.registered_cpu[i], -cluster_.registered_memory_mib[i]);
+      instance_event(i, InstanceEventKind::kDisconnected, "azOutage");
     }
     // The service scheduler replaces what it lost, elsewhere if it can.
     services_.on_instances_left();
@@ -715,6 +720,9 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
         if (g.launch_time > now_) continue;
         result_.instances.registered_at[i] = now_;
         cluster_.registered_at[i] = now_;
+        instance_event(i, InstanceEventKind::kRegistered, {});
+      } else {
+        instance_event(i, InstanceEventKind::kReconnected, "azOutage ends");
       }
       cluster_.set_schedulable(i, true);
       change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);

@@ -115,4 +115,19 @@ std::string_view marker_kind_name(MarkerKind k) {
   return "";
 }
 
+std::string_view instance_event_name(InstanceEventKind k) {
+  switch (k) {
+    case InstanceEventKind::kLaunched: return "launched";
+    case InstanceEventKind::kRegistered: return "registered";
+    case InstanceEventKind::kDisconnected: return "disconnected";
+    case InstanceEventKind::kReconnected: return "reconnected";
+    case InstanceEventKind::kDraining: return "draining";
+    case InstanceEventKind::kActive: return "active";
+    case InstanceEventKind::kInterruptionNotice: return "interruptionNotice";
+    case InstanceEventKind::kTerminated: return "terminated";
+    case InstanceEventKind::kCount: break;
+  }
+  return "";
+}
+
 }  // namespace ecsim::sim

@@ -97,6 +97,30 @@ struct InstanceRecords {
   std::size_t size() const { return id.size(); }
 };
 
+// What happened to a container instance, as instance-events.csv lists it (capacity issue).
+enum class InstanceEventKind : std::uint8_t {
+  kLaunched,           // launched during the run by an Auto Scaling group (instances.csv has every launch)
+  kRegistered,         // the agent registered it: ACTIVE and connected
+  kDisconnected,       // its agent lost the connection (zone outage, agent disconnect): placement fails with AGENT
+  kReconnected,        // back after a disconnect
+  kDraining,           // set DRAINING (an event, or the agent on a Spot interruption notice)
+  kActive,             // set ACTIVE again after DRAINING
+  kInterruptionNotice, // EC2's two-minute Spot interruption notice
+  kTerminated,         // gone: scaled in, failed, interrupted, or lost with its zone for good
+  kCount,
+};
+
+// "launched", "registered", "disconnected", "reconnected", "draining", "active",
+// "interruptionNotice", "terminated".
+std::string_view instance_event_name(InstanceEventKind k);
+
+struct InstanceEvent {
+  SimTime at = 0;
+  std::uint32_t instance = 0;  // index into RunResult::instances
+  InstanceEventKind kind = InstanceEventKind::kLaunched;
+  std::string reason;          // why, in a few words ("azOutage us-east-1b", "scale-in", "spot interruption")
+};
+
 // One row of timeseries.csv.
 struct Sample {
   SimTime time = 0;
@@ -232,6 +256,10 @@ struct RunResult {
       service_capacity_cpu;
   std::vector<Marker> markers;           // by time, then in the order they happened
   std::vector<ServiceEvent> service_events;  // by time, then in the order they happened
+  // Every change of an instance's state after creation, by time, then in the order they happened.
+  // An instance is down (not schedulable, its capacity not counted) between kDisconnected and
+  // kReconnected, and after kTerminated.
+  std::vector<InstanceEvent> instance_events;
 
   std::uint64_t events = 0;      // events processed by the engine
   std::uint64_t placements = 0;  // placement decisions made (successful or not)
