@@ -93,6 +93,32 @@ ordered_json service_json(const sim::RunResult& r, const sim::ServiceResult& s, 
   running["max"] = s.running_max;
   out["running"] = std::move(running);
   out["belowDesiredSeconds"] = sim::to_seconds(s.below_desired);
+  if (!s.daemon) {
+    // How long the service took to get back to its desired count each time it fell below it
+    // (a task lost with its instance, a zone, a failed start), after its first steady state.
+    ordered_json recovery = ordered_json::object();
+    std::int64_t recovered = 0;
+    SimTime total = 0, longest = -1, longest_from = 0;
+    bool unrecovered = false;
+    for (const auto& [from, to] : s.below_desired_spells) {
+      if (to == kNever) {
+        unrecovered = true;
+        continue;
+      }
+      ++recovered;
+      total += to - from;
+      if (to - from > longest) {
+        longest = to - from;
+        longest_from = from;
+      }
+    }
+    recovery["spells"] = static_cast<std::int64_t>(s.below_desired_spells.size());
+    recovery["meanSeconds"] = recovered > 0 ? sim::to_seconds(total) / static_cast<double>(recovered) : 0.0;
+    recovery["maxSeconds"] = longest >= 0 ? sim::to_seconds(longest) : 0.0;
+    recovery["longestFrom"] = longest >= 0 ? ordered_json(sim::to_seconds(longest_from)) : ordered_json(nullptr);
+    recovery["unrecoveredAtEnd"] = unrecovered;
+    out["recovery"] = std::move(recovery);
+  }
   out["minHealthy"] = s.min_healthy;
   out["replacements"] = s.replacements;
   out["throttledLaunches"] = s.throttled_launches;
@@ -277,6 +303,26 @@ std::string summary_json(const sim::RunResult& r) {
     services[r.sources[s.source].name] = service_json(r, s, f.by_source[s.source]);
   }
   j["services"] = std::move(services);
+  if (!r.capacity_providers.empty()) {
+    ordered_json providers = ordered_json::object();
+    for (const sim::CapacityProviderResult& p : r.capacity_providers) {
+      ordered_json one = ordered_json::object();
+      one["launched"] = p.launched;
+      one["scaledIn"] = p.scaled_in;
+      one["lost"] = p.lost;
+      one["failedLaunches"] = p.failed_launches;
+      one["scaleOuts"] = p.scale_outs;
+      one["scaleIns"] = p.scale_ins;
+      ordered_json live = ordered_json::object();
+      live["min"] = p.instances_min;
+      live["mean"] = p.instances_mean;
+      live["max"] = p.instances_max;
+      one["instances"] = std::move(live);
+      one["desiredAtEnd"] = p.desired_at_end;
+      providers[p.name] = std::move(one);
+    }
+    j["capacityProviders"] = std::move(providers);
+  }
   ordered_json jobs = ordered_json::object();
   std::size_t first_trace = r.sources.size();
   for (std::size_t k = 0; k < r.sources.size() && by_source; ++k) {

@@ -87,13 +87,6 @@ std::uint32_t LoadContext::ec2_task_definition(const JsonCursor& ref) const {
   return index;
 }
 
-void LoadContext::refuse_capacity_provider_strategy(const JsonCursor& parent) {
-  if (!has_value(parent, "capacityProviderStrategy")) return;
-  const JsonCursor c = parent["capacityProviderStrategy"];
-  if (c.is_array() && c.size() == 0) return;
-  c.fail("no capacityProviderStrategy (capacity providers are not modelled yet; use launchType EC2)");
-}
-
 void LoadContext::check_total_constraints(const JsonCursor& where, const std::vector<sim::ConstraintSpec>& constraints,
                                           std::uint32_t task_definition) const {
   const std::size_t total = constraints.size() + registry.definitions()[task_definition].member_of.size();

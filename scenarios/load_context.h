@@ -66,8 +66,6 @@ struct LoadContext {
   // The task definition `ref` names, which must be runnable on EC2 (requiresCompatibilities
   // without EC2 and EXTERNAL, i.e. ["FARGATE"], is refused with ECS's answer).
   std::uint32_t ec2_task_definition(const JsonCursor& ref) const;
-  // Refuses a non-empty capacityProviderStrategy of `parent` (not modelled yet).
-  static void refuse_capacity_provider_strategy(const JsonCursor& parent);
   // At most 10 constraints with the task definition's memberOf ones.
   void check_total_constraints(const JsonCursor& where, const std::vector<sim::ConstraintSpec>& constraints,
                                std::uint32_t task_definition) const;

@@ -9,6 +9,7 @@
 #include "placement/query_language.h"
 #include "placement/registry.h"
 #include "scenarios/agent_capabilities.h"
+#include "scenarios/capacity.h"
 #include "scenarios/catalog.h"
 #include "scenarios/events.h"
 #include "scenarios/load_context.h"
@@ -51,9 +52,9 @@ class Loader {
     ctx_.docs.push_back(parse_json_document(text, label_));
     const JsonCursor root(*ctx_.docs.back());
     root.expect_object("a scenario object");
-    root.check_keys("top-level key", {"cluster", "description", "duration", "events", "images", "instanceTypes", "jobs",
-                                      "name", "placement", "region", "registries", "sampleInterval", "seed", "services",
-                                      "taskDefinitions", "traces"});
+    root.check_keys("top-level key", {"capacityProviders", "cluster", "description", "duration", "events", "faults",
+                                      "images", "instanceTypes", "jobs", "name", "placement", "region", "registries",
+                                      "sampleInterval", "seed", "services", "taskDefinitions", "traces"});
     s_.source_file = label_;
     s_.name = root.has("name") ? root["name"].get_name("a scenario name")
                                : std::filesystem::path(label_).stem().string();
@@ -67,6 +68,15 @@ class Loader {
     s_.instance_types = bundled_catalog();
     if (root.has("instanceTypes")) apply_instance_types(root["instanceTypes"], s_.instance_types);
     load_cluster(root["cluster"]);
+    if (root.has("capacityProviders")) {
+      load_capacity_providers(ctx_, root["capacityProviders"], [this](const JsonCursor& c) { return load_runtime(c); });
+    }
+    if (has_value(root["cluster"], "defaultCapacityProviderStrategy")) {
+      s_.cluster.default_capacity_provider_strategy =
+          parse_capacity_provider_strategy(ctx_, root["cluster"]["defaultCapacityProviderStrategy"]);
+    }
+    if (root.has("faults")) load_faults(ctx_, root["faults"]);
+    default_spot_interruption_rates(s_);
     if (root.has("registries")) load_registries(root["registries"]);
     if (root.has("images")) load_images(root["images"]);
     if (root.has("taskDefinitions")) load_task_definitions(root["taskDefinitions"]);
@@ -95,7 +105,13 @@ class Loader {
   // --- cluster ---
   void load_cluster(const JsonCursor& c) {
     c.expect_object("a cluster object");
-    c.check_keys("key of the cluster", {"agent", "availabilityZones", "instanceGroups", "name"});
+    c.check_keys("key of the cluster", {"agent", "availabilityZones", "defaultCapacityProviderStrategy", "instanceGroups",
+                                        "maxProvisioningTasks", "name", "provisioningTimeout"});
+    if (c.has("maxProvisioningTasks")) {
+      s_.cluster.max_provisioning_tasks =
+          static_cast<std::int32_t>(c["maxProvisioningTasks"].get_int(1, 1000000, "a task count from 1 to 1000000"));
+    }
+    if (c.has("provisioningTimeout")) s_.cluster.provisioning_timeout = get_positive_duration(c["provisioningTimeout"]);
     s_.cluster.name = c.has("name") ? c["name"].get_name("a cluster name") : "default";
     const JsonCursor zones = c["availabilityZones"];
     zones.expect_array("an array of availability zone names");
@@ -243,7 +259,8 @@ class Loader {
   void load_agent(const JsonCursor& a) {
     a.expect_object("an agent object");
     a.check_keys("key of the agent", {"containerStopTimeout", "heartbeatInterval", "imageCleanup", "imagePullBehavior",
-                                      "stoppingTasksHoldResources", "taskStartLatency", "taskStopLatency"});
+                                      "spotInstanceDraining", "stoppingTasksHoldResources", "taskStartLatency",
+                                      "taskStopLatency"});
     auto& agent = s_.cluster.agent;
     if (a.has("taskStartLatency")) agent.task_start_latency = get_duration(a["taskStartLatency"]);
     if (a.has("taskStopLatency")) agent.task_stop_latency = get_duration(a["taskStopLatency"]);
@@ -256,6 +273,7 @@ class Loader {
           kValues[choose(a["imagePullBehavior"], "imagePullBehavior", {"always", "default", "once", "prefer-cached"})];
     }
     if (a.has("stoppingTasksHoldResources")) agent.stopping_tasks_hold_resources = a["stoppingTasksHoldResources"].get_bool();
+    if (a.has("spotInstanceDraining")) agent.spot_instance_draining = a["spotInstanceDraining"].get_bool();
     // Agent README: ECS_CONTAINER_STOP_TIMEOUT, minimum 1s.
     if (a.has("containerStopTimeout")) {
       agent.container_stop_timeout = get_duration(a["containerStopTimeout"]);
@@ -394,9 +412,9 @@ class Loader {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const JsonCursor j = list.at(i);
       j.expect_object("a job object");
-      j.check_keys("key of a job", {"arrival", "capacityProviderStrategy", "group", "name", "onPlacementFailure",
-                                    "placementConstraints", "placementStrategy", "runtime", "taskDefinition",
-                                    "volumeConfigurations"});
+      j.check_keys("key of a job", {"arrival", "capacityProviderStrategy", "group", "launchType", "name",
+                                    "onPlacementFailure", "placementConstraints", "placementStrategy", "runtime",
+                                    "taskDefinition", "volumeConfigurations"});
       sim::Job out;
       out.name = j["name"].get_name("a job name");
       for (const auto& other : s_.jobs) {
@@ -406,7 +424,7 @@ class Loader {
       for (const auto& svc : s_.services) {
         if (svc.name == out.name) j["name"].fail("a job name that no service uses (tasks.csv names sources by name)");
       }
-      LoadContext::refuse_capacity_provider_strategy(j);
+      out.capacity_provider_strategy = resolve_capacity_provider_strategy(ctx_, j);
       out.task_definition = ctx_.ec2_task_definition(j["taskDefinition"]);
       out.group = "family:" + ctx_.registry.definitions()[out.task_definition].family;
       if (j.has("group")) {

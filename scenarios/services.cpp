@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "scenarios/auto_scaling.h"
+#include "scenarios/capacity.h"
 #include "scenarios/loader.h"
 #include "scenarios/text_files.h"
 #include "scenarios/values.h"
@@ -105,10 +106,17 @@ sim::Service read_service(const LoadContext& ctx, const JsonCursor& sv) {
                                   : sim::SchedulingStrategy::kReplica;
   }
   const bool daemon = out.scheduling_strategy == sim::SchedulingStrategy::kDaemon;
-  if (sv.has("launchType") && sv["launchType"].get_string() != "EC2") {
-    sv["launchType"].fail("EC2 (ecsim simulates EC2 container instances)");
+  if (daemon && has_value(sv, "capacityProviderStrategy") &&
+      !(sv["capacityProviderStrategy"].is_array() && sv["capacityProviderStrategy"].size() == 0)) {
+    sv["capacityProviderStrategy"].fail("no capacityProviderStrategy for a DAEMON service (it runs on every instance)");
   }
-  LoadContext::refuse_capacity_provider_strategy(sv);
+  if (daemon) {
+    if (sv.has("launchType") && sv["launchType"].get_string() != "EC2") {
+      sv["launchType"].fail("EC2 (ecsim simulates EC2 container instances)");
+    }
+  } else {
+    out.capacity_provider_strategy = resolve_capacity_provider_strategy(ctx, sv);
+  }
   out.task_definition = ctx.ec2_task_definition(sv["taskDefinition"]);
   if (daemon) {
     if (has_value(sv, "desiredCount")) {

@@ -15,6 +15,16 @@ void AgentLedgers::reset(std::size_t instances, bool enabled) {
   queue_.assign(instances, {});
 }
 
+void AgentLedgers::grow(std::size_t instances) {
+  if (!enabled_) return;
+  cpu_used_.resize(instances, 0);
+  memory_used_.resize(instances, 0);
+  gpus_used_.resize(instances, 0);
+  stopping_tcp_.resize(instances);
+  stopping_udp_.resize(instances);
+  queue_.resize(instances);
+}
+
 void AgentLedgers::cancel_queued(InstanceIdx i, std::uint32_t task) {
   auto& q = queue_[i];
   q.erase(std::find(q.begin(), q.end(), task));

@@ -38,6 +38,8 @@ struct AgentTask {
 class AgentLedgers {
  public:
   void reset(std::size_t instances, bool enabled);
+  // Room for instances created during the run, with empty ledgers.
+  void grow(std::size_t instances);
   bool enabled() const { return enabled_; }
 
   // Whether the agent on i has room for t now. REQUIRES: enabled().

@@ -22,10 +22,14 @@
 #include <cassert>
 #include <string>
 
+#include <unordered_map>
+
 #include "sim/agent.h"
 #include "sim/arrivals.h"
+#include "sim/capacity_providers.h"
 #include "sim/cluster_utilization.h"
 #include "sim/event_queue.h"
+#include "sim/fleet_faults.h"
 #include "sim/image_cache.h"
 #include "sim/run_setup.h"
 #include "sim/service_scheduler.h"
@@ -50,14 +54,26 @@ enum EventKind : std::uint16_t {
   kImageManifest,     // target, generation: the image cache's (ImageTimer::kManifest)
   kImageProgress,     // ... (ImageTimer::kProgress)
   kImageCleanup,      // ... (ImageTimer::kCleanup)
+  kCapacityTick,      // target: unused (the capacity providers' minute)
+  kProvisioningTimeout,  // target: task (a capacity provider's task gives up waiting)
+  kInstanceFailure,   // target: instance; generation: the instance's
+  kSpotNotice,        // ... (the two-minute interruption notice)
+  kSpotTerminate,     // ... (the interruption itself)
+  kAgentDisconnect,   // ... (a random disconnect)
+  kAgentReconnect,    // ...
+  kDrainEnd,          // target: scenario event (its instances go back to ACTIVE)
 };
+
+// EC2's Spot interruption notice comes two minutes before the interruption (EC2 User Guide "Spot
+// Instance interruption notices").
+constexpr SimTime kSpotNoticeTime = 2 * kMinute;
 
 // A task's runtime when it fails before RUNNING (a service's start failure, an image pull refused).
 constexpr SimTime kFailsToStart = -1;
 
 enum class TaskState : std::uint8_t { kProvisioning, kPending, kRunning, kStopping, kStopped, kRejected };
 
-class Engine final : public ServiceHost, public ImageHost {
+class Engine final : public ServiceHost, public ImageHost, public FleetHost {
  public:
   Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress, ExplainSink* explain)
       : scenario_(scenario),
@@ -65,7 +81,8 @@ class Engine final : public ServiceHost, public ImageHost {
         progress_(progress),
         explain_(explain),
         placement_rng_(scenario.seed, "placement"),
-        services_(scenario, *this, result_) {}
+        services_(scenario, *this, result_),
+        fleet_(scenario, *this, result_) {}
 
   RunResult run();
 
@@ -81,6 +98,18 @@ class Engine final : public ServiceHost, public ImageHost {
     queue_.push(at, kServiceTimer, target, timer);
   }
   FailureReason admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) override;
+  bool draining(InstanceIdx i) const override { return draining_[i] != 0; }
+
+  // FleetHost: what the capacity providers ask of the engine.
+  InstanceIdx launch_instance(std::uint32_t group, std::uint32_t zone, Market market, SimTime delay,
+                              std::string id) override;
+  void scale_in_instance(InstanceIdx i) override {
+    terminate(i, StopCode::kTerminationNotice, StopReason::kInstanceScaledIn, "scale-in", true);
+  }
+  void waiting_for(std::uint32_t provider, std::vector<WaitingShape>& out) const override;
+  std::int32_t nondaemon_tasks(InstanceIdx i) const override { return nondaemon_[i]; }
+  bool zone_up(std::uint32_t zone) const override { return in_outage_[zone] == 0; }
+  void schedule_tick(SimTime at) override { queue_.push(at, kCapacityTick, 0); }
 
   // ImageHost: what the image cache asks of the engine.
   void schedule_image_timer(SimTime at, ImageTimer timer, std::uint32_t target, std::uint16_t generation) override {
@@ -116,12 +145,39 @@ class Engine final : public ServiceHost, public ImageHost {
   void on_task_stop_begin(std::uint32_t task);
   void on_task_stopped(std::uint32_t task);
   void on_outage(std::uint32_t event, bool begin);
+  void on_instance_event(const ScenarioEvent& ev, std::uint32_t event);
+  void on_instance_fault(std::uint16_t kind, InstanceIdx i, std::uint16_t generation);
+  // The instances a scenario event selects, alive now, in creation order.
+  std::vector<InstanceIdx> select(const InstanceSelector& sel) const;
+  // Gives the per-instance arrays room for instances created since.
+  void grow_instances();
+  // Sets schedulable and the registered capacity from the instance's flags.
+  void refresh_instance(InstanceIdx i);
+  // Schedules instance i's random faults from its registration.
+  void arm_faults(InstanceIdx i);
+  // Terminates instance i: its tasks stop with `code` and `reason`; the group replaces it unless
+  // it was scaled in.
+  void terminate(InstanceIdx i, StopCode code, StopReason reason, std::string why, bool scaled_in);
+  void set_draining(InstanceIdx i, bool on, std::string why);
+  // A capacity provider's task stopped waiting (timed out, over the quota): rejected.
+  void give_up(std::uint32_t task, StopReason reason);
+  // Counts of live tasks per item of each owner's capacity provider strategy.
+  void provider_task_ends(std::uint32_t task) {
+    const Source& s = sources_[task_source_[task]];
+    if (s.provider != Source::kNoProvider) --owner_live_[owner_of(s)][s.provider_item];
+  }
+  std::uint32_t owner_of(const Source& s) const {
+    return s.kind == SourceKind::kService ? s.index : static_cast<std::uint32_t>(scenario_.services.size()) + s.index;
+  }
+  // The source of the owner's next task, whose first source (item 0) is `first`.
+  std::uint32_t choose_provider_source(std::uint32_t first, const std::vector<CapacityProviderStrategyItem>& strategy);
   void take_sample(SimTime t);
 
   // Tasks.
   std::uint32_t submit(std::uint32_t source, const Resources& need, SimTime runtime, std::uint32_t family,
                        std::int32_t revision);
   void try_place(std::uint32_t task);
+  bool provision(std::uint32_t task);
   void place_on(std::uint32_t task, InstanceIdx i);
   void retry_waiting_on(InstanceIdx i);
   // Offers instances that just joined (registered, or back from an outage) to the waiting tasks.
@@ -171,9 +227,13 @@ class Engine final : public ServiceHost, public ImageHost {
   ClusterState cluster_;
   RunResult result_;
   ServiceScheduler services_;
+  CapacityProviders fleet_;
   std::vector<Source> sources_;
   std::vector<std::uint32_t> first_service_source_;  // per service: its first source (one per task definition)
   std::uint32_t first_job_source_ = 0;
+  std::vector<std::uint32_t> job_first_source_;    // per job: its first source (item 0 of its strategy)
+  std::vector<std::vector<std::int64_t>> owner_live_;  // [service, then job][strategy item]: live tasks
+  std::vector<std::uint8_t> source_daemon_;        // per source: a DAEMON service's
   std::vector<std::uint32_t> trace_first_source_;  // per trace: its first group's source
   std::vector<std::uint64_t> trace_cursor_;        // per trace: next record
   WaitQueues waiting_;
@@ -198,6 +258,19 @@ class Engine final : public ServiceHost, public ImageHost {
   std::int64_t rejected_ = 0;
   std::uint64_t events_ = 0;
   std::vector<std::uint8_t> in_outage_;  // per zone
+  // Per instance.
+  std::vector<Market> market_;
+  std::vector<std::uint16_t> instance_gen_;   // bumped at termination: voids its fault events
+  std::vector<std::uint8_t> terminated_;
+  std::vector<std::uint8_t> outage_;          // disconnected with its zone
+  std::vector<std::uint8_t> disconnected_;    // its agent is disconnected
+  std::vector<std::uint8_t> draining_;
+  std::vector<std::uint8_t> counted_;         // its registered capacity is in the utilization
+  std::vector<std::int32_t> nondaemon_;       // tasks holding resources that are not a DAEMON's
+  std::vector<std::uint32_t> disconnects_;    // random disconnects drawn so far
+  std::unordered_map<std::string, InstanceIdx> instance_by_id_;
+  std::vector<std::vector<InstanceIdx>> drained_by_event_;  // per scenario event (kDrain)
+  std::size_t open_batch_ = static_cast<std::size_t>(-1);  // a registration batch not yet processed
   std::vector<std::uint32_t> type_slot_;  // scenario type -> RunResult::instance_types index
 };
 
@@ -218,12 +291,34 @@ void Engine::build() {
   usage_.reset(scenario_.cluster.availability_zones.size(), result_.instance_types.size());
   images_.reset(cluster_.size());
   agents_.reset(cluster_.size(), !scenario_.cluster.agent.stopping_tasks_hold_resources);
+  grow_instances();
+  for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
+    market_[i] = scenario_.cluster.instance_groups[cluster_.group[i]].market;
+    if (scenario_.events.empty()) continue;
+    instance_by_id_.emplace(cluster_.instance_ids[i], i);
+  }
+  drained_by_event_.resize(scenario_.events.size());
+  // The capacity providers' initial instances register at 0, after the groups' (one batch).
+  fleet_.start();
+  open_batch_ = static_cast<std::size_t>(-1);
 
   SourceTable table = build_sources(scenario_, cluster_, factory_, result_);
   sources_ = std::move(table.sources);
   first_service_source_ = std::move(table.first_service_source);
   first_job_source_ = table.first_job_source;
+  job_first_source_ = std::move(table.job_first_source);
   trace_first_source_ = std::move(table.trace_first_source);
+  owner_live_.resize(scenario_.services.size() + scenario_.jobs.size());
+  for (std::size_t k = 0; k < scenario_.services.size(); ++k) {
+    owner_live_[k].assign(scenario_.services[k].capacity_provider_strategy.size(), 0);
+  }
+  for (std::size_t k = 0; k < scenario_.jobs.size(); ++k) {
+    owner_live_[scenario_.services.size() + k].assign(scenario_.jobs[k].capacity_provider_strategy.size(), 0);
+  }
+  for (const Source& src : sources_) {
+    source_daemon_.push_back(src.kind == SourceKind::kService &&
+                             scenario_.services[src.index].scheduling_strategy == SchedulingStrategy::kDaemon);
+  }
   if (!scenario_.services.empty()) queue_.push(0, kServiceStart, 0);
   for (std::size_t k = 0; k < scenario_.jobs.size(); ++k) schedule_next_job_arrival(static_cast<std::uint32_t>(k), -1);
   trace_cursor_.assign(scenario_.traces.size(), 0);
@@ -241,7 +336,7 @@ void Engine::build() {
 // Arrivals
 
 void Engine::schedule_next_job_arrival(std::uint32_t job, SimTime after) {
-  Source& s = sources_[first_job_source_ + job];
+  Source& s = sources_[job_first_source_[job]];
   const SimTime next = next_arrival(scenario_.jobs[job].arrival, after, s.submitted, s.cursor, scenario_.duration,
                                     s.arrival_rng);
   if (next != kNever) queue_.push(next, kJobArrival, job);
@@ -249,12 +344,12 @@ void Engine::schedule_next_job_arrival(std::uint32_t job, SimTime after) {
 
 void Engine::on_job_arrival(std::uint32_t job) {
   const Job& j = scenario_.jobs[job];
-  const std::uint32_t source = first_job_source_ + job;
-  Source& s = sources_[source];
+  Source& s = sources_[job_first_source_[job]];
   // The runtime is drawn at submission, from the job's own stream, so that it does not depend on
   // where or when the task is placed: two strategies see the same tasks (common random numbers).
   const SimTime runtime = draw_runtime(j.runtime, s.runtime_rng);
   ++s.submitted;
+  const std::uint32_t source = choose_provider_source(job_first_source_[job], j.capacity_provider_strategy);
   const std::uint32_t task = submit(source, s.need, runtime, s.family, s.task_definition->revision);
   try_place(task);
   schedule_next_job_arrival(job, now_);
@@ -273,6 +368,13 @@ void Engine::on_trace_arrival(std::uint32_t trace) {
   }
 }
 
+std::uint32_t Engine::choose_provider_source(std::uint32_t first,
+                                            const std::vector<CapacityProviderStrategyItem>& strategy) {
+  if (strategy.empty()) return first;
+  const std::size_t item = provider_for(strategy, owner_live_[owner_of(sources_[first])]);
+  return first + static_cast<std::uint32_t>(item);
+}
+
 std::uint32_t Engine::service_source(std::uint32_t service, std::uint32_t task_definition) const {
   for (std::uint32_t src = first_service_source_[service]; src < first_service_source_[service + 1]; ++src) {
     if (sources_[src].task_definition == &scenario_.task_definitions[task_definition]) return src;
@@ -283,7 +385,8 @@ std::uint32_t Engine::service_source(std::uint32_t service, std::uint32_t task_d
 
 std::uint32_t Engine::launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime, bool fails_to_start,
                              InstanceIdx instance) {
-  const std::uint32_t source = service_source(service, task_definition);
+  const std::uint32_t source =
+      choose_provider_source(service_source(service, task_definition), scenario_.services[service].capacity_provider_strategy);
   const Source& s = sources_[source];
   const std::uint32_t task = submit(source, s.need, fails_to_start ? kFailsToStart : runtime, s.family,
                                     s.task_definition->revision);
@@ -329,6 +432,7 @@ void Engine::stop(std::uint32_t task, StopReason reason) {
       result_.tasks.stopped_at[task] = now_;
       result_.tasks.stop_code[task] = StopCode::kServiceSchedulerInitiated;
       ++rejected_;
+      provider_task_ends(task);
       return;
     }
     case TaskState::kPending: {
@@ -377,6 +481,7 @@ std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTim
   r.rejected.push_back(0);
   r.cpu.push_back(need.cpu);
   r.memory_mib.push_back(need.memory_mib);
+  if (s.provider != Source::kNoProvider) ++owner_live_[owner_of(s)][s.provider_item];
   return task;
 }
 
@@ -433,6 +538,7 @@ void Engine::try_place(std::uint32_t task) {
     if (explain_ != nullptr) [[unlikely]] {
       explain_without_placer(PlacementAttempt::Kind::kQueued, task, {kNoInstance, wq.last_reason}, &wq);
     }
+    if (s.provider != Source::kNoProvider && !provision(task)) return;
     waiting_.push(q, task);
     task_queue_[task] = q;
     return;
@@ -451,15 +557,50 @@ void Engine::try_place(std::uint32_t task) {
   }
   result_.tasks.failure_reason[task] = d.reason;
   ++result_.placement_failures[static_cast<std::size_t>(d.reason)];
-  if (s.on_failure == OnPlacementFailure::kFail) {
+  if (s.on_failure == OnPlacementFailure::kFail && s.provider == Source::kNoProvider) {
     task_state_[task] = TaskState::kRejected;
     result_.tasks.rejected[task] = 1;
     ++rejected_;
     return;
   }
   wq.last_reason = d.reason;
+  if (s.provider != Source::kNoProvider && !provision(task)) return;
   waiting_.push(q, task);
   task_queue_[task] = q;
+}
+
+// A capacity provider's task waits in PROVISIONING for capacity (Dev Guide "Amazon ECS cluster auto
+// scaling"), within the cluster's quota and until its time-out. False: refused.
+bool Engine::provision(std::uint32_t task) {
+  std::int64_t provisioning = 0;
+  for (std::size_t q = 0; q < waiting_.size(); ++q) {
+    if (sources_[waiting_[static_cast<std::uint32_t>(q)].source].provider != Source::kNoProvider) {
+      provisioning += static_cast<std::int64_t>(waiting_[static_cast<std::uint32_t>(q)].tasks.size());
+    }
+  }
+  if (provisioning >= scenario_.cluster.max_provisioning_tasks) {
+    give_up(task, StopReason::kProvisioningQuota);
+    return false;
+  }
+  const SimTime timeout = scenario_.cluster.provisioning_timeout;
+  if (timeout != kNever && timeout < scenario_.duration - now_) {
+    queue_.push(now_ + timeout, kProvisioningTimeout, task, task_generation_[task]);
+  }
+  return true;
+}
+
+void Engine::give_up(std::uint32_t task, StopReason reason) {
+  if (task_state_[task] == TaskState::kProvisioning && task_queue_[task] != 0xFFFFFFFFu) {
+    waiting_.remove(task_queue_[task], task);
+  }
+  task_state_[task] = TaskState::kRejected;
+  result_.tasks.rejected[task] = 1;
+  result_.tasks.stopped_at[task] = now_;
+  result_.tasks.stop_code[task] = StopCode::kTaskFailedToStart;
+  result_.tasks.stop_reason[task] = reason;
+  ++rejected_;
+  provider_task_ends(task);
+  notify_lost(task, true);
 }
 
 void Engine::place_on(std::uint32_t task, InstanceIdx i) {
@@ -470,6 +611,7 @@ void Engine::place_on(std::uint32_t task, InstanceIdx i) {
   result_.tasks.instance[task] = i;
   result_.tasks.placed_at[task] = now_;
   ++starting_;
+  if (source_daemon_[task_source_[task]] == 0) ++nondaemon_[i];
   agent_accept(task, i);
 }
 
@@ -584,6 +726,7 @@ void Engine::release(std::uint32_t task) {
     cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), result_.tasks.group[task]);
     change_reserved(i, -need.cpu, -need.memory_mib);
   }
+  if (source_daemon_[task_source_[task]] == 0) --nondaemon_[i];
   if (task_admitted_[task] != 0) {
     agents_.release(i, need);
     const TaskDefinition* td = sources_[task_source_[task]].task_definition;
@@ -599,6 +742,8 @@ void Engine::on_task_stopped(std::uint32_t task) {
   task_state_[task] = TaskState::kStopped;
   result_.tasks.stopped_at[task] = now_;
   ++completed_;
+  provider_task_ends(task);
+  if (draining_[i] != 0 && nondaemon_[i] == 0) services_.on_instance_drained(i);
   agent_drain(i);
   // Before 2023 everything frees now; since, only the attachments (ENI, EBS) do.
   if (!agents_.enabled() || task_need_[task].enis != 0 || task_need_[task].ebs_volumes != 0) retry_waiting_on(i);
@@ -627,20 +772,26 @@ void Engine::kill(std::uint32_t task, StopCode code) {
   task_state_[task] = TaskState::kStopped;
   result_.tasks.stopped_at[task] = now_;
   result_.tasks.stop_code[task] = code;
+  provider_task_ends(task);
 }
 
 // ----------------------------------------------------------------------------------------------
 // Instances and events
 
 void Engine::on_instance_register(std::uint32_t batch) {
+  if (open_batch_ == batch) open_batch_ = static_cast<std::size_t>(-1);
   std::vector<InstanceIdx> joined;
   for (const InstanceIdx i : register_batches_[batch].instances) {
-    if (in_outage_[cluster_.zone[i]] != 0) continue;  // registers when the zone comes back
+    if (terminated_[i] != 0) continue;
+    if (in_outage_[cluster_.zone[i]] != 0) {  // registers when the zone comes back
+      outage_[i] = 1;
+      continue;
+    }
     cluster_.registered_at[i] = now_;
     result_.instances.registered_at[i] = now_;
-    cluster_.set_schedulable(i, true);
-    change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);
+    refresh_instance(i);
     instance_event(i, InstanceEventKind::kRegistered, {});
+    arm_faults(i);
     joined.push_back(i);
   }
   // DAEMON tasks go first on a new instance (Dev Guide "Amazon ECS services"), then waiting tasks.
@@ -698,11 +849,20 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
       kill(task, StopCode::kTerminationNotice);
       lost.push_back(task);
     }
+    std::vector<InstanceIdx> gone;
     for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
-      if (cluster_.zone[i] != ev.zone || cluster_.schedulable[i] == 0) continue;
-      cluster_.set_schedulable(i, false);
-      change_registered(i, -cluster_.registered_cpu[i], -cluster_.registered_memory_mib[i]);
+      if (cluster_.zone[i] != ev.zone || terminated_[i] != 0 || outage_[i] != 0) continue;
+      if (fleet_.provider_of(i) != CapacityProviders::kNoProvider) {
+        gone.push_back(i);  // its Auto Scaling group finds it unhealthy and replaces it elsewhere
+        continue;
+      }
+      outage_[i] = 1;
+      if (cluster_.registered_at[i] == kNever) continue;
+      refresh_instance(i);
       instance_event(i, InstanceEventKind::kDisconnected, "azOutage");
+    }
+    for (const InstanceIdx i : gone) {
+      terminate(i, StopCode::kTerminationNotice, StopReason::kInstanceLost, "azOutage", false);
     }
     // The service scheduler replaces what it lost, elsewhere if it can.
     services_.on_instances_left();
@@ -713,20 +873,21 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
   } else {
     std::vector<InstanceIdx> joined;
     for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
-      if (cluster_.zone[i] != ev.zone || cluster_.schedulable[i] != 0) continue;
-      if (result_.instances.registered_at[i] == kNever && i < cluster_.size()) {
+      if (cluster_.zone[i] != ev.zone || terminated_[i] != 0 || outage_[i] == 0) continue;
+      outage_[i] = 0;
+      if (result_.instances.registered_at[i] == kNever) {
         // Launched during the outage: registers now if its launch time has passed.
         const InstanceGroup& g = scenario_.cluster.instance_groups[cluster_.group[i]];
         if (g.launch_time > now_) continue;
         result_.instances.registered_at[i] = now_;
         cluster_.registered_at[i] = now_;
         instance_event(i, InstanceEventKind::kRegistered, {});
+        arm_faults(i);
       } else {
         instance_event(i, InstanceEventKind::kReconnected, "azOutage ends");
       }
-      cluster_.set_schedulable(i, true);
-      change_registered(i, cluster_.registered_cpu[i], cluster_.registered_memory_mib[i]);
-      joined.push_back(i);
+      refresh_instance(i);
+      if (cluster_.schedulable[i] != 0) joined.push_back(i);
     }
     mark("azOutage " + scenario_.cluster.availability_zones[ev.zone] + " ends");
     if (!joined.empty()) services_.on_instances_joined(joined);
@@ -747,13 +908,272 @@ void Engine::on_scenario_event(std::uint32_t event) {
       mark("registryOutage " + scenario_.registries[ev.registry].name);
       images_.registry_outage(ev.registry, ev.duration == kNever ? kNever : now_ + ev.duration);
       return;
+    case EventType::kInstanceFailure:
+    case EventType::kSpotInterruption:
+    case EventType::kAgentDisconnect:
+    case EventType::kDrain:
+      on_instance_event(ev, event);
+      return;
+    case EventType::kInsufficientCapacity: {
+      const SimTime until = ev.duration == kNever ? kNever : now_ + ev.duration;
+      fleet_.insufficient_capacity(ev.zone, ev.instance_type, until);
+      mark("insufficientCapacity " +
+           (ev.instance_type < 0 ? std::string("any type")
+                                 : scenario_.instance_types[static_cast<std::size_t>(ev.instance_type)].name) +
+           " in " + scenario_.cluster.availability_zones[ev.zone]);
+      return;
+    }
     case EventType::kAzOutage:
+      return;
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// The fleet: instances launched and terminated during the run, faults, draining
+
+void Engine::grow_instances() {
+  const std::size_t n = cluster_.size();
+  market_.resize(n, Market::kOnDemand);
+  instance_gen_.resize(n, 0);
+  terminated_.resize(n, 0);
+  outage_.resize(n, 0);
+  disconnected_.resize(n, 0);
+  draining_.resize(n, 0);
+  counted_.resize(n, 0);
+  nondaemon_.resize(n, 0);
+  disconnects_.resize(n, 0);
+  images_.grow(n);
+  agents_.grow(n);
+}
+
+void Engine::refresh_instance(InstanceIdx i) {
+  const bool counted = cluster_.registered_at[i] != kNever && terminated_[i] == 0 && outage_[i] == 0;
+  const bool up = counted && disconnected_[i] == 0 && draining_[i] == 0;
+  if (counted != (counted_[i] != 0)) {
+    counted_[i] = counted ? 1 : 0;
+    const std::int64_t sign = counted ? 1 : -1;
+    change_registered(i, sign * cluster_.registered_cpu[i], sign * cluster_.registered_memory_mib[i]);
+  }
+  if (up != (cluster_.schedulable[i] != 0)) cluster_.set_schedulable(i, up);
+}
+
+InstanceIdx Engine::launch_instance(std::uint32_t group, std::uint32_t zone, Market market, SimTime delay, std::string id) {
+  const InstanceIdx i =
+      launch_group_instance(scenario_, cluster_, result_, type_slot_, group, zone, market, now_, std::move(id));
+  grow_instances();
+  market_[i] = market;
+  const std::uint32_t provider = static_cast<std::uint32_t>(
+      std::find_if(scenario_.capacity_providers.begin(), scenario_.capacity_providers.end(),
+                   [&](const CapacityProvider& cp) {
+                     return std::find(cp.groups.begin(), cp.groups.end(), group) != cp.groups.end();
+                   }) -
+      scenario_.capacity_providers.begin());
+  cluster_.set_attribute(cluster_.intern_attribute(kCapacityProviderAttribute), i,
+                         scenario_.capacity_providers[provider].name);
+  if (!scenario_.events.empty()) instance_by_id_.emplace(cluster_.instance_ids[i], i);
+  instance_event(i, InstanceEventKind::kLaunched, {});
+  // Instances launched at one instant to register at one instant register together.
+  const SimTime at = now_ + delay;
+  if (open_batch_ < register_batches_.size() && register_batches_[open_batch_].at == at) {
+    register_batches_[open_batch_].instances.push_back(i);
+  } else {
+    open_batch_ = register_batches_.size();
+    register_batches_.push_back(RegistrationBatch{at, {i}});
+    if (at < scenario_.duration) queue_.push(at, kInstanceRegister, static_cast<std::uint32_t>(open_batch_));
+  }
+  return i;
+}
+
+void Engine::waiting_for(std::uint32_t provider, std::vector<WaitingShape>& out) const {
+  for (std::size_t q = 0; q < waiting_.size(); ++q) {
+    const WaitQueue& wq = waiting_[static_cast<std::uint32_t>(q)];
+    if (wq.tasks.empty() || sources_[wq.source].provider != provider) continue;
+    const Source& s = sources_[wq.source];
+    WaitingShape w;
+    w.need = wq.shape;
+    w.static_ports = static_cast<std::int32_t>(s.tcp_ports->size() + s.udp_ports->size());
+    w.count = static_cast<std::int64_t>(wq.tasks.size());
+    out.push_back(w);
+  }
+}
+
+void Engine::arm_faults(InstanceIdx i) {
+  const FaultSpec& f = scenario_.faults;
+  const std::string& id = cluster_.instance_ids[i];
+  const auto arm = [&](FaultKind kind, std::uint64_t draw, double rate, std::uint16_t event) {
+    if (rate <= 0) return;
+    const SimTime gap = fault_gap(scenario_.seed, id, kind, draw, rate);
+    if (gap != kNever && gap < scenario_.duration - now_) queue_.push(now_ + gap, event, i, instance_gen_[i]);
+  };
+  arm(FaultKind::kFailure, 0, f.instance_failure_rate_per_hour, kInstanceFailure);
+  if (market_[i] == Market::kSpot && f.spot_interruptions && cluster_.type[i] < f.spot_interruption_rate_per_hour.size()) {
+    arm(FaultKind::kSpotInterruption, 0, f.spot_interruption_rate_per_hour[cluster_.type[i]], kSpotNotice);
+  }
+  arm(FaultKind::kAgentDisconnect, disconnects_[i], f.agent_disconnect_rate_per_hour, kAgentDisconnect);
+}
+
+void Engine::terminate(InstanceIdx i, StopCode code, StopReason reason, std::string why, bool scaled_in) {
+  if (terminated_[i] != 0) return;
+  std::vector<std::uint32_t> lost;
+  if (cluster_.task_count[i] > 0) {
+    for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
+      const TaskState st = task_state_[task];
+      if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
+      if (result_.tasks.instance[task] != i) continue;
+      if (st != TaskState::kStopping) result_.tasks.stop_reason[task] = reason;
+      kill(task, code);
+      lost.push_back(task);
+    }
+  }
+  terminated_[i] = 1;
+  ++instance_gen_[i];
+  refresh_instance(i);
+  result_.instances.terminated_at[i] = now_;
+  instance_event(i, InstanceEventKind::kTerminated, std::move(why));
+  services_.on_instances_left();
+  for (const std::uint32_t task : lost) notify_lost(task, false);
+  fleet_.on_instance_gone(i, scaled_in);
+}
+
+void Engine::set_draining(InstanceIdx i, bool on, std::string why) {
+  if (terminated_[i] != 0 || (draining_[i] != 0) == on) return;
+  draining_[i] = on ? 1 : 0;
+  refresh_instance(i);
+  instance_event(i, on ? InstanceEventKind::kDraining : InstanceEventKind::kActive, std::move(why));
+  if (on) {
+    // Dev Guide "Container instance draining": service tasks are replaced within the deployment
+    // limits, standalone tasks are left alone, DAEMON tasks stop last.
+    services_.on_instance_draining(i);
+    if (nondaemon_[i] == 0) services_.on_instance_drained(i);
+  } else if (cluster_.schedulable[i] != 0) {
+    const std::vector<InstanceIdx> joined = {i};
+    services_.on_instances_joined(joined);
+    offer_joined(joined);
+  }
+}
+
+std::vector<InstanceIdx> Engine::select(const InstanceSelector& sel) const {
+  std::vector<InstanceIdx> out;
+  const auto alive = [&](InstanceIdx i) { return terminated_[i] == 0; };
+  if (!sel.instance_id.empty()) {
+    const auto it = instance_by_id_.find(sel.instance_id);
+    if (it != instance_by_id_.end() && alive(it->second)) out.push_back(it->second);
+    return out;
+  }
+  const auto matches = [&](InstanceIdx i) {
+    if (!alive(i)) return false;
+    if (sel.zone >= 0 && cluster_.zone[i] != static_cast<std::uint32_t>(sel.zone)) return false;
+    if (sel.group >= 0) return cluster_.group[i] == static_cast<std::uint32_t>(sel.group);
+    return fleet_.provider_of(i) == static_cast<std::uint32_t>(sel.capacity_provider);
+  };
+  if (sel.capacity_provider >= 0) {
+    for (const InstanceIdx i : fleet_.members(static_cast<std::uint32_t>(sel.capacity_provider))) {
+      if (static_cast<std::int32_t>(out.size()) >= sel.count) break;
+      if (matches(i)) out.push_back(i);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  for (InstanceIdx i = 0; i < cluster_.size() && static_cast<std::int32_t>(out.size()) < sel.count; ++i) {
+    if (matches(i)) out.push_back(i);
+  }
+  return out;
+}
+
+void Engine::on_instance_event(const ScenarioEvent& ev, std::uint32_t event) {
+  const std::vector<InstanceIdx> hit = select(ev.instances);
+  mark(std::string(event_type_name(ev.type)) + " " +
+       (hit.empty() ? std::string("(no live instance matched)")
+                    : cluster_.instance_ids[hit[0]] + (hit.size() > 1 ? " +" + std::to_string(hit.size() - 1) : "")));
+  for (const InstanceIdx i : hit) {
+    switch (ev.type) {
+      case EventType::kInstanceFailure:
+        terminate(i, StopCode::kTerminationNotice, StopReason::kInstanceFailed, "instanceFailure", false);
+        break;
+      case EventType::kSpotInterruption:
+        on_instance_fault(kSpotNotice, i, instance_gen_[i]);
+        break;
+      case EventType::kAgentDisconnect:
+        if (disconnected_[i] != 0) break;
+        disconnected_[i] = 1;
+        refresh_instance(i);
+        instance_event(i, InstanceEventKind::kDisconnected, "agentDisconnect");
+        if (ev.duration != kNever && ev.duration < scenario_.duration - now_) {
+          // Reconnects after the event's duration (not the random process's next draw).
+          queue_.push(now_ + ev.duration, kAgentReconnect, i, static_cast<std::uint16_t>(instance_gen_[i] | 0x8000u));
+        }
+        break;
+      case EventType::kDrain:
+        set_draining(i, true, "drain");
+        drained_by_event_[event].push_back(i);
+        break;
+      default:
+        break;
+    }
+  }
+  if (ev.type == EventType::kDrain && ev.duration != kNever && ev.duration < scenario_.duration - now_) {
+    queue_.push(now_ + ev.duration, kDrainEnd, event);
+  }
+}
+
+void Engine::on_instance_fault(std::uint16_t kind, InstanceIdx i, std::uint16_t generation) {
+  const bool scheduled_by_event = (generation & 0x8000u) != 0;
+  if (terminated_[i] != 0 || static_cast<std::uint16_t>(generation & 0x7FFFu) != (instance_gen_[i] & 0x7FFFu)) return;
+  switch (kind) {
+    case kInstanceFailure:
+      terminate(i, StopCode::kTerminationNotice, StopReason::kInstanceFailed, "instance failure", false);
+      return;
+    case kSpotNotice:
+      if (market_[i] != Market::kSpot) return;
+      instance_event(i, InstanceEventKind::kInterruptionNotice, "spot interruption in 2 minutes");
+      // Dev Guide "Spot Instance draining": with ECS_ENABLE_SPOT_INSTANCE_DRAINING the agent sets
+      // the instance DRAINING on the notice.
+      if (scenario_.cluster.agent.spot_instance_draining) set_draining(i, true, "spot interruption notice");
+      if (kSpotNoticeTime < scenario_.duration - now_) {
+        queue_.push(now_ + kSpotNoticeTime, kSpotTerminate, i, instance_gen_[i]);
+      }
+      return;
+    case kSpotTerminate:
+      terminate(i, StopCode::kSpotInterruption, StopReason::kSpotInterrupted, "spot interruption", false);
+      return;
+    case kAgentDisconnect: {
+      if (disconnected_[i] != 0) return;
+      disconnected_[i] = 1;
+      ++disconnects_[i];
+      refresh_instance(i);
+      instance_event(i, InstanceEventKind::kDisconnected, "agent disconnect");
+      const SimTime back = scenario_.faults.agent_disconnect_duration;
+      if (back < scenario_.duration - now_) queue_.push(now_ + back, kAgentReconnect, i, instance_gen_[i]);
+      return;
+    }
+    case kAgentReconnect: {
+      if (disconnected_[i] == 0) return;
+      disconnected_[i] = 0;
+      refresh_instance(i);
+      instance_event(i, InstanceEventKind::kReconnected, "agent reconnects");
+      if (cluster_.schedulable[i] != 0) {
+        const std::vector<InstanceIdx> joined = {i};
+        services_.on_instances_joined(joined);
+        offer_joined(joined);
+      }
+      if (!scheduled_by_event) {
+        const FaultSpec& f = scenario_.faults;
+        if (f.agent_disconnect_rate_per_hour > 0) {
+          const SimTime gap = fault_gap(scenario_.seed, cluster_.instance_ids[i], FaultKind::kAgentDisconnect,
+                                        disconnects_[i], f.agent_disconnect_rate_per_hour);
+          if (gap != kNever && gap < scenario_.duration - now_) queue_.push(now_ + gap, kAgentDisconnect, i, instance_gen_[i]);
+        }
+      }
+      return;
+    }
+    default:
       return;
   }
 }
 
 void Engine::take_sample(SimTime t) {
   services_.sample(t);
+  fleet_.sample();
   Sample s;
   s.time = t;
   s.running = running_;
@@ -795,6 +1215,20 @@ void Engine::dispatch(const Event& e) {
     case kImageCleanup:
       images_.on_timer(static_cast<ImageTimer>(e.kind - kImageManifest), e.target, e.generation, now_);
       break;
+    case kCapacityTick: fleet_.tick(); break;
+    case kProvisioningTimeout:
+      if (task_state_[e.target] == TaskState::kProvisioning) give_up(e.target, StopReason::kProvisioningTimeout);
+      break;
+    case kInstanceFailure:
+    case kSpotNotice:
+    case kSpotTerminate:
+    case kAgentDisconnect:
+    case kAgentReconnect:
+      on_instance_fault(e.kind, e.target, e.generation);
+      break;
+    case kDrainEnd:
+      for (const InstanceIdx i : drained_by_event_[e.target]) set_draining(i, false, "drain ends");
+      break;
   }
 }
 
@@ -835,6 +1269,7 @@ RunResult Engine::run() {
   now_ = scenario_.duration;
   take_sample(now_);
   services_.finish(now_);
+  fleet_.finish(now_);
 
   result_.groups = cluster_.group_names;
   result_.events = events_;

@@ -77,6 +77,8 @@ class ImageCache {
   ImageCache(const Scenario& scenario, ImageHost& host);
 
   void reset(std::size_t instances);
+  // Room for instances created during the run (an Auto Scaling group's): empty caches.
+  void grow(std::size_t instances) { host_of_.resize(instances, kNoHost); }
 
   // `registry` refuses pulls until `until` (kNever: for the rest of the run).
   void registry_outage(std::uint32_t registry, SimTime until) { down_until_[registry] = until; }

@@ -78,6 +78,9 @@ struct AgentConfig {
   // the behaviour before, where placement fails with RESOURCE:* while a task is stopping
   // (scenario key "stoppingTasksHoldResources").
   bool stopping_tasks_hold_resources = false;
+  // ECS_ENABLE_SPOT_INSTANCE_DRAINING (default false): on a Spot interruption notice the agent
+  // sets its instance DRAINING (Dev Guide "Spot Instance draining").
+  bool spot_instance_draining = false;
   // Image cleanup (ECS_IMAGE_CLEANUP_INTERVAL, ECS_IMAGE_MINIMUM_CLEANUP_AGE,
   // ECS_NUM_IMAGES_DELETE_PER_CYCLE, ECS_DISABLE_IMAGE_CLEANUP).
   bool image_cleanup_enabled = true;
@@ -86,11 +89,66 @@ struct AgentConfig {
   std::int32_t images_deleted_per_cycle = 5;
 };
 
+struct RuntimeSpec {
+  enum class Kind : std::uint8_t { kConstant, kExponential, kLognormal, kUniform, kEmpirical };
+  Kind kind = Kind::kConstant;
+  SimTime value = 0;            // constant
+  SimTime mean = 0;             // exponential
+  SimTime median = 0, p90 = 0;  // lognormal
+  SimTime min = 0, max = 0;     // uniform
+  std::vector<SimTime> samples; // empirical, in file order
+};
+
+
+// One item of a capacity provider strategy (Dev Guide "Amazon ECS capacity providers"): the first
+// `base` tasks go to the provider that sets a base, the rest in proportion to the weights.
+struct CapacityProviderStrategyItem {
+  std::uint32_t provider = 0;  // index into Scenario::capacity_providers
+  std::int32_t weight = 0;     // 0-1000; a provider of weight 0 gets no task beyond its base
+  std::int32_t base = 0;       // 0-100000; at most one item sets it
+};
+
+// EC2 Auto Scaling's Spot allocation strategies (MixedInstancesPolicy InstancesDistribution).
+enum class SpotAllocationStrategy : std::uint8_t { kLowestPrice, kCapacityOptimized, kPriceCapacityOptimized };
+
+// An Auto Scaling group capacity provider (CreateCapacityProvider, EC2 Auto Scaling
+// CreateAutoScalingGroup): the ASG's instances are launched and terminated during the run.
+struct CapacityProvider {
+  std::string name;
+  // The ASG's launch template per instance type, in priority order (instanceTypes, or the
+  // mixedInstancesPolicy's overrides): indices into Cluster::instance_groups, groups of count 0
+  // that hold the instance settings (type, attributes, OS, ...). Instances are "<name>-<n>".
+  std::vector<std::uint32_t> groups;
+  std::vector<std::uint32_t> zones;  // the ASG's zones (indices into Cluster::availability_zones)
+  std::int32_t min_size = 0;
+  std::int32_t max_size = 0;
+  std::int32_t desired_capacity = 0;  // at the start
+  std::int32_t on_demand_base_capacity = 0;
+  std::int32_t on_demand_percentage_above_base = 100;
+  SpotAllocationStrategy spot_allocation = SpotAllocationStrategy::kLowestPrice;
+  // managedScaling (API reference ManagedScaling, with its defaults).
+  bool managed_scaling = false;
+  std::int32_t target_capacity = 100;  // percent, 1-100
+  std::int32_t minimum_scaling_step_size = 1;
+  std::int32_t maximum_scaling_step_size = 10000;
+  SimTime instance_warmup = 300 * kSecond;
+  bool managed_termination_protection = false;
+  // Launch to registration of an instance the group launches (ecsim's; AWS publishes no figure):
+  // lognormal, median 90 s, p90 150 s unless the scenario says otherwise.
+  RuntimeSpec launch_time{RuntimeSpec::Kind::kLognormal, 0, 0, 90 * kSecond, 150 * kSecond, 0, 0, {}};
+};
+
 struct Cluster {
   std::string name;
   std::vector<std::string> availability_zones;
   std::vector<InstanceGroup> instance_groups;
   AgentConfig agent;
+  // Used by services and jobs that name neither a strategy nor launchType "EC2".
+  std::vector<CapacityProviderStrategyItem> default_capacity_provider_strategy;
+  // Tasks of a capacity provider waiting for capacity (PROVISIONING): at most this many in the
+  // cluster (Dev Guide "Amazon ECS service quotas": 300), and each stops after this long unplaced.
+  std::int32_t max_provisioning_tasks = 300;
+  SimTime provisioning_timeout = 30 * kMinute;
 };
 
 struct Registry {
@@ -242,16 +300,6 @@ struct ArrivalSpec {
   std::int64_t count = -1;     // -1: unbounded
 };
 
-struct RuntimeSpec {
-  enum class Kind : std::uint8_t { kConstant, kExponential, kLognormal, kUniform, kEmpirical };
-  Kind kind = Kind::kConstant;
-  SimTime value = 0;            // constant
-  SimTime mean = 0;             // exponential
-  SimTime median = 0, p90 = 0;  // lognormal
-  SimTime min = 0, max = 0;     // uniform
-  std::vector<SimTime> samples; // empirical, in file order
-};
-
 enum class OnPlacementFailure : std::uint8_t { kWait, kFail };
 
 // Who submits tasks: a batch/ETL job, a service (long-running replicas) or a trace.
@@ -265,6 +313,8 @@ struct Job {
   std::vector<ConstraintSpec> constraints;
   OnPlacementFailure on_failure = OnPlacementFailure::kWait;
   std::optional<EbsVolumeConfig> ebs_volume;  // volumeConfigurations
+  // Resolved: its own, else the cluster's default; empty: launch type EC2 (any instance).
+  std::vector<CapacityProviderStrategyItem> capacity_provider_strategy;
 };
 
 enum class SchedulingStrategy : std::uint8_t { kReplica, kDaemon };
@@ -361,6 +411,7 @@ struct Service {
   std::optional<LoadSpec> load;
   std::optional<AutoScalingSpec> auto_scaling;
   std::optional<EbsVolumeConfig> ebs_volume;  // volumeConfigurations
+  std::vector<CapacityProviderStrategyItem> capacity_provider_strategy;  // as Job's
 };
 
 // One task of a replayed trace.
@@ -394,6 +445,26 @@ enum class EventType : std::uint8_t {
   kScale,
   // `registry` refuses pulls for `duration`.
   kRegistryOutage,
+  // Instances (ScenarioEvent::instances) fail: terminated at once, their tasks lost.
+  kInstanceFailure,
+  // Spot interruption of the instances: the two-minute notice, then termination.
+  kSpotInterruption,
+  // The instances' agents disconnect for `duration`.
+  kAgentDisconnect,
+  // The instances are set DRAINING (for `duration`, then ACTIVE again; kNever: for good).
+  kDrain,
+  // Launches of `instance_type` (or any type) in `zone` fail for `duration`.
+  kInsufficientCapacity,
+};
+
+// Which instances an instance event hits: one by id, or the first `count` live instances (by
+// creation order) of an instance group or capacity provider, optionally in one zone.
+struct InstanceSelector {
+  std::string instance_id;               // "" when selecting by group or provider
+  std::int32_t group = -1;               // index into Cluster::instance_groups (static groups)
+  std::int32_t capacity_provider = -1;   // index into Scenario::capacity_providers
+  std::int32_t zone = -1;                // -1: any zone
+  std::int32_t count = 1;
 };
 
 // "azOutage", "deploy", "scale", "registryOutage".
@@ -412,6 +483,20 @@ struct ScenarioEvent {
   std::optional<TaskFailureSpec> failures;  // kDeploy: how the new deployment's tasks fail
   std::int32_t desired_count = 0;    // kScale
   std::uint32_t registry = 0;        // kRegistryOutage: index into Scenario::registries
+  InstanceSelector instances;        // kInstanceFailure, kSpotInterruption, kAgentDisconnect, kDrain
+  std::int32_t instance_type = -1;   // kInsufficientCapacity: index into Scenario::instance_types; -1: all
+};
+
+// Faults as seeded random processes (scenario "faults"); rates are per instance-hour, each
+// instance drawing from its own named stream.
+struct FaultSpec {
+  double instance_failure_rate_per_hour = 0;
+  // Spot interruptions: per instance type (Scenario::instance_types order); by default each
+  // type's rate from its Spot Instance Advisor interruption band.
+  bool spot_interruptions = true;
+  std::vector<double> spot_interruption_rate_per_hour;  // empty: from the bands
+  double agent_disconnect_rate_per_hour = 0;
+  SimTime agent_disconnect_duration = 30 * kSecond;
 };
 
 struct Scenario {
@@ -431,6 +516,8 @@ struct Scenario {
   std::vector<Job> jobs;
   std::vector<Trace> traces;
   std::vector<ScenarioEvent> events;  // sorted by time, then file order
+  std::vector<CapacityProvider> capacity_providers;
+  FaultSpec faults;
   std::vector<StrategySpec> default_strategy;  // RunTask default: random
   std::string strategy_label;                  // what summary.json reports as `strategy`
 };

@@ -70,6 +70,11 @@ std::string_view stop_reason_text(StopReason r) {
       return "CannotPullContainerError: toomanyrequests: You have reached your pull rate limit.";
     case StopReason::kCannotStartContainer: return "CannotStartContainerError: the essential container failed to start";
     case StopReason::kInstanceLost: return "Container instance lost: its Availability Zone is out";
+    case StopReason::kInstanceFailed: return "Host EC2 instance terminated: the instance failed";
+    case StopReason::kInstanceScaledIn: return "Host EC2 instance terminated: Auto Scaling scale-in";
+    case StopReason::kSpotInterrupted: return "Host EC2 instance terminated: Spot interruption";
+    case StopReason::kProvisioningTimeout: return "Capacity unavailable: the task timed out in PROVISIONING";
+    case StopReason::kProvisioningQuota: return "Capacity unavailable: too many tasks in PROVISIONING";
     case StopReason::kCount: break;
   }
   return "";
@@ -81,6 +86,11 @@ std::string_view event_type_name(EventType t) {
     case EventType::kDeploy: return "deploy";
     case EventType::kScale: return "scale";
     case EventType::kRegistryOutage: return "registryOutage";
+    case EventType::kInstanceFailure: return "instanceFailure";
+    case EventType::kSpotInterruption: return "spotInterruption";
+    case EventType::kAgentDisconnect: return "agentDisconnect";
+    case EventType::kDrain: return "drain";
+    case EventType::kInsufficientCapacity: return "insufficientCapacity";
   }
   return "";
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/placer.h"
@@ -41,6 +42,11 @@ enum class StopReason : std::uint8_t {
   kPullRateLimited,           // its registry's pull rate limit
   kCannotStartContainer,      // it failed to start (a service's startFailureProbability)
   kInstanceLost,              // its container instance went away (an Availability Zone outage)
+  kInstanceFailed,            // its instance failed (an instanceFailure)
+  kInstanceScaledIn,          // its instance was terminated by its Auto Scaling group's scale-in
+  kSpotInterrupted,           // its Spot instance was interrupted
+  kProvisioningTimeout,       // it waited for a capacity provider's capacity longer than the time-out
+  kProvisioningQuota,         // the cluster already had the most tasks PROVISIONING that ECS allows
   kCount,
 };
 
@@ -192,6 +198,24 @@ struct ServiceResult {
   SimTime overloaded = 0;          // time with demand above what RUNNING tasks reserve
   double requests = 0;             // Σ requests offered
   double unserved_requests = 0;    // Σ requests beyond what RUNNING tasks could serve
+  // Spells with fewer RUNNING tasks than desired after the first steady state, each from when it
+  // began to when RUNNING reached desired again (kNever: not by the end of the run).
+  std::vector<std::pair<SimTime, SimTime>> below_desired_spells;
+};
+
+// What one capacity provider's Auto Scaling group did (summary.json `capacityProviders.NAME`).
+struct CapacityProviderResult {
+  std::string name;
+  std::int64_t launched = 0;        // instances launched (the initial ones included)
+  std::int64_t scaled_in = 0;       // instances terminated by scale-in
+  std::int64_t lost = 0;            // instances lost otherwise (failure, interruption, zone)
+  std::int64_t failed_launches = 0; // launches refused (insufficient capacity, no zone up)
+  std::int64_t scale_outs = 0;      // scaling activities that raised the desired capacity
+  std::int64_t scale_ins = 0;
+  std::int32_t instances_min = 0;   // live instances over the run
+  std::int32_t instances_max = 0;
+  double instances_mean = 0;        // time-weighted
+  std::int32_t desired_at_end = 0;
 };
 
 // A moment worth marking on time charts.
@@ -260,6 +284,14 @@ struct RunResult {
   // An instance is down (not schedulable, its capacity not counted) between kDisconnected and
   // kReconnected, and after kTerminated.
   std::vector<InstanceEvent> instance_events;
+  std::vector<CapacityProviderResult> capacity_providers;  // scenario order
+  // Per instance (RunResult::instances order): index into capacity_providers, or 0xFFFFFFFF for
+  // an instance group's. Empty when there are no capacity providers.
+  std::vector<std::uint32_t> instance_capacity_provider;
+  // Per sample and provider, row-major [sample * capacity_providers.size() + provider]: live
+  // instances, desired capacity, and CapacityProviderReservation (percent, the last datapoint).
+  std::vector<std::int64_t> provider_instances, provider_desired;
+  std::vector<double> provider_reservation;
 
   std::uint64_t events = 0;      // events processed by the engine
   std::uint64_t placements = 0;  // placement decisions made (successful or not)

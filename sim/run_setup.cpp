@@ -99,7 +99,8 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
   const auto make_source = [&](SourceKind kind, std::uint32_t index, std::uint32_t resultsource, const std::string& stream_name,
                                const std::vector<StrategySpec>& strategy, const std::vector<ConstraintSpec>& constraints,
                                const std::string& group, OnPlacementFailure on_failure, const TaskDefinition* td,
-                               const std::vector<StrategySpec>& fallback, const std::optional<EbsVolumeConfig>& ebs) {
+                               const std::vector<StrategySpec>& fallback, const std::optional<EbsVolumeConfig>& ebs,
+                               std::uint32_t provider, std::uint32_t provider_item) {
     Source s{kind,
              index,
              resultsource,
@@ -128,6 +129,11 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
       policy.required_attributes = td->required_attributes;
     }
     policy.group = s.group;
+    s.provider = provider;
+    s.provider_item = provider_item;
+    if (provider != Source::kNoProvider) {
+      policy.required_attributes.push_back({kCapacityProviderAttribute, scenario.capacity_providers[provider].name});
+    }
     if (ebs) {
       // A task-attached EBS volume: one attachment, the volume's zone if it is bound to one.
       s.need.ebs_volumes = 1;
@@ -176,12 +182,19 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
     std::sort(definitions.begin(), definitions.end());
     definitions.erase(std::unique(definitions.begin(), definitions.end()), definitions.end());
     table.first_service_source.push_back(static_cast<std::uint32_t>(sources.size()));
+    const std::size_t items = std::max<std::size_t>(1, svc.capacity_provider_strategy.size());
     for (const std::uint32_t d : definitions) {
       const TaskDefinition& td = scenario.task_definitions[d];
-      make_source(SourceKind::kService, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k), "service:" + svc.name,
-                  svc.strategy, svc.constraints, "service:" + svc.name, OnPlacementFailure::kWait, &td, service_default,
-                  svc.ebs_volume);
-      sources.back().shutdown = shutdown_duration(td, svc.shutdown_time, scenario.cluster.agent.container_stop_timeout);
+      for (std::size_t item = 0; item < items; ++item) {
+        const std::uint32_t provider = svc.capacity_provider_strategy.empty()
+                                           ? Source::kNoProvider
+                                           : svc.capacity_provider_strategy[item].provider;
+        make_source(SourceKind::kService, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k),
+                    "service:" + svc.name, svc.strategy, svc.constraints, "service:" + svc.name,
+                    OnPlacementFailure::kWait, &td, service_default, svc.ebs_volume, provider,
+                    static_cast<std::uint32_t>(item));
+        sources.back().shutdown = shutdown_duration(td, svc.shutdown_time, scenario.cluster.agent.container_stop_timeout);
+      }
     }
   }
   table.first_service_source.push_back(static_cast<std::uint32_t>(sources.size()));
@@ -189,10 +202,20 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
   for (std::size_t k = 0; k < scenario.jobs.size(); ++k) {
     const Job& job = scenario.jobs[k];
     const TaskDefinition& td = scenario.task_definitions[job.task_definition];
-    make_source(SourceKind::kJob, static_cast<std::uint32_t>(k),
-                static_cast<std::uint32_t>(scenario.services.size() + k), "job:" + job.name, job.strategy,
-                job.constraints, job.group, job.on_failure, &td, scenario.default_strategy, job.ebs_volume);
+    table.job_first_source.push_back(static_cast<std::uint32_t>(sources.size()));
+    const std::size_t items = std::max<std::size_t>(1, job.capacity_provider_strategy.size());
+    for (std::size_t item = 0; item < items; ++item) {
+      const std::uint32_t provider =
+          job.capacity_provider_strategy.empty() ? Source::kNoProvider : job.capacity_provider_strategy[item].provider;
+      // Every item's source draws from the job's streams (one job, one arrival process); the
+      // engine uses the first item's.
+      make_source(SourceKind::kJob, static_cast<std::uint32_t>(k),
+                  static_cast<std::uint32_t>(scenario.services.size() + k), "job:" + job.name, job.strategy,
+                  job.constraints, job.group, job.on_failure, &td, scenario.default_strategy, job.ebs_volume, provider,
+                  static_cast<std::uint32_t>(item));
+    }
   }
+  table.job_first_source.push_back(static_cast<std::uint32_t>(sources.size()));
   for (std::size_t k = 0; k < scenario.traces.size(); ++k) {
     const Trace& trace = scenario.traces[k];
     // A trace's records carry their own task groups, and spread and distinctInstance count
@@ -202,7 +225,7 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
       make_source(SourceKind::kTrace, static_cast<std::uint32_t>(k),
                   static_cast<std::uint32_t>(scenario.services.size() + scenario.jobs.size() + k),
                   "trace:" + std::to_string(k), trace.strategy, {},
-                  group, trace.on_failure, nullptr, scenario.default_strategy, std::nullopt);
+                  group, trace.on_failure, nullptr, scenario.default_strategy, std::nullopt, Source::kNoProvider, 0);
     }
     TraceStats stats;
     stats.file = trace.file;
@@ -215,6 +238,40 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
     result.traces.push_back(std::move(stats));
   }
   return table;
+}
+
+InstanceIdx launch_group_instance(const Scenario& scenario, ClusterState& cluster, RunResult& result,
+                                  const std::vector<std::uint32_t>& type_slot, std::uint32_t g, std::uint32_t zone,
+                                  Market market, SimTime launched_at, std::string id) {
+  const InstanceGroup& group = scenario.cluster.instance_groups[g];
+  const InstanceType& type = scenario.instance_types[group.instance_type];
+  const auto cpu = static_cast<std::int32_t>(type.vcpu * 1024);
+  const auto memory = static_cast<std::int32_t>(type.os_memory_mib - group.reserved_memory_mib);
+  const std::int32_t enis = group.awsvpc_trunking ? type.trunked_awsvpc_tasks : std::max(0, type.max_enis - 1);
+  std::vector<std::uint16_t> reserved(group.reserved_tcp_ports.begin(), group.reserved_tcp_ports.end());
+  const InstanceIdx i = cluster.add_instance(std::move(id), zone, group.instance_type, g, cpu, memory, type.gpus, enis,
+                                             std::move(reserved));
+  if (type.ebs_limit_shared) {
+    cluster.set_attachments(i, type.max_ebs_attachments - 2 - (group.awsvpc_trunking ? 1 : 0), !group.awsvpc_trunking);
+  } else {
+    cluster.set_attachments(i, type.max_ebs_attachments - 1, false);
+  }
+  cluster.set_attribute(kAttrAvailabilityZone, i, scenario.cluster.availability_zones[zone]);
+  cluster.set_attribute(kAttrInstanceType, i, type.name);
+  cluster.set_attribute(kAttrCpuArchitecture, i, type.architecture);
+  cluster.set_attribute(kAttrOsType, i, group.os_type);
+  for (const Attribute& a : group.attributes) cluster.set_attribute(cluster.intern_attribute(a.name), i, a.value);
+  for (const std::string& name : group.capabilities) cluster.set_attribute(cluster.intern_attribute(name), i, "");
+  result.instances.id.push_back(cluster.instance_ids[i]);
+  result.instances.zone.push_back(zone);
+  result.instances.type.push_back(type_slot[group.instance_type]);
+  result.instances.market.push_back(market);
+  result.instances.launched_at.push_back(launched_at);
+  result.instances.registered_at.push_back(kNever);
+  result.instances.terminated_at.push_back(kNever);
+  result.instances.cpu_registered.push_back(cpu);
+  result.instances.memory_registered_mib.push_back(memory);
+  return i;
 }
 
 }  // namespace ecsim::sim

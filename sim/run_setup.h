@@ -54,12 +54,24 @@ struct Source {
   const std::vector<std::uint16_t>* tcp_ports = &kNoPorts;  // static host ports of its tasks
   const std::vector<std::uint16_t>* udp_ports = &kNoPorts;
   static inline const std::vector<std::uint16_t> kNoPorts;
+  // The capacity provider its tasks go to (index into Scenario::capacity_providers), or
+  // kNoProvider for launch type EC2 (any instance); its item in the owner's strategy.
+  static constexpr std::uint32_t kNoProvider = 0xFFFFFFFFu;
+  std::uint32_t provider = kNoProvider;
+  std::uint32_t provider_item = 0;
 };
+
+// The attribute every instance of a capacity provider carries (value: the provider's name), by
+// which the provider's tasks are kept on its instances (ecsim's; ECS keeps them there itself).
+inline constexpr const char* kCapacityProviderAttribute = "ecsim.capacity-provider";
 
 struct SourceTable {
   std::vector<Source> sources;
-  std::vector<std::uint32_t> first_service_source;  // per service, then one past the last
+  // Per service, then one past the last: a service's sources are one per (task definition, item
+  // of its capacity provider strategy), task definition major.
+  std::vector<std::uint32_t> first_service_source;
   std::uint32_t first_job_source = 0;
+  std::vector<std::uint32_t> job_first_source;      // per job (one source per strategy item), then one past the last
   std::vector<std::uint32_t> trace_first_source;    // per trace: its first group's source
 };
 
@@ -74,6 +86,13 @@ struct RegistrationBatch {
 // instance type to its RunResult::instance_types index. Returns the registration batches.
 std::vector<RegistrationBatch> build_instances(const Scenario& scenario, ClusterState& cluster, RunResult& result,
                                                std::vector<std::uint32_t>& type_slot);
+
+// Creates one instance of instance group `g` during the run (an Auto Scaling group's launch), as
+// build_instances creates the groups' instances, with its record in `result`; not yet
+// registered.
+InstanceIdx launch_group_instance(const Scenario& scenario, ClusterState& cluster, RunResult& result,
+                                  const std::vector<std::uint32_t>& type_slot, std::uint32_t g, std::uint32_t zone,
+                                  Market market, SimTime launched_at, std::string id);
 
 // REQUIRES: build_instances ran on `cluster` (placers see its attributes).
 SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, PlacerFactory& factory, RunResult& result);

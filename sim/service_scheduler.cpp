@@ -191,10 +191,20 @@ void ServiceScheduler::on_scale(const ScenarioEvent& e) {
   request_rebalance(s);
 }
 
+void ServiceScheduler::track_spell(ServiceState& s) {
+  if (!s.steady_seen || s.daemon) return;
+  auto& spells = s.out(result_).below_desired_spells;
+  const bool open = !spells.empty() && spells.back().second == kNever;
+  const bool below = s.running < s.desired;
+  if (below && !open) spells.emplace_back(host_.now(), kNever);
+  if (!below && open) spells.back().second = host_.now();
+}
+
 void ServiceScheduler::set_desired(ServiceState& s, std::int32_t desired) {
   account(s);
   s.desired = desired;
   s.out(result_).desired_count = desired;
+  track_spell(s);
   if (s.owed_replacements > desired) s.owed_replacements = desired;
   reconcile(s.index);
 }
@@ -226,7 +236,9 @@ bool ServiceScheduler::reconcile_step(ServiceState& s) {
   for (const std::uint32_t t : s.live) {
     const TaskInfo& info = tasks_.at(t);
     ++total;
-    if (info.deployment == s.primary) {
+    const InstanceIdx at = host_.instance_of(t);
+    const bool retiring = at != kNoInstance && host_.draining(at);  // replaced like an old deployment's
+    if (info.deployment == s.primary && !retiring) {
       ++primary;
       if (!info.healthy) ++primary_unhealthy;
     } else if (info.running && info.healthy) {
@@ -661,6 +673,27 @@ void ServiceScheduler::on_instances_left() {
   for (auto& sp : services_) sp->rebalance_blocked = false;
 }
 
+void ServiceScheduler::on_instance_draining(InstanceIdx i) {
+  for (auto& sp : services_) {
+    ServiceState& s = *sp;
+    if (s.daemon || s.deployments.empty()) continue;
+    const bool affected = std::any_of(s.live.begin(), s.live.end(), [&](std::uint32_t t) { return host_.instance_of(t) == i; });
+    if (!affected) continue;
+    s.rebalance_blocked = false;
+    reconcile(s.index);
+  }
+}
+
+void ServiceScheduler::on_instance_drained(InstanceIdx i) {
+  for (auto& sp : services_) {
+    ServiceState& s = *sp;
+    if (!s.daemon || i >= s.daemon_task.size() || s.daemon_task[i] == kNoTask) continue;
+    const std::uint32_t t = s.daemon_task[i];
+    s.daemon_task[i] = kNoTask;
+    if (knows(t)) stop(s, t);
+  }
+}
+
 void ServiceScheduler::request_rebalance(ServiceState& s) {
   if (s.daemon || !s.spec->az_rebalancing || s.rebalance_check_pending || s.rebalance_blocked) return;
   if (host_.now() >= host_.end()) return;
@@ -727,6 +760,7 @@ void ServiceScheduler::check_rebalance(ServiceState& s) {
 void ServiceScheduler::note_counts(ServiceState& s) {
   if (!s.steady_seen) return;
   ServiceResult& out = s.out(result_);
+  track_spell(s);
   out.running_min = std::min(out.running_min, s.running);
   out.min_healthy = std::min(out.min_healthy, s.healthy);
   out.running_max = std::max(out.running_max, s.running);

@@ -78,6 +78,8 @@ class ServiceHost {
   virtual FailureReason admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) = 0;
   // The end of the run.
   virtual SimTime end() const = 0;
+  // Whether instance i is DRAINING.
+  virtual bool draining(InstanceIdx i) const = 0;
 };
 
 class ServiceScheduler {
@@ -105,6 +107,11 @@ class ServiceScheduler {
   void on_lost(std::uint32_t task, bool failed_to_start);
   void on_instances_joined(const std::vector<InstanceIdx>& joined);  // before waiting tasks see them
   void on_instances_left();                      // an outage took instances away
+  // Instance i was set DRAINING: its REPLICA tasks are replaced elsewhere within the deployment
+  // limits (treated as tasks of an old deployment; Dev Guide "Container instance draining").
+  void on_instance_draining(InstanceIdx i);
+  // A DRAINING instance has no task left but DAEMON ones: they stop.
+  void on_instance_drained(InstanceIdx i);
   void on_deploy(const ScenarioEvent& e);
   void on_scale(const ScenarioEvent& e);
   void on_timer(std::uint16_t timer, std::uint32_t target);
@@ -150,6 +157,7 @@ class ServiceScheduler {
   std::int32_t zone_gap(const ServiceState& s, std::string* text) const;
   void account(ServiceState& s);     // time-weighted figures up to now
   void note_counts(ServiceState& s); // min/max after a change of the counts
+  void track_spell(ServiceState& s); // opens or closes a below-desired spell
   void event(ServiceState& s, std::string message);
   void marker(ServiceState& s, MarkerKind kind, std::string label);
   std::vector<std::uint32_t> scale_in_order(const ServiceState& s, const std::vector<std::uint32_t>& candidates) const;

@@ -37,6 +37,7 @@ class WaitQueues {
   // The queue of `source` for tasks needing `need`, created empty if new.
   std::uint32_t queue_for(std::uint32_t source, const Resources& need);
   WaitQueue& operator[](std::uint32_t q) { return queues_[q]; }
+  const WaitQueue& operator[](std::uint32_t q) const { return queues_[q]; }
   std::size_t size() const { return queues_.size(); }
   std::size_t waiting() const { return waiting_; }
 

@@ -134,6 +134,13 @@ const char* const kSmallRunSummary = R"j({
         "max": 2
       },
       "belowDesiredSeconds": 3611,
+      "recovery": {
+        "spells": 0,
+        "meanSeconds": 0,
+        "maxSeconds": 0,
+        "longestFrom": null,
+        "unrecoveredAtEnd": false
+      },
       "minHealthy": 1,
       "replacements": 0,
       "throttledLaunches": 0,
@@ -344,7 +351,10 @@ TEST_CASE("summary: a service's deployments, load and figures as the engine reco
                                      .failed_tasks = 10},
                                     {.task_definition = "web:1", .started_at = 900 * kSecond, .rollback = true}},
                     .scale_outs = 2, .scale_ins = 1, .has_load = true, .overloaded = 120 * kSecond,
-                    .requests = 1000, .unserved_requests = 250});
+                    .requests = 1000, .unserved_requests = 250,
+                    .below_desired_spells = {{100 * kSecond, 130 * kSecond},
+                                             {6 * kHour / 6, 6 * kHour / 6 + 90 * kSecond},
+                                             {3000 * kSecond, kNever}}});
   b.service("worker", {.desired_count = 1});
   const nlohmann::json j = parse(b.build())["services"];
   const nlohmann::json& web = j["web"];
@@ -361,6 +371,10 @@ TEST_CASE("summary: a service's deployments, load and figures as the engine reco
   CHECK(web["deployments"][2]["completedAt"].is_null());
   CHECK(web["deployments"][2]["rolloutState"] == "IN_PROGRESS");
   CHECK(web["deployments"][2]["rollback"] == true);
+  // Two spells recovered (30 s and 90 s, the longest from 3600 s), one still open at the end.
+  CHECK(web["recovery"] == nlohmann::json::parse(
+                               R"({"spells": 3, "meanSeconds": 60, "maxSeconds": 90, "longestFrom": 3600,
+                                   "unrecoveredAtEnd": true})"));
   CHECK(web["load"] == nlohmann::json::parse(
                            R"({"overloadedSeconds": 120, "unservedFraction": 0.25, "requests": 1000,
                                "unservedRequests": 250})"));

@@ -174,15 +174,15 @@ TEST_CASE("services: a FARGATE-only task definition backs no service or job, one
         "support launch_type EC2.), got \"f\" (requiresCompatibilities [\"FARGATE\"])");
 }
 
-TEST_CASE("services: an empty capacityProviderStrategy is no strategy, a non-empty one is refused", "[scenarios]") {
+TEST_CASE("services: an empty capacityProviderStrategy is no strategy, a provider must be declared", "[scenarios]") {
   CHECK(one_service(R"({"serviceName": "a", "taskDefinition": "app", "desiredCount": 1, "capacityProviderStrategy": []})")
-            .desired_count == 1);
+            .capacity_provider_strategy.empty());
   CHECK(one_service(R"({"serviceName": "a", "taskDefinition": "app", "desiredCount": 1, "capacityProviderStrategy": null})")
             .desired_count == 1);
   CHECK(load_error(with_services(R"({"serviceName": "a", "taskDefinition": "app", "desiredCount": 1,
       "capacityProviderStrategy": [{"capacityProvider": "cp"}]})")) ==
-        "s.json: /services/0/capacityProviderStrategy: expected no capacityProviderStrategy (capacity providers are not "
-        "modelled yet; use launchType EC2), got [{\"capacityProvider\":\"cp\"}]");
+        "s.json: /services/0/capacityProviderStrategy/0/capacityProvider: expected a capacity provider of "
+        "capacityProviders (the scenario has none), got \"cp\"");
 }
 
 }  // namespace
