@@ -61,9 +61,8 @@ std::int64_t live_instances(const sim::RunResult& r, SimTime t) {
 }  // namespace
 
 TEST_CASE("capacity providers: weights 1 and 4 put one task in five on the first provider", "[sim][ecs]") {
-  // Dev Guide "Amazon ECS capacity providers" (capacity provider strategy): "if you have a strategy
-  // that contains two capacity providers and both have a weight of 1, ... if one has a weight of 1
-  // and the other 4, then for every one task that's run using the first, four tasks use the second".
+  // Dev Guide "Amazon ECS capacity providers" (capacity provider strategy), the guide's example:
+  // weights 1 and 4 run one task on the first provider for every four on the second.
   const std::vector<sim::CapacityProviderStrategyItem> strategy = {{0, 1, 0}, {1, 4, 0}};
   std::vector<std::int64_t> live = {0, 0};
   for (int k = 0; k < 100; ++k) ++live[sim::provider_for(strategy, live)];
