@@ -670,7 +670,11 @@ void ServiceScheduler::on_instances_joined(const std::vector<InstanceIdx>& joine
 }
 
 void ServiceScheduler::on_instances_left() {
-  for (auto& sp : services_) sp->rebalance_blocked = false;
+  for (auto& sp : services_) {
+    sp->rebalance_blocked = false;
+    // A DAEMON's desired count is the instances it should run on: fewer now.
+    if (sp->daemon && !sp->deployments.empty()) reconcile_daemon(*sp);
+  }
 }
 
 void ServiceScheduler::on_instance_draining(InstanceIdx i) {
