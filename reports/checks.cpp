@@ -6,6 +6,9 @@
 #include "reports/svg_chart.h"
 #include "sim/input_error.h"
 
+#include <stdexcept>
+#include <system_error>
+
 namespace ecsim::reports {
 namespace {
 
@@ -178,7 +181,15 @@ std::string checks_junit_xml(const std::vector<CheckResult>& results, std::strin
 }
 
 void write_checks(const std::vector<CheckResult>& results, std::string_view suite, const std::filesystem::path& dir) {
-  if (results.empty()) return;
+  if (results.empty()) {
+    // A run without checks must not leave an earlier run's verdict beside its outputs.
+    for (const std::string_view name : {kChecksJsonFile, kChecksXmlFile}) {
+      std::error_code ec;
+      std::filesystem::remove(dir / name, ec);
+      if (ec) throw std::runtime_error((dir / name).string() + ": " + ec.message());
+    }
+    return;
+  }
   const std::string json = checks_json(results);
   const std::string xml = checks_junit_xml(results, suite);
   write_file_atomically(dir / kChecksJsonFile, json);

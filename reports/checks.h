@@ -54,8 +54,9 @@ std::string checks_json(const std::vector<CheckResult>& results);
 // `suite` names the <testsuite> (the scenario's name).
 std::string checks_junit_xml(const std::vector<CheckResult>& results, std::string_view suite);
 
-// Writes checks.json and checks.xml into the existing directory `dir`, atomically; nothing when
-// `results` is empty. Throws std::runtime_error naming the path on an I/O failure.
+// Writes checks.json and checks.xml into the existing directory `dir`, atomically. When
+// `results` is empty it writes nothing and removes those of an earlier run in `dir`. Throws
+// std::runtime_error naming the path on an I/O failure.
 void write_checks(const std::vector<CheckResult>& results, std::string_view suite, const std::filesystem::path& dir);
 
 }  // namespace ecsim::reports

@@ -49,6 +49,16 @@ std::string run_text(const PlanRun& run) {
 
 std::string dollars(double v) { return "$" + reports::format_fixed(v, 2); }
 
+// Escaped, with a line-break opportunity after each dot, for the long paths in table headers.
+std::string header_html(const std::string& text) {
+  std::string out;
+  for (const char c : reports::xml_escape(text)) {
+    out += c;
+    if (c == '.') out += "<wbr/>";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string plan_json(const scenarios::PlanFile& plan, const PlanResult& r) {
@@ -111,7 +121,10 @@ std::string plan_csv(const scenarios::PlanFile& plan, const PlanResult& r) {
   std::string out;
   for (const auto& d : plan.vary) out += reports::csv_field(d.set) + ",";
   out += "cost";
-  for (const auto& slo : plan.slos) out += "," + reports::csv_field(slo.check.text);
+  for (const auto& slo : plan.slos) {
+    out += ',';
+    out += reports::csv_field(slo.check.text);
+  }
   out += ",passed,runs\n";
   for (const CandidateResult& c : r.evaluated) {
     for (std::size_t d = 0; d < plan.vary.size(); ++d) {
@@ -171,7 +184,7 @@ std::string plan_table(const scenarios::PlanFile& plan, const PlanResult& r) {
   if (r.best) {
     const CandidateResult& b = r.evaluated[*r.best];
     out += "  best: " + settings_line(plan, b) + " at " + dollars(b.cost) + " per run, meeting every SLO on " +
-           std::to_string(b.runs) + " runs\n";
+           std::to_string(b.runs) + (b.runs == 1 ? " run\n" : " runs\n");
   } else {
     out += "  no candidate meets every SLO\n";
   }
@@ -191,11 +204,11 @@ std::string plan_closest_text(const scenarios::PlanFile& plan, const PlanResult&
 std::string plan_html(const scenarios::PlanFile& plan, const PlanResult& r, const std::string& scenario_name) {
   using reports::xml_escape;
   std::string out =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>ecsim plan: " +
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>ecsim plan: " +
       xml_escape(scenario_name) +
       "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
       "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
-      "th{background:#f4f4f4}tr.best td{font-weight:bold;background:#eef8ee}tr.fail td{color:#a33}"
+      "table{font-size:0.85em}th{background:#f4f4f4;vertical-align:bottom}tr.best td{font-weight:bold;background:#eef8ee}tr.fail td{color:#a33}td:last-child{text-align:left;white-space:nowrap}"
       "svg{width:100%;height:auto}</style>\n</head>\n<body>\n";
   out += "<h1>ecsim plan: " + xml_escape(scenario_name) + "</h1>\n";
   if (r.best) {
@@ -211,6 +224,15 @@ std::string plan_html(const scenarios::PlanFile& plan, const PlanResult& r, cons
   for (const auto& note : r.notes) out += "<p>Note: " + xml_escape(note) + "</p>\n";
   out += "<h2>Cost against each SLO's margin (the frontier)</h2>\n";
   for (std::size_t s = 0; s < plan.slos.size(); ++s) {
+    const double first_margin = r.evaluated.empty() ? 0.0 : r.evaluated.front().worst_margin[s];
+    const bool flat = std::all_of(r.evaluated.begin(), r.evaluated.end(),
+                                  [&](const CandidateResult& c) { return c.worst_margin[s] == first_margin; });
+    if (flat) {
+      // One x for every candidate: a chart would be a vertical line on its edge.
+      out += "<h3>" + xml_escape(plan.slos[s].check.text) + "</h3>\n<p>Every candidate evaluated has the margin " +
+             reports::format_double(first_margin) + " on this SLO.</p>\n";
+      continue;
+    }
     reports::ChartSpec chart;
     chart.title = plan.slos[s].check.text;
     chart.x_label = "margin (>= 0: the SLO holds on every run)";
@@ -230,9 +252,9 @@ std::string plan_html(const scenarios::PlanFile& plan, const PlanResult& r, cons
     out += reports::render_line_chart(chart) + "\n";
   }
   out += "<h2>Candidates evaluated</h2>\n<table>\n<tr>";
-  for (const auto& d : plan.vary) out += "<th>" + xml_escape(d.set) + "</th>";
+  for (const auto& d : plan.vary) out += "<th>" + header_html(d.set) + "</th>";
   out += "<th>cost</th>";
-  for (const auto& slo : plan.slos) out += "<th>" + xml_escape(slo.check.text) + "</th>";
+  for (const auto& slo : plan.slos) out += "<th>" + header_html(slo.check.text) + "</th>";
   out += "<th>runs</th><th>result</th></tr>\n";
   for (std::size_t i = 0; i < r.evaluated.size(); ++i) {
     const CandidateResult& c = r.evaluated[i];

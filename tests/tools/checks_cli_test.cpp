@@ -39,6 +39,10 @@ TEST_CASE("ecsim run --check: every output is written, then exit 3 when a check 
   const auto none = run_ecsim({"run", kExample, "-o", "none", "--quiet"}, dir.path());
   CHECK(none.status == 0);
   CHECK_FALSE(fs::exists(dir.path() / "none" / "checks.json"));  // only when there are checks
+  // A run without checks into a directory with an earlier run's verdict removes it.
+  REQUIRE(run_ecsim({"run", kExample, "-o", "out", "--quiet"}, dir.path()).status == 0);
+  CHECK_FALSE(fs::exists(dir.path() / "out" / "checks.json"));
+  CHECK_FALSE(fs::exists(dir.path() / "out" / "checks.xml"));
 }
 
 TEST_CASE("ecsim run --check: a bad expression or an absent path is exit 2 and writes nothing", "[checks][tools]") {

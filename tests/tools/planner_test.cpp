@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
+#include "../reports/xml_check.h"
 #include "run_ecsim.h"
 #include "tools/plan_report.h"
 
@@ -97,6 +98,32 @@ TEST_CASE("planner: a line that is not monotone in the count is scanned whole, a
   REQUIRE(r.best);
   CHECK(plan.vary[0].values[r.evaluated[*r.best].choice[0]] == 5);
   CHECK(nlohmann::json::parse(plan_json(plan, r))["search"]["notes"].size() == 1);
+}
+
+TEST_CASE("planner: plan.html is well-formed, escapes every name and charts each SLO's frontier", "[plan]") {
+  const auto source = scenarios::read_scenario_source(kExample);
+  const auto plan = scenarios::load_plan_text(R"({
+    "vary": [{"set": "cluster.instanceGroups.fleet.count", "range": [3, 6]}],
+    "slos": ["instances.launched >= 1", "cost.total < 1e6"]})",
+                                              "p.json");
+  const PlanResult r = run_plan(source, plan);
+  const std::string html = plan_html(plan, r, "shop <&> \"test\"");
+  CHECK(ecsim::testing::xml_problem(html).empty());
+  CHECK(html.find("shop &lt;&amp;&gt; &quot;test&quot;") != std::string::npos);
+  CHECK(html.find("shop <&>") == std::string::npos);
+  CHECK(html.find("cost.total &lt; 1e6") != std::string::npos);
+  std::size_t charts = 0;
+  for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++charts;
+  CHECK(charts == plan.slos.size());  // both SLOs' margins vary between candidates
+  // An SLO whose margin is the same for every candidate gets a sentence, not a chart.
+  const auto flat = scenarios::load_plan_text(R"({
+    "vary": [{"set": "cluster.instanceGroups.fleet.count", "range": [10, 16]}],
+    "slos": ["jobs.etl.wait.p99 <= 600", "services.web.belowDesiredSeconds == 0"]})",
+                                              "p.json");
+  const std::string flat_html = plan_html(flat, run_plan(source, flat), "x");
+  CHECK(flat_html.find("Every candidate evaluated has the margin 0 on this SLO.") != std::string::npos);
+  CHECK(ecsim::testing::xml_problem(flat_html).empty());
+  CHECK(plan_csv(plan, r).find("\"cluster.instanceGroups.fleet.count\"") == std::string::npos);  // quoted only when needed
 }
 
 TEST_CASE("planner: a candidate stops at its first run that breaks an SLO", "[plan]") {
