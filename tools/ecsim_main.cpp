@@ -345,11 +345,11 @@ int cmd_plan(const std::vector<std::string>& args) {
     for (const auto& plugin : vm["plugin"].as<std::vector<std::string>>()) placement::load_plugin(plugin);
   }
   const std::string scenario_path = vm["scenario"].as<std::string>();
-  scenarios::ScenarioSource source = scenarios::read_scenario_source(scenario_path);
-  scenarios::apply_overrides(source.root, read_set_option(vm));
+  options.overrides = read_set_option(vm);
+  const scenarios::ScenarioSource source = scenarios::read_scenario_source(scenario_path);
   const scenarios::PlanFile plan = scenarios::load_plan_file(vm["plan"].as<std::string>());
   const tools::PlanResult result = tools::run_plan(source, plan, options);
-  const std::string name = scenarios::load_scenario_source(source, {}).name;
+  const std::string name = scenarios::load_scenario_source(source, options.overrides).name;
   const std::filesystem::path dir(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-plan");
   try {
     tools::write_plan_outputs(plan, result, name, dir);

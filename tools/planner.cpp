@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <exception>
 #include <map>
 #include <thread>
@@ -20,8 +21,8 @@ namespace {
 class CandidateRunner {
  public:
   CandidateRunner(const scenarios::ScenarioSource& source, const scenarios::PlanFile& plan,
-                  const std::vector<reports::CheckSpec>& slos, bool brute_force)
-      : source_(source), plan_(plan), slos_(slos), brute_force_(brute_force) {}
+                  const std::vector<reports::CheckSpec>& slos, const PlanOptions& options)
+      : source_(source), plan_(plan), slos_(slos), options_(options) {}
 
   CandidateResult evaluate(std::size_t index, const std::vector<std::size_t>& choice) {
     CandidateResult c;
@@ -29,7 +30,8 @@ class CandidateRunner {
     c.choice = choice;
     c.worst_value.assign(slos_.size(), 0.0);
     c.worst_margin.assign(slos_.size(), 0.0);
-    const sim::Scenario base = scenarios::load_scenario_source(source_, candidate_overrides(plan_, c));
+    const sim::Scenario base =
+        scenarios::load_scenario_source(source_, candidate_overrides(plan_, c, options_.overrides));
     // The variants of one seed: the scenario as it is, or one per zone lost from the start.
     std::vector<sim::Scenario> variants;
     std::vector<std::string> lost;
@@ -83,7 +85,7 @@ class CandidateRunner {
           c.broken_value = broken_value;
           c.broken_run = PlanRun{scenario.seed, lost[v]};
         }
-        if (c.broken_slo && !brute_force_) {
+        if (c.broken_slo && !options_.brute_force) {
           c.cost = cost_sum / static_cast<double>(c.runs);
           return c;
         }
@@ -98,7 +100,7 @@ class CandidateRunner {
   const scenarios::ScenarioSource& source_;
   const scenarios::PlanFile& plan_;
   const std::vector<reports::CheckSpec>& slos_;
-  bool brute_force_;
+  const PlanOptions& options_;
 };
 
 // What one line of the grid (every dimension fixed but the bisected one) produced.
@@ -131,8 +133,9 @@ bool dominates(const CandidateResult& a, const CandidateResult& b) {
 
 }  // namespace
 
-std::vector<scenarios::Override> candidate_overrides(const scenarios::PlanFile& plan, const CandidateResult& c) {
-  std::vector<scenarios::Override> out;
+std::vector<scenarios::Override> candidate_overrides(const scenarios::PlanFile& plan, const CandidateResult& c,
+                                                     const std::vector<scenarios::Override>& base) {
+  std::vector<scenarios::Override> out = base;
   for (std::size_t d = 0; d < plan.vary.size(); ++d) out.push_back(scenarios::plan_override(plan.vary[d], c.choice[d]));
   return out;
 }
@@ -145,14 +148,15 @@ PlanResult run_plan(const scenarios::ScenarioSource& source, const scenarios::Pl
 
   // Validate every value of every dimension against the scenario before any run.
   {
-    std::vector<scenarios::Override> overrides;
+    std::vector<scenarios::Override> overrides = options.overrides;
+    const std::size_t first_dimension = overrides.size();
     for (const auto& d : plan.vary) overrides.push_back(scenarios::plan_override(d, 0));
     const sim::Scenario first = scenarios::load_scenario_source(source, overrides);
     out.zones = first.cluster.availability_zones;
     for (std::size_t d = 0; d < dims; ++d) {
       for (std::size_t k = 1; k < plan.vary[d].values.size(); ++k) {
         std::vector<scenarios::Override> one = overrides;
-        one[d] = scenarios::plan_override(plan.vary[d], k);
+        one[first_dimension + d] = scenarios::plan_override(plan.vary[d], k);
         scenarios::load_scenario_source(source, one);
       }
     }
@@ -196,7 +200,7 @@ PlanResult run_plan(const scenarios::ScenarioSource& source, const scenarios::Pl
   std::vector<LineOutcome> outcomes(lines);
   const auto search_line = [&](std::size_t line) {
     LineOutcome& o = outcomes[line];
-    CandidateRunner runner(source, plan, slos, options.brute_force);
+    CandidateRunner runner(source, plan, slos, options);
     std::map<std::size_t, CandidateResult> memo;
     const auto eval = [&](std::size_t along) -> const CandidateResult& {
       auto it = memo.find(along);

@@ -51,6 +51,8 @@ struct CandidateResult {
 struct PlanOptions {
   unsigned jobs = 0;         // workers; 0: std::thread::hardware_concurrency()
   bool brute_force = false;  // every candidate, every planned run (the tests' reference)
+  // The command line's --set, applied to every candidate before its own settings.
+  std::vector<scenarios::Override> overrides;
 };
 
 struct PlanResult {
@@ -73,7 +75,8 @@ struct PlanResult {
 PlanResult run_plan(const scenarios::ScenarioSource& source, const scenarios::PlanFile& plan,
                     const PlanOptions& options = {});
 
-// The overrides of a candidate, one per dimension.
-std::vector<scenarios::Override> candidate_overrides(const scenarios::PlanFile& plan, const CandidateResult& c);
+// The overrides of a candidate: `base` (the command line's), then one per dimension.
+std::vector<scenarios::Override> candidate_overrides(const scenarios::PlanFile& plan, const CandidateResult& c,
+                                                     const std::vector<scenarios::Override>& base = {});
 
 }  // namespace ecsim::tools

@@ -200,6 +200,30 @@ TEST_CASE("ecsim plan: exit 3 without a passing candidate names the closest and 
   CHECK(fs::exists(dir.path() / "out" / "plan.html"));
 }
 
+TEST_CASE("ecsim plan: --set applies to every candidate before its own settings", "[plan][tools]") {
+  TempDir dir;
+  std::ofstream(dir.path() / "p.json") << R"({
+    "vary": [{"set": "cluster.instanceGroups.fleet.count", "values": [4]}], "slos": ["cost.total > 0"]})";
+  // The plan's count wins over the command line's, the command line's type applies.
+  const auto r = run_ecsim({"plan", kExample, "p.json", "-o", "out", "--set", "cluster.instanceGroups.fleet.count=9",
+                            "--set", "cluster.instanceGroups.fleet.instanceType=c5.large"},
+                           dir.path());
+  REQUIRE(r.status == 0);
+  const auto run = run_ecsim({"run", kExample, "-o", "run", "--quiet", "--no-html", "--set",
+                              "cluster.instanceGroups.fleet.count=4", "--set",
+                              "cluster.instanceGroups.fleet.instanceType=c5.large"},
+                             dir.path());
+  REQUIRE(run.status == 0);
+  const auto plan = nlohmann::json::parse(read_file(dir.path() / "out" / "plan.json"));
+  const auto summary = nlohmann::json::parse(read_file(dir.path() / "run" / "summary.json"));
+  CHECK(plan["best"]["cost"] == summary["cost"]["total"]);
+  const auto bad = run_ecsim({"plan", kExample, "p.json", "-o", "bad", "--set", "cluster.instanceGroups.fleet.market=x"},
+                             dir.path());
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find(kExample + ": /cluster/instanceGroups/0/market (set by --set cluster.instanceGroups.fleet.market=x)") ==
+        0);
+}
+
 TEST_CASE("ecsim plan: a bad plan or a --set path the scenario lacks is exit 2 and writes nothing", "[plan][tools]") {
   TempDir dir;
   std::ofstream(dir.path() / "bad.json") << R"({"vary": [], "slos": ["a < 1"]})";
