@@ -144,7 +144,13 @@ std::string plan_csv(const scenarios::PlanFile& plan, const PlanResult& r) {
 std::string plan_table(const scenarios::PlanFile& plan, const PlanResult& r) {
   // Columns: the settings (the last segment of each path names them), cost, each SLO's worst value.
   std::vector<std::string> header;
-  for (const auto& d : plan.vary) header.push_back(d.path.back());
+  for (const auto& d : plan.vary) {
+    // The last segment names the column ("count") unless another dimension ends the same way.
+    const bool shared = std::count_if(plan.vary.begin(), plan.vary.end(), [&](const scenarios::PlanDimension& e) {
+                          return e.path.back() == d.path.back();
+                        }) > 1;
+    header.push_back(shared ? d.set : d.path.back());
+  }
   header.push_back("cost");
   for (const auto& slo : plan.slos) header.push_back(slo.check.path);
   header.push_back("runs");

@@ -126,6 +126,20 @@ TEST_CASE("planner: plan.html is well-formed, escapes every name and charts each
   CHECK(plan_csv(plan, r).find("\"cluster.instanceGroups.fleet.count\"") == std::string::npos);  // quoted only when needed
 }
 
+TEST_CASE("planner: the terminal table names columns by their last segment unless two share it", "[plan]") {
+  const auto source = scenarios::read_scenario_source(kExample);
+  const auto plan = scenarios::load_plan_text(R"({
+    "vary": [{"set": "cluster.instanceGroups.fleet.count", "values": [4]},
+             {"set": "services.web.desiredCount", "values": [2]},
+             {"set": "services.api.desiredCount", "values": [2]}],
+    "slos": ["cost.total > 0"]})",
+                                              "p.json");
+  const std::string table = plan_table(plan, run_plan(source, plan));
+  CHECK(table.rfind("  count  services.web.desiredCount  services.api.desiredCount  cost", 0) == 0);
+  CHECK(table.find("1 of 1 candidates, 1 runs (brute force: 1)") != std::string::npos);
+  CHECK(table.find("meeting every SLO on 1 run\n") != std::string::npos);
+}
+
 TEST_CASE("planner: a candidate stops at its first run that breaks an SLO", "[plan]") {
   const auto source = scenarios::read_scenario_source(kExample);
   const auto plan = scenarios::load_plan_text(R"({
