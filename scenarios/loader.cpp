@@ -17,6 +17,7 @@
 #include "scenarios/task_definition.h"
 #include "scenarios/text_files.h"
 #include "scenarios/values.h"
+#include "sim/check_expression.h"
 #include "sim/input_error.h"
 
 namespace ecsim::scenarios {
@@ -48,13 +49,15 @@ class Loader {
  public:
   Loader(std::string label, std::string base_dir) : ctx_(std::move(label), std::move(base_dir)) {}
 
-  sim::Scenario load(std::string_view text) {
-    ctx_.docs.push_back(parse_json_document(text, label_));
+  sim::Scenario load(std::string_view text) { return load_document(parse_json_document(text, label_)); }
+
+  sim::Scenario load_document(std::unique_ptr<JsonDocument> doc) {
+    ctx_.docs.push_back(std::move(doc));
     const JsonCursor root(*ctx_.docs.back());
     root.expect_object("a scenario object");
-    root.check_keys("top-level key", {"capacityProviders", "cluster", "description", "duration", "events", "faults",
-                                      "images", "instanceTypes", "jobs", "name", "placement", "region", "registries",
-                                      "sampleInterval", "seed", "services", "taskDefinitions", "traces"});
+    root.check_keys("top-level key", {"capacityProviders", "checks", "cluster", "description", "duration", "events",
+                                      "faults", "images", "instanceTypes", "jobs", "name", "placement", "region",
+                                      "registries", "sampleInterval", "seed", "services", "taskDefinitions", "traces"});
     s_.source_file = label_;
     s_.name = root.has("name") ? root["name"].get_name("a scenario name")
                                : std::filesystem::path(label_).stem().string();
@@ -97,11 +100,25 @@ class Loader {
     if (root.has("jobs")) load_jobs(root["jobs"]);
     if (root.has("traces")) load_traces(root["traces"]);
     if (root.has("events")) load_events(ctx_, root["events"]);
+    if (root.has("checks")) load_checks(root["checks"]);
     s_.task_definitions = ctx_.registry.take();
     return std::move(s_);
   }
 
  private:
+  // --- checks: PATH OP NUMBER (sim/check_expression.h); the paths are summary.json's, known
+  // only once the run is over, so only the syntax is checked here ---
+  void load_checks(const JsonCursor& list) {
+    list.expect_array("an array of check expressions");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonCursor item = list.at(i);
+      const std::string text = item.get_string("a check expression string such as \"jobs.etl.wait.p99 <= 120\"");
+      const sim::CheckParse parsed = sim::parse_check_expression(text);
+      if (!parsed.check) item.fail_at(parsed.error.column, parsed.error.expected, parsed.error.got);
+      s_.checks.push_back(parsed.check->text);
+    }
+  }
+
   // --- cluster ---
   void load_cluster(const JsonCursor& c) {
     c.expect_object("a cluster object");
@@ -787,12 +804,39 @@ sim::Scenario load_scenario_text(std::string_view text, const std::string& file_
   return loader.load(text);
 }
 
-sim::Scenario load_scenario(const std::string& path) {
+sim::Scenario load_scenario(const std::string& path) { return load_scenario(path, {}); }
+
+sim::Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides) {
+  return load_scenario_source(read_scenario_source(path), overrides);
+}
+
+ScenarioSource read_scenario_source(const std::string& path) {
   std::string why;
   auto text = read_text_file(path, why);
   if (!text) throw sim::InputError(path, "/", "a readable scenario file", why);
   const std::string dir = std::filesystem::path(path).parent_path().string();
-  return load_scenario_text(*text, path, dir.empty() ? "." : dir);
+  ScenarioSource source;
+  source.label = path;
+  source.base_dir = dir.empty() ? "." : dir;
+  source.root = std::move(parse_json_document(*text, path)->root);
+  return source;
+}
+
+sim::Scenario load_scenario_source(ScenarioSource source, const std::vector<Override>& overrides) {
+  auto doc = std::make_unique<JsonDocument>();
+  doc->file = source.label;
+  doc->root = std::move(source.root);
+  const std::vector<std::string> pointers = apply_overrides(doc->root, overrides);
+  try {
+    Loader loader(source.label, source.base_dir);
+    return loader.load_document(std::move(doc));
+  } catch (const sim::InputError& e) {
+    // An error in a value that --set wrote says so, or the user would look for it in the file.
+    const std::string note = e.file() == source.label ? override_note(e.pointer(), overrides, pointers) : "";
+    if (note.empty()) throw;
+    throw sim::InputError(e.file(), (e.pointer().empty() ? "/" : e.pointer()) + " " + note, e.expected(), e.got(),
+                          e.column());
+  }
 }
 
 }  // namespace ecsim::scenarios

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "scenarios/json_cursor.h"
+#include "scenarios/overrides.h"
 #include "sim/model.h"
 
 namespace ecsim::scenarios {
@@ -22,6 +23,21 @@ namespace ecsim::scenarios {
 // Loads the scenario at `path`. Messages name `path` as given; referenced files are named
 // relative to its directory ("scenarios/taskdefs/web.json").
 sim::Scenario load_scenario(const std::string& path);
+
+// The same with --set overrides (scenarios/overrides.h) applied to the JSON before it is
+// validated. An error in a value an override wrote names it after the pointer:
+//   scenario.json: /cluster/instanceGroups/0/count (set by --set cluster.instanceGroups.general.count=x): expected ...
+sim::Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides);
+
+// A scenario file read and parsed (comments allowed) but not yet validated, for callers that
+// load many variants of one file (ecsim plan): read once, then load_scenario_source per variant.
+struct ScenarioSource {
+  std::string label;     // the path as the user gave it
+  std::string base_dir;  // where its referenced files are read from
+  nlohmann::json root;
+};
+ScenarioSource read_scenario_source(const std::string& path);
+sim::Scenario load_scenario_source(ScenarioSource source, const std::vector<Override>& overrides);
 
 // Loads scenario text. `file_label` names it in messages; files it refers to are read from
 // `base_dir` and named relative to the label's directory.

@@ -520,6 +520,9 @@ struct Scenario {
   FaultSpec faults;
   std::vector<StrategySpec> default_strategy;  // RunTask default: random
   std::string strategy_label;                  // what summary.json reports as `strategy`
+  // The scenario's "checks" (sim/check_expression.h syntax, checked at load), evaluated on its
+  // summary.json after the run by `ecsim run` (reports/checks.h).
+  std::vector<std::string> checks;
 };
 
 }  // namespace ecsim::sim

@@ -7,6 +7,7 @@ a=$1 b=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for scenario in scenarios/default.json scenarios/examples/*.json; do
+  case "$scenario" in *.plan.json) continue ;; esac  # plan files, compared below
   name=$(basename "$scenario" .json)
   "$a" run "$scenario" -o "$work/a/$name" --quiet
   "$b" run "$scenario" -o "$work/b/$name" --quiet
@@ -15,4 +16,16 @@ for scenario in scenarios/default.json scenarios/examples/*.json; do
     cmp "$work/a/$name/$f" "$work/b/$name/$f" || { echo "differs: $scenario $f" >&2; exit 1; }
   done
 done
-echo "identical outputs for $(ls "$work/a" | wc -l) scenarios"
+# Each example plan NAME.plan.json beside its scenario NAME.json: the planner's outputs too.
+plans=0
+for plan in scenarios/examples/*.plan.json; do
+  [ -e "$plan" ] || continue
+  name=$(basename "$plan" .plan.json)
+  "$a" plan "scenarios/examples/$name.json" "$plan" -o "$work/plan-a/$name" --quiet
+  "$b" plan "scenarios/examples/$name.json" "$plan" -o "$work/plan-b/$name" --quiet
+  for f in plan.json plan.csv plan.html; do
+    cmp "$work/plan-a/$name/$f" "$work/plan-b/$name/$f" || { echo "differs: $plan $f" >&2; exit 1; }
+  done
+  plans=$((plans + 1))
+done
+echo "identical outputs for $(ls "$work/a" | wc -l) scenarios and $plans plans"

@@ -5,10 +5,12 @@
 //   ecsim validate SCENARIO
 //   ecsim report DIR
 //   ecsim graph SCENARIO [-o FILE]
+//   ecsim plan SCENARIO PLAN [-o DIR] [--jobs K]
 //   ecsim strategies
 //   ecsim --help | --version
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <charconv>
 #include <chrono>
@@ -25,15 +27,20 @@
 #include "reports/explain_writer.h"
 #include "reports/format.h"
 #include "reports/atomic_file.h"
+#include "reports/checks.h"
 #include "reports/graphviz.h"
 #include "reports/outputs.h"
 #include "reports/read_outputs.h"
 #include "reports/run_info.h"
+#include "reports/summary.h"
 #include "reports/text_summary.h"
 #include "scenarios/loader.h"
+#include "scenarios/plan_file.h"
 #include "scenarios/values.h"
 #include "sim/engine.h"
 #include "sim/input_error.h"
+#include "tools/plan_report.h"
+#include "tools/planner.h"
 
 namespace po = boost::program_options;
 
@@ -51,6 +58,11 @@ constexpr const char* kUsage =
     "                      --at T: the cluster pictures at time T, not the peak)\n"
     "  graph SCENARIO      draw the scenario's structure: -o FILE (.svg or .dot; default\n"
     "                      ecsim-graph.svg), --plugin LIB.so as for validate\n"
+    "  plan SCENARIO PLAN  search the candidates of the plan file (what to vary, the SLOs,\n"
+    "                      seeds, surviveLossOf) for the cheapest meeting every SLO on every\n"
+    "                      run; writes plan.json, plan.csv, plan.html in -o DIR (default\n"
+    "                      ./ecsim-plan); --jobs K workers (default: every core); exit 3\n"
+    "                      when no candidate meets the SLOs\n"
     "  strategies          list the placement strategies and constraints\n"
     "\n"
     "options of run:\n"
@@ -67,6 +79,15 @@ constexpr const char* kUsage =
     "                      those of TASKS: t12,t100-t200), the\n"
     "                      instances filtered out and why, the strategy keys, the choice\n"
     "  --quiet             print nothing on success\n"
+    "  --check EXPR        (repeatable) a check PATH OP NUMBER over summary.json, such as\n"
+    "                      'jobs.etl.wait.p99 <= 120' (OP: < <= == != >= >), added to the\n"
+    "                      scenario's \"checks\"; writes checks.json and JUnit checks.xml and\n"
+    "                      exits 3 when one does not hold\n"
+    "  --set PATH=VALUE    (repeatable; also for validate, graph and plan) change the scenario\n"
+    "                      before it is checked: PATH dotted, a number indexes a list, a name\n"
+    "                      picks the element with that name, serviceName or family\n"
+    "                      (cluster.instanceGroups.general.count=9); VALUE is JSON, a bare\n"
+    "                      word a string\n"
     "\n"
     "  -h, --help          this text\n"
     "  --version           the ecsim version\n"
@@ -118,7 +139,22 @@ struct RunOptions {
   bool explain = false;
   std::vector<reports::TaskRange> explain_tasks;  // empty: every task
   std::vector<std::string> plugins;
+  std::vector<scenarios::Override> overrides;  // --set, in order
+  std::vector<reports::CheckSpec> checks;      // --check, in order
 };
+
+// --set PATH=VALUE, repeatable, on every command that takes a scenario.
+void add_set_option(po::options_description& desc) {
+  desc.add_options()("set", po::value<std::vector<std::string>>()->composing());
+}
+
+std::vector<scenarios::Override> read_set_option(const po::variables_map& vm) {
+  std::vector<scenarios::Override> out;
+  if (vm.count("set")) {
+    for (const auto& text : vm["set"].as<std::vector<std::string>>()) out.push_back(scenarios::parse_override(text));
+  }
+  return out;
+}
 
 // Parses `args` against `desc` plus one positional "scenario"; a Boost error is a usage error.
 po::variables_map parse_with_scenario(const std::vector<std::string>& args, po::options_description& desc) {
@@ -139,10 +175,16 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
   po::options_description desc;
   desc.add_options()("output,o", po::value<std::string>())("seed", po::value<std::string>())(
       "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())("no-html", po::bool_switch())("explain", po::value<std::string>()->implicit_value(""))(
-      "plugin", po::value<std::vector<std::string>>()->composing());
+      "plugin", po::value<std::vector<std::string>>()->composing())(
+      "check", po::value<std::vector<std::string>>()->composing());
+  add_set_option(desc);
   const po::variables_map vm = parse_with_scenario(args, desc);
   RunOptions o;
   if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
+  o.overrides = read_set_option(vm);
+  if (vm.count("check")) {
+    for (const auto& text : vm["check"].as<std::vector<std::string>>()) o.checks.push_back(reports::parse_check(text, "--check", ""));
+  }
   o.scenario = vm["scenario"].as<std::string>();
   if (validate_only && (vm.count("output") || vm.count("seed") || vm.count("strategy") || vm.count("duration"))) {
     throw UsageError("validate takes only SCENARIO");
@@ -172,7 +214,7 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
 sim::Scenario load(const RunOptions& o) {
   // Plugins first: the scenario may name their strategies.
   for (const auto& plugin : o.plugins) placement::load_plugin(plugin);
-  sim::Scenario scenario = scenarios::load_scenario(o.scenario);
+  sim::Scenario scenario = scenarios::load_scenario(o.scenario, o.overrides);
   if (o.seed) scenario.seed = *o.seed;
   if (o.duration) {
     const auto d = scenarios::parse_duration_text(*o.duration);
@@ -228,6 +270,17 @@ int cmd_run(const std::vector<std::string>& args) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
 
+  // Checks: the command line's, then the scenario's. A path this run's summary lacks is bad
+  // input, found before anything is written.
+  std::vector<reports::CheckSpec> checks = o.checks;
+  for (std::size_t i = 0; i < scenario.checks.size(); ++i) {
+    checks.push_back(reports::parse_check(scenario.checks[i], o.scenario, "/checks/" + std::to_string(i)));
+  }
+  std::vector<reports::CheckResult> check_results;
+  if (!checks.empty()) {
+    check_results = reports::evaluate_checks(checks, nlohmann::json::parse(reports::summary_json(result)));
+  }
+
   reports::RunStats stats;
   stats.wall_seconds = wall;
   stats.events = result.events;
@@ -236,12 +289,82 @@ int cmd_run(const std::vector<std::string>& args) {
   try {
     reports::write_outputs(result, stats, dir, o.html);
     if (explain_file) explain_file->commit();
+    reports::write_checks(check_results, scenario.name, dir);
   } catch (const std::exception& e) {
     // The output directory is the user's input: an unwritable one is a usage error.
     throw OutputError(e.what());
   }
   if (!o.quiet) std::fputs(reports::text_summary(result, dir.string(), o.html).c_str(), stdout);
-  return 0;
+  bool all_hold = true;
+  for (const auto& c : check_results) {
+    if (c.passed) continue;
+    all_hold = false;
+    std::fprintf(stderr, "ecsim: check failed: %s (%s = %s)\n", c.check.text.c_str(), c.check.path.c_str(),
+                 reports::format_double(c.value).c_str());
+  }
+  if (!check_results.empty() && !o.quiet) {
+    std::printf("checks: %zu of %zu hold (%s, %s)\n",
+                static_cast<std::size_t>(std::count_if(check_results.begin(), check_results.end(),
+                                                       [](const reports::CheckResult& c) { return c.passed; })),
+                check_results.size(), (dir / reports::kChecksJsonFile).string().c_str(),
+                (dir / reports::kChecksXmlFile).string().c_str());
+  }
+  return all_hold ? 0 : static_cast<int>(sim::ExitCode::kCheckFailed);
+}
+
+// `ecsim plan SCENARIO PLAN [-o DIR] [--jobs K] [--set PATH=VALUE] [--plugin LIB.so]`
+// (tools/planner.h). Exit 0 with a best candidate, 3 without (the closest named on stderr).
+int cmd_plan(const std::vector<std::string>& args) {
+  po::options_description desc;
+  desc.add_options()("output,o", po::value<std::string>())("jobs", po::value<std::string>())("quiet", po::bool_switch())(
+      "plugin", po::value<std::vector<std::string>>()->composing())("plan", po::value<std::string>());
+  add_set_option(desc);
+  desc.add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1).add("plan", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  if (vm.count("scenario") == 0 || vm.count("plan") == 0) throw UsageError("plan takes SCENARIO and PLAN");
+  tools::PlanOptions options;
+  if (vm.count("jobs")) {
+    const std::string text = vm["jobs"].as<std::string>();
+    unsigned v = 0;
+    const char* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc() || p != end || v == 0 || v > 1024) {
+      throw sim::InputError("--jobs", "", "a number of workers from 1 to 1024", "\"" + text + "\"");
+    }
+    options.jobs = v;
+  }
+  if (vm.count("plugin")) {
+    for (const auto& plugin : vm["plugin"].as<std::vector<std::string>>()) placement::load_plugin(plugin);
+  }
+  const std::string scenario_path = vm["scenario"].as<std::string>();
+  options.overrides = read_set_option(vm);
+  const scenarios::ScenarioSource source = scenarios::read_scenario_source(scenario_path);
+  const scenarios::PlanFile plan = scenarios::load_plan_file(vm["plan"].as<std::string>());
+  const tools::PlanResult result = tools::run_plan(source, plan, options);
+  const std::string name = scenarios::load_scenario_source(source, options.overrides).name;
+  const std::filesystem::path dir(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-plan");
+  try {
+    tools::write_plan_outputs(plan, result, name, dir);
+  } catch (const std::exception& e) {
+    throw OutputError(e.what());
+  }
+  if (!vm["quiet"].as<bool>()) {
+    std::fputs(tools::plan_table(plan, result).c_str(), stdout);
+    std::printf("  wrote %s, %s, %s\n", (dir / tools::kPlanJsonFile).string().c_str(),
+                (dir / tools::kPlanCsvFile).string().c_str(), (dir / tools::kPlanHtmlFile).string().c_str());
+  }
+  if (result.best) return 0;
+  std::fprintf(stderr, "ecsim plan: no candidate meets every SLO; the closest:\n%s",
+               tools::plan_closest_text(plan, result).c_str());
+  return static_cast<int>(sim::ExitCode::kCheckFailed);
 }
 
 // `ecsim graph SCENARIO [-o FILE] [--plugin LIB.so]`: the scenario's structure (reports/graphviz.h)
@@ -250,10 +373,12 @@ int cmd_graph(const std::vector<std::string>& args) {
   po::options_description desc;
   desc.add_options()("output,o", po::value<std::string>())(
       "plugin", po::value<std::vector<std::string>>()->composing());
+  add_set_option(desc);
   const po::variables_map vm = parse_with_scenario(args, desc);
   if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
   RunOptions o;
   o.scenario = vm["scenario"].as<std::string>();
+  o.overrides = read_set_option(vm);
   if (vm.count("plugin")) o.plugins = vm["plugin"].as<std::vector<std::string>>();
   const std::filesystem::path file(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-graph.svg");
   const std::string ext = file.extension().string();
@@ -355,6 +480,7 @@ int dispatch(int argc, char** argv) {
   if (command == "validate") return cmd_validate(args);
   if (command == "report") return cmd_report(args);
   if (command == "graph") return cmd_graph(args);
+  if (command == "plan") return cmd_plan(args);
   if (command == "strategies") {
     for (std::size_t k = 0; k < args.size(); ++k) {
       if (args[k] == "--plugin" && k + 1 < args.size()) {
@@ -365,7 +491,7 @@ int dispatch(int argc, char** argv) {
     }
     return cmd_strategies();
   }
-  static const std::string kCommands[] = {"run", "validate", "graph", "report", "strategies"};
+  static const std::string kCommands[] = {"run", "validate", "graph", "plan", "report", "strategies"};
   const std::string guess = sim::closest_spelling(command, kCommands, std::size(kCommands));
   throw UsageError("unknown command \"" + command + "\"" + (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)"));
 }

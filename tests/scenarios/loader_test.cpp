@@ -347,6 +347,13 @@ TEST_CASE("loader: every shared ECS task definition sample loads in a scenario",
   CHECK(s.task_definitions.size() == names.size());
 }
 
+TEST_CASE("loader: a scenario's checks are kept as written, trimmed, their syntax checked at load", "[scenarios][checks]") {
+  const sim::Scenario s = load_text(minimal(R"("checks": [" wait.p99 <= 5 ", "cost.total<100"])"));
+  CHECK(s.checks == std::vector<std::string>{"wait.p99 <= 5", "cost.total<100"});
+  CHECK(load_error(minimal(R"("checks": "wait.p99 <= 5")")) ==
+        "s.json: /checks: expected an array of check expressions, got \"wait.p99 <= 5\"");
+}
+
 // The broken corpus: each tests/scenarios/broken/*.json fails to load with exactly the message
 // in its .expected sidecar. Run with ECSIM_UPDATE_BROKEN=1 to rewrite the sidecars (then read
 // every diff before committing).

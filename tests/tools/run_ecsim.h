@@ -83,7 +83,9 @@ inline std::vector<std::filesystem::path> bundled_scenarios() {
   const std::filesystem::path source = ECSIM_SOURCE_DIR;
   std::vector<std::filesystem::path> out = {source / "scenarios/default.json"};
   for (const auto& e : std::filesystem::directory_iterator(source / "scenarios/examples")) {
-    if (e.path().extension() == ".json") out.push_back(e.path());
+    // A plan file (NAME.plan.json, for `ecsim plan`) sits beside its scenario but is not one.
+    const std::string name = e.path().filename().string();
+    if (e.path().extension() == ".json" && !name.ends_with(".plan.json")) out.push_back(e.path());
   }
   std::sort(out.begin() + 1, out.end());
   return out;
