@@ -3,6 +3,7 @@
 #include <charconv>
 #include <vector>
 
+#include "reports/cost.h"
 #include "reports/format.h"
 #include "reports/result_check.h"
 
@@ -183,6 +184,7 @@ std::string tasks_csv(const sim::RunResult& r) {
 void write_instances_csv(const sim::RunResult& r, BufferedWriter& out) {
   const std::vector<std::string> zones = csv_fields(r.zones);
   const std::vector<std::string> types = csv_fields(r.instance_types);
+  const CostFigures cost = compute_cost(r);
   out.write(kInstancesCsvHeader);
   out.put('\n');
   const sim::InstanceRecords& in = r.instances;
@@ -199,7 +201,13 @@ void write_instances_csv(const sim::RunResult& r, BufferedWriter& out) {
     put_time_field(out, in.terminated_at[i]);
     put_int_field(out, in.cpu_registered[i]);
     put_int_field(out, in.memory_registered_mib[i]);
+    put_microdollars_field(out, cost.price[i]);
     put_microdollars_field(out, r.price_microdollars_per_hour[in.type[i]]);
+    put_time_field(out, cost.billed[i]);
+    put_time_field(out, cost.covered[i]);
+    char* p = out.reserve(kMaxNumberChars + 1);
+    *p++ = ',';
+    out.commit(write_double(p, CostFigures::dollars(cost.cost[i])));
     out.put('\n');
   }
 }
@@ -207,6 +215,7 @@ void write_instances_csv(const sim::RunResult& r, BufferedWriter& out) {
 std::string instances_csv(const sim::RunResult& r) { return render(r, write_instances_csv); }
 
 void write_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
+  const CostFigures cost = compute_cost(r);
   out.write(kTimeseriesCsvHeader);
   out.put('\n');
   for (const sim::Sample& s : r.samples) {
@@ -225,6 +234,8 @@ void write_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
     put_int_field(out, s.cpu_registered);
     put_int_field(out, s.memory_reserved_mib);
     put_int_field(out, s.memory_registered_mib);
+    const auto [on_demand, spot] = cost.rate_at(s.time);
+    put_microdollars_field(out, on_demand + spot);
     out.put('\n');
   }
 }

@@ -397,13 +397,21 @@ TEST_CASE("read_outputs: broken CSV files name the file, the line and the column
     CHECK(read_error(dir) ==
           instances + ": line 2: column \"market\": expected \"on-demand\" or \"spot\", got \"reserved\"");
     write_outputs(small_run(), kStats, dir);
-    edit(dir / "instances.csv", "0.192\ngeneral-2", "0.1920001\ngeneral-2");
+    edit(dir / "instances.csv", "0.192,0.192,7200", "0.1920001,0.192,7200");
     CHECK(read_error(dir) == instances + ": line 2: column \"pricePerHour\": expected a price in dollars with at most "
                                          "6 decimals, got \"0.1920001\"");
     write_outputs(small_run(), kStats, dir);
-    edit(dir / "instances.csv", "0.192\n", "0.2\n");
-    CHECK(read_error(dir) == instances + ": line 3: column \"pricePerHour\": expected the price of \"m5.xlarge\" on "
-                                         "line 2, 0.2, got \"0.192\"");
+    edit(dir / "instances.csv", "0.192,0.192,7200", "0.2,0.2,7200");
+    CHECK(read_error(dir) == instances + ": line 3: column \"onDemandPricePerHour\": expected the onDemandPricePerHour "
+                                         "of \"m5.xlarge\" on line 2, 0.2, got \"0.192\"");
+    write_outputs(small_run(), kStats, dir);
+    edit(dir / "instances.csv", "0.192,0.192,7200", "0.2,0.192,7200");
+    CHECK(read_error(dir) == instances + ": line 2: column \"pricePerHour\": expected the onDemandPricePerHour of an "
+                                         "on-demand instance, 0.192, got \"0.2\"");
+    write_outputs(small_run(), kStats, dir);
+    edit(dir / "instances.csv", "0.192,0.192,7200", "0.192,0.192,7201");
+    CHECK(read_error(dir) == instances + ": line 2: column \"billedSeconds\": expected 7200, billed from launchedAt and "
+                                         "terminatedAt, got \"7201\"");
     write_outputs(small_run(), kStats, dir);
     edit(dir / "instances.csv", "general-2", "general-1");
     CHECK(read_error(dir) ==

@@ -149,7 +149,7 @@ TEST_CASE("catalog: instanceTypes entries are validated", "[scenarios]") {
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "gpu": 1}])") ==
         "s.json: /0/gpu: expected a known key of an instance type (did you mean \"gpus\"? valid: architecture, "
         "ebsAttachmentLimitType, enis, gpus, maximumEbsAttachments, memoryMiB, name, osMemoryMiB, pricePerHour, "
-        "registeredMemoryMiB, trunkedAwsvpcTasks, vcpu), got \"gpu\"");
+        "registeredMemoryMiB, spotPricePerHour, spotSavingsPct, trunkedAwsvpcTasks, vcpu), got \"gpu\"");
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "registeredMemoryMiB": 2048}])") ==
         "s.json: /0/registeredMemoryMiB: expected a size from 1 MiB to the type's memoryMiB (1024), got 2048");
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "pricePerHour": 0.0000001}])") ==
