@@ -250,3 +250,26 @@ TEST_CASE("cost: on every bundled scenario, the instances' billed seconds times 
     CHECK(by_source == Approx(f.cost_total_dollars()).epsilon(1e-9));
   }
 }
+
+TEST_CASE("cost: a scenario's Spot figures and Savings Plans reach the run, in the run's type order", "[reports]") {
+  const sim::Scenario scenario = scenarios::load_scenario_text(R"({
+      "duration": "2h",
+      "instanceTypes": [{"name": "c5.large", "spotPricePerHour": 0.03}],
+      "cluster": {"availabilityZones": ["us-east-1a"], "instanceGroups": [
+          {"name": "od", "instanceType": "m5.large", "count": 3},
+          {"name": "spot", "instanceType": "c5.large", "count": 1, "market": "spot"},
+          {"name": "m5-spot", "instanceType": "m5.large", "count": 1, "market": "spot"}]},
+      "pricing": {"savingsPlans": [{"discountPct": 25, "coveredInstances": 2, "instanceTypes": ["t3.micro", "m5.large"]}]}
+    })", "s.json", ".");
+  placement::EcsPlacerFactory factory;
+  const sim::RunResult r = sim::run_scenario(scenario, factory);
+  REQUIRE(r.instance_types == std::vector<std::string>{"c5.large", "m5.large"});
+  // c5.large: the scenario's $0.03; m5.large: the advisor's 66 % off $0.096.
+  CHECK(r.spot_price_microdollars_per_hour == std::vector<std::int64_t>{30'000, 32'640});
+  REQUIRE(r.savings_plans.size() == 1);
+  CHECK(r.savings_plans[0].instance_types == std::vector<std::uint32_t>{1});  // t3.micro: not in the cluster
+  const CostFigures f = compute_cost(r);
+  // Two of the three on-demand m5.large are covered: 2 × 72'000 + 96'000, then the Spot ones.
+  CHECK(f.total == Int128{2} * kUsPerHour * (2 * 72'000 + 96'000 + 30'000 + 32'640));
+  CHECK(f.plan_saved == std::vector<Int128>{Int128{2} * kUsPerHour * 2 * 24'000});
+}
