@@ -34,10 +34,11 @@ bool plan_covers_type(const sim::SavingsPlanTerms& plan, std::uint32_t type) {
 }  // namespace
 
 double CostFigures::dollars(Int128 microdollar_us_per_hour) {
+  if (microdollar_us_per_hour < 0) return -ratio_to_double(-microdollar_us_per_hour, kMicrodollarUsPerDollar);
   return ratio_to_double(microdollar_us_per_hour, kMicrodollarUsPerDollar);
 }
 
-std::pair<std::int64_t, std::int64_t> CostFigures::rate_at(SimTime t) const {
+std::pair<Int128, Int128> CostFigures::rate_at(SimTime t) const {
   const auto it = std::upper_bound(rate_from.begin(), rate_from.end(), t);
   if (it == rate_from.begin()) return {0, 0};
   const auto k = static_cast<std::size_t>(it - rate_from.begin() - 1);
@@ -83,8 +84,8 @@ CostFigures compute_cost(const sim::RunResult& r) {
 
   // The sweep: over each stretch [at, next) the active set is constant.
   std::set<std::uint32_t> active_on_demand;
-  std::int64_t rate_on_demand = 0;
-  std::int64_t rate_spot = 0;
+  Int128 rate_on_demand = 0;
+  Int128 rate_spot = 0;
   std::vector<std::uint32_t> taken_stamp(n, 0);
   std::uint32_t stamp = 0;
   for (std::size_t k = 0; k < changes.size();) {
@@ -92,7 +93,7 @@ CostFigures compute_cost(const sim::RunResult& r) {
     for (; k < changes.size() && changes[k].first == at; ++k) {
       const std::int64_t c = changes[k].second;
       const auto i = static_cast<std::uint32_t>(c > 0 ? c - 1 : -c - 1);
-      const std::int64_t sign = c > 0 ? 1 : -1;
+      const Int128 sign = c > 0 ? 1 : -1;
       if (in.market[i] == sim::Market::kSpot) {
         rate_spot += sign * f.price[i];
       } else {
@@ -105,7 +106,7 @@ CostFigures compute_cost(const sim::RunResult& r) {
       }
     }
     const SimTime next = k < changes.size() ? changes[k].first : kForever;
-    std::int64_t discount_rate = 0;
+    Int128 discount_rate = 0;
     ++stamp;
     for (std::size_t p = 0; p < r.savings_plans.size(); ++p) {
       const sim::SavingsPlanTerms& plan = r.savings_plans[p];

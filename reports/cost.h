@@ -57,16 +57,16 @@ struct CostFigures {
   // The cost rate as a step function: from rate_from[k] (ascending) until the next, the active
   // instances cost rate_on_demand[k] + rate_spot[k] µ$/h; 0 before the first.
   std::vector<sim::SimTime> rate_from;
-  std::vector<std::int64_t> rate_on_demand, rate_spot;
+  std::vector<Int128> rate_on_demand, rate_spot;  // 128 bits: read-back files may hold any price
 
   // Per source (RunResult::sources), dollars; empty when the result records no source.
   std::vector<double> by_source;
   double unallocated = 0;  // dollars
 
-  // Σ µs × µ$/h as dollars.
+  // Σ µs × µ$/h as dollars (negative too: a Spot price above on-demand saves less than nothing).
   static double dollars(Int128 microdollar_us_per_hour);
   // The rate at time t (µ$/h): {on-demand, Spot}.
-  std::pair<std::int64_t, std::int64_t> rate_at(sim::SimTime t) const;
+  std::pair<Int128, Int128> rate_at(sim::SimTime t) const;
 };
 
 // The market price of instance i, µ$/h.

@@ -53,6 +53,35 @@ void put_microdollars_field(BufferedWriter& out, std::int64_t microdollars) {
   out.commit(write_seconds(p, microdollars));
 }
 
+// ",DOLLARS" from a non-negative Int128 of micro-dollars, exact (as put_microdollars_field).
+void put_microdollars128_field(BufferedWriter& out, Int128 microdollars) {
+  char digits[48];
+  std::size_t n = 0;
+  Int128 whole = microdollars / 1'000'000;
+  auto fraction = static_cast<std::int64_t>(microdollars % 1'000'000);
+  do {
+    digits[n++] = static_cast<char>('0' + static_cast<int>(whole % 10));
+    whole /= 10;
+  } while (whole > 0);
+  char* p = out.reserve(kMaxNumberChars + 1);
+  *p++ = ',';
+  while (n > 0) *p++ = digits[--n];
+  if (fraction != 0) {
+    *p++ = '.';
+    int places = 6;
+    while (fraction % 10 == 0) {
+      fraction /= 10;
+      --places;
+    }
+    for (int k = places - 1; k >= 0; --k) {
+      std::int64_t d = fraction;
+      for (int j = 0; j < k; ++j) d /= 10;
+      *p++ = static_cast<char>('0' + d % 10);
+    }
+  }
+  out.commit(p);
+}
+
 // The long-form series of one breakdown (zones or instance types); see kZoneTimeseriesCsvHeader.
 void write_breakdown_csv(const sim::RunResult& r, std::string_view header, const std::vector<std::string>& names,
                          const std::vector<std::int64_t>& cpu_reserved, const std::vector<std::int64_t>& cpu_registered,
@@ -235,7 +264,7 @@ void write_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
     put_int_field(out, s.memory_reserved_mib);
     put_int_field(out, s.memory_registered_mib);
     const auto [on_demand, spot] = cost.rate_at(s.time);
-    put_microdollars_field(out, on_demand + spot);
+    put_microdollars128_field(out, on_demand + spot);
     out.put('\n');
   }
 }

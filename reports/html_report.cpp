@@ -68,8 +68,8 @@ std::vector<std::vector<double>> cost_per_hour_by_market(const sim::RunResult& r
   std::vector<std::vector<double>> out(2);
   for (const sim::Sample& s : r.samples) {
     const auto [on_demand, spot] = cost.rate_at(s.time);
-    out[0].push_back(static_cast<double>(on_demand) / 1e6);
-    out[1].push_back(static_cast<double>(spot) / 1e6);
+    out[0].push_back(ratio_to_double(on_demand, 1'000'000));
+    out[1].push_back(ratio_to_double(spot, 1'000'000));
   }
   return out;
 }

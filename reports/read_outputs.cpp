@@ -658,8 +658,18 @@ void read_timeseries(const fs::path& path, std::vector<sim::Sample>& samples) {
     s.cpu_registered = csv.integer<std::int64_t>(11);
     s.memory_reserved_mib = csv.integer<std::int64_t>(12);
     s.memory_registered_mib = csv.integer<std::int64_t>(13);
-    // costPerHour is derived from instances.csv and summary.json's plans: checked for form only.
-    if (!parse_micros(csv.field(14))) csv.fail(14, "a price in dollars with at most 6 decimals");
+    // costPerHour is derived from instances.csv and summary.json's plans: checked for form only
+    // (digits, at most 6 decimals; a sum of prices may pass 10^10 dollars).
+    {
+      const std::string& cost = csv.field(14);
+      const std::size_t dot = cost.find('.');
+      const std::string_view whole = std::string_view(cost).substr(0, dot);
+      const std::string_view fraction = dot == std::string::npos ? std::string_view() : std::string_view(cost).substr(dot + 1);
+      if (whole.size() > 40 || !all_digits(whole) ||
+          (dot != std::string::npos && (fraction.size() > 6 || !all_digits(fraction)))) {
+        csv.fail(14, "an amount in dollars with at most 6 decimals");
+      }
+    }
     samples.push_back(s);
   }
 }

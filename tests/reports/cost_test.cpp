@@ -33,6 +33,12 @@ Int128 reconciled_total(const sim::RunResult& r, const CostFigures& f, std::int3
   return total;
 }
 
+// The cost rate at t as {on-demand, Spot} µ$/h (small enough for 64 bits in these tests).
+std::pair<std::int64_t, std::int64_t> rate(const CostFigures& f, SimTime t) {
+  const auto [on_demand, spot] = f.rate_at(t);
+  return {static_cast<std::int64_t>(on_demand), static_cast<std::int64_t>(spot)};
+}
+
 sim::SavingsPlanTerms plan(std::int32_t discount_pct, std::int32_t covered, std::vector<std::uint32_t> types = {}) {
   sim::SavingsPlanTerms p;
   p.discount_pct = discount_pct;
@@ -76,7 +82,7 @@ TEST_CASE("cost: Spot instances are billed at their type's Spot price, and at on
   CHECK(f.spot == Int128{2} * kUsPerHour * 32'640);
   CHECK(f.total == f.on_demand + f.spot);
   CHECK(f.spot_saved == Int128{2} * kUsPerHour * (96'000 - 32'640));
-  CHECK(f.rate_at(kHour) == std::pair<std::int64_t, std::int64_t>{96'000, 32'640});
+  CHECK(rate(f, kHour) == std::pair<std::int64_t, std::int64_t>{96'000, 32'640});
 }
 
 TEST_CASE("cost: a Savings Plan covers the first N running on-demand instances at each moment", "[reports]") {
@@ -98,10 +104,10 @@ TEST_CASE("cost: a Savings Plan covers the first N running on-demand instances a
   CHECK(f.total == reconciled_total(r, f, 40));
   // The rate: at 45 min a, b covered (60'000 each), c at 100'000, s at 100'000 (Spot at on-demand
   // here), gpu 1'000'000.
-  CHECK(f.rate_at(45 * kMinute) == std::pair<std::int64_t, std::int64_t>{60'000 + 60'000 + 100'000 + 1'000'000, 100'000});
-  CHECK(f.rate_at(2 * kHour) == std::pair<std::int64_t, std::int64_t>{60'000 + 60'000 + 1'000'000, 100'000});
+  CHECK(rate(f, 45 * kMinute) == std::pair<std::int64_t, std::int64_t>{60'000 + 60'000 + 100'000 + 1'000'000, 100'000});
+  CHECK(rate(f, 2 * kHour) == std::pair<std::int64_t, std::int64_t>{60'000 + 60'000 + 1'000'000, 100'000});
   // Alive at the end: still counted at the last sample, at the end of the run.
-  CHECK(f.rate_at(4 * kHour) == f.rate_at(2 * kHour));
+  CHECK(rate(f, 4 * kHour) == rate(f, 2 * kHour));
 }
 
 TEST_CASE("cost: plans apply in order and an instance-second is covered by one plan at most", "[reports]") {
@@ -272,4 +278,23 @@ TEST_CASE("cost: a scenario's Spot figures and Savings Plans reach the run, in t
   // Two of the three on-demand m5.large are covered: 2 × 72'000 + 96'000, then the Spot ones.
   CHECK(f.total == Int128{2} * kUsPerHour * (2 * 72'000 + 96'000 + 30'000 + 32'640));
   CHECK(f.plan_saved == std::vector<Int128>{Int128{2} * kUsPerHour * 2 * 24'000});
+}
+
+TEST_CASE("cost: costPerHour is exact even when the sum passes 64 bits", "[reports]") {
+  RunResultBuilder b;
+  b.duration(kHour).instance_type("huge", 4'000'000'000'000'000'001);
+  b.instance("a", "z", "huge").instance("b", "z", "huge").instance("c", "z", "huge");
+  b.sample({.time = 0});
+  CHECK_THAT(timeseries_csv(b.build()), Catch::EndsWith(",12000000000000.000003\n"));
+}
+
+TEST_CASE("cost: a Spot price above on-demand saves a negative amount", "[reports]") {
+  RunResultBuilder b;
+  b.duration(kHour).instance_type("m", 100'000);
+  b.instance("s", "z", "m");
+  b.result().instances.market[0] = sim::Market::kSpot;
+  b.result().spot_price_microdollars_per_hour = {150'000};
+  const CostFigures f = compute_cost(b.build());
+  CHECK(CostFigures::dollars(f.spot_saved) == -0.05);
+  CHECK(summary_json(b.build()).find("\"savings\": {\n      \"spot\": -0.05,") != std::string::npos);
 }
