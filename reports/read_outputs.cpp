@@ -368,7 +368,9 @@ class SummaryReader {
         PlanEntry e;
         e.pointer = pointer;
         e.terms.discount_pct = int32_at(one, pointer, "discountPct");
-        if (e.terms.discount_pct > 100) fail(pointer + "/discountPct", "a percent from 0 to 100", describe(one.at("discountPct")));
+        if (e.terms.discount_pct > 100) {
+          fail(pointer + "/discountPct", "a percent from 0 to 100", describe(one.at("discountPct")));
+        }
         e.terms.covered_instances = int32_at(one, pointer, "coveredInstances");
         if (e.terms.covered_instances < 1) fail(pointer + "/coveredInstances", "an integer from 1", "0");
         e.terms.all_types = !one.contains("instanceTypes");
@@ -376,7 +378,9 @@ class SummaryReader {
           const ordered_json& types = one.at("instanceTypes");
           if (!types.is_array()) fail(pointer + "/instanceTypes", "an array", describe(types));
           for (std::size_t t = 0; t < types.size(); ++t) {
-            if (!types[t].is_string()) fail(pointer + "/instanceTypes/" + std::to_string(t), "a string", describe(types[t]));
+            if (!types[t].is_string()) {
+              fail(pointer + "/instanceTypes/" + std::to_string(t), "a string", describe(types[t]));
+            }
             e.types.push_back(types[t].get<std::string>());
           }
         }
@@ -456,7 +460,8 @@ class SummaryReader {
         if (it == types.end()) continue;
         const auto t = static_cast<std::uint32_t>(it - types.begin());
         if (!terms.instance_types.empty() && t <= terms.instance_types.back()) {
-          fail(e.pointer + "/instanceTypes/" + std::to_string(k), "types in the run's order, each once", in_quotes(e.types[k]));
+          fail(e.pointer + "/instanceTypes/" + std::to_string(k), "types in the run's order, each once",
+               in_quotes(e.types[k]));
         }
         terms.instance_types.push_back(t);
       }
@@ -664,7 +669,8 @@ void read_timeseries(const fs::path& path, std::vector<sim::Sample>& samples) {
       const std::string& cost = csv.field(14);
       const std::size_t dot = cost.find('.');
       const std::string_view whole = std::string_view(cost).substr(0, dot);
-      const std::string_view fraction = dot == std::string::npos ? std::string_view() : std::string_view(cost).substr(dot + 1);
+      const std::string_view fraction =
+          dot == std::string::npos ? std::string_view() : std::string_view(cost).substr(dot + 1);
       if (whole.size() > 40 || !all_digits(whole) ||
           (dot != std::string::npos && (fraction.size() > 6 || !all_digits(fraction)))) {
         csv.fail(14, "an amount in dollars with at most 6 decimals");
@@ -1054,8 +1060,9 @@ sim::RunResult read_outputs(const fs::path& dir) {
   std::vector<std::size_t> price_line(r.instance_types.size(), 0), spot_line(r.instance_types.size(), 0);
   NameTable instance_ids;
   sim::InstanceRecords& in = r.instances;
-  const auto agree = [&](const InstanceRow& row, std::vector<std::size_t>& first_line, std::vector<std::int64_t>& prices,
-                         std::uint32_t type, std::int64_t price, const char* column) {
+  const auto agree = [&](const InstanceRow& row, std::vector<std::size_t>& first_line,
+                         std::vector<std::int64_t>& prices, std::uint32_t type, std::int64_t price,
+                         const char* column) {
     if (first_line[type] == 0) {
       first_line[type] = row.line;
       prices[type] = price;
@@ -1069,7 +1076,9 @@ sim::RunResult read_outputs(const fs::path& dir) {
   for (const InstanceRow& row : instances) {
     const std::uint32_t type = *types.find(row.type);
     agree(row, price_line, r.price_microdollars_per_hour, type, row.on_demand_price, "onDemandPricePerHour");
-    if (row.market == sim::Market::kSpot) agree(row, spot_line, r.spot_price_microdollars_per_hour, type, row.price, "pricePerHour");
+    if (row.market == sim::Market::kSpot) {
+      agree(row, spot_line, r.spot_price_microdollars_per_hour, type, row.price, "pricePerHour");
+    }
     instance_ids.intern(row.id);
     in.id.push_back(row.id);
     in.zone.push_back(*zones.find(row.zone));

@@ -240,7 +240,7 @@ std::int32_t get_percent(const JsonCursor& c) {
   return static_cast<std::int32_t>(c.get_int(0, 100, "an integer percent from 0 to 100"));
 }
 
-// Whether the scenario's instanceTypes entry for types[k] gives a Spot figure of its own.
+// Whether an entry of the scenario's instanceTypes array `list` for `name` gives a Spot figure.
 bool has_own_spot_figure(const JsonCursor* list, const std::string& name) {
   if (list == nullptr || !list->is_array()) return false;
   for (std::size_t i = 0; i < list->size(); ++i) {

@@ -52,8 +52,8 @@ class Loader {
     const JsonCursor root(*ctx_.docs.back());
     root.expect_object("a scenario object");
     root.check_keys("top-level key", {"cluster", "description", "duration", "events", "images", "instanceTypes", "jobs",
-                                      "name", "placement", "pricing", "region", "registries", "sampleInterval", "seed", "services",
-                                      "taskDefinitions", "traces"});
+                                      "name", "placement", "pricing", "region", "registries", "sampleInterval", "seed",
+                                      "services", "taskDefinitions", "traces"});
     s_.source_file = label_;
     s_.name = root.has("name") ? root["name"].get_name("a scenario name")
                                : std::filesystem::path(label_).stem().string();

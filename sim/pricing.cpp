@@ -34,7 +34,9 @@ double spot_interruption_rate_per_hour(SpotInterruptionBand band) {
 }
 
 std::int64_t discounted_price_microdollars(std::int64_t price_microdollars, std::int32_t percent) {
-  return (price_microdollars * (100 - percent) + 50) / 100;
+  // In 128 bits: a price read back from files may be up to 10^16 µ$/h, and hand-built ones more.
+  __extension__ typedef __int128 Wide;
+  return static_cast<std::int64_t>((Wide{price_microdollars} * (100 - percent) + 50) / 100);
 }
 
 std::int64_t spot_price_microdollars(std::int64_t on_demand_price, std::int32_t spot_savings_pct,

@@ -42,7 +42,7 @@ std::optional<SpotInterruptionBand> spot_interruption_band_named(std::string_vie
 double spot_interruption_rate_per_hour(SpotInterruptionBand band);
 
 // price x (100 - percent) / 100, rounded half up to a micro-dollar. REQUIRES: 0 <= percent <= 100,
-// 0 <= price < 2^56.
+// price >= 0.
 std::int64_t discounted_price_microdollars(std::int64_t price_microdollars, std::int32_t percent);
 
 // The Spot price per hour of a type: `spot_price` when >= 0 (given by the scenario), else the
