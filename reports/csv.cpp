@@ -3,6 +3,7 @@
 #include <charconv>
 #include <vector>
 
+#include "reports/cost.h"
 #include "reports/format.h"
 #include "reports/result_check.h"
 
@@ -50,6 +51,35 @@ void put_microdollars_field(BufferedWriter& out, std::int64_t microdollars) {
   char* p = out.reserve(kMaxNumberChars + 1);
   *p++ = ',';
   out.commit(write_seconds(p, microdollars));
+}
+
+// ",DOLLARS" from a non-negative Int128 of micro-dollars, exact (as put_microdollars_field).
+void put_microdollars128_field(BufferedWriter& out, Int128 microdollars) {
+  char digits[48];
+  std::size_t n = 0;
+  Int128 whole = microdollars / 1'000'000;
+  auto fraction = static_cast<std::int64_t>(microdollars % 1'000'000);
+  do {
+    digits[n++] = static_cast<char>('0' + static_cast<int>(whole % 10));
+    whole /= 10;
+  } while (whole > 0);
+  char* p = out.reserve(kMaxNumberChars + 1);
+  *p++ = ',';
+  while (n > 0) *p++ = digits[--n];
+  if (fraction != 0) {
+    *p++ = '.';
+    int places = 6;
+    while (fraction % 10 == 0) {
+      fraction /= 10;
+      --places;
+    }
+    for (int k = places - 1; k >= 0; --k) {
+      std::int64_t d = fraction;
+      for (int j = 0; j < k; ++j) d /= 10;
+      *p++ = static_cast<char>('0' + d % 10);
+    }
+  }
+  out.commit(p);
 }
 
 // The long-form series of one breakdown (zones or instance types); see kZoneTimeseriesCsvHeader.
@@ -183,6 +213,7 @@ std::string tasks_csv(const sim::RunResult& r) {
 void write_instances_csv(const sim::RunResult& r, BufferedWriter& out) {
   const std::vector<std::string> zones = csv_fields(r.zones);
   const std::vector<std::string> types = csv_fields(r.instance_types);
+  const CostFigures cost = compute_cost(r);
   out.write(kInstancesCsvHeader);
   out.put('\n');
   const sim::InstanceRecords& in = r.instances;
@@ -199,7 +230,13 @@ void write_instances_csv(const sim::RunResult& r, BufferedWriter& out) {
     put_time_field(out, in.terminated_at[i]);
     put_int_field(out, in.cpu_registered[i]);
     put_int_field(out, in.memory_registered_mib[i]);
+    put_microdollars_field(out, cost.price[i]);
     put_microdollars_field(out, r.price_microdollars_per_hour[in.type[i]]);
+    put_time_field(out, cost.billed[i]);
+    put_time_field(out, cost.covered[i]);
+    char* p = out.reserve(kMaxNumberChars + 1);
+    *p++ = ',';
+    out.commit(write_double(p, CostFigures::dollars(cost.cost[i])));
     out.put('\n');
   }
 }
@@ -207,6 +244,7 @@ void write_instances_csv(const sim::RunResult& r, BufferedWriter& out) {
 std::string instances_csv(const sim::RunResult& r) { return render(r, write_instances_csv); }
 
 void write_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
+  const CostFigures cost = compute_cost(r);
   out.write(kTimeseriesCsvHeader);
   out.put('\n');
   for (const sim::Sample& s : r.samples) {
@@ -225,6 +263,8 @@ void write_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
     put_int_field(out, s.cpu_registered);
     put_int_field(out, s.memory_reserved_mib);
     put_int_field(out, s.memory_registered_mib);
+    const auto [on_demand, spot] = cost.rate_at(s.time);
+    put_microdollars128_field(out, on_demand + spot);
     out.put('\n');
   }
 }

@@ -28,20 +28,28 @@ inline constexpr std::string_view kTasksCsvHeader =
     "submittedAt,placedAt,startedAt,stoppedAt,stopCode,failureReason,cpu,memoryMiB,failedToPlace,stoppedReason,"
     "source";
 
-// One row per instance in creation order. market is "on-demand" or "spot"; cpuRegistered and
-// memoryRegisteredMiB are what the agent registers; pricePerHour is the type's on-demand price
-// in dollars, exact (micro-dollar resolution, trailing zeros trimmed). registeredAt and
-// terminatedAt are empty when the instance never registered / was alive at the end.
+// One row per instance ever launched, in creation order. market is "on-demand" or "spot";
+// cpuRegistered and memoryRegisteredMiB are what the agent registers; pricePerHour is what the
+// instance is billed per hour in its market (its type's on-demand price, or its Spot price), and
+// onDemandPricePerHour its type's on-demand price, in dollars, exact (micro-dollar resolution,
+// trailing zeros trimmed). registeredAt and terminatedAt are empty when the instance never
+// registered / was alive at the end. billedSeconds: the whole seconds billed (EC2's per-second
+// billing with its one-minute minimum, reports/cost.h); coveredSeconds: of those, the time a
+// Savings Plan covered; cost: the instance's dollars, (billedSeconds - coveredSeconds) ×
+// pricePerHour / 3600 plus the covered seconds at the plan's price (shortest round-trip double).
 inline constexpr std::string_view kInstancesCsvHeader =
     "instanceId,availabilityZone,instanceType,market,launchedAt,registeredAt,terminatedAt,"
-    "cpuRegistered,memoryRegisteredMiB,pricePerHour";
+    "cpuRegistered,memoryRegisteredMiB,pricePerHour,onDemandPricePerHour,billedSeconds,coveredSeconds,cost";
 
-// The first six columns are the contract's; the rest come straight from sim::Sample. Pct
-// columns are 100 × reserved / registered rounded to two decimals (0 when nothing registered).
+// The first six columns are the contract's; the rest come straight from sim::Sample, but
+// costPerHour. Pct columns are 100 × reserved / registered rounded to two decimals (0 when
+// nothing registered). costPerHour: dollars per hour of the instances being billed at the sample
+// (reports/cost.h: launched at or before it, within their billing window or alive at the end),
+// after Savings Plans, exact.
 inline constexpr std::string_view kTimeseriesCsvHeader =
     "time,running,pending,instances,cpuReservedPct,memoryReservedPct,"
     "starting,submitted,completed,failedToPlace,"
-    "cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB";
+    "cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB,costPerHour";
 
 // Reserved and registered CPU units and memory MiB per availability zone / instance type at
 // each sample, in long form: for every sample (in timeseries.csv's order) one row per zone (per

@@ -62,20 +62,14 @@ double pct_of(std::int64_t num, std::int64_t den) {
   return den > 0 ? 100.0 * static_cast<double>(num) / static_cast<double>(den) : 0.0;
 }
 
-// Cumulative instance cost in dollars at each sample time (instances alive from launch to
-// termination, billed at their type's on-demand price).
-std::vector<double> cumulative_cost(const sim::RunResult& r) {
-  std::vector<double> out;
-  out.reserve(r.samples.size());
+// Cost per hour in dollars at each sample time, per market (sim::Market order: on-demand, spot),
+// as timeseries.csv's costPerHour sums them (reports/cost.h).
+std::vector<std::vector<double>> cost_per_hour_by_market(const sim::RunResult& r, const CostFigures& cost) {
+  std::vector<std::vector<double>> out(2);
   for (const sim::Sample& s : r.samples) {
-    Int128 microdollar_us = 0;
-    for (std::size_t i = 0; i < r.instances.size(); ++i) {
-      const sim::SimTime from = r.instances.launched_at[i];
-      const sim::SimTime to = std::min(r.instances.terminated_at[i], s.time);
-      if (to <= from) continue;
-      microdollar_us += static_cast<Int128>(to - from) * r.price_microdollars_per_hour[r.instances.type[i]];
-    }
-    out.push_back(ratio_to_double(microdollar_us, static_cast<Int128>(sim::kHour) * 1000000));
+    const auto [on_demand, spot] = cost.rate_at(s.time);
+    out[0].push_back(ratio_to_double(on_demand, 1'000'000));
+    out[1].push_back(ratio_to_double(spot, 1'000'000));
   }
   return out;
 }
@@ -327,7 +321,7 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
        "p95 " + pct(r.memory.overall.p95) + ", max " + pct(r.memory.overall.max));
   const double hours = sim::to_seconds(r.duration) / 3600.0;
   card(out, "cost", money(f.cost_total_dollars()),
-       money(hours > 0 ? f.cost_total_dollars() * 730.0 / hours : 0.0) + " per month at this rate");
+       money(hours > 0 ? f.cost_per_month(r.duration) : 0.0) + " per month at this rate");
   card(out, "instances", std::to_string(f.instances_launched), format_fixed(f.instance_hours(), 1) + " instance-hours");
   out += "</div>\n";
 
@@ -383,7 +377,17 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
              cluster_markers);
   // One unit per axis: instances and dollars are two charts.
   time_chart("Registered instances", "instances", 0, {{"instances", t, instances, true}}, cluster_markers);
-  time_chart("Cumulative instance cost", "cost ($)", 0, {{"cost", t, cumulative_cost(r), false}}, cluster_markers);
+  {
+    // Dollars per hour of the instances being billed, by market and in all.
+    std::vector<std::vector<double>> by_market = cost_per_hour_by_market(r, f.cost);
+    std::vector<double> total(t.size());
+    for (std::size_t j = 0; j < t.size(); ++j) total[j] = by_market[0][j] + by_market[1][j];
+    time_chart("Instance cost per hour", "cost ($/h)", 0,
+               {{"all", t, std::move(total), true},
+                {std::string(market_name(sim::Market::kOnDemand)), t, std::move(by_market[0]), true},
+                {std::string(market_name(sim::Market::kSpot)), t, std::move(by_market[1]), true}},
+               cluster_markers);
+  }
   {
     std::vector<std::vector<double>> by_market = instances_by_market(r);
     time_chart("Instances over time by market", "instances", 0,

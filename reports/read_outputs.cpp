@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/cost.h"
 #include "reports/csv.h"
 #include "reports/format.h"
 #include "reports/outputs.h"
@@ -76,6 +77,14 @@ std::optional<std::int64_t> parse_micros(std::string_view s) {
     for (std::size_t k = digits.size(); k < 6; ++k) fraction *= 10;
   }
   return static_cast<std::int64_t>(w * kMicrosPerUnit + fraction);
+}
+
+// A finite, non-negative double as write_double prints one.
+bool parse_double_field(std::string_view s) {
+  double v = 0;
+  const char* end = s.data() + s.size();
+  const auto [p, ec] = std::from_chars(s.data(), end, v);
+  return !s.empty() && ec == std::errc() && p == end && std::isfinite(v) && v >= 0;
 }
 
 template <class T>
@@ -299,8 +308,16 @@ std::string describe(const ordered_json& j) {
 
 using NamedStats = std::vector<std::pair<std::string, sim::UtilizationStats>>;
 
+// A Savings Plan as summary.json's cost.savings.plans lists it, its types by name.
+struct PlanEntry {
+  sim::SavingsPlanTerms terms;
+  std::vector<std::string> types;
+  std::string pointer;
+};
+
 struct Summary {
   NamedStats cpu_by_zone, cpu_by_type, memory_by_zone, memory_by_type;
+  std::vector<PlanEntry> plans;
   std::uint64_t submitted = 0;
   std::uint64_t launched = 0;
 };
@@ -338,6 +355,38 @@ class SummaryReader {
     s.submitted = uint_at(tasks, "/tasks", "submitted");
     const ordered_json& instances = object_at(root_, "", "instances");
     s.launched = uint_at(instances, "/instances", "launched");
+
+    const ordered_json& cost = object_at(root_, "", "cost");
+    if (cost.contains("savings")) {
+      const ordered_json& savings = object_at(cost, "/cost", "savings");
+      const ordered_json& plans = member(savings, "/cost/savings", "plans");
+      if (!plans.is_array()) fail("/cost/savings/plans", "an array", describe(plans));
+      for (std::size_t k = 0; k < plans.size(); ++k) {
+        const std::string pointer = "/cost/savings/plans/" + std::to_string(k);
+        const ordered_json& one = plans[k];
+        if (!one.is_object()) fail(pointer, "an object", describe(one));
+        PlanEntry e;
+        e.pointer = pointer;
+        e.terms.discount_pct = int32_at(one, pointer, "discountPct");
+        if (e.terms.discount_pct > 100) {
+          fail(pointer + "/discountPct", "a percent from 0 to 100", describe(one.at("discountPct")));
+        }
+        e.terms.covered_instances = int32_at(one, pointer, "coveredInstances");
+        if (e.terms.covered_instances < 1) fail(pointer + "/coveredInstances", "an integer from 1", "0");
+        e.terms.all_types = !one.contains("instanceTypes");
+        if (!e.terms.all_types) {
+          const ordered_json& types = one.at("instanceTypes");
+          if (!types.is_array()) fail(pointer + "/instanceTypes", "an array", describe(types));
+          for (std::size_t t = 0; t < types.size(); ++t) {
+            if (!types[t].is_string()) {
+              fail(pointer + "/instanceTypes/" + std::to_string(t), "a string", describe(types[t]));
+            }
+            e.types.push_back(types[t].get<std::string>());
+          }
+        }
+        s.plans.push_back(std::move(e));
+      }
+    }
 
     const ordered_json& failures = object_at(root_, "", "placementFailures");
     for (auto it = failures.begin(); it != failures.end(); ++it) {
@@ -398,6 +447,27 @@ class SummaryReader {
 
   [[noreturn]] void fail(const std::string& pointer, std::string expected, std::string got) const {
     throw InputError(file_, pointer, std::move(expected), std::move(got));
+  }
+
+  // The plans read by read(), their types resolved against the run's types (ascending, unique).
+  // A type no file but summary.json's plans names had no instance, so covered none: it is left out.
+  std::vector<sim::SavingsPlanTerms> savings_plans(const Summary& s, const std::vector<std::string>& types) const {
+    std::vector<sim::SavingsPlanTerms> out;
+    for (const PlanEntry& e : s.plans) {
+      sim::SavingsPlanTerms terms = e.terms;
+      for (std::size_t k = 0; k < e.types.size(); ++k) {
+        const auto it = std::find(types.begin(), types.end(), e.types[k]);
+        if (it == types.end()) continue;
+        const auto t = static_cast<std::uint32_t>(it - types.begin());
+        if (!terms.instance_types.empty() && t <= terms.instance_types.back()) {
+          fail(e.pointer + "/instanceTypes/" + std::to_string(k), "types in the run's order, each once",
+               in_quotes(e.types[k]));
+        }
+        terms.instance_types.push_back(t);
+      }
+      out.push_back(std::move(terms));
+    }
+    return out;
   }
 
  private:
@@ -593,6 +663,19 @@ void read_timeseries(const fs::path& path, std::vector<sim::Sample>& samples) {
     s.cpu_registered = csv.integer<std::int64_t>(11);
     s.memory_reserved_mib = csv.integer<std::int64_t>(12);
     s.memory_registered_mib = csv.integer<std::int64_t>(13);
+    // costPerHour is derived from instances.csv and summary.json's plans: checked for form only
+    // (digits, at most 6 decimals; a sum of prices may pass 10^10 dollars).
+    {
+      const std::string& cost = csv.field(14);
+      const std::size_t dot = cost.find('.');
+      const std::string_view whole = std::string_view(cost).substr(0, dot);
+      const std::string_view fraction =
+          dot == std::string::npos ? std::string_view() : std::string_view(cost).substr(dot + 1);
+      if (whole.size() > 40 || !all_digits(whole) ||
+          (dot != std::string::npos && (fraction.size() > 6 || !all_digits(fraction)))) {
+        csv.fail(14, "an amount in dollars with at most 6 decimals");
+      }
+    }
     samples.push_back(s);
   }
 }
@@ -675,7 +758,9 @@ struct InstanceRow {
   sim::Market market = sim::Market::kOnDemand;
   SimTime launched = 0, registered = kNever, terminated = kNever;
   std::int32_t cpu = 0, memory = 0;
-  std::int64_t price = 0;  // micro-dollars per hour
+  std::int64_t price = 0;            // micro-dollars per hour, in its market
+  std::int64_t on_demand_price = 0;  // micro-dollars per hour
+  SimTime billed = 0, covered = 0;
   std::size_t line = 0;
 };
 
@@ -709,6 +794,15 @@ std::vector<InstanceRow> read_instances(const fs::path& path, std::string& file)
     const auto price = parse_micros(csv.field(9));
     if (!price) csv.fail(9, "a price in dollars with at most 6 decimals");
     row.price = *price;
+    const auto on_demand_price = parse_micros(csv.field(10));
+    if (!on_demand_price) csv.fail(10, "a price in dollars with at most 6 decimals");
+    row.on_demand_price = *on_demand_price;
+    if (row.market == sim::Market::kOnDemand && row.price != row.on_demand_price) {
+      csv.fail(9, "the onDemandPricePerHour of an on-demand instance, " + format_seconds(row.on_demand_price));
+    }
+    row.billed = csv.time(11);
+    row.covered = csv.time(12);
+    if (!parse_double_field(csv.field(13))) csv.fail(13, "a number of dollars");
     row.line = csv.line();
     rows.push_back(std::move(row));
   }
@@ -959,21 +1053,31 @@ sim::RunResult read_outputs(const fs::path& dir) {
                                                &r.type_memory_registered};
   fill_breakdown(by_type, r.samples, r.instance_types, type_series);
 
-  // Instances, and the price of each type from its instances (which must agree).
+  // Instances, and the on-demand and Spot price of each type from its instances (which must agree;
+  // a type with no Spot instance gets its on-demand price as Spot price, which nothing uses).
   r.price_microdollars_per_hour.assign(r.instance_types.size(), 0);
-  std::vector<std::size_t> price_line(r.instance_types.size(), 0);
+  r.spot_price_microdollars_per_hour.assign(r.instance_types.size(), -1);
+  std::vector<std::size_t> price_line(r.instance_types.size(), 0), spot_line(r.instance_types.size(), 0);
   NameTable instance_ids;
   sim::InstanceRecords& in = r.instances;
+  const auto agree = [&](const InstanceRow& row, std::vector<std::size_t>& first_line,
+                         std::vector<std::int64_t>& prices, std::uint32_t type, std::int64_t price,
+                         const char* column) {
+    if (first_line[type] == 0) {
+      first_line[type] = row.line;
+      prices[type] = price;
+    } else if (prices[type] != price) {
+      throw InputError(instances_file, column_pointer(row.line, column),
+                       "the " + std::string(column) + " of " + in_quotes(row.type) + " on line " +
+                           std::to_string(first_line[type]) + ", " + format_seconds(prices[type]),
+                       in_quotes(format_seconds(price)));
+    }
+  };
   for (const InstanceRow& row : instances) {
     const std::uint32_t type = *types.find(row.type);
-    if (price_line[type] == 0) {
-      price_line[type] = row.line;
-      r.price_microdollars_per_hour[type] = row.price;
-    } else if (r.price_microdollars_per_hour[type] != row.price) {
-      throw InputError(instances_file, column_pointer(row.line, "pricePerHour"),
-                       "the price of " + in_quotes(row.type) + " on line " + std::to_string(price_line[type]) + ", " +
-                           format_seconds(r.price_microdollars_per_hour[type]),
-                       in_quotes(format_seconds(row.price)));
+    agree(row, price_line, r.price_microdollars_per_hour, type, row.on_demand_price, "onDemandPricePerHour");
+    if (row.market == sim::Market::kSpot) {
+      agree(row, spot_line, r.spot_price_microdollars_per_hour, type, row.price, "pricePerHour");
     }
     instance_ids.intern(row.id);
     in.id.push_back(row.id);
@@ -986,6 +1090,11 @@ sim::RunResult read_outputs(const fs::path& dir) {
     in.cpu_registered.push_back(row.cpu);
     in.memory_registered_mib.push_back(row.memory);
   }
+
+  for (std::size_t t = 0; t < r.instance_types.size(); ++t) {
+    if (spot_line[t] == 0) r.spot_price_microdollars_per_hour[t] = r.price_microdollars_per_hour[t];
+  }
+  r.savings_plans = summary_reader.savings_plans(summary, r.instance_types);
 
   read_tasks(dir / kTasksFile, instance_ids, r);
   read_service_timeseries(dir / kServiceTimeseriesFile, r);
@@ -1007,6 +1116,20 @@ sim::RunResult read_outputs(const fs::path& dir) {
   } catch (const std::logic_error& e) {
     // Every rule is checked above with its line; this is a safety net.
     throw InputError(dir.string(), "", "outputs that agree with one another", e.what());
+  }
+  // Billing is derived from the rest: instances.csv's figures must be what ecsim computes from it.
+  const CostFigures cost = compute_cost(r);
+  for (std::size_t i = 0; i < instances.size(); ++i) {
+    if (instances[i].billed != cost.billed[i]) {
+      throw InputError(instances_file, column_pointer(instances[i].line, "billedSeconds"),
+                       format_seconds(cost.billed[i]) + ", billed from launchedAt and terminatedAt",
+                       in_quotes(format_seconds(instances[i].billed)));
+    }
+    if (instances[i].covered != cost.covered[i]) {
+      throw InputError(instances_file, column_pointer(instances[i].line, "coveredSeconds"),
+                       format_seconds(cost.covered[i]) + ", covered by the Savings Plans of summary.json",
+                       in_quotes(format_seconds(instances[i].covered)));
+    }
   }
   return r;
 }

@@ -15,7 +15,12 @@
 //   each task's source: the `source` column of tasks.csv, by name; per-service series:
 //   timeseries-by-service.csv; service events: service-events.csv; markers: markers.csv;
 // - tasks (families and groups in order of first use): tasks.csv; instances, their market,
-//   registered resources and the price of their type: instances.csv; samples: timeseries.csv;
+//   registered resources, the on-demand price of their type (onDemandPricePerHour) and the Spot
+//   price of a type with a Spot instance (pricePerHour of its Spot rows; a type without one gets
+//   its on-demand price): instances.csv, whose billedSeconds and coveredSeconds must be what
+//   reports/cost.h computes from the rest; Savings Plans: summary.json's cost.savings.plans
+//   (a type they name that no file lists had no instance and is left out); samples:
+//   timeseries.csv (costPerHour is derived, checked for form only);
 //   per-zone and per-type series: timeseries-by-zone.csv, timeseries-by-type.csv;
 // - zones (instance types), in the run's order: the keys of summary.json's
 //   utilization.cpu.byAvailabilityZone (byInstanceType), then the names of the series file,

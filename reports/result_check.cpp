@@ -141,6 +141,29 @@ void check_services(const sim::RunResult& r) {
 void check_run_result(const sim::RunResult& r) {
   if (r.duration < 0) fail("duration is negative");
   check_size(r.price_microdollars_per_hour, r.instance_types.size(), "price_microdollars_per_hour", "instance type");
+  if (!r.spot_price_microdollars_per_hour.empty()) {
+    check_size(r.spot_price_microdollars_per_hour, r.instance_types.size(), "spot_price_microdollars_per_hour",
+               "instance type");
+  }
+  for (std::size_t t = 0; t < r.instance_types.size(); ++t) {
+    if (r.price_microdollars_per_hour[t] < 0) fail(at("price_microdollars_per_hour", t) + " is negative");
+    if (!r.spot_price_microdollars_per_hour.empty() && r.spot_price_microdollars_per_hour[t] < 0) {
+      fail(at("spot_price_microdollars_per_hour", t) + " is negative");
+    }
+  }
+  for (std::size_t p = 0; p < r.savings_plans.size(); ++p) {
+    const sim::SavingsPlanTerms& plan = r.savings_plans[p];
+    if (plan.discount_pct < 0 || plan.discount_pct > 100) fail(at("savings_plans", p) + ".discount_pct is not 0..100");
+    if (plan.covered_instances < 1) fail(at("savings_plans", p) + ".covered_instances is below 1");
+    for (std::size_t k = 0; k < plan.instance_types.size(); ++k) {
+      if (plan.instance_types[k] >= r.instance_types.size()) {
+        fail(at("savings_plans", p) + ".instance_types has a type out of range");
+      }
+      if (k > 0 && plan.instance_types[k] <= plan.instance_types[k - 1]) {
+        fail(at("savings_plans", p) + ".instance_types is not sorted and unique");
+      }
+    }
+  }
 
   const sim::TaskRecords& t = r.tasks;
   const std::size_t n = t.size();

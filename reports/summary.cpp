@@ -17,6 +17,7 @@ using sim::kNever;
 using sim::SimTime;
 
 constexpr Int128 kMicrodollarsPerDollar = 1'000'000;
+constexpr Int128 kHoursPerMonth = 730;  // AWS's convention for monthly prices
 
 DurationStats duration_stats(std::span<SimTime> values, std::int64_t censored = 0) {
   DurationStats s;
@@ -159,6 +160,12 @@ double SummaryFigures::cost_total_dollars() const {
   return ratio_to_double(cost_microdollar_us_per_hour, kMicrodollarsPerDollar * sim::kHour);
 }
 
+double SummaryFigures::cost_per_month(sim::SimTime duration) const {
+  // (S / (1e6 × 3.6e9)) / (duration / 3.6e9) × 730 = S × 730 / (duration × 1e6).
+  if (duration <= 0) return 0;
+  return ratio_to_double(cost_microdollar_us_per_hour * kHoursPerMonth, Int128{duration} * kMicrodollarsPerDollar);
+}
+
 double SummaryFigures::cost_per_task_hour() const {
   // (Σ µs × µ$/h / (3.6e9 µs/h × 1e6 µ$/$)) / (Σ task µs / 3.6e9 µs/h) = S / (Σ task µs × 1e6).
   if (task_running_us == 0) return 0;
@@ -228,10 +235,10 @@ SummaryFigures compute_summary(const sim::RunResult& r) {
   for (std::size_t i = 0; i < in.size(); ++i) {
     ++f.instances_launched;
     if (in.terminated_at[i] != kNever) ++f.instances_terminated;
-    const SimTime alive = alive_within_run(in.launched_at[i], in.terminated_at[i], r.duration);
-    f.instance_alive_us += alive;
-    f.cost_microdollar_us_per_hour += Int128{alive} * r.price_microdollars_per_hour[in.type[i]];
+    f.instance_alive_us += alive_within_run(in.launched_at[i], in.terminated_at[i], r.duration);
   }
+  f.cost = compute_cost(r);
+  f.cost_microdollar_us_per_hour = f.cost.total;
   return f;
 }
 
@@ -289,6 +296,41 @@ std::string summary_json(const sim::RunResult& r) {
   ordered_json cost = ordered_json::object();
   cost["total"] = f.cost_total_dollars();
   cost["perTaskHour"] = f.cost_per_task_hour();
+  cost["perMonth"] = f.cost_per_month(r.duration);
+  ordered_json by_market = ordered_json::object();
+  by_market["onDemand"] = CostFigures::dollars(f.cost.on_demand);
+  by_market["spot"] = CostFigures::dollars(f.cost.spot);
+  cost["byMarket"] = std::move(by_market);
+  ordered_json cost_by_source = ordered_json::object();
+  for (std::size_t k = 0; k < f.cost.by_source.size(); ++k) cost_by_source[r.sources[k].name] = f.cost.by_source[k];
+  cost["bySource"] = std::move(cost_by_source);
+  cost["unallocated"] = f.cost.unallocated;
+  const bool any_spot = std::find(r.instances.market.begin(), r.instances.market.end(), sim::Market::kSpot) !=
+                        r.instances.market.end();
+  if (any_spot || !r.savings_plans.empty()) {
+    ordered_json savings = ordered_json::object();
+    savings["spot"] = CostFigures::dollars(f.cost.spot_saved);
+    Int128 plans_saved = 0;
+    ordered_json plans = ordered_json::array();
+    for (std::size_t p = 0; p < r.savings_plans.size(); ++p) {
+      const sim::SavingsPlanTerms& terms = r.savings_plans[p];
+      plans_saved += f.cost.plan_saved[p];
+      ordered_json one = ordered_json::object();
+      one["discountPct"] = terms.discount_pct;
+      one["coveredInstances"] = terms.covered_instances;
+      if (!terms.all_types) {
+        ordered_json types = ordered_json::array();
+        for (const std::uint32_t t : terms.instance_types) types.push_back(r.instance_types[t]);
+        one["instanceTypes"] = std::move(types);
+      }
+      one["coveredInstanceHours"] = ratio_to_double(f.cost.plan_covered[p], sim::kHour);
+      one["saved"] = CostFigures::dollars(f.cost.plan_saved[p]);
+      plans.push_back(std::move(one));
+    }
+    savings["savingsPlans"] = CostFigures::dollars(plans_saved);
+    savings["plans"] = std::move(plans);
+    cost["savings"] = std::move(savings);
+  }
   j["cost"] = std::move(cost);
 
   ordered_json engine = ordered_json::object();

@@ -26,9 +26,15 @@
 // - strategy (top level): the scenario's default placement strategy label; each source carries
 //   its own.
 // - instanceHours: each instance is alive from launched_at to terminated_at, or to the end of the
-//   run (duration) when still alive, clipped to the run. cost.total: Σ alive hours × the on-demand
-//   price of its type, in exact integer micro-dollar × µs arithmetic. cost.perTaskHour: total /
-//   Σ task-hours in RUNNING (started_at to stopped_at or the end of the run); 0 when no task ran.
+//   run (duration) when still alive, clipped to the run. cost (reports/cost.h has the billing
+//   rules): total: Σ over instances of billed seconds × price after Savings Plans, in exact
+//   integer micro-dollar × µs arithmetic. perTaskHour: total / Σ task-hours in RUNNING
+//   (started_at to stopped_at or the end of the run); 0 when no task ran. perMonth: total / the
+//   run's hours × 730 (0 for an empty run). byMarket: {onDemand, spot}. bySource: {NAME: dollars}
+//   per service, job and trace file (empty without sources), and unallocated, their sibling, the
+//   rest. savings, only when the run has a Spot instance or a Savings Plan: spot (saved against
+//   on-demand prices), savingsPlans (saved by the plans) and plans (each plan's terms,
+//   instanceTypes only when it names types, its coveredInstanceHours and saved dollars).
 #pragma once
 
 #include <array>
@@ -37,6 +43,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reports/cost.h"
 #include "reports/format.h"
 #include "sim/run_result.h"
 
@@ -73,15 +80,19 @@ struct SummaryFigures {
   std::int64_t instances_launched = 0;
   std::int64_t instances_terminated = 0;
   Int128 instance_alive_us = 0;                // Σ alive time
-  Int128 cost_microdollar_us_per_hour = 0;     // Σ alive µs × µ$/h: dollars × 3.6e15
+  Int128 cost_microdollar_us_per_hour = 0;     // Σ billed µs × µ$/h after discounts: dollars × 3.6e15
   Int128 task_running_us = 0;                  // Σ time in RUNNING
 
   // Index: RunResult::sources; empty when the result records no source.
   std::vector<SourceFigures> by_source;
 
+  CostFigures cost;  // the billing detail (reports/cost.h); cost.total == cost_microdollar_us_per_hour
+
   double instance_hours() const;
   double cost_total_dollars() const;
   double cost_per_task_hour() const;  // 0 when no task ran
+  // total / the run's hours × 730; 0 when duration is 0.
+  double cost_per_month(sim::SimTime duration) const;
 };
 
 // One pass over the tasks, then one sort of all waits and one of each source's (counting-sorted

@@ -12,8 +12,6 @@
 namespace ecsim::reports {
 namespace {
 
-constexpr double kHoursPerMonth = 730;  // AWS pricing's month
-
 void append(std::string& s, std::initializer_list<std::string_view> parts) {
   for (const std::string_view part : parts) s += part;
 }
@@ -58,7 +56,7 @@ std::string text_summary(const sim::RunResult& r, const std::filesystem::path& d
   append(s, {"cost: ", dollars(f.cost_total_dollars()), " total, ", dollars(f.cost_per_task_hour(), 4),
              " per task-hour, "});
   if (r.duration > 0) {
-    const double per_month = f.cost_total_dollars() * kHoursPerMonth / (sim::to_seconds(r.duration) / 3600.0);
+    const double per_month = f.cost_per_month(r.duration);
     append(s, {dollars(per_month), " per month at this rate\n"});
   } else {
     s += "no monthly rate (nothing simulated)\n";

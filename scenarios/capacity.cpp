@@ -6,17 +6,11 @@
 #include "scenarios/agent_capabilities.h"
 #include "scenarios/catalog.h"
 #include "scenarios/values.h"
-#include "sim/fleet_faults.h"
+#include "sim/pricing.h"
 #include "sim/input_error.h"
 
 namespace ecsim::scenarios {
 namespace {
-
-// The type's Spot Instance Advisor interruption band (0: "<5%" ... 4: ">20%"), or -1 unknown.
-std::int32_t spot_interruption_band(const sim::InstanceType& type) {
-  (void)type;
-  return -1;
-}
 
 // API reference CreateCapacityProvider: up to 255 letters, digits, '_' and '-', not prefixed
 // with "aws", "ecs" or "fargate".
@@ -314,8 +308,8 @@ void default_spot_interruption_rates(sim::Scenario& scenario) {
   if (!f.spot_interruption_rate_per_hour.empty()) return;
   f.spot_interruption_rate_per_hour.assign(scenario.instance_types.size(), 0.0);
   for (std::size_t t = 0; t < scenario.instance_types.size(); ++t) {
-    const std::int32_t band = spot_interruption_band(scenario.instance_types[t]);
-    if (band >= 0) f.spot_interruption_rate_per_hour[t] = sim::spot_band_rate_per_hour(band);
+    const sim::SpotInterruptionBand band = scenario.instance_types[t].spot_interruption_band;
+    if (band != sim::SpotInterruptionBand::kUnknown) f.spot_interruption_rate_per_hour[t] = sim::spot_interruption_rate_per_hour(band);
   }
 }
 

@@ -178,10 +178,127 @@ bool trunking_unsupported(std::string_view type_name) {
   return false;
 }
 
+void apply_spot_advisor_csv(std::string_view csv, const std::string& file, std::vector<sim::InstanceType>& types) {
+  static constexpr std::array<std::string_view, 3> kColumns = {"instanceType", "spotSavingsPct", "interruptionBand"};
+  std::array<std::size_t, kColumns.size()> column{};
+  const auto lines = split_lines(csv);
+  bool header = true;
+  std::vector<std::uint8_t> seen(types.size(), 0);
+  for (std::size_t line_no = 1; line_no <= lines.size(); ++line_no) {
+    const std::string_view line = lines[line_no - 1];
+    if (line.empty()) continue;
+    const std::string where = "line " + std::to_string(line_no);
+    const auto fields = split_csv_line(line);
+    if (header) {
+      for (std::size_t k = 0; k < kColumns.size(); ++k) {
+        auto it = std::find(fields.begin(), fields.end(), kColumns[k]);
+        if (it == fields.end()) {
+          throw sim::InputError(file, where, "a header with a column " + std::string(kColumns[k]), quote(line));
+        }
+        column[k] = static_cast<std::size_t>(it - fields.begin());
+      }
+      header = false;
+      continue;
+    }
+    auto field = [&](std::size_t k) -> const std::string& {
+      if (column[k] >= fields.size()) {
+        throw sim::InputError(file, where, "a value in column " + std::string(kColumns[k]), "a short row");
+      }
+      return fields[column[k]];
+    };
+    const std::int64_t t = find_instance_type(types, field(0));
+    if (t < 0) throw sim::InputError(file, where, "an instance type of the catalog", quote(field(0)));
+    const auto k = static_cast<std::size_t>(t);
+    if (seen[k] != 0) throw sim::InputError(file, where, "one row per instance type", "a second row for " + quote(field(0)));
+    seen[k] = 1;
+    const auto savings = parse_csv_int(field(1));
+    if (!savings || *savings > 100) {
+      throw sim::InputError(file, where, "an integer percent from 0 to 100 in column spotSavingsPct", quote(field(1)));
+    }
+    const auto band = sim::spot_interruption_band_named(field(2));
+    if (!band) {
+      throw sim::InputError(file, where, "an interruption band <5%, 5-10%, 10-15%, 15-20% or >20%", quote(field(2)));
+    }
+    types[k].spot_savings_pct = static_cast<std::int32_t>(*savings);
+    types[k].spot_interruption_band = *band;
+  }
+}
+
 const std::vector<sim::InstanceType>& bundled_catalog() {
-  static const std::vector<sim::InstanceType> catalog =
-      parse_catalog_csv(kEmbeddedCatalogCsv, "scenarios/catalog/ec2-instances.csv");
+  static const std::vector<sim::InstanceType> catalog = [] {
+    std::vector<sim::InstanceType> types = parse_catalog_csv(kEmbeddedCatalogCsv, "scenarios/catalog/ec2-instances.csv");
+    apply_spot_advisor_csv(kEmbeddedSpotAdvisorCsv, "scenarios/catalog/spot-advisor-us-east-1.csv", types);
+    return types;
+  }();
   return catalog;
+}
+
+namespace {
+
+// An integer percent from 0 to 100.
+std::int32_t get_percent(const JsonCursor& c) {
+  return static_cast<std::int32_t>(c.get_int(0, 100, "an integer percent from 0 to 100"));
+}
+
+// Whether an entry of the scenario's instanceTypes array `list` for `name` gives a Spot figure.
+bool has_own_spot_figure(const JsonCursor* list, const std::string& name) {
+  if (list == nullptr || !list->is_array()) return false;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const JsonCursor e = list->at(i);
+    if (!e.is_object() || !e.has("name") || !e["name"].is_string()) continue;
+    if (e["name"].json().get_ref<const std::string&>() != name) continue;
+    if (e.has("spotPricePerHour") || e.has("spotSavingsPct")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+sim::Pricing apply_pricing(const JsonCursor& pricing, const JsonCursor* instance_types,
+                           std::vector<sim::InstanceType>& types) {
+  pricing.expect_object("a pricing object");
+  pricing.check_keys("key of pricing", {"savingsPlans", "spotDiscountPct"});
+  sim::Pricing out;
+  if (pricing.has("spotDiscountPct")) {
+    out.spot_discount_pct = get_percent(pricing["spotDiscountPct"]);
+    for (sim::InstanceType& t : types) {
+      if (has_own_spot_figure(instance_types, t.name)) continue;
+      t.spot_savings_pct = out.spot_discount_pct;
+      t.spot_price_override_microdollars_per_hour = -1;
+    }
+  }
+  if (pricing.has("savingsPlans")) {
+    const JsonCursor plans = pricing["savingsPlans"];
+    plans.expect_array("an array of Savings Plans");
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+      const JsonCursor p = plans.at(i);
+      p.expect_object("a Savings Plan object");
+      p.check_keys("key of a Savings Plan", {"coveredInstances", "discountPct", "instanceTypes"});
+      sim::SavingsPlanTerms plan;
+      if (!p.has("discountPct")) p["discountPct"].fail("an integer percent from 0 to 100 (a plan needs discountPct)");
+      plan.discount_pct = get_percent(p["discountPct"]);
+      if (!p.has("coveredInstances")) {
+        p["coveredInstances"].fail("an integer from 1 to 1000000 (a plan needs coveredInstances)");
+      }
+      plan.covered_instances = static_cast<std::int32_t>(p["coveredInstances"].get_int(1, 1'000'000));
+      if (p.has("instanceTypes")) {
+        const JsonCursor list = p["instanceTypes"];
+        list.expect_array("an array of instance type names");
+        plan.all_types = false;
+        for (std::size_t k = 0; k < list.size(); ++k) {
+          const std::string name = list.at(k).get_name("an instance type name");
+          const std::int64_t t = find_instance_type(types, name);
+          if (t < 0) list.at(k).fail("an instance type of the EC2 catalog or of instanceTypes");
+          plan.instance_types.push_back(static_cast<std::uint32_t>(t));
+        }
+        std::sort(plan.instance_types.begin(), plan.instance_types.end());
+        plan.instance_types.erase(std::unique(plan.instance_types.begin(), plan.instance_types.end()),
+                                  plan.instance_types.end());
+      }
+      out.savings_plans.push_back(std::move(plan));
+    }
+  }
+  return out;
 }
 
 std::int64_t find_instance_type(const std::vector<sim::InstanceType>& types, std::string_view name) {
@@ -198,7 +315,8 @@ void apply_instance_types(const JsonCursor& list, std::vector<sim::InstanceType>
     e.expect_object("an instance type object");
     e.check_keys("key of an instance type", {"architecture", "ebsAttachmentLimitType", "enis", "gpus",
                                               "maximumEbsAttachments", "memoryMiB", "name", "osMemoryMiB",
-                                              "pricePerHour", "registeredMemoryMiB", "trunkedAwsvpcTasks", "vcpu"});
+                                              "pricePerHour", "registeredMemoryMiB", "spotPricePerHour",
+                                              "spotSavingsPct", "trunkedAwsvpcTasks", "vcpu"});
     const std::string name = e["name"].get_name("an instance type name");
     const std::int64_t existing = find_instance_type(types, name);
     sim::InstanceType t;
@@ -251,6 +369,17 @@ void apply_instance_types(const JsonCursor& list, std::vector<sim::InstanceType>
       t.trunked_awsvpc_tasks = static_cast<std::int32_t>(e["trunkedAwsvpcTasks"].get_int(1, 10000));
     }
     if (e.has("pricePerHour")) t.price_microdollars_per_hour = get_price(e["pricePerHour"]);
+    // A Spot figure of the scenario's own: a price, or savings against the on-demand price.
+    if (e.has("spotPricePerHour") && e.has("spotSavingsPct")) {
+      e["spotSavingsPct"].fail("only one of spotPricePerHour and spotSavingsPct");
+    }
+    if (e.has("spotPricePerHour")) {
+      t.spot_price_override_microdollars_per_hour = get_price(e["spotPricePerHour"]);
+    }
+    if (e.has("spotSavingsPct")) {
+      t.spot_savings_pct = static_cast<std::int32_t>(e["spotSavingsPct"].get_int(0, 100, "an integer percent from 0 to 100"));
+      t.spot_price_override_microdollars_per_hour = -1;
+    }
     if (e.has("architecture")) {
       t.architecture = e["architecture"].get_string("an architecture: x86_64 or arm64");
       if (t.architecture != "x86_64" && t.architecture != "arm64") {

@@ -32,13 +32,22 @@ namespace ecsim::scenarios {
 
 // The CSV text compiled in from scenarios/catalog/ec2-instances.csv.
 extern const std::string_view kEmbeddedCatalogCsv;
+// The CSV text compiled in from scenarios/catalog/spot-advisor-us-east-1.csv (AWS Spot Instance
+// Advisor data; see scenarios/catalog/README.md).
+extern const std::string_view kEmbeddedSpotAdvisorCsv;
 
 // Parses a catalog CSV (header row naming at least instanceType, vcpu, memoryMiB, maxEnis,
 // gpus, architecture, onDemandUsdPerHour; other columns are ignored). Rows come back sorted by
 // name. Errors are InputErrors naming `file` and "line N".
 std::vector<sim::InstanceType> parse_catalog_csv(std::string_view csv, const std::string& file);
 
-// The embedded catalog, parsed once.
+// Reads a Spot Instance Advisor CSV (header naming at least instanceType, spotSavingsPct,
+// interruptionBand) into `types` (sorted by name): each row sets its type's spot_savings_pct and
+// spot_interruption_band. Types without a row keep none (a Spot instance of such a type is billed
+// at on-demand, sim/pricing.h). Errors are InputErrors naming `file` and "line N".
+void apply_spot_advisor_csv(std::string_view csv, const std::string& file, std::vector<sim::InstanceType>& types);
+
+// The embedded catalog joined with the embedded Spot advisor data, parsed once.
 const std::vector<sim::InstanceType>& bundled_catalog();
 
 // What the OS reports (MemTotal in MiB) for a catalog type, per the rule above.
@@ -59,6 +68,20 @@ std::optional<std::int64_t> parse_usd_microdollars(std::string_view text);
 // an entry naming an existing type overrides only the fields it gives; a new name needs vcpu and
 // memoryMiB and registers its full memory unless `registeredMemoryMiB` says otherwise.
 void apply_instance_types(const JsonCursor& list, std::vector<sim::InstanceType>& types);
+
+// A type's Spot price (sim/pricing.h), by precedence: the scenario's instanceTypes entry
+// (`spotPricePerHour` in dollars, or `spotSavingsPct`, an integer percent: one of them), then the
+// scenario's `pricing.spotDiscountPct` (for every type without a figure of its own), then the
+// bundled Spot advisor savings, then none (billed at on-demand). apply_instance_types reads the
+// first; apply_pricing the second.
+//
+// Applies the scenario's top-level `pricing` object: `spotDiscountPct` (integer percent 0..100)
+// becomes the spot_savings_pct of every type of `types` whose entry in `instance_types` (the
+// scenario's instanceTypes array, or null) gives no Spot figure; `savingsPlans` (array of
+// {"discountPct": 0..100, "coveredInstances": 1..1000000, "instanceTypes": [names], optional:
+// every type}) become the returned terms. REQUIRES: `types` is final (apply_instance_types ran).
+sim::Pricing apply_pricing(const JsonCursor& pricing, const JsonCursor* instance_types,
+                           std::vector<sim::InstanceType>& types);
 
 // ENI trunking (Dev Guide "Elastic network interface trunking", table of awsvpc tasks per
 // instance without -> with trunking; only the rows quoted in ecsim's sources are known):

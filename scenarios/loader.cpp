@@ -56,8 +56,9 @@ class Loader {
     const JsonCursor root(*ctx_.docs.back());
     root.expect_object("a scenario object");
     root.check_keys("top-level key", {"capacityProviders", "checks", "cluster", "description", "duration", "events",
-                                      "faults", "images", "instanceTypes", "jobs", "name", "placement", "region",
-                                      "registries", "sampleInterval", "seed", "services", "taskDefinitions", "traces"});
+                                      "faults", "images", "instanceTypes", "jobs", "name", "placement", "pricing",
+                                      "region", "registries", "sampleInterval", "seed", "services", "taskDefinitions",
+                                      "traces"});
     s_.source_file = label_;
     s_.name = root.has("name") ? root["name"].get_name("a scenario name")
                                : std::filesystem::path(label_).stem().string();
@@ -70,6 +71,10 @@ class Loader {
 
     s_.instance_types = bundled_catalog();
     if (root.has("instanceTypes")) apply_instance_types(root["instanceTypes"], s_.instance_types);
+    if (root.has("pricing")) {
+      const JsonCursor types = root["instanceTypes"];
+      s_.pricing = apply_pricing(root["pricing"], root.has("instanceTypes") ? &types : nullptr, s_.instance_types);
+    }
     load_cluster(root["cluster"]);
     if (root.has("capacityProviders")) {
       load_capacity_providers(ctx_, root["capacityProviders"], [this](const JsonCursor& c) { return load_runtime(c); });

@@ -12,12 +12,10 @@ namespace {
 constexpr std::int32_t kScaleInDatapoints = 15;
 constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 
-// Spot price and interruption band of a type, as the catalog gives them.
-std::int64_t spot_price(const InstanceType& t) { return t.price_microdollars_per_hour; }
-std::int32_t interruption_band(const InstanceType& t) {
-  (void)t;
-  return 0;
-}
+// Spot price and interruption band of a type, as the catalog gives them (an unknown band ranks
+// after every known one).
+std::int64_t spot_price(const InstanceType& t) { return t.spot_price_microdollars_per_hour(); }
+std::int32_t interruption_band(const InstanceType& t) { return static_cast<std::int32_t>(t.spot_interruption_band); }
 
 InstanceCapacity capacity_of(const Scenario& scenario, const InstanceGroup& g) {
   const InstanceType& t = scenario.instance_types[g.instance_type];

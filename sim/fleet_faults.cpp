@@ -21,10 +21,4 @@ SimTime fault_gap(std::uint64_t seed, std::string_view instance_id, FaultKind ki
   return us >= 9.0e18 ? kNever : static_cast<SimTime>(us);
 }
 
-double spot_band_rate_per_hour(std::int32_t band) {
-  static constexpr double kMonthly[] = {0.025, 0.075, 0.125, 0.175, 0.25};
-  const double p = kMonthly[band < 0 ? 0 : band > 4 ? 4 : band];
-  return -portable_log(1.0 - p) / 730.0;
-}
-
 }  // namespace ecsim::sim

@@ -6,8 +6,7 @@
 // faults whatever the placement strategy (common random numbers).
 //
 // Spot interruption rates come, by default, from the Spot Instance Advisor's interruption band of
-// the type (sim/model.h InstanceType): the band's midpoint as a monthly probability p, rate per
-// instance-hour = −ln(1 − p) / 730 (ecsim's mapping; AWS publishes bands, not rates).
+// the type (sim/pricing.h spot_interruption_rate_per_hour: ecsim's mapping of a band to a rate).
 #pragma once
 
 #include <cstdint>
@@ -24,9 +23,5 @@ enum class FaultKind : std::uint8_t { kFailure, kSpotInterruption, kAgentDisconn
 // from a hash of (seed, id, kind, draw). Deterministic and portable.
 SimTime fault_gap(std::uint64_t seed, std::string_view instance_id, FaultKind kind, std::uint64_t draw,
                   double rate_per_hour);
-
-// The interruption rate per instance-hour of a Spot Instance Advisor band (0: "<5%" ... 4: ">20%"),
-// from the band's midpoint per month (2.5, 7.5, 12.5, 17.5, 25 %).
-double spot_band_rate_per_hour(std::int32_t band);
 
 }  // namespace ecsim::sim

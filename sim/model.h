@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/pricing.h"
 #include "sim/time.h"
 
 namespace ecsim::sim {
@@ -34,6 +35,17 @@ struct InstanceType {
   bool ebs_limit_shared = true;  // EbsInfo attachmentLimitType "shared"
   std::string architecture = "x86_64";
   std::int64_t price_microdollars_per_hour = 0;  // on-demand, us-east-1
+  // Spot (sim/pricing.h): savings against on-demand in percent and the interruption band, from the
+  // bundled Spot Instance Advisor data or the scenario (-1 / kUnknown: no figure); the Spot price
+  // per hour when the scenario gives one (-1: derived, see spot_price_microdollars_per_hour()).
+  std::int32_t spot_savings_pct = -1;
+  SpotInterruptionBand spot_interruption_band = SpotInterruptionBand::kUnknown;
+  std::int64_t spot_price_override_microdollars_per_hour = -1;
+
+  // What a Spot instance of this type is billed per hour (sim::spot_price_microdollars).
+  std::int64_t spot_price_microdollars_per_hour() const {
+    return spot_price_microdollars(price_microdollars_per_hour, spot_savings_pct, spot_price_override_microdollars_per_hour);
+  }
 };
 
 enum class Market : std::uint8_t { kOnDemand, kSpot };
@@ -499,6 +511,16 @@ struct FaultSpec {
   SimTime agent_disconnect_duration = 30 * kSecond;
 };
 
+// The scenario's `pricing` (sim/pricing.h).
+struct Pricing {
+  // pricing.spotDiscountPct, -1 when absent. Already applied by the loader: it is the
+  // spot_savings_pct of every type without a Spot figure of the scenario's own.
+  std::int32_t spot_discount_pct = -1;
+  // Savings Plans / reserved capacity, in file order; their instance_types index
+  // Scenario::instance_types.
+  std::vector<SavingsPlanTerms> savings_plans;
+};
+
 struct Scenario {
   std::string name;
   std::string source_file;
@@ -523,6 +545,7 @@ struct Scenario {
   // The scenario's "checks" (sim/check_expression.h syntax, checked at load), evaluated on its
   // summary.json after the run by `ecsim run` (reports/checks.h).
   std::vector<std::string> checks;
+  Pricing pricing;
 };
 
 }  // namespace ecsim::sim

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/placer.h"
+#include "sim/pricing.h"
 #include "sim/time.h"
 
 namespace ecsim::sim {
@@ -295,6 +296,13 @@ struct RunResult {
 
   std::uint64_t events = 0;      // events processed by the engine
   std::uint64_t placements = 0;  // placement decisions made (successful or not)
+
+  // What a Spot instance of each instance_types entry is billed per hour (sim/pricing.h). Empty:
+  // Spot instances are billed at the on-demand price (hand-built results).
+  std::vector<std::int64_t> spot_price_microdollars_per_hour;
+  // Savings Plans / reserved capacity the scenario gives, in its order; their instance_types index
+  // RunResult::instance_types (types of the scenario that the cluster does not use are dropped).
+  std::vector<SavingsPlanTerms> savings_plans;
 };
 
 }  // namespace ecsim::sim

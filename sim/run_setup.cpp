@@ -29,6 +29,17 @@ std::vector<RegistrationBatch> build_instances(const Scenario& scenario, Cluster
     type_slot[t] = static_cast<std::uint32_t>(result.instance_types.size());
     result.instance_types.push_back(scenario.instance_types[t].name);
     result.price_microdollars_per_hour.push_back(scenario.instance_types[t].price_microdollars_per_hour);
+    result.spot_price_microdollars_per_hour.push_back(scenario.instance_types[t].spot_price_microdollars_per_hour());
+  }
+  // Savings Plans, their types renumbered into the result's.
+  for (const SavingsPlanTerms& plan : scenario.pricing.savings_plans) {
+    SavingsPlanTerms terms = plan;
+    terms.instance_types.clear();
+    for (const std::uint32_t t : plan.instance_types) {
+      if (type_slot[t] != 0xFFFFFFFFu) terms.instance_types.push_back(type_slot[t]);
+    }
+    std::sort(terms.instance_types.begin(), terms.instance_types.end());
+    result.savings_plans.push_back(std::move(terms));
   }
   std::map<SimTime, std::vector<InstanceIdx>> launch_batches;
 

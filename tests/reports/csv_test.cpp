@@ -62,7 +62,7 @@ TEST_CASE("csv: timeseries.csv header starts with the contract's columns", "[rep
   const std::string text = timeseries_csv(RunResultBuilder().build());
   CHECK(text ==
         "time,running,pending,instances,cpuReservedPct,memoryReservedPct,starting,submitted,completed,"
-        "failedToPlace,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB\n");
+        "failedToPlace,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB,costPerHour\n");
 }
 
 TEST_CASE("csv: tasks.csv of a small run renders these exact bytes", "[reports]") {
@@ -89,17 +89,18 @@ TEST_CASE("csv: tasks.csv leaves source empty when the result records no source"
 
 TEST_CASE("csv: timeseries.csv of a small run renders these exact bytes", "[reports]") {
   // 1024 / 3072 CPU = 33.33 %, 512 / 15500 MiB = 3.30 % (rounded to two places, zeros trimmed).
+  // costPerHour: two m5.xlarge at $0.192 per hour are billed at both samples.
   CHECK(timeseries_csv(small_run()) ==
         "time,running,pending,instances,cpuReservedPct,memoryReservedPct,starting,submitted,completed,"
-        "failedToPlace,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB\n"
-        "0,0,1,2,0,0,0,1,0,0,0,8192,0,31000\n"
-        "3600,1,1,2,33.33,3.3,0,5,0,1,1024,3072,512,15500\n");
+        "failedToPlace,cpuReserved,cpuRegistered,memoryReservedMiB,memoryRegisteredMiB,costPerHour\n"
+        "0,0,1,2,0,0,0,1,0,0,0,8192,0,31000,0.384\n"
+        "3600,1,1,2,33.33,3.3,0,5,0,1,1024,3072,512,15500,0.384\n");
 }
 
 TEST_CASE("csv: percentages are 0 when nothing is registered", "[reports]") {
   RunResultBuilder b;
   b.sample({.time = 1, .running = 0, .pending = 3});
-  CHECK_THAT(timeseries_csv(b.build()), Catch::EndsWith("\n0.000001,0,3,0,0,0,0,0,0,0,0,0,0,0\n"));
+  CHECK_THAT(timeseries_csv(b.build()), Catch::EndsWith("\n0.000001,0,3,0,0,0,0,0,0,0,0,0,0,0,0\n"));
 }
 
 TEST_CASE("csv: hostile names are quoted per RFC 4180 and read back unchanged", "[reports]") {
@@ -165,11 +166,17 @@ TEST_CASE("csv: instances.csv of a small run renders these exact bytes", "[repor
   sim::RunResult r = small_run();
   r.instances.market[1] = sim::Market::kSpot;
   r.instances.registered_at[1] = 90 * kSecond;
+  // No Spot price recorded (a hand-built result): the Spot instance is billed at on-demand. One
+  // ran 2 h, the other to the end of the 3 h run.
   CHECK(instances_csv(r) ==
         "instanceId,availabilityZone,instanceType,market,launchedAt,registeredAt,terminatedAt,"
-        "cpuRegistered,memoryRegisteredMiB,pricePerHour\n"
-        "general-1,us-east-1a,m5.xlarge,on-demand,0,0,7200,2048,7680,0.192\n"
-        "general-2,us-east-1b,m5.xlarge,spot,0,90,,2048,7680,0.192\n");
+        "cpuRegistered,memoryRegisteredMiB,pricePerHour,onDemandPricePerHour,billedSeconds,coveredSeconds,cost\n"
+        "general-1,us-east-1a,m5.xlarge,on-demand,0,0,7200,2048,7680,0.192,0.192,7200,0,0.384\n"
+        "general-2,us-east-1b,m5.xlarge,spot,0,90,,2048,7680,0.192,0.192,10800,0,0.576\n");
+  // With a Spot price: pricePerHour is the Spot price, onDemandPricePerHour the type's.
+  r.spot_price_microdollars_per_hour = {65'280};
+  CHECK_THAT(instances_csv(r), Catch::EndsWith("\ngeneral-2,us-east-1b,m5.xlarge,spot,0,90,,2048,7680,0.06528,0.192,10800,0,"
+                                               "0.19584\n"));
 }
 
 TEST_CASE("csv: instances.csv prints prices exactly and quotes hostile names", "[reports]") {
@@ -179,10 +186,10 @@ TEST_CASE("csv: instances.csv prints prices exactly and quotes hostile names", "
   b.result().instances.registered_at[2] = kNever;
   const std::string text = instances_csv(b.build());
   CHECK(text.substr(text.find('\n') + 1) ==
-        "\"a\"\"1\",\"z\n1\",\"slot,big\",on-demand,0,0,,2048,7680,1234567.890123\n"
-        "b,z2,free,on-demand,0,0,,2048,7680,0\n"
-        "c,z2,tiny,on-demand,0,,,2048,7680,0.000001\n");
-  for (const auto& row : parse_csv(text)) CHECK(row.size() == 10);
+        "\"a\"\"1\",\"z\n1\",\"slot,big\",on-demand,0,0,,2048,7680,1234567.890123,1234567.890123,3600,0,1234567.890123\n"
+        "b,z2,free,on-demand,0,0,,2048,7680,0,0,3600,0,0\n"
+        "c,z2,tiny,on-demand,0,,,2048,7680,0.000001,0.000001,3600,0,1e-06\n");
+  for (const auto& row : parse_csv(text)) CHECK(row.size() == 14);
 }
 
 TEST_CASE("csv: the series by zone and by type are in long form, one row per sample and name", "[reports]") {

@@ -215,8 +215,8 @@ TEST_CASE("html_report: no chart mixes units on one axis", "[reports]") {
   const std::string html = html_report(services_run());
   REQUIRE(html.find("instances / dollars") == std::string::npos);
   REQUIRE(html.find("<title>Registered instances</title>") != std::string::npos);
-  REQUIRE(html.find("<title>Cumulative instance cost</title>") != std::string::npos);
-  REQUIRE(html.find(">cost ($)</text>") != std::string::npos);
+  REQUIRE(html.find("<title>Instance cost per hour</title>") != std::string::npos);
+  REQUIRE(html.find(">cost ($/h)</text>") != std::string::npos);
 }
 
 TEST_CASE("html_report: charts scale to the page width with their viewBox", "[reports]") {

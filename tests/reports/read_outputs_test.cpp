@@ -9,6 +9,7 @@
 
 #include "reports/graphviz.h"
 #include "reports/html_report.h"
+#include "reports/csv.h"
 #include "reports/outputs.h"
 #include "sim/input_error.h"
 #include "tests/reports/run_result_builder.h"
@@ -273,6 +274,45 @@ TEST_CASE("read_outputs: a written run reads back whole and renders the same rep
   CHECK((html == read_file(scratch.path() / "report.html")));
 }
 
+TEST_CASE("read_outputs: Spot prices and Savings Plans read back, and report.html is the same", "[reports]") {
+  RunResultBuilder b;
+  b.duration(3 * kHour).instance_type("m", 100'000).instance_type("g", 1'000'000).instance_type("idle", 5);
+  b.instance("a", "z", "m", 0, kHour).instance("b", "z", "m", 10 * kMinute).instance("s", "z", "m", 0, 20 * kSecond);
+  b.instance("gpu", "z", "g");
+  b.result().instances.market[2] = sim::Market::kSpot;
+  b.result().spot_price_microdollars_per_hour = {34'000, 300'000, 5};
+  sim::SavingsPlanTerms first;
+  first.discount_pct = 28;
+  first.covered_instances = 1;
+  first.all_types = false;
+  first.instance_types = {0, 2};
+  sim::SavingsPlanTerms second;
+  second.discount_pct = 5;
+  second.covered_instances = 4;
+  b.result().savings_plans = {first, second};
+  b.sample({.time = 0}).sample({.time = kHour}).sample({.time = 3 * kHour});
+  const sim::RunResult r = b.build();
+  ScratchDir scratch;
+  write_outputs(r, kStats, scratch.path());
+  const sim::RunResult back = read_outputs(scratch.path());
+  REQUIRE(back.savings_plans.size() == 2);
+  CHECK(back.savings_plans[0].discount_pct == 28);
+  CHECK(back.savings_plans[0].covered_instances == 1);
+  CHECK_FALSE(back.savings_plans[0].all_types);
+  // "idle" has no instance, so it is not a type of the read run: the plan keeps "m".
+  CHECK(back.savings_plans[0].instance_types == std::vector<std::uint32_t>{0});
+  CHECK(back.savings_plans[1].all_types);
+  CHECK(back.spot_price_microdollars_per_hour == std::vector<std::int64_t>{34'000, 1'000'000});
+  CHECK(timeseries_csv(back) == read_file(scratch.path() / "timeseries.csv"));
+  CHECK(instances_csv(back) == read_file(scratch.path() / "instances.csv"));
+  CHECK((html_report(back, cluster_svg(back)) == read_file(scratch.path() / "report.html")));
+  // The derived billing columns must agree with what the rest says.
+  edit(scratch.path() / "instances.csv", ",0.1,60,", ",0.1,61,");
+  CHECK(read_error(scratch.path()) == (scratch.path() / "instances.csv").string() +
+                                          ": line 4: column \"billedSeconds\": expected 60, billed from launchedAt and "
+                                          "terminatedAt, got \"61\"");
+}
+
 TEST_CASE("read_outputs: write_report over the read result rewrites report.html byte for byte", "[reports]") {
   ScratchDir scratch;
   write_outputs(rich_run(), kStats, scratch.path());
@@ -397,13 +437,21 @@ TEST_CASE("read_outputs: broken CSV files name the file, the line and the column
     CHECK(read_error(dir) ==
           instances + ": line 2: column \"market\": expected \"on-demand\" or \"spot\", got \"reserved\"");
     write_outputs(small_run(), kStats, dir);
-    edit(dir / "instances.csv", "0.192\ngeneral-2", "0.1920001\ngeneral-2");
+    edit(dir / "instances.csv", "0.192,0.192,7200", "0.1920001,0.192,7200");
     CHECK(read_error(dir) == instances + ": line 2: column \"pricePerHour\": expected a price in dollars with at most "
                                          "6 decimals, got \"0.1920001\"");
     write_outputs(small_run(), kStats, dir);
-    edit(dir / "instances.csv", "0.192\n", "0.2\n");
-    CHECK(read_error(dir) == instances + ": line 3: column \"pricePerHour\": expected the price of \"m5.xlarge\" on "
-                                         "line 2, 0.2, got \"0.192\"");
+    edit(dir / "instances.csv", "0.192,0.192,7200", "0.2,0.2,7200");
+    CHECK(read_error(dir) == instances + ": line 3: column \"onDemandPricePerHour\": expected the onDemandPricePerHour "
+                                         "of \"m5.xlarge\" on line 2, 0.2, got \"0.192\"");
+    write_outputs(small_run(), kStats, dir);
+    edit(dir / "instances.csv", "0.192,0.192,7200", "0.2,0.192,7200");
+    CHECK(read_error(dir) == instances + ": line 2: column \"pricePerHour\": expected the onDemandPricePerHour of an "
+                                         "on-demand instance, 0.192, got \"0.2\"");
+    write_outputs(small_run(), kStats, dir);
+    edit(dir / "instances.csv", "0.192,0.192,7200", "0.192,0.192,7201");
+    CHECK(read_error(dir) == instances + ": line 2: column \"billedSeconds\": expected 7200, billed from launchedAt and "
+                                         "terminatedAt, got \"7201\"");
     write_outputs(small_run(), kStats, dir);
     edit(dir / "instances.csv", "general-2", "general-1");
     CHECK(read_error(dir) ==

@@ -105,7 +105,17 @@ const char* const kSmallRunSummary = R"j({
   },
   "cost": {
     "total": 0.96,
-    "perTaskHour": 0.24018347348669122
+    "perTaskHour": 0.24018347348669122,
+    "perMonth": 233.6,
+    "byMarket": {
+      "onDemand": 0.96,
+      "spot": 0
+    },
+    "bySource": {
+      "web": 0.07355655555555556,
+      "etl": 0.0005111111111111111
+    },
+    "unallocated": 0.8859323333333333
   },
   "engine": {
     "events": 1234,

@@ -149,11 +149,88 @@ TEST_CASE("catalog: instanceTypes entries are validated", "[scenarios]") {
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "gpu": 1}])") ==
         "s.json: /0/gpu: expected a known key of an instance type (did you mean \"gpus\"? valid: architecture, "
         "ebsAttachmentLimitType, enis, gpus, maximumEbsAttachments, memoryMiB, name, osMemoryMiB, pricePerHour, "
-        "registeredMemoryMiB, trunkedAwsvpcTasks, vcpu), got \"gpu\"");
+        "registeredMemoryMiB, spotPricePerHour, spotSavingsPct, trunkedAwsvpcTasks, vcpu), got \"gpu\"");
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "registeredMemoryMiB": 2048}])") ==
         "s.json: /0/registeredMemoryMiB: expected a size from 1 MiB to the type's memoryMiB (1024), got 2048");
   CHECK(err(R"([{"name": "x.y", "vcpu": 1, "memoryMiB": 1024, "pricePerHour": 0.0000001}])") ==
         "s.json: /0/pricePerHour: expected a price in dollars per hour (at most 6 decimals, not negative), got 1e-07");
+}
+
+TEST_CASE("catalog: the bundled Spot advisor data gives savings and an interruption band to 347 types", "[scenarios]") {
+  const auto& types = bundled_catalog();
+  const auto& m5 = type_named(types, "m5.large");
+  CHECK(m5.spot_savings_pct == 66);
+  CHECK(m5.spot_interruption_band == sim::SpotInterruptionBand::k15To20);
+  CHECK(m5.spot_price_microdollars_per_hour() == 32'640);  // $0.096 × 34 %
+  CHECK(type_named(types, "c5.large").spot_interruption_band == sim::SpotInterruptionBand::kUnder5);
+  // The feed lacks t2.nano and p5.4xlarge: Spot instances of them are billed at on-demand.
+  const auto& nano = type_named(types, "t2.nano");
+  CHECK(nano.spot_savings_pct == -1);
+  CHECK(nano.spot_interruption_band == sim::SpotInterruptionBand::kUnknown);
+  CHECK(nano.spot_price_microdollars_per_hour() == nano.price_microdollars_per_hour);
+  std::size_t with_savings = 0;
+  for (const auto& t : types) with_savings += t.spot_savings_pct >= 0 ? 1 : 0;
+  CHECK(with_savings == 347);
+}
+
+TEST_CASE("catalog: a broken Spot advisor CSV names its file and line", "[scenarios]") {
+  std::vector<sim::InstanceType> types = bundled_catalog();
+  const auto err = [&](const std::string& csv) {
+    return error_text([&] { apply_spot_advisor_csv(csv, "spot.csv", types); });
+  };
+  CHECK(err("instanceType,spotSavingsPct\n") ==
+        "spot.csv: line 1: expected a header with a column interruptionBand, got \"instanceType,spotSavingsPct\"");
+  CHECK(err("instanceType,spotSavingsPct,interruptionBand\nm5.large,166,<5%\n") ==
+        "spot.csv: line 2: expected an integer percent from 0 to 100 in column spotSavingsPct, got \"166\"");
+  CHECK(err("instanceType,spotSavingsPct,interruptionBand\nm5.large,66,20%\n") ==
+        "spot.csv: line 2: expected an interruption band <5%, 5-10%, 10-15%, 15-20% or >20%, got \"20%\"");
+  CHECK(err("instanceType,spotSavingsPct,interruptionBand\nm9.huge,66,<5%\n") ==
+        "spot.csv: line 2: expected an instance type of the catalog, got \"m9.huge\"");
+  CHECK(err("instanceType,spotSavingsPct,interruptionBand\nm5.large,66,<5%\nm5.large,60,<5%\n") ==
+        "spot.csv: line 3: expected one row per instance type, got a second row for \"m5.large\"");
+}
+
+TEST_CASE("catalog: an instanceTypes entry sets a Spot price or Spot savings of its own", "[scenarios]") {
+  std::vector<sim::InstanceType> types = bundled_catalog();
+  const nlohmann::json j = nlohmann::json::parse(R"([
+      {"name": "m5.large", "spotPricePerHour": 0.04},
+      {"name": "c5.large", "spotSavingsPct": 50},
+      {"name": "m5.xlarge", "pricePerHour": 0.2},
+      {"name": "slot", "vcpu": 1, "memoryMiB": 1024, "pricePerHour": 0.01}])");
+  const std::string file = "s.json";
+  apply_instance_types(JsonCursor(&j, &file, ""), types);
+  CHECK(type_named(types, "m5.large").spot_price_microdollars_per_hour() == 40'000);
+  CHECK(type_named(types, "c5.large").spot_price_microdollars_per_hour() == 42'500);
+  // A new on-demand price keeps the advisor's savings (m5.xlarge: 66 %).
+  CHECK(type_named(types, "m5.xlarge").spot_price_microdollars_per_hour() == 68'000);
+  // A type of the scenario's own has no Spot figure: billed at on-demand.
+  CHECK(type_named(types, "slot").spot_price_microdollars_per_hour() == 10'000);
+}
+
+TEST_CASE("catalog: pricing.spotDiscountPct applies to every type without a Spot figure of the scenario's", "[scenarios]") {
+  std::vector<sim::InstanceType> types = bundled_catalog();
+  const nlohmann::json list = nlohmann::json::parse(R"([
+      {"name": "m5.large", "spotPricePerHour": 0.04},
+      {"name": "slot", "vcpu": 1, "memoryMiB": 1024, "pricePerHour": 0.01}])");
+  const nlohmann::json pricing = nlohmann::json::parse(R"({"spotDiscountPct": 70,
+      "savingsPlans": [{"discountPct": 28, "coveredInstances": 3, "instanceTypes": ["slot", "m5.large", "slot"]},
+                       {"discountPct": 10, "coveredInstances": 1}]})");
+  const std::string file = "s.json";
+  const JsonCursor list_cursor(&list, &file, "/instanceTypes");
+  apply_instance_types(list_cursor, types);
+  const sim::Pricing p = apply_pricing(JsonCursor(&pricing, &file, "/pricing"), &list_cursor, types);
+  CHECK(p.spot_discount_pct == 70);
+  CHECK(type_named(types, "m5.large").spot_price_microdollars_per_hour() == 40'000);  // its own figure
+  CHECK(type_named(types, "c5.large").spot_price_microdollars_per_hour() == 25'500);  // 30 % of $0.085
+  CHECK(type_named(types, "slot").spot_price_microdollars_per_hour() == 3'000);
+  REQUIRE(p.savings_plans.size() == 2);
+  CHECK(p.savings_plans[0].discount_pct == 28);
+  CHECK(p.savings_plans[0].covered_instances == 3);
+  CHECK_FALSE(p.savings_plans[0].all_types);
+  CHECK(p.savings_plans[0].instance_types ==
+        std::vector<std::uint32_t>{static_cast<std::uint32_t>(find_instance_type(types, "m5.large")),
+                                   static_cast<std::uint32_t>(find_instance_type(types, "slot"))});
+  CHECK(p.savings_plans[1].all_types);
 }
 
 }  // namespace
