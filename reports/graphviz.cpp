@@ -605,12 +605,13 @@ std::string cluster_dot(const sim::RunResult& r, const ClusterPictureOptions& o)
     const ZoneFigures& zf = zones[z];
     const std::string prefix = "z" + std::to_string(z);
     out += "  subgraph " + dot_quoted("cluster_" + prefix) + " {\n";
-    std::string label = name_text(r.zones[z]) + " · " +
-                        plural(static_cast<std::int64_t>(zf.present.size()), "instance", "instances") + " · CPU " +
-                        pct_text(zf.cpu_reserved, zf.cpu_registered) + " reserved";
-    if (zf.registering > 0) label += " · " + count_text(zf.registering) + " registering";
-    // A zone is down when every instance it has at the instant is disconnected.
+    // A zone is down when every instance it has at the instant is disconnected: it has no
+    // registered CPU to show a share of.
     const bool zone_down = zf.down > 0 && zf.down == static_cast<std::int64_t>(zf.present.size());
+    std::string label =
+        name_text(r.zones[z]) + " · " + plural(static_cast<std::int64_t>(zf.present.size()), "instance", "instances");
+    if (!zone_down) label += " · CPU " + pct_text(zf.cpu_reserved, zf.cpu_registered) + " reserved";
+    if (zf.registering > 0) label += " · " + count_text(zf.registering) + " registering";
     if (zone_down) {
       label += " · DOWN (all disconnected)";
     } else if (zf.down > 0) {
