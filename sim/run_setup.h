@@ -10,8 +10,10 @@
 //    random streams, and their RunResult::sources entries.
 //
 // Invariants:
-//  - Instances are numbered in group order, then count order; a batch lists its instances in
-//    InstanceIdx order; batches are in launch-time order.
+//  - Setup's instances are numbered in group order, then count order (create_instance appends
+//    later ones after them); a batch lists its instances in InstanceIdx order; batches are in
+//    launch-time order.
+//  - An instance has the same index in ClusterState and in RunResult::instances.
 //  - Every task group is interned before any placer is built, in the order the sources take
 //    them, so a memberOf `task:group =~ ...` compiled for one source sees the groups of all.
 //  - Sources: services' (by service, then task definition index), then jobs', then traces'
