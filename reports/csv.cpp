@@ -365,4 +365,21 @@ void write_markers_csv(const sim::RunResult& r, BufferedWriter& out) {
 
 std::string markers_csv(const sim::RunResult& r) { return render(r, write_markers_csv); }
 
+void write_instance_events_csv(const sim::RunResult& r, BufferedWriter& out) {
+  out.write(kInstanceEventsCsvHeader);
+  out.put('\n');
+  for (const sim::InstanceEvent& e : r.instance_events) {
+    put_time(out, e.at);
+    out.put(',');
+    out.write(csv_field(r.instances.id[e.instance]));
+    out.put(',');
+    out.write(sim::instance_event_name(e.kind));  // fixed names: nothing to quote
+    out.put(',');
+    out.write(csv_field(e.reason));
+    out.put('\n');
+  }
+}
+
+std::string instance_events_csv(const sim::RunResult& r) { return render(r, write_instance_events_csv); }
+
 }  // namespace ecsim::reports

@@ -1,4 +1,5 @@
-// tasks.csv, instances.csv, timeseries.csv, timeseries-by-zone.csv and timeseries-by-type.csv.
+// tasks.csv, instances.csv, timeseries.csv, timeseries-by-zone.csv, timeseries-by-type.csv and the
+// other CSV files of the output directory (reports/outputs.h).
 // Together with summary.json they hold everything report.html is drawn from, so that
 // `ecsim report DIR` can rebuild it (reports/read_outputs.h). Fields follow RFC 4180: a field holding a comma, a double quote,
 // CR or LF is enclosed in double quotes with its quotes doubled (names come from users). Lines
@@ -78,6 +79,11 @@ inline constexpr std::string_view kServiceEventsCsvHeader = "time,service,messag
 // the service's name, empty for a marker of the whole cluster; label is the short text drawn.
 inline constexpr std::string_view kMarkersCsvHeader = "time,kind,service,label";
 
+// One row per instance event (sim::InstanceEvent), in time order: the instance's id, the event
+// (launched, registered, disconnected, reconnected, draining, active, interruptionNotice,
+// terminated) and why, in a few words (empty when the event needs no reason).
+inline constexpr std::string_view kInstanceEventsCsvHeader = "time,instanceId,event,reason";
+
 // "on-demand" or "spot", as scenarios spell the market.
 std::string_view market_name(sim::Market m);
 
@@ -118,5 +124,9 @@ void write_service_events_csv(const sim::RunResult& r, BufferedWriter& out);
 std::string service_events_csv(const sim::RunResult& r);
 void write_markers_csv(const sim::RunResult& r, BufferedWriter& out);
 std::string markers_csv(const sim::RunResult& r);
+
+// instance-events.csv.
+void write_instance_events_csv(const sim::RunResult& r, BufferedWriter& out);
+std::string instance_events_csv(const sim::RunResult& r);
 
 }  // namespace ecsim::reports

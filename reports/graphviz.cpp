@@ -269,6 +269,8 @@ std::string duration_text(sim::SimTime d) {
 constexpr const char* kRamp[] = {"#f7f7f7", "#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"};
 constexpr const char* kRampText[] = {"0%", "&lt;20%", "20-40%", "40-60%", "60-80%", "80-100%"};
 constexpr std::size_t kColumns = 6;  // instance nodes per row inside a zone
+constexpr const char* kDownFill = "#bdbdbd";      // a disconnected instance's header
+constexpr const char* kDownZoneFill = "#eeeeee";  // a zone whose instances are all down
 
 int cpu_class(std::int64_t reserved, std::int64_t registered) {
   if (registered <= 0 || reserved <= 0) return 0;
@@ -280,7 +282,8 @@ const char* text_colour(int cls) { return cls >= 4 ? "white" : "black"; }
 
 std::string pct_text(std::int64_t num, std::int64_t den) { return format_percent(num, den, 1) + "%"; }
 
-enum class InstanceState : std::uint8_t { kAbsent, kRegistering, kRegistered };
+// kDown: registered, but disconnected at the instant (an Availability Zone outage).
+enum class InstanceState : std::uint8_t { kAbsent, kRegistering, kRegistered, kDown };
 
 struct GroupCount {
   std::uint32_t group = 0;
@@ -291,8 +294,26 @@ struct GroupCount {
 struct ZoneFigures {
   std::vector<std::uint32_t> present;  // registered or registering at the instant
   std::int64_t cpu_reserved = 0, cpu_registered = 0;
-  std::int64_t registering = 0, gone = 0;
+  std::int64_t registering = 0, gone = 0, down = 0;
 };
+
+// Per instance, whether its sim::RunResult::instance_events leave it disconnected (1) or
+// terminated (2) at t: the state after every event at t, as the samples see it.
+std::vector<std::uint8_t> down_at(const sim::RunResult& r, sim::SimTime t) {
+  std::vector<std::uint8_t> out(r.instances.size(), 0);
+  for (const sim::InstanceEvent& e : r.instance_events) {
+    if (e.at > t) break;  // in time order (check_run_result)
+    std::uint8_t& d = out[e.instance];
+    switch (e.kind) {
+      case sim::InstanceEventKind::kDisconnected: d = d == 2 ? 2 : 1; break;
+      case sim::InstanceEventKind::kReconnected:
+      case sim::InstanceEventKind::kRegistered: d = d == 2 ? 2 : 0; break;
+      case sim::InstanceEventKind::kTerminated: d = 2; break;
+      default: break;
+    }
+  }
+  return out;
+}
 
 std::string instance_label(const sim::RunResult& r, std::uint32_t i, InstanceState state, std::int64_t cpu,
                            std::int64_t mem, const std::vector<GroupCount>& groups) {
@@ -300,11 +321,13 @@ std::string instance_label(const sim::RunResult& r, std::uint32_t i, InstanceSta
   const std::int64_t cpu_reg = in.cpu_registered[i];
   const std::int64_t mem_reg = in.memory_registered_mib[i];
   const bool registering = state == InstanceState::kRegistering;
-  const int cls = registering ? 0 : cpu_class(cpu, cpu_reg);
-  const std::string fill = registering ? "#e0e0e0" : kRamp[cls];
-  const std::string font = std::string("<FONT COLOR=\"") + (registering ? "#555555" : text_colour(cls)) + "\">";
+  const bool down = state == InstanceState::kDown;
+  const int cls = registering || down ? 0 : cpu_class(cpu, cpu_reg);
+  const std::string fill = registering ? "#e0e0e0" : down ? kDownFill : kRamp[cls];
+  const std::string font =
+      std::string("<FONT COLOR=\"") + (registering || down ? "#555555" : text_colour(cls)) + "\">";
   std::string out = "<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\" COLOR=\"#555555\"";
-  out += registering ? " STYLE=\"dashed\">" : ">";
+  out += registering ? " STYLE=\"dashed\">" : down ? " STYLE=\"dotted\">" : ">";
   const auto header = [&](const std::string& text) {
     out += "<TR><TD ALIGN=\"LEFT\" BGCOLOR=\"" + fill + "\">" + font + text + "</FONT></TD></TR>";
   };
@@ -315,6 +338,8 @@ std::string instance_label(const sim::RunResult& r, std::uint32_t i, InstanceSta
          " vCPU");
   if (registering) {
     header("registering");
+  } else if (down) {
+    header("disconnected (down)");
   } else {
     header("CPU " + pct_text(cpu, cpu_reg) + " · mem " + pct_text(mem, mem_reg));
   }
@@ -334,7 +359,7 @@ std::string instance_label(const sim::RunResult& r, std::uint32_t i, InstanceSta
     out += "<TR><TD ALIGN=\"LEFT\">+" + plural(other_groups, "more group", "more groups") + " ×" +
            count_text(other_tasks) + "</TD></TR>";
   }
-  if (groups.empty() && !registering) out += "<TR><TD ALIGN=\"LEFT\"><I>no tasks</I></TD></TR>";
+  if (groups.empty() && !registering && !down) out += "<TR><TD ALIGN=\"LEFT\"><I>no tasks</I></TD></TR>";
   out += "</TABLE>";
   return out;
 }
@@ -490,14 +515,24 @@ std::string cluster_dot(const sim::RunResult& r, const ClusterPictureOptions& o)
   std::vector<InstanceState> state(instances, InstanceState::kAbsent);
   std::vector<ZoneFigures> zones(r.zones.size());
   std::int64_t cpu_reserved = 0, cpu_registered = 0;
+  const std::vector<std::uint8_t> down = down_at(r, t);
+  bool any_down = false;
   for (std::uint32_t i = 0; i < instances; ++i) {
     ZoneFigures& z = zones[in.zone[i]];
-    if (in.launched_at[i] > t || in.terminated_at[i] <= t) {
-      if (in.terminated_at[i] <= t) ++z.gone;
+    const bool terminated = in.terminated_at[i] <= t || down[i] == 2;
+    if (in.launched_at[i] > t || terminated) {
+      if (terminated) ++z.gone;
       continue;
     }
     z.present.push_back(i);
-    if (in.registered_at[i] <= t) {
+    if (down[i] == 1) {
+      // Its capacity is not counted (as in the samples); what its tasks still hold is.
+      state[i] = InstanceState::kDown;
+      ++z.down;
+      any_down = true;
+      z.cpu_reserved += cpu[i];
+      cpu_reserved += cpu[i];
+    } else if (in.registered_at[i] <= t) {
       state[i] = InstanceState::kRegistered;
       z.cpu_reserved += cpu[i];
       z.cpu_registered += in.cpu_registered[i];
@@ -555,7 +590,9 @@ std::string cluster_dot(const sim::RunResult& r, const ClusterPictureOptions& o)
     legend += std::string("<TD BGCOLOR=\"") + kRamp[c] + "\" BORDER=\"1\"><FONT COLOR=\"" +
               text_colour(static_cast<int>(c)) + "\">" + kRampText[c] + "</FONT></TD>";
   }
-  legend += "<TD BGCOLOR=\"#e0e0e0\" BORDER=\"1\" STYLE=\"dashed\">registering</TD></TR></TABLE>";
+  legend += "<TD BGCOLOR=\"#e0e0e0\" BORDER=\"1\" STYLE=\"dashed\">registering</TD>";
+  if (any_down) legend += std::string("<TD BGCOLOR=\"") + kDownFill + "\" BORDER=\"1\" STYLE=\"dotted\">disconnected</TD>";
+  legend += "</TR></TABLE>";
   out += "  graph [fontname=\"Helvetica\", fontsize=12, labelloc=\"t\", labeljust=\"l\", nodesep=0.12, "
          "ranksep=0.15, label=<<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">"
          "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"14\">" +
@@ -568,12 +605,21 @@ std::string cluster_dot(const sim::RunResult& r, const ClusterPictureOptions& o)
     const ZoneFigures& zf = zones[z];
     const std::string prefix = "z" + std::to_string(z);
     out += "  subgraph " + dot_quoted("cluster_" + prefix) + " {\n";
-    std::string label = name_text(r.zones[z]) + " · " +
-                        plural(static_cast<std::int64_t>(zf.present.size()), "instance", "instances") + " · CPU " +
-                        pct_text(zf.cpu_reserved, zf.cpu_registered) + " reserved";
+    // A zone is down when every instance it has at the instant is disconnected: it has no
+    // registered CPU to show a share of.
+    const bool zone_down = zf.down > 0 && zf.down == static_cast<std::int64_t>(zf.present.size());
+    std::string label =
+        name_text(r.zones[z]) + " · " + plural(static_cast<std::int64_t>(zf.present.size()), "instance", "instances");
+    if (!zone_down) label += " · CPU " + pct_text(zf.cpu_reserved, zf.cpu_registered) + " reserved";
     if (zf.registering > 0) label += " · " + count_text(zf.registering) + " registering";
+    if (zone_down) {
+      label += " · DOWN (all disconnected)";
+    } else if (zf.down > 0) {
+      label += " · " + count_text(zf.down) + " disconnected";
+    }
     if (zf.gone > 0) label += " · " + count_text(zf.gone) + " terminated (not shown)";
-    out += "    graph [label=<" + label + ">, style=\"rounded\", color=\"#777777\", fontsize=11, margin=10];\n";
+    out += "    graph [label=<" + label + ">, style=" + (zone_down ? "\"rounded,filled\", fillcolor=\"" + std::string(kDownZoneFill) + "\"" : std::string("\"rounded\"")) +
+           ", color=\"#777777\", fontsize=11, margin=10];\n";
 
     std::vector<std::string> ids;
     for (std::size_t k = 0; k < zf.present.size() && k < o.max_instances_per_zone; ++k) {

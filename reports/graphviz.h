@@ -17,9 +17,13 @@
 //     [80, 100] %  #bd0026 (white text)
 // shown as a legend under the title. Instances launched but not yet registered at the instant
 // are drawn dashed and grey ("registering"); instances already terminated (or not yet
-// launched) are left out and only counted in their zone's label. The engine records an
-// instance's first registration only: an instance inside an AZ outage is drawn as registered,
-// with no tasks. A zone shows at most max_instances_per_zone instances, the busiest first
+// launched, or terminated per sim::RunResult::instance_events) are left out and only counted
+// in their zone's label. Instances disconnected at the instant (instance_events: between
+// `disconnected` and `reconnected`, as in an AZ outage) are drawn grey and dotted
+// ("disconnected (down)", and a legend entry), and their registered CPU is left out of their
+// zone's and the title's percentages, as the samples leave it out: the title's figure is the
+// timeseries' cpuReservedPct at a sample instant. A zone whose instances are all disconnected
+// is filled grey and labelled "DOWN". A zone shows at most max_instances_per_zone instances, the busiest first
 // (highest CPU share, then lowest instance index), and one "+N more instances (mean CPU x%)"
 // node for the rest, x being their reserved CPU over their registered CPU.
 //

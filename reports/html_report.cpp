@@ -74,30 +74,69 @@ std::vector<std::vector<double>> cost_per_hour_by_market(const sim::RunResult& r
   return out;
 }
 
-// Instances registered and not yet terminated at each sample time, per market (sim::Market
-// order: on-demand, spot). One sweep over the sorted registrations and terminations.
+// Instances up at each sample time, per market (sim::Market order: on-demand, spot): registered at or before the sample, and neither
+// disconnected nor terminated then (instances.csv's terminatedAt, and instance_events, whose
+// state after every event at the sample counts, as the samples see it).
 std::vector<std::vector<double>> instances_by_market(const sim::RunResult& r) {
   constexpr std::size_t kMarkets = 2;
-  std::vector<std::vector<sim::SimTime>> up(kMarkets), down(kMarkets);
-  for (std::size_t i = 0; i < r.instances.size(); ++i) {
-    if (r.instances.registered_at[i] == sim::kNever) continue;
-    const auto m = static_cast<std::size_t>(r.instances.market[i]);
-    up[m].push_back(r.instances.registered_at[i]);
-    if (r.instances.terminated_at[i] != sim::kNever) down[m].push_back(r.instances.terminated_at[i]);
+  const sim::InstanceRecords& in = r.instances;
+  // Every change of an instance's state, in time order (stable: registration, then its events,
+  // then termination at one instant); an instance is up while registered, connected and alive.
+  enum class Change : std::uint8_t { kRegistered, kDisconnected, kReconnected, kTerminated };
+  struct Step {
+    sim::SimTime at;
+    std::uint32_t instance;
+    Change change;
+  };
+  std::vector<Step> steps;
+  for (std::uint32_t i = 0; i < in.size(); ++i) {
+    if (in.registered_at[i] != sim::kNever) steps.push_back({in.registered_at[i], i, Change::kRegistered});
+  }
+  for (const sim::InstanceEvent& e : r.instance_events) {
+    switch (e.kind) {
+      case sim::InstanceEventKind::kRegistered: steps.push_back({e.at, e.instance, Change::kRegistered}); break;
+      case sim::InstanceEventKind::kDisconnected: steps.push_back({e.at, e.instance, Change::kDisconnected}); break;
+      case sim::InstanceEventKind::kReconnected: steps.push_back({e.at, e.instance, Change::kReconnected}); break;
+      case sim::InstanceEventKind::kTerminated: steps.push_back({e.at, e.instance, Change::kTerminated}); break;
+      default: break;
+    }
+  }
+  for (std::uint32_t i = 0; i < in.size(); ++i) {
+    if (in.terminated_at[i] != sim::kNever) steps.push_back({in.terminated_at[i], i, Change::kTerminated});
+  }
+  std::stable_sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.at < b.at; });
+  std::vector<std::uint8_t> registered(in.size(), 0), connected(in.size(), 1), alive(in.size(), 1);
+  // Per market: the instants at which the count changes and the count from then on.
+  std::vector<std::vector<sim::SimTime>> at(kMarkets);
+  std::vector<std::vector<std::int64_t>> count(kMarkets);
+  std::int64_t up[kMarkets] = {0, 0};
+  for (const Step& step : steps) {
+    const std::uint32_t i = step.instance;
+    const bool was = registered[i] && connected[i] && alive[i];
+    switch (step.change) {
+      case Change::kRegistered: registered[i] = 1; break;
+      case Change::kDisconnected: connected[i] = 0; break;
+      case Change::kReconnected: connected[i] = 1; break;
+      case Change::kTerminated: alive[i] = 0; break;
+    }
+    const bool is = registered[i] && connected[i] && alive[i];
+    if (was == is) continue;
+    const auto m = static_cast<std::size_t>(in.market[i]);
+    up[m] += is ? 1 : -1;
+    if (!at[m].empty() && at[m].back() == step.at) {
+      count[m].back() = up[m];
+    } else {
+      at[m].push_back(step.at);
+      count[m].push_back(up[m]);
+    }
   }
   std::vector<std::vector<double>> out(kMarkets);
   for (std::size_t m = 0; m < kMarkets; ++m) {
-    std::sort(up[m].begin(), up[m].end());
-    std::sort(down[m].begin(), down[m].end());
-    std::size_t u = 0, d = 0;
     for (const sim::Sample& s : r.samples) {
-      // Registered at or before the sample, terminated after it. Samples are in time order; a
-      // sample earlier than the one before (hand-built results) restarts the sweep.
-      if (u > 0 && up[m][u - 1] > s.time) u = 0;
-      if (d > 0 && down[m][d - 1] > s.time) d = 0;
-      while (u < up[m].size() && up[m][u] <= s.time) ++u;
-      while (d < down[m].size() && down[m][d] <= s.time) ++d;
-      out[m].push_back(static_cast<double>(u) - static_cast<double>(d));
+      // The count after every change at or before the sample (samples of hand-built results
+      // need not be in order).
+      const auto k = std::upper_bound(at[m].begin(), at[m].end(), s.time) - at[m].begin();
+      out[m].push_back(k == 0 ? 0.0 : static_cast<double>(count[m][static_cast<std::size_t>(k - 1)]));
     }
   }
   return out;

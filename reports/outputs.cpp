@@ -53,6 +53,8 @@ void write_outputs(const sim::RunResult& r, const RunStats& stats, const std::fi
                         [&r](BufferedWriter& out) { write_service_timeseries_csv(r, out); });
   write_file_atomically(dir / kServiceEventsFile, [&r](BufferedWriter& out) { write_service_events_csv(r, out); });
   write_file_atomically(dir / kMarkersFile, [&r](BufferedWriter& out) { write_markers_csv(r, out); });
+  write_file_atomically(dir / kInstanceEventsFile,
+                        [&r](BufferedWriter& out) { write_instance_events_csv(r, out); });
   write_file_atomically(dir / kRunFile, run);
   write_report_files(report, dir, html);
   write_file_atomically(dir / kSummaryFile, summary);

@@ -10,6 +10,7 @@
 //   timeseries-by-service.csv  per sample, one row per service
 //   service-events.csv         the services' event messages
 //   markers.csv                moments marked on the time charts (scenario events, deployments, scaling)
+//   instance-events.csv        what happened to each instance (registered, disconnected, terminated, ...)
 //   cluster.dot, cluster.svg   the cluster at its peak (reports/graphviz.h)
 //   report.html                the page a person reads (reports/html_report.h), unless --no-html
 //
@@ -36,6 +37,7 @@ inline constexpr std::string_view kTypeTimeseriesFile = "timeseries-by-type.csv"
 inline constexpr std::string_view kServiceTimeseriesFile = "timeseries-by-service.csv";
 inline constexpr std::string_view kServiceEventsFile = "service-events.csv";
 inline constexpr std::string_view kMarkersFile = "markers.csv";
+inline constexpr std::string_view kInstanceEventsFile = "instance-events.csv";
 inline constexpr std::string_view kReportFile = "report.html";
 
 // Creates `dir` (and its parents) and writes the files above into it, nothing else; report.html

@@ -1004,6 +1004,27 @@ void read_markers(const fs::path& path, sim::RunResult& r) {
   }
 }
 
+void read_instance_events(const fs::path& path, const NameTable& instance_ids, sim::RunResult& r) {
+  CsvReader csv(path, kInstanceEventsCsvHeader);
+  while (csv.next()) {
+    sim::InstanceEvent e;
+    e.at = csv.time(0);
+    if (!r.instance_events.empty() && e.at < r.instance_events.back().at) {
+      csv.fail(0, "a time no earlier than the row before");
+    }
+    const auto instance = instance_ids.find(csv.field(1));
+    if (!instance) csv.fail(1, "an instanceId of instances.csv");
+    e.instance = *instance;
+    std::size_t kind = 0;
+    constexpr auto kKinds = static_cast<std::size_t>(sim::InstanceEventKind::kCount);
+    while (kind < kKinds && sim::instance_event_name(static_cast<sim::InstanceEventKind>(kind)) != csv.field(2)) ++kind;
+    if (kind == kKinds) csv.fail(2, "an instance event such as registered, disconnected or terminated");
+    e.kind = static_cast<sim::InstanceEventKind>(kind);
+    e.reason = csv.field(3);
+    r.instance_events.push_back(std::move(e));
+  }
+}
+
 }  // namespace
 
 sim::RunResult read_outputs(const fs::path& dir) {
@@ -1100,6 +1121,7 @@ sim::RunResult read_outputs(const fs::path& dir) {
   read_service_timeseries(dir / kServiceTimeseriesFile, r);
   read_service_events(dir / kServiceEventsFile, r);
   read_markers(dir / kMarkersFile, r);
+  read_instance_events(dir / kInstanceEventsFile, instance_ids, r);
 
   // The files must come from one run.
   if (summary.submitted != r.tasks.size()) {

@@ -1,6 +1,6 @@
 // Reading back the outputs of a finished run, for `ecsim report DIR`: summary.json, tasks.csv,
 // instances.csv, timeseries.csv, timeseries-by-zone.csv, timeseries-by-type.csv,
-// timeseries-by-service.csv, service-events.csv and markers.csv, as
+// timeseries-by-service.csv, service-events.csv, markers.csv and instance-events.csv, as
 // write_outputs (reports/outputs.h) wrote them, rebuilt into the sim::RunResult they came from,
 // so that html_report(read_outputs(dir)) is byte for byte the report.html the run wrote.
 // run.json and report.html are not read.
@@ -14,6 +14,7 @@
 //   the `strategy` of each `trace.files` entry (present exactly when the run recorded sources);
 //   each task's source: the `source` column of tasks.csv, by name; per-service series:
 //   timeseries-by-service.csv; service events: service-events.csv; markers: markers.csv;
+//   instance events: instance-events.csv, each naming an instance of instances.csv;
 // - tasks (families and groups in order of first use): tasks.csv; instances, their market,
 //   registered resources, the on-demand price of their type (onDemandPricePerHour) and the Spot
 //   price of a type with a Spot instance (pricePerHour of its Spot rows; a type without one gets

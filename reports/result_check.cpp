@@ -134,6 +134,15 @@ void check_services(const sim::RunResult& r) {
     }
     if (e.service >= r.services.size()) fail(at("service_events", k) + ".service is not a service");
   }
+  for (std::size_t k = 0; k < r.instance_events.size(); ++k) {
+    const sim::InstanceEvent& e = r.instance_events[k];
+    if (e.at < 0 || e.at == kNever) fail(at("instance_events", k) + ".at is not a time");
+    if (k > 0 && e.at < r.instance_events[k - 1].at) {
+      fail(at("instance_events", k) + " is before " + at("instance_events", k - 1));
+    }
+    if (e.instance >= r.instances.size()) fail(at("instance_events", k) + ".instance is not an instance");
+    if (e.kind >= sim::InstanceEventKind::kCount) fail(at("instance_events", k) + ".kind is out of range");
+  }
 }
 
 }  // namespace

@@ -29,7 +29,9 @@ namespace ecsim::reports {
 // - the per-sample per-service series (service_running, ...) each empty or of
 //   samples.size() * services.size() entries;
 // - markers and service_events in time order, at times >= 0, their service an index into
-//   services (kNoService allowed for markers), marker kinds in range.
+//   services (kNoService allowed for markers), marker kinds in range;
+// - instance_events in time order, at times >= 0, their instance an index into instances, kinds
+//   in range.
 void check_run_result(const sim::RunResult& r);
 
 // Marker::service when the marker belongs to no service.

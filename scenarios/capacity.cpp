@@ -7,6 +7,7 @@
 #include "scenarios/catalog.h"
 #include "scenarios/values.h"
 #include "sim/pricing.h"
+#include "sim/run_setup.h"
 #include "sim/input_error.h"
 
 namespace ecsim::scenarios {
@@ -226,9 +227,10 @@ void load_provider(LoadContext& ctx, const JsonCursor& p,
     g.zones = out.zones;
     g.launch_time = 0;
     const sim::InstanceType& type = s.instance_types[t];
-    if (g.reserved_memory_mib >= type.os_memory_mib) {
+    const std::int64_t registers = sim::os_memory_mib(type, g.os_type);
+    if (g.reserved_memory_mib >= registers) {
       a["launchTemplate"].fail("a launch template whose reservedMemoryMiB (" + std::to_string(g.reserved_memory_mib) +
-                               ") is below what a " + type.name + " registers (" + std::to_string(type.os_memory_mib) + " MiB)");
+                               ") is below what a " + type.name + " registers (" + std::to_string(registers) + " MiB)");
     }
     if (g.awsvpc_trunking && type.trunked_awsvpc_tasks == 0) {
       a["launchTemplate"].fail("a launch template without awsvpcTrunking for " + type.name +

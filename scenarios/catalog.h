@@ -17,6 +17,8 @@
 // (m5.xlarge: 16384 - (32 + 285) = 16067). Its residuals on the documented points are 33, 26
 // and 5 MiB, which is why those three keep their exact figures.
 // A scenario can override it per type with `registeredMemoryMiB` (alias `osMemoryMiB`).
+// These are Linux figures: a Windows instance registers the advertised memory minus 1 MiB
+// (sim::os_memory_mib in sim/run_setup.h; m4.large 8191 MiB, the one documented Windows point).
 #pragma once
 
 #include <cstdint>

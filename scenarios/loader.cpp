@@ -19,6 +19,7 @@
 #include "scenarios/values.h"
 #include "sim/check_expression.h"
 #include "sim/input_error.h"
+#include "sim/run_setup.h"
 
 namespace ecsim::scenarios {
 namespace {
@@ -128,7 +129,7 @@ class Loader {
   void load_cluster(const JsonCursor& c) {
     c.expect_object("a cluster object");
     c.check_keys("key of the cluster", {"agent", "availabilityZones", "defaultCapacityProviderStrategy", "instanceGroups",
-                                        "maxProvisioningTasks", "name", "provisioningTimeout"});
+                                        "maxProvisioningTasks", "name", "provisioningTimeout", "subnets", "vpcId"});
     if (c.has("maxProvisioningTasks")) {
       s_.cluster.max_provisioning_tasks =
           static_cast<std::int32_t>(c["maxProvisioningTasks"].get_int(1, 1000000, "a task count from 1 to 1000000"));
@@ -146,6 +147,21 @@ class Loader {
       }
       s_.cluster.availability_zones.push_back(std::move(z));
     }
+    // ecs.vpc-id and ecs.subnet-id (Dev Guide "Amazon ECS task placement constraints", attributes):
+    // one VPC, one subnet per zone.
+    if (c.has("vpcId")) s_.cluster.vpc_id = get_attribute_value(c["vpcId"], "a VPC id");
+    if (c.has("subnets")) {
+      const JsonCursor subnets = c["subnets"];
+      subnets.expect_object("an object of availability zone names to subnet ids");
+      s_.cluster.subnets.assign(s_.cluster.availability_zones.size(), std::string());
+      for (const auto& item : subnets.json().items()) {
+        const JsonCursor v = subnets[item.key()];
+        const auto& names = s_.cluster.availability_zones;
+        const auto z = std::find(names.begin(), names.end(), item.key());
+        if (z == names.end()) v.fail("a key naming one of the cluster's availability zones", quote(item.key()));
+        s_.cluster.subnets[static_cast<std::size_t>(z - names.begin())] = get_attribute_value(v, "a subnet id");
+      }
+    }
     if (c.has("instanceGroups")) {
       const JsonCursor groups = c["instanceGroups"];
       groups.expect_array("an array of instance groups");
@@ -161,8 +177,8 @@ class Loader {
 
   void load_instance_group(const JsonCursor& g) {
     g.expect_object("an instance group object");
-    g.check_keys("key of an instance group", {"attributes", "availabilityZones", "awsvpcTrunking", "count",
-                                              "instanceType", "launchTime", "market", "name", "osType",
+    g.check_keys("key of an instance group", {"amiId", "attributes", "availabilityZones", "awsvpcTrunking", "count",
+                                              "instanceType", "launchTime", "market", "name", "osFamily", "osType",
                                               "reservedMemoryMiB", "reservedPorts", "withoutCapabilities"});
     sim::InstanceGroup out;
     out.name = g["name"].get_name("an instance group name");
@@ -207,6 +223,21 @@ class Loader {
     if (g.has("osType")) {
       out.os_type = choose(g["osType"], "osType", {"linux", "windows"}) == 0 ? "linux" : "windows";
     }
+    // ecs.os-family (Dev Guide "Amazon ECS task placement constraints"; the values of RegisterTaskDefinition's
+    // runtimePlatform operatingSystemFamily).
+    if (out.os_type == "windows") {
+      out.os_family = "WINDOWS_SERVER_2022_FULL";
+      if (g.has("osFamily")) {
+        static const std::vector<std::string> kWindowsFamilies = {
+            "WINDOWS_SERVER_2004_CORE", "WINDOWS_SERVER_2016_FULL", "WINDOWS_SERVER_2019_CORE",
+            "WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2022_CORE", "WINDOWS_SERVER_2022_FULL",
+            "WINDOWS_SERVER_2025_CORE", "WINDOWS_SERVER_2025_FULL", "WINDOWS_SERVER_20H2_CORE"};
+        out.os_family = kWindowsFamilies[choose(g["osFamily"], "Windows osFamily", kWindowsFamilies)];
+      }
+    } else if (g.has("osFamily")) {
+      choose(g["osFamily"], "Linux osFamily", {"LINUX"});
+    }
+    if (g.has("amiId")) out.ami_id = get_attribute_value(g["amiId"], "an AMI id");
     out.reserved_tcp_ports = out.os_type == "windows" ? kWindowsReservedPorts : kLinuxReservedPorts;
     if (g.has("reservedPorts")) {
       const JsonCursor ports = g["reservedPorts"];
@@ -222,15 +253,16 @@ class Loader {
       }
       std::sort(out.reserved_tcp_ports.begin(), out.reserved_tcp_ports.end());
     }
+    const std::int64_t os_memory = sim::os_memory_mib(type, out.os_type);
     if (g.has("reservedMemoryMiB")) {
       out.reserved_memory_mib = get_size_mib(g["reservedMemoryMiB"]);
       // Agent: registration fails when the reserve is not below the instance's memory.
-      if (out.reserved_memory_mib >= type.os_memory_mib) {
-        g["reservedMemoryMiB"].fail("less than the " + std::to_string(type.os_memory_mib) + " MiB a " + type.name +
-                                    " registers");
+      if (out.reserved_memory_mib >= os_memory) {
+        g["reservedMemoryMiB"].fail("less than the " + std::to_string(os_memory) + " MiB a " + type.name +
+                                    (out.os_type == "windows" ? " registers on Windows" : " registers"));
       }
     }
-    if (type.os_memory_mib - out.reserved_memory_mib > kInt32Max) {
+    if (os_memory - out.reserved_memory_mib > kInt32Max) {
       g["instanceType"].fail("an instance type registering less than 2^31 MiB", quote(type.name));
     }
     if (g.has("launchTime")) out.launch_time = get_duration(g["launchTime"]);
@@ -263,6 +295,13 @@ class Loader {
       std::sort(out.capabilities.begin(), out.capabilities.end());
     }
     s_.cluster.instance_groups.push_back(std::move(out));
+  }
+
+  // An attribute value set by the scenario (an id): 1 to 128 characters (Dev Guide "Attributes").
+  static std::string get_attribute_value(const JsonCursor& c, const std::string& what) {
+    const std::string value = c.get_name(what);
+    if (value.size() > 128) c.fail(what + " of at most 128 characters");
+    return value;
   }
 
   std::uint32_t instance_type_index(const JsonCursor& c) {

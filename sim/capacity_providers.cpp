@@ -4,6 +4,8 @@
 #include <cassert>
 #include <limits>
 
+#include "sim/run_setup.h"
+
 namespace ecsim::sim {
 namespace {
 
@@ -21,7 +23,7 @@ InstanceCapacity capacity_of(const Scenario& scenario, const InstanceGroup& g) {
   const InstanceType& t = scenario.instance_types[g.instance_type];
   InstanceCapacity c;
   c.cpu = static_cast<std::int64_t>(t.vcpu) * 1024;
-  c.memory_mib = t.os_memory_mib - g.reserved_memory_mib;
+  c.memory_mib = os_memory_mib(t, g.os_type) - g.reserved_memory_mib;
   c.gpus = t.gpus;
   c.enis = g.awsvpc_trunking ? t.trunked_awsvpc_tasks : std::max(0, t.max_enis - 1);
   c.ports = 100 - static_cast<std::int64_t>(g.reserved_tcp_ports.size());

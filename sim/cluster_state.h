@@ -44,7 +44,11 @@ enum BuiltinAttribute : AttributeIdx {
   kAttrInstanceType = 1,      // ecs.instance-type
   kAttrCpuArchitecture = 2,   // ecs.cpu-architecture
   kAttrOsType = 3,            // ecs.os-type
-  kBuiltinAttributeCount = 4,
+  kAttrOsFamily = 4,          // ecs.os-family
+  kAttrAmiId = 5,             // ecs.ami-id
+  kAttrVpcId = 6,             // ecs.vpc-id
+  kAttrSubnetId = 7,          // ecs.subnet-id
+  kBuiltinAttributeCount = 8,
 };
 
 class ClusterState {

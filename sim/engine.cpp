@@ -958,8 +958,8 @@ void Engine::refresh_instance(InstanceIdx i) {
 }
 
 InstanceIdx Engine::launch_instance(std::uint32_t group, std::uint32_t zone, Market market, SimTime delay, std::string id) {
-  const InstanceIdx i =
-      launch_group_instance(scenario_, cluster_, result_, type_slot_, group, zone, market, now_, std::move(id));
+  const InstanceIdx i = create_instance(scenario_, cluster_, result_, type_slot_, group, zone, now_, std::move(id));
+  result_.instances.market[i] = market;
   grow_instances();
   market_[i] = market;
   const std::uint32_t provider = static_cast<std::uint32_t>(

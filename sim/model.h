@@ -72,6 +72,10 @@ struct InstanceGroup {
   std::vector<std::uint16_t> reserved_tcp_ports = {22, 2375, 2376, 51678, 51679};
   // Capability attributes the agent registers (no value), sorted; see scenarios/agent_capabilities.h.
   std::vector<std::string> capabilities;
+  // ecs.os-family: "LINUX" for linux; for windows the AMI's family (WINDOWS_SERVER_2022_FULL, ...).
+  std::string os_family = "LINUX";
+  // ecs.ami-id; empty: ecsim's default for the OS family and architecture (sim/run_setup.h default_ami_id).
+  std::string ami_id;
 };
 
 enum class ImagePullBehavior : std::uint8_t { kDefault, kAlways, kOnce, kPreferCached };
@@ -161,6 +165,11 @@ struct Cluster {
   // cluster (Dev Guide "Amazon ECS service quotas": 300), and each stops after this long unplaced.
   std::int32_t max_provisioning_tasks = 300;
   SimTime provisioning_timeout = 30 * kMinute;
+  // ecs.vpc-id of every instance.
+  std::string vpc_id = "vpc-ecsim";
+  // ecs.subnet-id of the instances of each zone (index: availability_zones); a zone without an
+  // entry (or an empty one) gets "subnet-<zone>" (sim/run_setup.h subnet_id).
+  std::vector<std::string> subnets;
 };
 
 struct Registry {

@@ -1,6 +1,7 @@
 #include "sim/run_setup.h"
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <optional>
 #include <utility>
@@ -15,6 +16,107 @@ std::uint32_t intern_family(std::vector<std::string>& families, const std::strin
   }
   families.push_back(family);
   return static_cast<std::uint32_t>(families.size() - 1);
+}
+
+std::int64_t os_memory_mib(const InstanceType& type, std::string_view os_type) {
+  return os_type == "windows" ? type.memory_mib - 1 : type.os_memory_mib;
+}
+
+std::string default_ami_id(const InstanceGroup& group, const InstanceType& type) {
+  if (group.os_type != "windows") return "ami-ecsim-al2023-" + type.architecture;
+  std::string family = group.os_family;
+  for (char& c : family) c = c == '_' ? '-' : static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return "ami-ecsim-" + family + "-" + type.architecture;
+}
+
+std::string subnet_id(const Cluster& cluster, std::uint32_t zone) {
+  if (zone < cluster.subnets.size() && !cluster.subnets[zone].empty()) return cluster.subnets[zone];
+  return "subnet-" + cluster.availability_zones[zone];
+}
+
+void intern_builtin_attributes(ClusterState& cluster) {
+  // In BuiltinAttribute order.
+  cluster.intern_attribute("ecs.availability-zone");
+  cluster.intern_attribute("ecs.instance-type");
+  cluster.intern_attribute("ecs.cpu-architecture");
+  cluster.intern_attribute("ecs.os-type");
+  cluster.intern_attribute("ecs.os-family");
+  cluster.intern_attribute("ecs.ami-id");
+  cluster.intern_attribute("ecs.vpc-id");
+  cluster.intern_attribute("ecs.subnet-id");
+}
+
+namespace {
+
+// The attributes of a group's instances beyond the built-in ones, interned: its capabilities,
+// then its custom attributes (group.capabilities, then group.attributes order).
+std::vector<AttributeIdx> intern_group_attributes(ClusterState& cluster, const InstanceGroup& group) {
+  std::vector<AttributeIdx> out;
+  out.reserve(group.attributes.size() + group.capabilities.size());
+  for (const std::string& name : group.capabilities) out.push_back(cluster.intern_attribute(name));
+  for (const Attribute& a : group.attributes) out.push_back(cluster.intern_attribute(a.name));
+  return out;
+}
+
+// create_instance, with the group's attributes interned (intern_group_attributes): setup
+// creates many instances of a group and interns its attribute names once.
+InstanceIdx create_instance_with(const Scenario& scenario, ClusterState& cluster, RunResult& result,
+                                 const std::vector<std::uint32_t>& type_slot, std::uint32_t g, std::uint32_t zone,
+                                 SimTime launched_at, std::string id, const std::vector<AttributeIdx>& group_attributes) {
+  assert(cluster.attribute_names.size() >= kBuiltinAttributeCount && "build_instances interns the built-ins");
+  const Cluster& c = scenario.cluster;
+  const InstanceGroup& group = c.instance_groups[g];
+  const InstanceType& type = scenario.instance_types[group.instance_type];
+  // Dev Guide "Container Instance Memory Management": CPU = vCPUs x 1024; MEMORY = what the OS reports
+  // - ECS_RESERVED_MEMORY.
+  const auto cpu = static_cast<std::int32_t>(type.vcpu * 1024);
+  const auto memory = static_cast<std::int32_t>(os_memory_mib(type, group.os_type) - group.reserved_memory_mib);
+  // Dev Guide "Elastic network interface trunking": awsvpc tasks get the type's ENI limit minus the
+  // primary ENI, or with ENI trunking opted in the type's trunked task limit.
+  const std::int32_t enis = group.awsvpc_trunking ? type.trunked_awsvpc_tasks : std::max(0, type.max_enis - 1);
+  std::vector<std::uint16_t> reserved(group.reserved_tcp_ports.begin(), group.reserved_tcp_ports.end());
+  const InstanceIdx i =
+      cluster.add_instance(std::move(id), zone, group.instance_type, g, cpu, memory, type.gpus, enis, std::move(reserved));
+  // Attachments left for tasks: a shared (Nitro) limit already holds the root volume and the
+  // primary ENI (and a trunk ENI), and counts each non-trunked awsvpc task's ENI; a
+  // dedicated EBS limit holds the root volume only.
+  if (type.ebs_limit_shared) {
+    cluster.set_attachments(i, type.max_ebs_attachments - 2 - (group.awsvpc_trunking ? 1 : 0), !group.awsvpc_trunking);
+  } else {
+    cluster.set_attachments(i, type.max_ebs_attachments - 1, false);
+  }
+  cluster.set_attribute(kAttrAvailabilityZone, i, c.availability_zones[zone]);
+  cluster.set_attribute(kAttrInstanceType, i, type.name);
+  cluster.set_attribute(kAttrCpuArchitecture, i, type.architecture);
+  cluster.set_attribute(kAttrOsType, i, group.os_type);
+  cluster.set_attribute(kAttrOsFamily, i, group.os_family);
+  cluster.set_attribute(kAttrAmiId, i, group.ami_id.empty() ? default_ami_id(group, type) : group.ami_id);
+  cluster.set_attribute(kAttrVpcId, i, c.vpc_id);
+  cluster.set_attribute(kAttrSubnetId, i, subnet_id(c, zone));
+  for (std::size_t k = 0; k < group.attributes.size(); ++k) {
+    cluster.set_attribute(group_attributes[group.capabilities.size() + k], i, group.attributes[k].value);
+  }
+  for (std::size_t k = 0; k < group.capabilities.size(); ++k) cluster.set_attribute(group_attributes[k], i, "");
+  result.instances.id.push_back(cluster.instance_ids[i]);
+  result.instances.zone.push_back(zone);
+  result.instances.type.push_back(type_slot[group.instance_type]);
+  result.instances.market.push_back(group.market);
+  result.instances.launched_at.push_back(launched_at);
+  result.instances.registered_at.push_back(kNever);
+  result.instances.terminated_at.push_back(kNever);
+  result.instances.cpu_registered.push_back(cpu);
+  result.instances.memory_registered_mib.push_back(memory);
+  assert(result.instances.size() == cluster.size());
+  return i;
+}
+
+}  // namespace
+
+InstanceIdx create_instance(const Scenario& scenario, ClusterState& cluster, RunResult& result,
+                            const std::vector<std::uint32_t>& type_slot, std::uint32_t group, std::uint32_t zone,
+                            SimTime launched_at, std::string id) {
+  const std::vector<AttributeIdx> attrs = intern_group_attributes(cluster, scenario.cluster.instance_groups[group]);
+  return create_instance_with(scenario, cluster, result, type_slot, group, zone, launched_at, std::move(id), attrs);
 }
 
 std::vector<RegistrationBatch> build_instances(const Scenario& scenario, ClusterState& cluster, RunResult& result,
@@ -43,57 +145,14 @@ std::vector<RegistrationBatch> build_instances(const Scenario& scenario, Cluster
   }
   std::map<SimTime, std::vector<InstanceIdx>> launch_batches;
 
-  // Built-in attributes first, in BuiltinAttribute order.
-  cluster.intern_attribute("ecs.availability-zone");
-  cluster.intern_attribute("ecs.instance-type");
-  cluster.intern_attribute("ecs.cpu-architecture");
-  cluster.intern_attribute("ecs.os-type");
-
+  intern_builtin_attributes(cluster);
   for (std::size_t g = 0; g < c.instance_groups.size(); ++g) {
     const InstanceGroup& group = c.instance_groups[g];
-    const InstanceType& type = scenario.instance_types[group.instance_type];
-    std::vector<AttributeIdx> capability_attrs;
-    for (const std::string& name : group.capabilities) capability_attrs.push_back(cluster.intern_attribute(name));
-    // Dev Guide "Container Instance Memory Management": CPU = vCPUs x 1024; MEMORY = what the OS reports
-    // - ECS_RESERVED_MEMORY.
-    const auto cpu = static_cast<std::int32_t>(type.vcpu * 1024);
-    const auto memory = static_cast<std::int32_t>(type.os_memory_mib - group.reserved_memory_mib);
-    // §1.3: awsvpc tasks get the type's ENI limit minus the primary ENI, or with ENI trunking
-    // opted in the type's trunked task limit.
-    const std::int32_t enis = group.awsvpc_trunking ? type.trunked_awsvpc_tasks : std::max(0, type.max_enis - 1);
+    const std::vector<AttributeIdx> attrs = intern_group_attributes(cluster, group);
     for (std::int32_t n = 0; n < group.count; ++n) {
       const std::uint32_t zone = group.zones[static_cast<std::size_t>(n) % group.zones.size()];
-      std::vector<std::uint16_t> reserved(group.reserved_tcp_ports.begin(), group.reserved_tcp_ports.end());
-      const InstanceIdx i = cluster.add_instance(group.name + "-" + std::to_string(n + 1), zone,
-                                                  group.instance_type, static_cast<std::uint32_t>(g), cpu, memory,
-                                                  type.gpus, enis, std::move(reserved));
-      // Attachments left for tasks: a shared (Nitro) limit already holds the root volume and the
-      // primary ENI (and a trunk ENI), and counts each non-trunked awsvpc task's ENI; a
-      // dedicated EBS limit holds the root volume only.
-      if (type.ebs_limit_shared) {
-        cluster.set_attachments(i, type.max_ebs_attachments - 2 - (group.awsvpc_trunking ? 1 : 0), !group.awsvpc_trunking);
-      } else {
-        cluster.set_attachments(i, type.max_ebs_attachments - 1, false);
-      }
-      cluster.set_attribute(kAttrAvailabilityZone, i, c.availability_zones[zone]);
-      cluster.set_attribute(kAttrInstanceType, i, type.name);
-      cluster.set_attribute(kAttrCpuArchitecture, i, type.architecture);
-      cluster.set_attribute(kAttrOsType, i, group.os_type);
-      for (const Attribute& a : group.attributes) {
-        cluster.set_attribute(cluster.intern_attribute(a.name), i, a.value);
-      }
-      for (std::size_t k = 0; k < group.capabilities.size(); ++k) {
-        cluster.set_attribute(capability_attrs[k], i, "");
-      }
-      result.instances.id.push_back(cluster.instance_ids[i]);
-      result.instances.zone.push_back(zone);
-      result.instances.type.push_back(type_slot[group.instance_type]);
-      result.instances.market.push_back(group.market);
-      result.instances.launched_at.push_back(0);
-      result.instances.registered_at.push_back(kNever);
-      result.instances.terminated_at.push_back(kNever);
-      result.instances.cpu_registered.push_back(cpu);
-      result.instances.memory_registered_mib.push_back(memory);
+      const InstanceIdx i = create_instance_with(scenario, cluster, result, type_slot, static_cast<std::uint32_t>(g),
+                                                 zone, 0, group.name + "-" + std::to_string(n + 1), attrs);
       launch_batches.emplace(group.launch_time, std::vector<InstanceIdx>{}).first->second.push_back(i);
     }
   }
@@ -249,40 +308,6 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
     result.traces.push_back(std::move(stats));
   }
   return table;
-}
-
-InstanceIdx launch_group_instance(const Scenario& scenario, ClusterState& cluster, RunResult& result,
-                                  const std::vector<std::uint32_t>& type_slot, std::uint32_t g, std::uint32_t zone,
-                                  Market market, SimTime launched_at, std::string id) {
-  const InstanceGroup& group = scenario.cluster.instance_groups[g];
-  const InstanceType& type = scenario.instance_types[group.instance_type];
-  const auto cpu = static_cast<std::int32_t>(type.vcpu * 1024);
-  const auto memory = static_cast<std::int32_t>(type.os_memory_mib - group.reserved_memory_mib);
-  const std::int32_t enis = group.awsvpc_trunking ? type.trunked_awsvpc_tasks : std::max(0, type.max_enis - 1);
-  std::vector<std::uint16_t> reserved(group.reserved_tcp_ports.begin(), group.reserved_tcp_ports.end());
-  const InstanceIdx i = cluster.add_instance(std::move(id), zone, group.instance_type, g, cpu, memory, type.gpus, enis,
-                                             std::move(reserved));
-  if (type.ebs_limit_shared) {
-    cluster.set_attachments(i, type.max_ebs_attachments - 2 - (group.awsvpc_trunking ? 1 : 0), !group.awsvpc_trunking);
-  } else {
-    cluster.set_attachments(i, type.max_ebs_attachments - 1, false);
-  }
-  cluster.set_attribute(kAttrAvailabilityZone, i, scenario.cluster.availability_zones[zone]);
-  cluster.set_attribute(kAttrInstanceType, i, type.name);
-  cluster.set_attribute(kAttrCpuArchitecture, i, type.architecture);
-  cluster.set_attribute(kAttrOsType, i, group.os_type);
-  for (const Attribute& a : group.attributes) cluster.set_attribute(cluster.intern_attribute(a.name), i, a.value);
-  for (const std::string& name : group.capabilities) cluster.set_attribute(cluster.intern_attribute(name), i, "");
-  result.instances.id.push_back(cluster.instance_ids[i]);
-  result.instances.zone.push_back(zone);
-  result.instances.type.push_back(type_slot[group.instance_type]);
-  result.instances.market.push_back(market);
-  result.instances.launched_at.push_back(launched_at);
-  result.instances.registered_at.push_back(kNever);
-  result.instances.terminated_at.push_back(kNever);
-  result.instances.cpu_registered.push_back(cpu);
-  result.instances.memory_registered_mib.push_back(memory);
-  return i;
 }
 
 }  // namespace ecsim::sim

@@ -3,13 +3,17 @@
 //  - build_instances creates every instance of the cluster's groups in ClusterState (registered
 //    resources, attachments, attributes; not yet schedulable) and its record in RunResult, and
 //    groups the instances by launch time: the engine registers each batch in one event.
+//  - create_instance creates one instance of a group, the way build_instances does: the engine
+//    calls it for instances it launches during the run.
 //  - build_sources creates the sources of tasks (one per task definition a service may run, one
 //    per job, one per task group of each trace), each with its placer, task group and named
 //    random streams, and their RunResult::sources entries.
 //
 // Invariants:
-//  - Instances are numbered in group order, then count order; a batch lists its instances in
-//    InstanceIdx order; batches are in launch-time order.
+//  - Setup's instances are numbered in group order, then count order (create_instance appends
+//    later ones after them); a batch lists its instances in InstanceIdx order; batches are in
+//    launch-time order.
+//  - An instance has the same index in ClusterState and in RunResult::instances.
 //  - Every task group is interned before any placer is built, in the order the sources take
 //    them, so a memberOf `task:group =~ ...` compiled for one source sees the groups of all.
 //  - Sources: services' (by service, then task definition index), then jobs', then traces'
@@ -21,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/cluster_state.h"
@@ -87,12 +92,38 @@ struct RegistrationBatch {
 std::vector<RegistrationBatch> build_instances(const Scenario& scenario, ClusterState& cluster, RunResult& result,
                                                std::vector<std::uint32_t>& type_slot);
 
-// Creates one instance of instance group `g` during the run (an Auto Scaling group's launch), as
-// build_instances creates the groups' instances, with its record in `result`; not yet
-// registered.
-InstanceIdx launch_group_instance(const Scenario& scenario, ClusterState& cluster, RunResult& result,
-                                  const std::vector<std::uint32_t>& type_slot, std::uint32_t g, std::uint32_t zone,
-                                  Market market, SimTime launched_at, std::string id);
+// What the OS of an instance of `type` reports (floor(MemTotal / 2^20)), the memory the agent
+// registers before ECS_RESERVED_MEMORY. "linux": the type's os_memory_mib (scenarios/catalog.h).
+// "windows": the advertised memory minus 1 MiB. AWS documents one Windows figure only (Dev Guide
+// "Container Instance Memory Management": an m4.large, 8192 MiB advertised, registers 8191 MiB on
+// the Windows AMI, against 7985 on Linux); ecsim assumes that 1 MiB gap for every type.
+std::int64_t os_memory_mib(const InstanceType& type, std::string_view os_type);
+
+// The ecs.ami-id an instance of `group` registers when the group names none:
+// "ami-ecsim-al2023-<architecture>" on Linux (Amazon Linux 2023, the ECS-optimized AMI's current
+// base), "ami-ecsim-<family>-<architecture>" on Windows, the family in lower case with '-' for
+// '_' ("ami-ecsim-windows-server-2022-full-x86_64"). Fictional ids, stable from run to run.
+std::string default_ami_id(const InstanceGroup& group, const InstanceType& type);
+
+// The ecs.subnet-id of the instances of zone `zone`: Cluster::subnets[zone], or "subnet-<zone
+// name>" when it names none.
+std::string subnet_id(const Cluster& cluster, std::uint32_t zone);
+
+// Interns the built-in attributes (BuiltinAttribute order) in an empty `cluster`; a no-op when
+// they are there. build_instances calls it.
+void intern_builtin_attributes(ClusterState& cluster);
+
+// Creates instance `id` of instance group `group` in zone `zone`, launched at `launched_at`:
+// in `cluster` its registered resources (Dev Guide "Container Instance Memory Management"),
+// reserved ports, attachment budget and attributes (the built-in ones of Dev Guide "Amazon ECS
+// task placement constraints", the group's custom attributes and the agent's capabilities),
+// not yet schedulable; in `result` its InstanceRecords row (registered_at and terminated_at
+// kNever). Returns its index (the same in both). Registration is the engine's.
+// REQUIRES: build_instances ran (built-in attributes interned, `type_slot` filled);
+// group < cluster's groups; zone < its zones.
+InstanceIdx create_instance(const Scenario& scenario, ClusterState& cluster, RunResult& result,
+                            const std::vector<std::uint32_t>& type_slot, std::uint32_t group, std::uint32_t zone,
+                            SimTime launched_at, std::string id);
 
 // REQUIRES: build_instances ran on `cluster` (placers see its attributes).
 SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, PlacerFactory& factory, RunResult& result);

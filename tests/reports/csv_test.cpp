@@ -226,3 +226,23 @@ TEST_CASE("csv: the series by zone and by type are in long form, one row per sam
         "3600,us-east-1a,,,22,32\n"
         "3600,us-east-1b,,,23,33\n");
 }
+
+TEST_CASE("csv: instance-events.csv lists each event with the instance's id, in order, quoting reasons", "[reports]") {
+  RunResultBuilder b;
+  b.instance("i,1", "us-east-1a", "m5.large").instance("i-2", "us-east-1b", "m5.large");
+  CHECK(instance_events_csv(b.build()) == "time,instanceId,event,reason\n");
+  b.result().instance_events = {
+      {.at = 0, .instance = 1, .kind = sim::InstanceEventKind::kRegistered},
+      {.at = 90 * kSecond + 500'000, .instance = 0, .kind = sim::InstanceEventKind::kDisconnected,
+       .reason = "azOutage \"a\", b"},
+      {.at = kHour, .instance = 0, .kind = sim::InstanceEventKind::kReconnected, .reason = "azOutage ends"},
+      {.at = kHour, .instance = 1, .kind = sim::InstanceEventKind::kInterruptionNotice, .reason = "spot"},
+      {.at = 2 * kHour, .instance = 1, .kind = sim::InstanceEventKind::kTerminated, .reason = "spot interruption"}};
+  CHECK(instance_events_csv(b.build()) ==
+        "time,instanceId,event,reason\n"
+        "0,i-2,registered,\n"
+        "90.5,\"i,1\",disconnected,\"azOutage \"\"a\"\", b\"\n"
+        "3600,\"i,1\",reconnected,azOutage ends\n"
+        "3600,i-2,interruptionNotice,spot\n"
+        "7200,i-2,terminated,spot interruption\n");
+}

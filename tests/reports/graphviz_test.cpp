@@ -11,7 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "placement/registry.h"
+#include "reports/format.h"
 #include "reports/html_report.h"
+#include "sim/engine.h"
 #include "run_result_builder.h"
 #include "scenarios/loader.h"
 #include "xml_check.h"
@@ -220,6 +223,79 @@ TEST_CASE("graphviz: instances registering are dashed and terminated ones only c
   const std::string at20 = cluster_dot(r, {.at = 20 * kSecond});
   REQUIRE(at20.find(">gone<") != std::string::npos);
   REQUIRE(parse_dot_counts(at20).nodes == 3);
+}
+
+TEST_CASE("graphviz: a zone whose instances are disconnected is drawn down, its capacity out of the percentages",
+          "[reports][graphviz]") {
+  RunResultBuilder b;
+  b.scenario("outage").zone("up<&>").zone("down<&>");
+  b.instance("a1", "up<&>", "m5.large").instance("a2", "up<&>", "m5.large");
+  b.instance("b1", "down<&>", "m5.large").instance("b2", "down<&>", "m5.large");
+  b.task({.instance = "a1", .placed = 0, .started = 0, .cpu = 1024});
+  b.task({.instance = "b1", .placed = 0, .started = 0, .stopped = 30 * 60 * kSecond, .cpu = 1024});
+  using Kind = ecsim::sim::InstanceEventKind;
+  b.result().instance_events = {{.at = 30 * 60 * kSecond, .instance = 2, .kind = Kind::kDisconnected, .reason = "azOutage"},
+                                {.at = 30 * 60 * kSecond, .instance = 3, .kind = Kind::kDisconnected, .reason = "azOutage"},
+                                {.at = kHour, .instance = 2, .kind = Kind::kReconnected, .reason = "azOutage ends"},
+                                {.at = kHour, .instance = 3, .kind = Kind::kReconnected, .reason = "azOutage ends"}};
+  const auto r = b.build();
+  const std::string before = cluster_dot(r, {.at = 10 * 60 * kSecond});
+  CHECK(before.find("of registered CPU reserved") != std::string::npos);
+  CHECK(before.find(", 25% of registered CPU reserved") != std::string::npos);  // 2048 of 8192
+  CHECK(before.find("DOWN") == std::string::npos);
+  CHECK(before.find("disconnected") == std::string::npos);
+
+  // During the outage only zone up's 4096 units count: 1024 reserved is 25 %, not 12.5 %.
+  const std::string during = cluster_dot(r, {.at = 45 * 60 * kSecond});
+  CHECK(during.find(", 25% of registered CPU reserved") != std::string::npos);
+  CHECK(during.find("down&lt;&amp;&gt; · 2 instances · DOWN (all disconnected)") != std::string::npos);
+  CHECK(during.find("up&lt;&amp;&gt; · 2 instances · CPU 25% reserved") != std::string::npos);
+  CHECK(count_of(during, "disconnected (down)") == 2);
+  CHECK(count_of(during, "STYLE=\"dotted\"") == 3);  // two instances and the legend's swatch
+  CHECK(during.find("fillcolor=\"#eeeeee\"") != std::string::npos);
+  CHECK(count_of(during, "style=\"rounded,filled\"") == 1);
+  CHECK(parse_dot_counts(during).nodes == 4);
+  CHECK(cluster_svg(r, {.at = 45 * 60 * kSecond}).find("DOWN (all disconnected)") != std::string::npos);
+
+  // One instance of a zone down: the zone is up, the instance counted apart.
+  ecsim::sim::RunResult one = r;
+  one.instance_events.erase(one.instance_events.begin() + 1);
+  one.instance_events.erase(one.instance_events.begin() + 2);
+  const std::string partial = cluster_dot(one, {.at = 45 * 60 * kSecond});
+  CHECK(partial.find("down&lt;&amp;&gt; · 2 instances · CPU 0% reserved · 1 disconnected") != std::string::npos);
+  CHECK(partial.find(", 16.7% of registered CPU reserved") != std::string::npos);  // 1024 of 6144
+
+  const std::string after = cluster_dot(r, {.at = 90 * 60 * kSecond});
+  CHECK(after.find("DOWN") == std::string::npos);
+  CHECK(after.find(", 12.5% of registered CPU reserved") != std::string::npos);
+
+  // A terminated instance (per its events) is left out and counted as terminated.
+  ecsim::sim::RunResult gone = r;
+  gone.instance_events.push_back({.at = kHour, .instance = 0, .kind = Kind::kTerminated, .reason = "scale-in"});
+  const std::string at_end = cluster_dot(gone, {.at = 90 * 60 * kSecond});
+  CHECK(at_end.find(">a1<") == std::string::npos);
+  CHECK(at_end.find("up&lt;&amp;&gt; · 1 instance · CPU 0% reserved · 1 terminated (not shown)") != std::string::npos);
+}
+
+TEST_CASE("graphviz: during an azOutage the picture's percentage is the sample's cpuReservedPct",
+          "[reports][graphviz]") {
+  // web-and-etl loses us-east-1b from 6h to 6h30m.
+  const std::filesystem::path source = ECSIM_SOURCE_DIR;
+  const ecsim::sim::Scenario s = ecsim::scenarios::load_scenario((source / "scenarios/examples/web-and-etl.json").string());
+  ecsim::placement::EcsPlacerFactory factory;
+  const ecsim::sim::RunResult r = ecsim::sim::run_scenario(s, factory);
+  std::size_t checked = 0;
+  for (const ecsim::sim::Sample& sample : r.samples) {
+    if (sample.time <= 6 * kHour || sample.time >= 6 * kHour + 30 * 60 * kSecond) continue;
+    const std::string dot = cluster_dot(r, {.at = sample.time});
+    INFO(sample.time);
+    CHECK(dot.find(", " + format_percent(sample.cpu_reserved, sample.cpu_registered, 1) +
+                   "% of registered CPU reserved") != std::string::npos);
+    CHECK(dot.find("us-east-1b · ") != std::string::npos);
+    CHECK(dot.find("DOWN (all disconnected)") != std::string::npos);
+    ++checked;
+  }
+  CHECK(checked > 0);
 }
 
 TEST_CASE("graphviz: the picture shows the peak sample, the earliest of equal peaks", "[reports][graphviz]") {

@@ -119,6 +119,38 @@ TEST_CASE("html_report: instances by market count the registered, not terminated
   CHECK(y(spot[2]) == y(on_demand[2]));
 }
 
+TEST_CASE("html_report: instances by market drop while instances are disconnected and after they are terminated",
+          "[reports]") {
+  using ecsim::sim::kMinute;
+  using Kind = ecsim::sim::InstanceEventKind;
+  ecsim::reports::testing::RunResultBuilder b;
+  b.instance("i1", "a", "m5.large").instance("i2", "b", "m5.large").instance("i3", "b", "m5.large");
+  b.result().instances.market[2] = ecsim::sim::Market::kSpot;
+  for (int k = 0; k <= 4; ++k) b.sample({.time = k * 10 * kMinute});
+  // i2 (on demand) is disconnected from 10 to 20 min (its state after the events at a sample
+  // counts); i3 (spot) is terminated at 30 min by an event alone, i1 at 40 min by its record.
+  b.result().instance_events = {{.at = 10 * kMinute, .instance = 1, .kind = Kind::kDisconnected, .reason = "azOutage"},
+                                {.at = 20 * kMinute, .instance = 1, .kind = Kind::kReconnected, .reason = "azOutage ends"},
+                                {.at = 30 * kMinute, .instance = 2, .kind = Kind::kTerminated, .reason = "spot"}};
+  b.result().instances.terminated_at[0] = 40 * kMinute;
+  const std::string html = html_report(b.build());
+  REQUIRE(ecsim::testing::xml_problem(html).empty());
+  const auto on_demand = series_points(html, "Instances over time by market", "on-demand");
+  const auto spot = series_points(html, "Instances over time by market", "spot");
+  REQUIRE(on_demand.size() == 9);  // 5 samples, 4 risers
+  REQUIRE(spot.size() == 9);
+  const auto y = [](const std::string& p) { return p.substr(p.find(',') + 1); };
+  // On demand: 2, 1, 2, 2, 1. Spot: 1, 1, 1, 0, 0.
+  CHECK(y(on_demand[0]) == y(on_demand[4]));
+  CHECK(y(on_demand[4]) == y(on_demand[6]));
+  CHECK(y(on_demand[2]) == y(on_demand[8]));
+  CHECK(y(on_demand[0]) != y(on_demand[2]));
+  CHECK(y(spot[0]) == y(spot[4]));
+  CHECK(y(spot[2]) == y(on_demand[2]));  // 1
+  CHECK(y(spot[6]) == y(spot[8]));
+  CHECK(y(spot[6]) != y(spot[4]));
+}
+
 TEST_CASE("html_report: the wait CDF is on a log-seconds axis and says how many tasks did not wait", "[reports]") {
   const auto r = ecsim::reports::testing::small_run();
   const std::string html = html_report(r);

@@ -79,6 +79,11 @@ sim::RunResult rich_run() {
                {.at = kHour, .kind = sim::MarkerKind::kScaleOut, .service = 1, .label = "api 1 -> 3"}};
   r.service_events = {{.at = 5 * kSecond, .service = 1, .message = "(service api) has started 1 tasks: (task t2)."},
                       {.at = 5 * kSecond, .service = 0, .message = "line one\nline, \"two\""}};
+  r.instance_events = {{.at = 0, .instance = 0, .kind = sim::InstanceEventKind::kRegistered},
+                       {.at = 30 * kMinute, .instance = 1, .kind = sim::InstanceEventKind::kDisconnected,
+                        .reason = "azOutage, \"b\""},
+                       {.at = kHour, .instance = 1, .kind = sim::InstanceEventKind::kReconnected, .reason = "azOutage ends"},
+                       {.at = 2 * kHour, .instance = 0, .kind = sim::InstanceEventKind::kTerminated, .reason = "scale-in"}};
   r.events = 18'446'744'073'709'551'615ULL;
   r.seed = 9'007'199'254'740'993ULL;
   return r;
@@ -225,6 +230,13 @@ void check_same_result(const sim::RunResult& got, const sim::RunResult& want) {
     CHECK(got.markers[k].service == want.markers[k].service);
     CHECK(got.markers[k].label == want.markers[k].label);
   }
+  REQUIRE(got.instance_events.size() == want.instance_events.size());
+  for (std::size_t k = 0; k < got.instance_events.size(); ++k) {
+    CHECK(got.instance_events[k].at == want.instance_events[k].at);
+    CHECK(got.instance_events[k].instance == want.instance_events[k].instance);
+    CHECK(got.instance_events[k].kind == want.instance_events[k].kind);
+    CHECK(got.instance_events[k].reason == want.instance_events[k].reason);
+  }
   REQUIRE(got.service_events.size() == want.service_events.size());
   for (std::size_t k = 0; k < got.service_events.size(); ++k) {
     CHECK(got.service_events[k].at == want.service_events[k].at);
@@ -349,7 +361,7 @@ TEST_CASE("read_outputs: a missing directory or file is an input error naming it
   write_outputs(small_run(), kStats, scratch.path());
   for (const char* name : {"summary.json", "tasks.csv", "instances.csv", "timeseries.csv", "timeseries-by-zone.csv",
                            "timeseries-by-type.csv", "timeseries-by-service.csv", "service-events.csv",
-                           "markers.csv"}) {
+                           "markers.csv", "instance-events.csv"}) {
     INFO(name);
     const std::string saved = read_file(scratch.path() / name);
     fs::remove(scratch.path() / name);
@@ -579,6 +591,20 @@ TEST_CASE("read_outputs: sources, service series, events and markers that do not
     edit(dir / "service-events.csv", "\n5,", "\n9,");
     CHECK(read_error(dir) == events + ": line 3: column \"time\": expected a time no earlier than the row before, "
                                       "got \"5\"");
+  }
+  SECTION("an instance event of an unknown instance or kind") {
+    const std::string instance_events = (dir / "instance-events.csv").string();
+    edit(dir / "instance-events.csv", ",general-2,disconnected,", ",general-9,disconnected,");
+    CHECK(read_error(dir) == instance_events + ": line 3: column \"instanceId\": expected an instanceId of "
+                                               "instances.csv, got \"general-9\"");
+    write_outputs(rich_run(), kStats, dir);
+    edit(dir / "instance-events.csv", ",general-2,disconnected,", ",general-2,lost,");
+    CHECK(read_error(dir) == instance_events + ": line 3: column \"event\": expected an instance event such as "
+                                               "registered, disconnected or terminated, got \"lost\"");
+    write_outputs(rich_run(), kStats, dir);
+    edit(dir / "instance-events.csv", "\n3600,", "\n1,");
+    CHECK(read_error(dir) == instance_events + ": line 4: column \"time\": expected a time no earlier than the row "
+                                               "before, got \"1\"");
   }
   SECTION("a deployment in progress with a completion time") {
     edit(dir / "summary.json", "\"completedAt\": null", "\"completedAt\": 100");

@@ -85,8 +85,8 @@ TEST_CASE("--set: the loader's error on an overridden value names the override",
   // A new key the loader does not know is refused as in the file, naming the override.
   CHECK(error_text([&] { load_scenario(path, {parse_override("cluster.instanceGroups.general.cuont=3")}); }) ==
         path + ": /cluster/instanceGroups/0/cuont (set by --set cluster.instanceGroups.general.cuont=3): expected a "
-               "known key of an instance group (did you mean \"count\"? valid: attributes, availabilityZones, "
-               "awsvpcTrunking, count, instanceType, launchTime, market, name, osType, reservedMemoryMiB, "
+               "known key of an instance group (did you mean \"count\"? valid: amiId, attributes, availabilityZones, "
+               "awsvpcTrunking, count, instanceType, launchTime, market, name, osFamily, osType, reservedMemoryMiB, "
                "reservedPorts, withoutCapabilities), got \"cuont\"");
   // An error elsewhere is the file's own, with no note.
   CHECK(error_text([&] { load_scenario(path, {parse_override("cluster.availabilityZones.0=us-east-1b"),
