@@ -302,6 +302,28 @@ void put_time(BufferedWriter& out, sim::SimTime t) {
 
 }  // namespace
 
+void write_provider_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
+  out.write(kProviderTimeseriesCsvHeader);
+  out.put('\n');
+  const std::size_t n = r.capacity_providers.size();
+  if (n == 0 || r.provider_instances.size() != r.samples.size() * n) return;
+  for (std::size_t j = 0; j < r.samples.size(); ++j) {
+    for (std::size_t k = 0; k < n; ++k) {
+      put_time(out, r.samples[j].time);
+      out.put(',');
+      out.write(csv_field(r.capacity_providers[k].name));
+      put_int_field(out, r.provider_instances[j * n + k]);
+      put_int_field(out, r.provider_desired[j * n + k]);
+      char* p = out.reserve(kMaxNumberChars + 1);
+      *p++ = ',';
+      out.commit(write_double(p, r.provider_reservation[j * n + k]));
+      out.put('\n');
+    }
+  }
+}
+
+std::string provider_timeseries_csv(const sim::RunResult& r) { return render(r, write_provider_timeseries_csv); }
+
 void write_service_timeseries_csv(const sim::RunResult& r, BufferedWriter& out) {
   out.write(kServiceTimeseriesCsvHeader);
   out.put('\n');

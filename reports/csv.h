@@ -125,6 +125,14 @@ std::string service_events_csv(const sim::RunResult& r);
 void write_markers_csv(const sim::RunResult& r, BufferedWriter& out);
 std::string markers_csv(const sim::RunResult& r);
 
+// timeseries-by-capacity-provider.csv: for every sample one row per capacity provider, in the
+// scenario's order: its live instances (launched, not terminated), its desired capacity and its
+// last CapacityProviderReservation datapoint in percent (shortest round-trip double). The header
+// alone when the scenario has no capacity provider.
+inline constexpr std::string_view kProviderTimeseriesCsvHeader = "time,capacityProvider,instances,desired,reservationPct";
+void write_provider_timeseries_csv(const sim::RunResult& r, BufferedWriter& out);
+std::string provider_timeseries_csv(const sim::RunResult& r);
+
 // instance-events.csv.
 void write_instance_events_csv(const sim::RunResult& r, BufferedWriter& out);
 std::string instance_events_csv(const sim::RunResult& r);

@@ -434,6 +434,28 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
                 {std::string(market_name(sim::Market::kSpot)), t, std::move(by_market[1]), true}},
                cluster_markers);
   }
+  if (const std::size_t n = r.capacity_providers.size(); n > 0 && r.provider_instances.size() == r.samples.size() * n) {
+    // The Auto Scaling groups: live instances against desired capacity, and the metric that
+    // drives managed scaling.
+    std::vector<ChartSeries> counts, metric;
+    for (std::size_t k = 0; k < n; ++k) {
+      ChartSeries live{r.capacity_providers[k].name + " instances", t, {}, true};
+      ChartSeries desired{r.capacity_providers[k].name + " desired", t, {}, true, true};
+      ChartSeries reservation{r.capacity_providers[k].name, t, {}, true};
+      for (std::size_t j = 0; j < r.samples.size(); ++j) {
+        live.y.push_back(static_cast<double>(r.provider_instances[j * n + k]));
+        desired.y.push_back(static_cast<double>(r.provider_desired[j * n + k]));
+        reservation.y.push_back(r.provider_reservation[j * n + k]);
+      }
+      counts.push_back(std::move(live));
+      counts.push_back(std::move(desired));
+      metric.push_back(std::move(reservation));
+    }
+    time_chart("Capacity providers: instances against desired capacity", "instances", 0, std::move(counts),
+               cluster_markers);
+    time_chart("Capacity providers: CapacityProviderReservation", "reservation (%)", 0, std::move(metric),
+               cluster_markers);
+  }
   {
     // Wait-time CDF over placed tasks.
     std::vector<sim::SimTime> waits;

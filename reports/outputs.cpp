@@ -49,6 +49,8 @@ void write_outputs(const sim::RunResult& r, const RunStats& stats, const std::fi
   write_file_atomically(dir / kTimeseriesFile, [&r](BufferedWriter& out) { write_timeseries_csv(r, out); });
   write_file_atomically(dir / kZoneTimeseriesFile, [&r](BufferedWriter& out) { write_zone_timeseries_csv(r, out); });
   write_file_atomically(dir / kTypeTimeseriesFile, [&r](BufferedWriter& out) { write_type_timeseries_csv(r, out); });
+  write_file_atomically(dir / kProviderTimeseriesFile,
+                        [&r](BufferedWriter& out) { write_provider_timeseries_csv(r, out); });
   write_file_atomically(dir / kServiceTimeseriesFile,
                         [&r](BufferedWriter& out) { write_service_timeseries_csv(r, out); });
   write_file_atomically(dir / kServiceEventsFile, [&r](BufferedWriter& out) { write_service_events_csv(r, out); });

@@ -8,6 +8,7 @@
 //   timeseries-by-zone.csv     per sample, one row per availability zone
 //   timeseries-by-type.csv     per sample, one row per instance type
 //   timeseries-by-service.csv  per sample, one row per service
+//   timeseries-by-capacity-provider.csv  per sample, one row per capacity provider
 //   service-events.csv         the services' event messages
 //   markers.csv                moments marked on the time charts (scenario events, deployments, scaling)
 //   instance-events.csv        what happened to each instance (registered, disconnected, terminated, ...)
@@ -35,6 +36,7 @@ inline constexpr std::string_view kTimeseriesFile = "timeseries.csv";
 inline constexpr std::string_view kZoneTimeseriesFile = "timeseries-by-zone.csv";
 inline constexpr std::string_view kTypeTimeseriesFile = "timeseries-by-type.csv";
 inline constexpr std::string_view kServiceTimeseriesFile = "timeseries-by-service.csv";
+inline constexpr std::string_view kProviderTimeseriesFile = "timeseries-by-capacity-provider.csv";
 inline constexpr std::string_view kServiceEventsFile = "service-events.csv";
 inline constexpr std::string_view kMarkersFile = "markers.csv";
 inline constexpr std::string_view kInstanceEventsFile = "instance-events.csv";

@@ -420,6 +420,29 @@ class SummaryReader {
       r.sources.push_back({it.key(), sim::SourceKind::kJob, string_at(it.value(), pointer, "strategy")});
     }
 
+    if (root_.contains("capacityProviders")) {
+      const ordered_json& providers = object_at(root_, "", "capacityProviders");
+      for (auto it = providers.begin(); it != providers.end(); ++it) {
+        const std::string pointer = "/capacityProviders/" + pointer_token(it.key());
+        const ordered_json& one = it.value();
+        if (!one.is_object()) fail(pointer, "an object", describe(one));
+        sim::CapacityProviderResult p;
+        p.name = it.key();
+        p.launched = int_at(one, pointer, "launched");
+        p.scaled_in = int_at(one, pointer, "scaledIn");
+        p.lost = int_at(one, pointer, "lost");
+        p.failed_launches = int_at(one, pointer, "failedLaunches");
+        p.scale_outs = int_at(one, pointer, "scaleOuts");
+        p.scale_ins = int_at(one, pointer, "scaleIns");
+        const ordered_json& live = object_at(one, pointer, "instances");
+        p.instances_min = int32_at(live, pointer + "/instances", "min");
+        p.instances_mean = number_at(live, pointer + "/instances", "mean");
+        p.instances_max = int32_at(live, pointer + "/instances", "max");
+        p.desired_at_end = int32_at(one, pointer, "desiredAtEnd");
+        r.capacity_providers.push_back(std::move(p));
+      }
+    }
+
     if (root_.contains("trace")) {
       const ordered_json& trace = object_at(root_, "", "trace");
       const ordered_json& files = member(trace, "/trace", "files");
@@ -925,6 +948,42 @@ std::uint32_t service_named(const CsvReader& csv, std::size_t column, const Name
   return *k;
 }
 
+// timeseries-by-capacity-provider.csv: every provider of summary.json at every sample, in order.
+void read_provider_timeseries(const fs::path& path, sim::RunResult& r) {
+  CsvReader csv(path, kProviderTimeseriesCsvHeader);
+  const std::size_t n = r.capacity_providers.size();
+  std::size_t row = 0;
+  while (csv.next()) {
+    if (row >= r.samples.size() * n) {
+      csv.fail_line("one row per sample of timeseries.csv and capacity provider of summary.json, " +
+                        std::to_string(r.samples.size()) + " x " + std::to_string(n) + " rows",
+                    "more");
+    }
+    const sim::Sample& sample = r.samples[row / n];
+    if (csv.time(0) != sample.time) {
+      csv.fail(0, "the time of sample " + std::to_string(row / n + 1) + " of timeseries.csv, " + format_seconds(sample.time));
+    }
+    if (csv.field(1) != r.capacity_providers[row % n].name) {
+      csv.fail(1, in_quotes(r.capacity_providers[row % n].name) + " (every capacity provider at every sample, in order)");
+    }
+    r.provider_instances.push_back(csv.integer<std::int64_t>(2));
+    r.provider_desired.push_back(csv.integer<std::int64_t>(3));
+    const std::string& text = csv.field(4);
+    double v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v) || v < 0) {
+      csv.fail(4, "a percentage (a number of 0 or more)");
+    }
+    r.provider_reservation.push_back(v);
+    ++row;
+  }
+  if (row != r.samples.size() * n) {
+    csv.fail_line("one row per sample of timeseries.csv and capacity provider of summary.json, " +
+                      std::to_string(r.samples.size() * n) + " rows",
+                  std::to_string(row));
+  }
+}
+
 void read_service_timeseries(const fs::path& path, sim::RunResult& r) {
   CsvReader csv(path, kServiceTimeseriesCsvHeader);
   const NameTable services = service_names(r);
@@ -1119,6 +1178,7 @@ sim::RunResult read_outputs(const fs::path& dir) {
 
   read_tasks(dir / kTasksFile, instance_ids, r);
   read_service_timeseries(dir / kServiceTimeseriesFile, r);
+  read_provider_timeseries(dir / kProviderTimeseriesFile, r);
   read_service_events(dir / kServiceEventsFile, r);
   read_markers(dir / kMarkersFile, r);
   read_instance_events(dir / kInstanceEventsFile, instance_ids, r);

@@ -119,6 +119,12 @@ void check_services(const sim::RunResult& r) {
   for (const auto& [v, field] : series) {
     if (!v->empty()) check_size(*v, cells, field, "sample and service");
   }
+  const std::size_t provider_cells = r.samples.size() * r.capacity_providers.size();
+  if (!r.provider_instances.empty()) check_size(r.provider_instances, provider_cells, "provider_instances", "sample and capacity provider");
+  if (!r.provider_desired.empty()) check_size(r.provider_desired, provider_cells, "provider_desired", "sample and capacity provider");
+  if (!r.provider_reservation.empty()) {
+    check_size(r.provider_reservation, provider_cells, "provider_reservation", "sample and capacity provider");
+  }
   for (std::size_t k = 0; k < r.markers.size(); ++k) {
     const sim::Marker& m = r.markers[k];
     if (m.kind > sim::MarkerKind::kScaleIn) fail(at("markers", k) + ".kind is out of range");

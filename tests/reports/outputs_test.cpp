@@ -16,12 +16,12 @@ namespace {
 const RunStats kStats{.wall_seconds = 0.5, .events = 10, .placements = 3, .peak_rss_mib = 20};
 const std::vector<std::string> kAllFiles = {"cluster.dot", "cluster.svg", "instance-events.csv", "instances.csv", "markers.csv", "report.html",
                                             "run.json", "service-events.csv", "summary.json", "tasks.csv",
-                                            "timeseries-by-service.csv", "timeseries-by-type.csv",
-                                            "timeseries-by-zone.csv", "timeseries.csv"};
+                                            "timeseries-by-capacity-provider.csv", "timeseries-by-service.csv",
+                                            "timeseries-by-type.csv", "timeseries-by-zone.csv", "timeseries.csv"};
 const std::vector<std::string> kWithoutHtml = {"cluster.dot", "cluster.svg", "instance-events.csv", "instances.csv", "markers.csv", "run.json",
                                                "service-events.csv", "summary.json", "tasks.csv",
-                                               "timeseries-by-service.csv", "timeseries-by-type.csv",
-                                               "timeseries-by-zone.csv", "timeseries.csv"};
+                                               "timeseries-by-capacity-provider.csv", "timeseries-by-service.csv",
+                                               "timeseries-by-type.csv", "timeseries-by-zone.csv", "timeseries.csv"};
 }
 
 TEST_CASE("outputs: writes exactly the listed files and report.html, creating the directory", "[reports]") {

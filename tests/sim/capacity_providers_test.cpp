@@ -291,7 +291,7 @@ TEST_CASE("capacity providers: DRAINING replaces service tasks, leaves standalon
   CHECK(count_events(r, sim::InstanceEventKind::kDraining) == 1);
 }
 
-TEST_CASE("capacity providers: a failed instance is replaced; insufficient capacity moves launches", "[sim]") {
+TEST_CASE("capacity providers: a failed instance is replaced and insufficient capacity moves launches", "[sim]") {
   const std::string cp = R"({"name": "cp", "autoScalingGroup": {"instanceTypes": ["m5.large", "m5.xlarge"],
       "minSize": 2, "maxSize": 4, "desiredCapacity": 2, "launchTime": "60s"}})";
   const std::string rest = R"(, "events": [

@@ -76,17 +76,17 @@ TEST_CASE("cli: run writes the contract's files, report.html and a summary on st
   REQUIRE(r.status == 0);
   for (const char* f : {"summary.json", "run.json", "tasks.csv", "instances.csv", "timeseries.csv",
                         "timeseries-by-zone.csv", "timeseries-by-type.csv", "timeseries-by-service.csv",
-                        "service-events.csv", "markers.csv", "instance-events.csv", "cluster.svg", "cluster.dot",
+                        "timeseries-by-capacity-provider.csv", "service-events.csv", "markers.csv", "instance-events.csv", "cluster.svg", "cluster.dot",
                         "report.html"}) {
     REQUIRE(fs::is_regular_file(dir.path() / "out" / f));
   }
   // Nothing else: no temporary file left behind.
-  REQUIRE(std::distance(fs::directory_iterator(dir.path() / "out"), fs::directory_iterator()) == 14);
+  REQUIRE(std::distance(fs::directory_iterator(dir.path() / "out"), fs::directory_iterator()) == 15);
   // --no-html leaves the report out.
   REQUIRE(run_ecsim({"run", (kSource / "scenarios/default.json").string(), "-o", "plain", "--duration", "1h",
                      "--no-html", "--quiet"},
                     dir.path()).status == 0);
-  REQUIRE(std::distance(fs::directory_iterator(dir.path() / "plain"), fs::directory_iterator()) == 13);
+  REQUIRE(std::distance(fs::directory_iterator(dir.path() / "plain"), fs::directory_iterator()) == 14);
   REQUIRE(r.out.find("tasks:") != std::string::npos);
   REQUIRE(r.out.find("cost:") != std::string::npos);
   // stderr is not a terminal here: no progress line.

@@ -38,7 +38,8 @@ TEST_CASE("golden: every bundled scenario reproduces its checked-in outputs byte
     REQUIRE(r.err.empty());
     REQUIRE(r.status == 0);
     for (const char* file : {"summary.json", "tasks.csv", "instances.csv", "timeseries.csv", "timeseries-by-zone.csv",
-                             "timeseries-by-type.csv", "cluster.dot"}) {
+                             "timeseries-by-type.csv", "timeseries-by-capacity-provider.csv", "instance-events.csv",
+                             "cluster.dot"}) {
       INFO("file " << file);
       const fs::path golden = kSource / "tests/golden" / name / file;
       const std::string got = read_file(dir.path() / "out" / file);
