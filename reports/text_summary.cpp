@@ -1,5 +1,6 @@
 #include "reports/text_summary.h"
 
+#include <algorithm>
 #include <initializer_list>
 #include <string_view>
 
@@ -61,12 +62,26 @@ std::string text_summary(const sim::RunResult& r, const std::filesystem::path& d
   } else {
     s += "no monthly rate (nothing simulated)\n";
   }
+  for (const sim::CapacityProviderResult& p : r.capacity_providers) {
+    append(s, {"capacity provider ", p.name, ": instances ", std::to_string(p.instances_min), " to ",
+               std::to_string(p.instances_max), " (mean ", format_fixed(p.instances_mean, 2), "), ",
+               std::to_string(p.launched), " launched, ", std::to_string(p.scaled_in), " scaled in, ",
+               std::to_string(p.lost), " lost, ", std::to_string(p.failed_launches), " failed launches; desired ",
+               std::to_string(p.desired_at_end), " at the end\n"});
+  }
   for (const sim::ServiceResult& svc : r.services) {
     const SourceFigures& sf = f.by_source[svc.source];
     append(s, {"service ", r.sources[svc.source].name, " (", scheduling_strategy_name(svc), ", ",
                r.sources[svc.source].strategy, "): running mean ", format_fixed(svc.running_mean, 2), " of ",
                std::to_string(svc.desired_count), " desired, ", format_fixed(sim::to_seconds(svc.below_desired), 1),
-               " s below; wait p99 ", format_fixed(sim::to_seconds(sf.wait.p99), 3), " s (",
+               " s below"});
+    // The longest time it took to get back to desired (the loss of a zone, say).
+    sim::SimTime longest = 0;
+    for (const auto& [from, to] : svc.below_desired_spells) {
+      if (to != sim::kNever) longest = std::max(longest, to - from);
+    }
+    if (longest > 0) append(s, {" (longest recovery ", format_fixed(sim::to_seconds(longest), 1), " s)"});
+    append(s, {"; wait p99 ", format_fixed(sim::to_seconds(sf.wait.p99), 3), " s (",
                std::to_string(sf.wait.censored), " censored); ", std::to_string(svc.deployments.size()),
                svc.deployments.size() == 1 ? " deployment" : " deployments"});
     if (!svc.deployments.empty()) {
@@ -94,8 +109,8 @@ std::string text_summary(const sim::RunResult& r, const std::filesystem::path& d
     append(s, {"traces: ", std::to_string(read), " records read, ", std::to_string(skipped), " skipped\n"});
   }
   append(s, {"outputs in ", dir.string(), ": ", kSummaryFile, ", ", kRunFile, ", ", kTasksFile, ", ", kInstancesFile,
-             ", ", kTimeseriesFile, " (and by zone, type and service), ", kServiceEventsFile, ", ", kMarkersFile, ", ",
-             kClusterSvgFile, ", ", kClusterDotFile,
+             ", ", kTimeseriesFile, " (and by zone, type, service and capacity provider), ", kServiceEventsFile, ", ",
+             kMarkersFile, ", ", kInstanceEventsFile, ", ", kClusterSvgFile, ", ", kClusterDotFile,
              html ? std::string(", ") + std::string(kReportFile) : std::string(), "\n"});
   return s;
 }

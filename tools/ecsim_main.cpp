@@ -236,11 +236,15 @@ sim::Scenario load(const RunOptions& o) {
 int cmd_validate(const std::vector<std::string>& args) {
   const RunOptions o = parse_run_options(args, true);
   const sim::Scenario scenario = load(o);
+  // Instances at the start: the groups' and the capacity providers' desired capacities.
   std::size_t instances = 0;
   for (const auto& g : scenario.cluster.instance_groups) instances += static_cast<std::size_t>(g.count);
-  std::printf("%s: valid (%zu instances, %zu task definitions, %zu services, %zu jobs, %zu traces)\n",
-              o.scenario.c_str(), instances, scenario.task_definitions.size(), scenario.services.size(),
-              scenario.jobs.size(), scenario.traces.size());
+  for (const auto& cp : scenario.capacity_providers) instances += static_cast<std::size_t>(cp.desired_capacity);
+  const std::string providers =
+      scenario.capacity_providers.empty() ? "" : ", " + std::to_string(scenario.capacity_providers.size()) + " capacity providers";
+  std::printf("%s: valid (%zu instances%s, %zu task definitions, %zu services, %zu jobs, %zu traces)\n",
+              o.scenario.c_str(), instances, providers.c_str(), scenario.task_definitions.size(),
+              scenario.services.size(), scenario.jobs.size(), scenario.traces.size());
   return 0;
 }
 

@@ -18,6 +18,11 @@ cmake --build build/gcc -j "$jobs"
 cases=$({ build/gcc/tests/ecsim_tests --list-test-names-only || true; } | grep -c .)
 registered=$(ctest --test-dir build/gcc -N | sed -n 's/^Total Tests: //p')
 [ "$cases" = "$registered" ] || { echo "ctest registers $registered tests, Catch2 has $cases" >&2; exit 1; }
+# ctest passes each name to the test binary, which would read a leading '-' as an option.
+if { build/gcc/tests/ecsim_tests --list-test-names-only || true; } | grep -q '^-'; then
+  echo "a Catch2 case name starts with '-' (ctest would pass it as an option)" >&2
+  exit 1
+fi
 ctest --test-dir build/gcc --output-on-failure -j "$jobs"
 
 echo "== clang asan+ubsan (-Werror)"

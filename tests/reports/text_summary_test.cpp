@@ -24,7 +24,8 @@ TEST_CASE("text_summary: a small run prints these exact lines, one per service a
         "job etl (binpack(cpu)): 3 submitted, 1 placed, 1 failed to place, 1 pending at end; wait p99 10770.000 s "
         "(1 censored)\n"
         "outputs in out/run-1: summary.json, run.json, tasks.csv, instances.csv, timeseries.csv (and by zone, "
-        "type and service), service-events.csv, markers.csv, cluster.svg, cluster.dot\n");
+        "type, service and capacity provider), service-events.csv, markers.csv, instance-events.csv, cluster.svg, "
+        "cluster.dot\n");
 }
 
 TEST_CASE("text_summary: traces add a line and an empty run has no monthly rate", "[reports]") {
@@ -35,4 +36,28 @@ TEST_CASE("text_summary: traces add a line and an empty run has no monthly rate"
                                    "traces: 11 records read, 2 skipped\n"
                                    "outputs in d: "));
   CHECK(text == text_summary(b.build(), "d"));
+}
+
+TEST_CASE("text_summary: a line per capacity provider, and a service's longest recovery", "[reports]") {
+  RunResultBuilder b;
+  b.duration(sim::kHour);
+  b.service("web", {.desired_count = 4,
+                    .below_desired_spells = {{100 * sim::kSecond, 130 * sim::kSecond},
+                                             {600 * sim::kSecond, 751 * sim::kSecond},
+                                             {3000 * sim::kSecond, sim::kNever}}});
+  sim::RunResult r = b.build();
+  sim::CapacityProviderResult p;
+  p.name = "general";
+  p.launched = 8;
+  p.scaled_in = 1;
+  p.lost = 2;
+  p.instances_min = 5;
+  p.instances_max = 6;
+  p.instances_mean = 5.75;
+  p.desired_at_end = 6;
+  r.capacity_providers.push_back(p);
+  const std::string text = text_summary(r, "d");
+  CHECK_THAT(text, Catch::Contains("\ncapacity provider general: instances 5 to 6 (mean 5.75), 8 launched, 1 scaled in, "
+                                   "2 lost, 0 failed launches; desired 6 at the end\nservice web "));
+  CHECK_THAT(text, Catch::Contains(" s below (longest recovery 151.0 s); wait p99 "));
 }

@@ -28,7 +28,7 @@ std::vector<std::string> apply(nlohmann::json& root, std::initializer_list<const
   return apply_overrides(root, overrides);
 }
 
-TEST_CASE("--set: a name selects the list element whose name, serviceName or family it is", "[overrides]") {
+TEST_CASE("overrides: --set a name selects the list element whose name, serviceName or family it is", "[overrides]") {
   nlohmann::json root = sample();
   const auto pointers = apply(root, {"cluster.instanceGroups.etl.count=9", "services.web.desiredCount=5",
                                      "taskDefinitions.web.cpu=256", "jobs.etl.arrival.ratePerHour=90"});
@@ -40,7 +40,7 @@ TEST_CASE("--set: a name selects the list element whose name, serviceName or fam
                                              "/taskDefinitions/0/cpu", "/jobs/0/arrival/ratePerHour"});
 }
 
-TEST_CASE("--set: a number indexes a list, VALUE is JSON and a bare word a string", "[overrides]") {
+TEST_CASE("overrides: --set a number indexes a list, VALUE is JSON and a bare word a string", "[overrides]") {
   nlohmann::json root = sample();
   apply(root, {"cluster.instanceGroups.0.instanceType=m5.large", "cluster.availabilityZones.1=\"c\"",
                "cluster.instanceGroups.0.attributes={\"team\": \"web\"}", "cluster.instanceGroups.1.count=1.5"});
@@ -50,7 +50,7 @@ TEST_CASE("--set: a number indexes a list, VALUE is JSON and a bare word a strin
   CHECK(root["cluster"]["instanceGroups"][1]["count"] == 1.5);
 }
 
-TEST_CASE("--set: a new leaf key on an existing object is added, a missing intermediate one refused", "[overrides]") {
+TEST_CASE("overrides: --set a new leaf key on an existing object is added, a missing intermediate one refused", "[overrides]") {
   nlohmann::json root = sample();
   apply(root, {"cluster.name=prod"});
   CHECK(root["cluster"]["name"] == "prod");
@@ -72,7 +72,7 @@ TEST_CASE("--set: a new leaf key on an existing object is added, a missing inter
         "--set: /: expected a dotted PATH of non-empty names before '=' (a.b.c=VALUE), got \"cluster..name=x\"");
 }
 
-TEST_CASE("--set: the loader's error on an overridden value names the override", "[overrides]") {
+TEST_CASE("overrides: --set the loader's error on an overridden value names the override", "[overrides]") {
   ecsim::testing::TempDir dir;
   const std::string path = (dir.path() / "scenario.json").string();
   std::ofstream(path) << R"({"cluster": {"availabilityZones": ["us-east-1a"],
