@@ -86,11 +86,15 @@ std::int64_t registered_memory_mib(const sim::InstanceType& type, std::int64_t r
 
 std::int32_t registered_cpu_units(const sim::InstanceType& type) { return type.vcpu * 1024; }
 
-std::vector<sim::InstanceType> parse_catalog_csv(std::string_view csv, const std::string& file) {
-  static constexpr std::array<std::string_view, 7> kColumns = {
-      "instanceType", "vcpu", "memoryMiB", "maxEnis", "gpus", "architecture", "onDemandUsdPerHour"};
-  std::array<std::size_t, kColumns.size()> column{};
-  std::vector<sim::InstanceType> types;
+namespace {
+
+// Calls row(field, where) for each data row of a CSV whose header names (at least) `columns`, in
+// any order: field(k) is the row's value in columns[k]; where is "line N". Empty lines are
+// skipped. Throws InputError for a missing column or a short row.
+template <std::size_t N, class Row>
+void for_each_named_row(std::string_view csv, const std::string& file, const std::array<std::string_view, N>& columns,
+                        Row&& row) {
+  std::array<std::size_t, N> column{};
   const auto lines = split_lines(csv);
   bool header = true;
   for (std::size_t line_no = 1; line_no <= lines.size(); ++line_no) {
@@ -99,22 +103,33 @@ std::vector<sim::InstanceType> parse_catalog_csv(std::string_view csv, const std
     const std::string where = "line " + std::to_string(line_no);
     const auto fields = split_csv_line(line);
     if (header) {
-      for (std::size_t k = 0; k < kColumns.size(); ++k) {
-        auto it = std::find(fields.begin(), fields.end(), kColumns[k]);
+      for (std::size_t k = 0; k < N; ++k) {
+        auto it = std::find(fields.begin(), fields.end(), columns[k]);
         if (it == fields.end()) {
-          throw sim::InputError(file, where, "a header with a column " + std::string(kColumns[k]), quote(line));
+          throw sim::InputError(file, where, "a header with a column " + std::string(columns[k]), quote(line));
         }
         column[k] = static_cast<std::size_t>(it - fields.begin());
       }
       header = false;
       continue;
     }
-    auto field = [&](std::size_t k) -> const std::string& {
+    const auto field = [&](std::size_t k) -> const std::string& {
       if (column[k] >= fields.size()) {
-        throw sim::InputError(file, where, "a value in column " + std::string(kColumns[k]), "a short row");
+        throw sim::InputError(file, where, "a value in column " + std::string(columns[k]), "a short row");
       }
       return fields[column[k]];
     };
+    row(field, where);
+  }
+}
+
+}  // namespace
+
+std::vector<sim::InstanceType> parse_catalog_csv(std::string_view csv, const std::string& file) {
+  static constexpr std::array<std::string_view, 7> kColumns = {
+      "instanceType", "vcpu", "memoryMiB", "maxEnis", "gpus", "architecture", "onDemandUsdPerHour"};
+  std::vector<sim::InstanceType> types;
+  for_each_named_row(csv, file, kColumns, [&](const auto& field, const std::string& where) {
     auto number = [&](std::size_t k) {
       auto v = parse_csv_int(field(k));
       if (!v || *v > std::numeric_limits<std::int32_t>::max()) {
@@ -140,7 +155,7 @@ std::vector<sim::InstanceType> parse_catalog_csv(std::string_view csv, const std
     t.price_microdollars_per_hour = *price;
     t.os_memory_mib = estimated_os_memory_mib(t.name, t.memory_mib);
     types.push_back(std::move(t));
-  }
+  });
   std::stable_sort(types.begin(), types.end(), by_name);
   for (std::size_t i = 1; i < types.size(); ++i) {
     if (types[i].name == types[i - 1].name) {
@@ -180,32 +195,8 @@ bool trunking_unsupported(std::string_view type_name) {
 
 void apply_spot_advisor_csv(std::string_view csv, const std::string& file, std::vector<sim::InstanceType>& types) {
   static constexpr std::array<std::string_view, 3> kColumns = {"instanceType", "spotSavingsPct", "interruptionBand"};
-  std::array<std::size_t, kColumns.size()> column{};
-  const auto lines = split_lines(csv);
-  bool header = true;
   std::vector<std::uint8_t> seen(types.size(), 0);
-  for (std::size_t line_no = 1; line_no <= lines.size(); ++line_no) {
-    const std::string_view line = lines[line_no - 1];
-    if (line.empty()) continue;
-    const std::string where = "line " + std::to_string(line_no);
-    const auto fields = split_csv_line(line);
-    if (header) {
-      for (std::size_t k = 0; k < kColumns.size(); ++k) {
-        auto it = std::find(fields.begin(), fields.end(), kColumns[k]);
-        if (it == fields.end()) {
-          throw sim::InputError(file, where, "a header with a column " + std::string(kColumns[k]), quote(line));
-        }
-        column[k] = static_cast<std::size_t>(it - fields.begin());
-      }
-      header = false;
-      continue;
-    }
-    auto field = [&](std::size_t k) -> const std::string& {
-      if (column[k] >= fields.size()) {
-        throw sim::InputError(file, where, "a value in column " + std::string(kColumns[k]), "a short row");
-      }
-      return fields[column[k]];
-    };
+  for_each_named_row(csv, file, kColumns, [&](const auto& field, const std::string& where) {
     const std::int64_t t = find_instance_type(types, field(0));
     if (t < 0) throw sim::InputError(file, where, "an instance type of the catalog", quote(field(0)));
     const auto k = static_cast<std::size_t>(t);
@@ -221,7 +212,7 @@ void apply_spot_advisor_csv(std::string_view csv, const std::string& file, std::
     }
     types[k].spot_savings_pct = static_cast<std::int32_t>(*savings);
     types[k].spot_interruption_band = *band;
-  }
+  });
 }
 
 const std::vector<sim::InstanceType>& bundled_catalog() {

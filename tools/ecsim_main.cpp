@@ -157,10 +157,12 @@ std::vector<scenarios::Override> read_set_option(const po::variables_map& vm) {
 }
 
 // Parses `args` against `desc` plus one positional "scenario"; a Boost error is a usage error.
-po::variables_map parse_with_scenario(const std::vector<std::string>& args, po::options_description& desc) {
+po::variables_map parse_with_scenario(const std::vector<std::string>& args, po::options_description& desc,
+                                      const char* second_positional = nullptr) {
   desc.add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
   pos.add("scenario", 1);
+  if (second_positional != nullptr) pos.add(second_positional, 1);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
@@ -323,16 +325,7 @@ int cmd_plan(const std::vector<std::string>& args) {
   desc.add_options()("output,o", po::value<std::string>())("jobs", po::value<std::string>())("quiet", po::bool_switch())(
       "plugin", po::value<std::vector<std::string>>()->composing())("plan", po::value<std::string>());
   add_set_option(desc);
-  desc.add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1).add("plan", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  const po::variables_map vm = parse_with_scenario(args, desc, "plan");
   if (vm.count("scenario") == 0 || vm.count("plan") == 0) throw UsageError("plan takes SCENARIO and PLAN");
   tools::PlanOptions options;
   if (vm.count("jobs")) {
