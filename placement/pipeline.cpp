@@ -164,6 +164,7 @@ sim::FailureReason Pipeline::check(const sim::PlacementRequest& request, const s
     if (first == sim::FailureReason::kNone) first = r;
     ++count;
   };
+  if (cluster.agent_connected[i] == 0) fail(sim::FailureReason::kAgent);
   if (cluster.free_cpu[i] < need.cpu) fail(sim::FailureReason::kResourceCpu);
   if (cluster.free_memory_mib[i] < need.memory_mib) fail(sim::FailureReason::kResourceMemory);
   if (!ports_fit(cluster.tcp_ports[i], request.tcp_ports) || !ports_fit(cluster.udp_ports[i], request.udp_ports)) {
@@ -279,7 +280,8 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
   const sim::Resources& need = *request.need;
   const bool simple = (request.tcp_ports == nullptr || request.tcp_ports->empty()) &&
                       (request.udp_ports == nullptr || request.udp_ports->empty()) && !distinct_instance_ &&
-                      member_of_.empty() && required_.empty() && location_ == kNoLocation;
+                      member_of_.empty() && required_.empty() && location_ == kNoLocation &&
+                      cluster.agents_disconnected == 0;
   candidates_.clear();
   if (simple) {
     // Branch-free compaction: about half the instances pass on a busy cluster, in no pattern a

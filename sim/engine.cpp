@@ -948,7 +948,17 @@ void Engine::grow_instances() {
 
 void Engine::refresh_instance(InstanceIdx i) {
   const bool counted = cluster_.registered_at[i] != kNever && terminated_[i] == 0 && outage_[i] == 0;
-  const bool up = counted && disconnected_[i] == 0 && draining_[i] == 0;
+  // An instance whose agent is disconnected stays a candidate that fails with AGENT.
+  const bool up = counted && draining_[i] == 0;
+  const std::uint8_t connected = disconnected_[i] == 0 ? 1 : 0;
+  if (connected != cluster_.agent_connected[i]) {
+    cluster_.agent_connected[i] = connected;
+    if (connected != 0) {
+      --cluster_.agents_disconnected;
+    } else {
+      ++cluster_.agents_disconnected;
+    }
+  }
   if (counted != (counted_[i] != 0)) {
     counted_[i] = counted ? 1 : 0;
     const std::int64_t sign = counted ? 1 : -1;
@@ -1097,7 +1107,7 @@ void Engine::on_instance_event(const ScenarioEvent& ev, std::uint32_t event) {
         if (disconnected_[i] != 0) break;
         disconnected_[i] = 1;
         refresh_instance(i);
-        instance_event(i, InstanceEventKind::kDisconnected, "agentDisconnect");
+        instance_event(i, InstanceEventKind::kAgentDisconnected, "agentDisconnect");
         if (ev.duration != kNever && ev.duration < scenario_.duration - now_) {
           // Reconnects after the event's duration (not the random process's next draw).
           queue_.push(now_ + ev.duration, kAgentReconnect, i, static_cast<std::uint16_t>(instance_gen_[i] | 0x8000u));
@@ -1141,7 +1151,7 @@ void Engine::on_instance_fault(std::uint16_t kind, InstanceIdx i, std::uint16_t 
       disconnected_[i] = 1;
       ++disconnects_[i];
       refresh_instance(i);
-      instance_event(i, InstanceEventKind::kDisconnected, "agent disconnect");
+      instance_event(i, InstanceEventKind::kAgentDisconnected, "agent disconnect");
       const SimTime back = scenario_.faults.agent_disconnect_duration;
       if (back < scenario_.duration - now_) queue_.push(now_ + back, kAgentReconnect, i, instance_gen_[i]);
       return;
@@ -1150,7 +1160,7 @@ void Engine::on_instance_fault(std::uint16_t kind, InstanceIdx i, std::uint16_t 
       if (disconnected_[i] == 0) return;
       disconnected_[i] = 0;
       refresh_instance(i);
-      instance_event(i, InstanceEventKind::kReconnected, "agent reconnects");
+      instance_event(i, InstanceEventKind::kAgentReconnected, "agent reconnects");
       if (cluster_.schedulable[i] != 0) {
         const std::vector<InstanceIdx> joined = {i};
         services_.on_instances_joined(joined);

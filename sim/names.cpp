@@ -11,6 +11,7 @@ namespace ecsim::sim {
 std::string_view failure_reason_name(FailureReason r) {
   switch (r) {
     case FailureReason::kNone: return "";
+    case FailureReason::kAgent: return "AGENT";
     case FailureReason::kResourceCpu: return "RESOURCE:CPU";
     case FailureReason::kResourceMemory: return "RESOURCE:MEMORY";
     case FailureReason::kResourcePorts: return "RESOURCE:PORTS";
@@ -135,6 +136,8 @@ std::string_view instance_event_name(InstanceEventKind k) {
     case InstanceEventKind::kActive: return "active";
     case InstanceEventKind::kInterruptionNotice: return "interruptionNotice";
     case InstanceEventKind::kTerminated: return "terminated";
+    case InstanceEventKind::kAgentDisconnected: return "agentDisconnected";
+    case InstanceEventKind::kAgentReconnected: return "agentReconnected";
     case InstanceEventKind::kCount: break;
   }
   return "";

@@ -114,11 +114,14 @@ enum class InstanceEventKind : std::uint8_t {
   kActive,             // set ACTIVE again after DRAINING
   kInterruptionNotice, // EC2's two-minute Spot interruption notice
   kTerminated,         // gone: scaled in, failed, interrupted, or lost with its zone for good
+  kAgentDisconnected,  // its agent alone disconnected: its tasks run on, its capacity counts, placement
+                       // there fails with AGENT until kAgentReconnected
+  kAgentReconnected,
   kCount,
 };
 
 // "launched", "registered", "disconnected", "reconnected", "draining", "active",
-// "interruptionNotice", "terminated".
+// "interruptionNotice", "terminated", "agentDisconnected", "agentReconnected".
 std::string_view instance_event_name(InstanceEventKind k);
 
 struct InstanceEvent {

@@ -308,7 +308,7 @@ TEST_CASE("capacity providers: a failed instance is replaced and insufficient ca
   CHECK(r.capacity_providers[0].lost == 1);
 }
 
-TEST_CASE("capacity providers: an agent disconnect keeps tasks running and takes no placement", "[sim]") {
+TEST_CASE("capacity providers: an agent disconnect keeps tasks running and placement there fails with AGENT", "[sim][ecs]") {
   const std::string text = R"({"duration": "2h", "seed": 1,
     "cluster": {"availabilityZones": ["z1"], "instanceGroups": [{"name": "a", "instanceType": "m5.large", "count": 1}]},
     "taskDefinitions": [{"family": "work", "cpu": "1024", "memory": "1024", "containerDefinitions": [{"name": "w", "image": "w"}]}],
@@ -319,8 +319,14 @@ TEST_CASE("capacity providers: an agent disconnect keeps tasks running and takes
   REQUIRE(r.tasks.size() == 2);
   CHECK(r.tasks.stopped_at[0] == kMinute + kHour);  // untouched
   CHECK(r.tasks.placed_at[1] == 35 * kMinute);      // waited for the agent
-  CHECK(count_events(r, sim::InstanceEventKind::kDisconnected) == 1);
-  CHECK(count_events(r, sim::InstanceEventKind::kReconnected) == 1);
+  // ECS's reason for an instance whose agent is disconnected (Dev Guide "Amazon ECS API failure
+  // reasons": AGENT).
+  CHECK(r.tasks.failure_reason[1] == sim::FailureReason::kAgent);
+  CHECK(r.placement_failures[static_cast<std::size_t>(sim::FailureReason::kAgent)] == 1);
+  CHECK(count_events(r, sim::InstanceEventKind::kAgentDisconnected) == 1);
+  CHECK(count_events(r, sim::InstanceEventKind::kAgentReconnected) == 1);
+  // Its capacity stays registered: the running task is still reserved against it.
+  for (const sim::Sample& s : r.samples) CHECK(s.cpu_reserved <= s.cpu_registered);
 }
 
 TEST_CASE("capacity providers: a lost zone's instances are replaced in the others, services recover", "[sim]") {
