@@ -745,12 +745,24 @@ std::string box(const std::string& fill, const std::vector<std::string>& rows, b
   return out + "</TABLE>";
 }
 
+// "<BR/>on capacity providers a (weight 1, base 2), b (weight 4)", or "" for launch type EC2.
+std::string provider_text(const sim::Scenario& s, const std::vector<sim::CapacityProviderStrategyItem>& strategy) {
+  if (strategy.empty()) return "";
+  std::string out = "<BR/>on capacity providers ";
+  for (std::size_t k = 0; k < strategy.size(); ++k) {
+    const sim::CapacityProviderStrategyItem& it = strategy[k];
+    out += (k == 0 ? "" : ", ") + name_text(s.capacity_providers[it.provider].name) + " (weight " +
+           std::to_string(it.weight) + (it.base > 0 ? ", base " + std::to_string(it.base) : std::string()) + ")";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string scenario_dot(const sim::Scenario& s) {
   std::string out;
   out += "// ecsim scenario structure: sources of tasks -> task definitions -> images -> registries.\n"
-         "// The cluster's instance groups are its capacity: the model has no capacity providers yet.\n";
+         "// The cluster's capacity: its instance groups and its capacity providers' Auto Scaling groups.\n";
   out += "digraph " + dot_quoted("ecsim_scenario") + " {\n";
   out += "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, labelloc=\"t\", labeljust=\"l\", nodesep=0.2, "
          "ranksep=0.5, label=<<FONT POINT-SIZE=\"14\">" +
@@ -767,8 +779,12 @@ std::string scenario_dot(const sim::Scenario& s) {
     std::string zones;
     for (const std::string& z : c.availability_zones) zones += (zones.empty() ? "" : ", ") + name_text(z);
     rows.push_back("zones: " + zones);
-    rows.push_back("<I>capacity: instance groups (no capacity providers in the model)</I>");
+    const auto is_provider_group = [&](const sim::InstanceGroup& g) {
+      return std::any_of(s.capacity_providers.begin(), s.capacity_providers.end(),
+                         [&](const sim::CapacityProvider& cp) { return cp.name == g.name; });
+    };
     for (const sim::InstanceGroup& g : c.instance_groups) {
+      if (is_provider_group(g)) continue;
       std::string group_zones;
       for (const std::uint32_t z : g.zones) {
         group_zones += (group_zones.empty() ? "" : ", ") + name_text(c.availability_zones[z]);
@@ -776,6 +792,21 @@ std::string scenario_dot(const sim::Scenario& s) {
       rows.push_back(name_text(g.name) + ": " + name_text(s.instance_types[g.instance_type].name) + " × " +
                      std::to_string(g.count) + " · " + (g.market == sim::Market::kSpot ? "spot" : "on-demand") +
                      " · " + group_zones);
+    }
+    for (const sim::CapacityProvider& cp : s.capacity_providers) {
+      // An Auto Scaling group capacity provider: its types in priority order, its size, how it scales.
+      std::string types;
+      for (const std::uint32_t g : cp.groups) {
+        types += (types.empty() ? "" : ", ") + name_text(s.instance_types[c.instance_groups[g].instance_type].name);
+      }
+      std::string row = "capacity provider " + name_text(cp.name) + ": " + types + " · " + std::to_string(cp.min_size) +
+                        "–" + std::to_string(cp.max_size) + " (desired " + std::to_string(cp.desired_capacity) + ")";
+      if (cp.on_demand_percentage_above_base < 100) {
+        row += " · on-demand " + std::to_string(cp.on_demand_base_capacity) + " + " +
+               std::to_string(cp.on_demand_percentage_above_base) + " %, the rest spot";
+      }
+      row += cp.managed_scaling ? " · managed scaling to " + std::to_string(cp.target_capacity) + " %" : " · fixed size";
+      rows.push_back(row);
     }
     for (const sim::ScenarioEvent& e : s.events) {
       if (e.type != sim::EventType::kAzOutage) continue;
@@ -802,7 +833,8 @@ std::string scenario_dot(const sim::Scenario& s) {
            ">];\n";
     source_edges(id, placement_label(sv.strategy, "spread(attribute:ecs.availability-zone), spread(instanceId) "
                                                   "(ECS service default)",
-                                     sv.constraints));
+                                     sv.constraints) +
+                         provider_text(s, sv.capacity_provider_strategy));
     out += "  " + dot_quoted(id) + " -> " + dot_quoted("taskdef" + std::to_string(sv.task_definition)) + ";\n";
     used[sv.task_definition] = true;
   }
@@ -814,7 +846,8 @@ std::string scenario_dot(const sim::Scenario& s) {
                            j.on_failure == sim::OnPlacementFailure::kFail ? "on placement failure: fail"
                                                                           : "on placement failure: wait"}) +
            ">];\n";
-    source_edges(id, placement_label(j.strategy, job_default, j.constraints));
+    source_edges(id, placement_label(j.strategy, job_default, j.constraints) +
+                         provider_text(s, j.capacity_provider_strategy));
     out += "  " + dot_quoted(id) + " -> " + dot_quoted("taskdef" + std::to_string(j.task_definition)) + ";\n";
     used[j.task_definition] = true;
   }

@@ -549,8 +549,15 @@ TEST_CASE("graphviz: the scenario graph of every bundled scenario names its part
     for (const auto& reg : s.registries)
       REQUIRE(dot.find("registry " + dot_html_text(reg.name) + "<") != std::string::npos);
     for (const auto& g : s.cluster.instance_groups) {
+      // A capacity provider's instances come from its own line, its groups hold its settings.
+      const bool provider = std::any_of(s.capacity_providers.begin(), s.capacity_providers.end(),
+                                        [&](const auto& cp) { return cp.name == g.name; });
+      if (provider) continue;
       REQUIRE(dot.find(dot_html_text(g.name) + ": " + dot_html_text(s.instance_types[g.instance_type].name) + " × " +
                        std::to_string(g.count)) != std::string::npos);
+    }
+    for (const auto& cp : s.capacity_providers) {
+      REQUIRE(dot.find("capacity provider " + dot_html_text(cp.name) + ": ") != std::string::npos);
     }
     // One edge from the cluster to each source, one from each source with a task definition.
     const DotCounts c = parse_dot_counts(dot);
