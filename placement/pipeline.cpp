@@ -164,7 +164,6 @@ sim::FailureReason Pipeline::check(const sim::PlacementRequest& request, const s
     if (first == sim::FailureReason::kNone) first = r;
     ++count;
   };
-  if (cluster.agent_connected[i] == 0) fail(sim::FailureReason::kAgent);
   if (cluster.free_cpu[i] < need.cpu) fail(sim::FailureReason::kResourceCpu);
   if (cluster.free_memory_mib[i] < need.memory_mib) fail(sim::FailureReason::kResourceMemory);
   if (!ports_fit(cluster.tcp_ports[i], request.tcp_ports) || !ports_fit(cluster.udp_ports[i], request.udp_ports)) {
@@ -257,13 +256,25 @@ sim::FailureReason Pipeline::closest_reason(const sim::PlacementRequest& request
       best = r;
     }
   }
+  // An instance whose agent is disconnected fails AGENT first, then whatever else it fails.
+  for (const sim::InstanceIdx i : cluster.agents_disconnected) {
+    int failed = 0;
+    check(request, cluster, i, &failed);
+    if (failed + 1 < best_failed) {
+      best_failed = failed + 1;
+      best = sim::FailureReason::kAgent;
+    }
+  }
   return best;
 }
 
 sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                        sim::RandomStream& rng) {
   const std::vector<sim::InstanceIdx>& all = cluster.schedulable_list;
-  if (all.empty()) return {sim::kNoInstance, sim::FailureReason::kMissing};
+  if (all.empty()) {
+    return {sim::kNoInstance,
+            cluster.agents_disconnected.empty() ? sim::FailureReason::kMissing : sim::FailureReason::kAgent};
+  }
 
   if (plan_.kind == IndexedPlan::Kind::kSpread) return place_spread(request, cluster, rng);
   if (plan_.kind != IndexedPlan::Kind::kNone) return place_indexed(request, cluster, rng);
@@ -280,8 +291,7 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
   const sim::Resources& need = *request.need;
   const bool simple = (request.tcp_ports == nullptr || request.tcp_ports->empty()) &&
                       (request.udp_ports == nullptr || request.udp_ports->empty()) && !distinct_instance_ &&
-                      member_of_.empty() && required_.empty() && location_ == kNoLocation &&
-                      cluster.agents_disconnected == 0;
+                      member_of_.empty() && required_.empty() && location_ == kNoLocation;
   candidates_.clear();
   if (simple) {
     // Branch-free compaction: about half the instances pass on a busy cluster, in no pattern a

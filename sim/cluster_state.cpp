@@ -123,7 +123,6 @@ InstanceIdx ClusterState::add_instance(std::string id, std::uint32_t zone_idx, s
   free_attachments.push_back(std::numeric_limits<std::int32_t>::max() / 2);
   eni_attachments.push_back(0);
   schedulable.push_back(0);
-  agent_connected.push_back(1);
   registered_at.push_back(kNever);
   task_count.push_back(0);
   running_count.push_back(0);

@@ -72,9 +72,10 @@ class ClusterState {
   // tasks on instances where eni_attachments is 1 (Nitro's shared limit, without trunking).
   std::vector<std::int32_t> free_attachments;
   std::vector<std::uint8_t> eni_attachments;
-  std::vector<std::uint8_t> schedulable;     // 1: registered and ACTIVE (a placement candidate)
-  std::vector<std::uint8_t> agent_connected; // 0 while its agent is disconnected: placement fails with AGENT
-  std::size_t agents_disconnected = 0;       // instances with agent_connected 0 (placement's fast scan needs none)
+  std::vector<std::uint8_t> schedulable;     // 1: ACTIVE and agent connected (a placement candidate)
+  // Registered, ACTIVE instances whose agent is disconnected: not candidates, but a placement
+  // that fails reports AGENT when one of them is the closest (ECS lists them with that reason).
+  std::vector<InstanceIdx> agents_disconnected;
   std::vector<SimTime> registered_at;        // kNever until registered
   std::vector<std::int32_t> task_count;      // tasks holding resources on the instance
   std::vector<std::int32_t> running_count;   // tasks in RUNNING (runningTasksCount)

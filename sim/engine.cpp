@@ -948,17 +948,14 @@ void Engine::grow_instances() {
 
 void Engine::refresh_instance(InstanceIdx i) {
   const bool counted = cluster_.registered_at[i] != kNever && terminated_[i] == 0 && outage_[i] == 0;
-  // An instance whose agent is disconnected stays a candidate that fails with AGENT.
-  const bool up = counted && draining_[i] == 0;
-  const std::uint8_t connected = disconnected_[i] == 0 ? 1 : 0;
-  if (connected != cluster_.agent_connected[i]) {
-    cluster_.agent_connected[i] = connected;
-    if (connected != 0) {
-      --cluster_.agents_disconnected;
-    } else {
-      ++cluster_.agents_disconnected;
-    }
-  }
+  // An instance whose agent is disconnected keeps its tasks and its capacity, but takes no task:
+  // placement reports AGENT for it (ClusterState::agents_disconnected).
+  const bool up = counted && draining_[i] == 0 && disconnected_[i] == 0;
+  auto& off = cluster_.agents_disconnected;
+  const auto at = std::find(off.begin(), off.end(), i);
+  const bool listed = counted && draining_[i] == 0 && disconnected_[i] != 0;
+  if (listed && at == off.end()) off.push_back(i);
+  if (!listed && at != off.end()) off.erase(at);
   if (counted != (counted_[i] != 0)) {
     counted_[i] = counted ? 1 : 0;
     const std::int64_t sign = counted ? 1 : -1;
