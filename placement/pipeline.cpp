@@ -244,6 +244,12 @@ void Pipeline::explain(const sim::PlacementRequest& request, const sim::ClusterS
   out.tied = alive.size();
 }
 
+// No candidate at all: AGENT when an instance is there but its agent is disconnected, else
+// MISSING. Out of line, so that place()'s scan is compiled as if it were not there.
+[[gnu::cold, gnu::noinline]] static sim::FailureReason no_candidate_reason(const sim::ClusterState& cluster) {
+  return cluster.agents_disconnected.empty() ? sim::FailureReason::kMissing : sim::FailureReason::kAgent;
+}
+
 sim::FailureReason Pipeline::closest_reason(const sim::PlacementRequest& request,
                                             const sim::ClusterState& cluster) const {
   sim::FailureReason best = sim::FailureReason::kMissing;
@@ -271,10 +277,7 @@ sim::FailureReason Pipeline::closest_reason(const sim::PlacementRequest& request
 sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                        sim::RandomStream& rng) {
   const std::vector<sim::InstanceIdx>& all = cluster.schedulable_list;
-  if (all.empty()) {
-    return {sim::kNoInstance,
-            cluster.agents_disconnected.empty() ? sim::FailureReason::kMissing : sim::FailureReason::kAgent};
-  }
+  if (all.empty()) [[unlikely]] return {sim::kNoInstance, no_candidate_reason(cluster)};
 
   if (plan_.kind == IndexedPlan::Kind::kSpread) return place_spread(request, cluster, rng);
   if (plan_.kind != IndexedPlan::Kind::kNone) return place_indexed(request, cluster, rng);
