@@ -24,7 +24,7 @@ namespace ecsim::sim {
 // which the checks run, and the tie-break when reporting the reason of a failed attempt.
 enum class FailureReason : std::uint8_t {
   kNone = 0,
-  kAgent,        // the instance's agent is disconnected (ECS's AGENT; §7: it reconnects)
+  kAgent,        // the instance's agent is disconnected (ECS's AGENT, Dev Guide "Amazon ECS API failure reasons")
   kResourceCpu,
   kResourceMemory,
   kResourcePorts,

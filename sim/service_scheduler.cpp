@@ -12,7 +12,7 @@
 namespace ecsim::sim {
 namespace {
 
-// Dev Guide "Amazon ECS services" (§5.2): without a health check a task counts as healthy 40 s
+// Dev Guide "Amazon ECS services": without a health check a task counts as healthy 40 s
 // after RUNNING.
 constexpr SimTime kNoHealthCheckDelay = 40 * kSecond;
 // Service quotas: 250 task launches per minute per service on EC2.
@@ -20,7 +20,7 @@ constexpr std::int32_t kLaunchesPerMinute = 250;
 // The throttle's longest delay (2023 guide: 15 minutes) and ecsim's first step.
 constexpr SimTime kThrottleMax = 15 * kMinute;
 constexpr SimTime kThrottleBase = 5 * kSecond;
-// ECS suppresses a repeated service event message for 6 hours (§7).
+// ECS suppresses a repeated service event message for 6 hours (Dev Guide "Viewing Amazon ECS service event messages").
 constexpr SimTime kEventRepeat = 6 * kHour;
 constexpr std::uint32_t kNoTask = 0xFFFFFFFFu;
 
@@ -152,7 +152,7 @@ void ServiceScheduler::begin_deployment(ServiceState& s, std::uint32_t task_defi
   account(s);
   const TaskDefinition& td = scenario_.task_definitions[task_definition];
   if (!s.deployments.empty() && s.deployments[s.primary].task_definition != task_definition) {
-    // A deployment with a new task definition resets the throttle (§5.2).
+    // A deployment with a new task definition resets the throttle (Dev Guide "Amazon ECS service throttle logic").
     s.start_failures = 0;
     s.next_launch_at = 0;
   }
@@ -445,7 +445,7 @@ void ServiceScheduler::stop(ServiceState& s, std::uint32_t task, StopReason reas
   host_.stop(task, reason);
 }
 
-// §5.1 scale-in order: tasks not yet placed, then not yet RUNNING, then unhealthy; then the zone
+// Scale-in order (Dev Guide "Amazon ECS services"): tasks not yet placed, then not yet RUNNING, then unhealthy; then the zone
 // with the most tasks of the service, the instance with the most; newest task first.
 std::vector<std::uint32_t> ServiceScheduler::scale_in_order(const ServiceState& s,
                                                             const std::vector<std::uint32_t>& candidates) const {

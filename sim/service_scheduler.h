@@ -6,23 +6,23 @@
 //  - REPLICA services keep desiredCount tasks; lost and failed tasks are replaced; scale-in stops
 //    PROVISIONING, then PENDING, then RUNNING tasks, unhealthy first, from the zone with the most
 //    tasks of the service, then the instance with the most, newest task first among equals
-//    (Dev Guide "Amazon ECS services", §5.1).
+//    (Dev Guide "Amazon ECS services").
 //  - DAEMON services run one task on every ACTIVE instance meeting their constraints, placed on
-//    an instance before any waiting task when it registers (§5.1).
+//    an instance before any waiting task when it registers (the same page).
 //  - Health: a task is healthy 40 s after RUNNING when no essential container has a health check,
 //    else once its first check passes (`interval` after RUNNING); a task drawn to fail its health
 //    check turns UNHEALTHY after `retries` failed checks past `startPeriod`, no earlier than
-//    healthCheckGracePeriodSeconds after RUNNING, and is stopped and replaced (§2.3, §5.2).
+//    healthCheckGracePeriodSeconds after RUNNING, and is stopped and replaced (Dev Guide "Task definition parameters", health check).
 //  - Failures (`failures`): a probability to fail before RUNNING (TaskFailedToStart), a crash
 //    rate per task-hour while RUNNING (EssentialContainerExited), a probability to fail the
 //    health check; each drawn from the service's own named streams.
-//  - Replacement throttle (§5.2): after k consecutive tasks that stopped before RUNNING the next
+//  - Replacement throttle (Dev Guide "Amazon ECS service throttle logic"): after k consecutive tasks that stopped before RUNNING the next
 //    launch waits min(15 min, 5 s × 2^(k-1)) (the growth is not documented: ecsim's choice);
 //    reset by a task reaching RUNNING or a deployment of a new task definition. Launch rate:
 //    at most 250 tasks per minute per service (service quotas).
-//  - Rolling updates (§5.3) with sim/deployment.h's arithmetic, the min = max = 100 deadlock
+//  - Rolling updates (Dev Guide "Deploy Amazon ECS services by replacing tasks") with sim/deployment.h's arithmetic, the min = max = 100 deadlock
 //    with ECS's event text, and the circuit breaker with rollback.
-//  - AZ rebalancing (§5.1) for services that have it: when the RUNNING tasks over the zones that
+//  - AZ rebalancing (Dev Guide "Balancing an Amazon ECS service across Availability Zones") for services that have it: when the RUNNING tasks over the zones that
 //    have schedulable instances differ by more than one, it starts one task beyond desired
 //    (within maximumPercent) and, once it is healthy, scale-in order stops one in the zone with
 //    the most; it gives up until the next change of the cluster when a step does not improve

@@ -385,7 +385,7 @@ TEST_CASE("loader: each broken scenario fails with its pinned message", "[scenar
 
 TEST_CASE("loader: a strategy preset name stands for its list, in JSON and in --strategy", "[scenarios][ecs]") {
   // Dev Guide "Amazon ECS services": a service without a strategy spreads over zones, then instances; the
-  // preset "serviceDefault" is that list, and the console templates of §3.2 are presets too.
+  // preset "serviceDefault" is that list, and the console's strategy templates are presets too.
   const auto* preset = placement::find_strategy_preset("serviceDefault");
   REQUIRE(preset != nullptr);
   REQUIRE(preset->strategy.size() == 2);
