@@ -286,6 +286,16 @@ sim::SimTime get_positive_duration(const JsonCursor& c) {
   return v;
 }
 
+std::optional<sim::SimTime> parse_duration_arg(std::string_view text) {
+  if (auto v = parse_duration_text(text)) return v;
+  return parse_decimal_seconds(text);
+}
+
+std::optional<sim::SimTime> parse_time_arg(std::string_view text) {
+  if (auto v = parse_clock_time_text(text)) return v;
+  return parse_duration_arg(text);
+}
+
 sim::SimTime get_time(const JsonCursor& c) {
   static const std::string kExpected = "a time from the start of the run (a duration, or a clock time like \"01:30\")";
   if (c.is_string()) {

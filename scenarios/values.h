@@ -44,6 +44,12 @@ std::optional<sim::SimTime> seconds_to_simtime(double seconds);
 // Exact decimal seconds ("12", "0.25", "1.000001"), as in trace files; rounded half up to a µs.
 std::optional<sim::SimTime> parse_decimal_seconds(std::string_view text);
 
+// A duration or a time written on the command line as a scenario writes it: a number of seconds
+// ("9000", "1.5"), a duration string ("2h30m"), and for a time also a clock time ("02:30", from
+// the start of the run). nullopt otherwise.
+std::optional<sim::SimTime> parse_duration_arg(std::string_view text);
+std::optional<sim::SimTime> parse_time_arg(std::string_view text);
+
 // --- JSON getters: throw InputError ("expected a duration, got "fast"") ---
 // A number of seconds or a duration string.
 sim::SimTime get_duration(const JsonCursor& c);

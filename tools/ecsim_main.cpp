@@ -55,7 +55,8 @@ constexpr const char* kUsage =
     "  validate SCENARIO   check the scenario and exit (0 valid, 2 not)\n"
     "  report DIR [--at T] rebuild DIR/report.html from the other outputs of a finished\n"
     "                      run in DIR, without running it again (--quiet: print nothing;\n"
-    "                      --at T: the cluster pictures at time T, not the peak)\n"
+    "                      --at T: the cluster pictures at time T, not the peak: \"6h\",\n"
+    "                      \"02:30\" or seconds)\n"
     "  graph SCENARIO      draw the scenario's structure: -o FILE (.svg or .dot; default\n"
     "                      ecsim-graph.svg), --plugin LIB.so as for validate\n"
     "  plan SCENARIO PLAN  search the candidates of the plan file (what to vary, the SLOs,\n"
@@ -219,8 +220,11 @@ sim::Scenario load(const RunOptions& o) {
   sim::Scenario scenario = scenarios::load_scenario(o.scenario, o.overrides);
   if (o.seed) scenario.seed = *o.seed;
   if (o.duration) {
-    const auto d = scenarios::parse_duration_text(*o.duration);
-    if (!d || *d <= 0) throw sim::InputError("--duration", "", "a positive duration such as \"7d\" or \"90m\"", "\"" + *o.duration + "\"");
+    const auto d = scenarios::parse_duration_arg(*o.duration);
+    if (!d || *d <= 0) {
+      throw sim::InputError("--duration", "", "a positive duration such as \"7d\", \"90m\" or 3600 (seconds)",
+                            "\"" + *o.duration + "\"");
+    }
     scenario.duration = *d;
   }
   if (o.strategy) {
@@ -408,8 +412,10 @@ int cmd_report(const std::vector<std::string>& args) {
       // The instant the cluster pictures show, instead of the peak sample.
       if (k + 1 == args.size()) throw UsageError("report: --at takes a time such as \"6h\"");
       const std::string text = args[++k];
-      const auto t = scenarios::parse_duration_text(text);
-      if (!t || *t < 0) throw sim::InputError("--at", "", "a time into the run such as \"6h\" or \"90m\"", "\"" + text + "\"");
+      const auto t = scenarios::parse_time_arg(text);
+      if (!t || *t < 0) {
+        throw sim::InputError("--at", "", "a time into the run such as \"6h\", \"02:30\" or 9000 (seconds)", "\"" + text + "\"");
+      }
       cluster.at = *t;
     } else if (a.size() > 1 && a[0] == '-') {
       throw UsageError("report: unknown option \"" + a + "\"");

@@ -170,5 +170,18 @@ TEST_CASE("values: seconds_to_simtime rejects what a SimTime cannot hold", "[sce
   CHECK_FALSE(seconds_to_simtime(std::numeric_limits<double>::quiet_NaN()).has_value());
 }
 
+TEST_CASE("values: command-line times and durations read as a scenario writes them", "[scenarios]") {
+    CHECK(parse_duration_arg("9000") == 9000 * kSecond);
+  CHECK(parse_duration_arg("1.5") == 1500 * kMillisecond);
+  CHECK(parse_duration_arg("2h30m") == 150 * kMinute);
+  CHECK_FALSE(parse_duration_arg("02:30"));  // a clock time is a time, not a duration
+  CHECK_FALSE(parse_duration_arg("-5"));
+  CHECK_FALSE(parse_duration_arg("soon"));
+  CHECK(parse_time_arg("02:30") == 150 * kMinute);
+  CHECK(parse_time_arg("9000") == 9000 * kSecond);
+  CHECK(parse_time_arg("6h") == 6 * kHour);
+  CHECK_FALSE(parse_time_arg(""));
+}
+
 }  // namespace
 }  // namespace ecsim::scenarios

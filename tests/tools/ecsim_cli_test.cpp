@@ -108,7 +108,12 @@ TEST_CASE("cli: --seed, --duration and --strategy override the scenario", "[tool
   REQUIRE_FALSE(fs::exists(dir.path() / "b"));
   const auto bad_duration = run_ecsim({"run", scenario, "-o", "c", "--duration", "soon"}, dir.path());
   REQUIRE(bad_duration.status == 2);
-  REQUIRE(bad_duration.err == "--duration: /: expected a positive duration such as \"7d\" or \"90m\", got \"soon\"\n");
+  REQUIRE(bad_duration.err ==
+          "--duration: /: expected a positive duration such as \"7d\", \"90m\" or 3600 (seconds), got \"soon\"\n");
+  // A number of seconds, as a scenario writes it.
+  REQUIRE(run_ecsim({"run", scenario, "-o", "d", "--duration", "3600", "--quiet"}, dir.path()).status == 0);
+  REQUIRE(ecsim::testing::read_file(dir.path() / "d" / "summary.json").find("\"simulatedSeconds\": 3600") !=
+          std::string::npos);
   const auto bad_seed = run_ecsim({"run", scenario, "-o", "c", "--seed", "-1"}, dir.path());
   REQUIRE(bad_seed.status == 2);
   REQUIRE(bad_seed.err == "--seed: /: expected a non-negative integer, got \"-1\"\n");

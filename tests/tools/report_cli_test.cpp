@@ -114,6 +114,12 @@ TEST_CASE("report cli: --at draws the cluster pictures at a chosen time instead 
   CHECK(later != peak);
   CHECK(later.find("the cluster at 20:00:00") != std::string::npos);
   CHECK(read_file(dir.path() / "out" / "report.html").find("the cluster at 20:00:00") != std::string::npos);
+  // Times read as a scenario reads them: seconds, a clock time, a duration.
+  for (const char* same : {"72000", "20:00", "20h", "1200m"}) {
+    INFO(same);
+    REQUIRE(run_ecsim({"report", "out", "--at", same, "--quiet"}, dir.path()).status == 0);
+    CHECK(read_file(dir.path() / "out" / "cluster.dot") == later);
+  }
   // Outside the run, or not a time: exit 2, nothing rewritten.
   for (const char* bad : {"25h", "soon"}) {
     INFO(bad);
