@@ -237,6 +237,11 @@ void write_instances_csv(const sim::RunResult& r, BufferedWriter& out) {
     char* p = out.reserve(kMaxNumberChars + 1);
     *p++ = ',';
     out.commit(write_double(p, CostFigures::dollars(cost.cost[i])));
+    // The capacity provider whose Auto Scaling group launched it; empty for an instance group's.
+    out.put(',');
+    if (i < r.instance_capacity_provider.size() && r.instance_capacity_provider[i] < r.capacity_providers.size()) {
+      out.write(csv_field(r.capacity_providers[r.instance_capacity_provider[i]].name));
+    }
     out.put('\n');
   }
 }

@@ -38,9 +38,12 @@ inline constexpr std::string_view kTasksCsvHeader =
 // billing with its one-minute minimum, reports/cost.h); coveredSeconds: of those, the time a
 // Savings Plan covered; cost: the instance's dollars, (billedSeconds - coveredSeconds) ×
 // pricePerHour / 3600 plus the covered seconds at the plan's price (shortest round-trip double).
+// capacityProvider: the capacity provider whose Auto Scaling group launched it; empty for an
+// instance group's instance.
 inline constexpr std::string_view kInstancesCsvHeader =
     "instanceId,availabilityZone,instanceType,market,launchedAt,registeredAt,terminatedAt,"
-    "cpuRegistered,memoryRegisteredMiB,pricePerHour,onDemandPricePerHour,billedSeconds,coveredSeconds,cost";
+    "cpuRegistered,memoryRegisteredMiB,pricePerHour,onDemandPricePerHour,billedSeconds,coveredSeconds,cost,"
+    "capacityProvider";
 
 // The first six columns are the contract's; the rest come straight from sim::Sample, but
 // costPerHour. Pct columns are 100 × reserved / registered rounded to two decimals (0 when

@@ -778,6 +778,7 @@ void fill_breakdown(const Breakdown& b, const std::vector<sim::Sample>& samples,
 
 struct InstanceRow {
   std::string id, zone, type;
+  std::string provider;  // capacityProvider: "" for an instance group's
   sim::Market market = sim::Market::kOnDemand;
   SimTime launched = 0, registered = kNever, terminated = kNever;
   std::int32_t cpu = 0, memory = 0;
@@ -808,6 +809,7 @@ std::vector<InstanceRow> read_instances(const fs::path& path, std::string& file)
     } else {
       csv.fail(3, "\"on-demand\" or \"spot\"");
     }
+    row.provider = csv.field(14);
     row.launched = csv.time(4);
     row.registered = csv.optional_time(5);
     row.terminated = csv.optional_time(6);
@@ -1169,6 +1171,23 @@ sim::RunResult read_outputs(const fs::path& dir) {
     in.terminated_at.push_back(row.terminated);
     in.cpu_registered.push_back(row.cpu);
     in.memory_registered_mib.push_back(row.memory);
+    // The capacity provider that launched it: one of summary.json's, or none.
+    if (!r.capacity_providers.empty()) {
+      std::uint32_t p = 0xFFFFFFFFu;
+      if (!row.provider.empty()) {
+        for (std::size_t k = 0; k < r.capacity_providers.size(); ++k) {
+          if (r.capacity_providers[k].name == row.provider) p = static_cast<std::uint32_t>(k);
+        }
+      }
+      if (p == 0xFFFFFFFFu && !row.provider.empty()) {
+        throw InputError(instances_file, column_pointer(row.line, "capacityProvider"),
+                         "a capacity provider of summary.json, or an empty field", in_quotes(row.provider));
+      }
+      r.instance_capacity_provider.push_back(p);
+    } else if (!row.provider.empty()) {
+      throw InputError(instances_file, column_pointer(row.line, "capacityProvider"),
+                       "an empty field (summary.json names no capacity provider)", in_quotes(row.provider));
+    }
   }
 
   for (std::size_t t = 0; t < r.instance_types.size(); ++t) {

@@ -170,13 +170,13 @@ TEST_CASE("csv: instances.csv of a small run renders these exact bytes", "[repor
   // ran 2 h, the other to the end of the 3 h run.
   CHECK(instances_csv(r) ==
         "instanceId,availabilityZone,instanceType,market,launchedAt,registeredAt,terminatedAt,"
-        "cpuRegistered,memoryRegisteredMiB,pricePerHour,onDemandPricePerHour,billedSeconds,coveredSeconds,cost\n"
-        "general-1,us-east-1a,m5.xlarge,on-demand,0,0,7200,2048,7680,0.192,0.192,7200,0,0.384\n"
-        "general-2,us-east-1b,m5.xlarge,spot,0,90,,2048,7680,0.192,0.192,10800,0,0.576\n");
+        "cpuRegistered,memoryRegisteredMiB,pricePerHour,onDemandPricePerHour,billedSeconds,coveredSeconds,cost,capacityProvider\n"
+        "general-1,us-east-1a,m5.xlarge,on-demand,0,0,7200,2048,7680,0.192,0.192,7200,0,0.384,\n"
+        "general-2,us-east-1b,m5.xlarge,spot,0,90,,2048,7680,0.192,0.192,10800,0,0.576,\n");
   // With a Spot price: pricePerHour is the Spot price, onDemandPricePerHour the type's.
   r.spot_price_microdollars_per_hour = {65'280};
   CHECK_THAT(instances_csv(r), Catch::EndsWith("\ngeneral-2,us-east-1b,m5.xlarge,spot,0,90,,2048,7680,0.06528,0.192,10800,0,"
-                                               "0.19584\n"));
+                                               "0.19584,\n"));
 }
 
 TEST_CASE("csv: instances.csv prints prices exactly and quotes hostile names", "[reports]") {
@@ -186,10 +186,10 @@ TEST_CASE("csv: instances.csv prints prices exactly and quotes hostile names", "
   b.result().instances.registered_at[2] = kNever;
   const std::string text = instances_csv(b.build());
   CHECK(text.substr(text.find('\n') + 1) ==
-        "\"a\"\"1\",\"z\n1\",\"slot,big\",on-demand,0,0,,2048,7680,1234567.890123,1234567.890123,3600,0,1234567.890123\n"
-        "b,z2,free,on-demand,0,0,,2048,7680,0,0,3600,0,0\n"
-        "c,z2,tiny,on-demand,0,,,2048,7680,0.000001,0.000001,3600,0,1e-06\n");
-  for (const auto& row : parse_csv(text)) CHECK(row.size() == 14);
+        "\"a\"\"1\",\"z\n1\",\"slot,big\",on-demand,0,0,,2048,7680,1234567.890123,1234567.890123,3600,0,1234567.890123,\n"
+        "b,z2,free,on-demand,0,0,,2048,7680,0,0,3600,0,0,\n"
+        "c,z2,tiny,on-demand,0,,,2048,7680,0.000001,0.000001,3600,0,1e-06,\n");
+  for (const auto& row : parse_csv(text)) CHECK(row.size() == 15);
 }
 
 TEST_CASE("csv: the series by zone and by type are in long form, one row per sample and name", "[reports]") {
