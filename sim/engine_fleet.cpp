@@ -1,0 +1,259 @@
+// The Engine's fleet: instances launched and terminated during the run (capacity providers),
+// their faults (failures, Spot interruptions, agent disconnects) and draining. The rules live in
+// sim/capacity_providers.h and sim/fleet_faults.h; here the engine applies them to its state.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "sim/engine_internal.h"
+
+namespace ecsim::sim::engine_detail {
+
+void Engine::grow_instances() {
+  const std::size_t n = cluster_.size();
+  market_.resize(n, Market::kOnDemand);
+  instance_gen_.resize(n, 0);
+  terminated_.resize(n, 0);
+  outage_.resize(n, 0);
+  disconnected_.resize(n, 0);
+  draining_.resize(n, 0);
+  counted_.resize(n, 0);
+  nondaemon_.resize(n, 0);
+  disconnects_.resize(n, 0);
+  images_.grow(n);
+  agents_.grow(n);
+}
+
+void Engine::refresh_instance(InstanceIdx i) {
+  const bool counted = cluster_.registered_at[i] != kNever && terminated_[i] == 0 && outage_[i] == 0;
+  // An instance whose agent is disconnected keeps its tasks and its capacity, but takes no task:
+  // placement reports AGENT for it (ClusterState::agents_disconnected).
+  const bool up = counted && draining_[i] == 0 && disconnected_[i] == 0;
+  auto& off = cluster_.agents_disconnected;
+  const auto at = std::find(off.begin(), off.end(), i);
+  const bool listed = counted && draining_[i] == 0 && disconnected_[i] != 0;
+  if (listed && at == off.end()) off.push_back(i);
+  if (!listed && at != off.end()) off.erase(at);
+  if (counted != (counted_[i] != 0)) {
+    counted_[i] = counted ? 1 : 0;
+    const std::int64_t sign = counted ? 1 : -1;
+    change_registered(i, sign * cluster_.registered_cpu[i], sign * cluster_.registered_memory_mib[i]);
+  }
+  if (up != (cluster_.schedulable[i] != 0)) cluster_.set_schedulable(i, up);
+}
+
+InstanceIdx Engine::launch_instance(std::uint32_t group, std::uint32_t zone, Market market, SimTime delay, std::string id) {
+  const InstanceIdx i = create_instance(scenario_, cluster_, result_, type_slot_, group, zone, now_, std::move(id));
+  result_.instances.market[i] = market;
+  grow_instances();
+  market_[i] = market;
+  const std::uint32_t provider = static_cast<std::uint32_t>(
+      std::find_if(scenario_.capacity_providers.begin(), scenario_.capacity_providers.end(),
+                   [&](const CapacityProvider& cp) {
+                     return std::find(cp.groups.begin(), cp.groups.end(), group) != cp.groups.end();
+                   }) -
+      scenario_.capacity_providers.begin());
+  cluster_.set_attribute(cluster_.intern_attribute(kCapacityProviderAttribute), i,
+                         scenario_.capacity_providers[provider].name);
+  if (!scenario_.events.empty()) instance_by_id_.emplace(cluster_.instance_ids[i], i);
+  instance_event(i, InstanceEventKind::kLaunched, {});
+  // Instances launched at one instant to register at one instant register together.
+  const SimTime at = now_ + delay;
+  if (open_batch_ < register_batches_.size() && register_batches_[open_batch_].at == at) {
+    register_batches_[open_batch_].instances.push_back(i);
+  } else {
+    open_batch_ = register_batches_.size();
+    register_batches_.push_back(RegistrationBatch{at, {i}});
+    if (at < scenario_.duration) queue_.push(at, kInstanceRegister, static_cast<std::uint32_t>(open_batch_));
+  }
+  return i;
+}
+
+void Engine::waiting_for(std::uint32_t provider, std::vector<WaitingShape>& out) const {
+  for (std::size_t q = 0; q < waiting_.size(); ++q) {
+    const WaitQueue& wq = waiting_[static_cast<std::uint32_t>(q)];
+    if (wq.tasks.empty() || sources_[wq.source].provider != provider) continue;
+    const Source& s = sources_[wq.source];
+    WaitingShape w;
+    w.need = wq.shape;
+    w.static_ports = static_cast<std::int32_t>(s.tcp_ports->size() + s.udp_ports->size());
+    w.count = static_cast<std::int64_t>(wq.tasks.size());
+    out.push_back(w);
+  }
+}
+
+void Engine::arm_faults(InstanceIdx i) {
+  const FaultSpec& f = scenario_.faults;
+  const std::string& id = cluster_.instance_ids[i];
+  const auto arm = [&](FaultKind kind, std::uint64_t draw, double rate, std::uint16_t event) {
+    if (rate <= 0) return;
+    const SimTime gap = fault_gap(scenario_.seed, id, kind, draw, rate);
+    if (gap != kNever && gap < scenario_.duration - now_) queue_.push(now_ + gap, event, i, instance_gen_[i]);
+  };
+  arm(FaultKind::kFailure, 0, f.instance_failure_rate_per_hour, kInstanceFailure);
+  if (market_[i] == Market::kSpot && f.spot_interruptions && cluster_.type[i] < f.spot_interruption_rate_per_hour.size()) {
+    arm(FaultKind::kSpotInterruption, 0, f.spot_interruption_rate_per_hour[cluster_.type[i]], kSpotNotice);
+  }
+  arm(FaultKind::kAgentDisconnect, disconnects_[i], f.agent_disconnect_rate_per_hour, kAgentDisconnect);
+}
+
+void Engine::terminate(InstanceIdx i, StopCode code, StopReason reason, std::string why, bool scaled_in) {
+  if (terminated_[i] != 0) return;
+  std::vector<std::uint32_t> lost;
+  if (cluster_.task_count[i] > 0) {
+    for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
+      const TaskState st = task_state_[task];
+      if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
+      if (result_.tasks.instance[task] != i) continue;
+      if (st != TaskState::kStopping) result_.tasks.stop_reason[task] = reason;
+      kill(task, code);
+      lost.push_back(task);
+    }
+  }
+  terminated_[i] = 1;
+  ++instance_gen_[i];
+  refresh_instance(i);
+  result_.instances.terminated_at[i] = now_;
+  instance_event(i, InstanceEventKind::kTerminated, std::move(why));
+  services_.on_instances_left();
+  for (const std::uint32_t task : lost) notify_lost(task, false);
+  fleet_.on_instance_gone(i, scaled_in);
+}
+
+void Engine::set_draining(InstanceIdx i, bool on, std::string why) {
+  if (terminated_[i] != 0 || (draining_[i] != 0) == on) return;
+  draining_[i] = on ? 1 : 0;
+  refresh_instance(i);
+  instance_event(i, on ? InstanceEventKind::kDraining : InstanceEventKind::kActive, std::move(why));
+  if (on) {
+    // Dev Guide "Container instance draining": service tasks are replaced within the deployment
+    // limits, standalone tasks are left alone, DAEMON tasks stop last.
+    services_.on_instance_draining(i);
+    if (nondaemon_[i] == 0) services_.on_instance_drained(i);
+  } else if (cluster_.schedulable[i] != 0) {
+    const std::vector<InstanceIdx> joined = {i};
+    services_.on_instances_joined(joined);
+    offer_joined(joined);
+  }
+}
+
+std::vector<InstanceIdx> Engine::select(const InstanceSelector& sel) const {
+  std::vector<InstanceIdx> out;
+  const auto alive = [&](InstanceIdx i) { return terminated_[i] == 0; };
+  if (!sel.instance_id.empty()) {
+    const auto it = instance_by_id_.find(sel.instance_id);
+    if (it != instance_by_id_.end() && alive(it->second)) out.push_back(it->second);
+    return out;
+  }
+  const auto matches = [&](InstanceIdx i) {
+    if (!alive(i)) return false;
+    if (sel.zone >= 0 && cluster_.zone[i] != static_cast<std::uint32_t>(sel.zone)) return false;
+    if (sel.group >= 0) return cluster_.group[i] == static_cast<std::uint32_t>(sel.group);
+    return fleet_.provider_of(i) == static_cast<std::uint32_t>(sel.capacity_provider);
+  };
+  if (sel.capacity_provider >= 0) {
+    for (const InstanceIdx i : fleet_.members(static_cast<std::uint32_t>(sel.capacity_provider))) {
+      if (static_cast<std::int32_t>(out.size()) >= sel.count) break;
+      if (matches(i)) out.push_back(i);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  for (InstanceIdx i = 0; i < cluster_.size() && static_cast<std::int32_t>(out.size()) < sel.count; ++i) {
+    if (matches(i)) out.push_back(i);
+  }
+  return out;
+}
+
+void Engine::on_instance_event(const ScenarioEvent& ev, std::uint32_t event) {
+  const std::vector<InstanceIdx> hit = select(ev.instances);
+  mark(std::string(event_type_name(ev.type)) + " " +
+       (hit.empty() ? std::string("(no live instance matched)")
+                    : cluster_.instance_ids[hit[0]] + (hit.size() > 1 ? " +" + std::to_string(hit.size() - 1) : "")));
+  for (const InstanceIdx i : hit) {
+    switch (ev.type) {
+      case EventType::kInstanceFailure:
+        terminate(i, StopCode::kTerminationNotice, StopReason::kInstanceFailed, "instanceFailure", false);
+        break;
+      case EventType::kSpotInterruption:
+        on_instance_fault(kSpotNotice, i, instance_gen_[i]);
+        break;
+      case EventType::kAgentDisconnect:
+        if (disconnected_[i] != 0) break;
+        disconnected_[i] = 1;
+        refresh_instance(i);
+        instance_event(i, InstanceEventKind::kAgentDisconnected, "agentDisconnect");
+        if (ev.duration != kNever && ev.duration < scenario_.duration - now_) {
+          // Reconnects after the event's duration (not the random process's next draw).
+          queue_.push(now_ + ev.duration, kAgentReconnect, i, static_cast<std::uint16_t>(instance_gen_[i] | 0x8000u));
+        }
+        break;
+      case EventType::kDrain:
+        set_draining(i, true, "drain");
+        drained_by_event_[event].push_back(i);
+        break;
+      default:
+        break;
+    }
+  }
+  if (ev.type == EventType::kDrain && ev.duration != kNever && ev.duration < scenario_.duration - now_) {
+    queue_.push(now_ + ev.duration, kDrainEnd, event);
+  }
+}
+
+void Engine::on_instance_fault(std::uint16_t kind, InstanceIdx i, std::uint16_t generation) {
+  const bool scheduled_by_event = (generation & 0x8000u) != 0;
+  if (terminated_[i] != 0 || static_cast<std::uint16_t>(generation & 0x7FFFu) != (instance_gen_[i] & 0x7FFFu)) return;
+  switch (kind) {
+    case kInstanceFailure:
+      terminate(i, StopCode::kTerminationNotice, StopReason::kInstanceFailed, "instance failure", false);
+      return;
+    case kSpotNotice:
+      if (market_[i] != Market::kSpot) return;
+      instance_event(i, InstanceEventKind::kInterruptionNotice, "spot interruption in 2 minutes");
+      // Dev Guide "Spot Instance draining": with ECS_ENABLE_SPOT_INSTANCE_DRAINING the agent sets
+      // the instance DRAINING on the notice.
+      if (scenario_.cluster.agent.spot_instance_draining) set_draining(i, true, "spot interruption notice");
+      if (kSpotNoticeTime < scenario_.duration - now_) {
+        queue_.push(now_ + kSpotNoticeTime, kSpotTerminate, i, instance_gen_[i]);
+      }
+      return;
+    case kSpotTerminate:
+      terminate(i, StopCode::kSpotInterruption, StopReason::kSpotInterrupted, "spot interruption", false);
+      return;
+    case kAgentDisconnect: {
+      if (disconnected_[i] != 0) return;
+      disconnected_[i] = 1;
+      ++disconnects_[i];
+      refresh_instance(i);
+      instance_event(i, InstanceEventKind::kAgentDisconnected, "agent disconnect");
+      const SimTime back = scenario_.faults.agent_disconnect_duration;
+      if (back < scenario_.duration - now_) queue_.push(now_ + back, kAgentReconnect, i, instance_gen_[i]);
+      return;
+    }
+    case kAgentReconnect: {
+      if (disconnected_[i] == 0) return;
+      disconnected_[i] = 0;
+      refresh_instance(i);
+      instance_event(i, InstanceEventKind::kAgentReconnected, "agent reconnects");
+      if (cluster_.schedulable[i] != 0) {
+        const std::vector<InstanceIdx> joined = {i};
+        services_.on_instances_joined(joined);
+        offer_joined(joined);
+      }
+      if (!scheduled_by_event) {
+        const FaultSpec& f = scenario_.faults;
+        if (f.agent_disconnect_rate_per_hour > 0) {
+          const SimTime gap = fault_gap(scenario_.seed, cluster_.instance_ids[i], FaultKind::kAgentDisconnect,
+                                        disconnects_[i], f.agent_disconnect_rate_per_hour);
+          if (gap != kNever && gap < scenario_.duration - now_) queue_.push(now_ + gap, kAgentDisconnect, i, instance_gen_[i]);
+        }
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+}  // namespace ecsim::sim::engine_detail

@@ -1,0 +1,262 @@
+// The Engine class behind run_scenario (sim/engine.h), shared by the files that define its
+// methods: engine.cpp (the event loop and the task lifecycle) and engine_fleet.cpp (instances
+// launched, terminated, disconnected and drained during the run). Not part of any interface.
+#pragma once
+
+#include <algorithm>
+#include <cassert>
+#include <string>
+#include <unordered_map>
+#include "sim/agent.h"
+#include "sim/arrivals.h"
+#include "sim/capacity_providers.h"
+#include "sim/cluster_utilization.h"
+#include "sim/event_queue.h"
+#include "sim/fleet_faults.h"
+#include "sim/image_cache.h"
+#include "sim/run_setup.h"
+#include "sim/service_scheduler.h"
+#include "sim/wait_queues.h"
+
+#include "sim/engine.h"
+
+namespace ecsim::sim::engine_detail {
+
+
+enum EventKind : std::uint16_t {
+  kInstanceRegister,  // target: registration batch (instances launched to register at one instant)
+  kJobArrival,        // target: job
+  kTraceArrival,      // target: trace
+  kServiceStart,      // target: unused (the services' first deployments, at time 0)
+  kTaskRunning,       // target: task (PENDING -> RUNNING)
+  kTaskStopBegin,     // target: task (RUNNING -> STOPPING)
+  kTaskStopped,       // target: task (STOPPING -> STOPPED)
+  kSample,            // target: unused
+  kOutageBegin,       // target: scenario event
+  kOutageEnd,         // target: scenario event
+  kScenarioEvent,     // target: scenario event (deploy, scale, registryOutage)
+  kServiceTimer,      // target: the service scheduler's; generation: its ServiceScheduler::Timer
+  kImageManifest,     // target, generation: the image cache's (ImageTimer::kManifest)
+  kImageProgress,     // ... (ImageTimer::kProgress)
+  kImageCleanup,      // ... (ImageTimer::kCleanup)
+  kCapacityTick,      // target: unused (the capacity providers' minute)
+  kProvisioningTimeout,  // target: task (a capacity provider's task gives up waiting)
+  kInstanceFailure,   // target: instance; generation: the instance's
+  kSpotNotice,        // ... (the two-minute interruption notice)
+  kSpotTerminate,     // ... (the interruption itself)
+  kAgentDisconnect,   // ... (a random disconnect)
+  kAgentReconnect,    // ...
+  kDrainEnd,          // target: scenario event (its instances go back to ACTIVE)
+};
+
+// EC2's Spot interruption notice comes two minutes before the interruption (EC2 User Guide "Spot
+// Instance interruption notices").
+constexpr SimTime kSpotNoticeTime = 2 * kMinute;
+
+// A task's runtime when it fails before RUNNING (a service's start failure, an image pull refused).
+constexpr SimTime kFailsToStart = -1;
+
+enum class TaskState : std::uint8_t { kProvisioning, kPending, kRunning, kStopping, kStopped, kRejected };
+
+class Engine final : public ServiceHost, public ImageHost, public FleetHost {
+ public:
+  Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress, ExplainSink* explain)
+      : scenario_(scenario),
+        factory_(factory),
+        progress_(progress),
+        explain_(explain),
+        placement_rng_(scenario.seed, "placement"),
+        services_(scenario, *this, result_),
+        fleet_(scenario, *this, result_) {}
+
+  RunResult run();
+
+  // ServiceHost: what the service scheduler asks of the engine.
+  SimTime now() const override { return now_; }
+  SimTime end() const override { return scenario_.duration; }
+  const ClusterState& cluster() const override { return cluster_; }
+  std::uint32_t launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime, bool fails_to_start,
+                       InstanceIdx instance) override;
+  void stop(std::uint32_t task, StopReason reason) override;
+  InstanceIdx instance_of(std::uint32_t task) const override { return result_.tasks.instance[task]; }
+  void schedule(SimTime at, std::uint16_t timer, std::uint32_t target) override {
+    queue_.push(at, kServiceTimer, target, timer);
+  }
+  FailureReason admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) override;
+  bool draining(InstanceIdx i) const override { return draining_[i] != 0; }
+
+  // FleetHost: what the capacity providers ask of the engine.
+  InstanceIdx launch_instance(std::uint32_t group, std::uint32_t zone, Market market, SimTime delay,
+                              std::string id) override;
+  void scale_in_instance(InstanceIdx i) override {
+    terminate(i, StopCode::kTerminationNotice, StopReason::kInstanceScaledIn, "scale-in", true);
+  }
+  void waiting_for(std::uint32_t provider, std::vector<WaitingShape>& out) const override;
+  std::int32_t nondaemon_tasks(InstanceIdx i) const override { return nondaemon_[i]; }
+  bool zone_up(std::uint32_t zone) const override { return in_outage_[zone] == 0; }
+  void schedule_tick(SimTime at) override { queue_.push(at, kCapacityTick, 0); }
+
+  // ImageHost: what the image cache asks of the engine.
+  void schedule_image_timer(SimTime at, ImageTimer timer, std::uint32_t target, std::uint16_t generation) override {
+    queue_.push(at, static_cast<std::uint16_t>(kImageManifest + static_cast<std::uint16_t>(timer)), target, generation);
+  }
+  void images_ready(std::uint32_t task, SimTime at) override {
+    assert(task_state_[task] == TaskState::kPending);  // release() cancels the wait of a task that stops
+    queue_.push(at + scenario_.cluster.agent.task_start_latency + sources_[task_source_[task]].start_delay, kTaskRunning,
+                task, task_generation_[task]);
+  }
+
+ private:
+  // Setup.
+  void build();
+
+  // Events.
+  void dispatch(const Event& e);
+  void on_job_arrival(std::uint32_t job);
+  void schedule_next_job_arrival(std::uint32_t job, SimTime after);
+  void on_trace_arrival(std::uint32_t trace);
+  std::uint32_t service_source(std::uint32_t service, std::uint32_t task_definition) const;
+  // A task left the live set without the service scheduler asking: tell it.
+  void notify_lost(std::uint32_t task, bool failed_to_start) {
+    if (sources_[task_source_[task]].kind == SourceKind::kService) services_.on_lost(task, failed_to_start);
+  }
+  void on_scenario_event(std::uint32_t event);
+  void mark(std::string label) { result_.markers.push_back(Marker{now_, MarkerKind::kScenarioEvent, 0xFFFFFFFFu, std::move(label)}); }
+  void on_instance_register(std::uint32_t batch);
+  void instance_event(InstanceIdx i, InstanceEventKind kind, std::string reason) {
+    result_.instance_events.push_back(InstanceEvent{now_, i, kind, std::move(reason)});
+  }
+  void on_task_running(std::uint32_t task);
+  void on_task_stop_begin(std::uint32_t task);
+  void on_task_stopped(std::uint32_t task);
+  void on_outage(std::uint32_t event, bool begin);
+  void on_instance_event(const ScenarioEvent& ev, std::uint32_t event);
+  void on_instance_fault(std::uint16_t kind, InstanceIdx i, std::uint16_t generation);
+  // The instances a scenario event selects, alive now, in creation order.
+  std::vector<InstanceIdx> select(const InstanceSelector& sel) const;
+  // Gives the per-instance arrays room for instances created since.
+  void grow_instances();
+  // Sets schedulable and the registered capacity from the instance's flags.
+  void refresh_instance(InstanceIdx i);
+  // Schedules instance i's random faults from its registration.
+  void arm_faults(InstanceIdx i);
+  // Terminates instance i: its tasks stop with `code` and `reason`; the group replaces it unless
+  // it was scaled in.
+  void terminate(InstanceIdx i, StopCode code, StopReason reason, std::string why, bool scaled_in);
+  void set_draining(InstanceIdx i, bool on, std::string why);
+  // A capacity provider's task stopped waiting (timed out, over the quota): rejected.
+  void give_up(std::uint32_t task, StopReason reason);
+  // Counts of live tasks per item of each owner's capacity provider strategy.
+  void provider_task_ends(std::uint32_t task) {
+    const Source& s = sources_[task_source_[task]];
+    if (s.provider != Source::kNoProvider) --owner_live_[owner_of(s)][s.provider_item];
+  }
+  std::uint32_t owner_of(const Source& s) const {
+    return s.kind == SourceKind::kService ? s.index : static_cast<std::uint32_t>(scenario_.services.size()) + s.index;
+  }
+  // The source of the owner's next task, whose first source (item 0) is `first`.
+  std::uint32_t choose_provider_source(std::uint32_t first, const std::vector<CapacityProviderStrategyItem>& strategy);
+  void take_sample(SimTime t);
+
+  // Tasks.
+  std::uint32_t submit(std::uint32_t source, const Resources& need, SimTime runtime, std::uint32_t family,
+                       std::int32_t revision);
+  void try_place(std::uint32_t task);
+  bool provision(std::uint32_t task);
+  void place_on(std::uint32_t task, InstanceIdx i);
+  void retry_waiting_on(InstanceIdx i);
+  // Offers instances that just joined (registered, or back from an outage) to the waiting tasks.
+  void offer_joined(const std::vector<InstanceIdx>& joined);
+  // The agent's side (AWS containers blog "Improvements to Amazon ECS task launch behavior when tasks
+  // have prolonged shutdown"): starts the task now if its ledger has room and no
+  // task is queued ahead, else queues it on the instance (it stays PENDING).
+  void agent_accept(std::uint32_t task, InstanceIdx i) {
+    if (agents_.accept(i, task, agent_task(task), cluster_)) agent_start(task, i);
+  }
+  void agent_start(std::uint32_t task, InstanceIdx i);
+  void agent_drain(InstanceIdx i) {  // starts queued tasks that now fit
+    agents_.drain(i, cluster_, [this](std::uint32_t t) { return agent_task(t); },
+                  [this, i](std::uint32_t t) { agent_start(t, i); });
+  }
+  AgentTask agent_task(std::uint32_t task) const {
+    const Source& s = sources_[task_source_[task]];
+    return AgentTask{&task_need_[task], s.tcp_ports, s.udp_ports};
+  }
+  const std::vector<std::uint16_t>& tcp_ports_of(std::uint32_t task) const { return *sources_[task_source_[task]].tcp_ports; }
+  const std::vector<std::uint16_t>& udp_ports_of(std::uint32_t task) const { return *sources_[task_source_[task]].udp_ports; }
+  // --explain: an attempt decided without the placer (queued behind `queue`, or a retry).
+  void explain_without_placer(PlacementAttempt::Kind kind, std::uint32_t task, PlacementDecision d,
+                              const WaitQueue* queue);
+  // --explain: an attempt the placer decided.
+  void explain_placement(std::uint32_t task, const PlacementRequest& request, const PlacementDecision& d);
+  void release(std::uint32_t task);
+  // RUNNING -> STOPPING; STOPPED after `shutdown` plus the agent's stop latency.
+  void begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown = 0);
+  void kill(std::uint32_t task, StopCode code);
+  PlacementRequest request_for(std::uint32_t task) const;
+  void change_reserved(InstanceIdx i, std::int64_t cpu, std::int64_t memory) {
+    usage_.change_reserved(now_, cluster_.zone[i], type_slot_[cluster_.type[i]], cpu, memory);
+  }
+  void change_registered(InstanceIdx i, std::int64_t cpu, std::int64_t memory) {
+    usage_.change_registered(now_, cluster_.zone[i], type_slot_[cluster_.type[i]], cpu, memory);
+  }
+
+  const Scenario& scenario_;
+  PlacerFactory& factory_;
+  ProgressSink* progress_;
+  ExplainSink* explain_;                // null unless --explain: one predictable branch per attempt
+  PlacementExplanation explanation_;    // scratch for explain_
+  RandomStream placement_rng_;
+  EventQueue queue_;
+  SimTime now_ = 0;
+  ClusterState cluster_;
+  RunResult result_;
+  ServiceScheduler services_;
+  CapacityProviders fleet_;
+  std::vector<Source> sources_;
+  std::vector<std::uint32_t> first_service_source_;  // per service: its first source (one per task definition)
+  std::uint32_t first_job_source_ = 0;
+  std::vector<std::uint32_t> job_first_source_;    // per job: its first source (item 0 of its strategy)
+  std::vector<std::vector<std::int64_t>> owner_live_;  // [service, then job][strategy item]: live tasks
+  std::vector<std::uint8_t> source_daemon_;        // per source: a DAEMON service's
+  std::vector<std::uint32_t> trace_first_source_;  // per trace: its first group's source
+  std::vector<std::uint64_t> trace_cursor_;        // per trace: next record
+  WaitQueues waiting_;
+
+  // Per task (engine-side; the records live in result_.tasks).
+  std::vector<std::uint32_t> task_source_;
+  std::vector<Resources> task_need_;
+  std::vector<SimTime> task_runtime_;
+  std::vector<TaskState> task_state_;
+  std::vector<std::uint16_t> task_generation_;
+  std::vector<std::uint32_t> task_queue_;
+  std::vector<std::uint8_t> task_admitted_;  // PENDING: 1 once the agent started it, 0 while queued there
+
+  std::vector<RegistrationBatch> register_batches_;
+  AgentLedgers agents_;  // used when the control plane counts STOPPING tasks as free (the default)
+  ImageCache images_{scenario_, *this};
+  ClusterUtilization usage_;
+
+  std::int64_t running_ = 0;
+  std::int64_t starting_ = 0;
+  std::int64_t completed_ = 0;
+  std::int64_t rejected_ = 0;
+  std::uint64_t events_ = 0;
+  std::vector<std::uint8_t> in_outage_;  // per zone
+  // Per instance.
+  std::vector<Market> market_;
+  std::vector<std::uint16_t> instance_gen_;   // bumped at termination: voids its fault events
+  std::vector<std::uint8_t> terminated_;
+  std::vector<std::uint8_t> outage_;          // disconnected with its zone
+  std::vector<std::uint8_t> disconnected_;    // its agent is disconnected
+  std::vector<std::uint8_t> draining_;
+  std::vector<std::uint8_t> counted_;         // its registered capacity is in the utilization
+  std::vector<std::int32_t> nondaemon_;       // tasks holding resources that are not a DAEMON's
+  std::vector<std::uint32_t> disconnects_;    // random disconnects drawn so far
+  std::unordered_map<std::string, InstanceIdx> instance_by_id_;
+  std::vector<std::vector<InstanceIdx>> drained_by_event_;  // per scenario event (kDrain)
+  std::size_t open_batch_ = static_cast<std::size_t>(-1);  // a registration batch not yet processed
+  std::vector<std::uint32_t> type_slot_;  // scenario type -> RunResult::instance_types index
+};
+
+}  // namespace ecsim::sim::engine_detail
