@@ -1,13 +1,6 @@
 // The `ecsim` command line. The only place that links every module, catches errors and picks
-// exit codes (sim/input_error.h ExitCode).
-//
-//   ecsim run SCENARIO [-o DIR] [--seed N] [--duration D] [--strategy S]
-//   ecsim validate SCENARIO
-//   ecsim report DIR
-//   ecsim graph SCENARIO [-o FILE]
-//   ecsim plan SCENARIO PLAN [-o DIR] [--jobs K]
-//   ecsim strategies
-//   ecsim --help | --version
+// exit codes (sim/input_error.h ExitCode). The commands, their help and their handlers are one
+// table, `commands()` below (tools/command_line.h).
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,71 +32,12 @@
 #include "scenarios/values.h"
 #include "sim/engine.h"
 #include "sim/input_error.h"
+#include "tools/command_line.h"
 #include "tools/plan_report.h"
 #include "tools/planner.h"
 
-namespace po = boost::program_options;
-
 namespace ecsim::tools {
 namespace {
-
-constexpr const char* kUsage =
-    "usage: ecsim <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run SCENARIO        simulate the scenario and write its outputs\n"
-    "  validate SCENARIO   check the scenario and exit (0 valid, 2 not)\n"
-    "  report DIR [--at T] rebuild DIR/report.html from the other outputs of a finished\n"
-    "                      run in DIR, without running it again (--quiet: print nothing;\n"
-    "                      --at T: the cluster pictures at time T, not the peak: \"6h\",\n"
-    "                      \"02:30\" or seconds)\n"
-    "  graph SCENARIO      draw the scenario's structure: -o FILE (.svg or .dot; default\n"
-    "                      ecsim-graph.svg), --plugin LIB.so as for validate\n"
-    "  plan SCENARIO PLAN  search the candidates of the plan file (what to vary, the SLOs,\n"
-    "                      seeds, surviveLossOf) for the cheapest meeting every SLO on every\n"
-    "                      run; writes plan.json, plan.csv, plan.html in -o DIR (default\n"
-    "                      ./ecsim-plan); --jobs K workers (default: every core); exit 3\n"
-    "                      when no candidate meets the SLOs\n"
-    "  strategies          list the placement strategies and constraints\n"
-    "\n"
-    "options of run:\n"
-    "  -o, --output DIR    output directory (default ./ecsim-out)\n"
-    "  --seed N            override the scenario's seed\n"
-    "  --duration D        override the scenario's duration (\"7d\", \"90m\", seconds)\n"
-    "  --strategy S        placement strategy for every job, service and trace: a name\n"
-    "                      (random, binpack:memory, spread:attribute:ecs.availability-zone)\n"
-    "                      or an ECS JSON list ('[{\"type\":\"binpack\",\"field\":\"cpu\"}]')\n"
-    "  --plugin LIB.so     load a placement plugin (repeatable; also for validate and\n"
-    "                      strategies): its strategies join the built-in ones\n"
-    "  --no-html           do not write report.html\n"
-    "  --explain[=TASKS]   also write placements.jsonl: every placement attempt (or only\n"
-    "                      those of TASKS: t12,t100-t200), the\n"
-    "                      instances filtered out and why, the strategy keys, the choice\n"
-    "  --quiet             print nothing on success\n"
-    "  --check EXPR        (repeatable) a check PATH OP NUMBER over summary.json, such as\n"
-    "                      'jobs.etl.wait.p99 <= 120' (OP: < <= == != >= >), added to the\n"
-    "                      scenario's \"checks\"; writes checks.json and JUnit checks.xml and\n"
-    "                      exits 3 when one does not hold\n"
-    "  --set PATH=VALUE    (repeatable; also for validate, graph and plan) change the scenario\n"
-    "                      before it is checked: PATH dotted, a number indexes a list, a name\n"
-    "                      picks the element with that name, serviceName or family\n"
-    "                      (cluster.instanceGroups.general.count=9); VALUE is JSON, a bare\n"
-    "                      word a string\n"
-    "\n"
-    "  -h, --help          this text\n"
-    "  --version           the ecsim version\n"
-    "\n"
-    "exit status: 0 done, 1 internal error, 2 bad input or usage, 3 a requested check failed\n";
-
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-class OutputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // Prints "simulated time, tasks, events/s, ETA" on one rewritten stderr line. Only used when
 // stderr is a terminal.
@@ -144,35 +78,6 @@ struct RunOptions {
   std::vector<reports::CheckSpec> checks;      // --check, in order
 };
 
-// --set PATH=VALUE, repeatable, on every command that takes a scenario.
-void add_set_option(po::options_description& desc) {
-  desc.add_options()("set", po::value<std::vector<std::string>>()->composing());
-}
-
-std::vector<scenarios::Override> read_set_option(const po::variables_map& vm) {
-  std::vector<scenarios::Override> out;
-  if (vm.count("set")) {
-    for (const auto& text : vm["set"].as<std::vector<std::string>>()) out.push_back(scenarios::parse_override(text));
-  }
-  return out;
-}
-
-// Parses `args` against `desc` plus one positional "scenario"; a Boost error is a usage error.
-po::variables_map parse_with_scenario(const std::vector<std::string>& args, po::options_description& desc,
-                                      const char* second_positional = nullptr) {
-  desc.add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  if (second_positional != nullptr) pos.add(second_positional, 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
-  return vm;
-}
 
 RunOptions parse_run_options(const std::vector<std::string>& args, bool validate_only) {
   po::options_description desc;
@@ -181,7 +86,7 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
       "plugin", po::value<std::vector<std::string>>()->composing())(
       "check", po::value<std::vector<std::string>>()->composing());
   add_set_option(desc);
-  const po::variables_map vm = parse_with_scenario(args, desc);
+  const po::variables_map vm = parse_args(args, desc, {"scenario"});
   RunOptions o;
   if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
   o.overrides = read_set_option(vm);
@@ -327,21 +232,12 @@ int cmd_run(const std::vector<std::string>& args) {
 int cmd_plan(const std::vector<std::string>& args) {
   po::options_description desc;
   desc.add_options()("output,o", po::value<std::string>())("jobs", po::value<std::string>())("quiet", po::bool_switch())(
-      "plugin", po::value<std::vector<std::string>>()->composing())("plan", po::value<std::string>());
+      "plugin", po::value<std::vector<std::string>>()->composing());
   add_set_option(desc);
-  const po::variables_map vm = parse_with_scenario(args, desc, "plan");
+  const po::variables_map vm = parse_args(args, desc, {"scenario", "plan"});
   if (vm.count("scenario") == 0 || vm.count("plan") == 0) throw UsageError("plan takes SCENARIO and PLAN");
   tools::PlanOptions options;
-  if (vm.count("jobs")) {
-    const std::string text = vm["jobs"].as<std::string>();
-    unsigned v = 0;
-    const char* end = text.data() + text.size();
-    const auto [p, ec] = std::from_chars(text.data(), end, v);
-    if (text.empty() || ec != std::errc() || p != end || v == 0 || v > 1024) {
-      throw sim::InputError("--jobs", "", "a number of workers from 1 to 1024", "\"" + text + "\"");
-    }
-    options.jobs = v;
-  }
+  if (vm.count("jobs")) options.jobs = parse_worker_count(vm["jobs"].as<std::string>(), "--jobs");
   if (vm.count("plugin")) {
     for (const auto& plugin : vm["plugin"].as<std::vector<std::string>>()) placement::load_plugin(plugin);
   }
@@ -375,7 +271,7 @@ int cmd_graph(const std::vector<std::string>& args) {
   desc.add_options()("output,o", po::value<std::string>())(
       "plugin", po::value<std::vector<std::string>>()->composing());
   add_set_option(desc);
-  const po::variables_map vm = parse_with_scenario(args, desc);
+  const po::variables_map vm = parse_args(args, desc, {"scenario"});
   if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
   RunOptions o;
   o.scenario = vm["scenario"].as<std::string>();
@@ -441,7 +337,14 @@ int cmd_report(const std::vector<std::string>& args) {
   return 0;
 }
 
-int cmd_strategies() {
+int cmd_strategies(const std::vector<std::string>& args) {
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    if (args[k] == "--plugin" && k + 1 < args.size()) {
+      placement::load_plugin(args[++k]);
+    } else {
+      throw UsageError("strategies takes only --plugin LIB.so");
+    }
+  }
   std::printf("placement strategies (\"type\" in a placementStrategy item):\n");
   for (const auto& info : placement::strategy_infos()) {
     std::string name(info.name);
@@ -460,43 +363,115 @@ int cmd_strategies() {
   return 0;
 }
 
+constexpr std::string_view kRunOptions =
+    "  -o, --output DIR    output directory (default ./ecsim-out)\n"
+    "  --seed N            override the scenario's seed\n"
+    "  --duration D        override the scenario's duration (\"7d\", \"90m\", seconds)\n"
+    "  --strategy S        placement strategy for every job, service and trace: a name\n"
+    "                      (random, binpack:memory, spread:attribute:ecs.availability-zone)\n"
+    "                      or an ECS JSON list ('[{\"type\":\"binpack\",\"field\":\"cpu\"}]')\n"
+    "  --plugin LIB.so     load a placement plugin (repeatable): its strategies join the\n"
+    "                      built-in ones\n"
+    "  --no-html           do not write report.html\n"
+    "  --explain[=TASKS]   also write placements.jsonl: every placement attempt (or only\n"
+    "                      those of TASKS: t12,t100-t200), the\n"
+    "                      instances filtered out and why, the strategy keys, the choice\n"
+    "  --quiet             print nothing on success\n"
+    "  --check EXPR        (repeatable) a check PATH OP NUMBER over summary.json, such as\n"
+    "                      'jobs.etl.wait.p99 <= 120' (OP: < <= == != >= >), added to the\n"
+    "                      scenario's \"checks\"; writes checks.json and JUnit checks.xml and\n"
+    "                      exits 3 when one does not hold\n"
+    "  --set PATH=VALUE    (repeatable) change the scenario before it is checked: PATH\n"
+    "                      dotted, a number indexes a list, a name picks the element with\n"
+    "                      that name, serviceName or family\n"
+    "                      (cluster.instanceGroups.general.count=9); VALUE is JSON, a bare\n"
+    "                      word a string\n";
+
+constexpr std::string_view kScenarioOptions =
+    "  --set PATH=VALUE    (repeatable) change the scenario before it is checked, as for run\n"
+    "  --plugin LIB.so     load a placement plugin (repeatable), as for run\n";
+
+constexpr std::string_view kGraphOptions =
+    "  -o, --output FILE   .svg or .dot (default ecsim-graph.svg)\n"
+    "  --set PATH=VALUE    (repeatable) change the scenario first, as for run\n"
+    "  --plugin LIB.so     load a placement plugin (repeatable), as for run\n";
+
+constexpr std::string_view kPlanOptions =
+    "  -o, --output DIR    output directory (default ./ecsim-plan): plan.json, plan.csv,\n"
+    "                      plan.html\n"
+    "  --jobs K            K runs at once (default: every core); the answer does not depend\n"
+    "                      on K\n"
+    "  --set PATH=VALUE    (repeatable) change the scenario first, as for run\n"
+    "  --plugin LIB.so     load a placement plugin (repeatable), as for run\n"
+    "  --quiet             print nothing on success\n";
+
+constexpr std::string_view kReportOptions =
+    "  --at T              the cluster pictures at time T, not at the peak: \"6h\",\n"
+    "                      \"02:30\" or seconds\n"
+    "  --quiet             print nothing on success\n";
+
+int cmd_help(const std::vector<std::string>& args);
+
+// Every command, in the order `--help` lists them.
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"run", "SCENARIO", "simulate the scenario and write its outputs", kRunOptions, cmd_run},
+      {"validate", "SCENARIO", "check the scenario and exit (0 valid, 2 not)", kScenarioOptions, cmd_validate},
+      {"report", "DIR",
+       "rebuild DIR/report.html from the other outputs of a finished run, without running it again",
+       kReportOptions, cmd_report},
+      {"graph", "SCENARIO", "draw the scenario's structure (sources, task definitions, images, fleet)",
+       kGraphOptions, cmd_graph},
+      {"plan", "SCENARIO PLAN",
+       "the cheapest candidate of the plan file meeting every SLO on every run; exit 3 when none does",
+       kPlanOptions, cmd_plan},
+      {"strategies", "", "list the placement strategies, presets and constraints",
+       "  --plugin LIB.so     load a placement plugin first (repeatable)\n", cmd_strategies},
+      {"help", "[COMMAND]", "this text, or a command's options", "", cmd_help},
+  };
+  return table;
+}
+
+int cmd_help(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::fputs(usage_text(commands()).c_str(), stdout);
+    return 0;
+  }
+  if (args.size() > 1) throw UsageError("help takes at most one COMMAND");
+  const Command* c = find_command(commands(), args[0]);
+  if (c == nullptr) throw UsageError(unknown_command_message(commands(), args[0]));
+  std::fputs(command_help(*c).c_str(), stdout);
+  return 0;
+}
+
+// Runs the command; a usage error prints its message and the command's help (the general help
+// when there is no command), exit 2.
 int dispatch(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty()) throw UsageError("missing command");
-  const std::string command = args[0];
-  args.erase(args.begin());
-  if (command == "-h" || command == "--help" || command == "help") {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
-  if (command == "--version" || command == "version") {
-    std::printf("ecsim %s\n", ECSIM_VERSION);
-    return 0;
-  }
-  for (const auto& a : args) {
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
+  const Command* command = nullptr;
+  try {
+    if (args.empty()) throw UsageError("missing command");
+    const std::string name = args[0];
+    args.erase(args.begin());
+    if (name == "-h" || name == "--help") return cmd_help({});
+    if (name == "--version" || name == "version") {
+      std::printf("ecsim %s\n", ECSIM_VERSION);
       return 0;
     }
-  }
-  if (command == "run") return cmd_run(args);
-  if (command == "validate") return cmd_validate(args);
-  if (command == "report") return cmd_report(args);
-  if (command == "graph") return cmd_graph(args);
-  if (command == "plan") return cmd_plan(args);
-  if (command == "strategies") {
-    for (std::size_t k = 0; k < args.size(); ++k) {
-      if (args[k] == "--plugin" && k + 1 < args.size()) {
-        placement::load_plugin(args[++k]);
-      } else {
-        throw UsageError("strategies takes only --plugin LIB.so");
+    command = find_command(commands(), name);
+    if (command == nullptr) throw UsageError(unknown_command_message(commands(), name));
+    for (const auto& a : args) {
+      if (a == "-h" || a == "--help") {
+        std::fputs(command_help(*command).c_str(), stdout);
+        return 0;
       }
     }
-    return cmd_strategies();
+    return command->run(args);
+  } catch (const UsageError& e) {
+    const std::string help = command != nullptr ? command_help(*command) : usage_text(commands());
+    std::fprintf(stderr, "ecsim: %s\n\n%s", e.what(), help.c_str());
+    return static_cast<int>(sim::ExitCode::kInput);
   }
-  static const std::string kCommands[] = {"run", "validate", "graph", "plan", "report", "strategies"};
-  const std::string guess = sim::closest_spelling(command, kCommands, std::size(kCommands));
-  throw UsageError("unknown command \"" + command + "\"" + (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)"));
 }
 
 }  // namespace
@@ -506,9 +481,6 @@ int main(int argc, char** argv) {
   using ecsim::sim::ExitCode;
   try {
     return ecsim::tools::dispatch(argc, argv);
-  } catch (const ecsim::tools::UsageError& e) {
-    std::fprintf(stderr, "ecsim: %s\n\n%s", e.what(), ecsim::tools::kUsage);
-    return static_cast<int>(ExitCode::kInput);
   } catch (const ecsim::tools::OutputError& e) {
     std::fprintf(stderr, "ecsim: cannot write outputs: %s\n", e.what());
     return static_cast<int>(ExitCode::kInput);

@@ -1,6 +1,8 @@
 // The command line as a user meets it: exit codes, messages, and what is (not) written.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "placement/registry.h"
 #include "run_ecsim.h"
@@ -21,6 +23,39 @@ TEST_CASE("cli: --help and --version exit 0", "[tools]") {
   const auto version = run_ecsim({"--version"}, dir.path());
   REQUIRE(version.status == 0);
   REQUIRE(version.out == std::string("ecsim ") + ECSIM_VERSION + "\n");
+}
+
+TEST_CASE("cli: every command listed by --help has its own help page, and a usage error shows it", "[tools]") {
+  TempDir dir;
+  const auto help = run_ecsim({"--help"}, dir.path());
+  REQUIRE(help.status == 0);
+  // The command list: lines "  NAME ..." between "commands:" and the blank line after it.
+  const std::size_t from = help.out.find("commands:\n");
+  REQUIRE(from != std::string::npos);
+  const std::size_t to = help.out.find("\n\n", from);
+  std::vector<std::string> names;
+  std::size_t pos = from + 10;
+  while (pos < to) {
+    const std::size_t eol = help.out.find('\n', pos);
+    const std::string line = help.out.substr(pos, eol - pos);
+    if (line.rfind("  ", 0) == 0 && line[2] != ' ') names.push_back(line.substr(2, line.find(' ', 2) - 2));
+    pos = eol + 1;
+  }
+  REQUIRE(names.size() >= 7);
+  for (const auto& name : names) {
+    INFO(name);
+    const auto page = run_ecsim({"help", name}, dir.path());
+    REQUIRE(page.status == 0);
+    REQUIRE(page.out.rfind("usage: ecsim " + name, 0) == 0);
+    REQUIRE(run_ecsim({name, "--help"}, dir.path()).out == page.out);
+  }
+  const auto bad = run_ecsim({"plan", "s.json", "p.json", "--jbos", "2"}, dir.path());
+  REQUIRE(bad.status == 2);
+  REQUIRE(bad.err.find("usage: ecsim plan SCENARIO PLAN") != std::string::npos);
+  REQUIRE(bad.err.find("--jobs K") != std::string::npos);
+  const auto typo = run_ecsim({"help", "pln"}, dir.path());
+  REQUIRE(typo.status == 2);
+  REQUIRE(typo.err.rfind("ecsim: unknown command \"pln\" (did you mean \"plan\"?)", 0) == 0);
 }
 
 TEST_CASE("cli: usage errors exit 2 with a did-you-mean", "[tools]") {

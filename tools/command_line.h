@@ -1,0 +1,59 @@
+// The command line's shared parts: one table of commands (name, synopsis, one-line summary,
+// options, handler) drives dispatch, `--help`, `ecsim help COMMAND` and "did you mean", and the
+// option helpers every command that takes a scenario uses.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenarios/overrides.h"
+
+namespace ecsim::tools {
+
+// A usage error: the message, then the command's help (or the general help), exit 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// An output that cannot be written (the output directory is the user's input): exit 2.
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Command {
+  std::string_view name;
+  std::string_view synopsis;  // the arguments after the name: "SCENARIO [-o DIR]"
+  std::string_view summary;   // one line for the command list
+  std::string_view options;   // the options' help, lines indented by two spaces; may be empty
+  int (*run)(const std::vector<std::string>& args);
+};
+
+// The general help: every command's name, synopsis and summary, then the exit statuses.
+std::string usage_text(const std::vector<Command>& commands);
+// One command's help: synopsis, summary and options.
+std::string command_help(const Command& command);
+// The command named `name`, or nullptr.
+const Command* find_command(const std::vector<Command>& commands, std::string_view name);
+// "unknown command "X" (did you mean "Y"?)".
+std::string unknown_command_message(const std::vector<Command>& commands, const std::string& name);
+
+namespace po = boost::program_options;
+
+// --set PATH=VALUE, repeatable, on every command that takes a scenario.
+void add_set_option(po::options_description& desc);
+std::vector<scenarios::Override> read_set_option(const po::variables_map& vm);
+
+// Parses `args` against `desc` plus the positionals `positionals` (in order); a Boost error is a
+// usage error.
+po::variables_map parse_args(const std::vector<std::string>& args, po::options_description& desc,
+                             const std::vector<const char*>& positionals);
+
+// A worker count for `--jobs`: 1..1024, else InputError naming `option`.
+unsigned parse_worker_count(const std::string& text, const char* option);
+
+}  // namespace ecsim::tools
