@@ -33,6 +33,7 @@
 #include "sim/engine.h"
 #include "sim/input_error.h"
 #include "tools/command_line.h"
+#include "tools/diff_command.h"
 #include "tools/plan_report.h"
 #include "tools/planner.h"
 
@@ -425,6 +426,10 @@ const std::vector<Command>& commands() {
       {"plan", "SCENARIO PLAN",
        "the cheapest candidate of the plan file meeting every SLO on every run; exit 3 when none does",
        kPlanOptions, cmd_plan},
+      {"diff", "OLD NEW",
+       "compare two runs' outputs (or two directories of runs, with a t-test) metric by metric; exit 3 "
+       "when one got worse beyond its tolerance; writes diff.json",
+       diff_options_help(), cmd_diff},
       {"strategies", "", "list the placement strategies, presets and constraints",
        "  --plugin LIB.so     load a placement plugin first (repeatable)\n", cmd_strategies},
       {"help", "[COMMAND]", "this text, or a command's options", "", cmd_help},

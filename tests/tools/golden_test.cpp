@@ -2,6 +2,9 @@
 // byte-compared with the expectations checked in under tests/golden/<scenario>/. run.json is
 // not compared (it holds wall-clock figures).
 //
+// Each run is also compared with `ecsim diff` against the golden summary.json, so that a change of
+// behaviour fails with a table of the metrics that moved, not only with a byte mismatch.
+//
 // After an intended change of behaviour, regenerate with
 //   ECSIM_UPDATE_GOLDEN=1 build/gcc/tests/ecsim_tests "[golden]"
 // and review the diff like any other change.
@@ -22,6 +25,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path kSource = ECSIM_SOURCE_DIR;
+// What `ecsim diff` prints when no metric moved.
+constexpr const char* kNoChange = " 0 worse, 0 better, 0 within tolerance, 0 changed, 0 added, 0 removed, ";
 
 
 }  // namespace
@@ -37,6 +42,16 @@ TEST_CASE("golden: every bundled scenario reproduces its checked-in outputs byte
     const auto r = run_ecsim({"run", scenario.string(), "-o", "out", "--quiet"}, dir.path());
     REQUIRE(r.err.empty());
     REQUIRE(r.status == 0);
+    // The behaviour, as a reviewer reads it: `ecsim diff` of the golden summary against this
+    // run's, a table of what moved (shown with any failure below, and printed when updating).
+    const auto diff = run_ecsim({"diff", (kSource / "tests/golden" / name).string(), "out", "-o", "diff"}, dir.path());
+    INFO("ecsim diff tests/golden/" << name << " (golden -> this build):\n" << diff.out << diff.err);
+    if (update) {
+      if (diff.out.find(kNoChange) == std::string::npos) WARN("golden " << name << " changes:\n" << diff.out);
+    } else {
+      CHECK(diff.status == 0);
+      CHECK(diff.out.find(kNoChange) != std::string::npos);
+    }
     for (const char* file : {"summary.json", "tasks.csv", "instances.csv", "timeseries.csv", "timeseries-by-zone.csv",
                              "timeseries-by-type.csv", "timeseries-by-capacity-provider.csv", "instance-events.csv",
                              "cluster.dot"}) {
