@@ -50,6 +50,23 @@ TEST_CASE("overrides: --set a number indexes a list, VALUE is JSON and a bare wo
   CHECK(root["cluster"]["instanceGroups"][1]["count"] == 1.5);
 }
 
+TEST_CASE("overrides: --set reads every kind of JSON value: numbers, strings, booleans, null, lists, objects", "[overrides]") {
+  nlohmann::json root = sample();
+  apply(root, {"cluster.instanceGroups.0.count=-3", "cluster.instanceGroups.1.count=2e1", "cluster.name=\"quoted name\"",
+               "cluster.instanceGroups.0.spot=true", "cluster.instanceGroups.1.spot=false", "cluster.instanceGroups.0.zone=null",
+               "cluster.availabilityZones=[\"x\", \"y\"]", "cluster.instanceGroups.1.attributes={}",
+               "cluster.instanceGroups.0.instanceType=m5.large"});
+  CHECK(root["cluster"]["instanceGroups"][0]["count"] == -3);
+  CHECK(root["cluster"]["instanceGroups"][1]["count"] == 20.0);
+  CHECK(root["cluster"]["name"] == "quoted name");
+  CHECK(root["cluster"]["instanceGroups"][0]["spot"] == true);
+  CHECK(root["cluster"]["instanceGroups"][1]["spot"] == false);
+  CHECK(root["cluster"]["instanceGroups"][0]["zone"].is_null());
+  CHECK(root["cluster"]["availabilityZones"] == nlohmann::json::array({"x", "y"}));
+  CHECK(root["cluster"]["instanceGroups"][1]["attributes"] == nlohmann::json::object());
+  CHECK(root["cluster"]["instanceGroups"][0]["instanceType"] == "m5.large");  // a bare word: a string
+}
+
 TEST_CASE("overrides: --set a new leaf key on an existing object is added, a missing intermediate one refused", "[overrides]") {
   nlohmann::json root = sample();
   apply(root, {"cluster.name=prod"});

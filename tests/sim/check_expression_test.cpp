@@ -1,6 +1,9 @@
 #include "sim/check_expression.h"
 
+#include <array>
 #include <catch2/catch.hpp>
+#include <utility>
+#include <vector>
 
 namespace ecsim::sim {
 namespace {
@@ -42,6 +45,20 @@ TEST_CASE("check expression: a malformed expression names the column and what wa
   CHECK(error_of("wait..p99 < 3") == "column 6: expected a path segment after '.', got \".\"");
   CHECK(error_of("<= 3") == "column 1: expected an expression PATH OP NUMBER such as \"jobs.etl.wait.p99 <= 120\", got \"<= 3\"");
   CHECK(error_of("wait.p99 < +3") == "column 12: expected a number after the operator, got \"+3\"");
+}
+
+TEST_CASE("check expression: every operator holds exactly where its comparison does, below, at and above the bound", "[checks]") {
+  // value 110 / 120 / 130 against the bound 120: which hold.
+  const std::vector<std::pair<CheckOp, std::array<bool, 3>>> table = {
+      {CheckOp::kLess, {true, false, false}},         {CheckOp::kLessEqual, {true, true, false}},
+      {CheckOp::kEqual, {false, true, false}},        {CheckOp::kNotEqual, {true, false, true}},
+      {CheckOp::kGreaterEqual, {false, true, true}},  {CheckOp::kGreater, {false, false, true}}};
+  for (const auto& [op, holds] : table) {
+    INFO(check_op_text(op));
+    CHECK(check_holds(op, 110, 120) == holds[0]);
+    CHECK(check_holds(op, 120, 120) == holds[1]);
+    CHECK(check_holds(op, 130, 120) == holds[2]);
+  }
 }
 
 TEST_CASE("check expression: holds and margin agree, the margin positive in the good direction", "[checks]") {
