@@ -6,7 +6,7 @@
 # (tools/test.sh passes it; tools/run-default.sh does not: running ecsim needs no browser).
 set -euo pipefail
 packages=(cmake ninja-build g++ clang libclang-rt-14-dev
-          nlohmann-json3-dev libboost-program-options-dev libeigen3-dev libbenchmark-dev catch2 libre2-dev
+          nlohmann-json3-dev libboost-program-options-dev libboost-math-dev libeigen3-dev libbenchmark-dev catch2 libre2-dev
           libgraphviz-dev zlib1g-dev
           pkg-config
           python3)
