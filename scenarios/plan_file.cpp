@@ -77,7 +77,7 @@ PlanFile load_plan_text(const std::string& text, const std::string& label) {
     for (const auto& earlier : plan.slos) {
       if (earlier.check.text == parsed.check->text) item.fail("an SLO not listed before");
     }
-    plan.slos.push_back(PlanSlo{*parsed.check, item.pointer()});
+    plan.slos.push_back(PlanSlo{*parsed.check, item.pointer(), ""});
   }
   if (root.has("seeds")) plan.seeds = root["seeds"].get_int(1, kMaxSeeds, "a number of seeds from 1 to 1000");
   if (root.has("surviveLossOf")) {

@@ -33,6 +33,7 @@ struct PlanDimension {
 struct PlanSlo {
   sim::CheckExpression check;
   std::string pointer;  // "/slos/N" in the plan file
+  std::string file;     // where it was written when not in the plan file: "--check", the scenario
 };
 
 struct PlanFile {

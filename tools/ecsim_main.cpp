@@ -233,7 +233,7 @@ int cmd_run(const std::vector<std::string>& args) {
 int cmd_plan(const std::vector<std::string>& args) {
   po::options_description desc;
   desc.add_options()("output,o", po::value<std::string>())("jobs", po::value<std::string>())("quiet", po::bool_switch())(
-      "plugin", po::value<std::vector<std::string>>()->composing());
+      "plugin", po::value<std::vector<std::string>>()->composing())("check", po::value<std::vector<std::string>>()->composing());
   add_set_option(desc);
   const po::variables_map vm = parse_args(args, desc, {"scenario", "plan"});
   if (vm.count("scenario") == 0 || vm.count("plan") == 0) throw UsageError("plan takes SCENARIO and PLAN");
@@ -245,7 +245,21 @@ int cmd_plan(const std::vector<std::string>& args) {
   const std::string scenario_path = vm["scenario"].as<std::string>();
   options.overrides = read_set_option(vm);
   const scenarios::ScenarioSource source = scenarios::read_scenario_source(scenario_path);
-  const scenarios::PlanFile plan = scenarios::load_plan_file(vm["plan"].as<std::string>());
+  scenarios::PlanFile plan = scenarios::load_plan_file(vm["plan"].as<std::string>());
+  // The command line's checks and the scenario's own join the plan's SLOs.
+  if (vm.count("check")) {
+    for (const auto& text : vm["check"].as<std::vector<std::string>>()) {
+      plan.slos.push_back({reports::parse_check(text, "--check", "").check, "", "--check"});
+    }
+  }
+  {
+    const sim::Scenario scenario = scenarios::load_scenario_source(source, options.overrides);
+    for (std::size_t i = 0; i < scenario.checks.size(); ++i) {
+      const std::string pointer = "/checks/" + std::to_string(i);
+      plan.slos.push_back({reports::parse_check(scenario.checks[i], scenario_path, pointer).check, pointer, scenario_path});
+    }
+  }
+
   const tools::PlanResult result = tools::run_plan(source, plan, options);
   const std::string name = scenarios::load_scenario_source(source, options.overrides).name;
   const std::filesystem::path dir(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-plan");
@@ -404,6 +418,8 @@ constexpr std::string_view kPlanOptions =
     "                      on K\n"
     "  --set PATH=VALUE    (repeatable) change the scenario first, as for run\n"
     "  --plugin LIB.so     load a placement plugin (repeatable), as for run\n"
+    "  --check EXPR        (repeatable) one more SLO, as a plan file's \"slos\" item; the\n"
+    "                      scenario's own \"checks\" are SLOs too\n"
     "  --quiet             print nothing on success\n";
 
 constexpr std::string_view kReportOptions =

@@ -144,7 +144,7 @@ PlanResult run_plan(const scenarios::ScenarioSource& source, const scenarios::Pl
   PlanResult out;
   const std::size_t dims = plan.vary.size();
   std::vector<reports::CheckSpec> slos;
-  for (const auto& slo : plan.slos) slos.push_back(reports::CheckSpec{slo.check, plan.label, slo.pointer});
+  for (const auto& slo : plan.slos) slos.push_back(reports::CheckSpec{slo.check, slo.file.empty() ? plan.label : slo.file, slo.pointer});
 
   // Validate every value of every dimension against the scenario before any run.
   {

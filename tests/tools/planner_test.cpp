@@ -259,5 +259,27 @@ TEST_CASE("ecsim plan: a bad plan or a --set path the scenario lacks is exit 2 a
   CHECK_FALSE(fs::exists(dir.path() / "out"));
 }
 
+TEST_CASE("ecsim plan: --check and the scenario's own checks join the plan's SLOs", "[plan][tools]") {
+  TempDir dir;
+  std::ofstream(dir.path() / "p.json") << R"({
+    "vary": [{"set": "cluster.instanceGroups.fleet.count", "values": [3, 4]}],
+    "slos": ["jobs.etl.wait.p99 <= 100000"]})";
+  const auto loose = run_ecsim({"plan", kExample, "p.json", "-o", "loose", "--quiet"}, dir.path());
+  REQUIRE(loose.status == 0);
+  // The same plan with a check no candidate meets, from the command line, then from the scenario.
+  const auto strict = run_ecsim({"plan", kExample, "p.json", "-o", "strict", "--check", "cost.total < 0.001"}, dir.path());
+  CHECK(strict.status == 3);
+  CHECK(strict.err.find("cost.total < 0.001") != std::string::npos);
+  const auto scenario_check =
+      run_ecsim({"plan", kExample, "p.json", "-o", "scenario", "--set", "checks=[\"cost.total < 0.001\"]"}, dir.path());
+  CHECK(scenario_check.status == 3);
+  const auto json = nlohmann::json::parse(read_file(dir.path() / "scenario" / "plan.json"));
+  CHECK(json["best"].is_null());
+  const auto bad = run_ecsim({"plan", kExample, "p.json", "-o", "bad", "--check", "cost.totl < 1"}, dir.path());
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("did you mean \"cost.total\"") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path() / "bad"));
+}
+
 }  // namespace
 }  // namespace ecsim::tools
