@@ -1,11 +1,9 @@
 #include "tools/planner.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <exception>
 #include <map>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +11,7 @@
 #include "reports/checks.h"
 #include "reports/summary.h"
 #include "sim/engine.h"
+#include "tools/work_pool.h"
 
 namespace ecsim::tools {
 namespace {
@@ -238,25 +237,13 @@ PlanResult run_plan(const scenarios::ScenarioSource& source, const scenarios::Pl
     for (auto& [along, result] : memo) o.evaluated.push_back(std::move(result));
   };
 
-  std::size_t workers = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  workers = std::min(workers, lines);
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t line = next++; line < lines; line = next++) {
-      try {
-        search_line(line);
-      } catch (...) {
-        outcomes[line].error = std::current_exception();
-      }
+  parallel_for(lines, worker_count(options.jobs, lines), [&](std::size_t line) {
+    try {
+      search_line(line);
+    } catch (...) {
+      outcomes[line].error = std::current_exception();
     }
-  };
-  if (workers <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
-    for (auto& t : pool) t.join();
-  }
+  });
   // Merged in line order: the first error and every figure are the same whatever the workers.
   for (auto& o : outcomes) {
     if (o.error) std::rethrow_exception(o.error);

@@ -1,0 +1,49 @@
+// Independent runs on a pool of threads: work item i runs on some worker, the results stay in
+// item order, and the first error (in item order, not in time) is rethrown, so that what a
+// command prints and writes does not depend on the number of workers. One run stays
+// single-threaded; only whole runs are spread over the cores.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <thread>
+#include <vector>
+
+namespace ecsim::tools {
+
+// Workers for `requested` (0: one per core), never more than `items`, at least one.
+inline std::size_t worker_count(std::size_t requested, std::size_t items) {
+  std::size_t workers = requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+  return std::max<std::size_t>(1, std::min(workers, items));
+}
+
+// Calls fn(i) for every i in [0, items) on `workers` threads (the caller's thread when one).
+template <class Fn>
+void parallel_for(std::size_t items, std::size_t workers, Fn&& fn) {
+  std::vector<std::exception_ptr> errors(items);
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < items; i = next++) {
+      try {
+        fn(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  if (workers <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(workers);
+    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
+    for (auto& t : pool) t.join();
+  }
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+}  // namespace ecsim::tools
