@@ -36,13 +36,8 @@ constexpr std::array<std::string_view, 10> kHigherIsBetter = {
 
 constexpr double kRoundingTolerance = 1e-9;
 
-struct Leaf {
-  std::string path;
-  std::string shape;
-  const nlohmann::ordered_json* value;
-};
-
-void flatten(const nlohmann::ordered_json& node, const std::string& path, const std::string& shape, std::vector<Leaf>& out) {
+void flatten(const nlohmann::ordered_json& node, const std::string& path, const std::string& shape,
+             std::vector<SummaryLeaf>& out) {
   const auto child = [](const std::string& base, const std::string& key) { return base.empty() ? key : base + "." + key; };
   if (node.is_object()) {
     const bool named = std::find(kNamedMaps.begin(), kNamedMaps.end(), shape) != kNamedMaps.end();
@@ -92,8 +87,7 @@ SideMetrics collect(const DiffSide& side) {
   SideMetrics m;
   std::map<std::string, std::size_t> seen;
   for (std::size_t r = 0; r < side.runs.size(); ++r) {
-    std::vector<Leaf> leaves;
-    flatten(side.runs[r], "", "", leaves);
+    const std::vector<SummaryLeaf> leaves = summary_leaves(side.runs[r]);
     for (const auto& leaf : leaves) {
       auto& v = m.values[leaf.path];
       if (v.size() != r) continue;  // missing from an earlier run: dropped below
@@ -205,6 +199,12 @@ nlohmann::ordered_json stats_json(const SampleStats& s) {
 nlohmann::ordered_json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); }
 
 }  // namespace
+
+std::vector<SummaryLeaf> summary_leaves(const nlohmann::ordered_json& summary) {
+  std::vector<SummaryLeaf> out;
+  flatten(summary, "", "", out);
+  return out;
+}
 
 Direction metric_direction(std::string_view shape) {
   if (std::find(kLowerIsBetter.begin(), kLowerIsBetter.end(), shape) != kLowerIsBetter.end()) return Direction::kLowerIsBetter;

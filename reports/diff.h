@@ -31,6 +31,15 @@ enum class Direction { kLowerIsBetter, kHigherIsBetter, kNeutral };
 Direction metric_direction(std::string_view shape);
 std::string_view direction_name(Direction d);  // "lowerIsBetter", "higherIsBetter", "neutral"
 
+// Every leaf of a summary.json (lists by index), in the document's order, with its shape (see
+// metric_direction); the top-level "seed" is left out (which run, not how it went).
+struct SummaryLeaf {
+  std::string path;
+  std::string shape;
+  const nlohmann::ordered_json* value;
+};
+std::vector<SummaryLeaf> summary_leaves(const nlohmann::ordered_json& summary);
+
 // `--tolerance PATTERN=AMOUNT`: AMOUNT "5%" (of the old value's magnitude) or "2" (in the
 // metric's unit). PATTERN is a dotted path; it covers the metric it names and every metric under
 // it (`cost` covers `cost.total`), and `*` matches any run of characters (`jobs.*.wait.p99`). The

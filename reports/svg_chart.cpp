@@ -333,4 +333,71 @@ std::string render_line_chart(const ChartSpec& spec) {
   return out;
 }
 
+std::string render_interval_chart(const IntervalChartSpec& spec) {
+  constexpr int kLabelWidth = 220, kRowHeight = 26;
+  const int w = std::max(spec.width, kLabelWidth + kRight + 200);
+  const int h = kTop + kBottom + kRowHeight * static_cast<int>(std::max<std::size_t>(spec.rows.size(), 1));
+  const double px0 = kLabelWidth, px1 = w - kRight, py0 = kTop;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto& r : spec.rows) {
+    lo = std::min({lo, r.estimate, r.has_interval ? r.lo : r.estimate});
+    hi = std::max({hi, r.estimate, r.has_interval ? r.hi : r.estimate});
+  }
+  if (spec.has_reference) {
+    lo = std::min(lo, spec.reference);
+    hi = std::max(hi, spec.reference);
+  }
+  const std::string title = xml_escape(spec.title);
+  std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 " + std::to_string(w) + " " +
+                    std::to_string(h) + "\" width=\"" + std::to_string(w) + "\" height=\"" + std::to_string(h) +
+                    "\" font-family=\"sans-serif\" role=\"img\" aria-label=\"" + title + "\">\n";
+  out += "<title>" + title + "</title>\n";
+  out += "<text x=\"8\" y=\"16\" font-size=\"14\" font-weight=\"bold\">" + title + "</text>\n";
+  if (!(lo <= hi)) {
+    out += "<text x=\"" + fixed((px0 + px1) / 2, 1) + "\" y=\"" + fixed(py0 + 14, 1) +
+           "\" font-size=\"12\" text-anchor=\"middle\">no data</text>\n</svg>\n";
+    return out;
+  }
+  if (hi <= lo) {
+    const double pad = std::max(std::fabs(lo) * 0.05, 1e-9);
+    lo -= pad;
+    hi += pad;
+  }
+  const std::vector<double> ticks = nice_ticks(lo, hi, 6);
+  lo = std::min(lo, ticks.front());
+  hi = std::max(hi, ticks.back());
+  const int dec = decimals_for_step(ticks.size() > 1 ? ticks[1] - ticks[0] : 1);
+  const auto X = [&](double x) { return px0 + (x - lo) / (hi - lo) * (px1 - px0); };
+  const double py1 = py0 + kRowHeight * static_cast<double>(spec.rows.size());
+  out += "<g font-size=\"10\" fill=\"#333\">\n";
+  for (const double t : ticks) {
+    const std::string x = fixed(X(t), 1);
+    out += "<line x1=\"" + x + "\" x2=\"" + x + "\" y1=\"" + fixed(py0, 1) + "\" y2=\"" + fixed(py1, 1) +
+           "\" stroke=\"#ddd\"/><text x=\"" + x + "\" y=\"" + fixed(py1 + 14, 1) + "\" text-anchor=\"middle\">" +
+           fixed(t, dec) + "</text>\n";
+  }
+  out += "<text x=\"" + fixed((px0 + px1) / 2, 1) + "\" y=\"" + fixed(py1 + 32, 1) + "\" text-anchor=\"middle\" font-size=\"11\">" +
+         xml_escape(spec.x_label) + "</text>\n</g>\n";
+  if (spec.has_reference) {
+    const std::string x = fixed(X(spec.reference), 1);
+    out += "<line x1=\"" + x + "\" x2=\"" + x + "\" y1=\"" + fixed(py0 - 4, 1) + "\" y2=\"" + fixed(py1, 1) +
+           "\" stroke=\"#555\" stroke-dasharray=\"4 3\"><title>" + xml_escape(spec.reference_label) + "</title></line>\n";
+  }
+  for (std::size_t k = 0; k < spec.rows.size(); ++k) {
+    const IntervalRow& r = spec.rows[k];
+    const char* colour = kPalette[k % std::size(kPalette)];
+    const std::string y = fixed(py0 + kRowHeight * (static_cast<double>(k) + 0.5), 1);
+    std::string name = r.name.size() > 34 ? r.name.substr(0, 33) + "~" : r.name;
+    out += "<text x=\"" + fixed(px0 - 8, 1) + "\" y=\"" + fixed(py0 + kRowHeight * (static_cast<double>(k) + 0.5) + 4, 1) +
+           "\" font-size=\"11\" text-anchor=\"end\">" + xml_escape(name) + "<title>" + xml_escape(r.name) + "</title></text>";
+    if (r.has_interval) {
+      out += "<line x1=\"" + fixed(X(r.lo), 1) + "\" x2=\"" + fixed(X(r.hi), 1) + "\" y1=\"" + y + "\" y2=\"" + y +
+             "\" stroke=\"" + colour + "\" stroke-width=\"3\"/>";
+    }
+    out += "<circle cx=\"" + fixed(X(r.estimate), 1) + "\" cy=\"" + y + "\" r=\"4.5\" fill=\"" + colour + "\"/>\n";
+  }
+  out += "</svg>\n";
+  return out;
+}
+
 }  // namespace ecsim::reports

@@ -76,6 +76,26 @@ struct ChartSpec {
 // with no points at all says "no data" in place of the plot.
 std::string render_line_chart(const ChartSpec& spec);
 
+// An interval chart (a forest plot): one row per item, its estimate as a dot and its interval as
+// a bar, on a shared horizontal axis, with an optional vertical reference line (0 for
+// differences, a baseline's estimate). Items without an interval (one run) draw the dot only.
+struct IntervalRow {
+  std::string name;  // the row's label (escaped on output)
+  double estimate = 0;
+  double lo = 0, hi = 0;
+  bool has_interval = false;
+};
+struct IntervalChartSpec {
+  std::string title;
+  std::string x_label;
+  int width = 1000;
+  std::vector<IntervalRow> rows;
+  bool has_reference = false;
+  double reference = 0;
+  std::string reference_label;
+};
+std::string render_interval_chart(const IntervalChartSpec& spec);
+
 // Points that survive downsampling into `columns` equal-width x buckets: for every bucket the
 // first, lowest, highest and last point, each once, in x order. Returns indices into the series.
 // A series with at most 4 * columns points is kept whole.

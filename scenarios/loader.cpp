@@ -812,6 +812,46 @@ std::vector<sim::ConstraintSpec> parse_constraint_list(const JsonCursor& c) {
   return out;
 }
 
+void override_strategy(sim::Scenario& scenario, const std::vector<sim::StrategySpec>& strategy,
+                       const std::vector<std::string>& sources) {
+  if (sources.empty()) {
+    for (auto& job : scenario.jobs) job.strategy = strategy;
+    for (auto& service : scenario.services) service.strategy = strategy;
+    for (auto& trace : scenario.traces) trace.strategy = strategy;
+    scenario.default_strategy = strategy;
+    scenario.strategy_label = strategy_label(strategy);
+    return;
+  }
+  for (const auto& name : sources) {
+    bool found = false;
+    for (auto& job : scenario.jobs) {
+      if (job.name != name) continue;
+      job.strategy = strategy;
+      found = true;
+    }
+    for (auto& service : scenario.services) {
+      if (service.name != name) continue;
+      service.strategy = strategy;
+      found = true;
+    }
+    for (auto& trace : scenario.traces) {
+      if (trace.file != name && std::filesystem::path(trace.file).filename() != name) continue;
+      trace.strategy = strategy;
+      found = true;
+    }
+    if (found) continue;
+    std::vector<std::string> names;
+    for (const auto& j : scenario.jobs) names.push_back(j.name);
+    for (const auto& sv : scenario.services) names.push_back(sv.name);
+    for (const auto& t : scenario.traces) names.push_back(std::filesystem::path(t.file).filename().string());
+    const std::string guess = sim::closest_spelling(name, names.data(), names.size());
+    std::string known;
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+    throw sim::InputError("--source", "", "the name of a job, service or trace of the scenario (" + known + ")",
+                          "\"" + name + "\"" + (guess.empty() ? std::string() : " (did you mean \"" + guess + "\"?)"));
+  }
+}
+
 std::vector<sim::StrategySpec> parse_strategy_override(std::string_view text) {
   const std::string kLabel = "--strategy";
   const std::string_view t = trim(text);

@@ -49,6 +49,13 @@ sim::Scenario load_scenario_text(std::string_view text, const std::string& file_
 // file "--strategy" and the pointer of the item as if the list were JSON ("/0/field").
 std::vector<sim::StrategySpec> parse_strategy_override(std::string_view text);
 
+// Gives `strategy` to the jobs, services and traces named in `sources` (a job by its name, a
+// service by its serviceName, a trace by its file as written or its file name), or, when
+// `sources` is empty, to every one of them and as the scenario's default. A name that is none of
+// them throws InputError("--source", ...) with a did-you-mean.
+void override_strategy(sim::Scenario& scenario, const std::vector<sim::StrategySpec>& strategy,
+                       const std::vector<std::string>& sources);
+
 // A placement strategy list (ECS placementStrategy): at most 5 items, known types (did you mean
 // over placement::strategy_infos()), each checked by placement::check_strategy.
 std::vector<sim::StrategySpec> parse_strategy_list(const JsonCursor& c);

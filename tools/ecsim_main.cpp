@@ -33,6 +33,7 @@
 #include "sim/engine.h"
 #include "sim/input_error.h"
 #include "tools/command_line.h"
+#include "tools/compare_command.h"
 #include "tools/diff_command.h"
 #include "tools/plan_report.h"
 #include "tools/planner.h"
@@ -77,6 +78,7 @@ struct RunOptions {
   std::vector<std::string> plugins;
   std::vector<scenarios::Override> overrides;  // --set, in order
   std::vector<reports::CheckSpec> checks;      // --check, in order
+  std::vector<std::string> sources;            // --source: --strategy for these only
 };
 
 
@@ -85,7 +87,8 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
   desc.add_options()("output,o", po::value<std::string>())("seed", po::value<std::string>())(
       "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())("no-html", po::bool_switch())("explain", po::value<std::string>()->implicit_value(""))(
       "plugin", po::value<std::vector<std::string>>()->composing())(
-      "check", po::value<std::vector<std::string>>()->composing());
+      "check", po::value<std::vector<std::string>>()->composing())(
+      "source", po::value<std::vector<std::string>>()->composing());
   add_set_option(desc);
   const po::variables_map vm = parse_args(args, desc, {"scenario"});
   RunOptions o;
@@ -95,7 +98,8 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
     for (const auto& text : vm["check"].as<std::vector<std::string>>()) o.checks.push_back(reports::parse_check(text, "--check", ""));
   }
   o.scenario = vm["scenario"].as<std::string>();
-  if (validate_only && (vm.count("output") || vm.count("seed") || vm.count("strategy") || vm.count("duration"))) {
+  if (validate_only && (vm.count("output") || vm.count("seed") || vm.count("strategy") || vm.count("duration") ||
+                        vm.count("source"))) {
     throw UsageError("validate takes only SCENARIO");
   }
   if (vm.count("output")) o.output = vm["output"].as<std::string>();
@@ -111,6 +115,10 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
   }
   if (vm.count("duration")) o.duration = vm["duration"].as<std::string>();
   if (vm.count("strategy")) o.strategy = vm["strategy"].as<std::string>();
+  if (vm.count("source")) {
+    if (!o.strategy) throw UsageError("--source NAME goes with --strategy S: whose strategy S replaces");
+    o.sources = vm["source"].as<std::vector<std::string>>();
+  }
   o.quiet = vm["quiet"].as<bool>();
   if (vm.count("plugin")) o.plugins = vm["plugin"].as<std::vector<std::string>>();
   o.html = !vm["no-html"].as<bool>();
@@ -134,13 +142,8 @@ sim::Scenario load(const RunOptions& o) {
     scenario.duration = *d;
   }
   if (o.strategy) {
-    // One strategy for every job, service and trace, and the default.
-    const std::vector<sim::StrategySpec> strategy = scenarios::parse_strategy_override(*o.strategy);
-    for (auto& job : scenario.jobs) job.strategy = strategy;
-    for (auto& service : scenario.services) service.strategy = strategy;
-    for (auto& trace : scenario.traces) trace.strategy = strategy;
-    scenario.default_strategy = strategy;
-    scenario.strategy_label = scenarios::strategy_label(strategy);
+    // One strategy for every job, service and trace and the default, or for the --source ones.
+    scenarios::override_strategy(scenario, scenarios::parse_strategy_override(*o.strategy), o.sources);
   }
   return scenario;
 }
@@ -385,6 +388,8 @@ constexpr std::string_view kRunOptions =
     "  --strategy S        placement strategy for every job, service and trace: a name\n"
     "                      (random, binpack:memory, spread:attribute:ecs.availability-zone)\n"
     "                      or an ECS JSON list ('[{\"type\":\"binpack\",\"field\":\"cpu\"}]')\n"
+    "  --source NAME       (repeatable) --strategy replaces only this job's, service's or\n"
+    "                      trace's strategy\n"
     "  --plugin LIB.so     load a placement plugin (repeatable): its strategies join the\n"
     "                      built-in ones\n"
     "  --no-html           do not write report.html\n"
@@ -442,6 +447,10 @@ const std::vector<Command>& commands() {
       {"plan", "SCENARIO PLAN",
        "the cheapest candidate of the plan file meeting every SLO on every run; exit 3 when none does",
        kPlanOptions, cmd_plan},
+      {"compare", "SCENARIO --strategies A,B,...",
+       "every strategy on the same seeds with common random numbers: each metric's mean and 95 % interval, "
+       "the paired difference against the first strategy; writes compare.json, compare.csv, compare.html",
+       compare_options_help(), cmd_compare},
       {"diff", "OLD NEW",
        "compare two runs' outputs (or two directories of runs, with a t-test) metric by metric; exit 3 "
        "when one got worse beyond its tolerance; writes diff.json",

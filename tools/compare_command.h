@@ -1,0 +1,33 @@
+// `ecsim compare SCENARIO --strategies A,B,... [--strategy S]... --seeds N [--seed S]
+//  [--source NAME]... [--metric PATH]... [-o DIR] [--jobs K] [--set PATH=VALUE]... [--plugin LIB.so]
+//  [--quiet]` (reports/compare.h): every strategy on the same seeds, with common random numbers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reports/compare.h"
+#include "scenarios/loader.h"
+
+namespace ecsim::tools {
+
+struct CompareOptions {
+  std::vector<std::string> strategies;  // as given; "scenario": the scenario's own strategies
+  std::uint64_t seeds = 10;
+  std::optional<std::uint64_t> first_seed;  // default: the scenario's seed
+  std::vector<std::string> sources;         // empty: every job, service and trace
+  std::vector<scenarios::Override> overrides;
+  std::size_t jobs = 0;                     // 0: every core
+};
+
+// The runs, [strategy][seed], each from the scenario with that strategy and seed. The same
+// whatever `jobs` is. Throws sim::InputError for a strategy or source that does not parse or
+// name anything.
+reports::CompareInput run_compare(const scenarios::ScenarioSource& source, const CompareOptions& options);
+
+int cmd_compare(const std::vector<std::string>& args);
+std::string_view compare_options_help();
+
+}  // namespace ecsim::tools
