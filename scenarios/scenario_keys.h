@@ -20,8 +20,9 @@ namespace ecsim::scenarios::keys {
 
 // --- the scenario ---
 inline constexpr std::string_view kTopLevelKeys[] = {
-    "capacityProviders", "checks", "cluster", "description", "duration", "events", "faults", "images", "instanceTypes", "jobs",
-    "name", "placement", "pricing", "region", "registries", "sampleInterval", "seed", "services", "taskDefinitions", "traces"};
+    "capacityProviders", "checks", "cluster", "description", "duration", "events", "faults", "images", "instanceTypes",
+    "jobs", "name", "placement", "pricing", "region", "registries", "sampleInterval", "seed", "services",
+    "taskDefinitions", "traces"};
 inline constexpr KeySet kTopLevel{"top-level key", kTopLevelKeys};
 
 inline constexpr std::string_view kPlacementKeys[] = {"defaultStrategy"};
@@ -34,8 +35,9 @@ inline constexpr std::string_view kConstraintItemKeys[] = {"expression", "type"}
 inline constexpr KeySet kConstraintItem{"key of a placement constraint", kConstraintItemKeys};
 
 inline constexpr std::string_view kInstanceTypeKeys[] = {
-    "architecture", "ebsAttachmentLimitType", "enis", "gpus", "maximumEbsAttachments", "memoryMiB", "name", "osMemoryMiB",
-    "pricePerHour", "registeredMemoryMiB", "spotPricePerHour", "spotSavingsPct", "trunkedAwsvpcTasks", "vcpu"};
+    "architecture", "ebsAttachmentLimitType", "enis", "gpus", "maximumEbsAttachments", "memoryMiB", "name",
+    "osMemoryMiB", "pricePerHour", "registeredMemoryMiB", "spotPricePerHour", "spotSavingsPct", "trunkedAwsvpcTasks",
+    "vcpu"};
 inline constexpr KeySet kInstanceType{"key of an instance type", kInstanceTypeKeys};
 
 inline constexpr std::string_view kPricingKeys[] = {"savingsPlans", "spotDiscountPct"};
@@ -44,26 +46,26 @@ inline constexpr KeySet kPricing{"key of pricing", kPricingKeys};
 inline constexpr std::string_view kSavingsPlanKeys[] = {"coveredInstances", "discountPct", "instanceTypes"};
 inline constexpr KeySet kSavingsPlan{"key of a Savings Plan", kSavingsPlanKeys};
 
-inline constexpr std::string_view kClusterKeys[] = {"agent", "availabilityZones", "defaultCapacityProviderStrategy",
-                                                     "instanceGroups", "maxProvisioningTasks", "name",
-                                                     "provisioningTimeout", "subnets", "vpcId"};
+inline constexpr std::string_view kClusterKeys[] = {
+    "agent", "availabilityZones", "defaultCapacityProviderStrategy", "instanceGroups", "maxProvisioningTasks", "name",
+    "provisioningTimeout", "subnets", "vpcId"};
 inline constexpr KeySet kCluster{"key of the cluster", kClusterKeys};
 
 inline constexpr std::string_view kInstanceGroupKeys[] = {
-    "amiId", "attributes", "availabilityZones", "awsvpcTrunking", "count", "instanceType", "launchTime", "market", "name",
-    "osFamily", "osType", "reservedMemoryMiB", "reservedPorts", "withoutCapabilities"};
+    "amiId", "attributes", "availabilityZones", "awsvpcTrunking", "count", "instanceType", "launchTime", "market",
+    "name", "osFamily", "osType", "reservedMemoryMiB", "reservedPorts", "withoutCapabilities"};
 inline constexpr KeySet kInstanceGroup{"key of an instance group", kInstanceGroupKeys};
 
-inline constexpr std::string_view kAgentKeys[] = {"containerStopTimeout", "heartbeatInterval", "imageCleanup",
-                                                   "imagePullBehavior", "spotInstanceDraining",
-                                                   "stoppingTasksHoldResources", "taskStartLatency", "taskStopLatency"};
+inline constexpr std::string_view kAgentKeys[] = {
+    "containerStopTimeout", "heartbeatInterval", "imageCleanup", "imagePullBehavior", "spotInstanceDraining",
+    "stoppingTasksHoldResources", "taskStartLatency", "taskStopLatency"};
 inline constexpr KeySet kAgent{"key of the agent", kAgentKeys};
 
 inline constexpr std::string_view kImageCleanupKeys[] = {"enabled", "imagesPerCycle", "interval", "minimumAge"};
 inline constexpr KeySet kImageCleanup{"key of imageCleanup", kImageCleanupKeys};
 
-inline constexpr std::string_view kCapacityProviderKeys[] = {"autoScalingGroup", "managedScaling",
-                                                              "managedTerminationProtection", "name"};
+inline constexpr std::string_view kCapacityProviderKeys[] = {
+    "autoScalingGroup", "managedScaling", "managedTerminationProtection", "name"};
 inline constexpr KeySet kCapacityProvider{"key of a capacity provider", kCapacityProviderKeys};
 
 inline constexpr std::string_view kAutoScalingGroupKeys[] = {
@@ -82,18 +84,20 @@ inline constexpr std::string_view kOverrideKeys[] = {"instanceType", "weightedCa
 inline constexpr KeySet kOverride{"key of an override", kOverrideKeys};
 
 inline constexpr std::string_view kInstancesDistributionKeys[] = {
-    "onDemandAllocationStrategy", "onDemandBaseCapacity", "onDemandPercentageAboveBaseCapacity", "spotAllocationStrategy"};
+    "onDemandAllocationStrategy", "onDemandBaseCapacity", "onDemandPercentageAboveBaseCapacity",
+    "spotAllocationStrategy"};
 inline constexpr KeySet kInstancesDistribution{"key of an instancesDistribution", kInstancesDistributionKeys};
 
-inline constexpr std::string_view kManagedScalingKeys[] = {"instanceWarmupPeriod", "maximumScalingStepSize",
-                                                            "minimumScalingStepSize", "status", "targetCapacity"};
+inline constexpr std::string_view kManagedScalingKeys[] = {
+    "instanceWarmupPeriod", "maximumScalingStepSize", "minimumScalingStepSize", "status", "targetCapacity"};
 inline constexpr KeySet kManagedScaling{"key of managedScaling", kManagedScalingKeys};
 
 inline constexpr std::string_view kCapacityProviderStrategyItemKeys[] = {"base", "capacityProvider", "weight"};
 inline constexpr KeySet kCapacityProviderStrategyItem{"key of a capacity provider strategy item",
                                                       kCapacityProviderStrategyItemKeys};
 
-inline constexpr std::string_view kFaultsKeys[] = {"agentDisconnects", "instanceFailureRatePerHour", "spotInterruptions"};
+inline constexpr std::string_view kFaultsKeys[] = {
+    "agentDisconnects", "instanceFailureRatePerHour", "spotInterruptions"};
 inline constexpr KeySet kFaults{"key of faults", kFaultsKeys};
 
 inline constexpr std::string_view kAgentDisconnectsKeys[] = {"duration", "ratePerHour"};
@@ -121,22 +125,22 @@ inline constexpr KeySet kTaskDefinitionFile{"key of a task definition file refer
 inline constexpr std::string_view kRequiredAttributeKeys[] = {"name", "targetId", "targetType", "value"};
 inline constexpr KeySet kRequiredAttribute{"key of a required attribute", kRequiredAttributeKeys};
 
-inline constexpr std::string_view kVolumeKeys[] = {"configuredAtLaunch", "dockerVolumeConfiguration",
-                                                    "efsVolumeConfiguration", "fsxWindowsFileServerVolumeConfiguration",
-                                                    "host", "name"};
+inline constexpr std::string_view kVolumeKeys[] = {
+    "configuredAtLaunch", "dockerVolumeConfiguration", "efsVolumeConfiguration",
+    "fsxWindowsFileServerVolumeConfiguration", "host", "name"};
 inline constexpr KeySet kVolume{"key of a volume", kVolumeKeys};
 
 inline constexpr std::string_view kVolumeConfigurationKeys[] = {"managedEBSVolume", "name"};
 inline constexpr KeySet kVolumeConfiguration{"key of a volume configuration", kVolumeConfigurationKeys};
 
 inline constexpr std::string_view kManagedEbsVolumeKeys[] = {
-    "attachLatency", "availabilityZone", "encrypted", "filesystemType", "iops", "kmsKeyId", "roleArn",
-    "sizeInGiB", "snapshotId", "tagSpecifications", "terminationPolicy", "throughput", "volumeType"};
+    "attachLatency", "availabilityZone", "encrypted", "filesystemType", "iops", "kmsKeyId", "roleArn", "sizeInGiB",
+    "snapshotId", "tagSpecifications", "terminationPolicy", "throughput", "volumeType"};
 inline constexpr KeySet kManagedEbsVolume{"key of a managedEBSVolume", kManagedEbsVolumeKeys};
 
-inline constexpr std::string_view kJobKeys[] = {"arrival", "capacityProviderStrategy", "group", "launchType", "name",
-                                                 "onPlacementFailure", "placementConstraints", "placementStrategy",
-                                                 "runtime", "taskDefinition", "volumeConfigurations"};
+inline constexpr std::string_view kJobKeys[] = {
+    "arrival", "capacityProviderStrategy", "group", "launchType", "name", "onPlacementFailure", "placementConstraints",
+    "placementStrategy", "runtime", "taskDefinition", "volumeConfigurations"};
 inline constexpr KeySet kJob{"key of a job", kJobKeys};
 
 inline constexpr std::string_view kFixedArrivalKeys[] = {"count", "end", "interval", "start", "type"};
@@ -145,7 +149,8 @@ inline constexpr KeySet kFixedArrival{"key of a fixed arrival", kFixedArrivalKey
 inline constexpr std::string_view kListArrivalKeys[] = {"at", "count", "end", "start", "type"};
 inline constexpr KeySet kListArrival{"key of a list arrival", kListArrivalKeys};
 
-inline constexpr std::string_view kPoissonArrivalKeys[] = {"count", "end", "ratePerHour", "ratePerSecond", "start", "type"};
+inline constexpr std::string_view kPoissonArrivalKeys[] = {
+    "count", "end", "ratePerHour", "ratePerSecond", "start", "type"};
 inline constexpr KeySet kPoissonArrival{"key of a poisson arrival", kPoissonArrivalKeys};
 
 inline constexpr std::string_view kConstantRuntimeKeys[] = {"type", "value"};
@@ -163,13 +168,13 @@ inline constexpr KeySet kLognormalRuntime{"key of a lognormal runtime", kLognorm
 inline constexpr std::string_view kUniformRuntimeKeys[] = {"max", "min", "type"};
 inline constexpr KeySet kUniformRuntime{"key of a uniform runtime", kUniformRuntimeKeys};
 
-inline constexpr std::string_view kGenericTraceKeys[] = {"absoluteTime", "file", "format", "limit", "onPlacementFailure",
-                                                          "placementStrategy"};
+inline constexpr std::string_view kGenericTraceKeys[] = {
+    "absoluteTime", "file", "format", "limit", "onPlacementFailure", "placementStrategy"};
 inline constexpr KeySet kGenericTrace{"key of a generic trace", kGenericTraceKeys};
 
 // ecsim's additions to a service.
-inline constexpr std::string_view kFailuresKeys[] = {"crashRatePerTaskHour", "healthCheckFailureProbability",
-                                                      "startFailureProbability"};
+inline constexpr std::string_view kFailuresKeys[] = {
+    "crashRatePerTaskHour", "healthCheckFailureProbability", "startFailureProbability"};
 inline constexpr KeySet kFailures{"key of failures", kFailuresKeys};
 
 inline constexpr std::string_view kLoadKeys[] = {"cpuMillisecondsPerRequest", "repeat", "requestsPerSecond"};
@@ -179,13 +184,13 @@ inline constexpr std::string_view kLoadFileKeys[] = {"file"};
 inline constexpr KeySet kLoadFile{"key of a requestsPerSecond file reference", kLoadFileKeys};
 
 // A service's autoScaling (Application Auto Scaling's names).
-inline constexpr std::string_view kAutoScalingKeys[] = {"maxCapacity", "minCapacity", "scheduledActions",
-                                                         "stepScalingPolicies", "targetTrackingScalingPolicies"};
+inline constexpr std::string_view kAutoScalingKeys[] = {
+    "maxCapacity", "minCapacity", "scheduledActions", "stepScalingPolicies", "targetTrackingScalingPolicies"};
 inline constexpr KeySet kAutoScaling{"key of autoScaling", kAutoScalingKeys};
 
-inline constexpr std::string_view kTargetTrackingPolicyKeys[] = {"disableScaleIn", "policyName",
-                                                                  "predefinedMetricSpecification", "scaleInCooldown",
-                                                                  "scaleOutCooldown", "targetValue"};
+inline constexpr std::string_view kTargetTrackingPolicyKeys[] = {
+    "disableScaleIn", "policyName", "predefinedMetricSpecification", "scaleInCooldown", "scaleOutCooldown",
+    "targetValue"};
 inline constexpr KeySet kTargetTrackingPolicy{"key of a target tracking scaling policy", kTargetTrackingPolicyKeys};
 
 inline constexpr std::string_view kPredefinedMetricKeys[] = {"predefinedMetricType", "resourceLabel"};
@@ -194,20 +199,21 @@ inline constexpr KeySet kPredefinedMetric{"key of a predefinedMetricSpecificatio
 inline constexpr std::string_view kStepScalingPolicyKeys[] = {"alarm", "policyName", "stepScalingPolicyConfiguration"};
 inline constexpr KeySet kStepScalingPolicy{"key of a step scaling policy", kStepScalingPolicyKeys};
 
-inline constexpr std::string_view kAlarmKeys[] = {"comparisonOperator", "datapointsToAlarm", "evaluationPeriods", "metric",
-                                                   "threshold"};
+inline constexpr std::string_view kAlarmKeys[] = {
+    "comparisonOperator", "datapointsToAlarm", "evaluationPeriods", "metric", "threshold"};
 inline constexpr KeySet kAlarm{"key of an alarm", kAlarmKeys};
 
-inline constexpr std::string_view kStepScalingConfigurationKeys[] = {"adjustmentType", "cooldown",
-                                                                      "minAdjustmentMagnitude", "stepAdjustments"};
+inline constexpr std::string_view kStepScalingConfigurationKeys[] = {
+    "adjustmentType", "cooldown", "minAdjustmentMagnitude", "stepAdjustments"};
 inline constexpr KeySet kStepScalingConfiguration{"key of a stepScalingPolicyConfiguration",
                                                   kStepScalingConfigurationKeys};
 
-inline constexpr std::string_view kStepAdjustmentKeys[] = {"metricIntervalLowerBound", "metricIntervalUpperBound",
-                                                            "scalingAdjustment"};
+inline constexpr std::string_view kStepAdjustmentKeys[] = {
+    "metricIntervalLowerBound", "metricIntervalUpperBound", "scalingAdjustment"};
 inline constexpr KeySet kStepAdjustment{"key of a step adjustment", kStepAdjustmentKeys};
 
-inline constexpr std::string_view kScheduledActionKeys[] = {"at", "repeat", "scalableTargetAction", "scheduledActionName"};
+inline constexpr std::string_view kScheduledActionKeys[] = {
+    "at", "repeat", "scalableTargetAction", "scheduledActionName"};
 inline constexpr KeySet kScheduledAction{"key of a scheduled action", kScheduledActionKeys};
 
 inline constexpr std::string_view kScalableTargetActionKeys[] = {"maxCapacity", "minCapacity"};
@@ -217,8 +223,8 @@ inline constexpr KeySet kScalableTargetAction{"key of a scalableTargetAction", k
 inline constexpr std::string_view kAzOutageEventKeys[] = {"at", "duration", "type", "zone"};
 inline constexpr KeySet kAzOutageEvent{"key of an azOutage event", kAzOutageEventKeys};
 
-inline constexpr std::string_view kDeployEventKeys[] = {"at", "failures", "forceNewDeployment", "service",
-                                                         "taskDefinition", "type"};
+inline constexpr std::string_view kDeployEventKeys[] = {
+    "at", "failures", "forceNewDeployment", "service", "taskDefinition", "type"};
 inline constexpr KeySet kDeployEvent{"key of a deploy event", kDeployEventKeys};
 
 inline constexpr std::string_view kScaleEventKeys[] = {"at", "desiredCount", "service", "type"};
@@ -228,17 +234,18 @@ inline constexpr std::string_view kRegistryOutageEventKeys[] = {"at", "duration"
 inline constexpr KeySet kRegistryOutageEvent{"key of a registryOutage event", kRegistryOutageEventKeys};
 
 // instanceFailure, spotInterruption.
-inline constexpr std::string_view kInstanceEventKeys[] = {"at", "capacityProvider", "count", "instance", "instanceGroup",
-                                                           "type", "zone"};
+inline constexpr std::string_view kInstanceEventKeys[] = {
+    "at", "capacityProvider", "count", "instance", "instanceGroup", "type", "zone"};
 inline constexpr KeySet kInstanceEvent{"key of an instance event", kInstanceEventKeys};
 
 // agentDisconnect, drain: an instance event with a duration.
-inline constexpr std::string_view kTimedInstanceEventKeys[] = {"at", "capacityProvider", "count", "duration", "instance",
-                                                                "instanceGroup", "type", "zone"};
+inline constexpr std::string_view kTimedInstanceEventKeys[] = {
+    "at", "capacityProvider", "count", "duration", "instance", "instanceGroup", "type", "zone"};
 inline constexpr KeySet kTimedInstanceEvent{"key of an instance event", kTimedInstanceEventKeys};
 
 inline constexpr std::string_view kInsufficientCapacityEventKeys[] = {"at", "duration", "instanceType", "type", "zone"};
-inline constexpr KeySet kInsufficientCapacityEvent{"key of an insufficientCapacity event", kInsufficientCapacityEventKeys};
+inline constexpr KeySet kInsufficientCapacityEvent{"key of an insufficientCapacity event",
+                                                   kInsufficientCapacityEventKeys};
 
 // --- the plan file of `ecsim plan` ---
 inline constexpr std::string_view kPlanKeys[] = {"seeds", "slos", "surviveLossOf", "vary"};

@@ -57,7 +57,9 @@ std::string section_naming(const std::string& doc, const std::string& file) {
   bool inside = false;
   while (std::getline(in, line)) {
     const bool heading = line.rfind("#", 0) == 0;
-    if (heading) inside = line.find(backticked(file)) != std::string::npos || line.find(" " + file) != std::string::npos;
+    if (heading) {
+      inside = line.find(backticked(file)) != std::string::npos || line.find(" " + file) != std::string::npos;
+    }
     if (inside) out += line + "\n";
   }
   return out;
@@ -136,21 +138,21 @@ struct Runs {
         dir.path());
     INFO(b.err);
     REQUIRE(b.status == 0);
-    std::ofstream(dir.path() / "best.json") << R"({"vary": [{"set": "cluster.instanceGroups.fleet.count", "range": [9, 10]}],
+    std::ofstream(dir.path() / "best.json")
+        << R"({"vary": [{"set": "cluster.instanceGroups.fleet.count", "range": [9, 10]}],
         "slos": ["cost.total >= 0"], "surviveLossOf": "anyOneZone"})";
-    std::ofstream(dir.path() / "none.json") << R"({"vary": [{"set": "cluster.instanceGroups.fleet.count", "values": [9]}],
+    std::ofstream(dir.path() / "none.json")
+        << R"({"vary": [{"set": "cluster.instanceGroups.fleet.count", "values": [9]}],
         "slos": ["cost.total < 0"]})";
     const std::string plan_scenario = (examples / "plan-web-api-etl.json").string();
     plan_best = dir.path() / "plan-best";
     plan_none = dir.path() / "plan-none";
-    const auto c = run_ecsim({"plan", plan_scenario, "best.json", "-o", plan_best.string(), "--quiet", "--set",
-                              "duration=1h"},
-                             dir.path());
+    const auto c = run_ecsim(
+        {"plan", plan_scenario, "best.json", "-o", plan_best.string(), "--quiet", "--set", "duration=1h"}, dir.path());
     INFO(c.err);
     REQUIRE(c.status == 0);
-    const auto d = run_ecsim({"plan", plan_scenario, "none.json", "-o", plan_none.string(), "--quiet", "--set",
-                              "duration=1h"},
-                             dir.path());
+    const auto d = run_ecsim(
+        {"plan", plan_scenario, "none.json", "-o", plan_none.string(), "--quiet", "--set", "duration=1h"}, dir.path());
     INFO(d.err);
     REQUIRE(d.status == 3);
     const auto h = run_ecsim({"help"}, dir.path());
@@ -258,8 +260,8 @@ TEST_CASE("reference: every key of run.json, checks.json and placements.jsonl is
 
 TEST_CASE("reference: every key of plan.json and every fixed column of plan.csv is in reports/README.md", "[docs]") {
   const std::map<std::string, std::string> placeholders = {
-      {"best.settings", "PATH"},       {"best.margins", "SLO"},       {"frontier[].settings", "PATH"},
-      {"frontier[].margins", "SLO"},   {"closest[].settings", "PATH"}, {"closest[].margins", "SLO"}};
+      {"best.settings", "PATH"},     {"best.margins", "SLO"},        {"frontier[].settings", "PATH"},
+      {"frontier[].margins", "SLO"}, {"closest[].settings", "PATH"}, {"closest[].margins", "SLO"}};
   std::set<std::string> paths;
   for (const fs::path& dir : {runs().plan_best, runs().plan_none}) {
     flatten(nlohmann::json::parse(read_file(dir / "plan.json")), "", placeholders, paths);
@@ -391,4 +393,26 @@ TEST_CASE("reference: every relative link of the three READMEs names a file and 
     }
   }
   CHECK(links >= 10);
+}
+
+TEST_CASE("reference: the loader checks keys only against the sets of scenario_keys.h, all of them listed", "[docs]") {
+  // A list written at a call site, or a set left out of kAllKeySets, would escape the tests above.
+  std::size_t calls = 0;
+  for (const auto& entry : fs::directory_iterator(kSource / "scenarios")) {
+    if (entry.path().extension() != ".cpp" || entry.path().filename() == "json_cursor.cpp") continue;
+    const std::string text = read_file(entry.path());
+    for (std::size_t at = text.find(".check_keys("); at != std::string::npos; at = text.find(".check_keys(", at + 1)) {
+      INFO(entry.path().filename().string() << ": " << text.substr(at, 60));
+      CHECK(text.compare(at + 12, 7, "keys::k") == 0);
+      ++calls;
+    }
+  }
+  CHECK(calls >= std::size(ecsim::scenarios::keys::kAllKeySets));
+  const std::string header = read_file(kSource / "scenarios/scenario_keys.h");
+  std::size_t declared = 0;
+  for (std::size_t at = header.find("inline constexpr KeySet "); at != std::string::npos;
+       at = header.find("inline constexpr KeySet ", at + 1)) {
+    ++declared;
+  }
+  CHECK(declared == std::size(ecsim::scenarios::keys::kAllKeySets));
 }
