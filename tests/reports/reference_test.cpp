@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -415,4 +416,26 @@ TEST_CASE("reference: the loader checks keys only against the sets of scenario_k
     ++declared;
   }
   CHECK(declared == std::size(ecsim::scenarios::keys::kAllKeySets));
+}
+
+TEST_CASE("reference: every field ecsim reads of a task definition or a service is in its section of scenarios/README.md",
+          "[docs]") {
+  // These objects are pasted from ECS and ignore what ecsim does not model, so there is no list
+  // of accepted keys to hold the page to: the keys the reader names in its source are used
+  // instead (c["cpu"], c.has("cpu"), has_value(c, "cpu")).
+  const std::regex read_key(R"re((?:\[|has\(|has_value\(\w+, )"([a-zA-Z]+)")re");
+  for (const auto& [file, heading] : {std::pair<const char*, const char*>{"task_definition.cpp", "taskDefinitions"},
+                                      std::pair<const char*, const char*>{"services.cpp", "services"}}) {
+    const std::string source = read_file(kSource / "scenarios" / file);
+    const std::string section = section_naming(scenario_doc(), heading);
+    REQUIRE(!section.empty());
+    std::size_t keys = 0;
+    for (auto it = std::sregex_iterator(source.begin(), source.end(), read_key); it != std::sregex_iterator(); ++it) {
+      const std::string key = (*it)[1].str();
+      INFO(file << " reads " << key << ": not in the " << heading << " section of scenarios/README.md");
+      CHECK(section.find(backticked(key)) != std::string::npos);
+      ++keys;
+    }
+    CHECK(keys >= 20);
+  }
 }
