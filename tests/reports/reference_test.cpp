@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../tools/run_ecsim.h"
+#include "placement/registry.h"
 #include "scenarios/scenario_keys.h"
 #include "sim/input_error.h"
 #include "sim/model.h"
@@ -437,5 +438,23 @@ TEST_CASE("reference: every field ecsim reads of a task definition or a service 
       ++keys;
     }
     CHECK(keys >= 20);
+  }
+}
+
+TEST_CASE("reference: every built-in strategy type, preset and constraint type is in scenarios/README.md", "[docs]") {
+  const std::string section = section_naming(scenario_doc(), "placement strategies and constraints");
+  REQUIRE(!section.empty());
+  for (const auto& info : ecsim::placement::strategy_infos()) {
+    if (info.plugin != nullptr) continue;  // a plugin another test loaded
+    INFO("strategy type " << info.name);
+    CHECK(section.find(backticked(info.name)) != std::string::npos);
+  }
+  for (const auto& preset : ecsim::placement::strategy_presets()) {
+    INFO("strategy preset " << preset.name);
+    CHECK(section.find(backticked(preset.name)) != std::string::npos);
+  }
+  for (const std::string_view type : ecsim::placement::constraint_types()) {
+    INFO("constraint type " << type);
+    CHECK(section.find(backticked(type)) != std::string::npos);
   }
 }
