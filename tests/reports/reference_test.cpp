@@ -458,3 +458,26 @@ TEST_CASE("reference: every built-in strategy type, preset and constraint type i
     CHECK(section.find(backticked(type)) != std::string::npos);
   }
 }
+
+TEST_CASE("reference: every value the loader chooses among is in scenarios/README.md", "[docs]") {
+  // Enumerated values are chosen by choose(cursor, "what", {"a", "b"}) with the list written at
+  // the call (or a named list, which the tests above cover where it matters: event types,
+  // strategies): read from the loader's source.
+  const std::regex call(R"re(choose\([^;]*?,\s*"[^"]+",\s*\{([^}]*)\}\))re");
+  const std::regex quoted(R"re("([^"]+)")re");
+  std::size_t lists = 0;
+  for (const auto& entry : fs::directory_iterator(kSource / "scenarios")) {
+    if (entry.path().extension() != ".cpp") continue;
+    const std::string source = read_file(entry.path());
+    for (auto it = std::sregex_iterator(source.begin(), source.end(), call); it != std::sregex_iterator(); ++it) {
+      const std::string values = (*it)[1].str();
+      for (auto v = std::sregex_iterator(values.begin(), values.end(), quoted); v != std::sregex_iterator(); ++v) {
+        INFO(entry.path().filename().string() << " chooses among " << values << ": " << (*v)[1].str()
+                                              << " is not in scenarios/README.md");
+        CHECK(scenario_doc().find(backticked((*v)[1].str())) != std::string::npos);
+      }
+      ++lists;
+    }
+  }
+  CHECK(lists >= 10);
+}
