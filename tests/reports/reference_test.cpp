@@ -481,3 +481,21 @@ TEST_CASE("reference: every value the loader chooses among is in scenarios/READM
   }
   CHECK(lists >= 10);
 }
+
+TEST_CASE("reference: every instance event and marker kind is in the section of its CSV file", "[docs]") {
+  using namespace ecsim::sim;
+  const std::string instance_events = section_naming(outputs_doc(), "instance-events.csv");
+  REQUIRE(!instance_events.empty());
+  for (std::size_t k = 0; k < static_cast<std::size_t>(InstanceEventKind::kCount); ++k) {
+    const std::string_view name = instance_event_name(static_cast<InstanceEventKind>(k));
+    INFO("instance event " << name);
+    CHECK(instance_events.find(backticked(name)) != std::string::npos);
+  }
+  const std::string markers = section_naming(outputs_doc(), "markers.csv");
+  REQUIRE(!markers.empty());
+  for (int k = 0; k <= static_cast<int>(MarkerKind::kScaleIn); ++k) {
+    const std::string_view name = marker_kind_name(static_cast<MarkerKind>(k));
+    INFO("marker kind " << name);
+    CHECK(markers.find(backticked(name)) != std::string::npos);
+  }
+}
