@@ -11,7 +11,7 @@
 //   argument:= VALUE | "[" VALUE { "," VALUE } "]"      (VALUE bare or quoted: 'i-abcd1234')
 // so `not` binds tighter than `and`, and `and` tighter than `or`.
 //
-// ecsim's reading where the Dev Guide leaves a choice open (README, "How ecsim models ECS"):
+// ecsim's reading where the Dev Guide leaves a choice open (scenarios/README.md, "How ecsim models ECS"):
 //  - `=~` / `!~` use RE2 and must match the whole value (Java's String.matches), so `t2.*`
 //    means "starts with t2".
 //  - An attribute operator other than `not_exists` is false on an instance lacking the

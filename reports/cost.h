@@ -3,7 +3,7 @@
 // arithmetic (micro-dollars per hour × microseconds) up to the per-source split, which is in
 // doubles summed in task order.
 //
-// Definitions (README "Cost" states them for users):
+// Definitions (scenarios/README.md "Cost" states them for users):
 // - An instance is alive from launched_at to terminated_at, or to the end of the run (duration)
 //   when still alive, clipped to the run. It is billed per second with a one-minute minimum
 //   (sim::billed_time): billed = max(60 s, alive rounded up to a whole second). Its billing window

@@ -84,7 +84,8 @@ inline constexpr std::string_view kMarkersCsvHeader = "time,kind,service,label";
 
 // One row per instance event (sim::InstanceEvent), in time order: the instance's id, the event
 // (launched, registered, disconnected, reconnected, draining, active, interruptionNotice,
-// terminated) and why, in a few words (empty when the event needs no reason).
+// terminated, agentDisconnected, agentReconnected) and why, in a few words (empty when the event
+// needs no reason).
 inline constexpr std::string_view kInstanceEventsCsvHeader = "time,instanceId,event,reason";
 
 // "on-demand" or "spot", as scenarios spell the market.

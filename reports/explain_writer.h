@@ -3,7 +3,7 @@
 // Y, and why did task Z wait?".
 //
 // Each line has "task" (the taskId of tasks.csv), "time" (seconds), "family", "group", "kind",
-// and "need" ({"cpu", "memoryMiB", "gpus", "enis", "tcpPorts", "udpPorts"}), then by kind:
+// and "need" ({"cpu", "memoryMiB", "gpus", "enis", "tcpPorts", "udpPorts"}, the ports as lists), then by kind:
 //   "placement": the placer ran. "strategies" (in list order), "path" ("scan", "indexed" or
 //     "randomProbe": how the run searched; the survivors are the scan's either way), "instances"
 //     (schedulable instances considered), "passed" (how many passed every check), "filtered"
@@ -11,7 +11,7 @@
 //     first by their strategy keys, lexicographically as the strategies apply; a key is null
 //     once an earlier strategy eliminated the instance), "tied" (instances left for the final
 //     uniform draw), "rejected" (the filtered instances closest first: fewest failed checks, then
-//     instance order, with "reason" and "failedChecks"), "chosen" (instance id, or null) and
+//     instance order, with "reason" and "failedChecks"), "chosen" ({"instance", "zone"}, or null) and
 //     "reason" (null, or the ECS reason reported: that of the closest instance). "ranking" and
 //     "rejected" list at most kExplainListLimit entries; "rankingOmitted"/"rejectedOmitted" count
 //     the rest.
@@ -20,7 +20,7 @@
 //     "reason" (the reason recorded for them).
 //   "retry": a waiting task placed on the instance that just gained room: "chosen".
 // Keys are the strategies' integer keys, lower is better (binpack: free units left; spread: the
-// group's tasks on the instance's attribute value; see README).
+// group's tasks on the instance's attribute value; reports/README.md lists every key).
 //
 // Deterministic: same run, same bytes.
 #pragma once

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "scenarios/load_context.h"
+#include "scenarios/scenario_keys.h"
 #include "scenarios/values.h"
 
 namespace ecsim::scenarios {
@@ -60,13 +61,12 @@ std::string name_of(const JsonCursor& item, std::string_view key, const std::str
 
 sim::TargetTrackingPolicy read_target_tracking(const JsonCursor& p, std::size_t index, std::vector<std::string>& taken) {
   p.expect_object("a target tracking scaling policy object");
-  p.check_keys("key of a target tracking scaling policy", {"disableScaleIn", "policyName", "predefinedMetricSpecification",
-                                                           "scaleInCooldown", "scaleOutCooldown", "targetValue"});
+  p.check_keys(keys::kTargetTrackingPolicy);
   sim::TargetTrackingPolicy out;
   out.name = name_of(p, "policyName", "targetTracking-" + std::to_string(index + 1), taken, "policy");
   const JsonCursor spec = p["predefinedMetricSpecification"];
   spec.expect_object("a predefinedMetricSpecification object ({\"predefinedMetricType\": ...})");
-  spec.check_keys("key of a predefinedMetricSpecification", {"predefinedMetricType", "resourceLabel"});
+  spec.check_keys(keys::kPredefinedMetric);
   out.metric = get_metric(spec["predefinedMetricType"], "predefinedMetricType");
   // Both metrics are percentages of what the service reserves.
   const JsonCursor target = p["targetValue"];
@@ -99,7 +99,7 @@ std::vector<sim::StepAdjustment> read_steps(const JsonCursor& list, sim::Adjustm
   for (std::size_t i = 0; i < list.size(); ++i) {
     const JsonCursor s = list.at(i);
     s.expect_object("a step adjustment object");
-    s.check_keys("key of a step adjustment", {"metricIntervalLowerBound", "metricIntervalUpperBound", "scalingAdjustment"});
+    s.check_keys(keys::kStepAdjustment);
     Read r{};
     r.index = i;
     const auto lower = get_bound(s, "metricIntervalLowerBound");
@@ -154,13 +154,13 @@ std::vector<sim::StepAdjustment> read_steps(const JsonCursor& list, sim::Adjustm
 
 sim::StepScalingPolicy read_step_scaling(const JsonCursor& p, std::size_t index, std::vector<std::string>& taken) {
   p.expect_object("a step scaling policy object");
-  p.check_keys("key of a step scaling policy", {"alarm", "policyName", "stepScalingPolicyConfiguration"});
+  p.check_keys(keys::kStepScalingPolicy);
   sim::StepScalingPolicy out;
   out.name = name_of(p, "policyName", "stepScaling-" + std::to_string(index + 1), taken, "policy");
 
   const JsonCursor alarm = p["alarm"];
   alarm.expect_object("an alarm object ({\"metric\", \"comparisonOperator\", \"threshold\", \"evaluationPeriods\"})");
-  alarm.check_keys("key of an alarm", {"comparisonOperator", "datapointsToAlarm", "evaluationPeriods", "metric", "threshold"});
+  alarm.check_keys(keys::kAlarm);
   out.metric = get_metric(alarm["metric"], "alarm metric");
   static const sim::ComparisonOperator kOperators[] = {sim::ComparisonOperator::kGreaterOrEqual, sim::ComparisonOperator::kGreater,
                                                        sim::ComparisonOperator::kLessOrEqual, sim::ComparisonOperator::kLess};
@@ -179,8 +179,7 @@ sim::StepScalingPolicy read_step_scaling(const JsonCursor& p, std::size_t index,
 
   const JsonCursor conf = p["stepScalingPolicyConfiguration"];
   conf.expect_object("a stepScalingPolicyConfiguration object");
-  conf.check_keys("key of a stepScalingPolicyConfiguration",
-                  {"adjustmentType", "cooldown", "minAdjustmentMagnitude", "stepAdjustments"});
+  conf.check_keys(keys::kStepScalingConfiguration);
   static const sim::AdjustmentType kTypes[] = {sim::AdjustmentType::kChangeInCapacity, sim::AdjustmentType::kExactCapacity,
                                                sim::AdjustmentType::kPercentChangeInCapacity};
   out.adjustment_type = kTypes[choose(conf["adjustmentType"], "adjustmentType",
@@ -199,14 +198,14 @@ sim::StepScalingPolicy read_step_scaling(const JsonCursor& p, std::size_t index,
 
 sim::ScheduledAction read_scheduled(const JsonCursor& a, std::size_t index, std::vector<std::string>& taken) {
   a.expect_object("a scheduled action object");
-  a.check_keys("key of a scheduled action", {"at", "repeat", "scalableTargetAction", "scheduledActionName"});
+  a.check_keys(keys::kScheduledAction);
   sim::ScheduledAction out;
   out.name = name_of(a, "scheduledActionName", "scheduledAction-" + std::to_string(index + 1), taken, "scheduled action");
   out.at = get_time(a["at"]);
   if (a.has("repeat")) out.repeat = get_positive_duration(a["repeat"]);
   const JsonCursor t = a["scalableTargetAction"];
   t.expect_object("a scalableTargetAction object ({\"minCapacity\": ..., \"maxCapacity\": ...})");
-  t.check_keys("key of a scalableTargetAction", {"maxCapacity", "minCapacity"});
+  t.check_keys(keys::kScalableTargetAction);
   if (!t.has("minCapacity") && !t.has("maxCapacity")) t.fail("a minCapacity or a maxCapacity");
   if (t.has("minCapacity")) out.min_capacity = get_capacity(t["minCapacity"], "minCapacity");
   if (t.has("maxCapacity")) out.max_capacity = get_capacity(t["maxCapacity"], "maxCapacity");
@@ -220,8 +219,7 @@ sim::ScheduledAction read_scheduled(const JsonCursor& a, std::size_t index, std:
 
 sim::AutoScalingSpec parse_auto_scaling(const JsonCursor& c) {
   c.expect_object("an autoScaling object");
-  c.check_keys("key of autoScaling", {"maxCapacity", "minCapacity", "scheduledActions", "stepScalingPolicies",
-                                      "targetTrackingScalingPolicies"});
+  c.check_keys(keys::kAutoScaling);
   sim::AutoScalingSpec out;
   out.min_capacity = get_capacity(c["minCapacity"], "minCapacity");
   out.max_capacity = get_capacity(c["maxCapacity"], "maxCapacity");

@@ -5,6 +5,7 @@
 
 #include "scenarios/agent_capabilities.h"
 #include "scenarios/catalog.h"
+#include "scenarios/scenario_keys.h"
 #include "scenarios/values.h"
 #include "sim/pricing.h"
 #include "sim/run_setup.h"
@@ -71,7 +72,7 @@ void load_provider(LoadContext& ctx, const JsonCursor& p,
                    const std::function<sim::RuntimeSpec(const JsonCursor&)>& read_runtime) {
   sim::Scenario& s = ctx.scenario;
   p.expect_object("a capacity provider object");
-  p.check_keys("key of a capacity provider", {"autoScalingGroup", "managedScaling", "managedTerminationProtection", "name"});
+  p.check_keys(keys::kCapacityProvider);
   sim::CapacityProvider out;
   out.name = p["name"].get_name("a capacity provider name");
   check_provider_name(p["name"], out.name);
@@ -83,10 +84,7 @@ void load_provider(LoadContext& ctx, const JsonCursor& p,
   }
   const JsonCursor a = p["autoScalingGroup"];
   a.expect_object("an autoScalingGroup object");
-  a.check_keys("key of an autoScalingGroup",
-               {"availabilityZones", "desiredCapacity", "instanceType", "instanceTypes", "launchTemplate", "launchTime",
-                "maxSize", "minSize", "mixedInstancesPolicy", "onDemandBaseCapacity",
-                "onDemandPercentageAboveBaseCapacity", "spotAllocationStrategy"});
+  a.check_keys(keys::kAutoScalingGroup);
 
   // The launch template: an instance group's settings, or the defaults of a Linux group.
   sim::InstanceGroup base;
@@ -119,26 +117,24 @@ void load_provider(LoadContext& ctx, const JsonCursor& p,
     // EC2 Auto Scaling MixedInstancesPolicy: launchTemplate.overrides[].instanceType, instancesDistribution.
     const JsonCursor m = a["mixedInstancesPolicy"];
     m.expect_object("a mixedInstancesPolicy object");
-    m.check_keys("key of a mixedInstancesPolicy", {"instancesDistribution", "launchTemplate"});
+    m.check_keys(keys::kMixedInstancesPolicy);
     const JsonCursor lt = m["launchTemplate"];
     lt.expect_object("a launchTemplate object");
-    lt.check_keys("key of a mixedInstancesPolicy launchTemplate", {"launchTemplateSpecification", "overrides"});
+    lt.check_keys(keys::kMixedLaunchTemplate);
     const JsonCursor overrides = lt["overrides"];
     overrides.expect_array("an array of overrides");
     if (overrides.size() == 0 || overrides.size() > 40) overrides.fail("1 to 40 overrides");
     for (std::size_t k = 0; k < overrides.size(); ++k) {
       const JsonCursor o = overrides.at(k);
       o.expect_object("an override object");
-      o.check_keys("key of an override", {"instanceType", "weightedCapacity"});
+      o.check_keys(keys::kOverride);
       if (o.has("weightedCapacity")) o["weightedCapacity"].fail("no weightedCapacity (ecsim counts instances, weight 1)");
       add_type(o["instanceType"]);
     }
     if (m.has("instancesDistribution")) {
       const JsonCursor d = m["instancesDistribution"];
       d.expect_object("an instancesDistribution object");
-      d.check_keys("key of an instancesDistribution",
-                   {"onDemandAllocationStrategy", "onDemandBaseCapacity", "onDemandPercentageAboveBaseCapacity",
-                    "spotAllocationStrategy"});
+      d.check_keys(keys::kInstancesDistribution);
       if (d.has("onDemandAllocationStrategy")) {
         choose(d["onDemandAllocationStrategy"], "onDemandAllocationStrategy", {"prioritized"});
       }
@@ -191,8 +187,7 @@ void load_provider(LoadContext& ctx, const JsonCursor& p,
     // API reference ManagedScaling, with its ranges and defaults.
     const JsonCursor m = p["managedScaling"];
     m.expect_object("a managedScaling object");
-    m.check_keys("key of managedScaling", {"instanceWarmupPeriod", "maximumScalingStepSize", "minimumScalingStepSize",
-                                           "status", "targetCapacity"});
+    m.check_keys(keys::kManagedScaling);
     out.managed_scaling = m.has("status") ? enabled(m["status"]) : true;
     if (m.has("targetCapacity")) out.target_capacity = get_count(m["targetCapacity"], 1, 100, "a targetCapacity from 1 to 100");
     if (m.has("minimumScalingStepSize")) {
@@ -264,7 +259,7 @@ std::vector<sim::CapacityProviderStrategyItem> parse_capacity_provider_strategy(
   for (std::size_t k = 0; k < list.size(); ++k) {
     const JsonCursor item = list.at(k);
     item.expect_object("a capacity provider strategy item");
-    item.check_keys("key of a capacity provider strategy item", {"base", "capacityProvider", "weight"});
+    item.check_keys(keys::kCapacityProviderStrategyItem);
     const JsonCursor name = item["capacityProvider"];
     const std::string word = name.get_name("a capacity provider name");
     if (word == "FARGATE" || word == "FARGATE_SPOT") {
@@ -318,7 +313,7 @@ void default_spot_interruption_rates(sim::Scenario& scenario) {
 void load_faults(LoadContext& ctx, const JsonCursor& c) {
   sim::FaultSpec& f = ctx.scenario.faults;
   c.expect_object("a faults object");
-  c.check_keys("key of faults", {"agentDisconnects", "instanceFailureRatePerHour", "spotInterruptions"});
+  c.check_keys(keys::kFaults);
   const auto rate = [](const JsonCursor& r) {
     const double v = r.get_number("a rate per instance-hour (a number from 0 to 1000)");
     if (v < 0 || v > 1000) r.fail("a rate per instance-hour from 0 to 1000", format_double(v));
@@ -328,7 +323,7 @@ void load_faults(LoadContext& ctx, const JsonCursor& c) {
   if (c.has("agentDisconnects")) {
     const JsonCursor d = c["agentDisconnects"];
     d.expect_object("an agentDisconnects object");
-    d.check_keys("key of agentDisconnects", {"duration", "ratePerHour"});
+    d.check_keys(keys::kAgentDisconnects);
     f.agent_disconnect_rate_per_hour = rate(d["ratePerHour"]);
     if (d.has("duration")) f.agent_disconnect_duration = get_positive_duration(d["duration"]);
   }
@@ -339,7 +334,7 @@ void load_faults(LoadContext& ctx, const JsonCursor& c) {
       f.spot_interruptions = choose(sp, "spotInterruptions", {"advisor", "none"}) == 0;
     } else {
       sp.expect_object("\"advisor\", \"none\" or an object with ratePerHour and/or byType");
-      sp.check_keys("key of spotInterruptions", {"byType", "ratePerHour"});
+      sp.check_keys(keys::kSpotInterruptions);
       default_spot_interruption_rates(ctx.scenario);
       if (sp.has("ratePerHour")) {
         const double r = rate(sp["ratePerHour"]);

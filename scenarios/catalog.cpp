@@ -4,6 +4,7 @@
 #include <array>
 #include <limits>
 
+#include "scenarios/scenario_keys.h"
 #include "scenarios/text_files.h"
 #include "scenarios/values.h"
 #include "sim/input_error.h"
@@ -248,7 +249,7 @@ bool has_own_spot_figure(const JsonCursor* list, const std::string& name) {
 sim::Pricing apply_pricing(const JsonCursor& pricing, const JsonCursor* instance_types,
                            std::vector<sim::InstanceType>& types) {
   pricing.expect_object("a pricing object");
-  pricing.check_keys("key of pricing", {"savingsPlans", "spotDiscountPct"});
+  pricing.check_keys(keys::kPricing);
   sim::Pricing out;
   if (pricing.has("spotDiscountPct")) {
     out.spot_discount_pct = get_percent(pricing["spotDiscountPct"]);
@@ -264,7 +265,7 @@ sim::Pricing apply_pricing(const JsonCursor& pricing, const JsonCursor* instance
     for (std::size_t i = 0; i < plans.size(); ++i) {
       const JsonCursor p = plans.at(i);
       p.expect_object("a Savings Plan object");
-      p.check_keys("key of a Savings Plan", {"coveredInstances", "discountPct", "instanceTypes"});
+      p.check_keys(keys::kSavingsPlan);
       sim::SavingsPlanTerms plan;
       if (!p.has("discountPct")) p["discountPct"].fail("an integer percent from 0 to 100 (a plan needs discountPct)");
       plan.discount_pct = get_percent(p["discountPct"]);
@@ -304,10 +305,7 @@ void apply_instance_types(const JsonCursor& list, std::vector<sim::InstanceType>
   for (std::size_t i = 0; i < list.size(); ++i) {
     const JsonCursor e = list.at(i);
     e.expect_object("an instance type object");
-    e.check_keys("key of an instance type", {"architecture", "ebsAttachmentLimitType", "enis", "gpus",
-                                              "maximumEbsAttachments", "memoryMiB", "name", "osMemoryMiB",
-                                              "pricePerHour", "registeredMemoryMiB", "spotPricePerHour",
-                                              "spotSavingsPct", "trunkedAwsvpcTasks", "vcpu"});
+    e.check_keys(keys::kInstanceType);
     const std::string name = e["name"].get_name("an instance type name");
     const std::int64_t existing = find_instance_type(types, name);
     sim::InstanceType t;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "scenarios/scenario_keys.h"
 #include "scenarios/services.h"
 #include "scenarios/values.h"
 #include "sim/input_error.h"
@@ -106,25 +107,24 @@ void load_events(LoadContext& ctx, const JsonCursor& list) {
                              {"agentDisconnect", "azOutage", "deploy", "drain", "instanceFailure", "insufficientCapacity",
                               "registryOutage", "scale", "spotInterruption"})];
     switch (out.type) {
-      case sim::EventType::kAzOutage: e.check_keys("key of an azOutage event", {"at", "duration", "type", "zone"}); break;
+      case sim::EventType::kAzOutage: e.check_keys(keys::kAzOutageEvent); break;
       case sim::EventType::kDeploy:
-        e.check_keys("key of a deploy event", {"at", "failures", "forceNewDeployment", "service", "taskDefinition", "type"});
+        e.check_keys(keys::kDeployEvent);
         break;
-      case sim::EventType::kScale: e.check_keys("key of a scale event", {"at", "desiredCount", "service", "type"}); break;
+      case sim::EventType::kScale: e.check_keys(keys::kScaleEvent); break;
       case sim::EventType::kRegistryOutage:
-        e.check_keys("key of a registryOutage event", {"at", "duration", "registry", "type"});
+        e.check_keys(keys::kRegistryOutageEvent);
         break;
       case sim::EventType::kInstanceFailure:
       case sim::EventType::kSpotInterruption:
-        e.check_keys("key of an instance event", {"at", "capacityProvider", "count", "instance", "instanceGroup", "type", "zone"});
+        e.check_keys(keys::kInstanceEvent);
         break;
       case sim::EventType::kAgentDisconnect:
       case sim::EventType::kDrain:
-        e.check_keys("key of an instance event",
-                     {"at", "capacityProvider", "count", "duration", "instance", "instanceGroup", "type", "zone"});
+        e.check_keys(keys::kTimedInstanceEvent);
         break;
       case sim::EventType::kInsufficientCapacity:
-        e.check_keys("key of an insufficientCapacity event", {"at", "duration", "instanceType", "type", "zone"});
+        e.check_keys(keys::kInsufficientCapacityEvent);
         break;
     }
     out.at = get_time(e["at"]);

@@ -219,21 +219,18 @@ bool JsonCursor::get_bool() const {
   return node_->get<bool>();
 }
 
-void JsonCursor::check_keys(std::string_view kind, std::initializer_list<std::string_view> valid) const {
+void JsonCursor::check_keys(const KeySet& set) const {
   if (!is_object()) return;
   for (const auto& item : node_->items()) {
-    bool known = false;
-    for (std::string_view v : valid) {
-      if (item.key() == v) {
-        known = true;
-        break;
-      }
-    }
-    if (known) continue;
-    std::vector<std::string> names(valid.begin(), valid.end());
+    if (std::find(set.keys.begin(), set.keys.end(), item.key()) != set.keys.end()) continue;
+    std::vector<std::string> names(set.keys.begin(), set.keys.end());
     throw sim::InputError(*file_, child_pointer(pointer_, item.key()),
-                          unknown_name_phrase(kind, item.key(), names.data(), names.size()), quote(item.key()));
+                          unknown_name_phrase(set.kind, item.key(), names.data(), names.size()), quote(item.key()));
   }
+}
+
+void JsonCursor::check_keys(std::string_view kind, std::initializer_list<std::string_view> valid) const {
+  check_keys(KeySet{kind, std::span<const std::string_view>(valid.begin(), valid.size())});
 }
 
 std::string unknown_name_phrase(std::string_view kind, const std::string& word, const std::string* valid,

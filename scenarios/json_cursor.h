@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <span>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -35,6 +36,12 @@ std::string quote(std::string_view text);
 
 // Appends `key` to a JSON pointer, escaping '~' and '/' as RFC 6901 requires.
 std::string child_pointer(const std::string& parent, std::string_view key);
+
+// The keys one kind of object accepts (scenarios/scenario_keys.h lists every kind the loader checks).
+struct KeySet {
+  std::string_view kind;                    // the error's noun: "key of a job"
+  std::span<const std::string_view> keys;   // sorted, unique
+};
 
 class JsonCursor {
  public:
@@ -80,6 +87,8 @@ class JsonCursor {
   // Throws for the first key (in sorted order) that is not in `valid`:
   //   FILE: POINTER/KEY: expected a known KIND (did you mean "x"? valid: a, b, c), got "KEY"
   // `kind` is e.g. "top-level key", "key of an instance group". `valid` must be sorted.
+  // The loader passes the sets of scenarios/scenario_keys.h, which the reference is tested against.
+  void check_keys(const KeySet& set) const;
   void check_keys(std::string_view kind, std::initializer_list<std::string_view> valid) const;
 
   // Throws InputError{file, pointer, expected, describe(this node)}.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "scenarios/scenario_keys.h"
 #include "scenarios/text_files.h"
 #include "scenarios/values.h"
 #include "sim/input_error.h"
@@ -118,7 +119,7 @@ std::optional<sim::EbsVolumeConfig> LoadContext::volume_configurations(const Jso
   if (list.size() != 1) list.fail("one volume configuration (ECS attaches one EBS volume per task)", std::to_string(list.size()));
   const JsonCursor vc = list.at(0);
   vc.expect_object("a volume configuration object ({\"name\": ..., \"managedEBSVolume\": {...}})");
-  vc.check_keys("key of a volume configuration", {"managedEBSVolume", "name"});
+  vc.check_keys(keys::kVolumeConfiguration);
   sim::EbsVolumeConfig out;
   out.name = vc["name"].get_name("a volume name");
   if (launch_volume.empty()) {
@@ -127,9 +128,7 @@ std::optional<sim::EbsVolumeConfig> LoadContext::volume_configurations(const Jso
   if (out.name != launch_volume) vc["name"].fail("the task definition's configuredAtLaunch volume \"" + launch_volume + "\"", quote(out.name));
   const JsonCursor m = vc["managedEBSVolume"];
   m.expect_object("a managedEBSVolume object");
-  m.check_keys("key of a managedEBSVolume", {"attachLatency", "availabilityZone", "encrypted", "filesystemType", "iops",
-                                             "kmsKeyId", "roleArn", "sizeInGiB", "snapshotId", "tagSpecifications",
-                                             "terminationPolicy", "throughput", "volumeType"});
+  m.check_keys(keys::kManagedEbsVolume);
   if (m.has("volumeType")) {
     const std::vector<std::string> kTypes = {"gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"};
     out.volume_type = kTypes[choose(m["volumeType"], "EBS volume type", kTypes)];

@@ -13,6 +13,7 @@
 #include "scenarios/catalog.h"
 #include "scenarios/events.h"
 #include "scenarios/load_context.h"
+#include "scenarios/scenario_keys.h"
 #include "scenarios/services.h"
 #include "scenarios/task_definition.h"
 #include "scenarios/text_files.h"
@@ -56,10 +57,7 @@ class Loader {
     ctx_.docs.push_back(std::move(doc));
     const JsonCursor root(*ctx_.docs.back());
     root.expect_object("a scenario object");
-    root.check_keys("top-level key", {"capacityProviders", "checks", "cluster", "description", "duration", "events",
-                                      "faults", "images", "instanceTypes", "jobs", "name", "placement", "pricing",
-                                      "region", "registries", "sampleInterval", "seed", "services", "taskDefinitions",
-                                      "traces"});
+    root.check_keys(keys::kTopLevel);
     s_.source_file = label_;
     s_.name = root.has("name") ? root["name"].get_name("a scenario name")
                                : std::filesystem::path(label_).stem().string();
@@ -94,7 +92,7 @@ class Loader {
     if (root.has("placement")) {
       const JsonCursor p = root["placement"];
       p.expect_object("a placement object");
-      p.check_keys("key of placement", {"defaultStrategy"});
+      p.check_keys(keys::kPlacement);
       if (p.has("defaultStrategy")) {
         auto list = parse_strategy_list(p["defaultStrategy"]);
         if (!list.empty()) s_.default_strategy = std::move(list);
@@ -128,8 +126,7 @@ class Loader {
   // --- cluster ---
   void load_cluster(const JsonCursor& c) {
     c.expect_object("a cluster object");
-    c.check_keys("key of the cluster", {"agent", "availabilityZones", "defaultCapacityProviderStrategy", "instanceGroups",
-                                        "maxProvisioningTasks", "name", "provisioningTimeout", "subnets", "vpcId"});
+    c.check_keys(keys::kCluster);
     if (c.has("maxProvisioningTasks")) {
       s_.cluster.max_provisioning_tasks =
           static_cast<std::int32_t>(c["maxProvisioningTasks"].get_int(1, 1000000, "a task count from 1 to 1000000"));
@@ -177,9 +174,7 @@ class Loader {
 
   void load_instance_group(const JsonCursor& g) {
     g.expect_object("an instance group object");
-    g.check_keys("key of an instance group", {"amiId", "attributes", "availabilityZones", "awsvpcTrunking", "count",
-                                              "instanceType", "launchTime", "market", "name", "osFamily", "osType",
-                                              "reservedMemoryMiB", "reservedPorts", "withoutCapabilities"});
+    g.check_keys(keys::kInstanceGroup);
     sim::InstanceGroup out;
     out.name = g["name"].get_name("an instance group name");
     if (!name_chars_ok(out.name) || out.name.size() > 128) {
@@ -319,9 +314,7 @@ class Loader {
 
   void load_agent(const JsonCursor& a) {
     a.expect_object("an agent object");
-    a.check_keys("key of the agent", {"containerStopTimeout", "heartbeatInterval", "imageCleanup", "imagePullBehavior",
-                                      "spotInstanceDraining", "stoppingTasksHoldResources", "taskStartLatency",
-                                      "taskStopLatency"});
+    a.check_keys(keys::kAgent);
     auto& agent = s_.cluster.agent;
     if (a.has("taskStartLatency")) agent.task_start_latency = get_duration(a["taskStartLatency"]);
     if (a.has("taskStopLatency")) agent.task_stop_latency = get_duration(a["taskStopLatency"]);
@@ -345,7 +338,7 @@ class Loader {
       // ECS_IMAGE_MINIMUM_CLEANUP_AGE, ECS_NUM_IMAGES_DELETE_PER_CYCLE.
       const JsonCursor ic = a["imageCleanup"];
       ic.expect_object("an imageCleanup object");
-      ic.check_keys("key of imageCleanup", {"enabled", "imagesPerCycle", "interval", "minimumAge"});
+      ic.check_keys(keys::kImageCleanup);
       if (ic.has("enabled")) agent.image_cleanup_enabled = ic["enabled"].get_bool();
       if (ic.has("interval")) {
         agent.image_cleanup_interval = get_duration(ic["interval"]);
@@ -365,7 +358,7 @@ class Loader {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const JsonCursor r = list.at(i);
       r.expect_object("a registry object");
-      r.check_keys("key of a registry", {"latency", "name", "pullBandwidth", "pullRateLimit"});
+      r.check_keys(keys::kRegistry);
       sim::Registry out;
       out.name = r["name"].get_name("a registry name");
       for (const auto& other : s_.registries) {
@@ -377,7 +370,7 @@ class Loader {
         // Docker Hub's is 100 pulls per 6 hours for anonymous users, hence the default window.
         const JsonCursor limit = r["pullRateLimit"];
         limit.expect_object("a pullRateLimit object ({\"pulls\": N, \"per\": DURATION})");
-        limit.check_keys("key of a pullRateLimit", {"per", "pulls"});
+        limit.check_keys(keys::kPullRateLimit);
         out.pull_limit = static_cast<std::int32_t>(limit["pulls"].get_int(1, kInt32Max, "a number of pulls of at least 1"));
         if (limit.has("per")) out.pull_limit_window = get_positive_duration(limit["per"]);
       }
@@ -392,7 +385,7 @@ class Loader {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const JsonCursor im = list.at(i);
       im.expect_object("an image object");
-      im.check_keys("key of an image", {"layers", "name", "registry", "sizeMiB"});
+      im.check_keys(keys::kImage);
       sim::Image out;
       out.name = im["name"].get_name("an image name");
       for (const auto& other : s_.images) {
@@ -421,7 +414,7 @@ class Loader {
     for (std::size_t k = 0; k < list.size(); ++k) {
       const JsonCursor layer = list.at(k);
       layer.expect_object("a layer object ({\"digest\": ..., \"sizeMiB\": ...})");
-      layer.check_keys("key of a layer", {"digest", "sizeMiB"});
+      layer.check_keys(keys::kLayer);
       const std::string digest = layer["digest"].get_name("a layer digest");
       const std::int64_t size = get_size_mib(layer["sizeMiB"]);
       const std::uint32_t index = intern_layer(digest, size, layer["sizeMiB"]);
@@ -459,7 +452,7 @@ class Loader {
       item.expect_object("a task definition object or {\"file\": PATH}");
       JsonCursor def_cursor = item;
       if (item.has("file")) {
-        item.check_keys("key of a task definition file reference", {"file"});
+        item.check_keys(keys::kTaskDefinitionFile);
         def_cursor = ctx_.open_json_file(item["file"]);
       }
       sim::TaskDefinition def = parse_task_definition(def_cursor, s_.images);
@@ -473,9 +466,7 @@ class Loader {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const JsonCursor j = list.at(i);
       j.expect_object("a job object");
-      j.check_keys("key of a job", {"arrival", "capacityProviderStrategy", "group", "launchType", "name",
-                                    "onPlacementFailure", "placementConstraints", "placementStrategy", "runtime",
-                                    "taskDefinition", "volumeConfigurations"});
+      j.check_keys(keys::kJob);
       sim::Job out;
       out.name = j["name"].get_name("a job name");
       for (const auto& other : s_.jobs) {
@@ -513,11 +504,11 @@ class Loader {
     sim::ArrivalSpec out;
     const std::size_t kind = choose(a["type"], "arrival type", {"fixed", "list", "poisson"});
     if (kind == 0) {
-      a.check_keys("key of a fixed arrival", {"count", "end", "interval", "start", "type"});
+      a.check_keys(keys::kFixedArrival);
       out.kind = sim::ArrivalSpec::Kind::kFixed;
       out.interval = get_positive_duration(a["interval"]);
     } else if (kind == 1) {
-      a.check_keys("key of a list arrival", {"at", "count", "end", "start", "type"});
+      a.check_keys(keys::kListArrival);
       out.kind = sim::ArrivalSpec::Kind::kList;
       const JsonCursor at = a["at"];
       at.expect_array("an array of times");
@@ -525,7 +516,7 @@ class Loader {
       for (std::size_t i = 0; i < at.size(); ++i) out.at.push_back(get_time(at.at(i)));
       std::sort(out.at.begin(), out.at.end());
     } else {
-      a.check_keys("key of a poisson arrival", {"count", "end", "ratePerHour", "ratePerSecond", "start", "type"});
+      a.check_keys(keys::kPoissonArrival);
       out.kind = sim::ArrivalSpec::Kind::kPoisson;
       const bool per_hour = a.has("ratePerHour");
       if (per_hour && a.has("ratePerSecond")) a["ratePerSecond"].fail("only one of ratePerHour and ratePerSecond");
@@ -554,29 +545,29 @@ class Loader {
         choose(r["type"], "runtime type", {"constant", "empirical", "exponential", "lognormal", "uniform"});
     switch (kind) {
       case 0:
-        r.check_keys("key of a constant runtime", {"type", "value"});
+        r.check_keys(keys::kConstantRuntime);
         out.kind = sim::RuntimeSpec::Kind::kConstant;
         out.value = get_duration(r["value"]);
         break;
       case 1:
-        r.check_keys("key of an empirical runtime", {"file", "type"});
+        r.check_keys(keys::kEmpiricalRuntime);
         out.kind = sim::RuntimeSpec::Kind::kEmpirical;
         out.samples = load_samples(r["file"]);
         break;
       case 2:
-        r.check_keys("key of an exponential runtime", {"mean", "type"});
+        r.check_keys(keys::kExponentialRuntime);
         out.kind = sim::RuntimeSpec::Kind::kExponential;
         out.mean = get_positive_duration(r["mean"]);
         break;
       case 3:
-        r.check_keys("key of a lognormal runtime", {"median", "p90", "type"});
+        r.check_keys(keys::kLognormalRuntime);
         out.kind = sim::RuntimeSpec::Kind::kLognormal;
         out.median = get_positive_duration(r["median"]);
         out.p90 = get_duration(r["p90"]);
         if (out.p90 <= out.median) r["p90"].fail("a p90 above the median (" + format_double(sim::to_seconds(out.median)) + "s)");
         break;
       default:
-        r.check_keys("key of a uniform runtime", {"max", "min", "type"});
+        r.check_keys(keys::kUniformRuntime);
         out.kind = sim::RuntimeSpec::Kind::kUniform;
         out.min = get_duration(r["min"]);
         out.max = get_duration(r["max"]);
@@ -615,8 +606,7 @@ class Loader {
       if (kTraceFormats[format] != "generic") {
         t["format"].fail("a trace format supported by this version of ecsim (generic)");
       }
-      t.check_keys("key of a generic trace",
-                   {"absoluteTime", "file", "format", "limit", "onPlacementFailure", "placementStrategy"});
+      t.check_keys(keys::kGenericTrace);
       sim::Trace out;
       out.format = kTraceFormats[format];
       out.file = t["file"].get_name("a trace file path relative to the scenario");
@@ -765,7 +755,7 @@ std::vector<sim::StrategySpec> parse_strategy_list(const JsonCursor& c) {
     if (item.has("field")) spec.field = item["field"].get_string("a strategy field string");
     const bool ecs_type = spec.type == "binpack" || spec.type == "random" || spec.type == "spread";
     if (ecs_type) {
-      item.check_keys("key of an ECS placement strategy", {"field", "type"});
+      item.check_keys(keys::kStrategyItem);
     } else {
       // Research strategies take numeric parameters besides type and field, sorted by key
       // (nlohmann's object keeps keys sorted).
@@ -795,7 +785,7 @@ std::vector<sim::ConstraintSpec> parse_constraint_list(const JsonCursor& c) {
     item.expect_object("a placement constraint object ({\"type\": ..., \"expression\": ...})");
     sim::ConstraintSpec spec;
     spec.type = types[choose(item["type"], "placement constraint type", types)];
-    item.check_keys("key of a placement constraint", {"expression", "type"});
+    item.check_keys(keys::kConstraintItem);
     if (spec.type == "distinctInstance") {
       if (item.has("expression")) item["expression"].fail("no expression: distinctInstance takes none");
     } else {

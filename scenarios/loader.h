@@ -1,6 +1,6 @@
 // The scenario loader: one JSON file (and the files it names) to a validated sim::Scenario.
 //
-// The format is /work/shared's scenario contract; README documents it for users. Everything is
+// The format is scenarios/README.md (every key; scenario_keys.h lists those the loader checks). Everything is
 // checked before the loader returns, so a caller that gets a Scenario can run it and write
 // outputs without meeting bad input later. Any problem is an InputError naming the file (as
 // the user gave its path), the JSON pointer and what was expected.

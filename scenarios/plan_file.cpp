@@ -1,6 +1,7 @@
 #include "scenarios/plan_file.h"
 
 #include "scenarios/json_cursor.h"
+#include "scenarios/scenario_keys.h"
 #include "scenarios/text_files.h"
 #include "sim/input_error.h"
 
@@ -11,7 +12,7 @@ constexpr std::int64_t kMaxSeeds = 1000;
 
 PlanDimension read_dimension(const JsonCursor& d) {
   d.expect_object("a dimension object ({\"set\": PATH, \"values\": [...]} or {\"set\": PATH, \"range\": [LO, HI]})");
-  d.check_keys("key of a plan dimension", {"range", "set", "values"});
+  d.check_keys(keys::kPlanDimension);
   PlanDimension out;
   out.set = d["set"].get_name("a dotted --set path such as \"cluster.instanceGroups.general.count\"");
   // The same rules as --set: non-empty segments.
@@ -51,7 +52,7 @@ PlanFile load_plan_text(const std::string& text, const std::string& label) {
   const auto doc = parse_json_document(text, label);
   const JsonCursor root(*doc);
   root.expect_object("a plan object");
-  root.check_keys("key of a plan", {"seeds", "slos", "surviveLossOf", "vary"});
+  root.check_keys(keys::kPlan);
   PlanFile plan;
   plan.label = label;
   const JsonCursor vary = root["vary"];

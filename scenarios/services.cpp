@@ -7,6 +7,7 @@
 #include "scenarios/auto_scaling.h"
 #include "scenarios/capacity.h"
 #include "scenarios/loader.h"
+#include "scenarios/scenario_keys.h"
 #include "scenarios/text_files.h"
 #include "scenarios/values.h"
 #include "sim/input_error.h"
@@ -210,7 +211,7 @@ std::vector<std::pair<sim::SimTime, double>> load_rate_file(const LoadContext& c
 
 sim::TaskFailureSpec parse_task_failures(const JsonCursor& c) {
   c.expect_object("a failures object");
-  c.check_keys("key of failures", {"crashRatePerTaskHour", "healthCheckFailureProbability", "startFailureProbability"});
+  c.check_keys(keys::kFailures);
   sim::TaskFailureSpec out;
   if (c.has("crashRatePerTaskHour")) {
     const JsonCursor r = c["crashRatePerTaskHour"];
@@ -227,12 +228,12 @@ sim::TaskFailureSpec parse_task_failures(const JsonCursor& c) {
 
 sim::LoadSpec parse_load(const LoadContext& ctx, const JsonCursor& c) {
   c.expect_object("a load object");
-  c.check_keys("key of a load", {"cpuMillisecondsPerRequest", "repeat", "requestsPerSecond"});
+  c.check_keys(keys::kLoad);
   sim::LoadSpec out;
   if (c.has("repeat")) out.repeat = get_positive_duration(c["repeat"]);
   const JsonCursor rps = c["requestsPerSecond"];
   if (rps.is_object()) {
-    rps.check_keys("key of a requestsPerSecond file reference", {"file"});
+    rps.check_keys(keys::kLoadFile);
     out.requests_per_second = load_rate_file(ctx, rps["file"], out.repeat);
   } else {
     rps.expect_array("an array of [time, requestsPerSecond] points or {\"file\": PATH}");

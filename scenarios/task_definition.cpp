@@ -6,6 +6,7 @@
 
 #include "placement/query_language.h"
 #include "scenarios/agent_capabilities.h"
+#include "scenarios/scenario_keys.h"
 #include "scenarios/values.h"
 #include "sim/input_error.h"
 
@@ -380,7 +381,7 @@ sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::ve
     for (std::size_t i = 0; i < ra.size(); ++i) {
       const JsonCursor item = ra.at(i);
       item.expect_object("a required attribute object ({\"name\": ..., \"value\": ...})");
-      item.check_keys("key of a required attribute", {"name", "targetId", "targetType", "value"});
+      item.check_keys(keys::kRequiredAttribute);
       const std::string name = item["name"].get_name("an attribute name");
       if (name.size() > 128) item["name"].fail("an attribute name of 1 to 128 characters", quote(name));
       std::string value;
@@ -443,8 +444,7 @@ sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::ve
     for (std::size_t i = 0; i < vols.size(); ++i) {
       const JsonCursor v = vols.at(i);
       v.expect_object("a volume object ({\"name\": ..., \"host\": {...}})");
-      v.check_keys("key of a volume", {"configuredAtLaunch", "dockerVolumeConfiguration", "efsVolumeConfiguration",
-                                       "fsxWindowsFileServerVolumeConfiguration", "host", "name"});
+      v.check_keys(keys::kVolume);
       sim::Volume vol;
       vol.name = v["name"].get_name("a volume name");
       if (vol.name.size() > 255 || !valid_family(vol.name)) {

@@ -60,8 +60,9 @@ std::string usage_text(const std::vector<Command>& commands) {
       "  ecsim help COMMAND (or ecsim COMMAND --help) shows a command's options.\n"
       "  -h, --help          this text\n"
       "  --version           the ecsim version\n"
-      "\n"
-      "exit status: 0 done, 1 internal error, 2 bad input or usage, 3 a requested check failed\n";
+      "\n";
+  out += kExitStatusLine;
+  out += '\n';
   return out;
 }
 
@@ -72,7 +73,9 @@ std::string command_help(const Command& c) {
   out.append("\n\n  ");
   append_wrapped(out, c.summary, 2, 2);
   if (!c.options.empty()) out.append("\noptions:\n").append(c.options);
-  out += "\nexit status: 0 done, 1 internal error, 2 bad input or usage, 3 a requested check failed\n";
+  out += '\n';
+  out += kExitStatusLine;
+  out += '\n';
   return out;
 }
 

@@ -33,6 +33,11 @@ struct Command {
   int (*run)(const std::vector<std::string>& args);
 };
 
+// The last line of every help text: sim::ExitCode's statuses, as reports/README.md's table
+// words them (tests/reports/reference_test.cpp holds the two together).
+inline constexpr std::string_view kExitStatusLine =
+    "exit status: 0 done, 1 internal error, 2 bad input or usage, 3 a requested check failed";
+
 // The general help: every command's name, synopsis and summary, then the exit statuses.
 std::string usage_text(const std::vector<Command>& commands);
 // One command's help: synopsis, summary and options.
