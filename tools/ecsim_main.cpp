@@ -32,6 +32,7 @@
 #include "scenarios/values.h"
 #include "sim/engine.h"
 #include "sim/input_error.h"
+#include "tools/bench_command.h"
 #include "tools/command_line.h"
 #include "tools/plan_report.h"
 #include "tools/planner.h"
@@ -425,6 +426,10 @@ const std::vector<Command>& commands() {
       {"plan", "SCENARIO PLAN",
        "the cheapest candidate of the plan file meeting every SLO on every run; exit 3 when none does",
        kPlanOptions, cmd_plan},
+      {"bench", "[--scenario FILE]... [--runs N] [--save FILE] [--baseline FILE] [--threshold PCT%] [--quiet]",
+       "time the benchmark scenarios (CPU ns per event, wall time); with --baseline, exit 3 on a slowdown beyond "
+       "the threshold and the run-to-run spread",
+       bench::kBenchOptions, bench::cmd_bench},
       {"strategies", "", "list the placement strategies, presets and constraints",
        "  --plugin LIB.so     load a placement plugin first (repeatable)\n", cmd_strategies},
       {"help", "[COMMAND]", "this text, or a command's options", "", cmd_help},
