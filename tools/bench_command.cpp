@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "placement/plugin_loader.h"
 #include "placement/registry.h"
 #include "reports/atomic_file.h"
 #include "reports/format.h"
@@ -418,6 +419,7 @@ const std::string_view kBenchOptions =
     "  --save FILE         write the result as JSON (the baseline of a later --baseline)\n"
     "  --baseline FILE     compare with a saved result, scenario by scenario (by name)\n"
     "  --threshold PCT%    the slowdown a FAIL needs (default 10%)\n"
+    "  --plugin LIB.so     load a placement plugin (repeatable), as for run\n"
     "  --quiet             print nothing but failures\n"
     "\n"
     "  Each run is timed around the simulation alone (nothing is written), by CPU time and\n"
@@ -432,7 +434,8 @@ int cmd_bench(const std::vector<std::string>& args) {
   po::options_description desc;
   desc.add_options()("scenario", po::value<std::vector<std::string>>()->composing())(
       "runs", po::value<std::string>())("save", po::value<std::string>())("baseline", po::value<std::string>())(
-      "threshold", po::value<std::string>())("quiet", po::bool_switch());
+      "threshold", po::value<std::string>())("quiet", po::bool_switch())(
+      "plugin", po::value<std::vector<std::string>>()->composing());
   const po::variables_map vm = parse_args(args, desc, {});
   const bool quiet = vm["quiet"].as<bool>();
   const std::uint64_t runs = vm.count("runs") ? parse_runs(vm["runs"].as<std::string>()) : 5;
@@ -450,6 +453,10 @@ int cmd_bench(const std::vector<std::string>& args) {
     if (!std::filesystem::is_directory(parent, ec)) {
       throw OutputError(save->string() + ": the directory " + parent.string() + " does not exist");
     }
+  }
+  // Plugins first: the scenarios may name their strategies.
+  if (vm.count("plugin")) {
+    for (const auto& plugin : vm["plugin"].as<std::vector<std::string>>()) placement::load_plugin(plugin);
   }
   const std::vector<std::string> paths = scenario_paths(vm);
   std::vector<sim::Scenario> loaded;

@@ -143,7 +143,7 @@ std::vector<std::filesystem::path> bench_search_dirs(const std::filesystem::path
 // The command's options, for the command table (tools/command_line.h).
 extern const std::string_view kBenchOptions;
 // `ecsim bench [--scenario S]... [--runs N] [--baseline FILE] [--save FILE] [--threshold PCT%]
-// [--quiet]`. 0 done (no slowdown), 3 a slowdown, 2 bad input or usage.
+// [--plugin LIB.so] [--quiet]`. 0 done (no slowdown), 3 a slowdown, 2 bad input or usage.
 int cmd_bench(const std::vector<std::string>& args);
 
 }  // namespace ecsim::tools::bench

@@ -426,7 +426,7 @@ const std::vector<Command>& commands() {
       {"plan", "SCENARIO PLAN",
        "the cheapest candidate of the plan file meeting every SLO on every run; exit 3 when none does",
        kPlanOptions, cmd_plan},
-      {"bench", "[--scenario FILE]... [--runs N] [--save FILE] [--baseline FILE] [--threshold PCT%] [--quiet]",
+      {"bench", "[--scenario FILE]... [--runs N] [--save FILE] [--baseline FILE] [--threshold PCT%] [--plugin LIB.so] [--quiet]",
        "time the benchmark scenarios (CPU ns per event, wall time); with --baseline, exit 3 on a slowdown beyond "
        "the threshold and the run-to-run spread",
        bench::kBenchOptions, bench::cmd_bench},

@@ -343,3 +343,21 @@ TEST_CASE("cli: bench with a broken baseline or no bundled scenarios exits 2 nam
   REQUIRE(runs.status == 2);
   REQUIRE(runs.err == "--runs: /: expected a number of runs from 1 to 1000, got \"0\"\n");
 }
+
+TEST_CASE("cli: bench --plugin loads the strategies a scenario names before reading it", "[tools][bench]") {
+  TempDir dir;
+  std::string text = ecsim::testing::read_file(kSource / "scenarios/examples/mmc-queue.json");
+  // The job's strategy: the plugin's.
+  const std::size_t job = text.find('{', text.find("\"jobs\": ["));
+  REQUIRE(job != std::string::npos);
+  text.insert(job + 1, "\"placementStrategy\": [{\"type\": \"fewestTasks\"}], ");
+  std::ofstream(dir.path() / "plugged.json") << text;
+  const auto without = run_ecsim({"bench", "--scenario", "plugged.json", "--runs", "1"}, dir.path());
+  REQUIRE(without.status == 2);
+  REQUIRE(without.err.rfind("plugged.json: /jobs/0/placementStrategy", 0) == 0);
+  const auto with =
+      run_ecsim({"bench", "--scenario", "plugged.json", "--runs", "1", "--plugin", ECSIM_EXAMPLE_PLUGIN}, dir.path());
+  INFO(with.err);
+  REQUIRE(with.status == 0);
+  REQUIRE(with.out.find("mmc-queue") != std::string::npos);
+}
