@@ -32,6 +32,7 @@
 #include "scenarios/values.h"
 #include "sim/engine.h"
 #include "sim/input_error.h"
+#include "tools/bench_command.h"
 #include "tools/command_line.h"
 #include "tools/compare_command.h"
 #include "tools/diff_command.h"
@@ -455,6 +456,10 @@ const std::vector<Command>& commands() {
        "compare two runs' outputs (or two directories of runs, with a t-test) metric by metric; exit 3 "
        "when one got worse beyond its tolerance; writes diff.json",
        diff_options_help(), cmd_diff},
+      {"bench", "[--scenario FILE]... [--runs N] [--baseline FILE]",
+       "time the benchmark scenarios (CPU ns per event, wall time); with --baseline, exit 3 on a slowdown beyond "
+       "the threshold and the run-to-run spread",
+       bench::kBenchOptions, bench::cmd_bench},
       {"strategies", "", "list the placement strategies, presets and constraints",
        "  --plugin LIB.so     load a placement plugin first (repeatable)\n", cmd_strategies},
       {"help", "[COMMAND]", "this text, or a command's options", "", cmd_help},
