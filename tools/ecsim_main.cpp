@@ -424,9 +424,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "SCENARIO", "simulate the scenario and write its outputs", kRunOptions, cmd_run},
       {"validate", "SCENARIO",
-       "check the scenario (exit 0 valid, 2 not) and say what it asks for: each task definition's "
-       "reservation, each source's rate and steady-state demand against the fleet, and warnings "
-       "about likely mistakes",
+       "check the scenario (exit 0 valid, 2 not); print what its task definitions reserve, what "
+       "each source submits against the fleet, and warnings",
        kValidateOptions, cmd_validate},
       {"report", "DIR",
        "rebuild DIR/report.html from the other outputs of a finished run, without running it again",
