@@ -20,6 +20,9 @@ std::string quote(const std::string& s) { return "\"" + s + "\""; }
 
 std::string td_name(const sim::TaskDefinition& td) { return td.family + ":" + std::to_string(td.revision); }
 
+std::string figure(double v);
+std::string figure_days(double seconds) { return figure(seconds / 86400.0) + "d"; }
+
 // A duration for humans: "45s", "20m", "1h30m", "2d", "0.25s".
 std::string duration_text(sim::SimTime t) {
   if (t % sim::kSecond != 0) return reports::format_seconds(t) + "s";
@@ -34,6 +37,13 @@ std::string duration_text(sim::SimTime t) {
   return out;
 }
 
+// A mean duration in seconds, to the second: "24m26s". A heavy-tailed lognormal's mean may be
+// beyond any SimTime; it is then given in days.
+std::string mean_text(double seconds) {
+  if (!(seconds < 1e12)) return figure_days(seconds);
+  return duration_text(static_cast<sim::SimTime>(seconds + 0.5) * sim::kSecond);
+}
+
 // A time of the run as a scenario writes a clock time: "01:00", "26:30", "00:00:30".
 std::string clock_text(sim::SimTime t) {
   const std::int64_t s = t / sim::kSecond;
@@ -46,7 +56,7 @@ std::string clock_text(sim::SimTime t) {
 // A figure for humans: whole numbers as they are, else one decimal from 1 up, two below 1,
 // none from 100 up, trailing zeros trimmed ("40", "16.3", "0.4", "0.03", "17722").
 std::string figure(double v) {
-  const bool whole = v == static_cast<double>(static_cast<std::int64_t>(v));
+  const bool whole = !(v > -1e15 && v < 1e15) || v == static_cast<double>(static_cast<std::int64_t>(v));
   std::string s = reports::format_fixed(v, whole || v >= 100 ? 0 : v >= 1 ? 1 : 2);
   if (s.find('.') != std::string::npos) {
     while (s.back() == '0') s.pop_back();
@@ -384,7 +394,7 @@ class Builder {
     const double runtime_us = mean_runtime_us(j.runtime);
     f.jobs_per_hour = per_hour;
     f.mean_runtime_seconds = runtime_us / static_cast<double>(sim::kSecond);
-    f.submits = how + ", mean runtime " + duration_text(static_cast<sim::SimTime>(runtime_us / 1e6 + 0.5) * sim::kSecond);
+    f.submits = how + ", mean runtime " + mean_text(runtime_us / static_cast<double>(sim::kSecond));
     sim::Resources need = td.reserved;
     if (j.ebs_volume) need.ebs_volumes = 1;
     // Little's law: tasks in the system = arrival rate x mean time in it.
@@ -430,7 +440,7 @@ class Builder {
       f.jobs_per_hour = static_cast<double>(f.records) * 3600.0 / f.span_seconds;
       f.mean_runtime_seconds = runtime_s / static_cast<double>(f.records);
       f.submits += " (" + figure(*f.jobs_per_hour) + " records/h), mean runtime " +
-                   duration_text(static_cast<sim::SimTime>(*f.mean_runtime_seconds + 0.5) * sim::kSecond);
+                   mean_text(*f.mean_runtime_seconds);
       f.tasks_running = runtime_s / f.span_seconds;
       f.cpu_units = cpu_s / f.span_seconds;
       f.memory_mib = memory_s / f.span_seconds;

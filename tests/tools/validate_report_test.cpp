@@ -134,6 +134,17 @@ TEST_CASE("validate report: job rates and mean runtimes of every arrival and run
   CHECK(*r.sources[2].tasks_running == Approx(0.9));
 }
 
+TEST_CASE("validate report: a heavy-tailed lognormal's mean beyond any simulated time is given in days",
+          "[tools][validate]") {
+  const ValidateReport r = report_of(scenario(R"("taskDefinitions": [)" + kApp + R"(],
+      "jobs": [{"name": "tail", "taskDefinition": "app", "arrival": {"type": "fixed", "interval": "1h"},
+                "runtime": {"type": "lognormal", "median": "1s", "p90": "30d"}}])"));
+  REQUIRE(r.sources.size() == 1);
+  CHECK(*r.sources[0].mean_runtime_seconds > 1e18);
+  CHECK(r.sources[0].submits.find("mean runtime ") != std::string::npos);
+  CHECK(r.sources[0].submits.back() == 'd');
+}
+
 TEST_CASE("validate report: a trace's records, span and offered load, and a trace that has no steady state",
           "[tools][validate]") {
   TempDir dir;
