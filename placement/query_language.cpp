@@ -637,6 +637,16 @@ std::optional<QueryError> check_expression(std::string_view expression) {
   return Parser(expression).parse(&ast);
 }
 
+std::vector<std::string> tested_attributes(std::string_view expression) {
+  Ast ast;
+  if (Parser(expression).parse(&ast)) return {};
+  std::vector<std::string> out;
+  for (const Leaf& leaf : ast.leaves) {
+    if (leaf.subject == Subject::kAttribute && leaf.op != Op::kNotExists) out.push_back(leaf.attribute);
+  }
+  return out;
+}
+
 CompiledQuery::CompiledQuery() = default;
 CompiledQuery::CompiledQuery(CompiledQuery&&) noexcept = default;
 CompiledQuery& CompiledQuery::operator=(CompiledQuery&&) noexcept = default;

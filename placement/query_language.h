@@ -63,6 +63,12 @@ struct QueryError {
 // argument forms (numbers, dates, versions) and regular expressions. nullopt when it is valid.
 std::optional<QueryError> check_expression(std::string_view expression);
 
+// The attribute names a valid expression tests with an operator other than `not_exists`, in the
+// order written, repeats kept: on an instance lacking one of them that test is false (see the
+// reading above), so a name no instance has is almost always a typo (ecsim validate warns).
+// Empty when the expression is not valid.
+std::vector<std::string> tested_attributes(std::string_view expression);
+
 // One compiled expression. matches() neither allocates nor compares strings in the common
 // case: attribute values, instance ids and task groups are resolved to indexes and truth
 // tables when the expression is compiled (a value or instance created later is tested on its

@@ -38,6 +38,7 @@
 #include "tools/diff_command.h"
 #include "tools/plan_report.h"
 #include "tools/planner.h"
+#include "tools/validate_report.h"
 
 namespace ecsim::tools {
 namespace {
@@ -83,7 +84,7 @@ struct RunOptions {
 };
 
 
-RunOptions parse_run_options(const std::vector<std::string>& args, bool validate_only) {
+RunOptions parse_run_options(const std::vector<std::string>& args) {
   po::options_description desc;
   desc.add_options()("output,o", po::value<std::string>())("seed", po::value<std::string>())(
       "duration", po::value<std::string>())("strategy", po::value<std::string>())("quiet", po::bool_switch())("no-html", po::bool_switch())("explain", po::value<std::string>()->implicit_value(""))(
@@ -99,10 +100,6 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
     for (const auto& text : vm["check"].as<std::vector<std::string>>()) o.checks.push_back(reports::parse_check(text, "--check", ""));
   }
   o.scenario = vm["scenario"].as<std::string>();
-  if (validate_only && (vm.count("output") || vm.count("seed") || vm.count("strategy") || vm.count("duration") ||
-                        vm.count("source"))) {
-    throw UsageError("validate takes only SCENARIO");
-  }
   if (vm.count("output")) o.output = vm["output"].as<std::string>();
   if (vm.count("seed")) {
     const std::string text = vm["seed"].as<std::string>();
@@ -125,7 +122,6 @@ RunOptions parse_run_options(const std::vector<std::string>& args, bool validate
   o.html = !vm["no-html"].as<bool>();
   o.explain = vm.count("explain") != 0;
   if (o.explain) o.explain_tasks = reports::parse_task_ranges(vm["explain"].as<std::string>());
-  if (validate_only && o.explain) throw UsageError("validate takes only SCENARIO");
   return o;
 }
 
@@ -150,22 +146,27 @@ sim::Scenario load(const RunOptions& o) {
 }
 
 int cmd_validate(const std::vector<std::string>& args) {
-  const RunOptions o = parse_run_options(args, true);
+  po::options_description desc;
+  desc.add_options()("plugin", po::value<std::vector<std::string>>()->composing())("quiet", po::bool_switch())(
+      "json", po::bool_switch())("strict", po::bool_switch());
+  add_set_option(desc);
+  const po::variables_map vm = parse_args(args, desc, {"scenario"});
+  if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
+  RunOptions o;
+  o.scenario = vm["scenario"].as<std::string>();
+  o.overrides = read_set_option(vm);
+  if (vm.count("plugin")) o.plugins = vm["plugin"].as<std::vector<std::string>>();
   const sim::Scenario scenario = load(o);
-  // Instances at the start: the groups' and the capacity providers' desired capacities.
-  std::size_t instances = 0;
-  for (const auto& g : scenario.cluster.instance_groups) instances += static_cast<std::size_t>(g.count);
-  for (const auto& cp : scenario.capacity_providers) instances += static_cast<std::size_t>(cp.desired_capacity);
-  const std::string providers =
-      scenario.capacity_providers.empty() ? "" : ", " + std::to_string(scenario.capacity_providers.size()) + " capacity providers";
-  std::printf("%s: valid (%zu instances%s, %zu task definitions, %zu services, %zu jobs, %zu traces)\n",
-              o.scenario.c_str(), instances, providers.c_str(), scenario.task_definitions.size(),
-              scenario.services.size(), scenario.jobs.size(), scenario.traces.size());
+  const ValidateReport report = build_validate_report(scenario, o.scenario);
+  const std::string text = vm["json"].as<bool>() ? validate_json(report) : validate_text(report, vm["quiet"].as<bool>());
+  std::fputs(text.c_str(), stdout);
+  // --strict: a warning fails like a check the user asked for.
+  if (vm["strict"].as<bool>() && !report.warnings.empty()) return static_cast<int>(sim::ExitCode::kCheckFailed);
   return 0;
 }
 
 int cmd_run(const std::vector<std::string>& args) {
-  const RunOptions o = parse_run_options(args, false);
+  const RunOptions o = parse_run_options(args);
   // Validate everything before writing anything.
   const sim::Scenario scenario = load(o);
   placement::EcsPlacerFactory factory;
@@ -408,7 +409,12 @@ constexpr std::string_view kRunOptions =
     "                      (cluster.instanceGroups.general.count=9); VALUE is JSON, a bare\n"
     "                      word a string\n";
 
-constexpr std::string_view kScenarioOptions =
+constexpr std::string_view kValidateOptions =
+    "  --quiet             print only the first line (\"FILE: valid (...)\") and the warnings\n"
+    "  --json              print the report as one JSON document (figures and warnings)\n"
+    "  --strict            exit 3 when there is a warning (a valid scenario still exits 0\n"
+    "                      without it); warnings are \"warning: FILE: POINTER: ...\" lines on\n"
+    "                      stdout\n"
     "  --set PATH=VALUE    (repeatable) change the scenario before it is checked, as for run\n"
     "  --plugin LIB.so     load a placement plugin (repeatable), as for run\n";
 
@@ -439,7 +445,10 @@ int cmd_help(const std::vector<std::string>& args);
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "SCENARIO", "simulate the scenario and write its outputs", kRunOptions, cmd_run},
-      {"validate", "SCENARIO", "check the scenario and exit (0 valid, 2 not)", kScenarioOptions, cmd_validate},
+      {"validate", "SCENARIO",
+       "check the scenario (exit 0 valid, 2 not); print what its task definitions reserve, what "
+       "each source submits against the fleet, and warnings",
+       kValidateOptions, cmd_validate},
       {"report", "DIR",
        "rebuild DIR/report.html from the other outputs of a finished run, without running it again",
        kReportOptions, cmd_report},

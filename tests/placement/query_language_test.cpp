@@ -301,3 +301,12 @@ TEST_CASE("query language: the pipeline fails with MemberOf when no instance mat
   CHECK(placer("random", "ec2InstanceId == i-0000003")->place(r, c.cluster, rng).reason ==
         sim::FailureReason::kResourceMemory);
 }
+
+TEST_CASE("query language: tested_attributes lists the attributes an expression needs, not those it tests for absence",
+          "[placement][validate]") {
+  using placement::tested_attributes;
+  CHECK(tested_attributes("attribute:stack == prod and (attribute:ecs.instance-type =~ t2.* or not(attribute:gpu exists))") ==
+        std::vector<std::string>{"stack", "ecs.instance-type", "gpu"});
+  CHECK(tested_attributes("attribute:spot not_exists and ec2InstanceId != i-1 and task:group == web").empty());
+  CHECK(tested_attributes("attribute:stack ==").empty());  // not a valid expression
+}
