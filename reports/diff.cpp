@@ -273,24 +273,27 @@ std::size_t DiffResult::count(Verdict v) const {
   return static_cast<std::size_t>(std::count_if(metrics.begin(), metrics.end(), [v](const MetricDiff& m) { return m.verdict == v; }));
 }
 
-DiffResult diff_runs(const DiffSide& before, const DiffSide& after, std::vector<Tolerance> tolerances, double level) {
+namespace {
+
+// One group of runs against the other side's group of the same name. Marks the tolerances used
+// and adds the metric names to `known` (for a did-you-mean).
+void diff_group(const DiffSide& before, const DiffSide& after, DiffResult& result, std::vector<bool>& tolerance_used,
+                std::vector<std::string>& known, const std::string& prefix) {
   check_one_scenario(before);
   check_one_scenario(after);
-  DiffResult result;
-  result.level = level;
-  result.tolerances = std::move(tolerances);
-  result.statistical = before.runs.size() > 1 || after.runs.size() > 1;
+  const double level = result.level;
   const SideMetrics a = collect(before);
   const SideMetrics b = collect(after);
+  known.insert(known.end(), a.order.begin(), a.order.end());
+  known.insert(known.end(), b.order.begin(), b.order.end());
 
   std::vector<std::string> paths = a.order;
   for (const auto& p : b.order) {
     if (!a.values.contains(p) || a.values.at(p).size() != before.runs.size()) paths.push_back(p);
   }
-  std::vector<bool> tolerance_used(result.tolerances.size(), false);
   for (const auto& path : paths) {
     MetricDiff m;
-    m.path = path;
+    m.path = prefix + path;
     const bool in_a = std::find(a.order.begin(), a.order.end(), path) != a.order.end();
     const bool in_b = b.values.contains(path) && b.values.at(path).size() == after.runs.size();
     const std::string& shape = in_a ? a.shape.at(path) : b.shape.at(path);
@@ -378,11 +381,70 @@ DiffResult diff_runs(const DiffSide& before, const DiffSide& after, std::vector<
     }
     result.metrics.push_back(std::move(m));
   }
+}
+
+// The runs of a side by group (their directory), in first-seen order.
+std::vector<std::pair<std::string, DiffSide>> groups_of(const DiffSide& side) {
+  std::vector<std::pair<std::string, DiffSide>> out;
+  for (std::size_t r = 0; r < side.runs.size(); ++r) {
+    const std::string key = r < side.run_groups.size() ? side.run_groups[r] : std::string();
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& g) { return g.first == key; });
+    if (it == out.end()) {
+      DiffSide g;
+      g.label = key.empty() ? side.label : side.label + "/" + key;
+      out.emplace_back(key, std::move(g));
+      it = std::prev(out.end());
+    }
+    it->second.run_dirs.push_back(side.run_dirs[r]);
+    it->second.runs.push_back(side.runs[r]);
+  }
+  return out;
+}
+
+}  // namespace
+
+DiffResult diff_runs(const DiffSide& before, const DiffSide& after, std::vector<Tolerance> tolerances, double level) {
+  DiffResult result;
+  result.level = level;
+  result.tolerances = std::move(tolerances);
+  std::vector<bool> tolerance_used(result.tolerances.size(), false);
+  std::vector<std::string> known;
+  const auto a = groups_of(before);
+  const auto b = groups_of(after);
+  if (a.size() == 1 && b.size() == 1) {
+    result.statistical = before.runs.size() > 1 || after.runs.size() > 1;
+    diff_group(before, after, result, tolerance_used, known, "");
+  } else {
+    // Directories of several groups (a compare directory's strategies): group against group of the
+    // same name, each metric prefixed with it.
+    for (const auto& [key, side] : a) result.statistical = result.statistical || side.runs.size() > 1;
+    for (const auto& [key, side] : b) result.statistical = result.statistical || side.runs.size() > 1;
+    for (const auto& [key, side] : a) {
+      const auto match = std::find_if(b.begin(), b.end(), [&](const auto& g) { return g.first == key; });
+      if (match == b.end()) {
+        MetricDiff m;
+        m.path = key;
+        m.numeric = false;
+        m.old_value = std::to_string(side.runs.size()) + " runs";
+        m.verdict = Verdict::kRemoved;
+        result.metrics.push_back(std::move(m));
+        continue;
+      }
+      diff_group(side, match->second, result, tolerance_used, known, key + ": ");
+    }
+    for (const auto& [key, side] : b) {
+      if (std::find_if(a.begin(), a.end(), [&](const auto& g) { return g.first == key; }) != a.end()) continue;
+      MetricDiff m;
+      m.path = key;
+      m.numeric = false;
+      m.new_value = std::to_string(side.runs.size()) + " runs";
+      m.verdict = Verdict::kAdded;
+      result.metrics.push_back(std::move(m));
+    }
+  }
   for (std::size_t k = 0; k < result.tolerances.size(); ++k) {
     if (tolerance_used[k]) continue;
-    std::vector<std::string> candidates = a.order;
-    candidates.insert(candidates.end(), b.order.begin(), b.order.end());
-    const std::string guess = sim::closest_spelling(result.tolerances[k].pattern, candidates.data(), candidates.size());
+    const std::string guess = sim::closest_spelling(result.tolerances[k].pattern, known.data(), known.size());
     throw sim::InputError("--tolerance", "", "a summary.json path of the runs compared",
                           "\"" + result.tolerances[k].pattern + "\", which names no metric" +
                               (guess.empty() ? std::string() : " (did you mean \"" + guess + "\"?)"));

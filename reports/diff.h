@@ -59,6 +59,10 @@ struct DiffSide {
   std::string label;                  // the directory, as given
   std::vector<std::string> run_dirs;  // one per run, in order
   std::vector<nlohmann::ordered_json> runs;   // summary.json of each run
+  // Per run, its group: the directory holding the run's directory, relative to the side's ("" for
+  // runs side by side, "runs/1-binpack" in a compare directory). When a side has several groups,
+  // each is compared with the other side's group of the same name. Empty: one group.
+  std::vector<std::string> run_groups;
 };
 
 enum class Verdict { kSame, kWorse, kWithinTolerance, kBetter, kChanged, kNotSignificant, kAdded, kRemoved };

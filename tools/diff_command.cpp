@@ -81,6 +81,8 @@ reports::DiffSide read_diff_side(const fs::path& dir) {
   reports::DiffSide side;
   side.label = dir.string();
   for (const auto& run : runs) {
+    const fs::path parent = run == dir ? dir : run.parent_path();
+    side.run_groups.push_back(parent == dir ? std::string() : parent.lexically_relative(dir).generic_string());
     side.run_dirs.push_back(run.string());
     side.runs.push_back(read_summary(run / kSummary));
   }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "fragmentation_scenario.h"
 #include "run_ecsim.h"
 
 using ecsim::testing::read_file;
@@ -15,27 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Small tasks and whole-instance tasks on six instances: binpack keeps instances whole for the
-// big tasks; spreading the small ones over every instance (a deliberately worse strategy here)
-// fragments the fleet and the big tasks wait.
-constexpr const char* kFragmentation = R"({
-  "name": "fragmentation", "seed": 1, "duration": "6h", "sampleInterval": "10m",
-  "instanceTypes": [{"name": "box", "vcpu": 4, "memoryMiB": 8192, "enis": 2, "gpus": 0, "pricePerHour": 0.1}],
-  "cluster": {"name": "c", "availabilityZones": ["us-east-1a"],
-              "instanceGroups": [{"name": "boxes", "instanceType": "box", "count": 6, "reservedPorts": []}]},
-  "taskDefinitions": [
-    {"family": "small", "cpu": "1024", "memory": "1024", "containerDefinitions": [{"name": "s", "image": "busybox", "essential": true}]},
-    {"family": "whole", "cpu": "4096", "memory": "4096", "containerDefinitions": [{"name": "w", "image": "busybox", "essential": true}]}],
-  "jobs": [
-    {"name": "small", "taskDefinition": "small", "arrival": {"type": "poisson", "ratePerHour": 600},
-     "runtime": {"type": "exponential", "mean": "60s"}, "onPlacementFailure": "wait",
-     "placementStrategy": [{"type": "binpack", "field": "cpu"}]},
-    {"name": "whole", "taskDefinition": "whole", "arrival": {"type": "poisson", "ratePerHour": 60},
-     "runtime": {"type": "exponential", "mean": "120s"}, "onPlacementFailure": "wait",
-     "placementStrategy": [{"type": "binpack", "field": "cpu"}]}]
-})";
-
-void write_scenario(const fs::path& dir) { std::ofstream(dir / "frag.json") << kFragmentation; }
+void write_scenario(const fs::path& dir) { std::ofstream(dir / "frag.json") << ecsim::testing::kFragmentation; }
 
 void run(const fs::path& dir, const std::string& out, const std::vector<std::string>& extra = {}) {
   std::vector<std::string> args = {"run", "frag.json", "-o", out, "--quiet", "--no-html"};
