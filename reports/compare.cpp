@@ -269,7 +269,7 @@ std::string compare_html(const CompareInput& input, const CompareResult& result)
       "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
       "table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
       "th{background:#f4f4f4}td:first-child{text-align:left}td.better{background:#eef8ee}td.worse{background:#fbeaea}"
-      "svg{width:100%;height:auto}</style>\n</head>\n<body>\n";
+      "svg{width:100%;height:auto}.pair{display:flex;gap:1em}.pair svg{width:50%}</style>\n</head>\n<body>\n";
   out += "<h1>ecsim compare: " + xml_escape(input.scenario) + "</h1>\n";
   out += "<p>" + std::to_string(input.strategies.size()) + " strategies, each on seeds " + std::to_string(input.seeds.front()) +
          " to " + std::to_string(input.seeds.back()) + " (" + std::to_string(input.seeds.size()) +
@@ -282,23 +282,27 @@ std::string compare_html(const CompareInput& input, const CompareResult& result)
     const CompareMetric& m = result.metrics[k];
     IntervalChartSpec chart;
     chart.title = m.path + " (" + direction_words(m.direction) + ")";
-    chart.x_label = m.path + ": mean and 95 % interval";
+    chart.x_label = "mean and 95 % interval";
+    chart.width = 700;
     for (std::size_t s = 0; s < input.strategies.size(); ++s) {
-      chart.rows.push_back({input.strategies[s], m.stats[s].mean, m.ci[s].lo, m.ci[s].hi, m.ci[s].defined});
+      chart.rows.push_back({input.strategies[s], m.stats[s].mean, m.ci[s].lo, m.ci[s].hi, m.ci[s].defined, static_cast<int>(s)});
     }
-    out += render_interval_chart(chart);
+    out += "<div class=\"pair\">\n" + render_interval_chart(chart);
     if (input.strategies.size() > 1) {
       IntervalChartSpec diff;
-      diff.title = m.path + ": difference against " + input.strategies[0];
+      diff.title = "difference against " + input.strategies[0];
+    diff.width = 700;
       diff.x_label = "paired difference, 95 % interval";
       diff.has_reference = true;
       diff.reference_label = "no difference";
       for (std::size_t s = 1; s < input.strategies.size(); ++s) {
         const PairedDifference& p = m.paired[s];
-        diff.rows.push_back({input.strategies[s] + " - " + input.strategies[0], p.mean, p.ci.lo, p.ci.hi, p.ci.defined});
+        diff.rows.push_back(
+            {input.strategies[s] + " - " + input.strategies[0], p.mean, p.ci.lo, p.ci.hi, p.ci.defined, static_cast<int>(s)});
       }
       out += render_interval_chart(diff);
     }
+    out += "</div>\n";
   }
   // Time series, mean over the seeds, one line per strategy.
   struct SeriesDef {

@@ -358,11 +358,10 @@ std::string render_interval_chart(const IntervalChartSpec& spec) {
            "\" font-size=\"12\" text-anchor=\"middle\">no data</text>\n</svg>\n";
     return out;
   }
-  if (hi <= lo) {
-    const double pad = std::max(std::fabs(lo) * 0.05, 1e-9);
-    lo -= pad;
-    hi += pad;
-  }
+  // A margin on both sides, so that no bar ends on the frame (and one value gets a scale).
+  const double pad = hi > lo ? (hi - lo) * 0.05 : (lo != 0 ? std::fabs(lo) * 0.05 : 1.0);
+  lo -= pad;
+  hi += pad;
   const std::vector<double> ticks = nice_ticks(lo, hi, 6);
   lo = std::min(lo, ticks.front());
   hi = std::max(hi, ticks.back());
@@ -385,7 +384,7 @@ std::string render_interval_chart(const IntervalChartSpec& spec) {
   }
   for (std::size_t k = 0; k < spec.rows.size(); ++k) {
     const IntervalRow& r = spec.rows[k];
-    const char* colour = kPalette[k % std::size(kPalette)];
+    const char* colour = kPalette[(r.colour >= 0 ? static_cast<std::size_t>(r.colour) : k) % std::size(kPalette)];
     const std::string y = fixed(py0 + kRowHeight * (static_cast<double>(k) + 0.5), 1);
     std::string name = r.name.size() > 34 ? r.name.substr(0, 33) + "~" : r.name;
     out += "<text x=\"" + fixed(px0 - 8, 1) + "\" y=\"" + fixed(py0 + kRowHeight * (static_cast<double>(k) + 0.5) + 4, 1) +

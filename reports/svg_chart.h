@@ -84,6 +84,7 @@ struct IntervalRow {
   double estimate = 0;
   double lo = 0, hi = 0;
   bool has_interval = false;
+  int colour = -1;  // index into the palette the line charts use; -1: the row's index
 };
 struct IntervalChartSpec {
   std::string title;

@@ -1,5 +1,6 @@
 #include "reports/svg_chart.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -313,4 +314,28 @@ TEST_CASE("svg_chart: a marker label is never cut inside a UTF-8 character", "[r
   spec.markers = {{5, std::string(28, 'a') + "\xC3\xA9" + "tail of the label", MarkerStyle::kEvent}};
   const std::string svg = render_line_chart(spec);
   REQUIRE(svg.find(">" + std::string(28, 'a') + "\xE2\x80\xA6</text>") != std::string::npos);
+}
+
+TEST_CASE("svg interval chart: rows with their intervals, escaped names, a reference line, well-formed", "[svg]") {
+  ecsim::reports::IntervalChartSpec spec;
+  spec.title = "wait <p99> & co";
+  spec.x_label = "seconds";
+  spec.rows = {{"binpack \"cpu\"", 10, 8, 12, true, -1}, {"<script>", 15, 0, 0, false, 3}};
+  spec.has_reference = true;
+  spec.reference = 0;
+  spec.reference_label = "no difference";
+  const std::string svg = ecsim::reports::render_interval_chart(spec);
+  CHECK(ecsim::testing::xml_problem(svg).empty());
+  CHECK(svg.find("<script>") == std::string::npos);
+  CHECK(svg.find("&lt;script&gt;") != std::string::npos);
+  CHECK(svg.find("wait &lt;p99&gt; &amp; co") != std::string::npos);
+  CHECK(svg.find("stroke-dasharray") != std::string::npos);  // the reference line
+  // Two estimates, one interval bar (the second row has none).
+  std::size_t circles = 0, pos = 0;
+  while ((pos = svg.find("<circle", pos)) != std::string::npos) ++circles, ++pos;
+  CHECK(circles == 2);
+  CHECK(svg.find("stroke-width=\"3\"") != std::string::npos);
+  CHECK(svg == ecsim::reports::render_interval_chart(spec));  // deterministic
+  ecsim::reports::IntervalChartSpec empty;
+  CHECK(ecsim::reports::render_interval_chart(empty).find("no data") != std::string::npos);
 }
