@@ -72,11 +72,12 @@ CheckSpec parse_check(std::string_view text, const std::string& file, const std:
   return CheckSpec{std::move(*parsed.check), file, pointer};
 }
 
-double summary_value(const nlohmann::json& summary, const CheckSpec& spec) {
+double summary_value(const nlohmann::json& summary, const CheckSpec& spec, std::string_view document) {
   const std::vector<std::string> segments = split_path(spec.check.path);
   if (const nlohmann::json* found = find_path(summary, segments, 0)) {
     if (!found->is_number()) {
-      throw sim::InputError(spec.file, spec.pointer, "a path to a number in summary.json (" + spec.check.path + ")",
+      const std::string where(document.starts_with("this run's ") ? document.substr(11) : document);
+      throw sim::InputError(spec.file, spec.pointer, "a path to a number in " + where + " (" + spec.check.path + ")",
                             describe(*found));
     }
     return found->get<double>();
@@ -98,7 +99,7 @@ double summary_value(const nlohmann::json& summary, const CheckSpec& spec) {
       }
     }
     if (next == nullptr) {
-      std::string expected = "a path of this run's summary.json";
+      std::string expected = "a path of " + std::string(document);
       const std::string where = k == 0 ? "the top level" : join(segments, 0, k);
       if (node->is_object()) {
         std::vector<std::string> keys;
@@ -127,10 +128,11 @@ double summary_value(const nlohmann::json& summary, const CheckSpec& spec) {
   throw std::logic_error("summary_value: " + spec.check.path + " found on the second walk only");
 }
 
-std::vector<CheckResult> evaluate_checks(const std::vector<CheckSpec>& specs, const nlohmann::json& summary) {
+std::vector<CheckResult> evaluate_checks(const std::vector<CheckSpec>& specs, const nlohmann::json& summary,
+                                         std::string_view document) {
   std::vector<CheckResult> out;
   for (const CheckSpec& spec : specs) {
-    const double value = summary_value(summary, spec);
+    const double value = summary_value(summary, spec, document);
     out.push_back(CheckResult{spec.check, value, sim::check_holds(spec.check.op, value, spec.check.bound)});
   }
   return out;

@@ -45,10 +45,13 @@ struct CheckResult {
 //   FILE: POINTER: expected a path of this run's summary.json (did you mean "jobs.etl.wait.p99"?
 //   keys of jobs.etl: ...), got "jobs.etl.wiat.p99"
 // and a path to something other than a number throws naming what is there.
-double summary_value(const nlohmann::json& summary, const CheckSpec& spec);
+// `document` names what is searched in messages ("this run's summary.json", "compare.json").
+double summary_value(const nlohmann::json& summary, const CheckSpec& spec,
+                     std::string_view document = "this run's summary.json");
 
 // Evaluates every check, in order (throws as summary_value does).
-std::vector<CheckResult> evaluate_checks(const std::vector<CheckSpec>& specs, const nlohmann::json& summary);
+std::vector<CheckResult> evaluate_checks(const std::vector<CheckSpec>& specs, const nlohmann::json& summary,
+                                         std::string_view document = "this run's summary.json");
 
 std::string checks_json(const std::vector<CheckResult>& results);
 // `suite` names the <testsuite> (the scenario's name).

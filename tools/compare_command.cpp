@@ -12,6 +12,8 @@
 #include "placement/plugin_loader.h"
 #include "placement/registry.h"
 #include "reports/atomic_file.h"
+#include "reports/checks.h"
+#include "reports/format.h"
 #include "reports/summary.h"
 #include "sim/engine.h"
 #include "sim/input_error.h"
@@ -43,6 +45,10 @@ constexpr std::string_view kCompareOptions =
     "  --jobs K            K runs at once (default: every core); outputs do not depend on K\n"
     "  --set PATH=VALUE    (repeatable) change the scenario first, as for run\n"
     "  --plugin LIB.so     load a placement plugin (repeatable), as for run\n"
+    "  --check EXPR        (repeatable) a check PATH OP NUMBER over compare.json, such as\n"
+    "                      'paired.wait.p99.random.meanDiff <= 0' or\n"
+    "                      'metrics.cost.total.binpack.mean < 900'; writes checks.json and\n"
+    "                      checks.xml and exits 3 when one does not hold\n"
     "  --quiet             print nothing on success\n";
 
 std::uint64_t parse_count(const std::string& text, const char* option, std::uint64_t min, std::uint64_t max) {
@@ -154,7 +160,7 @@ int cmd_compare(const std::vector<std::string>& args) {
       "seed", po::value<std::string>())("source", po::value<std::vector<std::string>>()->composing())(
       "metric", po::value<std::vector<std::string>>()->composing())("output,o", po::value<std::string>())(
       "jobs", po::value<std::string>())("plugin", po::value<std::vector<std::string>>()->composing())(
-      "quiet", po::bool_switch());
+      "quiet", po::bool_switch())("check", po::value<std::vector<std::string>>()->composing());
   add_set_option(desc);
   const po::variables_map vm = parse_args(args, desc, {"scenario"});
   if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
@@ -198,6 +204,14 @@ int cmd_compare(const std::vector<std::string>& args) {
   const reports::CompareInput input = run_compare(source, options);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const reports::CompareResult result = reports::compare_runs(input, metrics);
+  const std::string compare_text = reports::compare_json(input, result);
+  // Checks over compare.json, before anything is written (a bad path is exit 2).
+  std::vector<reports::CheckResult> check_results;
+  if (vm.count("check")) {
+    std::vector<reports::CheckSpec> checks;
+    for (const auto& text : vm["check"].as<std::vector<std::string>>()) checks.push_back(reports::parse_check(text, "--check", ""));
+    check_results = reports::evaluate_checks(checks, nlohmann::json::parse(compare_text), "compare.json");
+  }
 
   const fs::path dir(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-compare");
   try {
@@ -208,7 +222,8 @@ int cmd_compare(const std::vector<std::string>& args) {
         reports::write_file_atomically(run_dir / "summary.json", input.runs[s][r].summary.dump(2) + "\n");
       }
     }
-    reports::write_file_atomically(dir / "compare.json", reports::compare_json(input, result));
+    reports::write_file_atomically(dir / "compare.json", compare_text);
+    reports::write_checks(check_results, input.scenario, dir);
     reports::write_file_atomically(dir / "compare.csv", reports::compare_csv(input, result));
     reports::write_file_atomically(dir / "compare.html", reports::compare_html(input, result));
   } catch (const std::exception& e) {
@@ -222,7 +237,14 @@ int cmd_compare(const std::vector<std::string>& args) {
                 (dir / "compare.json").string().c_str(), (dir / "compare.csv").string().c_str(),
                 (dir / "compare.html").string().c_str());
   }
-  return 0;
+  bool all_hold = true;
+  for (const auto& c : check_results) {
+    if (c.passed) continue;
+    all_hold = false;
+    std::fprintf(stderr, "ecsim: check failed: %s (%s = %s)\n", c.check.text.c_str(), c.check.path.c_str(),
+                 reports::format_double(c.value).c_str());
+  }
+  return all_hold ? 0 : static_cast<int>(sim::ExitCode::kCheckFailed);
 }
 
 }  // namespace ecsim::tools

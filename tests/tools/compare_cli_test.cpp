@@ -146,3 +146,24 @@ TEST_CASE("compare: --source changes only the named job's strategy, and bad name
   CHECK(rs["jobs"]["whole"]["strategy"] == "binpack(cpu)");
   CHECK(run_ecsim({"run", "frag.json", "-o", "r2", "--source", "small"}, dir.path()).status == 2);
 }
+
+TEST_CASE("compare --check: a check over compare.json fails the build with exit 3 after every output, a bad path exits 2", "[tools][compare][checks]") {
+  TempDir dir;
+  write_scenario(dir.path());
+  const auto r = run_ecsim({"compare", "frag.json", "--strategies", "binpack:cpu,spread:instanceId", "--seeds", "3", "-o", "c",
+                            "--quiet", "--check", "paired.jobs.whole.wait.p99.spread:instanceId.meanDiff <= 0", "--check",
+                            "metrics.cost.total.binpack:cpu.mean < 1000"},
+                           dir.path());
+  CHECK(r.status == 3);
+  CHECK(r.err.find("ecsim: check failed: paired.jobs.whole.wait.p99.spread:instanceId.meanDiff <= 0") == 0);
+  CHECK(fs::exists(dir.path() / "c/compare.html"));
+  const auto checks = nlohmann::json::parse(read_file(dir.path() / "c/checks.json"));
+  CHECK(checks["failed"] == 1);
+  CHECK(fs::exists(dir.path() / "c/checks.xml"));
+  const auto bad = run_ecsim({"compare", "frag.json", "--strategies", "binpack:cpu", "--seeds", "2", "-o", "b", "--check",
+                              "metrics.wait.p99.binpack:cpu.maen < 1"},
+                             dir.path());
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("expected a path of compare.json (did you mean") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path() / "b"));
+}
