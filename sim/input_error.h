@@ -11,6 +11,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace ecsim::sim {
 
@@ -39,6 +40,13 @@ enum class ExitCode : int {
   kInput = 2,
   kCheckFailed = 3,
 };
+
+// `text` made safe to print on a terminal and short enough to read: control characters (C0, DEL,
+// and C1 such as U+009B, a terminal's CSI) and bytes that are not UTF-8 are written as \u00XX or
+// \xXX escapes (a line break as \n), and beyond `max_bytes` the text is cut on a character
+// boundary and "... (N bytes in all)" is appended. InputError applies it to every part of its
+// message; the command line to every message it prints.
+std::string printable(std::string_view text, std::size_t max_bytes = 4096);
 
 // Returns the closest of `candidates` to `word` by edit distance, or "" when none is close
 // enough to be a plausible typo (distance at most max(2, |word| / 3)).

@@ -513,7 +513,7 @@ int dispatch(int argc, char** argv) {
     return command->run(args);
   } catch (const UsageError& e) {
     const std::string help = command != nullptr ? command_help(*command) : usage_text(commands());
-    std::fprintf(stderr, "ecsim: %s\n\n%s", e.what(), help.c_str());
+    std::fprintf(stderr, "ecsim: %s\n\n%s", sim::printable(e.what()).c_str(), help.c_str());
     return static_cast<int>(sim::ExitCode::kInput);
   }
 }
@@ -526,13 +526,13 @@ int main(int argc, char** argv) {
   try {
     return ecsim::tools::dispatch(argc, argv);
   } catch (const ecsim::tools::OutputError& e) {
-    std::fprintf(stderr, "ecsim: cannot write outputs: %s\n", e.what());
+    std::fprintf(stderr, "ecsim: cannot write outputs: %s\n", ecsim::sim::printable(e.what()).c_str());
     return static_cast<int>(ExitCode::kInput);
   } catch (const ecsim::sim::InputError& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return static_cast<int>(ExitCode::kInput);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "ecsim: internal error: %s\n", e.what());
+    std::fprintf(stderr, "ecsim: internal error: %s\n", ecsim::sim::printable(e.what()).c_str());
     return static_cast<int>(ExitCode::kInternal);
   }
 }

@@ -115,7 +115,7 @@ TEST_CASE("diff: one worse metric in a pair of runs is found, and its tolerance 
   CHECK(metric(r, "jobs.etl.wait.p99").allowed == 0.0);
 }
 
-TEST_CASE("diff: utilisation down is worse, up is better; cost down is better; neutral metrics only change", "[reports][diff]") {
+TEST_CASE("diff: utilisation down is worse and up better, cost down is better, and neutral metrics only change", "[reports][diff]") {
   const DiffSide before = side({summary(120, 0.6, 900)});
   auto r = ecsim::reports::diff_runs(before, side({summary(120, 0.5, 800)}), {}, 0.05);
   CHECK(metric(r, "utilization.cpu.mean").verdict == Verdict::kWorse);

@@ -1,6 +1,8 @@
 // The command line as a user meets it: exit codes, messages, and what is (not) written.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -190,4 +192,22 @@ TEST_CASE("cli: --plugin loads a placement plugin whose strategy runs end to end
   const auto wrong = run_ecsim({"validate", scenario, "--plugin", ECSIM_TEST_PLUGIN_WRONG_API}, dir.path());
   REQUIRE(wrong.status == 2);
   REQUIRE(wrong.err.find("expected a plugin built for placement plugin API 1, got API 999") != std::string::npos);
+}
+
+TEST_CASE("cli: a scenario key holding terminal escapes is printed escaped, and a huge one shortened", "[tools]") {
+  TempDir dir;
+  std::ofstream(dir.path() / "esc.json") << "{\"name\": \"x\", \"\\u001b]0;pwned\\u0007\\u001b[31mRED\\nfake: line\": 1}";
+  const auto r = run_ecsim({"validate", "esc.json"}, dir.path());
+  REQUIRE(r.status == 2);
+  CHECK(r.err.find('\x1b') == std::string::npos);
+  CHECK(r.err.find('\x07') == std::string::npos);
+  CHECK(r.err.find("\\u001b]0;pwned\\u0007") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  std::ofstream(dir.path() / "long.json") << "{\"name\": \"x\", \"" << std::string(100000, 'k') << "\": 1}";
+  const auto big = run_ecsim({"validate", "long.json"}, dir.path());
+  REQUIRE(big.status == 2);
+  CHECK(big.err.size() < 4000);
+  const auto usage = run_ecsim({std::string("r\x1b[31mun")}, dir.path());
+  CHECK(usage.status == 2);
+  CHECK(usage.err.find('\x1b') == std::string::npos);
 }
