@@ -16,6 +16,56 @@ constexpr int kMaxDepth = 200;
 
 struct TooDeep {};
 
+// A key given twice in one object: nlohmann keeps the last silently; a scenario must not.
+struct DuplicateKey {
+  std::string pointer;  // of the key
+  std::string key;
+  std::size_t first = 0, second = 0;  // 0-based indexes among the document's keys, in text order
+};
+
+// The byte offsets of the keys whose 0-based indexes (in text order) are `first` and `second`:
+// a scan of the JSON text (with the // and /* */ comments the parser allows) that counts each
+// string followed by ':' as a key.
+std::pair<std::size_t, std::size_t> key_offsets(std::string_view text, std::size_t first, std::size_t second) {
+  std::pair<std::size_t, std::size_t> out{text.size(), text.size()};
+  std::size_t keys = 0;
+  const auto skip_space = [&](std::size_t i) {
+    while (i < text.size()) {
+      if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+        ++i;
+      } else if (text.compare(i, 2, "//") == 0) {
+        while (i < text.size() && text[i] != '\n') ++i;
+      } else if (text.compare(i, 2, "/*") == 0) {
+        const std::size_t end = text.find("*/", i + 2);
+        i = end == std::string_view::npos ? text.size() : end + 2;
+      } else {
+        break;
+      }
+    }
+    return i;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t j = skip_space(i);
+    if (j != i) {
+      i = j;
+      continue;
+    }
+    if (text[i] != '"') {
+      ++i;
+      continue;
+    }
+    const std::size_t start = i++;
+    while (i < text.size() && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
+    ++i;
+    if (skip_space(i) < text.size() && text[skip_space(i)] == ':') {
+      if (keys == first) out.first = start;
+      if (keys == second) out.second = start;
+      ++keys;
+    }
+  }
+  return out;
+}
+
 std::string cut(std::string text, std::size_t limit = kGotLimit) {
   if (text.size() <= limit) return text;
   // Back off to a UTF-8 character boundary so that the message stays valid text.
@@ -65,12 +115,64 @@ std::unique_ptr<JsonDocument> parse_json_document(std::string_view text, const s
   try {
     // Printing a value (dump) recurses, so nesting is capped well below what a stack holds; no
     // scenario comes near it.
-    const auto limit_depth = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    // Also tracks where the parser is (the JSON pointer of each object and array) to refuse a
+    // key given twice in one object.
+    struct Frame {
+      bool array = false;
+      std::size_t index = 0;  // arrays: the element being read
+      std::string pointer;
+      std::string key;        // objects: the member being read
+      std::vector<std::pair<std::string, std::size_t>> keys;  // key, its index among all keys
+    };
+    std::vector<Frame> stack;
+    std::size_t key_count = 0;
+    using Event = nlohmann::json::parse_event_t;
+    const auto child = [&]() -> std::string {
+      if (stack.empty()) return "";
+      const Frame& f = stack.back();
+      return child_pointer(f.pointer, f.array ? std::to_string(f.index) : f.key);
+    };
+    const auto callback = [&](int depth, Event event, nlohmann::json& parsed) {
       if (depth > kMaxDepth) throw TooDeep{};
+      switch (event) {
+        case Event::object_start:
+        case Event::array_start: {
+          Frame f;
+          f.array = event == Event::array_start;
+          f.pointer = child();
+          stack.push_back(std::move(f));
+          break;
+        }
+        case Event::key: {
+          Frame& f = stack.back();
+          std::string k = parsed.get<std::string>();
+          for (const auto& [seen, index] : f.keys) {
+            if (seen == k) throw DuplicateKey{child_pointer(f.pointer, k), k, index, key_count};
+          }
+          f.keys.emplace_back(k, key_count++);
+          f.key = std::move(k);
+          break;
+        }
+        case Event::object_end:
+        case Event::array_end:
+          stack.pop_back();
+          if (!stack.empty() && stack.back().array) ++stack.back().index;
+          break;
+        case Event::value:
+          if (!stack.empty() && stack.back().array) ++stack.back().index;
+          break;
+      }
       return true;
     };
-    doc->root = nlohmann::json::parse(text.begin(), text.end(), limit_depth, /*allow_exceptions=*/true,
+    doc->root = nlohmann::json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/true,
                                       /*ignore_comments=*/true);
+  } catch (const DuplicateKey& d) {
+    const auto [first, second] = key_offsets(text, d.first, d.second);
+    const auto [line1, column1] = line_and_column(text, first);
+    const auto [line2, column2] = line_and_column(text, second);
+    throw sim::InputError(file, d.pointer, "each key once in an object",
+                          quote(d.key) + " twice: at line " + std::to_string(line1) + ", column " + std::to_string(column1) +
+                              " and at line " + std::to_string(line2) + ", column " + std::to_string(column2));
   } catch (const TooDeep&) {
     throw sim::InputError(file, "/", "JSON nested at most " + std::to_string(kMaxDepth) + " levels deep",
                           "deeper nesting");
