@@ -66,6 +66,11 @@ class Loader {
     if (root.has("duration")) s_.duration = get_positive_duration(root["duration"]);
     if (s_.duration == sim::kNever) root["duration"].fail("a finite duration");
     if (root.has("sampleInterval")) s_.sample_interval = get_positive_duration(root["sampleInterval"]);
+    if (s_.duration / s_.sample_interval > kMaxSamples) {
+      const JsonCursor at = root.has("sampleInterval") ? root["sampleInterval"] : root["duration"];
+      at.fail("at most " + std::to_string(kMaxSamples) + " samples over the run: a sampleInterval of at least " +
+              std::to_string((s_.duration / kMaxSamples + sim::kSecond - 1) / sim::kSecond) + " s for this duration");
+    }
     if (root.has("region")) s_.region = root["region"].get_name("a region name");
 
     s_.instance_types = bundled_catalog();
@@ -393,12 +398,19 @@ class Loader {
       }
       if (im.has("layers")) {
         out.size_mib = load_layers(im["layers"], out.layers);
+        if (out.size_mib > kMaxImageMiB) {
+          im["layers"].fail("layers totalling at most " + std::to_string(kMaxImageMiB) + " MiB (1 TiB), ecsim's limit",
+                            std::to_string(out.size_mib) + " MiB");
+        }
         if (im.has("sizeMiB") && get_size_mib(im["sizeMiB"]) != out.size_mib) {
           im["sizeMiB"].fail("the sum of the image's layers (" + std::to_string(out.size_mib) + " MiB), or no sizeMiB");
         }
       } else {
         // One layer of its own, named after the image, so that every image pulls layer by layer.
         out.size_mib = get_size_mib(im["sizeMiB"]);
+        if (out.size_mib > kMaxImageMiB) {
+          im["sizeMiB"].fail("an image of at most " + std::to_string(kMaxImageMiB) + " MiB (1 TiB), ecsim's limit");
+        }
         out.layers.push_back(intern_layer(out.name, out.size_mib, im["sizeMiB"]));
       }
       out.registry = static_cast<std::uint32_t>(choose(im["registry"], "registry", registry_names));

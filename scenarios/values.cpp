@@ -267,17 +267,26 @@ std::optional<sim::SimTime> parse_decimal_seconds(std::string_view text) {
   return v;
 }
 
+namespace {
+
+sim::SimTime within_max_duration(const JsonCursor& c, sim::SimTime v) {
+  if (v > kMaxDuration) c.fail(std::string("a duration of at most ") + kMaxDurationText);
+  return v;
+}
+
+}  // namespace
+
 sim::SimTime get_duration(const JsonCursor& c) {
   static const std::string kExpected = "a duration";
   if (c.is_number()) {
     auto v = seconds_to_simtime(c.json().get<double>());
     if (!v) c.fail(kExpected);
-    return *v;
+    return within_max_duration(c, *v);
   }
   if (!c.is_string()) c.fail(kExpected);
   auto v = parse_duration_text(c.json().get_ref<const std::string&>());
   if (!v) c.fail(kExpected);
-  return *v;
+  return within_max_duration(c, *v);
 }
 
 sim::SimTime get_positive_duration(const JsonCursor& c) {
@@ -287,12 +296,14 @@ sim::SimTime get_positive_duration(const JsonCursor& c) {
 }
 
 std::optional<sim::SimTime> parse_duration_arg(std::string_view text) {
-  if (auto v = parse_duration_text(text)) return v;
-  return parse_decimal_seconds(text);
+  std::optional<sim::SimTime> v = parse_duration_text(text);
+  if (!v) v = parse_decimal_seconds(text);
+  if (v && *v > kMaxDuration) return std::nullopt;
+  return v;
 }
 
 std::optional<sim::SimTime> parse_time_arg(std::string_view text) {
-  if (auto v = parse_clock_time_text(text)) return v;
+  if (auto v = parse_clock_time_text(text); v && *v <= kMaxDuration) return v;
   return parse_duration_arg(text);
 }
 
@@ -300,12 +311,12 @@ sim::SimTime get_time(const JsonCursor& c) {
   static const std::string kExpected = "a time from the start of the run (a duration, or a clock time like \"01:30\")";
   if (c.is_string()) {
     const auto& s = c.json().get_ref<const std::string&>();
-    if (auto v = parse_clock_time_text(s)) return *v;
-    if (auto v = parse_duration_text(s)) return *v;
+    if (auto v = parse_clock_time_text(s)) return within_max_duration(c, *v);
+    if (auto v = parse_duration_text(s)) return within_max_duration(c, *v);
     c.fail(kExpected);
   }
   if (c.is_number()) {
-    if (auto v = seconds_to_simtime(c.json().get<double>())) return *v;
+    if (auto v = seconds_to_simtime(c.json().get<double>())) return within_max_duration(c, *v);
   }
   c.fail(kExpected);
 }

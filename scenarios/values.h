@@ -47,15 +47,27 @@ std::optional<sim::SimTime> parse_decimal_seconds(std::string_view text);
 // A duration or a time written on the command line as a scenario writes it: a number of seconds
 // ("9000", "1.5"), a duration string ("2h30m"), and for a time also a clock time ("02:30", from
 // the start of the run). nullopt otherwise.
+// Both at most kMaxDuration (nullopt beyond).
 std::optional<sim::SimTime> parse_duration_arg(std::string_view text);
 std::optional<sim::SimTime> parse_time_arg(std::string_view text);
 
+// The longest duration, and the latest time, a scenario or the command line may give: 100 years
+// (36500d). Every time in a run is a sum of a few of them, far below SimTime's limit
+// (292,000 years), so the engine adds times without overflow checks.
+inline constexpr sim::SimTime kMaxDuration = 36500 * sim::kDay;
+inline constexpr const char* kMaxDurationText = "36500d (100 years)";
+// The most samples a run's time series may hold (duration / sampleInterval): ten million rows,
+// about 1 GB of figures across the series.
+inline constexpr std::int64_t kMaxSamples = 10'000'000;
+// The largest container image (the sum of its layers): 1 TiB. Pulls are tracked in micro-bytes.
+inline constexpr std::int64_t kMaxImageMiB = 1024 * 1024;
+
 // --- JSON getters: throw InputError ("expected a duration, got "fast"") ---
-// A number of seconds or a duration string.
+// A number of seconds or a duration string, at most kMaxDuration.
 sim::SimTime get_duration(const JsonCursor& c);
 // As get_duration, and > 0 ("expected a positive duration").
 sim::SimTime get_positive_duration(const JsonCursor& c);
-// A duration or a clock time, both from the start of the run.
+// A duration or a clock time, both from the start of the run, at most kMaxDuration.
 sim::SimTime get_time(const JsonCursor& c);
 // A non-negative number of MiB or a size string.
 std::int64_t get_size_mib(const JsonCursor& c);

@@ -191,7 +191,9 @@ void ImageCache::link_reschedule(Link& link, std::uint32_t link_id, std::int64_t
   for (const Flow& f : link.flows) least = std::min(least, f.remaining);
   const Int128 work = static_cast<Int128>(least) * static_cast<Int128>(link.flows.size());
   const Int128 dt = (work + bandwidth - 1) / bandwidth;
-  host_.schedule_image_timer(now + static_cast<SimTime>(dt), ImageTimer::kProgress, link_id, link.generation);
+  // A pull that would end beyond SimTime's range never ends within a run (at most 100 years).
+  const SimTime at = dt >= static_cast<Int128>(kNever - 1 - now) ? kNever - 1 : now + static_cast<SimTime>(dt);
+  host_.schedule_image_timer(at, ImageTimer::kProgress, link_id, link.generation);
 }
 
 void ImageCache::on_manifest(std::uint32_t pull_id, SimTime now) {

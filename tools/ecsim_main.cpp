@@ -133,7 +133,15 @@ sim::Scenario load(const RunOptions& o) {
   if (o.duration) {
     const auto d = scenarios::parse_duration_arg(*o.duration);
     if (!d || *d <= 0) {
-      throw sim::InputError("--duration", "", "a positive duration such as \"7d\", \"90m\" or 3600 (seconds)",
+      throw sim::InputError("--duration", "", std::string("a positive duration such as \"7d\", \"90m\" or 3600 (seconds), at most ") +
+                                                 scenarios::kMaxDurationText,
+                            "\"" + *o.duration + "\"");
+    }
+    if (*d / scenario.sample_interval > scenarios::kMaxSamples) {
+      throw sim::InputError("--duration", "",
+                            "at most " + std::to_string(scenarios::kMaxSamples) + " samples over the run (sampleInterval " +
+                                reports::format_seconds(scenario.sample_interval) + " s): a duration of at most " +
+                                reports::format_seconds(scenarios::kMaxSamples * scenario.sample_interval) + " s",
                             "\"" + *o.duration + "\"");
     }
     scenario.duration = *d;

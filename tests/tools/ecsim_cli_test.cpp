@@ -146,7 +146,7 @@ TEST_CASE("cli: --seed, --duration and --strategy override the scenario", "[tool
   const auto bad_duration = run_ecsim({"run", scenario, "-o", "c", "--duration", "soon"}, dir.path());
   REQUIRE(bad_duration.status == 2);
   REQUIRE(bad_duration.err ==
-          "--duration: /: expected a positive duration such as \"7d\", \"90m\" or 3600 (seconds), got \"soon\"\n");
+          "--duration: /: expected a positive duration such as \"7d\", \"90m\" or 3600 (seconds), at most 36500d (100 years), got \"soon\"\n");
   // A number of seconds, as a scenario writes it.
   REQUIRE(run_ecsim({"run", scenario, "-o", "d", "--duration", "3600", "--quiet"}, dir.path()).status == 0);
   REQUIRE(ecsim::testing::read_file(dir.path() / "d" / "summary.json").find("\"simulatedSeconds\": 3600") !=
@@ -210,4 +210,21 @@ TEST_CASE("cli: a scenario key holding terminal escapes is printed escaped, and 
   const auto usage = run_ecsim({std::string("r\x1b[31mun")}, dir.path());
   CHECK(usage.status == 2);
   CHECK(usage.err.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("cli: --duration beyond 100 years, or with more than 10^7 samples, is refused before anything is written", "[tools]") {
+  TempDir dir;
+  const std::string scenario = (kSource / "scenarios/examples/mmc-queue.json").string();
+  const auto far = run_ecsim({"run", scenario, "-o", "out", "--duration", "36501d"}, dir.path());
+  CHECK(far.status == 2);
+  CHECK(far.err.find("at most 36500d (100 years)") != std::string::npos);
+  // mmc-queue samples every 2 minutes: 10^7 samples is 38.05 years.
+  const auto samples = run_ecsim({"run", scenario, "-o", "out", "--duration", "14000d"}, dir.path());
+  CHECK(samples.status == 2);
+  CHECK(samples.err == "--duration: /: expected at most 10000000 samples over the run (sampleInterval 120 s): a duration of "
+                       "at most 1200000000 s, got \"14000d\"\n");
+  CHECK_FALSE(fs::exists(dir.path() / "out"));
+  const auto at = run_ecsim({"report", "nowhere", "--at", "40000d"}, dir.path());
+  CHECK(at.status == 2);
+  CHECK(at.err.find("--at") == 0);
 }
