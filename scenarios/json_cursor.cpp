@@ -220,6 +220,10 @@ bool JsonCursor::get_bool() const {
 }
 
 void JsonCursor::check_keys(std::string_view kind, std::initializer_list<std::string_view> valid) const {
+  check_keys(kind, std::vector<std::string_view>(valid));
+}
+
+void JsonCursor::check_keys(std::string_view kind, const std::vector<std::string_view>& valid) const {
   if (!is_object()) return;
   for (const auto& item : node_->items()) {
     bool known = false;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -81,6 +82,7 @@ class JsonCursor {
   //   FILE: POINTER/KEY: expected a known KIND (did you mean "x"? valid: a, b, c), got "KEY"
   // `kind` is e.g. "top-level key", "key of an instance group". `valid` must be sorted.
   void check_keys(std::string_view kind, std::initializer_list<std::string_view> valid) const;
+  void check_keys(std::string_view kind, const std::vector<std::string_view>& valid) const;
 
   // Throws InputError{file, pointer, expected, describe(this node)}.
   [[noreturn]] void fail(const std::string& expected) const;

@@ -16,6 +16,7 @@
 #include "scenarios/services.h"
 #include "scenarios/task_definition.h"
 #include "scenarios/text_files.h"
+#include "scenarios/traces.h"
 #include "scenarios/values.h"
 #include "sim/check_expression.h"
 #include "sim/input_error.h"
@@ -42,7 +43,6 @@ const std::vector<std::uint16_t> kLinuxReservedPorts = {22, 2375, 2376, 51678, 5
 const std::vector<std::uint16_t> kWindowsReservedPorts = {53, 135, 139, 445, 2375, 2376, 3389, 5985, 5986, 51678, 51679};
 constexpr std::size_t kMaxReservedPorts = 100;
 
-const std::vector<std::string> kTraceFormats = {"alibaba-dlrm-2025", "alibaba-gpu-2023", "generic", "google-2019", "swf"};
 
 std::vector<std::string> to_strings(const std::vector<std::string_view>& v) { return {v.begin(), v.end()}; }
 
@@ -104,7 +104,7 @@ class Loader {
 
     if (root.has("services")) load_services(ctx_, root["services"]);
     if (root.has("jobs")) load_jobs(root["jobs"]);
-    if (root.has("traces")) load_traces(root["traces"]);
+    if (root.has("traces")) load_traces(ctx_, root["traces"]);
     if (root.has("events")) load_events(ctx_, root["events"]);
     if (root.has("checks")) load_checks(root["checks"]);
     s_.task_definitions = ctx_.registry.take();
@@ -603,139 +603,6 @@ class Loader {
     }
     if (samples.empty()) throw sim::InputError(label, "/", "at least one duration", "an empty file");
     return samples;
-  }
-
-  // --- traces ---
-  void load_traces(const JsonCursor& list) {
-    list.expect_array("an array of traces");
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const JsonCursor t = list.at(i);
-      t.expect_object("a trace object");
-      const std::size_t format = choose(t["format"], "trace format", kTraceFormats);
-      if (kTraceFormats[format] != "generic") {
-        t["format"].fail("a trace format supported by this version of ecsim (generic)");
-      }
-      t.check_keys("key of a generic trace",
-                   {"absoluteTime", "file", "format", "limit", "onPlacementFailure", "placementStrategy"});
-      sim::Trace out;
-      out.format = kTraceFormats[format];
-      out.file = t["file"].get_name("a trace file path relative to the scenario");
-      // Outputs name a task's source by its name alone (tasks.csv `source`): a trace's is its file.
-      const bool taken = std::any_of(s_.traces.begin(), s_.traces.end(), [&](const sim::Trace& o) { return o.file == out.file; }) ||
-                         std::any_of(s_.jobs.begin(), s_.jobs.end(), [&](const sim::Job& o) { return o.name == out.file; }) ||
-                         std::any_of(s_.services.begin(), s_.services.end(), [&](const sim::Service& o) { return o.name == out.file; });
-      if (taken) t["file"].fail("a trace file no other trace replays and no job or service is named after");
-      if (t.has("placementStrategy")) out.strategy = parse_strategy_list(t["placementStrategy"]);
-      if (t.has("onPlacementFailure")) out.on_failure = on_failure(t["onPlacementFailure"]);
-      const bool absolute = t.has("absoluteTime") && t["absoluteTime"].get_bool();
-      const std::int64_t limit = t.has("limit") ? t["limit"].get_int(0, kInt64Max, "a record limit of at least 0") : -1;
-      load_generic_trace(t["file"], absolute, limit, out);
-      s_.traces.push_back(std::move(out));
-    }
-  }
-
-  // Format `generic`: CSV with header submit,cpu,memoryMiB,runtime then any of gpus, family,
-  // group. Times in seconds (decimals allowed); cpu in ECS units; memory in MiB.
-  void load_generic_trace(const JsonCursor& file_ref, bool absolute, std::int64_t limit, sim::Trace& out) {
-    const std::string text = ctx_.read_referenced(file_ref);
-    const std::string label = ctx_.referenced_label(file_ref);
-    const auto lines = split_lines(text);
-    std::size_t n = 0;
-    while (n < lines.size() && trim(lines[n]).empty()) ++n;
-    if (n == lines.size()) throw sim::InputError(label, "line 1", "a header submit,cpu,memoryMiB,runtime", "an empty file");
-    enum Column { kSubmit, kCpu, kMemory, kRuntime, kGpus, kFamily, kGroup };
-    static const std::vector<std::string> kNames = {"submit", "cpu", "memoryMiB", "runtime", "gpus", "family", "group"};
-    std::vector<int> columns;
-    {
-      const auto header = split_csv_line(lines[n]);
-      const std::string where = "line " + std::to_string(n + 1);
-      for (std::size_t k = 0; k < header.size(); ++k) {
-        const std::string name(trim(header[k]));
-        const auto it = std::find(kNames.begin(), kNames.end(), name);
-        const bool ok = it != kNames.end() && (k >= 4 ? it - kNames.begin() >= 4 : it - kNames.begin() == static_cast<long>(k)) &&
-                        std::find(columns.begin(), columns.end(), static_cast<int>(it - kNames.begin())) == columns.end();
-        if (!ok) {
-          throw sim::InputError(label, where,
-                                "a header submit,cpu,memoryMiB,runtime followed by any of gpus, family, group", quote(lines[n]));
-        }
-        columns.push_back(static_cast<int>(it - kNames.begin()));
-      }
-      if (columns.size() < 4) {
-        throw sim::InputError(label, where, "a header submit,cpu,memoryMiB,runtime followed by any of gpus, family, group",
-                              quote(lines[n]));
-      }
-    }
-    struct Row {
-      sim::SimTime submit;
-      sim::TraceTask task;
-    };
-    std::vector<Row> rows;
-    auto intern = [](std::vector<std::string>& names, const std::string& name) {
-      auto it = std::find(names.begin(), names.end(), name);
-      if (it != names.end()) return static_cast<std::uint32_t>(it - names.begin());
-      names.push_back(name);
-      return static_cast<std::uint32_t>(names.size() - 1);
-    };
-    for (++n; n < lines.size(); ++n) {
-      if (trim(lines[n]).empty()) continue;
-      if (limit >= 0 && static_cast<std::int64_t>(rows.size()) >= limit) break;
-      const std::string where = "line " + std::to_string(n + 1);
-      const auto fields = split_csv_line(lines[n]);
-      if (fields.size() != columns.size()) {
-        throw sim::InputError(label, where, std::to_string(columns.size()) + " fields",
-                              std::to_string(fields.size()) + " fields");
-      }
-      Row row{};
-      std::string family = "trace";
-      std::string group;
-      for (std::size_t k = 0; k < fields.size(); ++k) {
-        const std::string_view f = trim(fields[k]);
-        const std::string& col = kNames[static_cast<std::size_t>(columns[k])];
-        auto integer = [&](std::int64_t hi) {
-          std::int64_t v = 0;
-          auto r = std::from_chars(f.data(), f.data() + f.size(), v);
-          if (f.empty() || r.ec != std::errc() || r.ptr != f.data() + f.size() || v < 0 || v > hi) {
-            throw sim::InputError(label, where, "an integer from 0 to " + std::to_string(hi) + " in column " + col, quote(f));
-          }
-          return v;
-        };
-        auto seconds = [&]() {
-          auto v = parse_decimal_seconds(f);
-          if (!v) throw sim::InputError(label, where, "a number of seconds (at least 0) in column " + col, quote(f));
-          return *v;
-        };
-        switch (columns[k]) {
-          case kSubmit: row.submit = seconds(); break;
-          case kCpu: row.task.need.cpu = static_cast<std::int32_t>(integer(kInt32Max)); break;
-          case kMemory: row.task.need.memory_mib = static_cast<std::int32_t>(integer(kInt32Max)); break;
-          case kRuntime: row.task.runtime = seconds(); break;
-          case kGpus: row.task.need.gpus = static_cast<std::int32_t>(integer(1024)); break;
-          case kFamily:
-            if (f.empty()) throw sim::InputError(label, where, "a family name in column family", quote(f));
-            family = std::string(f);
-            break;
-          default: group = std::string(f); break;
-        }
-      }
-      if (group.empty()) group = "family:" + family;
-      row.task.family = intern(out.families, family);
-      row.task.group = intern(out.groups, group);
-      rows.push_back(row);
-    }
-    out.records_read = static_cast<std::int64_t>(rows.size());
-    // Times are relative to the earliest record unless absoluteTime: the first record of a
-    // sorted trace, and never a negative time for an unsorted one.
-    sim::SimTime origin = 0;
-    if (!absolute && !rows.empty()) {
-      origin = std::min_element(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.submit < b.submit; })
-                   ->submit;
-    }
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.submit < b.submit; });
-    out.tasks.reserve(rows.size());
-    for (auto& row : rows) {
-      row.task.submit = row.submit - origin;
-      out.tasks.push_back(row.task);
-    }
   }
 
   LoadContext ctx_;

@@ -453,7 +453,10 @@ struct Trace {
   std::vector<StrategySpec> strategy;
   OnPlacementFailure on_failure = OnPlacementFailure::kWait;
   std::int64_t records_read = 0;
-  std::int64_t records_skipped = 0;
+  std::int64_t records_skipped = 0;  // left out by the format's rules, and bad rows skipped
+  // The trace's own waits (submission to start) of the records that have one, in file order:
+  // summary.json sets them beside the simulated waits.
+  std::vector<SimTime> recorded_waits;
 };
 
 enum class EventType : std::uint8_t {

@@ -302,9 +302,14 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
     stats.format = trace.format;
     stats.records_read = trace.records_read;
     stats.records_skipped = trace.records_skipped;
+    // The work offered within the run: a record submitted at or after its end offers none, and
+    // one running past it (or to the end: kNever) offers what fits.
     for (const TraceTask& t : trace.tasks) {
-      stats.offered_cpu_unit_seconds += static_cast<double>(t.need.cpu) * to_seconds(t.runtime);
+      if (t.submit >= scenario.duration) continue;
+      const SimTime runtime = std::min(t.runtime, scenario.duration - t.submit);
+      stats.offered_cpu_unit_seconds += static_cast<double>(t.need.cpu) * to_seconds(runtime);
     }
+    stats.recorded_waits = trace.recorded_waits;
     result.traces.push_back(std::move(stats));
   }
   return table;

@@ -34,6 +34,7 @@
 #include "sim/input_error.h"
 #include "tools/command_line.h"
 #include "tools/diff_command.h"
+#include "tools/import_command.h"
 #include "tools/plan_report.h"
 #include "tools/planner.h"
 
@@ -446,6 +447,9 @@ const std::vector<Command>& commands() {
        "compare two runs' outputs (or two directories of runs, with a t-test) metric by metric; exit 3 "
        "when one got worse beyond its tolerance; writes diff.json",
        diff_options_help(), cmd_diff},
+      {"import", "FORMAT FILE",
+       "convert a trace (alibaba-dlrm-2025, alibaba-gpu-2023, generic, google-2019, swf) to generic CSV",
+       import_options_help(), cmd_import},
       {"strategies", "", "list the placement strategies, presets and constraints",
        "  --plugin LIB.so     load a placement plugin first (repeatable)\n", cmd_strategies},
       {"help", "[COMMAND]", "this text, or a command's options", "", cmd_help},
