@@ -16,6 +16,7 @@
 #include "scenarios/services.h"
 #include "scenarios/task_definition.h"
 #include "scenarios/text_files.h"
+#include "scenarios/trace_reader.h"
 #include "scenarios/traces.h"
 #include "scenarios/values.h"
 #include "sim/check_expression.h"
@@ -72,6 +73,7 @@ class Loader {
 
     s_.instance_types = bundled_catalog();
     if (root.has("instanceTypes")) apply_instance_types(root["instanceTypes"], s_.instance_types);
+    add_trace_fleet_types(root["cluster"]);
     if (root.has("pricing")) {
       const JsonCursor types = root["instanceTypes"];
       s_.pricing = apply_pricing(root["pricing"], root.has("instanceTypes") ? &types : nullptr, s_.instance_types);
@@ -167,12 +169,89 @@ class Loader {
       groups.expect_array("an array of instance groups");
       std::int64_t total = 0;
       for (std::size_t i = 0; i < groups.size(); ++i) {
-        load_instance_group(groups.at(i));
-        total += s_.cluster.instance_groups.back().count;
-        if (total > kMaxInstances) groups.at(i)["count"].fail("at most 1000000 instances in the cluster");
+        const std::size_t before = s_.cluster.instance_groups.size();
+        if (groups.at(i).is_object() && groups.at(i).has("fromTrace")) {
+          load_trace_fleet(i);
+        } else {
+          load_instance_group(groups.at(i));
+        }
+        for (std::size_t k = before; k < s_.cluster.instance_groups.size(); ++k) total += s_.cluster.instance_groups[k].count;
+        if (total > kMaxInstances) {
+          (groups.at(i).has("count") ? groups.at(i)["count"] : groups.at(i)["fromTrace"]).fail("at most 1000000 instances in the cluster");
+        }
       }
     }
     if (c.has("agent")) load_agent(c["agent"]);
+  }
+
+  // {"name": N, "fromTrace": {"format": "alibaba-gpu-2023-nodes", "file": F}}: a node list as a
+  // fleet. Nodes of one shape (vCPU, memory, GPU count and model) become one instance group of a
+  // type of that shape, both named "N-<vcpu>vcpu-<memory>mib[-<gpus>gpu][-<model>]", in the order
+  // the shapes first appear; the type registers all its memory and has no price (cost 0); the
+  // GPU model is the custom attribute gpuModel. The groups span the cluster's zones.
+  //
+  // The types join the (sorted) type list before anything refers to a type by index (pricing,
+  // instance groups): this pass reads the node lists; load_trace_fleet makes the groups.
+  void add_trace_fleet_types(const JsonCursor& cluster) {
+    if (!cluster.is_object() || !cluster.has("instanceGroups") || !cluster["instanceGroups"].is_array()) return;
+    const JsonCursor groups = cluster["instanceGroups"];
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      const JsonCursor g = groups.at(i);
+      if (!g.is_object() || !g.has("fromTrace")) continue;
+      g.check_keys("key of an instance group from a trace", {"fromTrace", "name"});
+      const std::string name = g["name"].get_name("an instance group name");
+      if (!name_chars_ok(name) || name.size() > 64) {
+        g["name"].fail("an instance group name of up to 64 letters, digits, '-', '_' and '.'");
+      }
+      const JsonCursor f = g["fromTrace"];
+      f.expect_object("a fromTrace object");
+      f.check_keys("key of fromTrace", {"file", "format"});
+      choose(f["format"], "fleet trace format", {"alibaba-gpu-2023-nodes"});
+      std::ifstream in = ctx_.open_referenced(f["file"]);
+      std::vector<NodeShape> shapes = read_alibaba_gpu_2023_nodes(in, ctx_.referenced_label(f["file"]));
+      if (shapes.empty()) f["file"].fail("a node list with at least one node", "none");
+      std::vector<std::string> names;
+      for (const NodeShape& shape : shapes) {
+        std::string model = shape.model;
+        for (char& ch : model) {
+          if (!name_chars_ok(std::string(1, ch))) ch = '_';
+        }
+        std::string type_name = name + "-" + std::to_string(shape.vcpu) + "vcpu-" + std::to_string(shape.memory_mib) + "mib";
+        if (shape.gpus > 0) type_name += "-" + std::to_string(shape.gpus) + "gpu";
+        if (!model.empty()) type_name += "-" + model;
+        if (find_instance_type(s_.instance_types, type_name) >= 0) {
+          g["name"].fail("a name whose node shapes are not instance types already", quote(type_name));
+        }
+        if (shape.memory_mib > kInt32Max) f["file"].fail("nodes of less than 2^31 MiB", std::to_string(shape.memory_mib));
+        sim::InstanceType type;
+        type.name = type_name;
+        type.vcpu = shape.vcpu;
+        type.memory_mib = shape.memory_mib;
+        type.os_memory_mib = shape.memory_mib;
+        type.max_enis = 2;
+        type.gpus = shape.gpus;
+        const auto at = std::lower_bound(s_.instance_types.begin(), s_.instance_types.end(), type_name,
+                                         [](const sim::InstanceType& t, const std::string& n) { return t.name < n; });
+        s_.instance_types.insert(at, std::move(type));
+        names.push_back(std::move(type_name));
+      }
+      trace_fleets_.push_back({i, std::move(shapes), std::move(names)});
+    }
+  }
+
+  void load_trace_fleet(std::size_t index) {
+    const auto fleet = std::find_if(trace_fleets_.begin(), trace_fleets_.end(), [&](const TraceFleet& t) { return t.index == index; });
+    for (std::size_t k = 0; k < fleet->shapes.size(); ++k) {
+      const NodeShape& shape = fleet->shapes[k];
+      // The group goes through load_instance_group, so it gets every default a written one has.
+      nlohmann::json group = {{"name", fleet->names[k]}, {"instanceType", fleet->names[k]}, {"count", shape.count}};
+      if (!shape.model.empty()) group["attributes"] = {{"gpuModel", shape.model}};
+      auto doc = std::make_unique<JsonDocument>();
+      doc->file = label_;
+      doc->root = std::move(group);
+      ctx_.docs.push_back(std::move(doc));
+      load_instance_group(JsonCursor(*ctx_.docs.back()));
+    }
   }
 
   void load_instance_group(const JsonCursor& g) {
@@ -604,6 +683,13 @@ class Loader {
     if (samples.empty()) throw sim::InputError(label, "/", "at least one duration", "an empty file");
     return samples;
   }
+
+  struct TraceFleet {
+    std::size_t index;  // in cluster.instanceGroups
+    std::vector<NodeShape> shapes;
+    std::vector<std::string> names;  // each shape's type and group name
+  };
+  std::vector<TraceFleet> trace_fleets_;
 
   LoadContext ctx_;
   sim::Scenario& s_ = ctx_.scenario;

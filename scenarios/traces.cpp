@@ -67,8 +67,10 @@ void load_trace(LoadContext& ctx, const JsonCursor& t) {
   struct Row {
     sim::SimTime submit;
     sim::TraceTask task;
+    sim::SimTime recorded_wait;
   };
   std::vector<Row> rows;
+  bool any_wait = false;
   TraceRecord rec;
   while ((limit < 0 || static_cast<std::int64_t>(rows.size()) < limit) && source->next(rec)) {
     Row row{};
@@ -79,7 +81,8 @@ void load_trace(LoadContext& ctx, const JsonCursor& t) {
     row.task.need.gpus = rec.gpus;
     row.task.family = intern(out.families, rec.family);
     row.task.group = intern(out.groups, rec.group.empty() ? "family:" + rec.family : rec.group);
-    if (rec.recorded_wait >= 0) out.recorded_waits.push_back(rec.recorded_wait);
+    row.recorded_wait = rec.recorded_wait;
+    any_wait = any_wait || rec.recorded_wait >= 0;
     rows.push_back(row);
   }
   if (in.bad()) t["file"].fail("a readable file", quote(out.file) + " (a read error)");
@@ -96,6 +99,7 @@ void load_trace(LoadContext& ctx, const JsonCursor& t) {
   for (auto& row : rows) {
     row.task.submit = row.submit - origin;
     out.tasks.push_back(row.task);
+    if (any_wait) out.recorded_waits.push_back(row.recorded_wait);
   }
   s.traces.push_back(std::move(out));
 }
