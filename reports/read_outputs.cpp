@@ -119,9 +119,9 @@ std::string read_whole_file(const fs::path& path) {
 // are ignored); every record must have as many fields as the header. Lines end with LF (CRLF is
 // accepted). Messages name the line alone (the reader's character column is dropped): the
 // column that matters here is the header's name, which fail() gives.
-class CsvReader {
+class OutputCsv {
  public:
-  CsvReader(const fs::path& path, std::string_view header) : file_(path.string()), in_(open_file(path)), csv_(in_, file_) {
+  OutputCsv(const fs::path& path, std::string_view header) : file_(path.string()), in_(open_file(path)), csv_(in_, file_) {
     if (!read_record()) fail_line("the header \"" + std::string(header) + "\"", "an empty file");
     std::size_t k = 0;
     std::size_t begin = 0;
@@ -623,7 +623,7 @@ std::vector<sim::UtilizationStats> ordered_stats(const NamedStats& stats, const 
 // The CSV files
 
 void read_timeseries(const fs::path& path, std::vector<sim::Sample>& samples) {
-  CsvReader csv(path, kTimeseriesCsvHeader);
+  OutputCsv csv(path, kTimeseriesCsvHeader);
   while (csv.next()) {
     sim::Sample s;
     s.time = csv.time(0);
@@ -675,7 +675,7 @@ struct Breakdown {
 };
 
 Breakdown read_breakdown(const fs::path& path, std::string_view header, std::string name_column) {
-  CsvReader csv(path, header);
+  OutputCsv csv(path, header);
   Breakdown b;
   b.file = csv.file();
   b.name_column = std::move(name_column);
@@ -746,7 +746,7 @@ struct InstanceRow {
 };
 
 std::vector<InstanceRow> read_instances(const fs::path& path, std::string& file) {
-  CsvReader csv(path, kInstancesCsvHeader);
+  OutputCsv csv(path, kInstancesCsvHeader);
   file = csv.file();
   std::vector<InstanceRow> rows;
   NameTable ids;
@@ -813,7 +813,7 @@ std::optional<sim::FailureReason> failure_reason_named(std::string_view name) {
 }
 
 void read_tasks(const fs::path& path, const NameTable& instance_ids, sim::RunResult& r) {
-  CsvReader csv(path, kTasksCsvHeader);
+  OutputCsv csv(path, kTasksCsvHeader);
   NameTable families, groups, sources;
   for (const sim::SourceInfo& s : r.sources) sources.intern(s.name);
   sim::TaskRecords& t = r.tasks;
@@ -901,7 +901,7 @@ NameTable service_names(const sim::RunResult& r) {
   return names;
 }
 
-std::uint32_t service_named(const CsvReader& csv, std::size_t column, const NameTable& services) {
+std::uint32_t service_named(const OutputCsv& csv, std::size_t column, const NameTable& services) {
   const auto k = services.find(csv.field(column));
   if (!k) csv.fail(column, "the name of a service of summary.json");
   return *k;
@@ -909,7 +909,7 @@ std::uint32_t service_named(const CsvReader& csv, std::size_t column, const Name
 
 // timeseries-by-capacity-provider.csv: every provider of summary.json at every sample, in order.
 void read_provider_timeseries(const fs::path& path, sim::RunResult& r) {
-  CsvReader csv(path, kProviderTimeseriesCsvHeader);
+  OutputCsv csv(path, kProviderTimeseriesCsvHeader);
   const std::size_t n = r.capacity_providers.size();
   std::size_t row = 0;
   while (csv.next()) {
@@ -944,7 +944,7 @@ void read_provider_timeseries(const fs::path& path, sim::RunResult& r) {
 }
 
 void read_service_timeseries(const fs::path& path, sim::RunResult& r) {
-  CsvReader csv(path, kServiceTimeseriesCsvHeader);
+  OutputCsv csv(path, kServiceTimeseriesCsvHeader);
   const NameTable services = service_names(r);
   const std::size_t n = r.services.size();
   std::vector<std::int64_t>* series[] = {&r.service_running, &r.service_healthy, &r.service_desired,
@@ -990,7 +990,7 @@ void read_service_timeseries(const fs::path& path, sim::RunResult& r) {
 }
 
 void read_service_events(const fs::path& path, sim::RunResult& r) {
-  CsvReader csv(path, kServiceEventsCsvHeader);
+  OutputCsv csv(path, kServiceEventsCsvHeader);
   const NameTable services = service_names(r);
   while (csv.next()) {
     sim::ServiceEvent e;
@@ -1005,7 +1005,7 @@ void read_service_events(const fs::path& path, sim::RunResult& r) {
 }
 
 void read_markers(const fs::path& path, sim::RunResult& r) {
-  CsvReader csv(path, kMarkersCsvHeader);
+  OutputCsv csv(path, kMarkersCsvHeader);
   const NameTable services = service_names(r);
   while (csv.next()) {
     sim::Marker m;
@@ -1023,7 +1023,7 @@ void read_markers(const fs::path& path, sim::RunResult& r) {
 }
 
 void read_instance_events(const fs::path& path, const NameTable& instance_ids, sim::RunResult& r) {
-  CsvReader csv(path, kInstanceEventsCsvHeader);
+  OutputCsv csv(path, kInstanceEventsCsvHeader);
   while (csv.next()) {
     sim::InstanceEvent e;
     e.at = csv.time(0);
