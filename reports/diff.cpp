@@ -417,9 +417,11 @@ DiffResult diff_runs(const DiffSide& before, const DiffSide& after, std::vector<
   } else {
     // Directories of several groups (a compare directory's strategies): group against group of the
     // same name, each metric prefixed with it.
-    for (const auto& [key, side] : a) result.statistical = result.statistical || side.runs.size() > 1;
-    for (const auto& [key, side] : b) result.statistical = result.statistical || side.runs.size() > 1;
-    for (const auto& [key, side] : a) {
+    for (const auto& group : a) result.statistical = result.statistical || group.second.runs.size() > 1;
+    for (const auto& group : b) result.statistical = result.statistical || group.second.runs.size() > 1;
+    for (const auto& group : a) {
+      const std::string& key = group.first;
+      const DiffSide& side = group.second;
       const auto match = std::find_if(b.begin(), b.end(), [&](const auto& g) { return g.first == key; });
       if (match == b.end()) {
         MetricDiff m;
@@ -432,7 +434,9 @@ DiffResult diff_runs(const DiffSide& before, const DiffSide& after, std::vector<
       }
       diff_group(side, match->second, result, tolerance_used, known, key + ": ");
     }
-    for (const auto& [key, side] : b) {
+    for (const auto& group : b) {
+      const std::string& key = group.first;
+      const DiffSide& side = group.second;
       if (std::find_if(a.begin(), a.end(), [&](const auto& g) { return g.first == key; }) != a.end()) continue;
       MetricDiff m;
       m.path = key;

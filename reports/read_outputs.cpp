@@ -22,6 +22,7 @@
 #include "reports/format.h"
 #include "reports/outputs.h"
 #include "reports/result_check.h"
+#include "sim/csv_reader.h"
 #include "sim/input_error.h"
 
 namespace ecsim::reports {
@@ -39,18 +40,7 @@ constexpr std::uint64_t kMaxWholeUnits = 10'000'000'000ULL;
 constexpr std::uint64_t kMicrosPerUnit = 1'000'000;
 
 // `text` for a message: in double quotes, cut after 60 bytes, control bytes shown as '?'.
-std::string in_quotes(std::string_view text) {
-  constexpr std::size_t kMax = 60;
-  std::string out = "\"";
-  const std::size_t n = std::min(text.size(), kMax);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    out += c < 0x20 || c == 0x7f ? '?' : text[i];
-  }
-  if (text.size() > kMax) out += "...";
-  out += '"';
-  return out;
-}
+std::string in_quotes(std::string_view text) { return sim::quote_for_message(text); }
 
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
@@ -124,28 +114,26 @@ std::string read_whole_file(const fs::path& path) {
 // ------------------------------------------------------------------------------------------
 // CSV (RFC 4180, as reports/csv.h writes it)
 
-// Reads a whole CSV file record by record. The first record is the header, which must begin
-// with the expected columns (a later version may add columns after them; they are ignored);
-// every record must have as many fields as the header. Lines end with LF (CRLF is accepted).
-class CsvReader {
+// Reads a CSV file record by record (sim::CsvReader, streaming). The first record is the header,
+// which must begin with the expected columns (a later version may add columns after them; they
+// are ignored); every record must have as many fields as the header. Lines end with LF (CRLF is
+// accepted). Messages name the line alone (the reader's character column is dropped): the
+// column that matters here is the header's name, which fail() gives.
+class OutputCsv {
  public:
-  CsvReader(const fs::path& path, std::string_view header) : file_(path.string()), text_(read_whole_file(path)) {
+  OutputCsv(const fs::path& path, std::string_view header) : file_(path.string()), in_(open_file(path)), csv_(in_, file_) {
     if (!read_record()) fail_line("the header \"" + std::string(header) + "\"", "an empty file");
     std::size_t k = 0;
     std::size_t begin = 0;
     while (begin <= header.size()) {
       const std::size_t comma = std::min(header.find(',', begin), header.size());
       const std::string_view name = header.substr(begin, comma - begin);
-      if (k >= count_ || fields_[k] != name) {
-        std::string got;
-        for (std::size_t j = 0; j < count_; ++j) got += (j ? "," : "") + fields_[j];
-        fail_line("the header \"" + std::string(header) + "\"", in_quotes(got));
-      }
+      if (k >= csv_.size() || csv_.field(k) != name) fail_line("the header \"" + std::string(header) + "\"", in_quotes(csv_.joined()));
       names_.emplace_back(name);
       ++k;
       begin = comma + 1;
     }
-    columns_ = count_;
+    columns_ = csv_.size();
   }
 
   const std::string& file() const { return file_; }
@@ -153,21 +141,20 @@ class CsvReader {
   // Reads the next record; false at the end of the file.
   bool next() {
     if (!read_record()) return false;
-    if (count_ != columns_) {
-      fail_line(std::to_string(columns_) + " fields, as in the header", std::to_string(count_) + " fields");
+    if (csv_.size() != columns_) {
+      fail_line(std::to_string(columns_) + " fields, as in the header", std::to_string(csv_.size()) + " fields");
     }
     return true;
   }
 
-  std::size_t line() const { return line_of_record_; }
-  const std::string& field(std::size_t column) const { return fields_[column]; }
+  std::size_t line() const { return csv_.line(); }
+  const std::string& field(std::size_t column) const { return csv_.field(column); }
 
   [[noreturn]] void fail(std::size_t column, std::string expected) const {
-    throw InputError(file_, column_pointer(line_of_record_, names_[column]), std::move(expected),
-                     in_quotes(fields_[column]));
+    throw InputError(file_, column_pointer(csv_.line(), names_[column]), std::move(expected), in_quotes(field(column)));
   }
   [[noreturn]] void fail_line(std::string expected, std::string got) const {
-    throw InputError(file_, "line " + std::to_string(line_of_record_), std::move(expected), std::move(got));
+    throw InputError(file_, "line " + std::to_string(csv_.line()), std::move(expected), std::move(got));
   }
 
   SimTime time(std::size_t column) const {
@@ -194,67 +181,37 @@ class CsvReader {
   }
 
  private:
-  std::string& next_field() {
-    if (count_ == fields_.size()) fields_.emplace_back();
-    std::string& f = fields_[count_++];
-    f.clear();
-    return f;
+  static std::ifstream open_file(const fs::path& path) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (!fs::exists(status)) throw InputError(path.string(), "", "a file written by ecsim run", "no such file");
+    if (!fs::is_regular_file(status)) throw InputError(path.string(), "", "a regular file", "something else");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      const int error = errno;
+      throw InputError(path.string(), "", "a readable file", error != 0 ? std::strerror(error) : "a read error");
+    }
+    return in;
   }
 
   bool read_record() {
-    const std::size_t size = text_.size();
-    if (pos_ >= size) return false;
-    line_of_record_ = line_;
-    count_ = 0;
-    for (;;) {
-      std::string& f = next_field();
-      if (pos_ < size && text_[pos_] == '"') {
-        ++pos_;
-        for (;;) {
-          if (pos_ >= size) fail_line("a closing double quote", "the end of the file");
-          const char c = text_[pos_++];
-          if (c == '"') {
-            if (pos_ < size && text_[pos_] == '"') {
-              f += '"';
-              ++pos_;
-              continue;
-            }
-            break;
-          }
-          if (c == '\n') ++line_;
-          f += c;
-        }
-        if (pos_ + 1 < size && text_[pos_] == '\r' && text_[pos_ + 1] == '\n') ++pos_;
-        if (pos_ < size && text_[pos_] != ',' && text_[pos_] != '\n') {
-          fail_line("a comma or the end of the line after a quoted field", in_quotes(std::string_view(&text_[pos_], 1)));
-        }
-      } else {
-        std::size_t end = text_.find_first_of(",\n\"", pos_);
-        if (end == std::string::npos) end = size;
-        if (end < size && text_[end] == '"') {
-          fail_line("double quotes only around a whole field", in_quotes(text_.substr(pos_, end + 1 - pos_)));
-        }
-        std::size_t stop = end;
-        if (end < size && text_[end] == '\n' && stop > pos_ && text_[stop - 1] == '\r') --stop;
-        f.assign(text_, pos_, stop - pos_);
-        pos_ = end;
+    try {
+      const bool more = csv_.next();
+      if (!more && in_.bad()) {
+        const int error = errno;
+        throw InputError(file_, "", "a readable file", error != 0 ? std::strerror(error) : "a read error");
       }
-      if (pos_ >= size) return true;  // the last record, with no final newline
-      if (text_[pos_++] == '\n') {
-        ++line_;
-        return true;
-      }
+      return more;
+    } catch (const InputError& e) {
+      if (e.column() == 0) throw;
+      throw InputError(e.file(), e.pointer(), e.expected(), e.got());
     }
   }
 
   std::string file_;
-  std::string text_;
-  std::size_t pos_ = 0;
-  std::size_t line_ = 1;
-  std::size_t line_of_record_ = 1;
+  std::ifstream in_;
+  sim::CsvReader csv_;
   std::vector<std::string> names_;
-  std::vector<std::string> fields_;  // the current record is fields_[0, count_)
-  std::size_t count_ = 0;
   std::size_t columns_ = 0;
 };
 
@@ -666,7 +623,7 @@ std::vector<sim::UtilizationStats> ordered_stats(const NamedStats& stats, const 
 // The CSV files
 
 void read_timeseries(const fs::path& path, std::vector<sim::Sample>& samples) {
-  CsvReader csv(path, kTimeseriesCsvHeader);
+  OutputCsv csv(path, kTimeseriesCsvHeader);
   while (csv.next()) {
     sim::Sample s;
     s.time = csv.time(0);
@@ -718,7 +675,7 @@ struct Breakdown {
 };
 
 Breakdown read_breakdown(const fs::path& path, std::string_view header, std::string name_column) {
-  CsvReader csv(path, header);
+  OutputCsv csv(path, header);
   Breakdown b;
   b.file = csv.file();
   b.name_column = std::move(name_column);
@@ -789,7 +746,7 @@ struct InstanceRow {
 };
 
 std::vector<InstanceRow> read_instances(const fs::path& path, std::string& file) {
-  CsvReader csv(path, kInstancesCsvHeader);
+  OutputCsv csv(path, kInstancesCsvHeader);
   file = csv.file();
   std::vector<InstanceRow> rows;
   NameTable ids;
@@ -856,7 +813,7 @@ std::optional<sim::FailureReason> failure_reason_named(std::string_view name) {
 }
 
 void read_tasks(const fs::path& path, const NameTable& instance_ids, sim::RunResult& r) {
-  CsvReader csv(path, kTasksCsvHeader);
+  OutputCsv csv(path, kTasksCsvHeader);
   NameTable families, groups, sources;
   for (const sim::SourceInfo& s : r.sources) sources.intern(s.name);
   sim::TaskRecords& t = r.tasks;
@@ -944,7 +901,7 @@ NameTable service_names(const sim::RunResult& r) {
   return names;
 }
 
-std::uint32_t service_named(const CsvReader& csv, std::size_t column, const NameTable& services) {
+std::uint32_t service_named(const OutputCsv& csv, std::size_t column, const NameTable& services) {
   const auto k = services.find(csv.field(column));
   if (!k) csv.fail(column, "the name of a service of summary.json");
   return *k;
@@ -952,7 +909,7 @@ std::uint32_t service_named(const CsvReader& csv, std::size_t column, const Name
 
 // timeseries-by-capacity-provider.csv: every provider of summary.json at every sample, in order.
 void read_provider_timeseries(const fs::path& path, sim::RunResult& r) {
-  CsvReader csv(path, kProviderTimeseriesCsvHeader);
+  OutputCsv csv(path, kProviderTimeseriesCsvHeader);
   const std::size_t n = r.capacity_providers.size();
   std::size_t row = 0;
   while (csv.next()) {
@@ -987,7 +944,7 @@ void read_provider_timeseries(const fs::path& path, sim::RunResult& r) {
 }
 
 void read_service_timeseries(const fs::path& path, sim::RunResult& r) {
-  CsvReader csv(path, kServiceTimeseriesCsvHeader);
+  OutputCsv csv(path, kServiceTimeseriesCsvHeader);
   const NameTable services = service_names(r);
   const std::size_t n = r.services.size();
   std::vector<std::int64_t>* series[] = {&r.service_running, &r.service_healthy, &r.service_desired,
@@ -1033,7 +990,7 @@ void read_service_timeseries(const fs::path& path, sim::RunResult& r) {
 }
 
 void read_service_events(const fs::path& path, sim::RunResult& r) {
-  CsvReader csv(path, kServiceEventsCsvHeader);
+  OutputCsv csv(path, kServiceEventsCsvHeader);
   const NameTable services = service_names(r);
   while (csv.next()) {
     sim::ServiceEvent e;
@@ -1048,7 +1005,7 @@ void read_service_events(const fs::path& path, sim::RunResult& r) {
 }
 
 void read_markers(const fs::path& path, sim::RunResult& r) {
-  CsvReader csv(path, kMarkersCsvHeader);
+  OutputCsv csv(path, kMarkersCsvHeader);
   const NameTable services = service_names(r);
   while (csv.next()) {
     sim::Marker m;
@@ -1066,7 +1023,7 @@ void read_markers(const fs::path& path, sim::RunResult& r) {
 }
 
 void read_instance_events(const fs::path& path, const NameTable& instance_ids, sim::RunResult& r) {
-  CsvReader csv(path, kInstanceEventsCsvHeader);
+  OutputCsv csv(path, kInstanceEventsCsvHeader);
   while (csv.next()) {
     sim::InstanceEvent e;
     e.at = csv.time(0);

@@ -378,6 +378,14 @@ std::string summary_json(const sim::RunResult& r) {
   j["jobs"] = std::move(jobs);
 
   if (!r.traces.empty()) {
+    // Offered load: the CPU work the traces offered over the CPU the cluster registered during
+    // the run (Σ registered CPU units × seconds from registration to termination or the end).
+    double registered = 0;
+    for (std::size_t i = 0; i < r.instances.size(); ++i) {
+      registered += static_cast<double>(r.instances.cpu_registered[i]) *
+                    sim::to_seconds(alive_within_run(r.instances.registered_at[i], r.instances.terminated_at[i], r.duration));
+    }
+    auto load = [&](double offered) { return registered > 0 ? offered / registered : 0.0; };
     // Totals first, then one entry per trace in scenario order (floats summed in that order).
     std::int64_t read = 0;
     std::int64_t skipped = 0;
@@ -394,10 +402,22 @@ std::string summary_json(const sim::RunResult& r) {
       one["recordsRead"] = tr.records_read;
       one["recordsSkipped"] = tr.records_skipped;
       one["offeredCpuUnitSeconds"] = tr.offered_cpu_unit_seconds;
+      one["offeredLoad"] = load(tr.offered_cpu_unit_seconds);
       // Trace sources follow the jobs, one per trace in order (check_run_result).
       if (by_source) {
         one["strategy"] = r.sources[first_trace + k].strategy;
         task_figures_json(one, f.by_source[first_trace + k]);
+      }
+      if (!tr.recorded_waits.empty()) {
+        // The trace's own waits, beside the simulated `wait` above.
+        std::vector<SimTime> waits = tr.recorded_waits;
+        const DurationStats w = duration_stats(waits);
+        ordered_json trace_wait = ordered_json::object();
+        trace_wait["count"] = w.count;
+        trace_wait["mean"] = w.mean_seconds();
+        trace_wait["p50"] = sim::to_seconds(w.p50);
+        trace_wait["p99"] = sim::to_seconds(w.p99);
+        one["traceWait"] = std::move(trace_wait);
       }
       files.push_back(std::move(one));
     }
@@ -405,6 +425,7 @@ std::string summary_json(const sim::RunResult& r) {
     trace["recordsRead"] = read;
     trace["recordsSkipped"] = skipped;
     trace["offeredCpuUnitSeconds"] = offered;
+    trace["offeredLoad"] = load(offered);
     trace["files"] = std::move(files);
     j["trace"] = std::move(trace);
   }

@@ -23,6 +23,13 @@
 //   only when it has one: overloadedSeconds, requests, unservedRequests and unservedFraction =
 //   unservedRequests / requests, 0 with no request). Left out (empty `services` and `jobs`, no
 //   per-file figures) when the result records no source.
+// - trace (only with traces): recordsRead, recordsSkipped (left out by the format's rules or
+//   malformed and skipped), offeredCpuUnitSeconds (Σ cpu × runtime over records submitted within
+//   the run, runtimes clipped to its end) and offeredLoad (that over Σ registered CPU units ×
+//   seconds from each instance's registration to its termination or the end; 0 with none), in
+//   total and per file; a file also has its source's task figures and, when its trace records
+//   waits, traceWait: the trace's own waits of the records submitted within the run (count,
+//   mean, p50, p99; nearest rank), the same tasks as its simulated `wait`.
 // - strategy (top level): the scenario's default placement strategy label; each source carries
 //   its own.
 // - instanceHours: each instance is alive from launched_at to terminated_at, or to the end of the

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <sstream>
+#include <vector>
 
 #include "scenarios/scenario_keys.h"
 #include "scenarios/text_files.h"
 #include "scenarios/values.h"
+#include "sim/csv_reader.h"
 #include "sim/input_error.h"
 
 namespace ecsim::scenarios {
@@ -96,18 +99,19 @@ template <std::size_t N, class Row>
 void for_each_named_row(std::string_view csv, const std::string& file, const std::array<std::string_view, N>& columns,
                         Row&& row) {
   std::array<std::size_t, N> column{};
-  const auto lines = split_lines(csv);
+  std::istringstream in{std::string(csv)};
+  sim::CsvReader reader(in, file, {.comment = 0, .skip_blank = true});
   bool header = true;
-  for (std::size_t line_no = 1; line_no <= lines.size(); ++line_no) {
-    const std::string_view line = lines[line_no - 1];
-    if (line.empty()) continue;
-    const std::string where = "line " + std::to_string(line_no);
-    const auto fields = split_csv_line(line);
+  std::vector<std::string> fields;
+  while (reader.next()) {
+    const std::string where = "line " + std::to_string(reader.line());
+    fields.assign(reader.size(), std::string());
+    for (std::size_t k = 0; k < reader.size(); ++k) fields[k] = reader.field(k);
     if (header) {
       for (std::size_t k = 0; k < N; ++k) {
         auto it = std::find(fields.begin(), fields.end(), columns[k]);
         if (it == fields.end()) {
-          throw sim::InputError(file, where, "a header with a column " + std::string(columns[k]), quote(line));
+          throw sim::InputError(file, where, "a header with a column " + std::string(columns[k]), quote(reader.joined()));
         }
         column[k] = static_cast<std::size_t>(it - fields.begin());
       }

@@ -335,6 +335,10 @@ void JsonCursor::check_keys(std::string_view kind, std::initializer_list<std::st
   check_keys(KeySet{kind, std::span<const std::string_view>(valid.begin(), valid.size())});
 }
 
+void JsonCursor::check_keys(std::string_view kind, const std::vector<std::string_view>& valid) const {
+  check_keys(KeySet{kind, std::span<const std::string_view>(valid.data(), valid.size())});
+}
+
 std::string unknown_name_phrase(std::string_view kind, const std::string& word, const std::string* valid,
                                 std::size_t count, std::size_t max_listed) {
   std::string out = "a known ";

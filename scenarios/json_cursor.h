@@ -12,6 +12,7 @@
 #include <string>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -90,6 +91,7 @@ class JsonCursor {
   // The loader passes the sets of scenarios/scenario_keys.h, which the reference is tested against.
   void check_keys(const KeySet& set) const;
   void check_keys(std::string_view kind, std::initializer_list<std::string_view> valid) const;
+  void check_keys(std::string_view kind, const std::vector<std::string_view>& valid) const;
 
   // Throws InputError{file, pointer, expected, describe(this node)}.
   [[noreturn]] void fail(const std::string& expected) const;

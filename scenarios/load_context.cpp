@@ -72,6 +72,15 @@ std::string LoadContext::read_referenced(const JsonCursor& file_ref) const {
   return std::move(*text);
 }
 
+std::ifstream LoadContext::open_referenced(const JsonCursor& file_ref) const {
+  const std::string rel = file_ref.get_name("a file path relative to the scenario");
+  const ReferencedFile f = locate_referenced_file(label, base_dir, rel);
+  std::string why;
+  std::ifstream in;
+  if (!open_text_file(f.path, in, why)) file_ref.fail("a readable file", quote(rel) + " (" + why + ")");
+  return in;
+}
+
 std::uint32_t LoadContext::zone_index(const JsonCursor& c) const {
   return static_cast<std::uint32_t>(choose(c, "availability zone of the cluster", scenario.cluster.availability_zones));
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,9 @@ struct LoadContext {
   JsonCursor open_json_file(const JsonCursor& file_ref);
   // The text of the file `file_ref` names, relative to the scenario; fails at `file_ref`.
   std::string read_referenced(const JsonCursor& file_ref) const;
+  // The file `file_ref` names, opened to be read as a stream (a trace of any size); fails at
+  // `file_ref` when it is missing, not a regular file or unreadable.
+  std::ifstream open_referenced(const JsonCursor& file_ref) const;
   // How messages name that file.
   std::string referenced_label(const JsonCursor& file_ref) const;
 

@@ -17,6 +17,8 @@
 #include "scenarios/services.h"
 #include "scenarios/task_definition.h"
 #include "scenarios/text_files.h"
+#include "scenarios/trace_reader.h"
+#include "scenarios/traces.h"
 #include "scenarios/values.h"
 #include "sim/check_expression.h"
 #include "sim/input_error.h"
@@ -43,7 +45,6 @@ const std::vector<std::uint16_t> kLinuxReservedPorts = {22, 2375, 2376, 51678, 5
 const std::vector<std::uint16_t> kWindowsReservedPorts = {53, 135, 139, 445, 2375, 2376, 3389, 5985, 5986, 51678, 51679};
 constexpr std::size_t kMaxReservedPorts = 100;
 
-const std::vector<std::string> kTraceFormats = {"alibaba-dlrm-2025", "alibaba-gpu-2023", "generic", "google-2019", "swf"};
 
 std::vector<std::string> to_strings(const std::vector<std::string_view>& v) { return {v.begin(), v.end()}; }
 
@@ -75,6 +76,7 @@ class Loader {
 
     s_.instance_types = bundled_catalog();
     if (root.has("instanceTypes")) apply_instance_types(root["instanceTypes"], s_.instance_types);
+    add_trace_fleet_types(root["cluster"]);
     if (root.has("pricing")) {
       const JsonCursor types = root["instanceTypes"];
       s_.pricing = apply_pricing(root["pricing"], root.has("instanceTypes") ? &types : nullptr, s_.instance_types);
@@ -107,7 +109,7 @@ class Loader {
 
     if (root.has("services")) load_services(ctx_, root["services"]);
     if (root.has("jobs")) load_jobs(root["jobs"]);
-    if (root.has("traces")) load_traces(root["traces"]);
+    if (root.has("traces")) load_traces(ctx_, root["traces"]);
     if (root.has("events")) load_events(ctx_, root["events"]);
     if (root.has("checks")) load_checks(root["checks"]);
     s_.task_definitions = ctx_.registry.take();
@@ -169,12 +171,89 @@ class Loader {
       groups.expect_array("an array of instance groups");
       std::int64_t total = 0;
       for (std::size_t i = 0; i < groups.size(); ++i) {
-        load_instance_group(groups.at(i));
-        total += s_.cluster.instance_groups.back().count;
-        if (total > kMaxInstances) groups.at(i)["count"].fail("at most 1000000 instances in the cluster");
+        const std::size_t before = s_.cluster.instance_groups.size();
+        if (groups.at(i).is_object() && groups.at(i).has("fromTrace")) {
+          load_trace_fleet(i);
+        } else {
+          load_instance_group(groups.at(i));
+        }
+        for (std::size_t k = before; k < s_.cluster.instance_groups.size(); ++k) total += s_.cluster.instance_groups[k].count;
+        if (total > kMaxInstances) {
+          (groups.at(i).has("count") ? groups.at(i)["count"] : groups.at(i)["fromTrace"]).fail("at most 1000000 instances in the cluster");
+        }
       }
     }
     if (c.has("agent")) load_agent(c["agent"]);
+  }
+
+  // {"name": N, "fromTrace": {"format": "alibaba-gpu-2023-nodes", "file": F}}: a node list as a
+  // fleet. Nodes of one shape (vCPU, memory, GPU count and model) become one instance group of a
+  // type of that shape, both named "N-<vcpu>vcpu-<memory>mib[-<gpus>gpu][-<model>]", in the order
+  // the shapes first appear; the type registers all its memory and has no price (cost 0); the
+  // GPU model is the custom attribute gpuModel. The groups span the cluster's zones.
+  //
+  // The types join the (sorted) type list before anything refers to a type by index (pricing,
+  // instance groups): this pass reads the node lists; load_trace_fleet makes the groups.
+  void add_trace_fleet_types(const JsonCursor& cluster) {
+    if (!cluster.is_object() || !cluster.has("instanceGroups") || !cluster["instanceGroups"].is_array()) return;
+    const JsonCursor groups = cluster["instanceGroups"];
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      const JsonCursor g = groups.at(i);
+      if (!g.is_object() || !g.has("fromTrace")) continue;
+      g.check_keys(keys::kTraceFleetGroup);
+      const std::string name = g["name"].get_name("an instance group name");
+      if (!name_chars_ok(name) || name.size() > 64) {
+        g["name"].fail("an instance group name of up to 64 letters, digits, '-', '_' and '.'");
+      }
+      const JsonCursor f = g["fromTrace"];
+      f.expect_object("a fromTrace object");
+      f.check_keys(keys::kFromTrace);
+      choose(f["format"], "fleet trace format", {"alibaba-gpu-2023-nodes"});
+      std::ifstream in = ctx_.open_referenced(f["file"]);
+      std::vector<NodeShape> shapes = read_alibaba_gpu_2023_nodes(in, ctx_.referenced_label(f["file"]));
+      if (shapes.empty()) f["file"].fail("a node list with at least one node", "none");
+      std::vector<std::string> names;
+      for (const NodeShape& shape : shapes) {
+        std::string model = shape.model;
+        for (char& ch : model) {
+          if (!name_chars_ok(std::string(1, ch))) ch = '_';
+        }
+        std::string type_name = name + "-" + std::to_string(shape.vcpu) + "vcpu-" + std::to_string(shape.memory_mib) + "mib";
+        if (shape.gpus > 0) type_name += "-" + std::to_string(shape.gpus) + "gpu";
+        if (!model.empty()) type_name += "-" + model;
+        if (find_instance_type(s_.instance_types, type_name) >= 0) {
+          g["name"].fail("a name whose node shapes are not instance types already", quote(type_name));
+        }
+        if (shape.memory_mib > kInt32Max) f["file"].fail("nodes of less than 2^31 MiB", std::to_string(shape.memory_mib));
+        sim::InstanceType type;
+        type.name = type_name;
+        type.vcpu = shape.vcpu;
+        type.memory_mib = shape.memory_mib;
+        type.os_memory_mib = shape.memory_mib;
+        type.max_enis = 2;
+        type.gpus = shape.gpus;
+        const auto at = std::lower_bound(s_.instance_types.begin(), s_.instance_types.end(), type_name,
+                                         [](const sim::InstanceType& t, const std::string& n) { return t.name < n; });
+        s_.instance_types.insert(at, std::move(type));
+        names.push_back(std::move(type_name));
+      }
+      trace_fleets_.push_back({i, std::move(shapes), std::move(names)});
+    }
+  }
+
+  void load_trace_fleet(std::size_t index) {
+    const auto fleet = std::find_if(trace_fleets_.begin(), trace_fleets_.end(), [&](const TraceFleet& t) { return t.index == index; });
+    for (std::size_t k = 0; k < fleet->shapes.size(); ++k) {
+      const NodeShape& shape = fleet->shapes[k];
+      // The group goes through load_instance_group, so it gets every default a written one has.
+      nlohmann::json group = {{"name", fleet->names[k]}, {"instanceType", fleet->names[k]}, {"count", shape.count}};
+      if (!shape.model.empty()) group["attributes"] = {{"gpuModel", shape.model}};
+      auto doc = std::make_unique<JsonDocument>();
+      doc->file = label_;
+      doc->root = std::move(group);
+      ctx_.docs.push_back(std::move(doc));
+      load_instance_group(JsonCursor(*ctx_.docs.back()));
+    }
   }
 
   void load_instance_group(const JsonCursor& g) {
@@ -608,137 +687,12 @@ class Loader {
     return samples;
   }
 
-  // --- traces ---
-  void load_traces(const JsonCursor& list) {
-    list.expect_array("an array of traces");
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const JsonCursor t = list.at(i);
-      t.expect_object("a trace object");
-      const std::size_t format = choose(t["format"], "trace format", kTraceFormats);
-      if (kTraceFormats[format] != "generic") {
-        t["format"].fail("a trace format supported by this version of ecsim (generic)");
-      }
-      t.check_keys(keys::kGenericTrace);
-      sim::Trace out;
-      out.format = kTraceFormats[format];
-      out.file = t["file"].get_name("a trace file path relative to the scenario");
-      // Outputs name a task's source by its name alone (tasks.csv `source`): a trace's is its file.
-      const bool taken = std::any_of(s_.traces.begin(), s_.traces.end(), [&](const sim::Trace& o) { return o.file == out.file; }) ||
-                         std::any_of(s_.jobs.begin(), s_.jobs.end(), [&](const sim::Job& o) { return o.name == out.file; }) ||
-                         std::any_of(s_.services.begin(), s_.services.end(), [&](const sim::Service& o) { return o.name == out.file; });
-      if (taken) t["file"].fail("a trace file no other trace replays and no job or service is named after");
-      if (t.has("placementStrategy")) out.strategy = parse_strategy_list(t["placementStrategy"]);
-      if (t.has("onPlacementFailure")) out.on_failure = on_failure(t["onPlacementFailure"]);
-      const bool absolute = t.has("absoluteTime") && t["absoluteTime"].get_bool();
-      const std::int64_t limit = t.has("limit") ? t["limit"].get_int(0, kInt64Max, "a record limit of at least 0") : -1;
-      load_generic_trace(t["file"], absolute, limit, out);
-      s_.traces.push_back(std::move(out));
-    }
-  }
-
-  // Format `generic`: CSV with header submit,cpu,memoryMiB,runtime then any of gpus, family,
-  // group. Times in seconds (decimals allowed); cpu in ECS units; memory in MiB.
-  void load_generic_trace(const JsonCursor& file_ref, bool absolute, std::int64_t limit, sim::Trace& out) {
-    const std::string text = ctx_.read_referenced(file_ref);
-    const std::string label = ctx_.referenced_label(file_ref);
-    const auto lines = split_lines(text);
-    std::size_t n = 0;
-    while (n < lines.size() && trim(lines[n]).empty()) ++n;
-    if (n == lines.size()) throw sim::InputError(label, "line 1", "a header submit,cpu,memoryMiB,runtime", "an empty file");
-    enum Column { kSubmit, kCpu, kMemory, kRuntime, kGpus, kFamily, kGroup };
-    static const std::vector<std::string> kNames = {"submit", "cpu", "memoryMiB", "runtime", "gpus", "family", "group"};
-    std::vector<int> columns;
-    {
-      const auto header = split_csv_line(lines[n]);
-      const std::string where = "line " + std::to_string(n + 1);
-      for (std::size_t k = 0; k < header.size(); ++k) {
-        const std::string name(trim(header[k]));
-        const auto it = std::find(kNames.begin(), kNames.end(), name);
-        const bool ok = it != kNames.end() && (k >= 4 ? it - kNames.begin() >= 4 : it - kNames.begin() == static_cast<long>(k)) &&
-                        std::find(columns.begin(), columns.end(), static_cast<int>(it - kNames.begin())) == columns.end();
-        if (!ok) {
-          throw sim::InputError(label, where,
-                                "a header submit,cpu,memoryMiB,runtime followed by any of gpus, family, group", quote(lines[n]));
-        }
-        columns.push_back(static_cast<int>(it - kNames.begin()));
-      }
-      if (columns.size() < 4) {
-        throw sim::InputError(label, where, "a header submit,cpu,memoryMiB,runtime followed by any of gpus, family, group",
-                              quote(lines[n]));
-      }
-    }
-    struct Row {
-      sim::SimTime submit;
-      sim::TraceTask task;
-    };
-    std::vector<Row> rows;
-    auto intern = [](std::vector<std::string>& names, const std::string& name) {
-      auto it = std::find(names.begin(), names.end(), name);
-      if (it != names.end()) return static_cast<std::uint32_t>(it - names.begin());
-      names.push_back(name);
-      return static_cast<std::uint32_t>(names.size() - 1);
-    };
-    for (++n; n < lines.size(); ++n) {
-      if (trim(lines[n]).empty()) continue;
-      if (limit >= 0 && static_cast<std::int64_t>(rows.size()) >= limit) break;
-      const std::string where = "line " + std::to_string(n + 1);
-      const auto fields = split_csv_line(lines[n]);
-      if (fields.size() != columns.size()) {
-        throw sim::InputError(label, where, std::to_string(columns.size()) + " fields",
-                              std::to_string(fields.size()) + " fields");
-      }
-      Row row{};
-      std::string family = "trace";
-      std::string group;
-      for (std::size_t k = 0; k < fields.size(); ++k) {
-        const std::string_view f = trim(fields[k]);
-        const std::string& col = kNames[static_cast<std::size_t>(columns[k])];
-        auto integer = [&](std::int64_t hi) {
-          std::int64_t v = 0;
-          auto r = std::from_chars(f.data(), f.data() + f.size(), v);
-          if (f.empty() || r.ec != std::errc() || r.ptr != f.data() + f.size() || v < 0 || v > hi) {
-            throw sim::InputError(label, where, "an integer from 0 to " + std::to_string(hi) + " in column " + col, quote(f));
-          }
-          return v;
-        };
-        auto seconds = [&]() {
-          auto v = parse_decimal_seconds(f);
-          if (!v) throw sim::InputError(label, where, "a number of seconds (at least 0) in column " + col, quote(f));
-          return *v;
-        };
-        switch (columns[k]) {
-          case kSubmit: row.submit = seconds(); break;
-          case kCpu: row.task.need.cpu = static_cast<std::int32_t>(integer(kInt32Max)); break;
-          case kMemory: row.task.need.memory_mib = static_cast<std::int32_t>(integer(kInt32Max)); break;
-          case kRuntime: row.task.runtime = seconds(); break;
-          case kGpus: row.task.need.gpus = static_cast<std::int32_t>(integer(1024)); break;
-          case kFamily:
-            if (f.empty()) throw sim::InputError(label, where, "a family name in column family", quote(f));
-            family = std::string(f);
-            break;
-          default: group = std::string(f); break;
-        }
-      }
-      if (group.empty()) group = "family:" + family;
-      row.task.family = intern(out.families, family);
-      row.task.group = intern(out.groups, group);
-      rows.push_back(row);
-    }
-    out.records_read = static_cast<std::int64_t>(rows.size());
-    // Times are relative to the earliest record unless absoluteTime: the first record of a
-    // sorted trace, and never a negative time for an unsorted one.
-    sim::SimTime origin = 0;
-    if (!absolute && !rows.empty()) {
-      origin = std::min_element(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.submit < b.submit; })
-                   ->submit;
-    }
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.submit < b.submit; });
-    out.tasks.reserve(rows.size());
-    for (auto& row : rows) {
-      row.task.submit = row.submit - origin;
-      out.tasks.push_back(row.task);
-    }
-  }
+  struct TraceFleet {
+    std::size_t index;  // in cluster.instanceGroups
+    std::vector<NodeShape> shapes;
+    std::vector<std::string> names;  // each shape's type and group name
+  };
+  std::vector<TraceFleet> trace_fleets_;
 
   LoadContext ctx_;
   sim::Scenario& s_ = ctx_.scenario;

@@ -168,9 +168,26 @@ inline constexpr KeySet kLognormalRuntime{"key of a lognormal runtime", kLognorm
 inline constexpr std::string_view kUniformRuntimeKeys[] = {"max", "min", "type"};
 inline constexpr KeySet kUniformRuntime{"key of a uniform runtime", kUniformRuntimeKeys};
 
+// A trace, by format: the keys every format takes, and each format's own.
 inline constexpr std::string_view kGenericTraceKeys[] = {
-    "absoluteTime", "file", "format", "limit", "onPlacementFailure", "placementStrategy"};
+    "absoluteTime", "file", "format", "limit", "onPlacementFailure", "placementStrategy", "skipBadRows"};
 inline constexpr KeySet kGenericTrace{"key of a generic trace", kGenericTraceKeys};
+inline constexpr KeySet kAlibabaGpuTrace{"key of an alibaba-gpu-2023 trace", kGenericTraceKeys};
+inline constexpr KeySet kAlibabaDlrmTrace{"key of an alibaba-dlrm-2025 trace", kGenericTraceKeys};
+inline constexpr std::string_view kSwfTraceKeys[] = {
+    "absoluteTime", "defaultMemoryMiB", "file", "format", "limit", "onPlacementFailure", "placementStrategy",
+    "skipBadRows"};
+inline constexpr KeySet kSwfTrace{"key of a swf trace", kSwfTraceKeys};
+inline constexpr std::string_view kGoogleTraceKeys[] = {
+    "absoluteTime", "file", "format", "limit", "machineCpus", "machineMemoryMiB", "onPlacementFailure",
+    "placementStrategy", "skipBadRows"};
+inline constexpr KeySet kGoogleTrace{"key of a google-2019 trace", kGoogleTraceKeys};
+
+// An instance group made from a trace's node list (cluster.instanceGroups[] with fromTrace).
+inline constexpr std::string_view kTraceFleetGroupKeys[] = {"fromTrace", "name"};
+inline constexpr KeySet kTraceFleetGroup{"key of an instance group from a trace", kTraceFleetGroupKeys};
+inline constexpr std::string_view kFromTraceKeys[] = {"file", "format"};
+inline constexpr KeySet kFromTrace{"key of fromTrace", kFromTraceKeys};
 
 // ecsim's additions to a service.
 inline constexpr std::string_view kFailuresKeys[] = {
@@ -262,7 +279,8 @@ inline constexpr const KeySet* kAllKeySets[] = {
     &kFaults, &kAgentDisconnects, &kSpotInterruptions, &kRegistry, &kPullRateLimit, &kImage, &kLayer,
     &kTaskDefinitionFile, &kRequiredAttribute, &kVolume, &kVolumeConfiguration, &kManagedEbsVolume, &kJob,
     &kFixedArrival, &kListArrival, &kPoissonArrival, &kConstantRuntime, &kEmpiricalRuntime, &kExponentialRuntime,
-    &kLognormalRuntime, &kUniformRuntime, &kGenericTrace, &kFailures, &kLoad, &kLoadFile, &kAutoScaling,
+    &kLognormalRuntime, &kUniformRuntime, &kGenericTrace, &kAlibabaGpuTrace, &kAlibabaDlrmTrace, &kSwfTrace,
+    &kGoogleTrace, &kTraceFleetGroup, &kFromTrace, &kFailures, &kLoad, &kLoadFile, &kAutoScaling,
     &kTargetTrackingPolicy, &kPredefinedMetric, &kStepScalingPolicy, &kAlarm, &kStepScalingConfiguration,
     &kStepAdjustment, &kScheduledAction, &kScalableTargetAction, &kAzOutageEvent, &kDeployEvent, &kScaleEvent,
     &kRegistryOutageEvent, &kInstanceEvent, &kTimedInstanceEvent, &kInsufficientCapacityEvent, &kPlan,

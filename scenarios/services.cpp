@@ -1,6 +1,7 @@
 #include "scenarios/services.h"
 
 #include <charconv>
+#include <fstream>
 #include <cmath>
 #include <limits>
 
@@ -10,6 +11,7 @@
 #include "scenarios/scenario_keys.h"
 #include "scenarios/text_files.h"
 #include "scenarios/values.h"
+#include "sim/csv_reader.h"
 #include "sim/input_error.h"
 
 namespace ecsim::scenarios {
@@ -168,19 +170,19 @@ std::optional<double> parse_rate_value(std::string_view text) {
 
 std::vector<std::pair<sim::SimTime, double>> load_rate_file(const LoadContext& ctx, const JsonCursor& file_ref,
                                                             sim::SimTime repeat) {
-  const std::string text = ctx.read_referenced(file_ref);
+  std::ifstream in = ctx.open_referenced(file_ref);
   const std::string label = ctx.referenced_label(file_ref);
-  const auto lines = split_lines(text);
+  sim::CsvReader csv(in, label, {.comment = '#', .skip_blank = true});
   std::vector<std::pair<sim::SimTime, double>> points;
   bool header = false;
-  for (std::size_t n = 0; n < lines.size(); ++n) {
-    const std::string_view line = trim(lines[n]);
-    if (line.empty() || line.front() == '#') continue;
-    const std::string where = "line " + std::to_string(n + 1);
-    const auto fields = split_csv_line(line);
+  std::vector<std::string_view> fields;
+  while (csv.next()) {
+    const std::string where = "line " + std::to_string(csv.line());
+    fields.clear();
+    for (std::size_t k = 0; k < csv.size(); ++k) fields.push_back(csv.field(k));
     if (!header) {
       if (fields.size() != 2 || trim(fields[0]) != "time" || trim(fields[1]) != "requestsPerSecond") {
-        throw sim::InputError(label, where, "a header time,requestsPerSecond", quote(line));
+        throw sim::InputError(label, where, "a header time,requestsPerSecond", quote(trim(csv.joined())));
       }
       header = true;
       continue;

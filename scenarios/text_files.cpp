@@ -38,6 +38,25 @@ std::optional<std::string> read_text_file(const std::string& path, std::string& 
   return text;
 }
 
+bool open_text_file(const std::string& path, std::ifstream& in, std::string& why) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(std::filesystem::path(path), ec);
+  if (ec || !std::filesystem::exists(status)) {
+    why = "not found";
+    return false;
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    why = "not a regular file";
+    return false;
+  }
+  in.open(path, std::ios::binary);
+  if (!in) {
+    why = "unreadable";
+    return false;
+  }
+  return true;
+}
+
 ReferencedFile locate_referenced_file(const std::string& scenario_label, const std::string& base_dir,
                                       const std::string& relative) {
   const std::filesystem::path rel(relative);
@@ -59,34 +78,6 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     pos = end + 1;
   }
   return lines;
-}
-
-std::vector<std::string> split_csv_line(std::string_view line) {
-  std::vector<std::string> fields;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(field));
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  fields.push_back(std::move(field));
-  return fields;
 }
 
 std::string_view trim(std::string_view text) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ constexpr std::size_t kMaxInputFileBytes = 256u << 20;
 // file", "larger than 256 MiB", "unreadable").
 std::optional<std::string> read_text_file(const std::string& path, std::string& why);
 
+// Opens a regular file of any size to be streamed (traces): false with `why` set ("not found",
+// "not a regular file", "unreadable").
+bool open_text_file(const std::string& path, std::ifstream& in, std::string& why);
+
 // Where a file named `relative` in the scenario lives (`base_dir` / relative) and how messages
 // name it (the scenario's own label's directory / relative, normalised, '/' separators), so
 // that an error in a referenced file reads as the path the user would type.
@@ -29,10 +34,8 @@ ReferencedFile locate_referenced_file(const std::string& scenario_label, const s
                                       const std::string& relative);
 
 // One line of text per element, without the "\n" or "\r\n"; the last line may be unterminated.
+// (CSV is read by sim::CsvReader, sim/csv_reader.h.)
 std::vector<std::string_view> split_lines(std::string_view text);
-
-// Splits one CSV record into fields. Double-quoted fields may hold commas and "" escapes.
-std::vector<std::string> split_csv_line(std::string_view line);
 
 // `text` without leading and trailing spaces and tabs.
 std::string_view trim(std::string_view text);

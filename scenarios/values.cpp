@@ -83,6 +83,80 @@ std::optional<std::int64_t> scale_exact(Decimal d, std::int64_t num, std::int64_
   return static_cast<std::int64_t>(q);
 }
 
+// A number in any ordinary notation (see parse_scaled_number): mantissa / 10^scale, where the
+// scale may be negative (an exponent beyond the digits).
+std::optional<Decimal> read_number(std::string_view text) {
+  std::size_t pos = 0;
+  if (pos < text.size() && text[pos] == '+') ++pos;
+  Decimal d;
+  int digits = 0;
+  bool any = false;
+  auto take = [&](char c, bool fraction) {
+    any = true;
+    if (d.mantissa == 0 && c == '0') {
+      if (fraction) ++d.scale;
+      return;
+    }
+    if (digits == kMaxDigits) {
+      if (!fraction) --d.scale;  // a dropped integer digit still counts its place
+      return;
+    }
+    ++digits;
+    d.mantissa = d.mantissa * 10 + (c - '0');
+    if (fraction) ++d.scale;
+  };
+  while (pos < text.size() && is_digit(text[pos])) take(text[pos++], false);
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    while (pos < text.size() && is_digit(text[pos])) take(text[pos++], true);
+  }
+  if (!any) return std::nullopt;
+  if (pos < text.size() && (text[pos] == 'e' || text[pos] == 'E')) {
+    ++pos;
+    bool negative = false;
+    if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) negative = text[pos++] == '-';
+    if (pos == text.size()) return std::nullopt;
+    int exponent = 0;
+    while (pos < text.size() && is_digit(text[pos])) {
+      if (exponent < 100000) exponent = exponent * 10 + (text[pos] - '0');
+      ++pos;
+    }
+    d.scale += negative ? exponent : -exponent;
+  }
+  if (pos != text.size()) return std::nullopt;
+  if (d.mantissa == 0) d.scale = 0;
+  return d;
+}
+
+// mantissa × num / (10^scale × den) as a quotient and a remainder over `bottom`; false when the
+// value is beyond int64.
+bool scaled_parts(Decimal d, std::int64_t num, std::int64_t den, Wide& q, Wide& rem, Wide& bottom) {
+  // mantissa < 10^18 and num < 2^63: top fits 128 bits while 10^-scale <= 10^1; beyond, the
+  // value is above int64 anyway unless the mantissa is 0 (scale 0 then).
+  if (d.scale < -1) {
+    Wide top = static_cast<Wide>(d.mantissa) * num;
+    for (int i = d.scale; i < 0; ++i) {
+      if (top > static_cast<Wide>(kInt64Max) * den) return false;
+      top *= 10;
+    }
+    q = top / den;
+    rem = top % den;
+    bottom = den;
+  } else if (d.scale > 30) {
+    // Below 10^-18 × num / den: nothing left of it once rounded.
+    q = 0;
+    rem = 0;
+    bottom = 1;
+    return true;
+  } else {
+    const Wide top = d.scale < 0 ? static_cast<Wide>(d.mantissa) * num * 10 : static_cast<Wide>(d.mantissa) * num;
+    bottom = pow10(d.scale < 0 ? 0 : d.scale) * den;
+    q = top / bottom;
+    rem = top % bottom;
+  }
+  return q <= kInt64Max;
+}
+
 struct Unit {
   std::string_view name;
   std::int64_t num;
@@ -263,6 +337,33 @@ std::optional<sim::SimTime> parse_decimal_seconds(std::string_view text) {
   auto d = read_decimal(text, pos);
   if (!d || pos != text.size()) return std::nullopt;
   auto v = scale_round(*d, sim::kSecond, 1);
+  if (!v || *v == sim::kNever) return std::nullopt;
+  return v;
+}
+
+std::optional<std::int64_t> parse_scaled_number(std::string_view text, std::int64_t num, std::int64_t den,
+                                                Rounding rounding) {
+  const auto d = read_number(text);
+  if (!d) return std::nullopt;
+  Wide q = 0, rem = 0, bottom = 1;
+  if (!scaled_parts(*d, num, den, q, rem, bottom)) return std::nullopt;
+  switch (rounding) {
+    case Rounding::kHalfUp:
+      if (2 * rem >= bottom) ++q;
+      break;
+    case Rounding::kUp:
+      if (rem != 0) ++q;
+      break;
+    case Rounding::kExact:
+      if (rem != 0) return std::nullopt;
+      break;
+  }
+  if (q > kInt64Max) return std::nullopt;
+  return static_cast<std::int64_t>(q);
+}
+
+std::optional<sim::SimTime> parse_seconds_number(std::string_view text) {
+  auto v = parse_scaled_number(text, sim::kSecond, 1);
   if (!v || *v == sim::kNever) return std::nullopt;
   return v;
 }

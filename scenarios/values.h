@@ -44,6 +44,19 @@ std::optional<sim::SimTime> seconds_to_simtime(double seconds);
 // Exact decimal seconds ("12", "0.25", "1.000001"), as in trace files; rounded half up to a µs.
 std::optional<sim::SimTime> parse_decimal_seconds(std::string_view text);
 
+// Numbers in trace files, in any ordinary notation: "12", "+12", "12.", ".5", "1.5e3",
+// "1.00062e+06" (digits with an optional point, then an optional exponent e/E with an optional
+// sign). Signs other than a leading '+', "inf", "nan", hex and spaces are refused, and so is any
+// negative number ("-1"; "-0" too). The value is exact: digits past the 18th significant one are
+// dropped (below a microsecond for any time under 10^12 s).
+// value × num / den as an integer: rounded half up, up, or only when whole (kExact: "1e3" gives
+// 1000 with num = den = 1, "1.5" nothing); nullopt when malformed or beyond int64.
+enum class Rounding : std::uint8_t { kHalfUp, kUp, kExact };
+std::optional<std::int64_t> parse_scaled_number(std::string_view text, std::int64_t num, std::int64_t den,
+                                                Rounding rounding = Rounding::kHalfUp);
+// Seconds in that notation, rounded half up to a microsecond; never kNever.
+std::optional<sim::SimTime> parse_seconds_number(std::string_view text);
+
 // A duration or a time written on the command line as a scenario writes it: a number of seconds
 // ("9000", "1.5"), a duration string ("2h30m"), and for a time also a clock time ("02:30", from
 // the start of the run). nullopt otherwise.

@@ -453,7 +453,11 @@ struct Trace {
   std::vector<StrategySpec> strategy;
   OnPlacementFailure on_failure = OnPlacementFailure::kWait;
   std::int64_t records_read = 0;
-  std::int64_t records_skipped = 0;
+  std::int64_t records_skipped = 0;  // left out by the format's rules, and bad rows skipped
+  // Per task (in `tasks` order): the trace's own wait from submission to start, -1 when the
+  // trace gives none; summary.json sets them beside the simulated waits. Empty when no record
+  // has one.
+  std::vector<SimTime> recorded_waits;
 };
 
 enum class EventType : std::uint8_t {

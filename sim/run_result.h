@@ -163,7 +163,8 @@ struct TraceStats {
   std::string format;
   std::int64_t records_read = 0;
   std::int64_t records_skipped = 0;
-  double offered_cpu_unit_seconds = 0;  // Σ cpu × runtime
+  double offered_cpu_unit_seconds = 0;  // Σ cpu × runtime, runtimes clipped to the run
+  std::vector<SimTime> recorded_waits;  // the trace's own waits of its records submitted within the run
 };
 
 enum class RolloutState : std::uint8_t { kInProgress, kCompleted, kFailed };

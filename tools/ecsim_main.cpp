@@ -36,6 +36,7 @@
 #include "tools/command_line.h"
 #include "tools/compare_command.h"
 #include "tools/diff_command.h"
+#include "tools/import_command.h"
 #include "tools/plan_report.h"
 #include "tools/planner.h"
 #include "tools/validate_report.h"
@@ -477,6 +478,9 @@ const std::vector<Command>& commands() {
        "time the benchmark scenarios (CPU ns per event, wall time); with --baseline, exit 3 on a slowdown beyond "
        "the threshold and the run-to-run spread",
        bench::kBenchOptions, bench::cmd_bench},
+      {"import", "FORMAT FILE",
+       "convert a trace (alibaba-dlrm-2025, alibaba-gpu-2023, generic, google-2019, swf) to generic CSV",
+       import_options_help(), cmd_import},
       {"strategies", "", "list the placement strategies, presets and constraints",
        "  --plugin LIB.so     load a placement plugin first (repeatable)\n", cmd_strategies},
       {"help", "[COMMAND]", "this text, or a command's options", "", cmd_help},

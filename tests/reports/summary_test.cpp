@@ -506,6 +506,26 @@ TEST_CASE("summary: stop codes and failure reasons list only those that occur, i
   CHECK(nlohmann::json::parse(text)["tasks"]["completed"] == 0);
 }
 
+TEST_CASE("summary: a trace's offered load is over the registered CPU, its own waits beside the simulated ones",
+          "[reports][traces]") {
+  RunResultBuilder b;
+  // One instance of 2048 CPU units for the whole hour, one for its second half: 1.5 × 2048 × 3600.
+  b.instance("i-1", "us-east-1a", "m5.large").instance("i-2", "us-east-1a", "m5.large", 30 * kMinute);
+  b.trace("a.csv", "generic", 4, 0, 0.25 * 2048 * 3600 * 1.5);
+  b.result().traces[0].recorded_waits = {4 * kSecond, 1 * kSecond, 2 * kSecond, 3 * kSecond};
+  const auto j = nlohmann::json::parse(summary_json(b.build()));
+  const auto& file = j["trace"]["files"][0];
+  CHECK(file["offeredLoad"] == 0.25);
+  CHECK(j["trace"]["offeredLoad"] == 0.25);
+  CHECK(file["traceWait"]["count"] == 4);
+  CHECK(file["traceWait"]["mean"] == 2.5);
+  CHECK(file["traceWait"]["p50"] == 2);
+  CHECK(file["traceWait"]["p99"] == 4);
+  CHECK(file.contains("wait"));
+  b.result().traces[0].recorded_waits.clear();
+  CHECK_FALSE(nlohmann::json::parse(summary_json(b.build()))["trace"]["files"][0].contains("traceWait"));
+}
+
 TEST_CASE("summary: trace statistics appear only when traces ran, totals first, each file with its task figures", "[reports]") {
   RunResultBuilder b;
   b.trace("a.csv", "generic", 100, 3, 1.5e6).trace("b.swf", "swf", 50, 7, 0.25e6);
@@ -514,6 +534,7 @@ TEST_CASE("summary: trace statistics appear only when traces ran, totals first, 
     "recordsRead": 150,
     "recordsSkipped": 10,
     "offeredCpuUnitSeconds": 1750000,
+    "offeredLoad": 0,
     "files": [
       {
         "file": "a.csv",
@@ -521,6 +542,7 @@ TEST_CASE("summary: trace statistics appear only when traces ran, totals first, 
         "recordsRead": 100,
         "recordsSkipped": 3,
         "offeredCpuUnitSeconds": 1500000,
+        "offeredLoad": 0,
         "strategy": "binpack(memory)",
         "submitted": 0,
         "placed": 0,
@@ -541,6 +563,7 @@ TEST_CASE("summary: trace statistics appear only when traces ran, totals first, 
         "recordsRead": 50,
         "recordsSkipped": 7,
         "offeredCpuUnitSeconds": 250000,
+        "offeredLoad": 0,
         "strategy": "binpack(memory)",
         "submitted": 0,
         "placed": 0,

@@ -24,17 +24,12 @@ TEST_CASE("text_files: missing files and non-regular files are refused with a re
   CHECK(why == "not a regular file");
 }
 
-TEST_CASE("text_files: lines drop CRLF and CSV fields honour quotes", "[scenarios]") {
+TEST_CASE("text_files: lines drop CRLF and trim drops spaces and tabs", "[scenarios]") {
   const auto lines = split_lines("a\r\nb\n\nc");
   REQUIRE(lines.size() == 4);
   CHECK(lines[0] == "a");
   CHECK(lines[2].empty());
   CHECK(lines[3] == "c");
-  const auto fields = split_csv_line(R"(1,"x, y","say ""hi""",)");
-  REQUIRE(fields.size() == 4);
-  CHECK(fields[1] == "x, y");
-  CHECK(fields[2] == "say \"hi\"");
-  CHECK(fields[3].empty());
   CHECK(trim("  a b \t") == "a b");
 }
 
