@@ -71,7 +71,7 @@ void load_plugin(const std::string& path) {
       throw sim::InputError(path, "", problem.empty() ? "strategy names not repeated" : problem, quoted(s.name));
     }
   }
-  for (std::size_t k = 0; k < manifest->strategy_count; ++k) add_plugin_strategy(manifest->strategies[k]);
+  for (std::size_t k = 0; k < manifest->strategy_count; ++k) add_plugin_strategy(manifest->strategies[k], path);
   loaded.insert(path);
 }
 

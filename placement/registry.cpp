@@ -1,7 +1,7 @@
 #include "placement/registry.h"
 
 #include <algorithm>
-#include <cassert>
+#include <deque>
 #include <cctype>
 #include <stdexcept>
 
@@ -76,10 +76,13 @@ std::string plugin_strategy_name_problem(std::string_view name) {
   return "";
 }
 
-void add_plugin_strategy(const PluginStrategy& strategy) {
+void add_plugin_strategy(const PluginStrategy& strategy, const std::string& library) {
+  // Library paths live as long as the strategies (plugins are never unloaded).
+  static std::deque<std::string> libraries;
+  libraries.push_back(library);
   auto& table = strategy_table();
   StrategyInfo info{strategy.name, "", strategy.description != nullptr ? strategy.description : "", nullptr,
-                    &strategy};
+                    &strategy, libraries.back()};
   const auto at = std::lower_bound(table.begin(), table.end(), info,
                                    [](const StrategyInfo& a, const StrategyInfo& b) { return a.name < b.name; });
   table.insert(at, info);
@@ -135,17 +138,67 @@ std::string check_strategy(const sim::StrategySpec& spec) {
   return expected + ")";
 }
 
+namespace {
+
+// A plugin's strategy, with every call into the plugin guarded: what it throws becomes a
+// PluginError naming the library and the strategy. One virtual call more per score, for plugin
+// strategies only.
+class GuardedPluginStrategy final : public Strategy {
+ public:
+  GuardedPluginStrategy(std::unique_ptr<Strategy> inner, std::string who) : inner_(std::move(inner)), who_(std::move(who)) {}
+  std::string describe() const override {
+    try {
+      return inner_->describe();
+    } catch (const std::exception& e) {
+      fail("describe()", e.what());
+    } catch (...) {
+      fail("describe()", "an exception that is not a std::exception");
+    }
+  }
+  void score(const ScoreContext& ctx, std::span<const sim::InstanceIdx> candidates, std::span<std::int64_t> keys) override {
+    try {
+      inner_->score(ctx, candidates, keys);
+    } catch (const std::exception& e) {
+      fail("score()", e.what());
+    } catch (...) {
+      fail("score()", "an exception that is not a std::exception");
+    }
+  }
+
+ private:
+  [[noreturn]] void fail(const char* call, const std::string& what) const {
+    throw PluginError(who_ + ": " + call + " threw \"" + what + "\" (a fault of the plugin, not of ecsim)");
+  }
+  std::unique_ptr<Strategy> inner_;
+  std::string who_;
+};
+
+std::unique_ptr<Strategy> make_plugin_strategy(const StrategyInfo& info, const sim::StrategySpec& spec) {
+  const std::string who = "placement plugin " + std::string(info.library) + ", strategy \"" + spec.type + "\"";
+  std::unique_ptr<Strategy> strategy;
+  try {
+    // ecsim owns what the plugin's create() returns.
+    strategy.reset(info.plugin->create(spec));
+  } catch (const std::exception& e) {
+    throw PluginError(who + ": create() threw \"" + std::string(e.what()) + "\" (a fault of the plugin, not of ecsim)");
+  } catch (...) {
+    throw PluginError(who + ": create() threw an exception that is not a std::exception (a fault of the plugin, not of ecsim)");
+  }
+  if (!strategy) throw PluginError(who + ": create() returned no strategy (a fault of the plugin, not of ecsim)");
+  return std::make_unique<GuardedPluginStrategy>(std::move(strategy), who);
+}
+
+}  // namespace
+
 std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& policy, sim::ClusterState& cluster) {
   std::vector<std::unique_ptr<Strategy>> strategies;
   strategies.reserve(policy.strategy.size());
   for (const auto& spec : policy.strategy) {
     const StrategyInfo* info = find_strategy(spec.type);
-    assert(info != nullptr);  // check_strategy passed
+    // check_strategy passed when the scenario was loaded; a plugin unloaded since is a bug.
+    if (info == nullptr) throw std::logic_error("placement strategy \"" + spec.type + "\" is not registered");
     if (info->plugin != nullptr) {
-      // ecsim owns what the plugin's create() returns.
-      std::unique_ptr<Strategy> strategy(info->plugin->create(spec));
-      if (!strategy) throw std::runtime_error("placement plugin strategy " + spec.type + " returned no strategy");
-      strategies.push_back(std::move(strategy));
+      strategies.push_back(make_plugin_strategy(*info, spec));
     } else {
       strategies.push_back(info->make(spec, policy.group, cluster));
     }

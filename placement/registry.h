@@ -4,6 +4,8 @@
 // in the table is what the binary knows, whatever the link order.
 #pragma once
 
+#include <stdexcept>
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +29,15 @@ struct StrategyInfo {
   std::string_view description;  // one line for `ecsim strategies`
   StrategyFactory make;          // what EcsPlacerFactory::make calls for a built-in type
   const PluginStrategy* plugin = nullptr;  // set for a strategy a loaded plugin provides
+  std::string_view library = {};           // the plugin's library, as loaded (plugins only)
+};
+
+// A loaded plugin's strategy failed: create() threw or returned no strategy, or describe() or
+// score() threw. The plugin's fault, not ecsim's: the command line prints the message (naming the
+// library and the strategy) and exits 2, as for any input ecsim cannot use.
+class PluginError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // All strategy types, built-in and from loaded plugins, sorted by name.
@@ -35,7 +46,7 @@ const std::vector<StrategyInfo>& strategy_infos();
 // For the plugin loader: why `name` cannot be a new plugin strategy ("" when it can), phrased
 // to follow "expected "; and the registration itself (REQUIRES: the name was checked).
 std::string plugin_strategy_name_problem(std::string_view name);
-void add_plugin_strategy(const PluginStrategy& strategy);
+void add_plugin_strategy(const PluginStrategy& strategy, const std::string& library);
 void remove_plugin_strategies();
 
 // Named strategy lists: ECS's defaults and console templates, usable wherever a strategy list

@@ -537,6 +537,9 @@ int main(int argc, char** argv) {
   using ecsim::sim::ExitCode;
   try {
     return ecsim::tools::dispatch(argc, argv);
+  } catch (const ecsim::placement::PluginError& e) {
+    std::fprintf(stderr, "ecsim: %s\n", ecsim::sim::printable(e.what()).c_str());
+    return static_cast<int>(ExitCode::kInput);
   } catch (const ecsim::tools::OutputError& e) {
     std::fprintf(stderr, "ecsim: cannot write outputs: %s\n", ecsim::sim::printable(e.what()).c_str());
     return static_cast<int>(ExitCode::kInput);

@@ -228,3 +228,24 @@ TEST_CASE("cli: --duration beyond 100 years, or with more than 10^7 samples, is 
   CHECK(at.status == 2);
   CHECK(at.err.find("--at") == 0);
 }
+
+TEST_CASE("cli: a plugin strategy that throws or creates nothing is the plugin's fault: exit 2 naming the library", "[tools]") {
+  TempDir dir;
+  const std::string scenario = (kSource / "scenarios/examples/mmc-queue.json").string();
+  const auto boom = run_ecsim({"run", scenario, "-o", "b", "--plugin", ECSIM_TEST_PLUGIN_THROWS, "--strategy", "boom"}, dir.path());
+  CHECK(boom.status == 2);
+  CHECK(boom.err == std::string("ecsim: placement plugin ") + ECSIM_TEST_PLUGIN_THROWS +
+                        ", strategy \"boom\": score() threw \"boom\" (a fault of the plugin, not of ecsim)\n");
+  CHECK_FALSE(fs::exists(dir.path() / "b"));
+  const auto null = run_ecsim({"run", scenario, "-o", "n", "--plugin", ECSIM_TEST_PLUGIN_NULL, "--strategy", "nothing"}, dir.path());
+  CHECK(null.status == 2);
+  CHECK(null.err.find("strategy \"nothing\": create() returned no strategy (a fault of the plugin, not of ecsim)") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path() / "n"));
+  // In a comparison's worker threads too.
+  const auto compare = run_ecsim({"compare", scenario, "--plugin", ECSIM_TEST_PLUGIN_THROWS, "--strategies", "random,boom",
+                                  "--seeds", "2", "-o", "c"},
+                                 dir.path());
+  CHECK(compare.status == 2);
+  CHECK(compare.err.find("score() threw \"boom\"") != std::string::npos);
+}
