@@ -419,31 +419,28 @@ DiffResult diff_runs(const DiffSide& before, const DiffSide& after, std::vector<
     // same name, each metric prefixed with it.
     for (const auto& group : a) result.statistical = result.statistical || group.second.runs.size() > 1;
     for (const auto& group : b) result.statistical = result.statistical || group.second.runs.size() > 1;
-    for (const auto& group : a) {
-      const std::string& key = group.first;
-      const DiffSide& side = group.second;
-      const auto match = std::find_if(b.begin(), b.end(), [&](const auto& g) { return g.first == key; });
-      if (match == b.end()) {
-        MetricDiff m;
-        m.path = key;
-        m.numeric = false;
-        m.old_value = std::to_string(side.runs.size()) + " runs";
-        m.verdict = Verdict::kRemoved;
-        result.metrics.push_back(std::move(m));
-        continue;
-      }
-      diff_group(side, match->second, result, tolerance_used, known, key + ": ");
-    }
-    for (const auto& group : b) {
-      const std::string& key = group.first;
-      const DiffSide& side = group.second;
-      if (std::find_if(a.begin(), a.end(), [&](const auto& g) { return g.first == key; }) != a.end()) continue;
+    // A group on one side only: one entry saying so.
+    const auto only_on_one_side = [&](const std::string& key, std::size_t runs, Verdict verdict) {
       MetricDiff m;
       m.path = key;
       m.numeric = false;
-      m.new_value = std::to_string(side.runs.size()) + " runs";
-      m.verdict = Verdict::kAdded;
+      (verdict == Verdict::kRemoved ? m.old_value : m.new_value) = std::to_string(runs) + " runs";
+      m.verdict = verdict;
       result.metrics.push_back(std::move(m));
+    };
+    for (const auto& group : a) {
+      const std::string& key = group.first;
+      const auto match = std::find_if(b.begin(), b.end(), [&](const auto& g) { return g.first == key; });
+      if (match == b.end()) {
+        only_on_one_side(key, group.second.runs.size(), Verdict::kRemoved);
+      } else {
+        diff_group(group.second, match->second, result, tolerance_used, known, key + ": ");
+      }
+    }
+    for (const auto& group : b) {
+      const std::string& key = group.first;
+      if (std::find_if(a.begin(), a.end(), [&](const auto& g) { return g.first == key; }) != a.end()) continue;
+      only_on_one_side(key, group.second.runs.size(), Verdict::kAdded);
     }
   }
   for (std::size_t k = 0; k < result.tolerances.size(); ++k) {

@@ -154,17 +154,23 @@ sim::Scenario load(const RunOptions& o) {
   return scenario;
 }
 
+// SCENARIO, --set and --plugin, read as every command that takes a scenario reads them.
+RunOptions scenario_options(const po::variables_map& vm) {
+  if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
+  RunOptions o;
+  o.scenario = vm["scenario"].as<std::string>();
+  o.overrides = read_set_option(vm);
+  if (vm.count("plugin")) o.plugins = vm["plugin"].as<std::vector<std::string>>();
+  return o;
+}
+
 int cmd_validate(const std::vector<std::string>& args) {
   po::options_description desc;
   desc.add_options()("plugin", po::value<std::vector<std::string>>()->composing())("quiet", po::bool_switch())(
       "json", po::bool_switch())("strict", po::bool_switch());
   add_set_option(desc);
   const po::variables_map vm = parse_args(args, desc, {"scenario"});
-  if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
-  RunOptions o;
-  o.scenario = vm["scenario"].as<std::string>();
-  o.overrides = read_set_option(vm);
-  if (vm.count("plugin")) o.plugins = vm["plugin"].as<std::vector<std::string>>();
+  const RunOptions o = scenario_options(vm);
   const sim::Scenario scenario = load(o);
   const ValidateReport report = build_validate_report(scenario, o.scenario);
   const std::string text = vm["json"].as<bool>() ? validate_json(report) : validate_text(report, vm["quiet"].as<bool>());
@@ -301,11 +307,7 @@ int cmd_graph(const std::vector<std::string>& args) {
       "plugin", po::value<std::vector<std::string>>()->composing());
   add_set_option(desc);
   const po::variables_map vm = parse_args(args, desc, {"scenario"});
-  if (vm.count("scenario") == 0) throw UsageError("missing SCENARIO");
-  RunOptions o;
-  o.scenario = vm["scenario"].as<std::string>();
-  o.overrides = read_set_option(vm);
-  if (vm.count("plugin")) o.plugins = vm["plugin"].as<std::vector<std::string>>();
+  const RunOptions o = scenario_options(vm);
   const std::filesystem::path file(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-graph.svg");
   const std::string ext = file.extension().string();
   if (ext != ".svg" && ext != ".dot") {
