@@ -48,8 +48,8 @@ sim::RunResult rich_run() {
   }
   r.cpu.overall = {1.0 / 3, 0.30000000000000004, 5e-324};
   r.memory.by_type = {{2.0 / 3, 1e-17, 0.9999999999999999}};
-  r.traces.push_back(sim::TraceStats{"trace, \"one\".csv", "generic", 120, 3, 12345.678901234567});
-  r.traces.push_back(sim::TraceStats{"two.swf", "swf", 0, 0, 0});
+  r.traces.push_back(sim::TraceStats{"trace, \"one\".csv", "generic", 120, 3, 12345.678901234567, {}});
+  r.traces.push_back(sim::TraceStats{"two.swf", "swf", 0, 0, 0, {}});
   // A second service (DAEMON, with a load and a deployment still in progress), before the job
   // etl; two trace sources, and t5 submitted by the second trace.
   r.sources.insert(r.sources.begin() + 1, sim::SourceInfo{"api \"v2\", new", sim::SourceKind::kService, "random"});

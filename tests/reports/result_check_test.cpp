@@ -89,7 +89,7 @@ TEST_CASE("result_check: sources, services, series and markers are checked", "[r
     CHECK_THROWS_WITH(check_run_result(r), "RunResult: sources has 1 services, expected 0 (one per services entry)");
   }
   SECTION("a trace without its source") {
-    r.traces.push_back(sim::TraceStats{"t.csv", "generic", 1, 0, 1.0});
+    r.traces.push_back(sim::TraceStats{"t.csv", "generic", 1, 0, 1.0, {}});
     CHECK_THROWS_WITH(check_run_result(r), "RunResult: sources has 0 traces, expected 1 (one per traces entry)");
   }
   SECTION("a per-service series of the wrong length") {

@@ -160,7 +160,7 @@ class RunResultBuilder {
   RunResultBuilder& trace(std::string file, std::string format, std::int64_t read, std::int64_t skipped,
                           double offered) {
     source(file, sim::SourceKind::kTrace);
-    r_.traces.push_back(sim::TraceStats{std::move(file), std::move(format), read, skipped, offered});
+    r_.traces.push_back(sim::TraceStats{std::move(file), std::move(format), read, skipped, offered, {}});
     return *this;
   }
 
