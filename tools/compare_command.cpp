@@ -73,11 +73,6 @@ std::string strategy_dir(std::size_t index, const std::string& text) {
   return out;
 }
 
-void apply_strategy(sim::Scenario& scenario, const std::string& text, const std::vector<std::string>& sources) {
-  if (text == kScenarioStrategy) return;
-  scenarios::override_strategy(scenario, scenarios::parse_strategy_override(text), sources);
-}
-
 reports::CompareRun compare_run(const sim::RunResult& result) {
   reports::CompareRun run;
   run.summary = nlohmann::ordered_json::parse(reports::summary_json(result));
@@ -120,6 +115,11 @@ class CompareProgress {
 };
 
 }  // namespace
+
+void apply_strategy(sim::Scenario& scenario, const std::string& text, const std::vector<std::string>& sources) {
+  if (text == kScenarioStrategy) return;
+  scenarios::override_strategy(scenario, scenarios::parse_strategy_override(text), sources);
+}
 
 std::string_view compare_options_help() { return kCompareOptions; }
 
