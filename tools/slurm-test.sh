@@ -69,21 +69,25 @@ for _ in $(seq 100); do [ -S "$work/munge/munge.socket.2" ] && break; sleep 0.1;
 # The socket's directory must let the job's user (and slurm's) reach it.
 $sudo chmod 755 "$work/munge"
 
-# slurm.conf: this machine as the one node, with the CPUs and memory slurmd sees.
+# slurm.conf: this machine as the one node, with the CPUs and memory slurmd sees; the daemons
+# run as root (directly, or under sudo), jobs as the user who submits them.
 node=$(hostname -s)
 hw=$(slurmd -C | head -1)
 cpus=$(sed -n 's/.* CPUs=\([0-9]*\).*/\1/p' <<<"$hw")
 memory=$(sed -n 's/.* RealMemory=\([0-9]*\).*/\1/p' <<<"$hw")
-slurm_user=root
-[ -z "$sudo" ] || slurm_user=root  # the daemons run under sudo, as root
-port=$((20000 + RANDOM % 20000))
+# Two free ports of our own (slurmctld's and slurmd's): a Slurm already here keeps 6817 and 6818.
+port_in_use() { grep -qi "$(printf ':%04X ' "$1")" /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
+for _ in $(seq 50); do
+  port=$((20000 + RANDOM % 20000))
+  port_in_use "$port" || port_in_use $((port + 1)) || break
+done
 mkdir -p "$work/state" "$work/spool"
 cat >"$work/slurm.conf" <<EOF
 ClusterName=ecsimtest
 SlurmctldHost=$node(127.0.0.1)
 SlurmctldPort=$port
 SlurmdPort=$((port + 1))
-SlurmUser=$slurm_user
+SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 AuthInfo=socket=$work/munge/munge.socket.2

@@ -199,6 +199,12 @@ TEST_CASE("sweep: the command runs, runs one element, merges, and writes a Slurm
   INFO(local.err);
   REQUIRE(local.status == 0);
   CHECK(local.out.find("1 combinations x 2 strategies x 1 seeds = 2 runs") != std::string::npos);
+  // Run 0 is what `ecsim run` writes for its settings, strategy and seed.
+  REQUIRE(run_ecsim({"run", "frag.json", "-o", "alone", "--quiet", "--no-html", "--seed", "5", "--strategy", "binpack:cpu",
+                     "--source", "small", "--set", "jobs.whole.arrival.ratePerHour=60"},
+                    dir.path())
+              .status == 0);
+  CHECK(read_file(dir.path() / "local/runs/00000/summary.json") == read_file(dir.path() / "alone/summary.json"));
   for (const char* index : {"1", "0"}) {
     REQUIRE(run_ecsim({"sweep", "small.json", "-o", "cluster", "--index", index, "--quiet"}, dir.path()).status == 0);
   }
