@@ -145,15 +145,20 @@ jobid=$(sbatch --parsable "$work/sweep/sweep.sbatch")
 mergeid=$(sbatch --parsable --dependency=afterany:"$jobid" --output="$work/sweep/logs/merge.out" \
   --wrap "'$ecsim' sweep merge '$work/sweep'")
 echo "== submitted array job $jobid and merge job $mergeid"
+# Waits until none of the jobs (comma-separated ids) is queued or running.
+wait_for() {
+  local begin=$SECONDS
+  while [ -n "$(squeue -h -j "$1" -o %i 2>/dev/null)" ]; do
+    if ((SECONDS - begin > timeout_s)); then
+      squeue >&2 || true
+      echo "slurm-test: jobs $1 still queued or running after $timeout_s s" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
 start=$SECONDS
-while [ -n "$(squeue -h -j "$jobid,$mergeid" -o %i 2>/dev/null)" ]; do
-  if ((SECONDS - start > timeout_s)); then
-    squeue >&2 || true
-    echo "slurm-test: jobs still queued or running after $timeout_s s" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+wait_for "$jobid,$mergeid"
 merge_state=$(scontrol show job "$mergeid" | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')
 failed=$(scontrol show job "$jobid" | grep -c 'JobState=\(FAILED\|CANCELLED\|TIMEOUT\|NODE_FAIL\|OUT_OF_MEMORY\)' || true)
 echo "== array elements done in $((SECONDS - start)) s (failed: $failed), merge job $merge_state"
@@ -166,3 +171,17 @@ for file in sweep.json sweep.csv; do
   cmp "$work/sweep/$file" "$work/local/$file" || { echo "slurm-test: $file differs from the local sweep's" >&2; exit 1; }
 done
 echo "== the Slurm sweep's sweep.json and sweep.csv equal the local sweep's byte for byte"
+
+# A lost element: its run directory gone, merge names it, the script's array resubmitted for
+# that element alone, and the merge is the same again.
+rm -rf "$work/sweep/runs/00003"
+"$ecsim" sweep merge "$work/sweep" --quiet 2>"$work/missing.txt"
+grep -qx "ecsim sweep merge: 1 of 8 runs missing: 3" "$work/missing.txt" ||
+  { echo "slurm-test: merge did not name run 3 as missing:" >&2; cat "$work/missing.txt" >&2; exit 1; }
+rerun=$(sbatch --parsable --array=3 "$work/sweep/sweep.sbatch")
+wait_for "$rerun"
+"$ecsim" sweep merge "$work/sweep" --quiet
+for file in sweep.json sweep.csv; do
+  cmp "$work/sweep/$file" "$work/local/$file" || { echo "slurm-test: $file differs after the rerun" >&2; exit 1; }
+done
+echo "== element 3 lost, named missing by merge, run again alone (job $rerun): the same bytes"

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "placement/plugin_loader.h"
@@ -293,9 +294,11 @@ SweepMerge merge_sweep(const fs::path& dir) {
         const std::string expected = sweep_run_json(plan, sweep_run(plan, index));
         const std::string got = read_whole(run_file);
         if (got != expected) {
-          throw sim::InputError(run_file.string(), "/", "run " + std::to_string(index) + " of " + (dir / kSpecFile).string() + ": " +
-                                                            Json::parse(expected).dump(),
-                                got);
+          // A run of another sweep (or a file edited by hand): merging it would mix sweeps.
+          const Json parsed = Json::parse(got, nullptr, false);
+          throw sim::InputError(run_file.string(), "/",
+                                "run " + std::to_string(index) + " of " + (dir / kSpecFile).string() + ": " + Json::parse(expected).dump(),
+                                parsed.is_discarded() ? "a file that is not JSON" : parsed.dump());
         }
         const fs::path summary_file = run_dir / "summary.json";
         try {

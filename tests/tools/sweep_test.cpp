@@ -177,7 +177,10 @@ TEST_CASE("sweep: a local sweep, whatever --jobs, equals every element run alone
   }
   SECTION("a run of another sweep in the directory is refused, not merged") {
     std::ofstream(tools::sweep_run_dir(elements, 2) / "run.json") << R"({"index": 2})";
-    CHECK_THROWS_WITH(tools::merge_sweep(elements), Catch::Contains("run.json: /: expected run 2 of"));
+    CHECK_THROWS_WITH(tools::merge_sweep(elements),
+                      Catch::EndsWith("runs/00002/run.json: /: expected run 2 of " + (elements / "spec.json").string() +
+                                      R"(: {"index":2,"combination":0,"settings":{"jobs.whole.arrival.ratePerHour":30},)"
+                                      R"("strategy":"spread:instanceId","seed":5}, got {"index":2})"));
   }
   SECTION("a directory of another sweep is refused before any run") {
     tools::SweepPlan other = l.plan;
