@@ -266,7 +266,11 @@ void run_sweep_element(const scenarios::ScenarioSource& source, const SweepPlan&
 
 void run_sweep_locally(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::size_t jobs, const fs::path& dir) {
   const std::size_t runs = plan.runs();
-  parallel_for(runs, worker_count(jobs, runs), [&](std::size_t i) { run_sweep_element(source, plan, i, dir); });
+  RunProgress progress("sweep", runs);
+  parallel_for(runs, worker_count(jobs, runs), [&](std::size_t i) {
+    run_sweep_element(source, plan, i, dir);
+    progress.done_one();
+  });
 }
 
 SweepMerge merge_sweep(const fs::path& dir) {
