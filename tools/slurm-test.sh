@@ -56,7 +56,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Munge: a key and a socket of our own.
-mkdir -p "$work/munge"
+$sudo mkdir -p "$work/munge"
 $sudo mungekey --create --keyfile="$work/munge/munge.key" --force
 $sudo chmod 700 "$work/munge"
 $sudo chmod 400 "$work/munge/munge.key"
