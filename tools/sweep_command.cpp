@@ -500,6 +500,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
     } catch (const std::exception& e) {
       throw OutputError(e.what());
     }
+    if (plan.runs() > 1001) {
+      std::fprintf(stderr, "ecsim sweep: note: indexes up to %zu; Slurm refuses those at or above its MaxArraySize (default 1001)\n",
+                   plan.runs() - 1);
+    }
     if (!quiet) {
       const std::string file = shell_quote(script.dir + "/" + kSbatchFile);
       std::printf("wrote %s: a Slurm array job of %zu elements (0-%zu), one run each\n", (dir / kSbatchFile).string().c_str(),
