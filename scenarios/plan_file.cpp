@@ -48,6 +48,22 @@ PlanDimension read_dimension(const JsonCursor& d) {
 
 }  // namespace
 
+std::vector<PlanDimension> read_plan_dimensions(const JsonCursor& vary) {
+  vary.expect_array("a non-empty list of dimensions to vary");
+  if (vary.size() == 0) vary.fail("a non-empty list of dimensions to vary");
+  std::vector<PlanDimension> out;
+  std::uint64_t candidates = 1;
+  for (std::size_t i = 0; i < vary.size(); ++i) {
+    out.push_back(read_dimension(vary.at(i)));
+    for (std::size_t k = 0; k + 1 < out.size(); ++k) {
+      if (out[k].set == out.back().set) vary.at(i)["set"].fail("a path not varied before");
+    }
+    candidates *= out.back().values.size();
+    if (candidates > kMaxPlanCandidates) vary.at(i).fail("at most 1000000 candidates in all");
+  }
+  return out;
+}
+
 PlanFile load_plan_text(const std::string& text, const std::string& label) {
   const auto doc = parse_json_document(text, label);
   const JsonCursor root(*doc);
@@ -55,18 +71,7 @@ PlanFile load_plan_text(const std::string& text, const std::string& label) {
   root.check_keys(keys::kPlan);
   PlanFile plan;
   plan.label = label;
-  const JsonCursor vary = root["vary"];
-  vary.expect_array("a non-empty list of dimensions to vary");
-  if (vary.size() == 0) vary.fail("a non-empty list of dimensions to vary");
-  std::uint64_t candidates = 1;
-  for (std::size_t i = 0; i < vary.size(); ++i) {
-    plan.vary.push_back(read_dimension(vary.at(i)));
-    for (std::size_t k = 0; k + 1 < plan.vary.size(); ++k) {
-      if (plan.vary[k].set == plan.vary.back().set) vary.at(i)["set"].fail("a path not varied before");
-    }
-    candidates *= plan.vary.back().values.size();
-    if (candidates > kMaxPlanCandidates) vary.at(i).fail("at most 1000000 candidates in all");
-  }
+  plan.vary = read_plan_dimensions(root["vary"]);
   const JsonCursor slos = root["slos"];
   slos.expect_array("a non-empty list of SLOs (check expressions such as \"jobs.etl.wait.p99 <= 120\")");
   if (slos.size() == 0) slos.fail("a non-empty list of SLOs (check expressions such as \"jobs.etl.wait.p99 <= 120\")");

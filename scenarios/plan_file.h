@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scenarios/json_cursor.h"
 #include "scenarios/overrides.h"
 #include "sim/check_expression.h"
 
@@ -49,6 +50,10 @@ inline constexpr std::uint64_t kMaxPlanCandidates = 1'000'000;
 
 PlanFile load_plan_file(const std::string& path);
 PlanFile load_plan_text(const std::string& text, const std::string& label);
+
+// A `vary` list at `vary` (the plan file's, and the sweep file's of `ecsim sweep`): a non-empty
+// list of dimensions, each path varied once, at most kMaxPlanCandidates combinations in all.
+std::vector<PlanDimension> read_plan_dimensions(const JsonCursor& vary);
 
 // The override that sets dimension `d` to its `k`-th value: text "PATH=VALUE" (a string value
 // written bare).

@@ -271,7 +271,10 @@ inline constexpr KeySet kPlan{"key of a plan", kPlanKeys};
 inline constexpr std::string_view kPlanDimensionKeys[] = {"range", "set", "values"};
 inline constexpr KeySet kPlanDimension{"key of a plan dimension", kPlanDimensionKeys};
 
-// Every set above, in this order: the scenario's, then the plan file's.
+inline constexpr std::string_view kSweepKeys[] = {"firstSeed", "scenario", "seeds", "sources", "strategies", "vary"};
+inline constexpr KeySet kSweep{"key of a sweep", kSweepKeys};
+
+// Every set above, in this order: the scenario's, then the plan file's, then the sweep file's.
 inline constexpr const KeySet* kAllKeySets[] = {
     &kTopLevel, &kPlacement, &kStrategyItem, &kConstraintItem, &kInstanceType, &kPricing, &kSavingsPlan, &kCluster,
     &kInstanceGroup, &kAgent, &kImageCleanup, &kCapacityProvider, &kAutoScalingGroup, &kMixedInstancesPolicy,
@@ -284,6 +287,6 @@ inline constexpr const KeySet* kAllKeySets[] = {
     &kTargetTrackingPolicy, &kPredefinedMetric, &kStepScalingPolicy, &kAlarm, &kStepScalingConfiguration,
     &kStepAdjustment, &kScheduledAction, &kScalableTargetAction, &kAzOutageEvent, &kDeployEvent, &kScaleEvent,
     &kRegistryOutageEvent, &kInstanceEvent, &kTimedInstanceEvent, &kInsufficientCapacityEvent, &kPlan,
-    &kPlanDimension};
+    &kPlanDimension, &kSweep};
 
 }  // namespace ecsim::scenarios::keys

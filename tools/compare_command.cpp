@@ -1,13 +1,10 @@
 #include "tools/compare_command.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <mutex>
 
 #include "placement/plugin_loader.h"
 #include "placement/registry.h"
@@ -73,11 +70,6 @@ std::string strategy_dir(std::size_t index, const std::string& text) {
   return out;
 }
 
-void apply_strategy(sim::Scenario& scenario, const std::string& text, const std::vector<std::string>& sources) {
-  if (text == kScenarioStrategy) return;
-  scenarios::override_strategy(scenario, scenarios::parse_strategy_override(text), sources);
-}
-
 reports::CompareRun compare_run(const sim::RunResult& result) {
   reports::CompareRun run;
   run.summary = nlohmann::ordered_json::parse(reports::summary_json(result));
@@ -95,31 +87,13 @@ reports::CompareRun compare_run(const sim::RunResult& result) {
   return run;
 }
 
-// "37/120 runs" on one rewritten stderr line, only on a terminal.
-class CompareProgress {
- public:
-  explicit CompareProgress(std::size_t total) : total_(total), shown_(isatty(STDERR_FILENO) != 0) {}
-  void done_one() {
-    if (!shown_) return;
-    const std::lock_guard<std::mutex> lock(mutex_);
-    ++done_;
-    std::fprintf(stderr, "\r  compare: %zu/%zu runs   ", done_, total_);
-    std::fflush(stderr);
-  }
-  ~CompareProgress() {
-    if (shown_ && done_ > 0) std::fprintf(stderr, "\r%40s\r", "");
-  }
-  CompareProgress(const CompareProgress&) = delete;
-  CompareProgress& operator=(const CompareProgress&) = delete;
-
- private:
-  std::size_t total_;
-  std::size_t done_ = 0;
-  bool shown_;
-  std::mutex mutex_;
-};
 
 }  // namespace
+
+void apply_strategy(sim::Scenario& scenario, const std::string& text, const std::vector<std::string>& sources) {
+  if (text == kScenarioStrategy) return;
+  scenarios::override_strategy(scenario, scenarios::parse_strategy_override(text), sources);
+}
 
 std::string_view compare_options_help() { return kCompareOptions; }
 
@@ -140,7 +114,7 @@ reports::CompareInput run_compare(const scenarios::ScenarioSource& source, const
   const std::size_t strategies = scenarios.size();
   const std::size_t seeds = input.seeds.size();
   input.runs.assign(strategies, std::vector<reports::CompareRun>(seeds));
-  CompareProgress progress(strategies * seeds);
+  RunProgress progress("compare", strategies * seeds);
   // Seed-major, so that the first results of every strategy come early.
   parallel_for(strategies * seeds, worker_count(options.jobs, strategies * seeds), [&](std::size_t i) {
     const std::size_t seed = i / strategies, strategy = i % strategies;

@@ -27,6 +27,11 @@ struct CompareOptions {
 // name anything.
 reports::CompareInput run_compare(const scenarios::ScenarioSource& source, const CompareOptions& options);
 
+// Gives the scenario the strategy `text` (compare's --strategy: a name, a preset, a comma list,
+// an ECS JSON list; "scenario" leaves it as it is) for `sources` (empty: every source and the
+// default). Throws sim::InputError for a strategy or source that does not parse or name anything.
+void apply_strategy(sim::Scenario& scenario, const std::string& text, const std::vector<std::string>& sources);
+
 int cmd_compare(const std::vector<std::string>& args);
 std::string_view compare_options_help();
 

@@ -38,6 +38,7 @@
 #include "tools/diff_command.h"
 #include "tools/import_command.h"
 #include "tools/plan_report.h"
+#include "tools/sweep_command.h"
 #include "tools/planner.h"
 #include "tools/validate_report.h"
 
@@ -472,6 +473,10 @@ const std::vector<Command>& commands() {
        "every strategy on the same seeds with common random numbers: each metric's mean and 95 % interval, "
        "the paired difference against the first strategy; writes compare.json, compare.csv, compare.html",
        compare_options_help(), cmd_compare},
+      {"sweep", "SPEC [-o DIR] [--jobs K] [--index N] [--emit slurm] | merge DIR",
+       "a sweep file's runs (parameters x strategies x seeds) here, one of them (--index, an array job's "
+       "element) or as a Slurm array job (--emit slurm); merge gathers the finished runs into sweep.json, sweep.csv",
+       sweep_options_help(), cmd_sweep},
       {"diff", "OLD NEW",
        "compare two runs' outputs (or two directories of runs, with a t-test) metric by metric; exit 3 "
        "when one got worse beyond its tolerance; writes diff.json",

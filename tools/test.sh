@@ -3,7 +3,8 @@
 #   1. GCC, Release, warnings as errors: the whole suite through ctest, benchmarks built;
 #   2. Clang, AddressSanitizer + UBSan, warnings as errors: the whole suite again;
 #   3. Clang with libFuzzer: the fuzz targets built and run briefly on their seed corpus;
-#   4. the GCC and Clang builds' outputs of every bundled scenario compared byte for byte.
+#   4. the GCC and Clang builds' outputs of every bundled scenario compared byte for byte;
+#   5. an `ecsim sweep` as a Slurm array job on a single-node Slurm started for the purpose.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./tools/install-deps.sh --with-browser  # chromium for the browser test
@@ -47,4 +48,9 @@ done
 
 echo "== gcc and clang builds give byte-identical outputs"
 ./tools/compare-builds.sh build/gcc/tools/ecsim build/asan/tools/ecsim
+
+echo "== sweep on a single-node Slurm"
+# Starts slurmctld, slurmd and munged of its own, runs an `ecsim sweep` array job and a dependent
+# merge, and compares the merged table with a local sweep byte for byte (about 20 s).
+./tools/slurm-test.sh build/gcc/tools/ecsim
 echo "all checks passed"
