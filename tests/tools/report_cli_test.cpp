@@ -129,3 +129,20 @@ TEST_CASE("report cli: --at draws the cluster pictures at a chosen time instead 
     CHECK(read_file(dir.path() / "out" / "cluster.dot") == later);
   }
 }
+
+TEST_CASE("report cli: what run accepts, report reads: the longest run a scenario may ask for (100 years)", "[tools]") {
+  TempDir dir;
+  std::ofstream(dir.path() / "century.json") << R"({"name": "century", "duration": "36500d", "sampleInterval": "1d",
+    "instanceTypes": [{"name": "box", "vcpu": 2, "memoryMiB": 4096, "enis": 2, "gpus": 0, "pricePerHour": 0.1}],
+    "cluster": {"name": "c", "availabilityZones": ["a"], "instanceGroups": [{"name": "g", "instanceType": "box", "count": 1}]},
+    "taskDefinitions": [{"family": "w", "cpu": "256", "memory": "256",
+                         "containerDefinitions": [{"name": "w", "image": "busybox", "essential": true}]}],
+    "jobs": [{"name": "yearly", "taskDefinition": "w", "arrival": {"type": "fixed", "interval": "365d"},
+              "runtime": {"type": "constant", "value": "1h"}}]})";
+  const auto run = run_ecsim({"run", "century.json", "-o", "out", "--quiet"}, dir.path());
+  REQUIRE(run.err.empty());
+  REQUIRE(run.status == 0);
+  const auto report = run_ecsim({"report", "out", "--quiet"}, dir.path());
+  CHECK(report.err.empty());
+  CHECK(report.status == 0);
+}
