@@ -2,7 +2,8 @@
 # README command two (and .ci/run): install what is missing, then build and test
 #   1. GCC, Release, warnings as errors: the whole suite through ctest, benchmarks built;
 #   2. Clang, AddressSanitizer + UBSan, warnings as errors: the whole suite again;
-#   3. Clang with libFuzzer: the fuzz targets built and run briefly on their seed corpus;
+#   3. Clang with libFuzzer: the fuzz targets (the scenario loader, with a dictionary of every
+#      key and extreme values; `ecsim report`'s readers) built and run 30 s each on their corpus;
 #   4. the GCC and Clang builds' outputs of every bundled scenario compared byte for byte;
 #   5. an `ecsim sweep` as a Slurm array job on a single-node Slurm started for the purpose.
 set -euo pipefail
@@ -41,7 +42,10 @@ for fuzzer in build/fuzz/tools/*_fuzz; do
   corpus="tools/fuzz/corpus/$(basename "$fuzzer" _fuzz)"
   work=$(mktemp -d)
   [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/
-  "$fuzzer" -max_total_time=30 -timeout=5 -rss_limit_mb=2048 "$work" >/dev/null 2>"$work.log" ||
+  dict="tools/fuzz/$(basename "$fuzzer" _fuzz).dict"
+  dict_arg=()
+  [ -f "$dict" ] && dict_arg=("-dict=$dict")
+  "$fuzzer" -max_total_time=30 -timeout=5 -rss_limit_mb=2048 "${dict_arg[@]}" "$work" >/dev/null 2>"$work.log" ||
     { tail -50 "$work.log"; exit 1; }
   rm -rf "$work" "$work.log"
 done
