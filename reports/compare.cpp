@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "reports/csv.h"
 #include "reports/format.h"
 #include "reports/svg_chart.h"
 #include "sim/input_error.h"
@@ -204,16 +205,7 @@ std::string compare_json(const CompareInput& input, const CompareResult& result)
 
 std::string compare_csv(const CompareInput& input, const CompareResult& result) {
   std::string out = "metric,strategy,n,mean,stddev,ci95Low,ci95High,meanDiff,diffCi95Low,diffCi95High,significant\n";
-  const auto field = [](const std::string& text) {
-    if (text.find_first_of(",\"\n") == std::string::npos) return text;
-    std::string q(1, '"');
-    for (const char c : text) {
-      if (c == '"') q += '"';
-      q += c;
-    }
-    q += '"';
-    return q;
-  };
+  const auto field = [](const std::string& text) { return csv_field(text); };
   for (const auto& m : result.metrics) {
     for (std::size_t s = 0; s < input.strategies.size(); ++s) {
       out += field(m.path) + "," + field(input.strategies[s]) + "," + std::to_string(m.stats[s].n) + "," +

@@ -10,6 +10,7 @@
 #include "placement/plugin_loader.h"
 #include "placement/registry.h"
 #include "reports/atomic_file.h"
+#include "reports/csv.h"
 #include "reports/compare.h"
 #include "reports/summary.h"
 #include "scenarios/json_cursor.h"
@@ -53,17 +54,6 @@ constexpr std::string_view kSweepOptions =
     "strategy, then seed.\n";
 
 std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string q(1, '"');
-  for (const char c : text) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  q += '"';
-  return q;
-}
 
 // Shell single quotes: the text as one word, whatever it holds.
 std::string shell_quote(const std::string& text) {
@@ -281,7 +271,7 @@ SweepMerge merge_sweep(const fs::path& dir) {
   Json combinations = Json::array();
   Json directions = Json::object();
   std::string csv = "combination,";
-  for (const auto& d : plan.vary) csv += csv_field(d.set) + ",";
+  for (const auto& d : plan.vary) csv += reports::csv_field(d.set) + ",";
   csv += reports::compare_csv(reports::CompareInput{}, reports::CompareResult{});
   for (std::size_t c = 0; c < plan.combinations(); ++c) {
     // This combination's finished runs, [strategy][seed].
@@ -345,7 +335,7 @@ SweepMerge merge_sweep(const fs::path& dir) {
         if (!directions.contains(path)) directions[path] = direction;
       }
       std::string prefix = std::to_string(c) + ",";
-      for (std::size_t d = 0; d < plan.vary.size(); ++d) prefix += csv_field(value_text(plan.vary[d].values[first.values[d]])) + ",";
+      for (std::size_t d = 0; d < plan.vary.size(); ++d) prefix += reports::csv_field(value_text(plan.vary[d].values[first.values[d]])) + ",";
       const std::string rows = reports::compare_csv(input, result);
       for (std::size_t at = rows.find('\n') + 1; at < rows.size();) {
         const std::size_t end = rows.find('\n', at);
