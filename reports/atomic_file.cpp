@@ -51,6 +51,7 @@ void BufferedWriter::write(std::string_view text) {
 }
 
 void BufferedWriter::flush() {
+  hash_.update(std::string_view(buffer_.get(), used_));
   if (string_ != nullptr) {
     string_->append(buffer_.get(), used_);
     written_ += used_;
@@ -84,7 +85,7 @@ AtomicFile::~AtomicFile() {
   if (!committed_) ::unlink(temp_.c_str());
 }
 
-void AtomicFile::commit() {
+FileDigest AtomicFile::commit() {
   writer_->flush();
   // Durable before it becomes visible: after a crash the target is the old file or the new one.
   if (::fsync(fd_) != 0) throw_errno("cannot write " + target_.string(), errno);
@@ -95,17 +96,77 @@ void AtomicFile::commit() {
     throw_errno("cannot rename " + temp_.string() + " to " + target_.string(), errno);
   }
   committed_ = true;
+  return writer_->digest();
 }
 
-void write_file_atomically(const std::filesystem::path& target,
-                           const std::function<void(BufferedWriter&)>& fill) {
+namespace {
+
+// The nearest directory that exists on the way to `near` (itself, a parent, or ".").
+std::filesystem::path existing_directory_near(const std::filesystem::path& near) {
+  std::error_code ec;
+  std::filesystem::path p = near.empty() ? std::filesystem::path(".") : near;
+  while (!std::filesystem::is_directory(p, ec)) {
+    if (!p.has_parent_path() || p.parent_path() == p) return ".";
+    p = p.parent_path();
+  }
+  return p;
+}
+
+}  // namespace
+
+SpoolFile::SpoolFile(const std::filesystem::path& near) {
+  const std::filesystem::path dir = existing_directory_near(near);
+  fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+  linkable_ = fd_ >= 0;
+  if (fd_ < 0) {
+    // No O_TMPFILE here: a named file, unlinked at once.
+    const std::filesystem::path temp = temp_path_for(dir / "spool");
+    fd_ = ::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw_errno("cannot create a temporary file in " + dir.string(), errno);
+    ::unlink(temp.c_str());
+  }
+  writer_ = std::make_unique<BufferedWriter>(fd_, dir / "(temporary file)");
+}
+
+SpoolFile::~SpoolFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+FileDigest SpoolFile::commit(const std::filesystem::path& target) {
+  writer_->flush();
+  if (linkable_) {
+    const std::string proc = "/proc/self/fd/" + std::to_string(fd_);
+    if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, target.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      if (::fsync(fd_) != 0) throw_errno("cannot write " + target.string(), errno);
+      return writer_->digest();
+    }
+    if (errno != EXDEV && errno != ENOENT && errno != EPERM && errno != EOPNOTSUPP) {
+      throw_errno("cannot create " + target.string(), errno);
+    }
+  }
+  // Another filesystem, or no name to link: copy.
+  AtomicFile out(target);
+  std::unique_ptr<char[]> buffer(new char[BufferedWriter::kBufferSize]);
+  for (off_t offset = 0;;) {
+    const ssize_t n = ::pread(fd_, buffer.get(), BufferedWriter::kBufferSize, offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw_errno("cannot read back the temporary file for " + target.string(), errno);
+    if (n == 0) break;
+    out.writer().write(std::string_view(buffer.get(), static_cast<std::size_t>(n)));
+    offset += n;
+  }
+  return out.commit();
+}
+
+FileDigest write_file_atomically(const std::filesystem::path& target,
+                                 const std::function<void(BufferedWriter&)>& fill) {
   AtomicFile file(target);
   fill(file.writer());
-  file.commit();
+  return file.commit();
 }
 
-void write_file_atomically(const std::filesystem::path& target, std::string_view contents) {
-  write_file_atomically(target, [contents](BufferedWriter& w) { w.write(contents); });
+FileDigest write_file_atomically(const std::filesystem::path& target, std::string_view contents) {
+  return write_file_atomically(target, [contents](BufferedWriter& w) { w.write(contents); });
 }
 
 }  // namespace ecsim::reports

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "reports/content_hash.h"
+
 namespace ecsim::reports {
 
 // A buffered writer on an open file descriptor, or on a string (for renders kept in memory
@@ -51,6 +53,9 @@ class BufferedWriter {
 
   std::size_t bytes_written() const { return written_ + used_; }
 
+  // The size and content hash of what flush() has written so far.
+  FileDigest digest() const { return hash_.digest(); }
+
  private:
   int fd_ = -1;
   std::string* string_ = nullptr;
@@ -58,6 +63,7 @@ class BufferedWriter {
   std::unique_ptr<char[]> buffer_;
   std::size_t used_ = 0;
   std::size_t written_ = 0;
+  ContentHash hash_;
 };
 
 // A file written whole over a long time (placements.jsonl, written while the run goes on): the
@@ -72,7 +78,8 @@ class AtomicFile {
   ~AtomicFile();
 
   BufferedWriter& writer() { return *writer_; }
-  void commit();
+  // Returns what was written: its size and content hash.
+  FileDigest commit();
 
  private:
   std::filesystem::path target_;
@@ -82,11 +89,33 @@ class AtomicFile {
   std::unique_ptr<BufferedWriter> writer_;
 };
 
-// Writes `target` whole with what `fill` writes. An exception thrown by `fill` propagates after
-// the temporary file is removed.
-void write_file_atomically(const std::filesystem::path& target,
-                           const std::function<void(BufferedWriter&)>& fill);
+// A file written before the directory it belongs in exists (placements.jsonl, streamed during
+// the run, before the output directory is made): it has no name while it is written (O_TMPFILE
+// in the nearest existing directory on the way to `near`, else a file created and unlinked at
+// once), so a process that dies, even by SIGKILL, leaves nothing behind. commit() gives it its
+// name: linked into place where the filesystem allows, copied otherwise, then flushed to disk.
+class SpoolFile {
+ public:
+  explicit SpoolFile(const std::filesystem::path& near);
+  SpoolFile(const SpoolFile&) = delete;
+  SpoolFile& operator=(const SpoolFile&) = delete;
+  ~SpoolFile();
 
-void write_file_atomically(const std::filesystem::path& target, std::string_view contents);
+  BufferedWriter& writer() { return *writer_; }
+  // Writes the file out as `target` (which must not exist). Throws std::runtime_error naming it.
+  FileDigest commit(const std::filesystem::path& target);
+
+ private:
+  int fd_ = -1;
+  bool linkable_ = false;  // O_TMPFILE: linkat() through /proc/self/fd can name it
+  std::unique_ptr<BufferedWriter> writer_;
+};
+
+// Writes `target` whole with what `fill` writes and returns its size and content hash. An
+// exception thrown by `fill` propagates after the temporary file is removed.
+FileDigest write_file_atomically(const std::filesystem::path& target,
+                                 const std::function<void(BufferedWriter&)>& fill);
+
+FileDigest write_file_atomically(const std::filesystem::path& target, std::string_view contents);
 
 }  // namespace ecsim::reports

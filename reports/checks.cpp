@@ -182,7 +182,8 @@ std::string checks_junit_xml(const std::vector<CheckResult>& results, std::strin
   return out;
 }
 
-void write_checks(const std::vector<CheckResult>& results, std::string_view suite, const std::filesystem::path& dir) {
+void write_checks(const std::vector<CheckResult>& results, std::string_view suite, const std::filesystem::path& dir,
+                  OutputManifest* manifest) {
   if (results.empty()) {
     // A run without checks must not leave an earlier run's verdict beside its outputs.
     for (const std::string_view name : {kChecksJsonFile, kChecksXmlFile}) {
@@ -194,8 +195,12 @@ void write_checks(const std::vector<CheckResult>& results, std::string_view suit
   }
   const std::string json = checks_json(results);
   const std::string xml = checks_junit_xml(results, suite);
-  write_file_atomically(dir / kChecksJsonFile, json);
-  write_file_atomically(dir / kChecksXmlFile, xml);
+  const FileDigest json_digest = write_file_atomically(dir / kChecksJsonFile, json);
+  const FileDigest xml_digest = write_file_atomically(dir / kChecksXmlFile, xml);
+  if (manifest != nullptr) {
+    manifest->add(kChecksJsonFile, json_digest);
+    manifest->add(kChecksXmlFile, xml_digest);
+  }
 }
 
 }  // namespace ecsim::reports

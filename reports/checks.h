@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/content_hash.h"
 #include "sim/check_expression.h"
 
 namespace ecsim::reports {
@@ -59,7 +60,8 @@ std::string checks_junit_xml(const std::vector<CheckResult>& results, std::strin
 
 // Writes checks.json and checks.xml into the existing directory `dir`, atomically. When
 // `results` is empty it writes nothing and removes those of an earlier run in `dir`. Throws
-// std::runtime_error naming the path on an I/O failure.
-void write_checks(const std::vector<CheckResult>& results, std::string_view suite, const std::filesystem::path& dir);
+// std::runtime_error naming the path on an I/O failure. What it writes joins `manifest`, if given.
+void write_checks(const std::vector<CheckResult>& results, std::string_view suite, const std::filesystem::path& dir,
+                  OutputManifest* manifest = nullptr);
 
 }  // namespace ecsim::reports

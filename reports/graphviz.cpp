@@ -578,6 +578,7 @@ std::string cluster_dot(const sim::RunResult& r, const ClusterPictureOptions& o)
          "// instant. Fill: CPU reserved of registered (see the legend). Invisible edges only lay\n"
          "// out the grid.\n";
   out += "digraph " + dot_quoted("ecsim_cluster") + " {\n";
+  if (!o.run_id.empty()) out += "  comment=" + dot_quoted("ecsim run " + o.run_id) + "\n";
   // The title and the legend.
   const bool peak = o.at == sim::kNever && !r.samples.empty();
   // No bold anywhere: Graphviz 2.42 sizes text with regular-weight metrics, so bold overflows.

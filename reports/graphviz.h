@@ -72,6 +72,9 @@ struct ClusterPictureOptions {
   sim::SimTime at = sim::kNever;
   // Instances drawn per zone (the busiest); the others are summed up in one node. 0 draws none.
   std::size_t max_instances_per_zone = 24;
+  // The run identity (summary.json's outputs.runId), kept in the graph's `comment` (an XML
+  // comment in the SVG); "" leaves it out.
+  std::string run_id;
 };
 
 // At most this many task-group rows per instance node; the rest are summed up in one row.

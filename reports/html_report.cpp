@@ -336,12 +336,13 @@ struct GroupRow {
 
 }  // namespace
 
-std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
+std::string html_report(const sim::RunResult& r, std::string_view cluster_svg, std::string_view run_id) {
   const SummaryFigures f = compute_summary(r);
   std::string out;
   out.reserve(64 * 1024);
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
+  if (!run_id.empty()) out += "<meta name=\"ecsim-run-id\" content=\"" + esc(run_id) + "\"/>\n";
   out += "<title>ecsim: " + esc(r.scenario) + "</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
   out += "<h1>" + esc(r.scenario) + "</h1>\n";
   out += "<p class=\"meta\">seed " + std::to_string(r.seed) + " · strategy " + esc(r.strategy) + " · " +
@@ -569,7 +570,7 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg) {
   } else {
     out += "<p>No placement attempt failed.</p>\n";
   }
-  out += "<p class=\"note\">ecsim " + esc(ECSIM_VERSION) + ". Figures are in summary.json; per-task rows in tasks.csv; "
+  out += "<p class=\"note\">ecsim " + esc(ECSIM_VERSION) + (run_id.empty() ? std::string() : ", run " + esc(run_id)) + ". Figures are in summary.json; per-task rows in tasks.csv; "
          "samples in timeseries.csv.</p>\n</body>\n</html>\n";
   return out;
 }

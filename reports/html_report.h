@@ -27,7 +27,9 @@ namespace ecsim::reports {
 
 // When `cluster_svg` (cluster_svg() of reports/graphviz.h) is not empty, a section "Cluster
 // snapshot" shows it inline (svg_for_html), scaled to the page width.
+// `run_id` (summary.json's outputs.runId) goes in a <meta name="ecsim-run-id"> and the footer;
+// "" leaves it out.
 // REQUIRES: check_run_result(r) passes.
-std::string html_report(const sim::RunResult& r, std::string_view cluster_svg = {});
+std::string html_report(const sim::RunResult& r, std::string_view cluster_svg = {}, std::string_view run_id = {});
 
 }  // namespace ecsim::reports

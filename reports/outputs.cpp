@@ -23,7 +23,7 @@ Report render_report(const sim::RunResult& r, bool html, const ClusterPictureOpt
   Report out;
   out.dot = cluster_dot(r, cluster);
   out.svg = render_dot_svg(out.dot);
-  if (html) out.html = html_report(r, out.svg);
+  if (html) out.html = html_report(r, out.svg, cluster.run_id);
   return out;
 }
 
@@ -35,31 +35,33 @@ void write_report_files(const Report& report, const std::filesystem::path& dir, 
 
 }  // namespace
 
-void write_outputs(const sim::RunResult& r, const RunStats& stats, const std::filesystem::path& dir, bool html) {
+std::string write_outputs(const sim::RunResult& r, const RunStats& stats, const std::filesystem::path& dir, bool html,
+                          OutputManifest manifest) {
   check_run_result(r);
-  const std::string summary = summary_json(r);
-  const std::string run = run_json(r, stats);
-  const Report report = render_report(r, html);
 
   std::filesystem::create_directories(dir);  // throws filesystem_error (a runtime_error) with the path
-  // The large CSVs stream straight to disk; summary.json goes last, so that a failure part-way
-  // never leaves a new summary.json describing CSVs that were not written.
-  write_file_atomically(dir / kTasksFile, [&r](BufferedWriter& out) { write_tasks_csv(r, out); });
-  write_file_atomically(dir / kInstancesFile, [&r](BufferedWriter& out) { write_instances_csv(r, out); });
-  write_file_atomically(dir / kTimeseriesFile, [&r](BufferedWriter& out) { write_timeseries_csv(r, out); });
-  write_file_atomically(dir / kZoneTimeseriesFile, [&r](BufferedWriter& out) { write_zone_timeseries_csv(r, out); });
-  write_file_atomically(dir / kTypeTimeseriesFile, [&r](BufferedWriter& out) { write_type_timeseries_csv(r, out); });
-  write_file_atomically(dir / kProviderTimeseriesFile,
-                        [&r](BufferedWriter& out) { write_provider_timeseries_csv(r, out); });
-  write_file_atomically(dir / kServiceTimeseriesFile,
-                        [&r](BufferedWriter& out) { write_service_timeseries_csv(r, out); });
-  write_file_atomically(dir / kServiceEventsFile, [&r](BufferedWriter& out) { write_service_events_csv(r, out); });
-  write_file_atomically(dir / kMarkersFile, [&r](BufferedWriter& out) { write_markers_csv(r, out); });
-  write_file_atomically(dir / kInstanceEventsFile,
-                        [&r](BufferedWriter& out) { write_instance_events_csv(r, out); });
-  write_file_atomically(dir / kRunFile, run);
-  write_report_files(report, dir, html);
-  write_file_atomically(dir / kSummaryFile, summary);
+  // The large CSVs stream straight to disk, hashed as they go; then what carries the run identity
+  // derived from them; summary.json, which lists them, last.
+  using Writer = void (*)(const sim::RunResult&, BufferedWriter&);
+  static constexpr std::array<Writer, kRunCsvFiles.size()> kWriters = {
+      write_tasks_csv,          write_instances_csv,           write_timeseries_csv,     write_zone_timeseries_csv,
+      write_type_timeseries_csv, write_provider_timeseries_csv, write_service_timeseries_csv, write_service_events_csv,
+      write_markers_csv,        write_instance_events_csv};
+  for (std::size_t k = 0; k < kRunCsvFiles.size(); ++k) {
+    const Writer write = kWriters[k];
+    manifest.add(kRunCsvFiles[k],
+                 write_file_atomically(dir / kRunCsvFiles[k], [&r, write](BufferedWriter& out) { write(r, out); }));
+  }
+
+  const std::string run_id = manifest.run_id();
+  ClusterPictureOptions cluster;
+  cluster.run_id = run_id;
+  write_report_files(render_report(r, html, cluster), dir, html);
+  RunStats with_id = stats;
+  with_id.run_id = run_id;
+  write_file_atomically(dir / kRunFile, run_json(r, with_id));
+  write_file_atomically(dir / kSummaryFile, summary_json(r, &manifest));
+  return run_id;
 }
 
 void write_report(const sim::RunResult& r, const std::filesystem::path& dir, const ClusterPictureOptions& cluster) {

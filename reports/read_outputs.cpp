@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/content_hash.h"
 #include "reports/cost.h"
 #include "reports/csv.h"
 #include "reports/format.h"
@@ -1045,7 +1046,107 @@ void read_instance_events(const fs::path& path, const NameTable& instance_ids, s
 
 }  // namespace
 
-sim::RunResult read_outputs(const fs::path& dir) {
+std::string verify_outputs(const fs::path& dir, Verify verify) {
+  const fs::path summary_path = dir / kSummaryFile;
+  const std::string file = summary_path.string();
+  std::string text;
+  {
+    std::ifstream in(summary_path, std::ios::binary);
+    if (!in) throw InputError(file, "", "a file written by ecsim run", "no such file");
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const ordered_json j = ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) throw InputError(file, "", "a JSON object written by ecsim", "something else");
+  const auto outputs = j.find("outputs");
+  if (outputs == j.end()) {
+    if (verify == Verify::kFilesPresent) return "";
+    throw InputError(file, "/outputs",
+                     "the list of the run's files and its run identity (a directory written by ecsim run)",
+                     "no such key: an ecsim before 0.1 wrote it, or only summary.json was kept; run it again");
+  }
+  const auto text_at = [&](const ordered_json& object, const char* key, const std::string& pointer) {
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_string()) throw InputError(file, pointer, "a string", it == object.end() ? "nothing" : it->dump());
+    return it->get<std::string>();
+  };
+  if (!outputs->is_object()) throw InputError(file, "/outputs", "an object", outputs->dump());
+  const std::string run_id = text_at(*outputs, "runId", "/outputs/runId");
+  if (text_at(*outputs, "hash", "/outputs/hash") != "xxh3-64") {
+    throw InputError(file, "/outputs/hash", "\"xxh3-64\"", (*outputs)["hash"].dump());
+  }
+  const auto files = outputs->find("files");
+  if (files == outputs->end() || !files->is_object()) {
+    throw InputError(file, "/outputs/files", "an object naming each file", files == outputs->end() ? "nothing" : files->dump());
+  }
+  OutputManifest manifest;
+  for (const auto& [name, entry] : files->items()) {
+    const std::string pointer = "/outputs/files/" + name;
+    // Only plain names of this directory: never a path that leads elsewhere.
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos || name.find('\0') != std::string::npos) {
+      throw InputError(file, pointer, "the name of a file of this directory", "\"" + name + "\"");
+    }
+    const auto bytes = entry.is_object() ? entry.find("bytes") : entry.end();
+    if (!entry.is_object() || bytes == entry.end() || !bytes->is_number_unsigned()) {
+      throw InputError(file, pointer + "/bytes", "a size in bytes", entry.dump());
+    }
+    const std::string hash = text_at(entry, "hash", pointer + "/hash");
+    FileDigest expected{bytes->get<std::uint64_t>(), 0};
+    if (hash.size() != 16 || std::from_chars(hash.data(), hash.data() + 16, expected.hash, 16).ptr != hash.data() + 16) {
+      throw InputError(file, pointer + "/hash", "16 hex digits", "\"" + hash + "\"");
+    }
+    manifest.add(name, expected);
+  }
+  if (manifest.run_id() != run_id) {
+    throw InputError(file, "/outputs/runId", "the identity of the files listed, " + manifest.run_id(),
+                     "\"" + run_id + "\" (summary.json was edited)");
+  }
+  for (const auto& [name, expected] : manifest.files) {
+    const fs::path path = dir / name;
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+      if (verify == Verify::kFilesPresent && !fs::exists(fs::symlink_status(path, ec))) continue;
+      throw InputError(path.string(), "", "the file of run " + run_id + " that summary.json lists", "no such file");
+    }
+    FileDigest got;
+    try {
+      got = digest_file(path);
+    } catch (const std::exception& e) {
+      throw InputError(path.string(), "", "a readable file", e.what());
+    }
+    if (got != expected) {
+      throw InputError(path.string(), "",
+                       "the file of run " + run_id + " (" + std::to_string(expected.bytes) + " bytes, xxh3-64 " +
+                           hash_hex(expected.hash) + ")",
+                       std::to_string(got.bytes) + " bytes, xxh3-64 " + hash_hex(got.hash) +
+                           ": the directory mixes the outputs of two runs, or the file was changed since");
+    }
+  }
+  // run.json is not listed (it differs from run to run) but names its run.
+  std::ifstream run_in(dir / kRunFile, std::ios::binary);
+  if (run_in) {
+    const std::string run_text((std::istreambuf_iterator<char>(run_in)), std::istreambuf_iterator<char>());
+    const ordered_json run = ordered_json::parse(run_text, nullptr, false);
+    const auto id = run.is_object() ? run.find("runId") : run.end();
+    if (!run.is_object() || id == run.end() || !id->is_string() || id->get<std::string>() != run_id) {
+      throw InputError((dir / kRunFile).string(), "/runId", "\"" + run_id + "\", the run summary.json describes",
+                       id == run.end() || !run.is_object() ? "nothing" : id->dump());
+    }
+  }
+  return run_id;
+}
+
+sim::RunResult read_outputs(const fs::path& dir, std::string* run_id) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw InputError(dir.string(), "", "a directory written by ecsim run",
+                     fs::exists(dir, ec) ? "something else" : "no such directory");
+  }
+  const std::string id = verify_outputs(dir, Verify::kComplete);
+  if (run_id != nullptr) *run_id = id;
+  return read_outputs_unverified(dir);
+}
+
+sim::RunResult read_outputs_unverified(const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     throw InputError(dir.string(), "", "a directory written by ecsim run",

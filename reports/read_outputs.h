@@ -41,11 +41,32 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "sim/run_result.h"
 
 namespace ecsim::reports {
 
-sim::RunResult read_outputs(const std::filesystem::path& dir);
+// The files are first checked against summary.json's `outputs` list (verify_outputs); `run_id`,
+// if given, receives the run identity.
+sim::RunResult read_outputs(const std::filesystem::path& dir, std::string* run_id = nullptr);
+
+// How much of a directory verify_outputs requires.
+enum class Verify {
+  kComplete,      // `ecsim report`: summary.json lists the files, and every one is there
+  kFilesPresent,  // `ecsim diff`: the files that are there (summary.json alone is kept as a
+                  // baseline; a compare or sweep run's summary.json lists none)
+};
+
+// Checks that the files of `dir` are those of the run its summary.json describes: each file
+// `outputs.files` lists has that size and XXH3-64 hash, `outputs.runId` is the identity of that
+// list, and run.json, when present, names the same runId. Returns the runId ("" when summary.json
+// lists no files and `verify` is kFilesPresent). Throws sim::InputError naming the file that does
+// not belong, e.g. out/tasks.csv: /: expected the file of run 58d749d96f185f85 (379660 bytes,
+// ...), got ...: the directory mixes the outputs of two runs, or the file was changed since.
+std::string verify_outputs(const std::filesystem::path& dir, Verify verify);
+
+// read_outputs without the identity check: for the fuzzer, which replaces the files one by one.
+sim::RunResult read_outputs_unverified(const std::filesystem::path& dir);
 
 }  // namespace ecsim::reports

@@ -95,6 +95,7 @@ std::string run_json(const sim::RunResult& r, const RunStats& stats, const HostI
   j["seed"] = r.seed;
   j["strategy"] = r.strategy;
   j["ecsimVersion"] = ECSIM_VERSION;
+  if (!stats.run_id.empty()) j["runId"] = stats.run_id;
   j["wallSeconds"] = stats.wall_seconds;
   j["events"] = stats.events;
   j["placements"] = stats.placements;

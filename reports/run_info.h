@@ -14,6 +14,7 @@ struct RunStats {
   std::uint64_t events = 0;     // engine events processed
   std::uint64_t placements = 0; // placement decisions, successful or not
   double peak_rss_mib = 0;      // peak resident set size, e.g. from peak_rss_mib()
+  std::string run_id;           // summary.json's outputs.runId (reports/outputs.h); "" leaves it out
 };
 
 // Peak resident set size of this process so far, in MiB (getrusage ru_maxrss, KiB on Linux);

@@ -242,7 +242,7 @@ SummaryFigures compute_summary(const sim::RunResult& r) {
   return f;
 }
 
-std::string summary_json(const sim::RunResult& r) {
+std::string summary_json(const sim::RunResult& r, const OutputManifest* outputs) {
   check_run_result(r);
   const SummaryFigures f = compute_summary(r);
 
@@ -428,6 +428,20 @@ std::string summary_json(const sim::RunResult& r) {
     trace["offeredLoad"] = load(offered);
     trace["files"] = std::move(files);
     j["trace"] = std::move(trace);
+  }
+  if (outputs != nullptr) {
+    ordered_json o = ordered_json::object();
+    o["runId"] = outputs->run_id();
+    o["hash"] = "xxh3-64";
+    ordered_json files = ordered_json::object();
+    for (const auto& [name, digest] : outputs->files) {
+      ordered_json file = ordered_json::object();
+      file["bytes"] = digest.bytes;
+      file["hash"] = hash_hex(digest.hash);
+      files[name] = std::move(file);
+    }
+    o["files"] = std::move(files);
+    j["outputs"] = std::move(o);
   }
   return json_text(j);
 }

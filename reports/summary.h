@@ -50,6 +50,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reports/content_hash.h"
 #include "reports/cost.h"
 #include "reports/format.h"
 #include "sim/run_result.h"
@@ -110,8 +111,9 @@ SummaryFigures compute_summary(const sim::RunResult& r);
 // "REPLICA" or "DAEMON", as ECS's schedulingStrategy.
 std::string_view scheduling_strategy_name(const sim::ServiceResult& s);
 
-// The whole summary.json text, final newline included. Throws std::logic_error when r fails
-// check_run_result.
-std::string summary_json(const sim::RunResult& r);
+// The whole summary.json text, final newline included; with `outputs`, its last key lists the
+// files of the run's directory and the run identity (written by write_outputs, reports/outputs.h).
+// Throws std::logic_error when r fails check_run_result.
+std::string summary_json(const sim::RunResult& r, const OutputManifest* outputs = nullptr);
 
 }  // namespace ecsim::reports

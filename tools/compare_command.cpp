@@ -9,6 +9,7 @@
 #include "placement/plugin_loader.h"
 #include "placement/registry.h"
 #include "reports/atomic_file.h"
+#include "reports/output_dir.h"
 #include "reports/checks.h"
 #include "reports/format.h"
 #include "reports/summary.h"
@@ -189,17 +190,24 @@ int cmd_compare(const std::vector<std::string>& args) {
 
   const fs::path dir(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-compare");
   try {
+    // Staged and swapped in whole (reports/output_dir.h), as ecsim run's directory.
+    static const std::vector<std::string_view> kNames = {"compare.json", "compare.csv", "compare.html", "runs",
+                                                         reports::kChecksJsonFile, reports::kChecksXmlFile};
+    reports::OutputDirectory out(dir, kNames);
+    for (const std::string& notice : out.notices()) std::fprintf(stderr, "ecsim: %s\n", notice.c_str());
+    const fs::path& staging = out.staging();
     for (std::size_t s = 0; s < input.strategies.size(); ++s) {
       for (std::size_t r = 0; r < input.seeds.size(); ++r) {
-        const fs::path run_dir = dir / "runs" / strategy_dir(s, input.strategies[s]) / ("seed-" + std::to_string(input.seeds[r]));
+        const fs::path run_dir = staging / "runs" / strategy_dir(s, input.strategies[s]) / ("seed-" + std::to_string(input.seeds[r]));
         fs::create_directories(run_dir);
         reports::write_file_atomically(run_dir / "summary.json", input.runs[s][r].summary.dump(2) + "\n");
       }
     }
-    reports::write_file_atomically(dir / "compare.json", compare_text);
-    reports::write_checks(check_results, input.scenario, dir);
-    reports::write_file_atomically(dir / "compare.csv", reports::compare_csv(input, result));
-    reports::write_file_atomically(dir / "compare.html", reports::compare_html(input, result));
+    reports::write_file_atomically(staging / "compare.json", compare_text);
+    reports::write_checks(check_results, input.scenario, staging);
+    reports::write_file_atomically(staging / "compare.csv", reports::compare_csv(input, result));
+    reports::write_file_atomically(staging / "compare.html", reports::compare_html(input, result));
+    out.commit();
   } catch (const std::exception& e) {
     throw OutputError(e.what());
   }

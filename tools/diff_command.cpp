@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "reports/atomic_file.h"
+#include "reports/read_outputs.h"
 #include "sim/input_error.h"
 #include "tools/command_line.h"
 
@@ -84,7 +85,12 @@ reports::DiffSide read_diff_side(const fs::path& dir) {
     const fs::path parent = run == dir ? dir : run.parent_path();
     side.run_groups.push_back(parent == dir ? std::string() : parent.lexically_relative(dir).generic_string());
     side.run_dirs.push_back(run.string());
-    side.runs.push_back(read_summary(run / kSummary));
+    // A directory that mixes two runs' files is refused (reports/read_outputs.h); the list of
+    // files and the run identity are not metrics.
+    (void)reports::verify_outputs(run, reports::Verify::kFilesPresent);
+    nlohmann::ordered_json summary = read_summary(run / kSummary);
+    summary.erase("outputs");
+    side.runs.push_back(std::move(summary));
   }
   return side;
 }

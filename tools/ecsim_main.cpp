@@ -22,6 +22,7 @@
 #include "reports/atomic_file.h"
 #include "reports/checks.h"
 #include "reports/graphviz.h"
+#include "reports/output_dir.h"
 #include "reports/outputs.h"
 #include "reports/read_outputs.h"
 #include "reports/run_info.h"
@@ -181,6 +182,11 @@ int cmd_validate(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Leftovers of interrupted runs that an OutputDirectory cleared, on stderr.
+void print_notices(const std::vector<std::string>& notices) {
+  for (const std::string& n : notices) std::fprintf(stderr, "ecsim: %s\n", n.c_str());
+}
+
 int cmd_run(const std::vector<std::string>& args) {
   const RunOptions o = parse_run_options(args);
   // Validate everything before writing anything.
@@ -189,13 +195,13 @@ int cmd_run(const std::vector<std::string>& args) {
   const bool terminal = isatty(STDERR_FILENO) != 0;
   TerminalProgress progress;
   const std::filesystem::path dir(o.output);
-  // placements.jsonl streams to a temporary file during the run and appears with the outputs.
-  std::unique_ptr<reports::AtomicFile> explain_file;
+  // Nothing named exists until the simulation has succeeded: placements.jsonl streams to an
+  // unnamed file during the run and appears with the outputs.
+  std::unique_ptr<reports::SpoolFile> explain_file;
   std::unique_ptr<reports::PlacementsJsonl> explain;
   if (o.explain) {
     try {
-      std::filesystem::create_directories(dir);
-      explain_file = std::make_unique<reports::AtomicFile>(dir / reports::kPlacementsFile);
+      explain_file = std::make_unique<reports::SpoolFile>(dir);
     } catch (const std::exception& e) {
       throw OutputError(e.what());
     }
@@ -223,10 +229,18 @@ int cmd_run(const std::vector<std::string>& args) {
   stats.events = result.events;
   stats.placements = result.placements;
   stats.peak_rss_mib = reports::peak_rss_mib();
+  // Everything goes into a staging directory that replaces -o whole only once complete
+  // (reports/output_dir.h): a failure or a kill leaves -o as it was.
   try {
-    reports::write_outputs(result, stats, dir, o.html);
-    if (explain_file) explain_file->commit();
-    reports::write_checks(check_results, scenario.name, dir);
+    reports::OutputDirectory out(dir, reports::kRunDirectoryNames);
+    print_notices(out.notices());
+    reports::OutputManifest manifest;
+    if (explain_file) {
+      manifest.add(reports::kPlacementsFile, explain_file->commit(out.staging() / reports::kPlacementsFile));
+    }
+    reports::write_checks(check_results, scenario.name, out.staging(), &manifest);
+    reports::write_outputs(result, stats, out.staging(), o.html, std::move(manifest));
+    out.commit();
   } catch (const std::exception& e) {
     // The output directory is the user's input: an unwritable one is a usage error.
     throw OutputError(e.what());
@@ -355,13 +369,30 @@ int cmd_report(const std::vector<std::string>& args) {
   }
   if (!dir_arg) throw UsageError("missing DIR");
   const std::filesystem::path dir(*dir_arg);
-  const sim::RunResult result = reports::read_outputs(dir);  // everything read before anything is written
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) (void)reports::read_outputs(dir);  // throws, naming what DIR is
+  // DIR is locked first, so that no run replaces it between reading and writing; its files are
+  // linked into a staging directory beside the new pictures and page, which then replaces DIR
+  // whole (reports/output_dir.h). Everything is read, and checked to be one run's, before
+  // anything is written; a failure removes the staging directory and leaves DIR as it was.
+  std::unique_ptr<reports::OutputDirectory> out;
+  try {
+    out = std::make_unique<reports::OutputDirectory>(dir, reports::kRunDirectoryNames,
+                                                     reports::OutputDirectory::Start::kKeepExisting);
+  } catch (const reports::OutputInUse&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw OutputError(e.what());
+  }
+  print_notices(out->notices());
+  const sim::RunResult result = reports::read_outputs(dir, &cluster.run_id);
   if (cluster.at != sim::kNever && cluster.at > result.duration) {
     throw sim::InputError("--at", "", "a time within the run (at most " + reports::format_seconds(result.duration) + " s)",
                           reports::format_seconds(cluster.at) + " s");
   }
   try {
-    reports::write_report(result, dir, cluster);
+    reports::write_report(result, out->staging(), cluster);
+    out->commit();
   } catch (const std::exception& e) {
     throw OutputError(e.what());
   }
@@ -542,10 +573,15 @@ int dispatch(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using ecsim::sim::ExitCode;
+  // SIGINT, SIGTERM and SIGHUP remove what a run has staged before ending it.
+  ecsim::reports::install_output_signal_handlers();
   try {
     return ecsim::tools::dispatch(argc, argv);
   } catch (const ecsim::placement::PluginError& e) {
     std::fprintf(stderr, "ecsim: %s\n", ecsim::sim::printable(e.what()).c_str());
+    return static_cast<int>(ExitCode::kInput);
+  } catch (const ecsim::reports::OutputInUse& e) {
+    std::fprintf(stderr, "ecsim: cannot write outputs: %s\n", ecsim::sim::printable(e.what()).c_str());
     return static_cast<int>(ExitCode::kInput);
   } catch (const ecsim::tools::OutputError& e) {
     std::fprintf(stderr, "ecsim: cannot write outputs: %s\n", ecsim::sim::printable(e.what()).c_str());

@@ -7,7 +7,7 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ clang libclang-rt-14-dev
           nlohmann-json3-dev libboost-program-options-dev libboost-math-dev libeigen3-dev libbenchmark-dev catch2 libre2-dev
-          libgraphviz-dev zlib1g-dev
+          libgraphviz-dev zlib1g-dev libxxhash-dev
           pkg-config
           python3)
 for arg in "$@"; do

@@ -1,10 +1,12 @@
 #include "tools/plan_report.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
 #include "reports/atomic_file.h"
+#include "reports/output_dir.h"
 #include "reports/csv.h"
 #include "reports/format.h"
 #include "reports/json_writer.h"
@@ -285,10 +287,14 @@ void write_plan_outputs(const scenarios::PlanFile& plan, const PlanResult& r, co
   const std::string json = plan_json(plan, r);
   const std::string csv = plan_csv(plan, r);
   const std::string html = plan_html(plan, r, scenario_name);
-  std::filesystem::create_directories(dir);
-  reports::write_file_atomically(dir / kPlanCsvFile, csv);
-  reports::write_file_atomically(dir / kPlanHtmlFile, html);
-  reports::write_file_atomically(dir / kPlanJsonFile, json);
+  // Staged and swapped in whole (reports/output_dir.h), as ecsim run's directory.
+  static const std::vector<std::string_view> kNames = {kPlanJsonFile, kPlanCsvFile, kPlanHtmlFile};
+  reports::OutputDirectory out(dir, kNames);
+  for (const std::string& notice : out.notices()) std::fprintf(stderr, "ecsim: %s\n", notice.c_str());
+  reports::write_file_atomically(out.staging() / kPlanCsvFile, csv);
+  reports::write_file_atomically(out.staging() / kPlanHtmlFile, html);
+  reports::write_file_atomically(out.staging() / kPlanJsonFile, json);
+  out.commit();
 }
 
 }  // namespace ecsim::tools

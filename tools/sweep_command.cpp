@@ -10,6 +10,7 @@
 #include "placement/plugin_loader.h"
 #include "placement/registry.h"
 #include "reports/atomic_file.h"
+#include "reports/output_dir.h"
 #include "reports/csv.h"
 #include "reports/compare.h"
 #include "reports/summary.h"
@@ -245,10 +246,15 @@ void run_sweep_element(const scenarios::ScenarioSource& source, const SweepPlan&
   const std::string summary = reports::summary_json(sim::run_scenario(scenario, factory));
   const fs::path run_dir = sweep_run_dir(dir, index);
   try {
-    fs::create_directories(run_dir);
+    // Each run directory is staged and swapped in whole (reports/output_dir.h): an element
+    // killed part-way leaves no run directory, and one run again replaces it.
+    static const std::vector<std::string_view> kNames = {"summary.json", "run.json"};
+    reports::OutputDirectory out(run_dir, kNames);
+    for (const std::string& notice : out.notices()) std::fprintf(stderr, "ecsim: %s\n", notice.c_str());
     // run.json last: a run directory with run.json is a finished run.
-    reports::write_file_atomically(run_dir / "summary.json", summary);
-    reports::write_file_atomically(run_dir / "run.json", sweep_run_json(plan, run));
+    reports::write_file_atomically(out.staging() / "summary.json", summary);
+    reports::write_file_atomically(out.staging() / "run.json", sweep_run_json(plan, run));
+    out.commit();
   } catch (const std::exception& e) {
     throw OutputError(e.what());
   }

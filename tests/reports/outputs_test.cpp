@@ -22,22 +22,42 @@ const std::vector<std::string> kWithoutHtml = {"cluster.dot", "cluster.svg", "in
                                                "service-events.csv", "summary.json", "tasks.csv",
                                                "timeseries-by-capacity-provider.csv", "timeseries-by-service.csv",
                                                "timeseries-by-type.csv", "timeseries-by-zone.csv", "timeseries.csv"};
+
+// The CSVs of `dir` as summary.json lists them.
+OutputManifest manifest_of(const std::filesystem::path& dir) {
+  OutputManifest m;
+  for (const std::string_view name : kRunCsvFiles) m.add(name, digest_file(dir / name));
+  return m;
 }
+
+ClusterPictureOptions with_id(const std::string& run_id) {
+  ClusterPictureOptions o;
+  o.run_id = run_id;
+  return o;
+}
+}  // namespace
 
 TEST_CASE("outputs: writes exactly the listed files and report.html, creating the directory", "[reports]") {
   ScratchDir scratch;
   const auto dir = scratch.path() / "a" / "b";
   const sim::RunResult r = small_run();
-  write_outputs(r, kStats, dir);
+  const std::string run_id = write_outputs(r, kStats, dir);
   std::vector<std::string> names;
   for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   CHECK(names == kAllFiles);
   // The page embeds the cluster picture that is also written beside it.
-  CHECK(read_file(dir / "cluster.dot") == cluster_dot(r));
-  CHECK(read_file(dir / "cluster.svg") == cluster_svg(r));
-  CHECK(read_file(dir / "report.html") == html_report(r, cluster_svg(r)));
-  CHECK(read_file(dir / "summary.json") == summary_json(r));
+  // Each carries the run identity derived from the CSVs' contents.
+  const OutputManifest manifest = manifest_of(dir);
+  CHECK(run_id == manifest.run_id());
+  CHECK(read_file(dir / "cluster.dot") == cluster_dot(r, with_id(run_id)));
+  CHECK(read_file(dir / "cluster.svg") == cluster_svg(r, with_id(run_id)));
+  CHECK(read_file(dir / "report.html") == html_report(r, cluster_svg(r, with_id(run_id)), run_id));
+  CHECK(read_file(dir / "summary.json") == summary_json(r, &manifest));
+  CHECK_THAT(read_file(dir / "summary.json"), Catch::Contains("\"runId\": \"" + run_id + "\""));
+  CHECK_THAT(read_file(dir / "run.json"), Catch::Contains("\"runId\": \"" + run_id + "\""));
+  CHECK_THAT(read_file(dir / "cluster.svg"), Catch::Contains("<!-- ecsim run " + run_id + " -->"));
+  CHECK_THAT(read_file(dir / "report.html"), Catch::Contains("<meta name=\"ecsim-run-id\" content=\"" + run_id + "\"/>"));
   CHECK(read_file(dir / "tasks.csv") == tasks_csv(r));
   CHECK(read_file(dir / "instances.csv") == instances_csv(r));
   CHECK(read_file(dir / "timeseries.csv") == timeseries_csv(r));
@@ -69,7 +89,8 @@ TEST_CASE("outputs: rewriting a directory replaces the files and adds nothing", 
   RunResultBuilder b;
   write_outputs(b.build(), kStats, scratch.path());
   CHECK(scratch.entries() == kAllFiles);
-  CHECK(read_file(scratch.path() / "summary.json") == summary_json(b.build()));
+  const OutputManifest manifest = manifest_of(scratch.path());
+  CHECK(read_file(scratch.path() / "summary.json") == summary_json(b.build(), &manifest));
 }
 
 TEST_CASE("outputs: without html every file but report.html is written, the cluster pictures too", "[reports]") {
@@ -81,8 +102,8 @@ TEST_CASE("outputs: without html every file but report.html is written, the clus
 TEST_CASE("outputs: write_report writes the pictures and report.html, the bytes write_outputs writes", "[reports]") {
   ScratchDir scratch;
   const sim::RunResult r = small_run();
-  write_outputs(r, kStats, scratch.path() / "full");
-  write_report(r, scratch.path());
+  const std::string run_id = write_outputs(r, kStats, scratch.path() / "full");
+  write_report(r, scratch.path(), with_id(run_id));
   CHECK(scratch.entries() == std::vector<std::string>{"cluster.dot", "cluster.svg", "full", "report.html"});
   for (const char* name : {"cluster.dot", "cluster.svg", "report.html"}) {
     INFO(name);
@@ -92,7 +113,7 @@ TEST_CASE("outputs: write_report writes the pictures and report.html, the bytes 
   sim::RunResult bad = r;
   bad.tasks.rejected[0] = 1;
   CHECK_THROWS_WITH(write_report(bad, scratch.path() / "full"), "RunResult: tasks.rejected[0] is set on a placed task");
-  CHECK(read_file(scratch.path() / "full" / "report.html") == html_report(r, cluster_svg(r)));
+  CHECK(read_file(scratch.path() / "full" / "report.html") == html_report(r, cluster_svg(r, with_id(run_id)), run_id));
 }
 
 TEST_CASE("outputs: an inconsistent result writes nothing at all", "[reports]") {

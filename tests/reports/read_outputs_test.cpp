@@ -261,10 +261,11 @@ void edit(const fs::path& p, const std::string& from, const std::string& to) {
   write_text(p, text);
 }
 
-// The message of the InputError that read_outputs(dir) throws, or "" when it throws none.
+// The message of the InputError that the readers throw on `dir`, or "" when they throw none.
+// The identity check is left out: these cases edit files on purpose, to reach the readers.
 std::string read_error(const fs::path& dir) {
   try {
-    read_outputs(dir);
+    read_outputs_unverified(dir);
   } catch (const sim::InputError& e) {
     return e.what();
   }
@@ -277,11 +278,14 @@ TEST_CASE("read_outputs: a written run reads back whole and renders the same rep
   ScratchDir scratch;
   const sim::RunResult r = rich_run();
   write_outputs(r, kStats, scratch.path());
-  const sim::RunResult back = read_outputs(scratch.path());
+  std::string run_id;
+  const sim::RunResult back = read_outputs(scratch.path(), &run_id);
   check_same_result(back, r);
   CHECK(back.placements == 0);  // not in the files (report.html does not use it)
   CHECK(back.sample_interval == kHour);  // the gap between the first two samples
-  const std::string html = html_report(back, cluster_svg(back));
+  ClusterPictureOptions o;
+  o.run_id = run_id;
+  const std::string html = html_report(back, cluster_svg(back, o), run_id);
   CHECK(html.size() == read_file(scratch.path() / "report.html").size());
   CHECK((html == read_file(scratch.path() / "report.html")));
 }
@@ -306,7 +310,8 @@ TEST_CASE("read_outputs: Spot prices and Savings Plans read back, and report.htm
   const sim::RunResult r = b.build();
   ScratchDir scratch;
   write_outputs(r, kStats, scratch.path());
-  const sim::RunResult back = read_outputs(scratch.path());
+  std::string run_id;
+  const sim::RunResult back = read_outputs(scratch.path(), &run_id);
   REQUIRE(back.savings_plans.size() == 2);
   CHECK(back.savings_plans[0].discount_pct == 28);
   CHECK(back.savings_plans[0].covered_instances == 1);
@@ -317,7 +322,9 @@ TEST_CASE("read_outputs: Spot prices and Savings Plans read back, and report.htm
   CHECK(back.spot_price_microdollars_per_hour == std::vector<std::int64_t>{34'000, 1'000'000});
   CHECK(timeseries_csv(back) == read_file(scratch.path() / "timeseries.csv"));
   CHECK(instances_csv(back) == read_file(scratch.path() / "instances.csv"));
-  CHECK((html_report(back, cluster_svg(back)) == read_file(scratch.path() / "report.html")));
+  ClusterPictureOptions o;
+  o.run_id = run_id;
+  CHECK((html_report(back, cluster_svg(back, o), run_id) == read_file(scratch.path() / "report.html")));
   // The derived billing columns must agree with what the rest says.
   edit(scratch.path() / "instances.csv", ",0.1,60,", ",0.1,61,");
   CHECK(read_error(scratch.path()) == (scratch.path() / "instances.csv").string() +
@@ -330,7 +337,9 @@ TEST_CASE("read_outputs: write_report over the read result rewrites report.html 
   write_outputs(rich_run(), kStats, scratch.path());
   const std::string before = read_file(scratch.path() / "report.html");
   fs::remove(scratch.path() / "report.html");
-  write_report(read_outputs(scratch.path()), scratch.path());
+  ClusterPictureOptions o;
+  const sim::RunResult back = read_outputs(scratch.path(), &o.run_id);
+  write_report(back, scratch.path(), o);
   CHECK((read_file(scratch.path() / "report.html") == before));
 }
 
@@ -347,10 +356,83 @@ TEST_CASE("read_outputs: hostile names, an empty run and a run with nothing reco
   for (const sim::RunResult& r : {hostile.build(), RunResultBuilder().build()}) {
     ScratchDir scratch;
     write_outputs(r, kStats, scratch.path());
-    const sim::RunResult back = read_outputs(scratch.path());
+    ClusterPictureOptions o;
+    const sim::RunResult back = read_outputs(scratch.path(), &o.run_id);
     check_same_result(back, r);
-    CHECK((html_report(back, cluster_svg(back)) == read_file(scratch.path() / "report.html")));
-    CHECK((cluster_dot(back) == read_file(scratch.path() / "cluster.dot")));
+    CHECK((html_report(back, cluster_svg(back, o), o.run_id) == read_file(scratch.path() / "report.html")));
+    CHECK((cluster_dot(back, o) == read_file(scratch.path() / "cluster.dot")));
+  }
+}
+
+// The message of the InputError that read_outputs (identity check first) throws, or "".
+std::string verified_read_error(const fs::path& dir) {
+  try {
+    read_outputs(dir);
+  } catch (const sim::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_CASE("read_outputs: a directory mixing the files of two runs is refused, naming the file", "[reports]") {
+  ScratchDir scratch;
+  const fs::path a = scratch.path() / "a", b = scratch.path() / "b";
+  const std::string id_a = write_outputs(rich_run(), kStats, a);
+  RunResultBuilder other;
+  other.task({.family = "web", .group = "g", .submitted = 0});
+  const std::string id_b = write_outputs(other.build(), kStats, b);
+  REQUIRE(id_a != id_b);
+  CHECK(verify_outputs(a, Verify::kComplete) == id_a);
+  CHECK(verified_read_error(a).empty());
+
+  SECTION("a CSV of another run") {
+    fs::copy_file(b / "tasks.csv", a / "tasks.csv", fs::copy_options::overwrite_existing);
+    CHECK_THROWS_AS(verify_outputs(a, Verify::kFilesPresent), sim::InputError);  // ecsim diff refuses it too
+    const std::string message = verified_read_error(a);
+    CHECK_THAT(message, Catch::StartsWith((a / "tasks.csv").string() + ": /: expected the file of run " + id_a + " ("));
+    CHECK_THAT(message, Catch::EndsWith("the directory mixes the outputs of two runs, or the file was changed since"));
+  }
+  SECTION("a file edited in place, its size kept") {
+    std::string text = read_file(a / "instances.csv");
+    text.back() = text.back() == 'x' ? 'y' : 'x';
+    write_text(a / "instances.csv", text);
+    CHECK_THAT(verified_read_error(a), Catch::StartsWith((a / "instances.csv").string() + ": /: expected the file of run "));
+  }
+  SECTION("a listed file missing") {
+    fs::remove(a / "markers.csv");
+    CHECK(verified_read_error(a) == (a / "markers.csv").string() + ": /: expected the file of run " + id_a +
+                                        " that summary.json lists, got no such file");
+    // ecsim diff needs summary.json only: a baseline may keep it alone, or a few files.
+    CHECK(verify_outputs(a, Verify::kFilesPresent) == id_a);
+    for (const std::string_view name : kRunCsvFiles) fs::remove(a / name);
+    CHECK(verify_outputs(a, Verify::kFilesPresent) == id_a);
+  }
+  SECTION("run.json of another run") {
+    fs::copy_file(b / "run.json", a / "run.json", fs::copy_options::overwrite_existing);
+    CHECK(verified_read_error(a) == (a / "run.json").string() + ": /runId: expected \"" + id_a +
+                                        "\", the run summary.json describes, got \"" + id_b + "\"");
+  }
+  SECTION("summary.json of another run") {
+    fs::copy_file(b / "summary.json", a / "summary.json", fs::copy_options::overwrite_existing);
+    CHECK_THAT(verified_read_error(a), Catch::StartsWith((a / "tasks.csv").string() + ": /: expected the file of run " + id_b));
+  }
+  SECTION("a list of files edited to match") {
+    edit(a / "summary.json", "\"runId\": \"" + id_a, "\"runId\": \"" + id_b);
+    CHECK(verified_read_error(a) == (a / "summary.json").string() + ": /outputs/runId: expected the identity of the files listed, " +
+                                        id_a + ", got \"" + id_b + "\" (summary.json was edited)");
+  }
+  SECTION("a listed name that leads out of the directory") {
+    edit(a / "summary.json", "\"markers.csv\": {", "\"../b/markers.csv\": {");
+    CHECK(verified_read_error(a) == (a / "summary.json").string() +
+                                        ": /outputs/files/../b/markers.csv: expected the name of a file of this directory, "
+                                        "got \"../b/markers.csv\"");
+  }
+  SECTION("no list at all: an older ecsim's directory") {
+    std::string text = read_file(a / "summary.json");
+    text = text.substr(0, text.find(",\n  \"outputs\"")) + "\n}\n";
+    write_text(a / "summary.json", text);
+    CHECK_THAT(verified_read_error(a), Catch::StartsWith((a / "summary.json").string() + ": /outputs: expected the list"));
+    CHECK(verify_outputs(a, Verify::kFilesPresent).empty());  // ecsim diff reads such a summary.json alone
   }
 }
 

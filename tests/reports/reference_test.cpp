@@ -103,6 +103,7 @@ void require_paths_documented(const std::set<std::string>& paths, const std::str
 
 const std::map<std::string, std::string> kSummaryPlaceholders = {
     {"tasks.stopped", "CODE"},
+    {"outputs.files", "FILE"},
     {"placementFailures", "REASON"},
     {"utilization.cpu.byAvailabilityZone", "ZONE"},
     {"utilization.memory.byAvailabilityZone", "ZONE"},

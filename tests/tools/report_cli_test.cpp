@@ -77,13 +77,21 @@ TEST_CASE("report cli: a missing or broken directory exits 2 and writes nothing"
   replace_in_file(dir.path() / "out" / "tasks.csv", "\nt2,", "\nt2,web,x,\n");
   const auto broken = run_ecsim({"report", "out", "--quiet"}, dir.path());
   REQUIRE(broken.status == 2);
-  REQUIRE(broken.err == "out/tasks.csv: line 3: expected 18 fields, as in the header, got 4 fields\n");
+  // The edited file no longer belongs to the run summary.json describes.
+  REQUIRE_THAT(broken.err, Catch::StartsWith("out/tasks.csv: /: expected the file of run "));
+  REQUIRE_THAT(broken.err, Catch::EndsWith("the directory mixes the outputs of two runs, or the file was changed since\n"));
   REQUIRE(entries(dir.path() / "out") == files);  // no report.html, no temporary file
+  REQUIRE(entries(dir.path()) == std::vector<std::string>{"out"});  // no staging directory, no lock
 
+  // A new run replaces the edited directory whole; then a file goes missing.
+  REQUIRE(run_ecsim({"run", (kSource / "scenarios/default.json").string(), "-o", "out", "--duration", "1h", "--quiet"},
+                    dir.path()).status == 0);
+  fs::remove(dir.path() / "out" / "report.html");
   fs::remove(dir.path() / "out" / "instances.csv");
   const auto gone = run_ecsim({"report", "out"}, dir.path());
   REQUIRE(gone.status == 2);
-  REQUIRE(gone.err == "out/instances.csv: /: expected a file written by ecsim run, got no such file\n");
+  REQUIRE_THAT(gone.err, Catch::StartsWith("out/instances.csv: /: expected the file of run "));
+  REQUIRE_THAT(gone.err, Catch::EndsWith(" that summary.json lists, got no such file\n"));
   REQUIRE_FALSE(fs::exists(dir.path() / "out" / "report.html"));
 }
 

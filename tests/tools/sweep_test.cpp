@@ -207,7 +207,10 @@ TEST_CASE("sweep: the command runs, runs one element, merges, and writes a Slurm
                      "--source", "small", "--set", "jobs.whole.arrival.ratePerHour=60"},
                     dir.path())
               .status == 0);
-  CHECK(read_file(dir.path() / "local/runs/00000/summary.json") == read_file(dir.path() / "alone/summary.json"));
+  // Byte for byte, less the list of the files `ecsim run` wrote beside it.
+  nlohmann::ordered_json alone = nlohmann::ordered_json::parse(read_file(dir.path() / "alone/summary.json"));
+  REQUIRE(alone.erase("outputs") == 1);
+  CHECK(read_file(dir.path() / "local/runs/00000/summary.json") == alone.dump(2) + "\n");
   for (const char* index : {"1", "0"}) {
     REQUIRE(run_ecsim({"sweep", "small.json", "-o", "cluster", "--index", index, "--quiet"}, dir.path()).status == 0);
   }
