@@ -1,7 +1,10 @@
 #include "tools/command_line.h"
 
 #include <charconv>
+#include <cstdio>
+#include <memory>
 
+#include "reports/output_dir.h"
 #include "sim/input_error.h"
 
 namespace ecsim::tools {
@@ -131,6 +134,33 @@ unsigned parse_worker_count(const std::string& text, const char* option) {
     throw sim::InputError(option, "", "a number of workers from 1 to 1024", "\"" + text + "\"");
   }
   return v;
+}
+
+void write_output_directory(const std::filesystem::path& dir, std::span<const std::string_view> names,
+                            const std::function<void(const std::filesystem::path& staging)>& fill, bool keep_existing) {
+  std::unique_ptr<reports::OutputDirectory> out;
+  try {
+    out = std::make_unique<reports::OutputDirectory>(
+        dir, names, keep_existing ? reports::OutputDirectory::Start::kKeepExisting : reports::OutputDirectory::Start::kEmpty);
+  } catch (const std::exception& e) {
+    throw OutputError(e.what());
+  }
+  for (const std::string& notice : out->notices()) std::fprintf(stderr, "ecsim: %s\n", notice.c_str());
+  try {
+    fill(out->staging());
+    out->commit();
+  } catch (const sim::InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // Name the file the user asked for: the staging directory is an implementation detail.
+    std::string message = e.what();
+    const std::string staging = out->staging().string();
+    const std::string target = out->target().string();
+    for (std::size_t at = message.find(staging); at != std::string::npos; at = message.find(staging, at + target.size())) {
+      message.replace(at, staging.size(), target);
+    }
+    throw OutputError(message);
+  }
 }
 
 }  // namespace ecsim::tools

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <filesystem>
+#include <functional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -24,6 +27,16 @@ class OutputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// Writes the output directory `dir` whole through a reports::OutputDirectory (lock, staging,
+// swap: reports/output_dir.h): `fill` writes into the staging directory it is given, then the
+// directory is swapped in. The leftovers of killed writers that were cleared are reported on
+// stderr. A failure to write becomes an OutputError whose message names the paths under `dir`
+// (not the hidden staging directory's); sim::InputError from `fill` (reading inputs once the
+// directory is locked, as `ecsim report` does) passes through. Either way `dir` is left as it was.
+void write_output_directory(const std::filesystem::path& dir, std::span<const std::string_view> names,
+                            const std::function<void(const std::filesystem::path& staging)>& fill,
+                            bool keep_existing = false);
 
 struct Command {
   std::string_view name;

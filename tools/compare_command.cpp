@@ -189,13 +189,10 @@ int cmd_compare(const std::vector<std::string>& args) {
   }
 
   const fs::path dir(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-compare");
-  try {
-    // Staged and swapped in whole (reports/output_dir.h), as ecsim run's directory.
-    static const std::vector<std::string_view> kNames = {"compare.json", "compare.csv", "compare.html", "runs",
-                                                         reports::kChecksJsonFile, reports::kChecksXmlFile};
-    reports::OutputDirectory out(dir, kNames);
-    for (const std::string& notice : out.notices()) std::fprintf(stderr, "ecsim: %s\n", notice.c_str());
-    const fs::path& staging = out.staging();
+  // Staged and swapped in whole (reports/output_dir.h), as ecsim run's directory.
+  static const std::vector<std::string_view> kNames = {"compare.json", "compare.csv", "compare.html", "runs",
+                                                       reports::kChecksJsonFile, reports::kChecksXmlFile};
+  write_output_directory(dir, kNames, [&](const fs::path& staging) {
     for (std::size_t s = 0; s < input.strategies.size(); ++s) {
       for (std::size_t r = 0; r < input.seeds.size(); ++r) {
         const fs::path run_dir = staging / "runs" / strategy_dir(s, input.strategies[s]) / ("seed-" + std::to_string(input.seeds[r]));
@@ -207,10 +204,7 @@ int cmd_compare(const std::vector<std::string>& args) {
     reports::write_checks(check_results, input.scenario, staging);
     reports::write_file_atomically(staging / "compare.csv", reports::compare_csv(input, result));
     reports::write_file_atomically(staging / "compare.html", reports::compare_html(input, result));
-    out.commit();
-  } catch (const std::exception& e) {
-    throw OutputError(e.what());
-  }
+  });
   if (!vm["quiet"].as<bool>()) {
     std::fputs(reports::compare_table(input, result).c_str(), stdout);
     const std::size_t runs = input.strategies.size() * input.seeds.size();

@@ -182,11 +182,6 @@ int cmd_validate(const std::vector<std::string>& args) {
   return 0;
 }
 
-// Leftovers of interrupted runs that an OutputDirectory cleared, on stderr.
-void print_notices(const std::vector<std::string>& notices) {
-  for (const std::string& n : notices) std::fprintf(stderr, "ecsim: %s\n", n.c_str());
-}
-
 int cmd_run(const std::vector<std::string>& args) {
   const RunOptions o = parse_run_options(args);
   // Validate everything before writing anything.
@@ -231,20 +226,13 @@ int cmd_run(const std::vector<std::string>& args) {
   stats.peak_rss_mib = reports::peak_rss_mib();
   // Everything goes into a staging directory that replaces -o whole only once complete
   // (reports/output_dir.h): a failure or a kill leaves -o as it was.
-  try {
-    reports::OutputDirectory out(dir, reports::kRunDirectoryNames);
-    print_notices(out.notices());
+  // The output directory is the user's input: an unwritable one is a usage error (OutputError).
+  write_output_directory(dir, reports::kRunDirectoryNames, [&](const std::filesystem::path& staging) {
     reports::OutputManifest manifest;
-    if (explain_file) {
-      manifest.add(reports::kPlacementsFile, explain_file->commit(out.staging() / reports::kPlacementsFile));
-    }
-    reports::write_checks(check_results, scenario.name, out.staging(), &manifest);
-    reports::write_outputs(result, stats, out.staging(), o.html, std::move(manifest));
-    out.commit();
-  } catch (const std::exception& e) {
-    // The output directory is the user's input: an unwritable one is a usage error.
-    throw OutputError(e.what());
-  }
+    if (explain_file) manifest.add(reports::kPlacementsFile, explain_file->commit(staging / reports::kPlacementsFile));
+    reports::write_checks(check_results, scenario.name, staging, &manifest);
+    reports::write_outputs(result, stats, staging, o.html, std::move(manifest));
+  });
   if (!o.quiet) std::fputs(reports::text_summary(result, dir.string(), o.html).c_str(), stdout);
   bool all_hold = true;
   for (const auto& c : check_results) {
@@ -298,11 +286,7 @@ int cmd_plan(const std::vector<std::string>& args) {
   const tools::PlanResult result = tools::run_plan(source, plan, options);
   const std::string name = scenarios::load_scenario_source(source, options.overrides).name;
   const std::filesystem::path dir(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-plan");
-  try {
-    tools::write_plan_outputs(plan, result, name, dir);
-  } catch (const std::exception& e) {
-    throw OutputError(e.what());
-  }
+  tools::write_plan_outputs(plan, result, name, dir);  // OutputError when it cannot
   if (!vm["quiet"].as<bool>()) {
     std::fputs(tools::plan_table(plan, result).c_str(), stdout);
     std::printf("  wrote %s, %s, %s\n", (dir / tools::kPlanJsonFile).string().c_str(),
@@ -375,27 +359,18 @@ int cmd_report(const std::vector<std::string>& args) {
   // linked into a staging directory beside the new pictures and page, which then replaces DIR
   // whole (reports/output_dir.h). Everything is read, and checked to be one run's, before
   // anything is written; a failure removes the staging directory and leaves DIR as it was.
-  std::unique_ptr<reports::OutputDirectory> out;
-  try {
-    out = std::make_unique<reports::OutputDirectory>(dir, reports::kRunDirectoryNames,
-                                                     reports::OutputDirectory::Start::kKeepExisting);
-  } catch (const reports::OutputInUse&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw OutputError(e.what());
-  }
-  print_notices(out->notices());
-  const sim::RunResult result = reports::read_outputs(dir, &cluster.run_id);
-  if (cluster.at != sim::kNever && cluster.at > result.duration) {
-    throw sim::InputError("--at", "", "a time within the run (at most " + reports::format_seconds(result.duration) + " s)",
-                          reports::format_seconds(cluster.at) + " s");
-  }
-  try {
-    reports::write_report(result, out->staging(), cluster);
-    out->commit();
-  } catch (const std::exception& e) {
-    throw OutputError(e.what());
-  }
+  write_output_directory(
+      dir, reports::kRunDirectoryNames,
+      [&](const std::filesystem::path& staging) {
+        const sim::RunResult result = reports::read_outputs(dir, &cluster.run_id);
+        if (cluster.at != sim::kNever && cluster.at > result.duration) {
+          throw sim::InputError("--at", "",
+                                "a time within the run (at most " + reports::format_seconds(result.duration) + " s)",
+                                reports::format_seconds(cluster.at) + " s");
+        }
+        reports::write_report(result, staging, cluster);
+      },
+      /*keep_existing=*/true);
   if (!quiet) std::printf("wrote %s\n", (dir / reports::kReportFile).string().c_str());
   return 0;
 }
@@ -579,9 +554,6 @@ int main(int argc, char** argv) {
     return ecsim::tools::dispatch(argc, argv);
   } catch (const ecsim::placement::PluginError& e) {
     std::fprintf(stderr, "ecsim: %s\n", ecsim::sim::printable(e.what()).c_str());
-    return static_cast<int>(ExitCode::kInput);
-  } catch (const ecsim::reports::OutputInUse& e) {
-    std::fprintf(stderr, "ecsim: cannot write outputs: %s\n", ecsim::sim::printable(e.what()).c_str());
     return static_cast<int>(ExitCode::kInput);
   } catch (const ecsim::tools::OutputError& e) {
     std::fprintf(stderr, "ecsim: cannot write outputs: %s\n", ecsim::sim::printable(e.what()).c_str());

@@ -1,16 +1,15 @@
 #include "tools/plan_report.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
 #include "reports/atomic_file.h"
-#include "reports/output_dir.h"
 #include "reports/csv.h"
 #include "reports/format.h"
 #include "reports/json_writer.h"
 #include "reports/svg_chart.h"
+#include "tools/command_line.h"
 
 namespace ecsim::tools {
 namespace {
@@ -289,12 +288,11 @@ void write_plan_outputs(const scenarios::PlanFile& plan, const PlanResult& r, co
   const std::string html = plan_html(plan, r, scenario_name);
   // Staged and swapped in whole (reports/output_dir.h), as ecsim run's directory.
   static const std::vector<std::string_view> kNames = {kPlanJsonFile, kPlanCsvFile, kPlanHtmlFile};
-  reports::OutputDirectory out(dir, kNames);
-  for (const std::string& notice : out.notices()) std::fprintf(stderr, "ecsim: %s\n", notice.c_str());
-  reports::write_file_atomically(out.staging() / kPlanCsvFile, csv);
-  reports::write_file_atomically(out.staging() / kPlanHtmlFile, html);
-  reports::write_file_atomically(out.staging() / kPlanJsonFile, json);
-  out.commit();
+  write_output_directory(dir, kNames, [&](const std::filesystem::path& staging) {
+    reports::write_file_atomically(staging / kPlanCsvFile, csv);
+    reports::write_file_atomically(staging / kPlanHtmlFile, html);
+    reports::write_file_atomically(staging / kPlanJsonFile, json);
+  });
 }
 
 }  // namespace ecsim::tools

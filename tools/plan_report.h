@@ -35,7 +35,8 @@ std::string plan_table(const scenarios::PlanFile& plan, const PlanResult& r);
 // (value 912.5, seed 42, us-east-1a lost)": one line per closest candidate, for stderr.
 std::string plan_closest_text(const scenarios::PlanFile& plan, const PlanResult& r);
 
-// Creates `dir` and writes plan.json, plan.csv and plan.html atomically.
+// Writes plan.json, plan.csv and plan.html into `dir`, staged and swapped in whole
+// (write_output_directory, tools/command_line.h); OutputError when it cannot.
 void write_plan_outputs(const scenarios::PlanFile& plan, const PlanResult& r, const std::string& scenario_name,
                         const std::filesystem::path& dir);
 

@@ -245,19 +245,14 @@ void run_sweep_element(const scenarios::ScenarioSource& source, const SweepPlan&
   placement::EcsPlacerFactory factory;
   const std::string summary = reports::summary_json(sim::run_scenario(scenario, factory));
   const fs::path run_dir = sweep_run_dir(dir, index);
-  try {
-    // Each run directory is staged and swapped in whole (reports/output_dir.h): an element
-    // killed part-way leaves no run directory, and one run again replaces it.
-    static const std::vector<std::string_view> kNames = {"summary.json", "run.json"};
-    reports::OutputDirectory out(run_dir, kNames);
-    for (const std::string& notice : out.notices()) std::fprintf(stderr, "ecsim: %s\n", notice.c_str());
+  // Each run directory is staged and swapped in whole (reports/output_dir.h): an element
+  // killed part-way leaves no run directory, and one run again replaces it.
+  static const std::vector<std::string_view> kNames = {"summary.json", "run.json"};
+  write_output_directory(run_dir, kNames, [&](const fs::path& staging) {
     // run.json last: a run directory with run.json is a finished run.
-    reports::write_file_atomically(out.staging() / "summary.json", summary);
-    reports::write_file_atomically(out.staging() / "run.json", sweep_run_json(plan, run));
-    out.commit();
-  } catch (const std::exception& e) {
-    throw OutputError(e.what());
-  }
+    reports::write_file_atomically(staging / "summary.json", summary);
+    reports::write_file_atomically(staging / "run.json", sweep_run_json(plan, run));
+  });
 }
 
 void run_sweep_locally(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::size_t jobs, const fs::path& dir) {

@@ -5,7 +5,10 @@
 #   3. Clang with libFuzzer: the fuzz targets (the scenario loader, with a dictionary of every
 #      key and extreme values; `ecsim report`'s readers) built and run 30 s each on their corpus;
 #   4. the GCC and Clang builds' outputs of every bundled scenario compared byte for byte;
-#   5. an `ecsim sweep` as a Slurm array job on a single-node Slurm started for the purpose.
+#   5. an `ecsim sweep` as a Slurm array job on a single-node Slurm started for the purpose;
+#   6. fault injection on output directories (tools/fault-test.py): a full tmpfs, SIGKILL/SIGTERM/
+#      SIGINT at random moments of the output phase, concurrent runs into one directory, with the
+#      GCC build and the sanitizer build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./tools/install-deps.sh --with-browser  # chromium for the browser test
@@ -57,4 +60,8 @@ echo "== sweep on a single-node Slurm"
 # Starts slurmctld, slurmd and munged of its own, runs an `ecsim sweep` array job and a dependent
 # merge, and compares the merged table with a local sweep byte for byte (about 20 s).
 ./tools/slurm-test.sh build/gcc/tools/ecsim
+
+echo "== fault injection on output directories"
+python3 tools/fault-test.py build/gcc/tools/ecsim --trials 4
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 python3 tools/fault-test.py build/asan/tools/ecsim --trials 2
 echo "all checks passed"
