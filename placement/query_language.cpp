@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cassert>
 #include <cctype>
 #include <charconv>
 
 #include "sim/input_error.h"
+#include "sim/invariant.h"
 
 namespace ecsim::placement {
 
@@ -671,8 +671,7 @@ bool compare(std::int64_t x, Op op, std::int64_t y) {
 CompiledQuery compile_query(std::string_view expression, sim::ClusterState& cluster) {
   Ast ast;
   const std::optional<QueryError> error = Parser(expression).parse(&ast);
-  assert(!error && "REQUIRES: check_expression passed");
-  (void)error;
+  ECSIM_CHECK(!error, "a cluster query that check_expression did not accept");
   using Kind = CompiledQuery::Node::Kind;
   CompiledQuery q;
   q.nodes_.reserve(ast.nodes.size());

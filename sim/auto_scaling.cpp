@@ -1,6 +1,6 @@
 #include "sim/auto_scaling.h"
+#include "sim/invariant.h"
 
-#include <cassert>
 #include <charconv>
 #include <cmath>
 #include <utility>
@@ -27,14 +27,14 @@ bool in_cooldown(bool cooling, SimTime last, SimTime cooldown, SimTime now) {
 }  // namespace
 
 std::int32_t target_tracking_scale_out(std::int32_t running, double metric, double target, std::int32_t limit) {
-  assert(target > 0);
+  ECSIM_CHECK(target > 0, "a target tracking policy with a target of 0 or less");
   std::int32_t want = ceil_tasks(static_cast<double>(running) * metric / target);
   if (want < running + 1) want = running + 1;
   return want > limit ? limit : want;
 }
 
 std::int32_t target_tracking_scale_in(std::int32_t running, double metric, double target) {
-  assert(target > 0);
+  ECSIM_CHECK(target > 0, "a target tracking policy with a target of 0 or less");
   return ceil_tasks(static_cast<double>(running) * metric / target);
 }
 

@@ -1,10 +1,10 @@
 #include "sim/capacity_providers.h"
 
 #include <algorithm>
-#include <cassert>
 #include <limits>
 
 #include "sim/run_setup.h"
+#include "sim/invariant.h"
 
 namespace ecsim::sim {
 namespace {
@@ -48,7 +48,7 @@ std::int64_t per_instance(const WaitingShape& w, const InstanceCapacity& c) {
 }  // namespace
 
 std::size_t provider_for(const std::vector<CapacityProviderStrategyItem>& strategy, const std::vector<std::int64_t>& live) {
-  assert(strategy.size() == live.size() && !strategy.empty());
+  ECSIM_CHECK(strategy.size() == live.size() && !strategy.empty(), "a capacity provider strategy without providers");
   std::int64_t weights = 0;
   for (std::size_t k = 0; k < strategy.size(); ++k) {
     if (strategy[k].base > 0 && live[k] < strategy[k].base) return k;

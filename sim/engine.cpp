@@ -25,6 +25,7 @@
 #include <string>
 
 #include "sim/engine_internal.h"
+#include "sim/invariant.h"
 
 namespace ecsim::sim::engine_detail {
 
@@ -133,8 +134,7 @@ std::uint32_t Engine::service_source(std::uint32_t service, std::uint32_t task_d
   for (std::uint32_t src = first_service_source_[service]; src < first_service_source_[service + 1]; ++src) {
     if (sources_[src].task_definition == &scenario_.task_definitions[task_definition]) return src;
   }
-  assert(false && "a service's task definitions all have sources");
-  return first_service_source_[service];
+  invariant_failed(__FILE__, __LINE__, "a service's task definition has no source");
 }
 
 std::uint32_t Engine::launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime, bool fails_to_start,
@@ -435,7 +435,7 @@ void Engine::on_task_running(std::uint32_t task) {
 }
 
 void Engine::on_task_stop_begin(std::uint32_t task) {
-  assert(task_state_[task] == TaskState::kRunning);
+  ECSIM_CHECK(task_state_[task] == TaskState::kRunning, "a task stops that is not running");
   // The essential container exited: the agent stops the task (Dev Guide "Task definition parameters",
   // container definitions).
   result_.tasks.stop_reason[task] = StopReason::kEssentialContainerExited;

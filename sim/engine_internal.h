@@ -4,7 +4,6 @@
 #pragma once
 
 #include <algorithm>
-#include <cassert>
 #include <string>
 #include <unordered_map>
 #include "sim/agent.h"
@@ -19,6 +18,7 @@
 #include "sim/wait_queues.h"
 
 #include "sim/engine.h"
+#include "sim/invariant.h"
 
 namespace ecsim::sim::engine_detail {
 
@@ -101,7 +101,8 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
     queue_.push(at, static_cast<std::uint16_t>(kImageManifest + static_cast<std::uint16_t>(timer)), target, generation);
   }
   void images_ready(std::uint32_t task, SimTime at) override {
-    assert(task_state_[task] == TaskState::kPending);  // release() cancels the wait of a task that stops
+    // release() cancels the wait of a task that stops.
+    ECSIM_CHECK(task_state_[task] == TaskState::kPending, "images are ready for a task that is not pending");
     queue_.push(at + scenario_.cluster.agent.task_start_latency + sources_[task_source_[task]].start_delay, kTaskRunning,
                 task, task_generation_[task]);
   }

@@ -1,7 +1,7 @@
 #include "sim/image_cache.h"
+#include "sim/invariant.h"
 
 #include <algorithm>
-#include <cassert>
 #include <limits>
 
 namespace ecsim::sim {
@@ -115,7 +115,7 @@ ImageStart ImageCache::start(std::uint32_t task, InstanceIdx i, const TaskDefini
       if (h.layer_state[layer] == kPresent) continue;  // shared with an image already here
       if (h.layer_state[layer] == kAbsent) {
         // An image being pulled has claimed all its layers: only a pull reaches here.
-        assert(contacts);
+        ECSIM_CHECK(contacts, "a layer no pull claimed is being made present");
         h.layer_state[layer] = kPulling;
         pull.claimed.push_back(layer);
       }

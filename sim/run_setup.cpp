@@ -1,12 +1,12 @@
 #include "sim/run_setup.h"
 
 #include <algorithm>
-#include <cassert>
 #include <map>
 #include <optional>
 #include <utility>
 
 #include "sim/task_timing.h"
+#include "sim/invariant.h"
 
 namespace ecsim::sim {
 
@@ -63,7 +63,7 @@ std::vector<AttributeIdx> intern_group_attributes(ClusterState& cluster, const I
 InstanceIdx create_instance_with(const Scenario& scenario, ClusterState& cluster, RunResult& result,
                                  const std::vector<std::uint32_t>& type_slot, std::uint32_t g, std::uint32_t zone,
                                  SimTime launched_at, std::string id, const std::vector<AttributeIdx>& group_attributes) {
-  assert(cluster.attribute_names.size() >= kBuiltinAttributeCount && "build_instances interns the built-ins");
+  ECSIM_CHECK(cluster.attribute_names.size() >= kBuiltinAttributeCount, "an instance created before the built-in attributes");
   const Cluster& c = scenario.cluster;
   const InstanceGroup& group = c.instance_groups[g];
   const InstanceType& type = scenario.instance_types[group.instance_type];
@@ -106,7 +106,7 @@ InstanceIdx create_instance_with(const Scenario& scenario, ClusterState& cluster
   result.instances.terminated_at.push_back(kNever);
   result.instances.cpu_registered.push_back(cpu);
   result.instances.memory_registered_mib.push_back(memory);
-  assert(result.instances.size() == cluster.size());
+  ECSIM_CHECK(result.instances.size() == cluster.size(), "the result and the cluster count different instances");
   return i;
 }
 

@@ -1,6 +1,6 @@
 #include "sim/service_load.h"
+#include "sim/invariant.h"
 
-#include <cassert>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -28,7 +28,7 @@ SimTime floor_div(SimTime a, SimTime b) {
 class Knots {
  public:
   explicit Knots(const LoadSpec& spec) : points_(spec.requests_per_second), repeat_(spec.repeat) {
-    assert(!points_.empty());
+    ECSIM_CHECK(!points_.empty(), "a service load without points");
     if (repeat_ > 0) {
       const auto& first = points_.front();
       const auto& last = points_.back();
@@ -115,7 +115,7 @@ void walk(const Knots& k, SimTime lo, SimTime hi, double limit, LoadSlice& out) 
 }
 
 LoadSlice integrate(const LoadSpec& spec, SimTime a, SimTime b, double limit) {
-  assert(a <= b);
+  ECSIM_CHECK(a <= b, "a load integrated over a negative interval");
   LoadSlice out;
   if (b <= a) return out;
   const Knots k(spec);
@@ -159,7 +159,7 @@ LoadSlice integrate(const LoadSpec& spec, SimTime a, SimTime b, double limit) {
 
 double requests_per_second(const LoadSpec& spec, SimTime t) {
   const auto& pts = spec.requests_per_second;
-  assert(!pts.empty());
+  ECSIM_CHECK(!pts.empty(), "a service load without points");
   const Knots k(spec);
   if (spec.repeat <= 0) {
     if (t <= pts.front().first) return pts.front().second;
