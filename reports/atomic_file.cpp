@@ -1,16 +1,20 @@
 #include "reports/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
+
+#include "reports/output_dir.h"
 
 namespace ecsim::reports {
 namespace {
@@ -31,6 +35,25 @@ std::filesystem::path temp_path_for(const std::filesystem::path& target) {
   name += '-';
   name += std::to_string(n);
   return target.parent_path() / name;
+}
+
+// Removes the `.NAME.tmp-<pid>-<n>` files beside `target` whose process is gone (killed while it
+// wrote). A live pid's file is left alone: another writer may be at work.
+void remove_dead_temporaries(const std::filesystem::path& target) {
+  std::string prefix = ".";
+  prefix += target.filename().string();
+  prefix += ".tmp-";
+  const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    long long pid = 0;
+    const char* first = name.data() + prefix.size();
+    const auto [p, err] = std::from_chars(first, name.data() + name.size(), pid);
+    if (err != std::errc() || p == first || *p != '-' || pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) ::unlink(it->path().c_str());
+  }
 }
 
 }  // namespace
@@ -75,14 +98,21 @@ void BufferedWriter::flush() {
 }
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)), temp_(temp_path_for(target_)) {
+  remove_dead_temporaries(target_);
+  cleanup_ = register_temporary(temp_);  // before it exists: a signal may come at any point
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw_errno("cannot create " + temp_.string() + " to write " + target_.string(), errno);
+  if (fd_ < 0) {
+    const int err = errno;
+    unregister_temporary(cleanup_);
+    throw_errno("cannot create " + temp_.string() + " to write " + target_.string(), err);
+  }
   writer_ = std::make_unique<BufferedWriter>(fd_, target_);
 }
 
 AtomicFile::~AtomicFile() {
   if (fd_ >= 0) ::close(fd_);
   if (!committed_) ::unlink(temp_.c_str());
+  unregister_temporary(cleanup_);
 }
 
 FileDigest AtomicFile::commit() {
@@ -96,6 +126,8 @@ FileDigest AtomicFile::commit() {
     throw_errno("cannot rename " + temp_.string() + " to " + target_.string(), errno);
   }
   committed_ = true;
+  unregister_temporary(cleanup_);
+  cleanup_ = -1;
   return writer_->digest();
 }
 

@@ -4,6 +4,8 @@
 // exclusively), every write is checked, the file is flushed to disk, then renamed over the
 // target. On any failure the temporary file is removed, the target is left as it was, and
 // std::runtime_error names the path and the errno text. (LevelDB db/filename.cc SetCurrentFile.)
+// SIGINT, SIGTERM and SIGHUP remove it too (reports/output_dir.h); one that a killed process
+// left (its pid no longer running) is removed by the next writer of the same target.
 #pragma once
 
 #include <cassert>
@@ -85,6 +87,7 @@ class AtomicFile {
   std::filesystem::path target_;
   std::filesystem::path temp_;
   int fd_ = -1;
+  int cleanup_ = -1;  // register_temporary's handle
   bool committed_ = false;
   std::unique_ptr<BufferedWriter> writer_;
 };

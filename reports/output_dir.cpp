@@ -94,6 +94,22 @@ int claim_slot(const fs::path& target, const fs::path& staging, const fs::path& 
   return -1;  // more directories at once than slots: likewise
 }
 
+int claim_temporary(const fs::path& path) {
+  for (int k = 0; k < kSlots; ++k) {
+    int expected = kFree;
+    if (!g_slots[k].state.compare_exchange_strong(expected, kClaimed)) continue;
+    Slot& s = g_slots[k];
+    s.target[0] = s.aside[0] = s.lock[0] = '\0';
+    if (copy_path(s.staging, path)) {
+      s.state.store(kWriting);
+      return k;
+    }
+    s.state.store(kFree);
+    return -1;
+  }
+  return -1;
+}
+
 void set_slot(int slot, SlotState state) {
   if (slot >= 0) g_slots[slot].state.store(state);
 }
@@ -131,8 +147,8 @@ extern "C" void on_fatal_signal(int sig) {
     if (state < kWriting) continue;
     if (state == kAside) ::rename(s.aside.data(), s.target.data());
     remove_tree(s.staging.data());
-    remove_tree(s.aside.data());
-    ::unlink(s.lock.data());
+    if (s.aside[0] != '\0') remove_tree(s.aside.data());
+    if (s.lock[0] != '\0') ::unlink(s.lock.data());
   }
   errno = saved_errno;
   // End as the signal would have: default action, raised again.
@@ -372,6 +388,12 @@ void OutputDirectory::commit() {
   fs::remove_all(staging_, ec);
   fs::remove_all(aside_, ec);
   release();
+}
+
+int register_temporary(const fs::path& path) { return claim_temporary(path); }
+
+void unregister_temporary(int handle) {
+  if (handle >= 0 && handle < kSlots) g_slots[handle].state.store(kFree);
 }
 
 bool set_rename_exchange_for_testing(bool use) { return g_use_exchange.exchange(use); }

@@ -86,6 +86,13 @@ class OutputDirectory {
   std::vector<std::string> notices_;
 };
 
+// A temporary file that the signal handlers remove while it is registered (AtomicFile's, written
+// outside an OutputDirectory: `ecsim import`, `graph`, `diff`, `bench --save`). Returns a handle
+// for unregister_temporary, or -1 when the handlers cannot take it (the next writer of the
+// target removes it then: reports/atomic_file.h).
+int register_temporary(const std::filesystem::path& path);
+void unregister_temporary(int handle);
+
 // Tests only: when false, commit() takes the two-rename path of filesystems without
 // RENAME_EXCHANGE. Returns the previous setting.
 bool set_rename_exchange_for_testing(bool use);

@@ -2,9 +2,12 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 #include <string>
@@ -147,4 +150,23 @@ TEST_CASE("atomic_file: a write that fails part-way leaves neither a partial fil
   }
   CHECK(read_file(target) == "old\n");
   CHECK(dir.entries() == std::vector<std::string>{"tasks.csv"});
+}
+
+TEST_CASE("atomic_file: a temporary file a killed writer left is removed by the next writer of the target", "[reports]") {
+  ScratchDir dir;
+  const auto target = dir.path() / "trace.csv";
+  // A pid that ran and is gone: a child that exited at once.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  const std::string dead = ".trace.csv.tmp-" + std::to_string(child) + "-0";
+  const std::string live = ".trace.csv.tmp-1-0";  // pid 1 runs: another writer may be at work
+  const std::string other = ".other.csv.tmp-" + std::to_string(child) + "-0";  // another target's
+  for (const auto& name : {dead, live, other}) write_file_atomically(dir.path() / name, std::string_view("left"));
+  write_file_atomically(target, std::string_view("new\n"));
+  std::vector<std::string> want = {live, other, "trace.csv"};
+  std::sort(want.begin(), want.end());
+  CHECK(dir.entries() == want);
 }
