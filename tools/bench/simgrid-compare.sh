@@ -3,8 +3,9 @@
 # c = 10 at rho = 0.8 and c = 2,000 at rho = 0.9 with 300,000 jobs, c = 10,000 at rho = 0.9 with
 # 1,000,000 jobs (scenarios/bench/mmc-c*.json; tools/bench/simgrid_mmc.cpp is the same queue in
 # SimGrid, drawing the same jobs from ecsim's streams). Each side runs RUNS times (default 5),
-# alternating; the script prints each side's median wall time with its min-max spread and peak
-# RSS, and SimGrid's median over ecsim's.
+# alternating; the script prints each side's median wall time with its min-max spread, its median
+# CPU time (user + system: steadier than wall time on a shared machine) and peak RSS, and
+# SimGrid's medians over ecsim's.
 #
 #   tools/bench/simgrid-compare.sh [BUILD_DIR]        (default ./build; needs libsimgrid-dev)
 #   RUNS=7 CASES="c2000" MODEL=sleep tools/bench/simgrid-compare.sh
@@ -39,22 +40,27 @@ declare -A servers=([c10]=10 [c2000]=2000 [c10000]=10000)
 declare -A jobs=([c10]=300000 [c2000]=300000 [c10000]=1000000)
 declare -A rate=([c10]=480 [c2000]=108000 [c10000]=540000)
 
-# One timed whole process: appends "seconds KB" to FILE.
+# One timed whole process: appends "wall-seconds KB cpu-seconds" to FILE.
 timed() {
   local file=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$scratch/time" "$@" >"$scratch/stdout"
-  cat "$scratch/time" >>"$file"
+  /usr/bin/time -f "%e %M %U %S" -o "$scratch/time" "$@" >"$scratch/stdout"
+  awk '{ print $1, $2, $3 + $4 }' "$scratch/time" >>"$file"
 }
 
-# "median (min-max) s, RSS MiB" of a FILE of "seconds KB" lines.
+# Median of column COL of FILE.
+median() { awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ t[NR] = $1 } END { print (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2) }'; }
+# "wall median (min-max), cpu median, RSS" of a FILE of timed() lines.
 stats() {
-  sort -n "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 }
-    END { printf "%.2f s (%.2f-%.2f), %.0f MiB", (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2), t[1], t[NR], m / 1024 }'
+  local range
+  range=$(sort -n "$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f", lo, hi }')
+  printf "%.2f s (%s), cpu %.2f s, %.0f MiB" "$(median "$1" 1)" "$range" "$(median "$1" 3)" \
+    "$(sort -n -k2 "$1" | tail -n 1 | awk '{ print $2 / 1024 }')"
 }
-median() { sort -n "$1" | awk '{ t[NR] = $1 } END { print (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2) }'; }
+ratio() { awk -v s="$(median "$2" "$3")" -v e="$(median "$1" "$3")" 'BEGIN { printf "%.2f", s / e }'; }
 
-printf "%-7s %-34s %-34s %s\n" case "ecsim run (median, min-max, RSS)" "SimGrid $model (median, min-max, RSS)" "SimGrid/ecsim"
+printf "%-7s %-46s %-46s %s\n" case "ecsim run: wall (min-max), cpu, RSS" "SimGrid $model: wall (min-max), cpu, RSS" \
+  "SimGrid/ecsim wall, cpu"
 for c in $cases; do
   [[ -n ${scenario[$c]:-} ]] || { echo "simgrid-compare: unknown case $c (c10, c2000, c10000)" >&2; exit 2; }
   : >"$scratch/ecsim-$c"
@@ -65,8 +71,8 @@ for c in $cases; do
     timed "$scratch/simgrid-$c" "$simgrid" --servers "${servers[$c]}" --jobs "${jobs[$c]}" \
       --rate-per-hour "${rate[$c]}" --mean-runtime 60 --seed 7 --model "$model" --output "$scratch/simgrid.csv"
   done
-  ratio=$(awk -v s="$(median "$scratch/simgrid-$c")" -v e="$(median "$scratch/ecsim-$c")" 'BEGIN { printf "%.2f", s / e }')
-  printf "%-7s %-34s %-34s %sx\n" "$c" "$(stats "$scratch/ecsim-$c")" "$(stats "$scratch/simgrid-$c")" "$ratio"
+  printf "%-7s %-46s %-46s %sx, %sx\n" "$c" "$(stats "$scratch/ecsim-$c")" "$(stats "$scratch/simgrid-$c")" \
+    "$(ratio "$scratch/ecsim-$c" "$scratch/simgrid-$c" 1)" "$(ratio "$scratch/ecsim-$c" "$scratch/simgrid-$c" 3)"
   # Both simulated the same jobs from the same streams: their mean waits agree to the microsecond.
   wait=$(tr -d ' \n' <"$scratch/out/summary.json" | grep -o '"wait":{"mean":[^,]*' | head -1 | cut -d: -f3)
   echo "        ecsim: mean wait $wait s; $(cat "$scratch/stdout")"
