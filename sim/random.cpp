@@ -5,19 +5,6 @@
 #include "sim/portable_math.h"
 
 namespace ecsim::sim {
-namespace {
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
-// GCC and Clang both provide a 128-bit integer; __extension__ keeps -Wpedantic quiet.
-__extension__ using Uint128 = unsigned __int128;
-
-}  // namespace
 
 std::uint64_t stream_seed(std::uint64_t run_seed, std::string_view name) {
   std::uint64_t h = 0xCBF29CE484222325ULL;
@@ -25,23 +12,9 @@ std::uint64_t stream_seed(std::uint64_t run_seed, std::string_view name) {
     h ^= static_cast<unsigned char>(c);
     h *= 0x100000001B3ULL;
   }
-  return splitmix64(splitmix64(run_seed) ^ h);
-}
-
-std::uint64_t RandomStream::uniform_index(std::uint64_t n) {
-  // Lemire's multiply-shift with rejection: unbiased, and usually one draw.
-  std::uint64_t x = engine_();
-  Uint128 m = static_cast<Uint128>(x) * n;
-  auto low = static_cast<std::uint64_t>(m);
-  if (low < n) {
-    const std::uint64_t threshold = (0 - n) % n;
-    while (low < threshold) {
-      x = engine_();
-      m = static_cast<Uint128>(x) * n;
-      low = static_cast<std::uint64_t>(m);
-    }
-  }
-  return static_cast<std::uint64_t>(m >> 64);
+  std::uint64_t seed_state = run_seed;
+  std::uint64_t mixed_state = splitmix64_next(seed_state) ^ h;
+  return splitmix64_next(mixed_state);
 }
 
 double RandomStream::uniform01() {

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -12,6 +11,7 @@
 #include "reports/csv.h"
 #include "reports/outputs.h"
 #include "sim/input_error.h"
+#include "sim/random.h"
 #include "tests/reports/run_result_builder.h"
 
 using namespace ecsim;
@@ -609,7 +609,7 @@ TEST_CASE("read_outputs: random damage to any file gives a result or an input er
   ScratchDir scratch;
   const fs::path dir = scratch.path();
   write_outputs(rich_run(), kStats, dir);
-  std::mt19937_64 rng(20240607);
+  sim::RandomStream rng(20240607, "damage");
   const char* names[] = {"summary.json", "tasks.csv", "instances.csv", "timeseries.csv", "timeseries-by-zone.csv",
                          "timeseries-by-type.csv", "timeseries-by-service.csv", "service-events.csv", "markers.csv"};
   const std::string noise = ",\"\n\r0123456789.-e:{}[]t x\xff";
@@ -618,13 +618,13 @@ TEST_CASE("read_outputs: random damage to any file gives a result or an input er
     const std::string original = read_file(dir / name);
     for (int round = 0; round < 150; ++round) {
       std::string text = original;
-      const int edits = 1 + static_cast<int>(rng() % 4);
+      const int edits = 1 + static_cast<int>(rng.uniform_index(4));
       for (int e = 0; e < edits && !text.empty(); ++e) {
-        const std::size_t at = rng() % text.size();
-        switch (rng() % 4) {
-          case 0: text[at] = noise[rng() % noise.size()]; break;
-          case 1: text.erase(at, 1 + rng() % 8); break;
-          case 2: text.insert(at, 1, noise[rng() % noise.size()]); break;
+        const std::size_t at = rng.uniform_index(text.size());
+        switch (rng.uniform_index(4)) {
+          case 0: text[at] = noise[rng.uniform_index(noise.size())]; break;
+          case 1: text.erase(at, 1 + rng.uniform_index(8)); break;
+          case 2: text.insert(at, 1, noise[rng.uniform_index(noise.size())]); break;
           default: text.resize(at); break;
         }
       }

@@ -3,6 +3,9 @@
 // at N. Reported as events/s (one event = one pop + one push).
 //
 // Targets (issue 2): >= 20M events/s at N = 1k, >= 5M events/s at N = 1M.
+//
+// Also the random streams' cost per draw (sim/random.h): the raw 64-bit output, a uniform index
+// (Lemire's method: one multiply, rarely a division), and an exponential (one log).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -33,6 +36,30 @@ void BM_HoldModel(benchmark::State& state) {
 }
 
 BENCHMARK(BM_HoldModel)->Arg(1000)->Arg(1000000);
+
+void BM_RandomNextU64(benchmark::State& state) {
+  ecsim::sim::RandomStream rng(1, "bench");
+  for (auto _ : state) benchmark::DoNotOptimize(rng.next_u64());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RandomNextU64);
+
+// n = 2,000 (a cluster's worth of candidates) and n = 3 * 2^62 (rejects one draw in four: the
+// worst case for the rejection loop).
+void BM_RandomUniformIndex(benchmark::State& state) {
+  ecsim::sim::RandomStream rng(1, "bench");
+  const std::uint64_t n = state.range(0) == 0 ? 3ULL << 62 : static_cast<std::uint64_t>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(rng.uniform_index(n));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RandomUniformIndex)->Arg(2000)->Arg(0);
+
+void BM_RandomExponential(benchmark::State& state) {
+  ecsim::sim::RandomStream rng(1, "bench");
+  for (auto _ : state) benchmark::DoNotOptimize(rng.exponential(60.0));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RandomExponential);
 
 }  // namespace
 
