@@ -31,7 +31,9 @@
 
 namespace ecsim::placement {
 
-constexpr std::uint32_t kPluginApiVersion = 1;
+// 2: sim::RandomStream is xoshiro256** (its layout changed; plugins reach it as ctx.rng), so a
+// plugin built against API 1's headers must be rebuilt.
+constexpr std::uint32_t kPluginApiVersion = 2;
 
 // The exported symbol's name.
 constexpr const char* kPluginEntryPoint = "ecsim_placement_plugin";
