@@ -9,6 +9,7 @@
 #include <new>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -779,10 +780,9 @@ std::string scenario_dot(const sim::Scenario& s) {
     std::string zones;
     for (const std::string& z : c.availability_zones) zones += (zones.empty() ? "" : ", ") + name_text(z);
     rows.push_back("zones: " + zones);
-    const auto is_provider_group = [&](const sim::InstanceGroup& g) {
-      return std::any_of(s.capacity_providers.begin(), s.capacity_providers.end(),
-                         [&](const sim::CapacityProvider& cp) { return cp.name == g.name; });
-    };
+    std::unordered_set<std::string_view> provider_names;
+    for (const sim::CapacityProvider& cp : s.capacity_providers) provider_names.insert(cp.name);
+    const auto is_provider_group = [&](const sim::InstanceGroup& g) { return provider_names.count(g.name) != 0; };
     for (const sim::InstanceGroup& g : c.instance_groups) {
       if (is_provider_group(g)) continue;
       std::string group_zones;
@@ -874,15 +874,16 @@ std::string scenario_dot(const sim::Scenario& s) {
   // Task definitions -> images -> registries.
   std::map<std::string, std::string> image_ids;  // image name -> node id, first use
   std::map<std::string, std::string> host_ids;   // registry host of an unlisted image -> node id
+  std::unordered_map<std::string_view, std::size_t> listed_images;  // name -> its first entry in s.images
+  for (std::size_t k = 0; k < s.images.size(); ++k) listed_images.emplace(s.images[k].name, k);
   const auto image_id = [&](const std::string& name) -> std::string {
     const auto found = image_ids.find(name);
     if (found != image_ids.end()) return found->second;
     const std::string id = "image" + std::to_string(image_ids.size());
     image_ids.emplace(name, id);
-    std::size_t listed = 0;
-    while (listed < s.images.size() && s.images[listed].name != name) ++listed;
-    if (listed < s.images.size()) {
-      const sim::Image& im = s.images[listed];
+    const auto listed = listed_images.find(name);
+    if (listed != listed_images.end()) {
+      const sim::Image& im = s.images[listed->second];
       out += "  " + dot_quoted(id) + " [label=<" +
              box("#ffffff", {heading("image " + name_text(im.name)), mib_text(im.size_mib)}) + ">];\n";
       out += "  " + dot_quoted(id) + " -> " + dot_quoted("registry" + std::to_string(im.registry)) + ";\n";

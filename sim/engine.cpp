@@ -62,6 +62,7 @@ void Engine::build() {
   first_job_source_ = table.first_job_source;
   job_first_source_ = std::move(table.job_first_source);
   trace_first_source_ = std::move(table.trace_first_source);
+  family_index_ = std::move(table.family_index);
   owner_live_.resize(scenario_.services.size() + scenario_.jobs.size());
   for (std::size_t k = 0; k < scenario_.services.size(); ++k) {
     owner_live_[k].assign(scenario_.services[k].capacity_provider_strategy.size(), 0);
@@ -114,7 +115,7 @@ void Engine::on_trace_arrival(std::uint32_t trace) {
   std::uint64_t& cursor = trace_cursor_[trace];
   const TraceTask& rec = t.tasks[cursor++];
   const std::uint32_t source = trace_first_source_[trace] + rec.group;
-  const std::uint32_t family = intern_family(result_.families, t.families[rec.family]);
+  const std::uint32_t family = intern_family(result_.families, family_index_, t.families[rec.family]);
   const std::uint32_t task = submit(source, rec.need, rec.runtime, family, 1);
   try_place(task);
   if (cursor < t.tasks.size() && t.tasks[cursor].submit < scenario_.duration) {

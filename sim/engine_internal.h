@@ -221,6 +221,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   std::vector<std::uint8_t> source_daemon_;        // per source: a DAEMON service's
   std::vector<std::uint32_t> trace_first_source_;  // per trace: its first group's source
   std::vector<std::uint64_t> trace_cursor_;        // per trace: next record
+  FamilyIndex family_index_;                       // of result_.families (intern_family)
   WaitQueues waiting_;
 
   // Per task (engine-side; the records live in result_.tasks).
