@@ -365,6 +365,7 @@ void Engine::place_on(std::uint32_t task, InstanceIdx i) {
   task_state_[task] = TaskState::kPending;
   result_.tasks.instance[task] = i;
   result_.tasks.placed_at[task] = now_;
+  note_placed(task, i);
   ++starting_;
   if (source_daemon_[task_source_[task]] == 0) ++nondaemon_[i];
   agent_accept(task, i);
@@ -594,15 +595,15 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
     // Instances in the zone disconnect: no new placements, and their tasks are lost
     // (ecsim's choice of stop code: TerminationNotice for tasks that were RUNNING).
     mark("azOutage " + scenario_.cluster.availability_zones[ev.zone]);
-    std::vector<std::uint32_t> lost;
-    for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
-      const TaskState st = task_state_[task];
-      if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
-      const InstanceIdx i = result_.tasks.instance[task];
-      if (cluster_.zone[i] != ev.zone) continue;
-      if (st != TaskState::kStopping) result_.tasks.stop_reason[task] = StopReason::kInstanceLost;
+    std::vector<std::uint32_t> lost;  // the zone's tasks, in task order
+    for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
+      if (cluster_.zone[i] == ev.zone) live_tasks_on(i, lost);
+    }
+    std::sort(lost.begin(), lost.end());
+    lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
+    for (const std::uint32_t task : lost) {
+      if (task_state_[task] != TaskState::kStopping) result_.tasks.stop_reason[task] = StopReason::kInstanceLost;
       kill(task, StopCode::kTerminationNotice);
-      lost.push_back(task);
     }
     std::vector<InstanceIdx> gone;
     for (InstanceIdx i = 0; i < cluster_.size(); ++i) {

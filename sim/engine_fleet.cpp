@@ -9,6 +9,11 @@
 
 namespace ecsim::sim::engine_detail {
 
+namespace {
+// tasks_on_ lists shorter than this are never cleaned up.
+constexpr std::uint32_t kTasksOnMinimum = 16;
+}  // namespace
+
 void Engine::grow_instances() {
   const std::size_t n = cluster_.size();
   market_.resize(n, Market::kOnDemand);
@@ -20,6 +25,9 @@ void Engine::grow_instances() {
   counted_.resize(n, 0);
   nondaemon_.resize(n, 0);
   disconnects_.resize(n, 0);
+  tasks_on_.resize(n);
+  tasks_on_limit_.resize(n, kTasksOnMinimum);
+  zone_schedulable_.resize(scenario_.cluster.availability_zones.size(), 0);
   images_.grow(n);
   agents_.grow(n);
 }
@@ -39,7 +47,31 @@ void Engine::refresh_instance(InstanceIdx i) {
     const std::int64_t sign = counted ? 1 : -1;
     change_registered(i, sign * cluster_.registered_cpu[i], sign * cluster_.registered_memory_mib[i]);
   }
-  if (up != (cluster_.schedulable[i] != 0)) cluster_.set_schedulable(i, up);
+  if (up != (cluster_.schedulable[i] != 0)) {
+    cluster_.set_schedulable(i, up);
+    zone_schedulable_[cluster_.zone[i]] += up ? 1 : -1;
+  }
+}
+
+void Engine::note_placed(std::uint32_t task, InstanceIdx i) {
+  std::vector<std::uint32_t>& on = tasks_on_[i];
+  if (on.size() >= tasks_on_limit_[i]) {
+    std::erase_if(on, [&](std::uint32_t t) {
+      const TaskState st = task_state_[t];
+      return result_.tasks.instance[t] != i ||
+             (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping);
+    });
+    tasks_on_limit_[i] = std::max<std::uint32_t>(kTasksOnMinimum, 2 * static_cast<std::uint32_t>(on.size()));
+  }
+  on.push_back(task);
+}
+
+void Engine::live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const {
+  for (const std::uint32_t t : tasks_on_[i]) {
+    const TaskState st = task_state_[t];
+    if (result_.tasks.instance[t] != i) continue;
+    if (st == TaskState::kPending || st == TaskState::kRunning || st == TaskState::kStopping) out.push_back(t);
+  }
 }
 
 InstanceIdx Engine::launch_instance(std::uint32_t group, std::uint32_t zone, Market market, SimTime delay, std::string id) {
@@ -101,15 +133,17 @@ void Engine::terminate(InstanceIdx i, StopCode code, StopReason reason, std::str
   if (terminated_[i] != 0) return;
   std::vector<std::uint32_t> lost;
   if (cluster_.task_count[i] > 0) {
-    for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
-      const TaskState st = task_state_[task];
-      if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
-      if (result_.tasks.instance[task] != i) continue;
-      if (st != TaskState::kStopping) result_.tasks.stop_reason[task] = reason;
+    // In task order, as a scan of every task would meet them.
+    live_tasks_on(i, lost);
+    std::sort(lost.begin(), lost.end());
+    lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
+    for (const std::uint32_t task : lost) {
+      if (task_state_[task] != TaskState::kStopping) result_.tasks.stop_reason[task] = reason;
       kill(task, code);
-      lost.push_back(task);
     }
   }
+  tasks_on_[i].clear();
+  tasks_on_[i].shrink_to_fit();
   terminated_[i] = 1;
   ++instance_gen_[i];
   refresh_instance(i);

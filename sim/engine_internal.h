@@ -84,6 +84,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   }
   FailureReason admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) override;
   bool draining(InstanceIdx i) const override { return draining_[i] != 0; }
+  std::int64_t schedulable_in_zone(std::uint32_t zone) const override { return zone_schedulable_[zone]; }
 
   // FleetHost: what the capacity providers ask of the engine.
   InstanceIdx launch_instance(std::uint32_t group, std::uint32_t zone, Market market, SimTime delay,
@@ -138,6 +139,10 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   void grow_instances();
   // Sets schedulable and the registered capacity from the instance's flags.
   void refresh_instance(InstanceIdx i);
+  // Notes that `task` was placed on i (tasks_on_).
+  void note_placed(std::uint32_t task, InstanceIdx i);
+  // The tasks holding instance i (PENDING, RUNNING or STOPPING there), appended to `out`.
+  void live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const;
   // Schedules instance i's random faults from its registration.
   void arm_faults(InstanceIdx i);
   // Terminates instance i: its tasks stop with `code` and `reason`; the group replaces it unless
@@ -254,6 +259,12 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   std::vector<std::uint8_t> counted_;         // its registered capacity is in the utilization
   std::vector<std::int32_t> nondaemon_;       // tasks holding resources that are not a DAEMON's
   std::vector<std::uint32_t> disconnects_;    // random disconnects drawn so far
+  // The tasks placed on the instance, a superset of those holding it: entries no longer there are
+  // dropped when the list reaches tasks_on_limit_ (twice its size after the last cleanup), so
+  // that finding an instance's tasks costs O(its tasks), not a scan of every task of the run.
+  std::vector<std::vector<std::uint32_t>> tasks_on_;
+  std::vector<std::uint32_t> tasks_on_limit_;
+  std::vector<std::int64_t> zone_schedulable_;  // per zone: its schedulable instances
   std::unordered_map<std::string, InstanceIdx> instance_by_id_;
   std::vector<std::vector<InstanceIdx>> drained_by_event_;  // per scenario event (kDrain)
   std::size_t open_batch_ = static_cast<std::size_t>(-1);  // a registration batch not yet processed

@@ -712,7 +712,7 @@ std::int32_t ServiceScheduler::zone_gap(const ServiceState& s, std::string* text
   const std::size_t zones = scenario_.cluster.availability_zones.size();
   std::vector<std::int32_t> count(zones, 0);
   std::vector<std::uint8_t> open(zones, 0);
-  for (const InstanceIdx i : cluster.schedulable_list) open[cluster.zone[i]] = 1;
+  for (std::uint32_t z = 0; z < zones; ++z) open[z] = host_.schedulable_in_zone(z) > 0 ? 1 : 0;
   for (const std::uint32_t t : s.live) {
     const InstanceIdx i = host_.instance_of(t);
     if (i != kNoInstance) ++count[cluster.zone[i]];

@@ -80,6 +80,8 @@ class ServiceHost {
   virtual SimTime end() const = 0;
   // Whether instance i is DRAINING.
   virtual bool draining(InstanceIdx i) const = 0;
+  // How many of the zone's instances are schedulable (ClusterState::schedulable) now; O(1).
+  virtual std::int64_t schedulable_in_zone(std::uint32_t zone) const = 0;
 };
 
 class ServiceScheduler {
