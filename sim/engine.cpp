@@ -471,6 +471,7 @@ void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown)
 // resources (PENDING, RUNNING or STOPPING), and task_state_ still says which.
 void Engine::release(std::uint32_t task) {
   const InstanceIdx i = result_.tasks.instance[task];
+  note_released(task, i);
   const Resources& need = task_need_[task];
   const bool stopping = task_state_[task] == TaskState::kStopping;
   if (stopping && agents_.enabled()) {

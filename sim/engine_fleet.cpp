@@ -2,17 +2,13 @@
 // their faults (failures, Spot interruptions, agent disconnects) and draining. The rules live in
 // sim/capacity_providers.h and sim/fleet_faults.h; here the engine applies them to its state.
 #include <algorithm>
+#include <cassert>
 #include <string>
 #include <vector>
 
 #include "sim/engine_internal.h"
 
 namespace ecsim::sim::engine_detail {
-
-namespace {
-// tasks_on_ lists shorter than this are never cleaned up.
-constexpr std::uint32_t kTasksOnMinimum = 16;
-}  // namespace
 
 void Engine::grow_instances() {
   const std::size_t n = cluster_.size();
@@ -25,8 +21,7 @@ void Engine::grow_instances() {
   counted_.resize(n, 0);
   nondaemon_.resize(n, 0);
   disconnects_.resize(n, 0);
-  tasks_on_.resize(n);
-  tasks_on_limit_.resize(n, kTasksOnMinimum);
+  if (track_tasks_) tasks_on_.resize(n);
   zone_schedulable_.resize(scenario_.cluster.availability_zones.size(), 0);
   images_.grow(n);
   agents_.grow(n);
@@ -53,25 +48,43 @@ void Engine::refresh_instance(InstanceIdx i) {
   }
 }
 
-void Engine::note_placed(std::uint32_t task, InstanceIdx i) {
+void Engine::track_placed(std::uint32_t task, InstanceIdx i) {
+  if (task >= task_slot_.size()) task_slot_.resize(task + 1);
+  task_slot_[task] = static_cast<std::uint32_t>(tasks_on_[i].size());
+  tasks_on_[i].push_back(task);
+}
+
+void Engine::track_released(std::uint32_t task, InstanceIdx i) {
   std::vector<std::uint32_t>& on = tasks_on_[i];
-  if (on.size() >= tasks_on_limit_[i]) {
-    std::erase_if(on, [&](std::uint32_t t) {
-      const TaskState st = task_state_[t];
-      return result_.tasks.instance[t] != i ||
-             (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping);
-    });
-    tasks_on_limit_[i] = std::max<std::uint32_t>(kTasksOnMinimum, 2 * static_cast<std::uint32_t>(on.size()));
-  }
-  on.push_back(task);
+  assert(task_slot_[task] < on.size() && on[task_slot_[task]] == task);
+  const std::uint32_t last = on.back();
+  on[task_slot_[task]] = last;
+  task_slot_[last] = task_slot_[task];
+  on.pop_back();
 }
 
 void Engine::live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const {
-  for (const std::uint32_t t : tasks_on_[i]) {
+  const auto live_on_i = [&](std::uint32_t t) {
     const TaskState st = task_state_[t];
-    if (result_.tasks.instance[t] != i) continue;
-    if (st == TaskState::kPending || st == TaskState::kRunning || st == TaskState::kStopping) out.push_back(t);
+    return result_.tasks.instance[t] == i &&
+           (st == TaskState::kPending || st == TaskState::kRunning || st == TaskState::kStopping);
+  };
+  if (track_tasks_) {
+    for (const std::uint32_t t : tasks_on_[i]) {
+      if (live_on_i(t)) out.push_back(t);
+    }
+    return;
   }
+  for (std::uint32_t t = 0; t < task_state_.size(); ++t) {  // not reached: no instance is lost
+    if (live_on_i(t)) out.push_back(t);
+  }
+}
+
+bool may_lose_instances(const Scenario& s) {
+  const bool spot = std::any_of(s.cluster.instance_groups.begin(), s.cluster.instance_groups.end(),
+                                [](const InstanceGroup& g) { return g.market == Market::kSpot; });
+  return !s.events.empty() || !s.capacity_providers.empty() || s.faults.instance_failure_rate_per_hour > 0 ||
+         (spot && s.faults.spot_interruptions);
 }
 
 InstanceIdx Engine::launch_instance(std::uint32_t group, std::uint32_t zone, Market market, SimTime delay, std::string id) {
@@ -142,8 +155,7 @@ void Engine::terminate(InstanceIdx i, StopCode code, StopReason reason, std::str
       kill(task, code);
     }
   }
-  tasks_on_[i].clear();
-  tasks_on_[i].shrink_to_fit();
+  if (track_tasks_) tasks_on_[i].shrink_to_fit();  // kill() took them all out
   terminated_[i] = 1;
   ++instance_gen_[i];
   refresh_instance(i);

@@ -58,6 +58,10 @@ constexpr SimTime kFailsToStart = -1;
 
 enum class TaskState : std::uint8_t { kProvisioning, kPending, kRunning, kStopping, kStopped, kRejected };
 
+// Whether a run of `s` may terminate an instance or lose a zone: scenario events, capacity
+// providers (scale-in, replacement), instance failures or Spot instances.
+bool may_lose_instances(const Scenario& s);
+
 class Engine final : public ServiceHost, public ImageHost, public FleetHost {
  public:
   Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress, ExplainSink* explain)
@@ -139,8 +143,15 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   void grow_instances();
   // Sets schedulable and the registered capacity from the instance's flags.
   void refresh_instance(InstanceIdx i);
-  // Notes that `task` was placed on i (tasks_on_).
-  void note_placed(std::uint32_t task, InstanceIdx i);
+  // Keep tasks_on_ (when track_tasks_): `task` was placed on i; it gave i back (release).
+  void note_placed(std::uint32_t task, InstanceIdx i) {
+    if (track_tasks_) track_placed(task, i);
+  }
+  void note_released(std::uint32_t task, InstanceIdx i) {
+    if (track_tasks_) track_released(task, i);
+  }
+  void track_placed(std::uint32_t task, InstanceIdx i);
+  void track_released(std::uint32_t task, InstanceIdx i);
   // The tasks holding instance i (PENDING, RUNNING or STOPPING there), appended to `out`.
   void live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const;
   // Schedules instance i's random faults from its registration.
@@ -259,11 +270,13 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   std::vector<std::uint8_t> counted_;         // its registered capacity is in the utilization
   std::vector<std::int32_t> nondaemon_;       // tasks holding resources that are not a DAEMON's
   std::vector<std::uint32_t> disconnects_;    // random disconnects drawn so far
-  // The tasks placed on the instance, a superset of those holding it: entries no longer there are
-  // dropped when the list reaches tasks_on_limit_ (twice its size after the last cleanup), so
-  // that finding an instance's tasks costs O(its tasks), not a scan of every task of the run.
+  // The tasks holding the instance, in no order (each at task_slot_[task] while there): finding
+  // an instance's tasks costs O(its tasks), not a scan of every task of the run. Kept only when
+  // the run can lose an instance with tasks on it (track_tasks_): the lists cost every
+  // placement a few cache misses.
+  const bool track_tasks_ = may_lose_instances(scenario_);
   std::vector<std::vector<std::uint32_t>> tasks_on_;
-  std::vector<std::uint32_t> tasks_on_limit_;
+  std::vector<std::uint32_t> task_slot_;  // per task
   std::vector<std::int64_t> zone_schedulable_;  // per zone: its schedulable instances
   std::unordered_map<std::string, InstanceIdx> instance_by_id_;
   std::vector<std::vector<InstanceIdx>> drained_by_event_;  // per scenario event (kDrain)
