@@ -21,6 +21,7 @@ void Engine::grow_instances() {
   counted_.resize(n, 0);
   nondaemon_.resize(n, 0);
   disconnects_.resize(n, 0);
+  off_slot_.resize(n, kNotListed);
   if (track_tasks_) tasks_on_.resize(n);
   zone_schedulable_.resize(scenario_.cluster.availability_zones.size(), 0);
   images_.grow(n);
@@ -32,11 +33,20 @@ void Engine::refresh_instance(InstanceIdx i) {
   // An instance whose agent is disconnected keeps its tasks and its capacity, but takes no task:
   // placement reports AGENT for it (ClusterState::agents_disconnected).
   const bool up = counted && draining_[i] == 0 && disconnected_[i] == 0;
+  // The list's order decides nothing (placement only asks whether it is empty, and the fewest
+  // failed checks over it): entries are swap-removed through off_slot_, O(1) each.
   auto& off = cluster_.agents_disconnected;
-  const auto at = std::find(off.begin(), off.end(), i);
   const bool listed = counted && draining_[i] == 0 && disconnected_[i] != 0;
-  if (listed && at == off.end()) off.push_back(i);
-  if (!listed && at != off.end()) off.erase(at);
+  if (listed && off_slot_[i] == kNotListed) {
+    off_slot_[i] = static_cast<std::uint32_t>(off.size());
+    off.push_back(i);
+  } else if (!listed && off_slot_[i] != kNotListed) {
+    const InstanceIdx last = off.back();
+    off[off_slot_[i]] = last;
+    off_slot_[last] = off_slot_[i];
+    off.pop_back();
+    off_slot_[i] = kNotListed;
+  }
   if (counted != (counted_[i] != 0)) {
     counted_[i] = counted ? 1 : 0;
     const std::int64_t sign = counted ? 1 : -1;

@@ -270,6 +270,8 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   std::vector<std::uint8_t> counted_;         // its registered capacity is in the utilization
   std::vector<std::int32_t> nondaemon_;       // tasks holding resources that are not a DAEMON's
   std::vector<std::uint32_t> disconnects_;    // random disconnects drawn so far
+  static constexpr std::uint32_t kNotListed = 0xFFFFFFFFu;
+  std::vector<std::uint32_t> off_slot_;       // its place in cluster_.agents_disconnected, or kNotListed
   // The tasks holding the instance, in no order (each at task_slot_[task] while there): finding
   // an instance's tasks costs O(its tasks), not a scan of every task of the run. Kept only when
   // the run can lose an instance with tasks on it (track_tasks_): the lists cost every
