@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -123,7 +124,9 @@ std::unique_ptr<JsonDocument> parse_json_document(std::string_view text, const s
       std::string pointer;
       std::string key;        // objects: the member being read
       std::vector<std::pair<std::string, std::size_t>> keys;  // key, its index among all keys
+      std::unordered_map<std::string, std::size_t> indexed;   // the same, once there are many
     };
+    constexpr std::size_t kScannedKeys = 16;  // an object with more keys looks them up by hash
     std::vector<Frame> stack;
     std::size_t key_count = 0;
     using Event = nlohmann::json::parse_event_t;
@@ -146,8 +149,15 @@ std::unique_ptr<JsonDocument> parse_json_document(std::string_view text, const s
         case Event::key: {
           Frame& f = stack.back();
           std::string k = parsed.get<std::string>();
-          for (const auto& [seen, index] : f.keys) {
-            if (seen == k) throw DuplicateKey{child_pointer(f.pointer, k), k, index, key_count};
+          if (f.keys.size() < kScannedKeys) {
+            for (const auto& [seen, index] : f.keys) {
+              if (seen == k) throw DuplicateKey{child_pointer(f.pointer, k), k, index, key_count};
+            }
+          } else {
+            if (f.indexed.empty()) f.indexed.insert(f.keys.begin(), f.keys.end());
+            const auto seen = f.indexed.find(k);
+            if (seen != f.indexed.end()) throw DuplicateKey{child_pointer(f.pointer, k), k, seen->second, key_count};
+            f.indexed.emplace(k, key_count);
           }
           f.keys.emplace_back(k, key_count++);
           f.key = std::move(k);
