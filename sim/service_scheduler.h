@@ -162,7 +162,8 @@ class ServiceScheduler {
   void track_spell(ServiceState& s); // opens or closes a below-desired spell
   void event(ServiceState& s, std::string message);
   void marker(ServiceState& s, MarkerKind kind, std::string label);
-  std::vector<std::uint32_t> scale_in_order(const ServiceState& s, const std::vector<std::uint32_t>& candidates) const;
+  std::vector<std::uint32_t> scale_in_order(const ServiceState& s, const std::vector<std::uint32_t>& candidates,
+                                            std::size_t count) const;
   std::string deployment_id(const ServiceState& s, std::uint32_t deployment) const;
 
   const Scenario& scenario_;
