@@ -4,11 +4,14 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <iterator>
 #include <map>
+#include <set>
 #include <memory>
 #include <new>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -780,10 +783,9 @@ std::string scenario_dot(const sim::Scenario& s) {
     std::string zones;
     for (const std::string& z : c.availability_zones) zones += (zones.empty() ? "" : ", ") + name_text(z);
     rows.push_back("zones: " + zones);
-    const auto is_provider_group = [&](const sim::InstanceGroup& g) {
-      return std::any_of(s.capacity_providers.begin(), s.capacity_providers.end(),
-                         [&](const sim::CapacityProvider& cp) { return cp.name == g.name; });
-    };
+    std::unordered_set<std::string_view> provider_names;
+    for (const sim::CapacityProvider& cp : s.capacity_providers) provider_names.insert(cp.name);
+    const auto is_provider_group = [&](const sim::InstanceGroup& g) { return provider_names.count(g.name) != 0; };
     for (const sim::InstanceGroup& g : c.instance_groups) {
       if (is_provider_group(g)) continue;
       std::string group_zones;
@@ -825,8 +827,24 @@ std::string scenario_dot(const sim::Scenario& s) {
   const auto source_edges = [&](const std::string& id, const std::string& placement) {
     out += "  " + dot_quoted("cluster") + " -> " + dot_quoted(id) + " [dir=back, label=<" + placement + ">];\n";
   };
+  // Past kMaxScenarioSources sources (services, then jobs, then traces), the rest are one node,
+  // and so are their task definitions and images past the caps below.
+  std::size_t drawn_sources = 0;
+  std::int64_t more_services = 0, more_jobs = 0, more_traces = 0;
+  std::vector<std::uint8_t> td_state(s.task_definitions.size(), 0);  // 1: a drawn source's, 2: only hidden ones'
+  const auto hide = [&](std::int64_t& count, std::uint32_t td) {
+    ++count;
+    if (td_state[td] == 0) td_state[td] = 2;
+  };
   for (std::size_t k = 0; k < s.services.size(); ++k) {
     const sim::Service& sv = s.services[k];
+    if (drawn_sources >= kMaxScenarioSources) {
+      used[sv.task_definition] = true;
+      hide(more_services, sv.task_definition);
+      continue;
+    }
+    ++drawn_sources;
+    td_state[sv.task_definition] = 1;
     const std::string id = "service" + std::to_string(k);
     out += "  " + dot_quoted(id) + " [label=<" +
            box("#dbe9f6", {heading("service " + name_text(sv.name)), "desired " + std::to_string(sv.desired_count),
@@ -841,6 +859,13 @@ std::string scenario_dot(const sim::Scenario& s) {
   }
   for (std::size_t k = 0; k < s.jobs.size(); ++k) {
     const sim::Job& j = s.jobs[k];
+    if (drawn_sources >= kMaxScenarioSources) {
+      used[j.task_definition] = true;
+      hide(more_jobs, j.task_definition);
+      continue;
+    }
+    ++drawn_sources;
+    td_state[j.task_definition] = 1;
     const std::string id = "job" + std::to_string(k);
     out += "  " + dot_quoted(id) + " [label=<" +
            box("#fdebd3", {heading("job " + name_text(j.name)), "group " + name_text(j.group),
@@ -854,6 +879,11 @@ std::string scenario_dot(const sim::Scenario& s) {
   }
   for (std::size_t k = 0; k < s.traces.size(); ++k) {
     const sim::Trace& tr = s.traces[k];
+    if (drawn_sources >= kMaxScenarioSources) {
+      ++more_traces;
+      continue;
+    }
+    ++drawn_sources;
     const std::string id = "trace" + std::to_string(k);
     std::string families;
     for (std::size_t f = 0; f < tr.families.size(); ++f) {
@@ -871,19 +901,37 @@ std::string scenario_dot(const sim::Scenario& s) {
            ">];\n";
     source_edges(id, placement_label(tr.strategy, job_default, {}));
   }
+  const bool more_sources = more_services + more_jobs + more_traces > 0;
+  if (more_sources) {
+    std::string kinds;
+    const auto count = [&](std::int64_t n, const char* one, const char* many) {
+      if (n > 0) kinds += (kinds.empty() ? "" : " · ") + plural(n, one, many);
+    };
+    count(more_services, "service", "services");
+    count(more_jobs, "job", "jobs");
+    count(more_traces, "trace", "traces");
+    out += "  " + dot_quoted("more_sources") + " [label=<" +
+           box("#f4f4f4", {heading("+" + std::to_string(more_services + more_jobs + more_traces) + " more sources"),
+                           kinds, "<I>not drawn: the picture shows the first " +
+                                      std::to_string(kMaxScenarioSources) + "</I>"},
+                   true) +
+           ">];\n";
+    source_edges("more_sources", "<I>each its own placement</I>");
+  }
 
   // Task definitions -> images -> registries.
   std::map<std::string, std::string> image_ids;  // image name -> node id, first use
   std::map<std::string, std::string> host_ids;   // registry host of an unlisted image -> node id
+  std::unordered_map<std::string_view, std::size_t> listed_images;  // name -> its first entry in s.images
+  for (std::size_t k = 0; k < s.images.size(); ++k) listed_images.emplace(s.images[k].name, k);
   const auto image_id = [&](const std::string& name) -> std::string {
     const auto found = image_ids.find(name);
     if (found != image_ids.end()) return found->second;
     const std::string id = "image" + std::to_string(image_ids.size());
     image_ids.emplace(name, id);
-    std::size_t listed = 0;
-    while (listed < s.images.size() && s.images[listed].name != name) ++listed;
-    if (listed < s.images.size()) {
-      const sim::Image& im = s.images[listed];
+    const auto listed = listed_images.find(name);
+    if (listed != listed_images.end()) {
+      const sim::Image& im = s.images[listed->second];
       out += "  " + dot_quoted(id) + " [label=<" +
              box("#ffffff", {heading("image " + name_text(im.name)), mib_text(im.size_mib)}) + ">];\n";
       out += "  " + dot_quoted(id) + " -> " + dot_quoted("registry" + std::to_string(im.registry)) + ";\n";
@@ -912,9 +960,28 @@ std::string scenario_dot(const sim::Scenario& s) {
                                duration_text(reg.latency)}) +
            ">];\n";
   }
+  // Task definitions: every drawn source's, then the others in order while fewer than
+  // kMaxScenarioSources are drawn; the rest are one node, and so are the images only they use.
+  std::size_t drawn_definitions = 0;
+  for (std::size_t k = 0; k < s.task_definitions.size(); ++k) drawn_definitions += td_state[k] == 1 ? 1 : 0;
+  std::int64_t more_definitions = 0;
+  std::set<std::string> more_images;  // images of the task definitions not drawn
+  bool more_definitions_used = false;  // by a hidden source
   for (std::size_t k = 0; k < s.task_definitions.size(); ++k) {
     const sim::TaskDefinition& td = s.task_definitions[k];
+    if (td_state[k] != 1) {
+      if (drawn_definitions >= kMaxScenarioSources) {
+        ++more_definitions;
+        more_definitions_used = more_definitions_used || td_state[k] == 2;
+        for (const sim::ContainerDefinition& c : td.containers) {
+          if (image_ids.count(c.image) == 0) more_images.insert(c.image);
+        }
+        continue;
+      }
+      ++drawn_definitions;
+    }
     const std::string id = "taskdef" + std::to_string(k);
+    if (td_state[k] == 2) out += "  " + dot_quoted("more_sources") + " -> " + dot_quoted(id) + ";\n";
     static constexpr const char* kModes[] = {"bridge", "host", "awsvpc", "none"};
     std::vector<std::string> rows = {
         heading(name_text(td.family) + ":" + std::to_string(td.revision)),
@@ -932,8 +999,34 @@ std::string scenario_dot(const sim::Scenario& s) {
       out += "  " + dot_quoted(id) + " -> " + dot_quoted(image) + ";\n";
     }
   }
-  // Listed images no task definition uses.
-  for (const sim::Image& im : s.images) image_id(im.name);
+  // Listed images no task definition uses (those of hidden task definitions are in theirs).
+  for (const sim::Image& im : s.images) {
+    if (image_ids.count(im.name) != 0 || more_images.count(im.name) != 0) continue;
+    if (image_ids.size() >= kMaxScenarioSources) {
+      more_images.insert(im.name);
+      continue;
+    }
+    image_id(im.name);
+  }
+  for (auto it = more_images.begin(); it != more_images.end();) {  // drawn after all (a later definition's)
+    it = image_ids.count(*it) != 0 ? more_images.erase(it) : std::next(it);
+  }
+  if (more_definitions > 0) {
+    out += "  " + dot_quoted("more_taskdefs") + " [label=<" +
+           box("#fff7d6", {heading("+" + plural(more_definitions, "more task definition", "more task definitions")),
+                           "<I>not drawn</I>"},
+               true) +
+           ">];\n";
+    if (more_definitions_used) out += "  " + dot_quoted("more_sources") + " -> " + dot_quoted("more_taskdefs") + ";\n";
+  }
+  if (!more_images.empty()) {
+    out += "  " + dot_quoted("more_images") + " [label=<" +
+           box("#ffffff", {heading("+" + plural(static_cast<std::int64_t>(more_images.size()), "more image", "more images")),
+                           "<I>not drawn</I>"},
+               true) +
+           ">];\n";
+    if (more_definitions > 0) out += "  " + dot_quoted("more_taskdefs") + " -> " + dot_quoted("more_images") + ";\n";
+  }
   out += "}\n";
   return out;
 }

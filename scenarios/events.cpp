@@ -11,15 +11,11 @@ namespace ecsim::scenarios {
 namespace {
 
 std::uint32_t service_index(const LoadContext& ctx, const JsonCursor& c) {
-  std::vector<std::string> names;
-  for (const auto& s : ctx.scenario.services) names.push_back(s.name);
-  return static_cast<std::uint32_t>(choose(c, "service", names));
+  return static_cast<std::uint32_t>(ctx.services.choose(c, "service"));
 }
 
 std::uint32_t registry_index(const LoadContext& ctx, const JsonCursor& c) {
-  std::vector<std::string> names;
-  for (const auto& r : ctx.scenario.registries) names.push_back(r.name);
-  return static_cast<std::uint32_t>(choose(c, "registry", names));
+  return static_cast<std::uint32_t>(ctx.registries.choose(c, "registry"));
 }
 
 void read_deploy(const LoadContext& ctx, const JsonCursor& e, sim::ScenarioEvent& out) {

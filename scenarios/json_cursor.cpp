@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,90 @@ struct DuplicateKey {
   std::string pointer;  // of the key
   std::string key;
   std::size_t first = 0, second = 0;  // 0-based indexes among the document's keys, in text order
+};
+
+// Builds the document as nlohmann's DOM parser does, and tracks where it is (the JSON pointer of
+// each object and array) to refuse a key given twice in one object. Printing a value (dump)
+// recurses, so nesting is capped well below what a stack holds; no scenario comes near it.
+// (nlohmann's callback parser would do the tracking too, but after each object it scans the
+// whole array holding it for discarded values: quadratic in a list of thousands of jobs.)
+class TrackingSax : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> {
+  using Base = nlohmann::detail::json_sax_dom_parser<nlohmann::json>;
+
+ public:
+  explicit TrackingSax(nlohmann::json& into) : Base(into, /*allow_exceptions_=*/true) {}
+
+  bool null() { return value() && Base::null(); }
+  bool boolean(bool v) { return value() && Base::boolean(v); }
+  bool number_integer(nlohmann::json::number_integer_t v) { return value() && Base::number_integer(v); }
+  bool number_unsigned(nlohmann::json::number_unsigned_t v) { return value() && Base::number_unsigned(v); }
+  bool number_float(nlohmann::json::number_float_t v, const nlohmann::json::string_t& s) {
+    return value() && Base::number_float(v, s);
+  }
+  bool string(nlohmann::json::string_t& v) { return value() && Base::string(v); }
+  bool binary(nlohmann::json::binary_t& v) { return value() && Base::binary(v); }
+  bool start_object(std::size_t n) { return open(false) && Base::start_object(n); }
+  bool start_array(std::size_t n) { return open(true) && Base::start_array(n); }
+  bool end_object() { return close() && Base::end_object(); }
+  bool end_array() { return close() && Base::end_array(); }
+
+  bool key(nlohmann::json::string_t& k) {
+    deep_check();
+    Frame& f = stack_.back();
+    if (f.keys.size() < kScannedKeys) {
+      for (const auto& [seen, index] : f.keys) {
+        if (seen == k) throw DuplicateKey{child_pointer(f.pointer, k), k, index, key_count_};
+      }
+    } else {
+      if (f.indexed.empty()) f.indexed.insert(f.keys.begin(), f.keys.end());
+      const auto seen = f.indexed.find(k);
+      if (seen != f.indexed.end()) throw DuplicateKey{child_pointer(f.pointer, k), k, seen->second, key_count_};
+      f.indexed.emplace(k, key_count_);
+    }
+    f.keys.emplace_back(k, key_count_++);
+    f.key = k;
+    return Base::key(k);
+  }
+
+ private:
+  struct Frame {
+    bool array = false;
+    std::size_t index = 0;  // arrays: the element being read
+    std::string pointer;
+    std::string key;        // objects: the member being read
+    std::vector<std::pair<std::string, std::size_t>> keys;  // key, its index among all keys
+    std::unordered_map<std::string, std::size_t> indexed;   // the same, once there are many
+  };
+  static constexpr std::size_t kScannedKeys = 16;  // an object with more keys looks them up by hash
+
+  // Inside more than kMaxDepth objects and arrays.
+  void deep_check() const {
+    if (stack_.size() > static_cast<std::size_t>(kMaxDepth)) throw TooDeep{};
+  }
+  bool value() {
+    deep_check();
+    if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
+    return true;
+  }
+  bool open(bool array) {
+    deep_check();
+    Frame f;
+    f.array = array;
+    if (!stack_.empty()) {
+      const Frame& parent = stack_.back();
+      f.pointer = child_pointer(parent.pointer, parent.array ? std::to_string(parent.index) : parent.key);
+    }
+    stack_.push_back(std::move(f));
+    return true;
+  }
+  bool close() {
+    stack_.pop_back();
+    if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
+    return true;
+  }
+
+  std::vector<Frame> stack_;
+  std::size_t key_count_ = 0;
 };
 
 // The byte offsets of the keys whose 0-based indexes (in text order) are `first` and `second`:
@@ -113,59 +198,9 @@ std::unique_ptr<JsonDocument> parse_json_document(std::string_view text, const s
   auto doc = std::make_unique<JsonDocument>();
   doc->file = file;
   try {
-    // Printing a value (dump) recurses, so nesting is capped well below what a stack holds; no
-    // scenario comes near it.
-    // Also tracks where the parser is (the JSON pointer of each object and array) to refuse a
-    // key given twice in one object.
-    struct Frame {
-      bool array = false;
-      std::size_t index = 0;  // arrays: the element being read
-      std::string pointer;
-      std::string key;        // objects: the member being read
-      std::vector<std::pair<std::string, std::size_t>> keys;  // key, its index among all keys
-    };
-    std::vector<Frame> stack;
-    std::size_t key_count = 0;
-    using Event = nlohmann::json::parse_event_t;
-    const auto child = [&]() -> std::string {
-      if (stack.empty()) return "";
-      const Frame& f = stack.back();
-      return child_pointer(f.pointer, f.array ? std::to_string(f.index) : f.key);
-    };
-    const auto callback = [&](int depth, Event event, nlohmann::json& parsed) {
-      if (depth > kMaxDepth) throw TooDeep{};
-      switch (event) {
-        case Event::object_start:
-        case Event::array_start: {
-          Frame f;
-          f.array = event == Event::array_start;
-          f.pointer = child();
-          stack.push_back(std::move(f));
-          break;
-        }
-        case Event::key: {
-          Frame& f = stack.back();
-          std::string k = parsed.get<std::string>();
-          for (const auto& [seen, index] : f.keys) {
-            if (seen == k) throw DuplicateKey{child_pointer(f.pointer, k), k, index, key_count};
-          }
-          f.keys.emplace_back(k, key_count++);
-          f.key = std::move(k);
-          break;
-        }
-        case Event::object_end:
-        case Event::array_end:
-          stack.pop_back();
-          if (!stack.empty() && stack.back().array) ++stack.back().index;
-          break;
-        case Event::value:
-          if (!stack.empty() && stack.back().array) ++stack.back().index;
-          break;
-      }
-      return true;
-    };
-    doc->root = nlohmann::json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/true,
-                                      /*ignore_comments=*/true);
+    TrackingSax sax(doc->root);
+    nlohmann::json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json, /*strict=*/true,
+                              /*ignore_comments=*/true);
   } catch (const DuplicateKey& d) {
     const auto [first, second] = key_offsets(text, d.first, d.second);
     const auto [line1, column1] = line_and_column(text, first);

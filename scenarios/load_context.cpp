@@ -32,6 +32,20 @@ std::size_t choose(const JsonCursor& c, std::string_view kind, const std::vector
   c.fail(unknown_name_phrase(kind, word, valid.data(), valid.size()), quote(word));
 }
 
+bool NameIndex::add(const std::string& name) {
+  if (!index_.emplace(name, static_cast<std::uint32_t>(names_.size())).second) return false;
+  names_.push_back(name);
+  return true;
+}
+
+std::size_t NameIndex::choose(const JsonCursor& c, std::string_view kind) const {
+  const bool vowel = !kind.empty() && std::string_view("aeiouAEIOU").find(kind.front()) != std::string_view::npos;
+  const std::string word = c.get_string((vowel ? "an " : "a ") + std::string(kind));
+  const auto found = index_.find(word);
+  if (found != index_.end()) return found->second;
+  c.fail(unknown_name_phrase(kind, word, names_.data(), names_.size()), quote(word));
+}
+
 bool name_chars_ok(const std::string& name) {
   return std::all_of(name.begin(), name.end(), [](char ch) {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||

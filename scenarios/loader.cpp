@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "placement/query_language.h"
 #include "placement/registry.h"
@@ -445,9 +447,7 @@ class Loader {
       r.check_keys(keys::kRegistry);
       sim::Registry out;
       out.name = r["name"].get_name("a registry name");
-      for (const auto& other : s_.registries) {
-        if (other.name == out.name) r["name"].fail("a registry name not used before");
-      }
+      if (ctx_.registries.contains(out.name)) r["name"].fail("a registry name not used before");
       out.pull_bytes_per_second = get_rate_bytes_per_second(r["pullBandwidth"]);
       if (r.has("latency")) out.latency = get_duration(r["latency"]);
       if (r.has("pullRateLimit")) {
@@ -458,23 +458,21 @@ class Loader {
         out.pull_limit = static_cast<std::int32_t>(limit["pulls"].get_int(1, kInt32Max, "a number of pulls of at least 1"));
         if (limit.has("per")) out.pull_limit_window = get_positive_duration(limit["per"]);
       }
+      ctx_.registries.add(out.name);
       s_.registries.push_back(std::move(out));
     }
   }
 
   void load_images(const JsonCursor& list) {
     list.expect_array("an array of images");
-    std::vector<std::string> registry_names;
-    for (const auto& r : s_.registries) registry_names.push_back(r.name);
+    std::unordered_set<std::string> image_names;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const JsonCursor im = list.at(i);
       im.expect_object("an image object");
       im.check_keys(keys::kImage);
       sim::Image out;
       out.name = im["name"].get_name("an image name");
-      for (const auto& other : s_.images) {
-        if (other.name == out.name) im["name"].fail("an image name not used before");
-      }
+      if (!image_names.insert(out.name).second) im["name"].fail("an image name not used before");
       if (im.has("layers")) {
         out.size_mib = load_layers(im["layers"], out.layers);
         if (out.size_mib > kMaxImageMiB) {
@@ -492,7 +490,7 @@ class Loader {
         }
         out.layers.push_back(intern_layer(out.name, out.size_mib, im["sizeMiB"]));
       }
-      out.registry = static_cast<std::uint32_t>(choose(im["registry"], "registry", registry_names));
+      out.registry = static_cast<std::uint32_t>(ctx_.registries.choose(im["registry"], "registry"));
       s_.images.push_back(std::move(out));
     }
   }
@@ -522,8 +520,9 @@ class Loader {
   // The index of layer `digest` in Scenario::layers, added when new. A digest names one
   // content, so every image that lists it must give it the same size.
   std::uint32_t intern_layer(const std::string& digest, std::int64_t size_mib, const JsonCursor& where) {
-    for (std::uint32_t i = 0; i < s_.layers.size(); ++i) {
-      if (s_.layers[i].digest != digest) continue;
+    const auto [found, added] = layer_index_.emplace(digest, static_cast<std::uint32_t>(s_.layers.size()));
+    if (!added) {
+      const std::uint32_t i = found->second;
       if (s_.layers[i].size_mib != size_mib) {
         where.fail("the " + std::to_string(s_.layers[i].size_mib) + " MiB that an earlier image gives layer " +
                        quote(digest),
@@ -538,6 +537,7 @@ class Loader {
   // --- task definitions ---
   void load_task_definitions(const JsonCursor& list) {
     list.expect_array("an array of task definitions");
+    const ImageIndex images = index_images(s_.images);
     for (std::size_t i = 0; i < list.size(); ++i) {
       const JsonCursor item = list.at(i);
       item.expect_object("a task definition object or {\"file\": PATH}");
@@ -546,7 +546,7 @@ class Loader {
         item.check_keys(keys::kTaskDefinitionFile);
         def_cursor = ctx_.open_json_file(item["file"]);
       }
-      sim::TaskDefinition def = parse_task_definition(def_cursor, s_.images);
+      sim::TaskDefinition def = parse_task_definition(def_cursor, images);
       ctx_.registry.add(std::move(def), item);
     }
   }
@@ -560,12 +560,10 @@ class Loader {
       j.check_keys(keys::kJob);
       sim::Job out;
       out.name = j["name"].get_name("a job name");
-      for (const auto& other : s_.jobs) {
-        if (other.name == out.name) j["name"].fail("a job name not used before");
-      }
+      if (ctx_.jobs.contains(out.name)) j["name"].fail("a job name not used before");
       // Outputs name a task's source by its name alone (tasks.csv `source`).
-      for (const auto& svc : s_.services) {
-        if (svc.name == out.name) j["name"].fail("a job name that no service uses (tasks.csv names sources by name)");
+      if (ctx_.services.contains(out.name)) {
+        j["name"].fail("a job name that no service uses (tasks.csv names sources by name)");
       }
       out.capacity_provider_strategy = resolve_capacity_provider_strategy(ctx_, j);
       out.task_definition = ctx_.ec2_task_definition(j["taskDefinition"]);
@@ -581,6 +579,7 @@ class Loader {
       ctx_.check_total_constraints(j["placementConstraints"], out.constraints, out.task_definition);
       if (j.has("onPlacementFailure")) out.on_failure = on_failure(j["onPlacementFailure"]);
       out.ebs_volume = ctx_.volume_configurations(j, out.task_definition);
+      ctx_.jobs.add(out.name);
       s_.jobs.push_back(std::move(out));
     }
   }
@@ -696,6 +695,7 @@ class Loader {
 
   LoadContext ctx_;
   sim::Scenario& s_ = ctx_.scenario;
+  std::unordered_map<std::string, std::uint32_t> layer_index_;  // digest -> index in s_.layers
   const std::string& label_ = ctx_.label;
 };
 

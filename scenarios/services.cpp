@@ -100,9 +100,7 @@ sim::Service read_service(const LoadContext& ctx, const JsonCursor& sv) {
   if (out.name.size() > 255 || !name_chars_ok(out.name) || out.name.find('.') != std::string::npos) {
     sv["serviceName"].fail("a service name of up to 255 letters, digits, hyphens and underscores");
   }
-  for (const auto& other : ctx.scenario.services) {
-    if (other.name == out.name) sv["serviceName"].fail("a service name not used before");
-  }
+  if (ctx.services.contains(out.name)) sv["serviceName"].fail("a service name not used before");
   if (sv.has("schedulingStrategy")) {
     out.scheduling_strategy = choose(sv["schedulingStrategy"], "schedulingStrategy", {"DAEMON", "REPLICA"}) == 0
                                   ? sim::SchedulingStrategy::kDaemon
@@ -264,7 +262,10 @@ sim::LoadSpec parse_load(const LoadContext& ctx, const JsonCursor& c) {
 
 void load_services(LoadContext& ctx, const JsonCursor& list) {
   list.expect_array("an array of services");
-  for (std::size_t i = 0; i < list.size(); ++i) ctx.scenario.services.push_back(read_service(ctx, list.at(i)));
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    ctx.scenario.services.push_back(read_service(ctx, list.at(i)));
+    ctx.services.add(ctx.scenario.services.back().name);
+  }
 }
 
 }  // namespace ecsim::scenarios

@@ -1,6 +1,7 @@
 #include "scenarios/task_definition.h"
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <tuple>
 
@@ -310,7 +311,18 @@ void resolve_reservation(sim::TaskDefinition& def, std::int64_t task_cpu, std::i
   }
 }
 
-sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::vector<sim::Image>& images) {
+ImageIndex index_images(const std::vector<sim::Image>& images) {
+  ImageIndex out;
+  out.reserve(images.size());
+  for (std::size_t i = 0; i < images.size(); ++i) out.emplace(images[i].name, static_cast<std::uint32_t>(i));
+  return out;
+}
+
+sim::TaskDefinition parse_task_definition(const JsonCursor& c, const std::vector<sim::Image>& images) {
+  return parse_task_definition(c, index_images(images));
+}
+
+sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const ImageIndex& images) {
   outer.expect_object("a task definition object");
   // describe-task-definition output wraps the definition; register input does not.
   const JsonCursor c = (outer.has("taskDefinition") && !outer.has("containerDefinitions")) ? outer["taskDefinition"] : outer;
@@ -638,9 +650,8 @@ sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::ve
                                 def.required_attributes.end());
 
   for (const auto& cd : def.containers) {
-    for (std::size_t i = 0; i < images.size(); ++i) {
-      if (images[i].name == cd.image) def.images.push_back(static_cast<std::uint32_t>(i));
-    }
+    const auto found = images.find(cd.image);
+    if (found != images.end()) def.images.push_back(found->second);
   }
   std::sort(def.images.begin(), def.images.end());
   def.images.erase(std::unique(def.images.begin(), def.images.end()), def.images.end());
@@ -648,19 +659,23 @@ sim::TaskDefinition parse_task_definition(const JsonCursor& outer, const std::ve
 }
 
 void TaskDefinitionRegistry::add(sim::TaskDefinition def, const JsonCursor& where) {
-  std::int32_t highest = 0;
-  for (const auto& d : defs_) {
-    if (d.family != def.family) continue;
-    highest = std::max(highest, d.revision);
-    if (def.revision != 0 && d.revision == def.revision) {
+  const auto found = by_family_.find(def.family);
+  if (found != by_family_.end()) {
+    const auto& revisions = found->second;
+    if (def.revision != 0 && revisions.count(def.revision) != 0) {
       where.fail("a task definition revision not registered before",
                  quote(def.family + ":" + std::to_string(def.revision)));
     }
   }
   if (def.revision == 0) {
+    const std::int32_t highest =
+        found == by_family_.end() ? 0 : std::max<std::int32_t>(0, found->second.rbegin()->first);
     if (highest == std::numeric_limits<std::int32_t>::max()) where.fail("a family with room for another revision");
     def.revision = highest + 1;
   }
+  auto& revisions = found != by_family_.end() ? found->second : by_family_[def.family];
+  if (revisions.empty()) families_.push_back(def.family);
+  revisions.emplace(def.revision, static_cast<std::uint32_t>(defs_.size()));
   defs_.push_back(std::move(def));
 }
 
@@ -668,28 +683,32 @@ std::uint32_t TaskDefinitionRegistry::resolve(const JsonCursor& ref) const {
   const std::string text = ref.get_name("a task definition reference (\"family\" or \"family:revision\")");
   const std::size_t colon = text.rfind(':');
   const std::string family = colon == std::string::npos ? text : text.substr(0, colon);
-  std::vector<std::string> families;
-  std::vector<std::uint32_t> revisions_of_family;
-  for (std::uint32_t i = 0; i < defs_.size(); ++i) {
-    if (std::find(families.begin(), families.end(), defs_[i].family) == families.end()) families.push_back(defs_[i].family);
-    if (defs_[i].family == family) revisions_of_family.push_back(i);
+  const auto found = by_family_.find(family);
+  if (found == by_family_.end()) {
+    ref.fail(unknown_name_phrase("task definition family", family, families_.data(), families_.size()), quote(text));
   }
-  if (revisions_of_family.empty()) {
-    ref.fail(unknown_name_phrase("task definition family", family, families.data(), families.size()), quote(text));
-  }
-  std::sort(revisions_of_family.begin(), revisions_of_family.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return defs_[a].revision < defs_[b].revision; });
-  if (colon == std::string::npos) return revisions_of_family.back();
+  const auto& revisions = found->second;  // never empty
+  if (colon == std::string::npos) return revisions.rbegin()->second;
+  // The revision as written must be a revision's decimal text ("3", not "03" or "+3").
   const std::string rev = text.substr(colon + 1);
-  for (std::uint32_t i : revisions_of_family) {
-    if (std::to_string(defs_[i].revision) == rev) return i;
+  std::int32_t number = 0;
+  const auto [end, ec] = std::from_chars(rev.data(), rev.data() + rev.size(), number);
+  if (ec == std::errc() && end == rev.data() + rev.size() && std::to_string(number) == rev) {
+    const auto hit = revisions.find(number);
+    if (hit != revisions.end()) return hit->second;
   }
   std::string valid;
-  for (std::uint32_t i : revisions_of_family) {
+  for (const auto& [revision, index] : revisions) {
     if (!valid.empty()) valid += ", ";
-    valid += std::to_string(defs_[i].revision);
+    valid += std::to_string(revision);
   }
   ref.fail("a registered revision of \"" + family + "\" (valid: " + valid + ")", quote(text));
+}
+
+std::vector<sim::TaskDefinition> TaskDefinitionRegistry::take() {
+  by_family_.clear();
+  families_.clear();
+  return std::move(defs_);
 }
 
 }  // namespace ecsim::scenarios

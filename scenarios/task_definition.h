@@ -21,8 +21,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "scenarios/json_cursor.h"
@@ -35,12 +37,20 @@ namespace ecsim::scenarios {
 // listed in `images` get that image's index in TaskDefinition::images (sorted, unique).
 sim::TaskDefinition parse_task_definition(const JsonCursor& c, const std::vector<sim::Image>& images);
 
+// Image name -> index in Scenario::images (names are unique there).
+using ImageIndex = std::unordered_map<std::string, std::uint32_t>;
+ImageIndex index_images(const std::vector<sim::Image>& images);
+// The same with the images indexed once, for a scenario's many definitions.
+sim::TaskDefinition parse_task_definition(const JsonCursor& c, const ImageIndex& images);
+
 // Resolves what a task of `def` reserves (def.containers and def.network_mode must be set;
 // task-level sizes are passed separately, -1 when absent). Fills def.reserved and the host
 // port lists. Exposed for tests and for tools that build definitions by hand.
 void resolve_reservation(sim::TaskDefinition& def, std::int64_t task_cpu, std::int64_t task_memory_mib);
 
-// Families and revisions, in registration (file) order.
+// Families and revisions, in registration (file) order. Adding and resolving cost O(log n) (a
+// hash lookup of the family, then its revisions in order), so that n definitions referenced by
+// n sources load in O(n log n).
 class TaskDefinitionRegistry {
  public:
   // Registers `def`. A revision of 0 becomes the family's next one (highest so far + 1), as
@@ -53,10 +63,13 @@ class TaskDefinitionRegistry {
   std::uint32_t resolve(const JsonCursor& ref) const;
 
   const std::vector<sim::TaskDefinition>& definitions() const { return defs_; }
-  std::vector<sim::TaskDefinition> take() { return std::move(defs_); }
+  // Hands the definitions over; the registry is empty after.
+  std::vector<sim::TaskDefinition> take();
 
  private:
   std::vector<sim::TaskDefinition> defs_;
+  std::unordered_map<std::string, std::map<std::int32_t, std::uint32_t>> by_family_;  // revision -> index
+  std::vector<std::string> families_;  // in the order of their first definition, as messages list them
 };
 
 }  // namespace ecsim::scenarios

@@ -44,9 +44,7 @@ void load_trace(LoadContext& ctx, const JsonCursor& t) {
   out.format = format;
   out.file = t["file"].get_name("a trace file path relative to the scenario");
   // Outputs name a task's source by its name alone (tasks.csv `source`): a trace's is its file.
-  const bool taken = std::any_of(s.traces.begin(), s.traces.end(), [&](const sim::Trace& o) { return o.file == out.file; }) ||
-                     std::any_of(s.jobs.begin(), s.jobs.end(), [&](const sim::Job& o) { return o.name == out.file; }) ||
-                     std::any_of(s.services.begin(), s.services.end(), [&](const sim::Service& o) { return o.name == out.file; });
+  const bool taken = ctx.trace_files.contains(out.file) || ctx.jobs.contains(out.file) || ctx.services.contains(out.file);
   if (taken) t["file"].fail("a trace file no other trace replays and no job or service is named after");
   if (t.has("placementStrategy")) out.strategy = parse_strategy_list(t["placementStrategy"]);
   if (t.has("onPlacementFailure")) {
@@ -108,6 +106,7 @@ void load_trace(LoadContext& ctx, const JsonCursor& t) {
     out.tasks.push_back(row.task);
     if (any_wait) out.recorded_waits.push_back(row.recorded_wait);
   }
+  ctx.trace_files.add(out.file);
   s.traces.push_back(std::move(out));
 }
 

@@ -63,6 +63,7 @@ void Engine::build() {
   first_job_source_ = table.first_job_source;
   job_first_source_ = std::move(table.job_first_source);
   trace_first_source_ = std::move(table.trace_first_source);
+  family_index_ = std::move(table.family_index);
   owner_live_.resize(scenario_.services.size() + scenario_.jobs.size());
   for (std::size_t k = 0; k < scenario_.services.size(); ++k) {
     owner_live_[k].assign(scenario_.services[k].capacity_provider_strategy.size(), 0);
@@ -115,7 +116,7 @@ void Engine::on_trace_arrival(std::uint32_t trace) {
   std::uint64_t& cursor = trace_cursor_[trace];
   const TraceTask& rec = t.tasks[cursor++];
   const std::uint32_t source = trace_first_source_[trace] + rec.group;
-  const std::uint32_t family = intern_family(result_.families, t.families[rec.family]);
+  const std::uint32_t family = intern_family(result_.families, family_index_, t.families[rec.family]);
   const std::uint32_t task = submit(source, rec.need, rec.runtime, family, 1);
   try_place(task);
   if (cursor < t.tasks.size() && t.tasks[cursor].submit < scenario_.duration) {
@@ -364,6 +365,7 @@ void Engine::place_on(std::uint32_t task, InstanceIdx i) {
   task_state_[task] = TaskState::kPending;
   result_.tasks.instance[task] = i;
   result_.tasks.placed_at[task] = now_;
+  note_placed(task, i);
   ++starting_;
   if (source_daemon_[task_source_[task]] == 0) ++nondaemon_[i];
   agent_accept(task, i);
@@ -469,6 +471,7 @@ void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown)
 // resources (PENDING, RUNNING or STOPPING), and task_state_ still says which.
 void Engine::release(std::uint32_t task) {
   const InstanceIdx i = result_.tasks.instance[task];
+  note_released(task, i);
   const Resources& need = task_need_[task];
   const bool stopping = task_state_[task] == TaskState::kStopping;
   if (stopping && agents_.enabled()) {
@@ -593,15 +596,15 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
     // Instances in the zone disconnect: no new placements, and their tasks are lost
     // (ecsim's choice of stop code: TerminationNotice for tasks that were RUNNING).
     mark("azOutage " + scenario_.cluster.availability_zones[ev.zone]);
-    std::vector<std::uint32_t> lost;
-    for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
-      const TaskState st = task_state_[task];
-      if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
-      const InstanceIdx i = result_.tasks.instance[task];
-      if (cluster_.zone[i] != ev.zone) continue;
-      if (st != TaskState::kStopping) result_.tasks.stop_reason[task] = StopReason::kInstanceLost;
+    std::vector<std::uint32_t> lost;  // the zone's tasks, in task order
+    for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
+      if (cluster_.zone[i] == ev.zone) live_tasks_on(i, lost);
+    }
+    std::sort(lost.begin(), lost.end());
+    lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
+    for (const std::uint32_t task : lost) {
+      if (task_state_[task] != TaskState::kStopping) result_.tasks.stop_reason[task] = StopReason::kInstanceLost;
       kill(task, StopCode::kTerminationNotice);
-      lost.push_back(task);
     }
     std::vector<InstanceIdx> gone;
     for (InstanceIdx i = 0; i < cluster_.size(); ++i) {

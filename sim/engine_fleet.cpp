@@ -2,6 +2,7 @@
 // their faults (failures, Spot interruptions, agent disconnects) and draining. The rules live in
 // sim/capacity_providers.h and sim/fleet_faults.h; here the engine applies them to its state.
 #include <algorithm>
+#include <cassert>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ void Engine::grow_instances() {
   counted_.resize(n, 0);
   nondaemon_.resize(n, 0);
   disconnects_.resize(n, 0);
+  off_slot_.resize(n, kNotListed);
+  if (track_tasks_) tasks_on_.resize(n);
+  zone_schedulable_.resize(scenario_.cluster.availability_zones.size(), 0);
   images_.grow(n);
   agents_.grow(n);
 }
@@ -29,17 +33,68 @@ void Engine::refresh_instance(InstanceIdx i) {
   // An instance whose agent is disconnected keeps its tasks and its capacity, but takes no task:
   // placement reports AGENT for it (ClusterState::agents_disconnected).
   const bool up = counted && draining_[i] == 0 && disconnected_[i] == 0;
+  // The list's order decides nothing (placement only asks whether it is empty, and the fewest
+  // failed checks over it): entries are swap-removed through off_slot_, O(1) each.
   auto& off = cluster_.agents_disconnected;
-  const auto at = std::find(off.begin(), off.end(), i);
   const bool listed = counted && draining_[i] == 0 && disconnected_[i] != 0;
-  if (listed && at == off.end()) off.push_back(i);
-  if (!listed && at != off.end()) off.erase(at);
+  if (listed && off_slot_[i] == kNotListed) {
+    off_slot_[i] = static_cast<std::uint32_t>(off.size());
+    off.push_back(i);
+  } else if (!listed && off_slot_[i] != kNotListed) {
+    const InstanceIdx last = off.back();
+    off[off_slot_[i]] = last;
+    off_slot_[last] = off_slot_[i];
+    off.pop_back();
+    off_slot_[i] = kNotListed;
+  }
   if (counted != (counted_[i] != 0)) {
     counted_[i] = counted ? 1 : 0;
     const std::int64_t sign = counted ? 1 : -1;
     change_registered(i, sign * cluster_.registered_cpu[i], sign * cluster_.registered_memory_mib[i]);
   }
-  if (up != (cluster_.schedulable[i] != 0)) cluster_.set_schedulable(i, up);
+  if (up != (cluster_.schedulable[i] != 0)) {
+    cluster_.set_schedulable(i, up);
+    zone_schedulable_[cluster_.zone[i]] += up ? 1 : -1;
+  }
+}
+
+void Engine::track_placed(std::uint32_t task, InstanceIdx i) {
+  if (task >= task_slot_.size()) task_slot_.resize(task + 1);
+  task_slot_[task] = static_cast<std::uint32_t>(tasks_on_[i].size());
+  tasks_on_[i].push_back(task);
+}
+
+void Engine::track_released(std::uint32_t task, InstanceIdx i) {
+  std::vector<std::uint32_t>& on = tasks_on_[i];
+  assert(task_slot_[task] < on.size() && on[task_slot_[task]] == task);
+  const std::uint32_t last = on.back();
+  on[task_slot_[task]] = last;
+  task_slot_[last] = task_slot_[task];
+  on.pop_back();
+}
+
+void Engine::live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const {
+  const auto live_on_i = [&](std::uint32_t t) {
+    const TaskState st = task_state_[t];
+    return result_.tasks.instance[t] == i &&
+           (st == TaskState::kPending || st == TaskState::kRunning || st == TaskState::kStopping);
+  };
+  if (track_tasks_) {
+    for (const std::uint32_t t : tasks_on_[i]) {
+      if (live_on_i(t)) out.push_back(t);
+    }
+    return;
+  }
+  for (std::uint32_t t = 0; t < task_state_.size(); ++t) {  // not reached: no instance is lost
+    if (live_on_i(t)) out.push_back(t);
+  }
+}
+
+bool may_lose_instances(const Scenario& s) {
+  const bool spot = std::any_of(s.cluster.instance_groups.begin(), s.cluster.instance_groups.end(),
+                                [](const InstanceGroup& g) { return g.market == Market::kSpot; });
+  return !s.events.empty() || !s.capacity_providers.empty() || s.faults.instance_failure_rate_per_hour > 0 ||
+         (spot && s.faults.spot_interruptions);
 }
 
 InstanceIdx Engine::launch_instance(std::uint32_t group, std::uint32_t zone, Market market, SimTime delay, std::string id) {
@@ -101,15 +156,16 @@ void Engine::terminate(InstanceIdx i, StopCode code, StopReason reason, std::str
   if (terminated_[i] != 0) return;
   std::vector<std::uint32_t> lost;
   if (cluster_.task_count[i] > 0) {
-    for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
-      const TaskState st = task_state_[task];
-      if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
-      if (result_.tasks.instance[task] != i) continue;
-      if (st != TaskState::kStopping) result_.tasks.stop_reason[task] = reason;
+    // In task order, as a scan of every task would meet them.
+    live_tasks_on(i, lost);
+    std::sort(lost.begin(), lost.end());
+    lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
+    for (const std::uint32_t task : lost) {
+      if (task_state_[task] != TaskState::kStopping) result_.tasks.stop_reason[task] = reason;
       kill(task, code);
-      lost.push_back(task);
     }
   }
+  if (track_tasks_) tasks_on_[i].shrink_to_fit();  // kill() took them all out
   terminated_[i] = 1;
   ++instance_gen_[i];
   refresh_instance(i);

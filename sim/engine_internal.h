@@ -58,6 +58,10 @@ constexpr SimTime kFailsToStart = -1;
 
 enum class TaskState : std::uint8_t { kProvisioning, kPending, kRunning, kStopping, kStopped, kRejected };
 
+// Whether a run of `s` may terminate an instance or lose a zone: scenario events, capacity
+// providers (scale-in, replacement), instance failures or Spot instances.
+bool may_lose_instances(const Scenario& s);
+
 class Engine final : public ServiceHost, public ImageHost, public FleetHost {
  public:
   Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress, ExplainSink* explain)
@@ -84,6 +88,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   }
   FailureReason admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) override;
   bool draining(InstanceIdx i) const override { return draining_[i] != 0; }
+  std::int64_t schedulable_in_zone(std::uint32_t zone) const override { return zone_schedulable_[zone]; }
 
   // FleetHost: what the capacity providers ask of the engine.
   InstanceIdx launch_instance(std::uint32_t group, std::uint32_t zone, Market market, SimTime delay,
@@ -139,6 +144,17 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   void grow_instances();
   // Sets schedulable and the registered capacity from the instance's flags.
   void refresh_instance(InstanceIdx i);
+  // Keep tasks_on_ (when track_tasks_): `task` was placed on i; it gave i back (release).
+  void note_placed(std::uint32_t task, InstanceIdx i) {
+    if (track_tasks_) track_placed(task, i);
+  }
+  void note_released(std::uint32_t task, InstanceIdx i) {
+    if (track_tasks_) track_released(task, i);
+  }
+  void track_placed(std::uint32_t task, InstanceIdx i);
+  void track_released(std::uint32_t task, InstanceIdx i);
+  // The tasks holding instance i (PENDING, RUNNING or STOPPING there), appended to `out`.
+  void live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const;
   // Schedules instance i's random faults from its registration.
   void arm_faults(InstanceIdx i);
   // Terminates instance i: its tasks stop with `code` and `reason`; the group replaces it unless
@@ -222,6 +238,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   std::vector<std::uint8_t> source_daemon_;        // per source: a DAEMON service's
   std::vector<std::uint32_t> trace_first_source_;  // per trace: its first group's source
   std::vector<std::uint64_t> trace_cursor_;        // per trace: next record
+  FamilyIndex family_index_;                       // of result_.families (intern_family)
   WaitQueues waiting_;
 
   // Per task (engine-side; the records live in result_.tasks).
@@ -254,6 +271,16 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   std::vector<std::uint8_t> counted_;         // its registered capacity is in the utilization
   std::vector<std::int32_t> nondaemon_;       // tasks holding resources that are not a DAEMON's
   std::vector<std::uint32_t> disconnects_;    // random disconnects drawn so far
+  static constexpr std::uint32_t kNotListed = 0xFFFFFFFFu;
+  std::vector<std::uint32_t> off_slot_;       // its place in cluster_.agents_disconnected, or kNotListed
+  // The tasks holding the instance, in no order (each at task_slot_[task] while there): finding
+  // an instance's tasks costs O(its tasks), not a scan of every task of the run. Kept only when
+  // the run can lose an instance with tasks on it (track_tasks_): the lists cost every
+  // placement a few cache misses.
+  const bool track_tasks_ = may_lose_instances(scenario_);
+  std::vector<std::vector<std::uint32_t>> tasks_on_;
+  std::vector<std::uint32_t> task_slot_;  // per task
+  std::vector<std::int64_t> zone_schedulable_;  // per zone: its schedulable instances
   std::unordered_map<std::string, InstanceIdx> instance_by_id_;
   std::vector<std::vector<InstanceIdx>> drained_by_event_;  // per scenario event (kDrain)
   std::size_t open_batch_ = static_cast<std::size_t>(-1);  // a registration batch not yet processed

@@ -10,12 +10,11 @@
 
 namespace ecsim::sim {
 
-std::uint32_t intern_family(std::vector<std::string>& families, const std::string& family) {
-  for (std::size_t f = 0; f < families.size(); ++f) {
-    if (families[f] == family) return static_cast<std::uint32_t>(f);
-  }
-  families.push_back(family);
-  return static_cast<std::uint32_t>(families.size() - 1);
+std::uint32_t intern_family(std::vector<std::string>& families, FamilyIndex& index, const std::string& family) {
+  assert(index.size() == families.size());
+  const auto [at, added] = index.emplace(family, static_cast<std::uint32_t>(families.size()));
+  if (added) families.push_back(family);
+  return at->second;
 }
 
 std::int64_t os_memory_mib(const InstanceType& type, std::string_view os_type) {
@@ -178,7 +177,7 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
              cluster.intern_group(group),
              on_failure,
              td,
-             td != nullptr ? intern_family(result.families, td->family) : 0,
+             td != nullptr ? intern_family(result.families, table.family_index, td->family) : 0,
              RandomStream(scenario.seed, stream_name + "/arrival"),
              RandomStream(scenario.seed, stream_name + "/runtime"),
              0,
@@ -243,12 +242,15 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
     result.sources.push_back({trace.file, SourceKind::kTrace,
                                strategy_label(trace.strategy.empty() ? scenario.default_strategy : trace.strategy)});
   }
+  // Per service, the task definitions its deploy events name (one pass over the events).
+  std::vector<std::vector<std::uint32_t>> deployed(scenario.services.size());
+  for (const ScenarioEvent& ev : scenario.events) {
+    if (ev.type == EventType::kDeploy && ev.service < deployed.size()) deployed[ev.service].push_back(ev.task_definition);
+  }
   for (std::size_t k = 0; k < scenario.services.size(); ++k) {
     const Service& svc = scenario.services[k];
-    std::vector<std::uint32_t> definitions = {svc.task_definition};
-    for (const ScenarioEvent& ev : scenario.events) {
-      if (ev.type == EventType::kDeploy && ev.service == k) definitions.push_back(ev.task_definition);
-    }
+    std::vector<std::uint32_t> definitions = std::move(deployed[k]);
+    definitions.push_back(svc.task_definition);
     std::sort(definitions.begin(), definitions.end());
     definitions.erase(std::unique(definitions.begin(), definitions.end()), definitions.end());
     table.first_service_source.push_back(static_cast<std::uint32_t>(sources.size()));

@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/cluster_state.h"
@@ -70,6 +71,9 @@ struct Source {
 // which the provider's tasks are kept on its instances (ecsim's; ECS keeps them there itself).
 inline constexpr const char* kCapacityProviderAttribute = "ecsim.capacity-provider";
 
+// Family name -> its index in RunResult::families (the two kept together by intern_family).
+using FamilyIndex = std::unordered_map<std::string, std::uint32_t>;
+
 struct SourceTable {
   std::vector<Source> sources;
   // Per service, then one past the last: a service's sources are one per (task definition, item
@@ -78,6 +82,7 @@ struct SourceTable {
   std::uint32_t first_job_source = 0;
   std::vector<std::uint32_t> job_first_source;      // per job (one source per strategy item), then one past the last
   std::vector<std::uint32_t> trace_first_source;    // per trace: its first group's source
+  FamilyIndex family_index;                         // of RunResult::families, for the families traces add
 };
 
 // Instances launched to register at one instant.
@@ -128,7 +133,8 @@ InstanceIdx create_instance(const Scenario& scenario, ClusterState& cluster, Run
 // REQUIRES: build_instances ran on `cluster` (placers see its attributes).
 SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, PlacerFactory& factory, RunResult& result);
 
-// The index of `family` in `families`, appended if new.
-std::uint32_t intern_family(std::vector<std::string>& families, const std::string& family);
+// The index of `family` in `families`, appended if new; O(1). REQUIRES: `index` holds every
+// entry of `families` (both start empty and change only here).
+std::uint32_t intern_family(std::vector<std::string>& families, FamilyIndex& index, const std::string& family);
 
 }  // namespace ecsim::sim

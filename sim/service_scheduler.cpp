@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 #include "sim/deployment.h"
 #include "sim/service_load.h"
@@ -254,9 +255,7 @@ bool ServiceScheduler::reconcile_step(ServiceState& s) {
     if (primary < target) {
       launch_up_to(s, target - primary);
     } else if (primary > target) {
-      std::vector<std::uint32_t> order = scale_in_order(s, s.live);
-      order.resize(static_cast<std::size_t>(primary - target));
-      for (const std::uint32_t t : order) stop(s, t);
+      for (const std::uint32_t t : scale_in_order(s, s.live, static_cast<std::size_t>(primary - target))) stop(s, t);
     }
     if (!p.done && s.running == s.desired && s.healthy == s.desired && static_cast<std::int32_t>(s.live.size()) == s.desired) {
       p.done = true;
@@ -292,9 +291,7 @@ bool ServiceScheduler::reconcile_step(ServiceState& s) {
   const RollingStep step = rolling_step(c);
   if (!p.failed_state && step.start > 0) launch_up_to(s, step.start);
   if (step.stop_healthy > 0) {
-    std::vector<std::uint32_t> order = scale_in_order(s, old_ready);
-    order.resize(static_cast<std::size_t>(step.stop_healthy));
-    for (const std::uint32_t t : order) stop(s, t);
+    for (const std::uint32_t t : scale_in_order(s, old_ready, static_cast<std::size_t>(step.stop_healthy))) stop(s, t);
   }
   // The configuration allows neither a start nor a stop, and no new task is on its way to
   // healthy to change that: min = max = 100 (a throttled launch is not this).
@@ -446,12 +443,14 @@ void ServiceScheduler::stop(ServiceState& s, std::uint32_t task, StopReason reas
 }
 
 // Scale-in order (Dev Guide "Amazon ECS services"): tasks not yet placed, then not yet RUNNING, then unhealthy; then the zone
-// with the most tasks of the service, the instance with the most; newest task first.
+// with the most tasks of the service, the instance with the most; newest task first. The first
+// `count` candidates in that order.
 std::vector<std::uint32_t> ServiceScheduler::scale_in_order(const ServiceState& s,
-                                                            const std::vector<std::uint32_t>& candidates) const {
+                                                            const std::vector<std::uint32_t>& candidates,
+                                                            std::size_t count) const {
   const ClusterState& cluster = host_.cluster();
-  std::map<std::uint32_t, std::int32_t> per_zone;
-  std::map<InstanceIdx, std::int32_t> per_instance;
+  std::vector<std::int32_t> per_zone(scenario_.cluster.availability_zones.size(), 0);
+  std::unordered_map<InstanceIdx, std::int32_t> per_instance;
   for (const std::uint32_t t : s.live) {
     const InstanceIdx i = host_.instance_of(t);
     if (i == kNoInstance) continue;
@@ -469,10 +468,13 @@ std::vector<std::uint32_t> ServiceScheduler::scale_in_order(const ServiceState& 
     const std::int32_t instance_count = i == kNoInstance ? 0 : per_instance[i];
     keyed.push_back({Key{stage, -zone_count, -instance_count, ~t}, t});
   }
-  std::sort(keyed.begin(), keyed.end());
+  // The keys are unique (the task number is one): the first `count` in order, without sorting
+  // the rest (one AZ rebalancing step stops one task of thousands).
+  count = std::min(count, keyed.size());
+  std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(count), keyed.end());
   std::vector<std::uint32_t> order;
-  order.reserve(keyed.size());
-  for (const auto& k : keyed) order.push_back(k.second);
+  order.reserve(count);
+  for (std::size_t k = 0; k < count; ++k) order.push_back(keyed[k].second);
   return order;
 }
 
@@ -712,7 +714,7 @@ std::int32_t ServiceScheduler::zone_gap(const ServiceState& s, std::string* text
   const std::size_t zones = scenario_.cluster.availability_zones.size();
   std::vector<std::int32_t> count(zones, 0);
   std::vector<std::uint8_t> open(zones, 0);
-  for (const InstanceIdx i : cluster.schedulable_list) open[cluster.zone[i]] = 1;
+  for (std::uint32_t z = 0; z < zones; ++z) open[z] = host_.schedulable_in_zone(z) > 0 ? 1 : 0;
   for (const std::uint32_t t : s.live) {
     const InstanceIdx i = host_.instance_of(t);
     if (i != kNoInstance) ++count[cluster.zone[i]];

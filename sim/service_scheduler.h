@@ -80,6 +80,8 @@ class ServiceHost {
   virtual SimTime end() const = 0;
   // Whether instance i is DRAINING.
   virtual bool draining(InstanceIdx i) const = 0;
+  // How many of the zone's instances are schedulable (ClusterState::schedulable) now; O(1).
+  virtual std::int64_t schedulable_in_zone(std::uint32_t zone) const = 0;
 };
 
 class ServiceScheduler {
@@ -160,7 +162,8 @@ class ServiceScheduler {
   void track_spell(ServiceState& s); // opens or closes a below-desired spell
   void event(ServiceState& s, std::string message);
   void marker(ServiceState& s, MarkerKind kind, std::string label);
-  std::vector<std::uint32_t> scale_in_order(const ServiceState& s, const std::vector<std::uint32_t>& candidates) const;
+  std::vector<std::uint32_t> scale_in_order(const ServiceState& s, const std::vector<std::uint32_t>& candidates,
+                                            std::size_t count) const;
   std::string deployment_id(const ServiceState& s, std::uint32_t deployment) const;
 
   const Scenario& scenario_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <unordered_set>
 
 #include "placement/query_language.h"
 #include "reports/format.h"
@@ -247,6 +248,7 @@ class Builder {
   void task_definitions() {
     std::vector<std::string> image_names;
     for (const sim::Image& image : s_.images) image_names.push_back(image.name);
+    const std::unordered_set<std::string> listed(image_names.begin(), image_names.end());
     for (std::size_t i = 0; i < s_.task_definitions.size(); ++i) {
       const sim::TaskDefinition& td = s_.task_definitions[i];
       TaskDefinitionFigures f;
@@ -282,7 +284,7 @@ class Builder {
       if (s_.images.empty()) continue;
       for (std::size_t c = 0; c < td.containers.size(); ++c) {
         const std::string& image = td.containers[c].image;
-        if (std::find(image_names.begin(), image_names.end(), image) != image_names.end()) continue;
+        if (listed.count(image) != 0) continue;
         warn(ValidateWarning::Kind::kUnlistedImage, file, base + "/containerDefinitions/" + std::to_string(c) + "/image",
              "image " + quote(image) + " is not in \"images\"" + did_you_mean(image, image_names) +
                  ": taken as cached on every instance, no pull is modelled");
@@ -459,8 +461,8 @@ class Builder {
   // By family: older revisions of a family in use are history (a pasted describe-task-definition
   // series), not a mistake.
   void unused_task_definitions() {
-    std::vector<std::string> used;
-    const auto mark = [&](std::uint32_t td) { used.push_back(s_.task_definitions[td].family); };
+    std::unordered_set<std::string> used;
+    const auto mark = [&](std::uint32_t td) { used.insert(s_.task_definitions[td].family); };
     for (const sim::Service& sv : s_.services) mark(sv.task_definition);
     for (const sim::Job& j : s_.jobs) mark(j.task_definition);
     for (const sim::ScenarioEvent& e : s_.events) {
@@ -468,7 +470,7 @@ class Builder {
     }
     for (std::size_t i = 0; i < s_.task_definitions.size(); ++i) {
       const std::string& family = s_.task_definitions[i].family;
-      if (std::find(used.begin(), used.end(), family) != used.end()) continue;
+      if (used.count(family) != 0) continue;
       const auto [file, base] = td_location(i);
       warn(ValidateWarning::Kind::kUnusedTaskDefinition, file, base.empty() ? "/" : base,
            "task definition " + quote(td_name(s_.task_definitions[i])) +

@@ -541,7 +541,9 @@ TEST_CASE("graphviz: the scenario graph of every bundled scenario names its part
     for (const auto& sv : s.services) REQUIRE(dot.find("service " + dot_html_text(sv.name) + "<") != std::string::npos);
     for (const auto& j : s.jobs) REQUIRE(dot.find("job " + dot_html_text(j.name) + "<") != std::string::npos);
     for (const auto& td : s.task_definitions) {
-      REQUIRE(dot.find(">" + dot_html_text(td.family) + ":" + std::to_string(td.revision) + "<") != std::string::npos);
+      std::string label = ">";
+      label.append(dot_html_text(td.family)).append(":").append(std::to_string(td.revision)).append("<");
+      REQUIRE(dot.find(label) != std::string::npos);
       for (const auto& c : td.containers)
         REQUIRE(dot.find("image " + dot_html_text(c.image) + "<") != std::string::npos);
     }
@@ -652,4 +654,46 @@ TEST_CASE("graphviz: hostile names in a scenario inject nothing into its graph",
   REQUIRE(ecsim::testing::xml_problem(svg_document(svg)).empty());
   REQUIRE(lower(svg).find("<script") == std::string::npos);
   require_self_contained(svg);
+}
+
+TEST_CASE("graphviz: a scenario of thousands of jobs draws the first sources and sums up the rest",
+          "[reports][graphviz]") {
+  // 2,000 jobs, each with its own task definition and image: Graphviz's layout of all of them
+  // took 16 s; the picture draws kMaxScenarioSources of each and one node for the rest.
+  constexpr int kJobs = 2000;
+  std::vector<std::string> images, definitions, jobs;
+  for (int k = 0; k < kJobs; ++k) {
+    const std::string n = std::to_string(k);
+    images.push_back("{\"name\": \"img-" + n + "\", \"sizeMiB\": 10, \"registry\": \"r\"}");
+    definitions.push_back("{\"family\": \"td-" + n + "\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"img-" + n +
+                          "\", \"memory\": 64, \"essential\": true}]}");
+    jobs.push_back("{\"name\": \"job-" + n + "\", \"taskDefinition\": \"td-" + n +
+                   "\", \"arrival\": {\"type\": \"fixed\", \"interval\": \"1h\"}, \"runtime\": {\"type\": \"constant\", \"value\": \"1m\"}}");
+  }
+  const auto list = [](const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (const std::string& item : items) {
+      if (out.size() > 1) out += ",";
+      out += item;
+    }
+    return out + "]";
+  };
+  const std::string text =
+      "{\"cluster\": {\"availabilityZones\": [\"z1\"], \"instanceGroups\": [{\"name\": \"g\", \"instanceType\": "
+      "\"m5.large\", \"count\": 1}]}, \"registries\": [{\"name\": \"r\", \"pullBandwidth\": \"100MB/s\"}], \"images\": " +
+      list(images) + ", \"taskDefinitions\": " + list(definitions) + ", \"jobs\": " + list(jobs) + "}";
+  const ecsim::sim::Scenario s = ecsim::scenarios::load_scenario_text(text, "many.json", ".");
+  const std::string dot = scenario_dot(s);
+  const DotCounts counts = parse_dot_counts(dot);
+  // cluster, 100 jobs, 100 task definitions, 100 images, the registry, and the three summaries.
+  REQUIRE(counts.nodes == 1 + 3 * kMaxScenarioSources + 1 + 3);
+  REQUIRE(dot.find(">job job-99<") != std::string::npos);
+  REQUIRE(dot.find(">job job-100<") == std::string::npos);
+  REQUIRE(dot.find("+1900 more sources") != std::string::npos);
+  REQUIRE(dot.find(">1900 jobs<") != std::string::npos);
+  REQUIRE(dot.find("+1900 more task definitions") != std::string::npos);
+  REQUIRE(dot.find("+1900 more images") != std::string::npos);
+  REQUIRE(dot.find("\"more_sources\" -> \"more_taskdefs\"") != std::string::npos);
+  REQUIRE(dot.find("\"more_taskdefs\" -> \"more_images\"") != std::string::npos);
+  require_self_contained(scenario_svg(s));
 }

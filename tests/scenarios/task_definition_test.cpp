@@ -438,5 +438,31 @@ TEST_CASE("task_definition: stopTimeout and startTimeout are whole seconds, unse
         "got \"2m\"");
 }
 
+TEST_CASE("task_definition: thousands of families and revisions resolve to the right definition", "[scenarios]") {
+  // The registry indexes families (resolving was a scan of every definition per reference).
+  const auto doc = parse_json_document(R"(["f-0", "f-1999", "f-7:3", "f-7", "f-7:03", "f-7:9"])", "refs.json");
+  const JsonCursor refs(*doc);
+  TaskDefinitionRegistry registry;
+  for (int k = 0; k < 2000; ++k) {
+    sim::TaskDefinition def = parse_text(one_container("\"memory\": 64"));
+    def.family = "f-" + std::to_string(k);
+    registry.add(def, refs);
+  }
+  for (int rev = 2; rev <= 4; ++rev) {  // f-7: revisions 1 to 4
+    sim::TaskDefinition def = parse_text(one_container("\"memory\": 64"));
+    def.family = "f-7";
+    registry.add(def, refs);
+  }
+  CHECK(registry.resolve(refs.at(0)) == 0);
+  CHECK(registry.resolve(refs.at(1)) == 1999);
+  CHECK(registry.resolve(refs.at(2)) == 2001);  // f-7:3, the second added revision
+  CHECK(registry.resolve(refs.at(3)) == 2002);  // f-7: the latest, 4
+  CHECK(registry.definitions()[2002].revision == 4);
+  CHECK(error_text([&] { registry.resolve(refs.at(4)); }) ==
+        "refs.json: /4: expected a registered revision of \"f-7\" (valid: 1, 2, 3, 4), got \"f-7:03\"");
+  CHECK(error_text([&] { registry.resolve(refs.at(5)); }) ==
+        "refs.json: /5: expected a registered revision of \"f-7\" (valid: 1, 2, 3, 4), got \"f-7:9\"");
+}
+
 }  // namespace
 }  // namespace ecsim::scenarios

@@ -1,0 +1,117 @@
+// Scale of loading, pictures and events (issue 13): nothing may grow faster than n log n in the
+// scenario's size. Each scenario is built in memory as JSON text:
+//  - BM_LoadJobs/N: N task definitions (one family each) referenced by N jobs, loaded and
+//    validated (load_scenario_text). Was cubic: 1,000 took 1 s, 4,000 over 30 s.
+//  - BM_ScenarioDot/N: `ecsim graph`'s DOT text for that scenario (scenario_dot). The SVG
+//    (scenario_svg) adds Graphviz's dot layout, whose ranking and crossing minimisation grow
+//    faster than linearly on their own: BM_ScenarioSvg shows it at sizes it can afford.
+//  - BM_AzOutage/N: a whole run of N m5.xlarge instances over three zones, 5,000 service tasks
+//    per 100,000 instances, two hours, one zone out from 30 min to 1 h; BM_AzCalm/N is the same
+//    run without the event, so the difference is what the outage costs.
+// Per-item figures (items/s) should stay flat as N grows.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "placement/registry.h"
+#include "reports/graphviz.h"
+#include "scenarios/loader.h"
+#include "sim/engine.h"
+
+namespace {
+
+// N jobs, each with its own task definition (family td-K, image img-K).
+std::string jobs_scenario(int n) {
+  std::string s = R"({"name": "load-bench", "duration": "1h",
+  "cluster": {"availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1c"],
+              "instanceGroups": [{"name": "g", "instanceType": "m5.xlarge", "count": 10}]},
+  "taskDefinitions": [)";
+  for (int k = 0; k < n; ++k) {
+    const std::string id = std::to_string(k);
+    s += (k == 0 ? "" : ",\n") + std::string(R"({"family": "td-)") + id +
+         R"(", "containerDefinitions": [{"name": "app", "image": "img-)" + id +
+         R"(:1", "cpu": 256, "memory": 512, "essential": true}]})";
+  }
+  s += "],\n  \"jobs\": [";
+  for (int k = 0; k < n; ++k) {
+    const std::string id = std::to_string(k);
+    s += (k == 0 ? "" : ",\n") + std::string(R"({"name": "job-)") + id + R"(", "taskDefinition": "td-)" + id +
+         R"(", "arrival": {"type": "fixed", "interval": "1h", "count": 1}, "runtime": {"type": "constant", "value": "5m"}})";
+  }
+  s += "]}";
+  return s;
+}
+
+// N instances over three zones, services of 5,000 tasks (one per 100,000 instances, at least
+// one), and with `outage` zone us-east-1b out from 30 min to 1 h.
+std::string outage_scenario(int n, bool outage) {
+  std::string s = R"({"name": "outage-bench", "duration": "2h",
+  "cluster": {"availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1c"],
+              "instanceGroups": [{"name": "g", "instanceType": "m5.xlarge", "count": )" +
+                  std::to_string(n) + R"(}]},
+  "taskDefinitions": [{"family": "web", "containerDefinitions": [
+    {"name": "app", "image": "web:1", "cpu": 256, "memory": 512, "essential": true}]}],
+  "services": [)";
+  const int services = n / 100000 > 0 ? n / 100000 : 1;
+  for (int k = 0; k < services; ++k) {
+    s += (k == 0 ? "" : ", ") + std::string(R"({"serviceName": "web-)") + std::to_string(k) +
+         R"(", "taskDefinition": "web", "desiredCount": 5000})";
+  }
+  s += "],\n  \"events\": [";
+  if (outage) s += R"({"at": "30m", "type": "azOutage", "zone": "us-east-1b", "duration": "30m"})";
+  s += "]}";
+  return s;
+}
+
+void BM_LoadJobs(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const std::string text = jobs_scenario(n);
+  for (auto _ : state) {
+    ecsim::sim::Scenario s = ecsim::scenarios::load_scenario_text(text, "load-bench.json", ".");
+    benchmark::DoNotOptimize(s.jobs.data());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_LoadJobs)->Arg(1000)->Arg(2000)->Arg(4000)->Arg(16000)->Unit(benchmark::kMillisecond);
+
+void BM_ScenarioDot(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const ecsim::sim::Scenario s = ecsim::scenarios::load_scenario_text(jobs_scenario(n), "load-bench.json", ".");
+  for (auto _ : state) {
+    std::string dot = ecsim::reports::scenario_dot(s);
+    benchmark::DoNotOptimize(dot.data());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_ScenarioDot)->Arg(1000)->Arg(2000)->Arg(4000)->Arg(16000)->Unit(benchmark::kMillisecond);
+
+void BM_ScenarioSvg(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const ecsim::sim::Scenario s = ecsim::scenarios::load_scenario_text(jobs_scenario(n), "load-bench.json", ".");
+  for (auto _ : state) {
+    std::string svg = ecsim::reports::scenario_svg(s);
+    benchmark::DoNotOptimize(svg.data());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_ScenarioSvg)->Arg(1000)->Arg(2000)->Arg(4000)->Arg(16000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void run_outage(benchmark::State& state, bool outage) {
+  const int n = static_cast<int>(state.range(0));
+  const ecsim::sim::Scenario s =
+      ecsim::scenarios::load_scenario_text(outage_scenario(n, outage), "outage-bench.json", ".");
+  ecsim::placement::EcsPlacerFactory factory;
+  for (auto _ : state) {
+    ecsim::sim::RunResult r = ecsim::sim::run_scenario(s, factory, nullptr, nullptr);
+    benchmark::DoNotOptimize(r.tasks.instance.data());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+void BM_AzCalm(benchmark::State& state) { run_outage(state, false); }
+void BM_AzOutage(benchmark::State& state) { run_outage(state, true); }
+BENCHMARK(BM_AzCalm)->Arg(25000)->Arg(100000)->Arg(200000)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_AzOutage)->Arg(25000)->Arg(100000)->Arg(200000)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();
