@@ -11,7 +11,7 @@
 namespace ecsim::sim {
 
 std::uint32_t intern_family(std::vector<std::string>& families, FamilyIndex& index, const std::string& family) {
-  assert(index.size() == families.size());
+  ECSIM_CHECK(index.size() == families.size(), "the family index and the family list disagree");
   const auto [at, added] = index.emplace(family, static_cast<std::uint32_t>(families.size()));
   if (added) families.push_back(family);
   return at->second;
