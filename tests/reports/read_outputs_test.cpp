@@ -262,10 +262,15 @@ void edit(const fs::path& p, const std::string& from, const std::string& to) {
 }
 
 // The message of the InputError that the readers throw on `dir`, or "" when they throw none.
-// The identity check is left out: these cases edit files on purpose, to reach the readers.
-std::string read_error(const fs::path& dir) {
+// Unless `verified`, the identity check is left out: most cases edit files on purpose, to reach
+// the readers.
+std::string read_error(const fs::path& dir, bool verified = false) {
   try {
-    read_outputs_unverified(dir);
+    if (verified) {
+      read_outputs(dir);
+    } else {
+      read_outputs_unverified(dir);
+    }
   } catch (const sim::InputError& e) {
     return e.what();
   }
@@ -365,14 +370,7 @@ TEST_CASE("read_outputs: hostile names, an empty run and a run with nothing reco
 }
 
 // The message of the InputError that read_outputs (identity check first) throws, or "".
-std::string verified_read_error(const fs::path& dir) {
-  try {
-    read_outputs(dir);
-  } catch (const sim::InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string verified_read_error(const fs::path& dir) { return read_error(dir, /*verified=*/true); }
 
 TEST_CASE("read_outputs: a directory mixing the files of two runs is refused, naming the file", "[reports]") {
   ScratchDir scratch;
