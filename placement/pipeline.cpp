@@ -46,8 +46,9 @@ Pipeline::Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool disti
 
 sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& request,
                                                const sim::ClusterState& cluster, sim::RandomStream& rng) {
-  const std::int32_t need = plan_.resource == sim::ClusterState::IndexedResource::kCpu ? request.need->cpu
-                                                                                       : request.need->memory_mib;
+  const bool by_cpu = plan_.resource == sim::ClusterState::IndexedResource::kCpu;
+  const std::int32_t need = by_cpu ? request.need->cpu : request.need->memory_mib;
+  const std::int32_t other_need = by_cpu ? request.need->memory_mib : request.need->cpu;
   // Attribute value slots in increasing order of the group's tasks on them (slot order among
   // equals); binpack alone has the single slot 0.
   slots_.clear();
@@ -66,17 +67,18 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
     while (counts != nullptr && end < slots_.size() && counts[slots_[end]] == counts[slots_[level]]) ++end;
     std::int64_t best = std::numeric_limits<std::int64_t>::max();
     for (std::size_t k = level; k < end; ++k) {
-      const auto& set = cluster.free_set(plan_.index, slots_[k]);
-      for (auto it = set.lower_bound({need, 0}); it != set.end(); ++it) {
-        const std::int64_t key = static_cast<std::int64_t>(it->first) - need;
-        if (key > best) break;  // keys only grow from here
-        if (check(request, cluster, it->second, nullptr) != sim::FailureReason::kNone) continue;
+      // The walk skips the instances short of the other resource (they would fail check()).
+      cluster.visit_free(plan_.index, slots_[k], need, other_need, [&](sim::InstanceIdx i, std::int32_t free) {
+        const std::int64_t key = static_cast<std::int64_t>(free) - need;
+        if (key > best) return false;  // keys only grow from here
+        if (check(request, cluster, i, nullptr) != sim::FailureReason::kNone) return true;
         if (key < best) {
           best = key;
           candidates_.clear();
         }
-        candidates_.push_back(it->second);
-      }
+        candidates_.push_back(i);
+        return true;
+      });
     }
     if (!candidates_.empty()) {
       std::sort(candidates_.begin(), candidates_.end());
@@ -86,6 +88,39 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
     level = end;
   }
   return {sim::kNoInstance, closest_reason(request, cluster)};
+}
+
+std::size_t Pipeline::probe_budget(std::size_t members) {
+  // 2 sqrt(members), at least the fixed budget: listing after the probes miss costs O(members),
+  // and the probes all miss with probability (1 - p)^budget when a share p of members passes.
+  std::size_t root = 1;
+  while ((root + 1) * (root + 1) <= members) ++root;
+  return std::max<std::size_t>(static_cast<std::size_t>(kSpreadProbes), 2 * root);
+}
+
+sim::PlacementDecision Pipeline::place_random_listed(const sim::PlacementRequest& request,
+                                                     const sim::ClusterState& cluster, sim::RandomStream& rng) {
+  // The probes missed, so few instances pass, or none. The fit tree lists the instances with the
+  // CPU and memory, in InstanceIdx order; those passing every check are kept, up to a cap.
+  const std::vector<sim::InstanceIdx>& all = cluster.schedulable_list;
+  const std::size_t cap = probe_budget(all.size());
+  candidates_.clear();
+  cluster.for_each_fitting(request.need->cpu, request.need->memory_mib, [&](sim::InstanceIdx i) {
+    if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) candidates_.push_back(i);
+    return candidates_.size() < cap;
+  });
+  if (candidates_.empty()) return {sim::kNoInstance, closest_reason(request, cluster)};
+  if (candidates_.size() < cap) {
+    // All of them: a uniform draw among them.
+    const std::size_t pick = candidates_.size() == 1 ? 0 : rng.uniform_index(candidates_.size());
+    return {candidates_[pick], sim::FailureReason::kNone};
+  }
+  // At least `cap` pass: probe until one does (uniform over those that pass, about
+  // all.size() / cap probes expected).
+  for (;;) {
+    const sim::InstanceIdx i = all[rng.uniform_index(all.size())];
+    if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) return {i, sim::FailureReason::kNone};
+  }
 }
 
 sim::PlacementDecision Pipeline::place_spread(const sim::PlacementRequest& request,
@@ -137,8 +172,9 @@ sim::InstanceIdx Pipeline::draw_level(const sim::PlacementRequest& request, cons
   if (total == 0) return sim::kNoInstance;
   // Rejection sampling: conditioned on passing, a probe is uniform over the passing members. A
   // level no larger than the probe budget is listed straight away.
-  if (total > static_cast<std::size_t>(kSpreadProbes)) {
-    for (int probe = 0; probe < kSpreadProbes; ++probe) {
+  const std::size_t probes = probe_budget(total);
+  if (total > probes) {
+    for (std::size_t probe = 0; probe < probes; ++probe) {
       const std::size_t r = rng.uniform_index(total);
       const auto k = static_cast<std::size_t>(std::upper_bound(totals_.begin(), totals_.end(), r) - totals_.begin());
       const sim::InstanceIdx i = bucket(k)[r - (k == 0 ? 0 : totals_[k - 1])];
@@ -287,6 +323,7 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
       const sim::InstanceIdx i = all[rng.uniform_index(all.size())];
       if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) return {i, sim::FailureReason::kNone};
     }
+    if (plan_.fit_tree) return place_random_listed(request, cluster, rng);
   }
 
   // Filter. The resource checks are inlined here for the common case (no ports) so the loop

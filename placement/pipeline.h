@@ -22,8 +22,7 @@
 //
 // Indexed path, same distribution (not the same draws): for the spread-only lists
 // [spread(instanceId|host)], [spread(attribute:A)] and [spread(attribute:A),
-// spread(instanceId|host)], with or without distinctInstance and without memberOf (an
-// expression can reject most of a level, and listing a level costs a scan), the candidates are
+// spread(instanceId|host)], with or without distinctInstance and memberOf, the candidates are
 // read from the cluster's spread buckets (the schedulable instances by value of A and by the
 // group's task count on the instance) instead of scanning every instance:
 //   - value levels: the values of A tied at one group count, lowest count first (spread on
@@ -31,23 +30,38 @@
 //   - inside a value level, count levels c = 0, 1, 2, ...: the instances of those values holding
 //     c tasks of the group (spread(attribute:A) alone has a single count level holding them all;
 //     with distinctInstance only c = 0 is tried, no other can pass);
-//   - the first count level with a member passing every check decides: up to kSpreadProbes
-//     members are drawn uniformly from the level (the union of its values' buckets) and the
-//     first that passes is taken; if none does, or the level has at most kSpreadProbes members,
-//     its passing members are listed and one of them is drawn uniformly.
+//   - the first count level with a member passing every check decides: up to
+//     max(kSpreadProbes, 2 sqrt(m)) members are drawn uniformly from the level of m members
+//     (the union of its values' buckets) and the first that passes is taken; if none does, or
+//     the level is no larger than that budget, its passing members are listed and one of them
+//     is drawn uniformly.
 // Each spread keeps the candidates with its lowest key, so that level's passing members are
 // exactly the full scan's survivors, and the choice is uniform over them conditioned on the
 // state, the guarantee the random fast path below gives. The draws are not the scan's (how
 // many, over which order), so for these lists a run chooses other instances than the scan
-// would, with the same distribution. Cost: O(1) expected while most members of the lowest
-// level fit; the size of the levels tried when most do not (at worst a scan). A failure scans
-// the cluster for the closest instance's reason, as on every path.
+// would, with the same distribution. Cost: O(1/p) expected when a share p of the lowest level
+// passes (a 95 %-full cluster where one instance in twenty fits: about 20 probes); the size of
+// the levels tried only when p is below about 1 / sqrt(m) (then the listing is likely). A
+// failure scans the cluster for the closest instance's reason, as on every path.
 //
-// Fast path, exact: when the only strategy is random and there is no distinctInstance, up to
-// kRandomProbes instances are drawn uniformly from the schedulable ones and the first that
-// passes every check (resources and memberOf) is taken; if none does, the full scan runs.
-// Conditioned either way, the choice is uniform over the instances that pass, as ECS's random
-// is, at O(1) expected cost on a cluster with room.
+// Indexed binpack, the walk: the free-resource index's sets hold, per subtree, the largest free
+// amount of the other resource, so the walk in binpack order skips the instances that have the
+// binpacked resource but not the other one (binpack(memory) on a cluster where CPU binds) at
+// O(log n) per skipped subtree instead of one check() per instance.
+//
+// Fast path, uniform: when the only strategy is random (with or without distinctInstance and
+// memberOf), up to kRandomProbes instances are drawn uniformly from the schedulable ones and
+// the first that passes every check is taken. If none does, the instances with the CPU and
+// memory are listed from the cluster's fit tree (a tournament tree of the largest free CPU and
+// memory per subtree, which skips the subtrees where no instance fits) in InstanceIdx order,
+// those passing every check kept, up to cap = max(kSpreadProbes, 2 sqrt(n)): if fewer than cap
+// pass, one of them is drawn uniformly; otherwise (a share >= cap / n passes) instances are
+// drawn uniformly from the schedulable ones until one passes. Each stage's choice, conditioned
+// on reaching it, is uniform over the instances that pass, as ECS's random is; one draw per
+// decision while most instances fit, O(n / cap) = O(sqrt n) draws or O(cap log n) tree steps at
+// worst, never a draw per instance. A failure (nothing passes: the fit tree lists no candidate
+// that passes) scans for the closest instance's reason. Without the fit tree (the reference
+// placers of EcsPlacerFactory(false)) a miss of the probes falls back to the full scan.
 #pragma once
 
 #include <memory>
@@ -69,6 +83,7 @@ struct IndexedPlan {
   std::uint32_t buckets = 0;  // ClusterState::track_spread_buckets id (kSpread)
   bool by_value = false;      // kSpread: value slots in increasing order of the tracker's counts
   bool first_level_only = false;  // kSpread: only count level 0 can pass (distinctInstance)
+  bool fit_tree = false;  // random only: list from the cluster's fit tree when the probes miss
 };
 
 class Pipeline final : public sim::Placer {
@@ -109,6 +124,11 @@ class Pipeline final : public sim::Placer {
                                        sim::RandomStream& rng);
   sim::PlacementDecision place_spread(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                       sim::RandomStream& rng);
+  // After the random probes missed: the instances that pass, listed from the fit tree (pipeline.h).
+  sim::PlacementDecision place_random_listed(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                                             sim::RandomStream& rng);
+  // Probes into a set of `members` before listing it: max(kSpreadProbes, 2 sqrt(members)).
+  static std::size_t probe_budget(std::size_t members);
   // A uniform draw among the members of count level `level` of the value slots
   // slots_[begin, end) that pass every check, or kNoInstance when none passes.
   sim::InstanceIdx draw_level(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
