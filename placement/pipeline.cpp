@@ -100,26 +100,40 @@ std::size_t Pipeline::probe_budget(std::size_t members) {
 
 sim::PlacementDecision Pipeline::place_random_listed(const sim::PlacementRequest& request,
                                                      const sim::ClusterState& cluster, sim::RandomStream& rng) {
-  // The probes missed, so few instances pass, or none. The fit tree lists the instances with the
-  // CPU and memory, in InstanceIdx order; those passing every check are kept, up to a cap.
+  // The first probes missed: few instances pass, or none. Stages, each uniform over the
+  // instances that pass when it decides (pipeline.h): a short listing from the fit tree, more
+  // probes, a longer listing, then probes until one passes.
   const std::vector<sim::InstanceIdx>& all = cluster.schedulable_list;
-  const std::size_t cap = probe_budget(all.size());
-  candidates_.clear();
-  cluster.for_each_fitting(request.need->cpu, request.need->memory_mib, [&](sim::InstanceIdx i) {
-    if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) candidates_.push_back(i);
+  const auto probe = [&](std::size_t probes) {
+    for (std::size_t k = 0; k < probes; ++k) {
+      const sim::InstanceIdx i = all[rng.uniform_index(all.size())];
+      if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) return i;
+    }
+    return sim::kNoInstance;
+  };
+  // Lists the instances that pass, in InstanceIdx order, stopping at `cap` of them.
+  const auto list = [&](std::size_t cap) {
+    candidates_.clear();
+    cluster.for_each_fitting(request.need->cpu, request.need->memory_mib, [&](sim::InstanceIdx i) {
+      if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) candidates_.push_back(i);
+      return candidates_.size() < cap;
+    });
     return candidates_.size() < cap;
-  });
-  if (candidates_.empty()) return {sim::kNoInstance, closest_reason(request, cluster)};
-  if (candidates_.size() < cap) {
-    // All of them: a uniform draw among them.
+  };
+  const auto draw = [&] {
     const std::size_t pick = candidates_.size() == 1 ? 0 : rng.uniform_index(candidates_.size());
-    return {candidates_[pick], sim::FailureReason::kNone};
+    return sim::PlacementDecision{candidates_[pick], sim::FailureReason::kNone};
+  };
+  if (list(2 * static_cast<std::size_t>(kRandomProbes))) {
+    if (candidates_.empty()) return {sim::kNoInstance, closest_reason(request, cluster)};
+    return draw();
   }
-  // At least `cap` pass: probe until one does (uniform over those that pass, about
-  // all.size() / cap probes expected).
+  const std::size_t budget = probe_budget(all.size());
+  if (const sim::InstanceIdx i = probe(budget); i != sim::kNoInstance) return {i, sim::FailureReason::kNone};
+  if (list(budget)) return draw();
+  // At least `budget` pass: about all.size() / budget probes expected.
   for (;;) {
-    const sim::InstanceIdx i = all[rng.uniform_index(all.size())];
-    if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) return {i, sim::FailureReason::kNone};
+    if (const sim::InstanceIdx i = probe(budget); i != sim::kNoInstance) return {i, sim::FailureReason::kNone};
   }
 }
 

@@ -51,16 +51,19 @@
 //
 // Fast path, uniform: when the only strategy is random (with or without distinctInstance and
 // memberOf), up to kRandomProbes instances are drawn uniformly from the schedulable ones and
-// the first that passes every check is taken. If none does, the instances with the CPU and
-// memory are listed from the cluster's fit tree (a tournament tree of the largest free CPU and
-// memory per subtree, which skips the subtrees where no instance fits) in InstanceIdx order,
-// those passing every check kept, up to cap = max(kSpreadProbes, 2 sqrt(n)): if fewer than cap
-// pass, one of them is drawn uniformly; otherwise (a share >= cap / n passes) instances are
-// drawn uniformly from the schedulable ones until one passes. Each stage's choice, conditioned
-// on reaching it, is uniform over the instances that pass, as ECS's random is; one draw per
-// decision while most instances fit, O(n / cap) = O(sqrt n) draws or O(cap log n) tree steps at
-// worst, never a draw per instance. A failure (nothing passes: the fit tree lists no candidate
-// that passes) scans for the closest instance's reason. Without the fit tree (the reference
+// the first that passes every check is taken. If none does, the cluster's fit tree (a
+// tournament tree of the largest free CPU and memory per subtree, which skips the subtrees
+// where no instance has both) lists the instances with the CPU and memory in InstanceIdx order,
+// keeping those that pass every check, up to 2 kRandomProbes of them: if fewer pass, one of
+// them is drawn uniformly. Otherwise up to b = max(kSpreadProbes, 2 sqrt(n)) more probes; if
+// they miss, a listing capped at b (fewer pass: one of them drawn uniformly); if that too is
+// capped (at least b pass), probes until one passes. Each stage's choice, conditioned on the
+// stage deciding, is uniform over the instances that pass, so the whole is, as ECS's random
+// is; a draw per decision, never one per instance. Cost: O(1/p) probes while a share p of the
+// instances passes (20 on a 95 %-full cluster where one in twenty fits), O(k log n) when only
+// k < 32 pass, O(sqrt(n) log n) at worst. When nothing passes, the short listing finds nothing
+// and the closest instance's reason is found by a scan (the one scan left on this path; on a
+// cluster where some instance fits it does not run). Without the fit tree (the reference
 // placers of EcsPlacerFactory(false)) a miss of the probes falls back to the full scan.
 #pragma once
 

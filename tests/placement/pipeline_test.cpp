@@ -683,13 +683,14 @@ TEST_CASE("placement: random stays uniform over the instances that pass on a nea
           "[placement][ecs]") {
   // Dev Guide "Amazon ECS task placement strategies": random "places tasks on instances randomly",
   // among those that pass the filters. On 1,024 instances where only a set F has room, the
-  // draws go through every stage of the random path (probes, the fit tree's listing, probes
-  // until one passes once the listing is capped): over 200 draws per member of F, every member
+  // draws go through every stage of the random path (probes; the fit tree's short listing, all
+  // of F when |F| = 8; more probes; the long listing, capped at 64 here, complete for 40, capped
+  // for 70 and 120; probes until one passes): over 200 draws per member of F, every member
   // is drawn and the counts pass a chi-square test at about 1e-4. A biased choice, the first
   // passing instance at or after a uniform start (favouring those after a long gap), fails the
   // same test on the same state, so the test can tell.
   const int n = 1024;
-  for (const std::size_t fits : {std::size_t{8}, std::size_t{40}, std::size_t{120}, std::size_t{600}}) {
+  for (const std::size_t fits : {std::size_t{8}, std::size_t{40}, std::size_t{70}, std::size_t{120}, std::size_t{600}}) {
     for (const int extra : {0, 1, 2}) {  // plain, distinctInstance, memberOf
       INFO(fits << " with room, extra " << extra);
       Fixture f(n, 4096, 8192);
