@@ -42,7 +42,18 @@ Pipeline::Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool disti
       required_(std::move(required)),
       location_(location),
       random_only_(random_only),
-      plan_(plan) {}
+      plan_(plan) {
+  slot_filter_ = plan_.attribute != sim::ClusterState::kNoAttribute && !member_of_.empty() &&
+                 std::all_of(member_of_.begin(), member_of_.end(),
+                             [&](const CompiledQuery& q) { return q.reads_only_attribute(plan_.attribute); });
+}
+
+bool Pipeline::slot_excluded(const sim::ClusterState& cluster, sim::InstanceIdx i) const {
+  for (const CompiledQuery& q : member_of_) {
+    if (!q.matches(cluster, i)) return true;
+  }
+  return false;
+}
 
 sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& request,
                                                const sim::ClusterState& cluster, sim::RandomStream& rng) {
@@ -67,6 +78,10 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
     while (counts != nullptr && end < slots_.size() && counts[slots_[end]] == counts[slots_[level]]) ++end;
     std::int64_t best = std::numeric_limits<std::int64_t>::max();
     for (std::size_t k = level; k < end; ++k) {
+      if (slot_filter_) {
+        const sim::InstanceIdx any = cluster.free_set_any(plan_.index, slots_[k]);
+        if (any == sim::kNoInstance || slot_excluded(cluster, any)) continue;
+      }
       // The walk skips the instances short of the other resource (they would fail check()).
       cluster.visit_free(plan_.index, slots_[k], need, other_need, [&](sim::InstanceIdx i, std::int32_t free) {
         const std::int64_t key = static_cast<std::int64_t>(free) - need;
@@ -152,6 +167,18 @@ sim::PlacementDecision Pipeline::place_spread(const sim::PlacementRequest& reque
     std::stable_sort(slots_.begin(), slots_.end(),
                      [counts](std::uint32_t a, std::uint32_t b) { return counts[a] < counts[b]; });
   }
+  if (slot_filter_) {
+    // A slot is skipped when the expressions fail on one of its members (any level).
+    excluded_.assign(nslots, 0);
+    for (std::uint32_t slot = 0; slot < nslots; ++slot) {
+      for (std::size_t level = 0; level < cluster.bucket_level_count(id, slot); ++level) {
+        const auto members = cluster.bucket(id, slot, level);
+        if (members.empty()) continue;
+        excluded_[slot] = slot_excluded(cluster, members[0]) ? 1 : 0;
+        break;
+      }
+    }
+  }
   for (std::size_t begin = 0; begin < slots_.size();) {
     std::size_t end = begin + 1;
     while (counts != nullptr && end < slots_.size() && counts[slots_[end]] == counts[slots_[begin]]) ++end;
@@ -172,6 +199,7 @@ sim::InstanceIdx Pipeline::draw_level(const sim::PlacementRequest& request, cons
   const std::uint32_t id = plan_.buckets;
   const auto bucket = [&](std::size_t k) {
     const std::uint32_t slot = slots_[begin + k];
+    if (slot_filter_ && excluded_[slot] != 0) return std::span<const sim::InstanceIdx>();
     return level < cluster.bucket_level_count(id, slot) ? cluster.bucket(id, slot, level)
                                                          : std::span<const sim::InstanceIdx>();
   };

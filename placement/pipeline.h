@@ -44,6 +44,12 @@
 // the levels tried only when p is below about 1 / sqrt(m) (then the listing is likely). A
 // failure scans the cluster for the closest instance's reason, as on every path.
 //
+// memberOf on the spread attribute: when every memberOf expression reads only the attribute A
+// of the spread (or of spread(attribute:A), binpack), a value of A where it fails on one
+// instance fails on all of them, and that value's bucket or set is skipped whole instead of
+// being probed and listed (spread then binpack stays exact: the skipped instances would all
+// fail check()).
+//
 // Indexed binpack, the walk: the free-resource index's sets hold, per subtree, the largest free
 // amount of the other resource, so the walk in binpack order skips the instances that have the
 // binpacked resource but not the other one (binpack(memory) on a cluster where CPU binds) at
@@ -87,6 +93,8 @@ struct IndexedPlan {
   bool by_value = false;      // kSpread: value slots in increasing order of the tracker's counts
   bool first_level_only = false;  // kSpread: only count level 0 can pass (distinctInstance)
   bool fit_tree = false;  // random only: list from the cluster's fit tree when the probes miss
+  // The attribute whose value slots the index or buckets hold (kSpreadBinpack, kSpread by_value).
+  sim::AttributeIdx attribute = sim::ClusterState::kNoAttribute;
 };
 
 class Pipeline final : public sim::Placer {
@@ -144,6 +152,12 @@ class Pipeline final : public sim::Placer {
   std::int32_t location_;
   bool random_only_;
   IndexedPlan plan_;
+  // Whether every memberOf expression reads only plan_.attribute: a value slot where they fail
+  // on one member is skipped whole (its members would all fail check()).
+  bool slot_filter_ = false;
+  // Whether the memberOf expressions fail on instance i (REQUIRES: slot_filter_).
+  bool slot_excluded(const sim::ClusterState& cluster, sim::InstanceIdx i) const;
+  std::vector<std::uint8_t> excluded_;  // scratch: per value slot, skipped by slot_filter_
   std::vector<std::uint32_t> slots_;  // scratch: attribute value slots by task count
   std::vector<std::size_t> totals_;   // scratch: running bucket sizes of a spread count level
   // Scratch reused across calls: no allocation per decision once warmed up.

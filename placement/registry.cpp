@@ -231,6 +231,7 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
                s[1].type == "binpack") {
       const sim::AttributeIdx a = cluster.intern_attribute(std::string_view(s[0].field).substr(10));
       plan.kind = IndexedPlan::Kind::kSpreadBinpack;
+      plan.attribute = a;
       plan.resource = resource_of(s[1]);
       plan.index = cluster.track_free_index(plan.resource, a);
       plan.tracker = cluster.track_spread(policy.group, a);
@@ -258,6 +259,7 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
         plan.tracker = cluster.track_spread(policy.group, a);
         plan.by_value = true;
         plan.first_level_only = distinct;
+        plan.attribute = a;
       } else if (s.size() == 2 && on_attribute(s[0]) && on_instances(s[1])) {
         const sim::AttributeIdx a = attribute_of(s[0]);
         plan.kind = IndexedPlan::Kind::kSpread;
@@ -265,6 +267,7 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
         plan.tracker = cluster.track_spread(policy.group, a);
         plan.by_value = true;
         plan.first_level_only = distinct;
+        plan.attribute = a;
       }
     }
   }

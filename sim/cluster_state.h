@@ -140,6 +140,8 @@ class ClusterState {
   // Members of the set of index `id` for attribute value slot `slot` (value + 1; 0 when missing
   // or when the index has no attribute).
   std::size_t free_set_size(std::uint32_t id, std::size_t slot) const { return free_indexes_[id].sizes[slot]; }
+  // One member of that set (its treap's root), or kNoInstance when it is empty.
+  InstanceIdx free_set_any(std::uint32_t id, std::size_t slot) const { return free_indexes_[id].roots[slot]; }
   // Whether instance i is in that set under the free amount `free`.
   bool free_set_contains(std::uint32_t id, std::size_t slot, std::int32_t free, InstanceIdx i) const;
   // Calls f(i, free) for the members of that set with at least `need` of the indexed resource
