@@ -1,6 +1,7 @@
 #include "placement/pipeline.h"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <limits>
 
@@ -108,8 +109,11 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
 std::size_t Pipeline::probe_budget(std::size_t members) {
   // 2 sqrt(members), at least the fixed budget: listing after the probes miss costs O(members),
   // and the probes all miss with probability (1 - p)^budget when a share p of members passes.
-  std::size_t root = 1;
-  while ((root + 1) * (root + 1) <= members) ++root;
+  // The integer square root, bit by bit.
+  std::size_t root = 0;
+  for (std::size_t bit = std::size_t{1} << ((std::bit_width(members) + 1) / 2); bit != 0; bit >>= 1) {
+    if ((root + bit) * (root + bit) <= members) root += bit;
+  }
   return std::max<std::size_t>(static_cast<std::size_t>(kSpreadProbes), 2 * root);
 }
 
@@ -214,13 +218,18 @@ sim::InstanceIdx Pipeline::draw_level(const sim::PlacementRequest& request, cons
   if (total == 0) return sim::kNoInstance;
   // Rejection sampling: conditioned on passing, a probe is uniform over the passing members. A
   // level no larger than the probe budget is listed straight away.
-  const std::size_t probes = probe_budget(total);
-  if (total > probes) {
+  if (total > static_cast<std::size_t>(kSpreadProbes)) {
+    // kSpreadProbes first; the rest of the budget only when they all miss.
+    std::size_t probes = static_cast<std::size_t>(kSpreadProbes);
     for (std::size_t probe = 0; probe < probes; ++probe) {
       const std::size_t r = rng.uniform_index(total);
       const auto k = static_cast<std::size_t>(std::upper_bound(totals_.begin(), totals_.end(), r) - totals_.begin());
       const sim::InstanceIdx i = bucket(k)[r - (k == 0 ? 0 : totals_[k - 1])];
       if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) return i;
+      if (probe + 1 == probes && probes == static_cast<std::size_t>(kSpreadProbes)) {
+        const std::size_t budget = probe_budget(total);
+        if (total > budget) probes = budget;
+      }
     }
   }
   candidates_.clear();

@@ -30,11 +30,11 @@
 //   - inside a value level, count levels c = 0, 1, 2, ...: the instances of those values holding
 //     c tasks of the group (spread(attribute:A) alone has a single count level holding them all;
 //     with distinctInstance only c = 0 is tried, no other can pass);
-//   - the first count level with a member passing every check decides: up to
-//     max(kSpreadProbes, 2 sqrt(m)) members are drawn uniformly from the level of m members
-//     (the union of its values' buckets) and the first that passes is taken; if none does, or
-//     the level is no larger than that budget, its passing members are listed and one of them
-//     is drawn uniformly.
+//   - the first count level with a member passing every check decides: kSpreadProbes members
+//     are drawn uniformly from the level of m members (the union of its values' buckets), then,
+//     if they all miss, more up to max(kSpreadProbes, 2 sqrt(m)), and the first that passes is
+//     taken; if none does, or the level is no larger than the budget, its passing members are
+//     listed and one of them is drawn uniformly.
 // Each spread keeps the candidates with its lowest key, so that level's passing members are
 // exactly the full scan's survivors, and the choice is uniform over them conditioned on the
 // state, the guarantee the random fast path below gives. The draws are not the scan's (how

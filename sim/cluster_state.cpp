@@ -6,6 +6,19 @@
 
 namespace ecsim::sim {
 
+namespace {
+
+// The treap priority of an instance: a fixed hash (SplitMix64's finaliser), so the shape of a
+// set depends only on its members.
+std::uint64_t treap_priority(InstanceIdx i) {
+  std::uint64_t z = (static_cast<std::uint64_t>(i) + 1) * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
 void insert_sorted(std::vector<std::uint16_t>& set, const std::vector<std::uint16_t>& add) {
   for (const std::uint16_t p : add) set.insert(std::lower_bound(set.begin(), set.end(), p), p);
 }
@@ -137,24 +150,15 @@ InstanceIdx ClusterState::add_instance(std::string id, std::uint32_t zone_idx, s
   for (auto& x : free_indexes_) {
     x.left.push_back(kNil);
     x.right.push_back(kNil);
+    x.key.push_back(0);
+    x.other.push_back(0);
     x.max_other.push_back(0);
   }
+  if (!free_indexes_.empty()) treap_priority_.push_back(treap_priority(i));
   if (fit_leaves_ != 0 && size() > fit_leaves_) fit_rebuild();  // the new leaf is -1 otherwise: not schedulable
   return i;
 }
 
-namespace {
-
-// The treap priority of an instance: a fixed hash (SplitMix64's finaliser), so the shape of a
-// set depends only on its members.
-std::uint64_t treap_priority(InstanceIdx i) {
-  std::uint64_t z = (static_cast<std::uint64_t>(i) + 1) * 0x9E3779B97F4A7C15ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-}  // namespace
 
 std::uint32_t ClusterState::track_free_index(IndexedResource resource, AttributeIdx attribute) {
   for (std::size_t k = 0; k < free_indexes_.size(); ++k) {
@@ -162,13 +166,16 @@ std::uint32_t ClusterState::track_free_index(IndexedResource resource, Attribute
       return static_cast<std::uint32_t>(k);
     }
   }
-  FreeIndex x{resource, attribute, {}, {}, {}, {}, {}};
+  FreeIndex x{resource, attribute, {}, {}, {}, {}, {}, {}, {}};
   const std::size_t slots = attribute == kNoAttribute ? 1 : attribute_values[attribute].size() + 1;
   x.roots.assign(slots, kNil);
   x.sizes.assign(slots, 0);
   x.left.assign(size(), kNil);
   x.right.assign(size(), kNil);
+  x.key.assign(size(), 0);
+  x.other.assign(size(), 0);
   x.max_other.assign(size(), 0);
+  while (treap_priority_.size() < size()) treap_priority_.push_back(treap_priority(static_cast<InstanceIdx>(treap_priority_.size())));
   for (const InstanceIdx i : schedulable_list) free_insert(x, i);
   free_indexes_.push_back(std::move(x));
   return static_cast<std::uint32_t>(free_indexes_.size() - 1);
@@ -178,15 +185,15 @@ bool ClusterState::free_set_contains(std::uint32_t id, std::size_t slot, std::in
   const FreeIndex& x = free_indexes_[id];
   InstanceIdx t = x.roots[slot];
   while (t != kNil) {
-    const std::int32_t f = free_of(x, t);
-    if (f == free && t == i) return true;
+    const std::int32_t f = x.key[t];
+    if (f == free && t == i) return f == free_of(x, i) && x.other[i] == other_of(x, i);
     t = (free < f || (free == f && i < t)) ? x.left[t] : x.right[t];
   }
   return false;
 }
 
-void ClusterState::treap_update(FreeIndex& x, InstanceIdx t) const {
-  std::int32_t m = other_of(x, t);
+void ClusterState::treap_update(FreeIndex& x, InstanceIdx t) {
+  std::int32_t m = x.other[t];
   if (x.left[t] != kNil) m = std::max(m, x.max_other[x.left[t]]);
   if (x.right[t] != kNil) m = std::max(m, x.max_other[x.right[t]]);
   x.max_other[t] = m;
@@ -196,12 +203,12 @@ InstanceIdx ClusterState::treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx 
   if (t == kNil) {
     x.left[i] = kNil;
     x.right[i] = kNil;
-    treap_update(x, i);
+    x.max_other[i] = x.other[i];
     return i;
   }
   if (key_less(x, i, t)) {
     x.left[t] = treap_insert(x, x.left[t], i);
-    if (x.left[t] == i && treap_priority(i) > treap_priority(t)) {  // rotate right
+    if (x.left[t] == i && treap_priority_[i] > treap_priority_[t]) {  // rotate right
       x.left[t] = x.right[i];
       x.right[i] = t;
       treap_update(x, t);
@@ -210,7 +217,7 @@ InstanceIdx ClusterState::treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx 
     }
   } else {
     x.right[t] = treap_insert(x, x.right[t], i);
-    if (x.right[t] == i && treap_priority(i) > treap_priority(t)) {  // rotate left
+    if (x.right[t] == i && treap_priority_[i] > treap_priority_[t]) {  // rotate left
       x.right[t] = x.left[i];
       x.left[i] = t;
       treap_update(x, t);
@@ -218,26 +225,26 @@ InstanceIdx ClusterState::treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx 
       return i;
     }
   }
-  treap_update(x, t);
+  x.max_other[t] = std::max(x.max_other[t], x.other[i]);
   return t;
 }
 
-InstanceIdx ClusterState::treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b, const ClusterState& c) {
+InstanceIdx ClusterState::treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b) const {
   if (a == kNil) return b;
   if (b == kNil) return a;
-  if (treap_priority(a) > treap_priority(b)) {
-    x.right[a] = treap_merge(x, x.right[a], b, c);
-    c.treap_update(x, a);
+  if (treap_priority_[a] > treap_priority_[b]) {
+    x.right[a] = treap_merge(x, x.right[a], b);
+    treap_update(x, a);
     return a;
   }
-  x.left[b] = treap_merge(x, a, x.left[b], c);
-  c.treap_update(x, b);
+  x.left[b] = treap_merge(x, a, x.left[b]);
+  treap_update(x, b);
   return b;
 }
 
 InstanceIdx ClusterState::treap_erase(FreeIndex& x, InstanceIdx t, InstanceIdx i) const {
   assert(t != kNil && "erasing an instance that is not in the set");
-  if (t == i) return treap_merge(x, x.left[i], x.right[i], *this);
+  if (t == i) return treap_merge(x, x.left[i], x.right[i]);
   if (key_less(x, i, t)) {
     x.left[t] = treap_erase(x, x.left[t], i);
   } else {
@@ -253,6 +260,8 @@ void ClusterState::free_insert(FreeIndex& x, InstanceIdx i) {
     x.roots.resize(slot + 1, kNil);
     x.sizes.resize(slot + 1, 0);
   }
+  x.key[i] = free_of(x, i);
+  x.other[i] = other_of(x, i);
   x.roots[slot] = treap_insert(x, x.roots[slot], i);
   ++x.sizes[slot];
 }
@@ -281,6 +290,8 @@ void ClusterState::track_fit_tree() {
 void ClusterState::fit_rebuild() {
   fit_leaves_ = 1;
   while (fit_leaves_ < size()) fit_leaves_ *= 2;
+  fit_dirty_.clear();
+  fit_is_dirty_.assign(fit_leaves_, 0);
   fit_cpu_.assign(2 * fit_leaves_, -1);
   fit_memory_.assign(2 * fit_leaves_, -1);
   for (const InstanceIdx i : schedulable_list) {
@@ -293,19 +304,22 @@ void ClusterState::fit_rebuild() {
   }
 }
 
-void ClusterState::fit_update(InstanceIdx i) {
-  if (fit_leaves_ == 0) return;
-  std::size_t node = fit_leaves_ + i;
-  fit_cpu_[node] = schedulable[i] != 0 ? free_cpu[i] : -1;
-  fit_memory_[node] = schedulable[i] != 0 ? free_memory_mib[i] : -1;
-  // Up to the root, stopping where the maxima no longer change.
-  for (node /= 2; node >= 1; node /= 2) {
-    const std::int32_t cpu = std::max(fit_cpu_[2 * node], fit_cpu_[2 * node + 1]);
-    const std::int32_t memory = std::max(fit_memory_[2 * node], fit_memory_[2 * node + 1]);
-    if (cpu == fit_cpu_[node] && memory == fit_memory_[node]) break;
-    fit_cpu_[node] = cpu;
-    fit_memory_[node] = memory;
+void ClusterState::fit_flush() const {
+  for (const InstanceIdx i : fit_dirty_) {
+    fit_is_dirty_[i] = 0;
+    std::size_t node = fit_leaves_ + i;
+    fit_cpu_[node] = schedulable[i] != 0 ? free_cpu[i] : -1;
+    fit_memory_[node] = schedulable[i] != 0 ? free_memory_mib[i] : -1;
+    // Up to the root, stopping where the maxima no longer change.
+    for (node /= 2; node >= 1; node /= 2) {
+      const std::int32_t cpu = std::max(fit_cpu_[2 * node], fit_cpu_[2 * node + 1]);
+      const std::int32_t memory = std::max(fit_memory_[2 * node], fit_memory_[2 * node + 1]);
+      if (cpu == fit_cpu_[node] && memory == fit_memory_[node]) break;
+      fit_cpu_[node] = cpu;
+      fit_memory_[node] = memory;
+    }
   }
+  fit_dirty_.clear();
 }
 
 std::uint32_t ClusterState::track_spread_buckets(GroupIdx g, AttributeIdx attribute) {

@@ -166,6 +166,7 @@ class ClusterState {
   // cpu >= 0 and memory >= 0.
   template <typename F>
   void for_each_fitting(std::int32_t cpu, std::int32_t memory, F&& f) const {
+    if (!fit_dirty_.empty()) fit_flush();
     std::size_t stack[64];
     std::size_t depth = 0;
     stack[depth++] = 1;
@@ -243,7 +244,10 @@ class ClusterState {
     std::vector<InstanceIdx> roots;        // per value slot: the treap's root, or kNil
     std::vector<std::size_t> sizes;        // per value slot: members
     std::vector<InstanceIdx> left, right;  // per instance: children, or kNil
-    std::vector<std::int32_t> max_other;   // per instance: the other resource's maximum in its subtree
+    // Per instance, as of its insertion (it is taken out before any change): its free amount of
+    // the indexed resource (the key, with the InstanceIdx), of the other resource, and the
+    // other resource's maximum over its subtree.
+    std::vector<std::int32_t> key, other, max_other;
   };
   std::int32_t free_of(const FreeIndex& x, InstanceIdx i) const {
     return x.resource == IndexedResource::kCpu ? free_cpu[i] : free_memory_mib[i];
@@ -254,24 +258,23 @@ class ClusterState {
   std::size_t slot_of(const FreeIndex& x, InstanceIdx i) const {
     return x.attribute == kNoAttribute ? 0 : static_cast<std::size_t>(attribute_value_of[x.attribute][i] + 1);
   }
-  bool key_less(const FreeIndex& x, InstanceIdx a, InstanceIdx b) const {
-    const std::int32_t fa = free_of(x, a);
-    const std::int32_t fb = free_of(x, b);
-    return fa < fb || (fa == fb && a < b);
+  static bool key_less(const FreeIndex& x, InstanceIdx a, InstanceIdx b) {
+    return x.key[a] < x.key[b] || (x.key[a] == x.key[b] && a < b);
   }
-  void treap_update(FreeIndex& x, InstanceIdx t) const;
+  static void treap_update(FreeIndex& x, InstanceIdx t);
   InstanceIdx treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx i) const;
   InstanceIdx treap_erase(FreeIndex& x, InstanceIdx t, InstanceIdx i) const;
-  static InstanceIdx treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b, const ClusterState& c);
+  InstanceIdx treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b) const;
+  std::vector<std::uint64_t> treap_priority_;  // [instance]: a fixed hash of the InstanceIdx
   void free_insert(FreeIndex& x, InstanceIdx i);
   void free_erase(FreeIndex& x, InstanceIdx i);
   template <typename F>
   bool visit_free_node(const FreeIndex& x, InstanceIdx t, std::int32_t need, std::int32_t other_need, F& f) const {
     while (t != kNil && x.max_other[t] >= other_need) {
-      const std::int32_t free = free_of(x, t);
+      const std::int32_t free = x.key[t];
       if (free >= need) {
         if (!visit_free_node(x, x.left[t], need, other_need, f)) return false;
-        if (other_of(x, t) >= other_need && !f(t, free)) return false;
+        if (x.other[t] >= other_need && !f(t, free)) return false;
       }
       t = x.right[t];
     }
@@ -282,8 +285,20 @@ class ClusterState {
   std::vector<FreeIndex> free_indexes_;
 
   std::size_t fit_leaves_ = 0;  // a power of two >= size(); 0 while the fit tree is off
-  std::vector<std::int32_t> fit_cpu_, fit_memory_;  // [node], root 1, leaf of instance i at fit_leaves_ + i
-  void fit_update(InstanceIdx i);
+  // [node], root 1, leaf of instance i at fit_leaves_ + i. Updated lazily: reserve/release/
+  // set_schedulable only note the instance (a byte and a push), and the next listing brings
+  // the noted leaves and their paths up to date, so that a run whose probes always hit pays
+  // almost nothing for the tree.
+  mutable std::vector<std::int32_t> fit_cpu_, fit_memory_;
+  mutable std::vector<InstanceIdx> fit_dirty_;     // instances whose leaf is stale
+  mutable std::vector<std::uint8_t> fit_is_dirty_;  // [instance]
+  void fit_update(InstanceIdx i) {
+    if (fit_leaves_ != 0 && fit_is_dirty_[i] == 0) {
+      fit_is_dirty_[i] = 1;
+      fit_dirty_.push_back(i);
+    }
+  }
+  void fit_flush() const;
   void fit_rebuild();
 
   struct SpreadBuckets {
