@@ -10,11 +10,11 @@ namespace {
 
 // The treap priority of an instance: a fixed hash (SplitMix64's finaliser), so the shape of a
 // set depends only on its members.
-std::uint64_t treap_priority(InstanceIdx i) {
+std::uint32_t treap_priority(InstanceIdx i) {
   std::uint64_t z = (static_cast<std::uint64_t>(i) + 1) * 0x9E3779B97F4A7C15ull;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
+  return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 32);
 }
 
 }  // namespace
@@ -148,13 +148,9 @@ InstanceIdx ClusterState::add_instance(std::string id, std::uint32_t zone_idx, s
   }
   for (auto& b : spread_buckets_) b.position.push_back(0);
   for (auto& x : free_indexes_) {
-    x.left.push_back(kNil);
-    x.right.push_back(kNil);
-    x.key.push_back(0);
-    x.other.push_back(0);
-    x.max_other.push_back(0);
+    x.nodes.emplace_back();
+    x.nodes.back().priority = treap_priority(i);
   }
-  if (!free_indexes_.empty()) treap_priority_.push_back(treap_priority(i));
   if (fit_leaves_ != 0 && size() > fit_leaves_) fit_rebuild();  // the new leaf is -1 otherwise: not schedulable
   return i;
 }
@@ -166,16 +162,12 @@ std::uint32_t ClusterState::track_free_index(IndexedResource resource, Attribute
       return static_cast<std::uint32_t>(k);
     }
   }
-  FreeIndex x{resource, attribute, {}, {}, {}, {}, {}, {}, {}};
+  FreeIndex x{resource, attribute, {}, {}, {}};
   const std::size_t slots = attribute == kNoAttribute ? 1 : attribute_values[attribute].size() + 1;
   x.roots.assign(slots, kNil);
   x.sizes.assign(slots, 0);
-  x.left.assign(size(), kNil);
-  x.right.assign(size(), kNil);
-  x.key.assign(size(), 0);
-  x.other.assign(size(), 0);
-  x.max_other.assign(size(), 0);
-  while (treap_priority_.size() < size()) treap_priority_.push_back(treap_priority(static_cast<InstanceIdx>(treap_priority_.size())));
+  x.nodes.resize(size());
+  for (InstanceIdx i = 0; i < size(); ++i) x.nodes[i].priority = treap_priority(i);
   for (const InstanceIdx i : schedulable_list) free_insert(x, i);
   free_indexes_.push_back(std::move(x));
   return static_cast<std::uint32_t>(free_indexes_.size() - 1);
@@ -185,70 +177,77 @@ bool ClusterState::free_set_contains(std::uint32_t id, std::size_t slot, std::in
   const FreeIndex& x = free_indexes_[id];
   InstanceIdx t = x.roots[slot];
   while (t != kNil) {
-    const std::int32_t f = x.key[t];
-    if (f == free && t == i) return f == free_of(x, i) && x.other[i] == other_of(x, i);
-    t = (free < f || (free == f && i < t)) ? x.left[t] : x.right[t];
+    const std::int32_t f = x.nodes[t].key;
+    if (f == free && t == i) return f == free_of(x, i) && x.nodes[i].other == other_of(x, i);
+    t = (free < f || (free == f && i < t)) ? x.nodes[t].left : x.nodes[t].right;
   }
   return false;
 }
 
 void ClusterState::treap_update(FreeIndex& x, InstanceIdx t) {
-  std::int32_t m = x.other[t];
-  if (x.left[t] != kNil) m = std::max(m, x.max_other[x.left[t]]);
-  if (x.right[t] != kNil) m = std::max(m, x.max_other[x.right[t]]);
-  x.max_other[t] = m;
+  FreeIndex::Node& n = x.nodes[t];
+  std::int32_t m = n.other;
+  if (n.left != kNil) m = std::max(m, x.nodes[n.left].max_other);
+  if (n.right != kNil) m = std::max(m, x.nodes[n.right].max_other);
+  n.max_other = m;
 }
 
-InstanceIdx ClusterState::treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx i) const {
+InstanceIdx ClusterState::treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx i) {
   if (t == kNil) {
-    x.left[i] = kNil;
-    x.right[i] = kNil;
-    x.max_other[i] = x.other[i];
+    x.nodes[i].left = kNil;
+    x.nodes[i].right = kNil;
+    x.nodes[i].max_other = x.nodes[i].other;
     return i;
   }
   if (key_less(x, i, t)) {
-    x.left[t] = treap_insert(x, x.left[t], i);
-    if (x.left[t] == i && treap_priority_[i] > treap_priority_[t]) {  // rotate right
-      x.left[t] = x.right[i];
-      x.right[i] = t;
+    const InstanceIdx sub = treap_insert(x, x.nodes[t].left, i);
+    x.nodes[t].left = sub;
+    if (sub == i && x.nodes[i].priority > x.nodes[t].priority) {  // rotate right
+      x.nodes[t].left = x.nodes[i].right;
+      x.nodes[i].right = t;
       treap_update(x, t);
       treap_update(x, i);
       return i;
     }
   } else {
-    x.right[t] = treap_insert(x, x.right[t], i);
-    if (x.right[t] == i && treap_priority_[i] > treap_priority_[t]) {  // rotate left
-      x.right[t] = x.left[i];
-      x.left[i] = t;
+    const InstanceIdx sub = treap_insert(x, x.nodes[t].right, i);
+    x.nodes[t].right = sub;
+    if (sub == i && x.nodes[i].priority > x.nodes[t].priority) {  // rotate left
+      x.nodes[t].right = x.nodes[i].left;
+      x.nodes[i].left = t;
       treap_update(x, t);
       treap_update(x, i);
       return i;
     }
   }
-  x.max_other[t] = std::max(x.max_other[t], x.other[i]);
+  x.nodes[t].max_other = std::max(x.nodes[t].max_other, x.nodes[i].other);
   return t;
 }
 
-InstanceIdx ClusterState::treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b) const {
+InstanceIdx ClusterState::treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b) {
   if (a == kNil) return b;
   if (b == kNil) return a;
-  if (treap_priority_[a] > treap_priority_[b]) {
-    x.right[a] = treap_merge(x, x.right[a], b);
+  if (x.nodes[a].priority > x.nodes[b].priority) {
+    const InstanceIdx sub = treap_merge(x, x.nodes[a].right, b);
+    x.nodes[a].right = sub;
     treap_update(x, a);
     return a;
   }
-  x.left[b] = treap_merge(x, a, x.left[b]);
+  const InstanceIdx sub = treap_merge(x, a, x.nodes[b].left);
+  x.nodes[b].left = sub;
   treap_update(x, b);
   return b;
 }
 
-InstanceIdx ClusterState::treap_erase(FreeIndex& x, InstanceIdx t, InstanceIdx i) const {
+InstanceIdx ClusterState::treap_erase(FreeIndex& x, InstanceIdx t, InstanceIdx i) {
   assert(t != kNil && "erasing an instance that is not in the set");
-  if (t == i) return treap_merge(x, x.left[i], x.right[i]);
+  if (t == i) return treap_merge(x, x.nodes[i].left, x.nodes[i].right);
   if (key_less(x, i, t)) {
-    x.left[t] = treap_erase(x, x.left[t], i);
+    const InstanceIdx sub = treap_erase(x, x.nodes[t].left, i);
+    x.nodes[t].left = sub;
   } else {
-    x.right[t] = treap_erase(x, x.right[t], i);
+    const InstanceIdx sub = treap_erase(x, x.nodes[t].right, i);
+    x.nodes[t].right = sub;
   }
   treap_update(x, t);
   return t;
@@ -260,8 +259,8 @@ void ClusterState::free_insert(FreeIndex& x, InstanceIdx i) {
     x.roots.resize(slot + 1, kNil);
     x.sizes.resize(slot + 1, 0);
   }
-  x.key[i] = free_of(x, i);
-  x.other[i] = other_of(x, i);
+  x.nodes[i].key = free_of(x, i);
+  x.nodes[i].other = other_of(x, i);
   x.roots[slot] = treap_insert(x, x.roots[slot], i);
   ++x.sizes[slot];
 }

@@ -243,11 +243,19 @@ class ClusterState {
     AttributeIdx attribute;
     std::vector<InstanceIdx> roots;        // per value slot: the treap's root, or kNil
     std::vector<std::size_t> sizes;        // per value slot: members
-    std::vector<InstanceIdx> left, right;  // per instance: children, or kNil
-    // Per instance, as of its insertion (it is taken out before any change): its free amount of
-    // the indexed resource (the key, with the InstanceIdx), of the other resource, and the
-    // other resource's maximum over its subtree.
-    std::vector<std::int32_t> key, other, max_other;
+    // Per instance, one cache line's share: children (or kNil), the treap priority, and as of
+    // its insertion (it is taken out before any change) its free amount of the indexed resource
+    // (the key, with the InstanceIdx) and of the other resource, and the other resource's
+    // maximum over its subtree.
+    struct Node {
+      InstanceIdx left = kNil;
+      InstanceIdx right = kNil;
+      std::uint32_t priority = 0;
+      std::int32_t key = 0;
+      std::int32_t other = 0;
+      std::int32_t max_other = 0;
+    };
+    std::vector<Node> nodes;
   };
   std::int32_t free_of(const FreeIndex& x, InstanceIdx i) const {
     return x.resource == IndexedResource::kCpu ? free_cpu[i] : free_memory_mib[i];
@@ -259,24 +267,25 @@ class ClusterState {
     return x.attribute == kNoAttribute ? 0 : static_cast<std::size_t>(attribute_value_of[x.attribute][i] + 1);
   }
   static bool key_less(const FreeIndex& x, InstanceIdx a, InstanceIdx b) {
-    return x.key[a] < x.key[b] || (x.key[a] == x.key[b] && a < b);
+    const std::int32_t ka = x.nodes[a].key;
+    const std::int32_t kb = x.nodes[b].key;
+    return ka < kb || (ka == kb && a < b);
   }
   static void treap_update(FreeIndex& x, InstanceIdx t);
-  InstanceIdx treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx i) const;
-  InstanceIdx treap_erase(FreeIndex& x, InstanceIdx t, InstanceIdx i) const;
-  InstanceIdx treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b) const;
-  std::vector<std::uint64_t> treap_priority_;  // [instance]: a fixed hash of the InstanceIdx
+  static InstanceIdx treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx i);
+  static InstanceIdx treap_erase(FreeIndex& x, InstanceIdx t, InstanceIdx i);
+  static InstanceIdx treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b);
   void free_insert(FreeIndex& x, InstanceIdx i);
   void free_erase(FreeIndex& x, InstanceIdx i);
   template <typename F>
   bool visit_free_node(const FreeIndex& x, InstanceIdx t, std::int32_t need, std::int32_t other_need, F& f) const {
-    while (t != kNil && x.max_other[t] >= other_need) {
-      const std::int32_t free = x.key[t];
-      if (free >= need) {
-        if (!visit_free_node(x, x.left[t], need, other_need, f)) return false;
-        if (x.other[t] >= other_need && !f(t, free)) return false;
+    while (t != kNil && x.nodes[t].max_other >= other_need) {
+      const FreeIndex::Node& n = x.nodes[t];
+      if (n.key >= need) {
+        if (!visit_free_node(x, n.left, need, other_need, f)) return false;
+        if (n.other >= other_need && !f(t, n.key)) return false;
       }
-      t = x.right[t];
+      t = n.right;
     }
     return true;
   }
