@@ -1,6 +1,7 @@
 #include "placement/pipeline.h"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <limits>
 
@@ -42,12 +43,24 @@ Pipeline::Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool disti
       required_(std::move(required)),
       location_(location),
       random_only_(random_only),
-      plan_(plan) {}
+      plan_(plan) {
+  slot_filter_ = plan_.attribute != sim::ClusterState::kNoAttribute && !member_of_.empty() &&
+                 std::all_of(member_of_.begin(), member_of_.end(),
+                             [&](const CompiledQuery& q) { return q.reads_only_attribute(plan_.attribute); });
+}
+
+bool Pipeline::slot_excluded(const sim::ClusterState& cluster, sim::InstanceIdx i) const {
+  for (const CompiledQuery& q : member_of_) {
+    if (!q.matches(cluster, i)) return true;
+  }
+  return false;
+}
 
 sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& request,
                                                const sim::ClusterState& cluster, sim::RandomStream& rng) {
-  const std::int32_t need = plan_.resource == sim::ClusterState::IndexedResource::kCpu ? request.need->cpu
-                                                                                       : request.need->memory_mib;
+  const bool by_cpu = plan_.resource == sim::ClusterState::IndexedResource::kCpu;
+  const std::int32_t need = by_cpu ? request.need->cpu : request.need->memory_mib;
+  const std::int32_t other_need = by_cpu ? request.need->memory_mib : request.need->cpu;
   // Attribute value slots in increasing order of the group's tasks on them (slot order among
   // equals); binpack alone has the single slot 0.
   slots_.clear();
@@ -66,17 +79,22 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
     while (counts != nullptr && end < slots_.size() && counts[slots_[end]] == counts[slots_[level]]) ++end;
     std::int64_t best = std::numeric_limits<std::int64_t>::max();
     for (std::size_t k = level; k < end; ++k) {
-      const auto& set = cluster.free_set(plan_.index, slots_[k]);
-      for (auto it = set.lower_bound({need, 0}); it != set.end(); ++it) {
-        const std::int64_t key = static_cast<std::int64_t>(it->first) - need;
-        if (key > best) break;  // keys only grow from here
-        if (check(request, cluster, it->second, nullptr) != sim::FailureReason::kNone) continue;
+      if (slot_filter_) {
+        const sim::InstanceIdx any = cluster.free_set_any(plan_.index, slots_[k]);
+        if (any == sim::kNoInstance || slot_excluded(cluster, any)) continue;
+      }
+      // The walk skips the instances short of the other resource (they would fail check()).
+      cluster.visit_free(plan_.index, slots_[k], need, other_need, [&](sim::InstanceIdx i, std::int32_t free) {
+        const std::int64_t key = static_cast<std::int64_t>(free) - need;
+        if (key > best) return false;  // keys only grow from here
+        if (check(request, cluster, i, nullptr) != sim::FailureReason::kNone) return true;
         if (key < best) {
           best = key;
           candidates_.clear();
         }
-        candidates_.push_back(it->second);
-      }
+        candidates_.push_back(i);
+        return true;
+      });
     }
     if (!candidates_.empty()) {
       std::sort(candidates_.begin(), candidates_.end());
@@ -86,6 +104,56 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
     level = end;
   }
   return {sim::kNoInstance, closest_reason(request, cluster)};
+}
+
+std::size_t Pipeline::probe_budget(std::size_t members) {
+  // 2 sqrt(members), at least the fixed budget: listing after the probes miss costs O(members),
+  // and the probes all miss with probability (1 - p)^budget when a share p of members passes.
+  // The integer square root, bit by bit.
+  std::size_t root = 0;
+  for (std::size_t bit = std::size_t{1} << ((std::bit_width(members) + 1) / 2); bit != 0; bit >>= 1) {
+    if ((root + bit) * (root + bit) <= members) root += bit;
+  }
+  return std::max<std::size_t>(static_cast<std::size_t>(kSpreadProbes), 2 * root);
+}
+
+sim::PlacementDecision Pipeline::place_random_listed(const sim::PlacementRequest& request,
+                                                     const sim::ClusterState& cluster, sim::RandomStream& rng) {
+  // The first probes missed: few instances pass, or none. Stages, each uniform over the
+  // instances that pass when it decides (pipeline.h): a short listing from the fit tree, more
+  // probes, a longer listing, then probes until one passes.
+  const std::vector<sim::InstanceIdx>& all = cluster.schedulable_list;
+  const auto probe = [&](std::size_t probes) {
+    for (std::size_t k = 0; k < probes; ++k) {
+      const sim::InstanceIdx i = all[rng.uniform_index(all.size())];
+      if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) return i;
+    }
+    return sim::kNoInstance;
+  };
+  // Lists the instances that pass, in InstanceIdx order, stopping at `cap` of them.
+  const auto list = [&](std::size_t cap) {
+    candidates_.clear();
+    cluster.for_each_fitting(request.need->cpu, request.need->memory_mib, [&](sim::InstanceIdx i) {
+      if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) candidates_.push_back(i);
+      return candidates_.size() < cap;
+    });
+    return candidates_.size() < cap;
+  };
+  const auto draw = [&] {
+    const std::size_t pick = candidates_.size() == 1 ? 0 : rng.uniform_index(candidates_.size());
+    return sim::PlacementDecision{candidates_[pick], sim::FailureReason::kNone};
+  };
+  if (list(2 * static_cast<std::size_t>(kRandomProbes))) {
+    if (candidates_.empty()) return {sim::kNoInstance, closest_reason(request, cluster)};
+    return draw();
+  }
+  const std::size_t budget = probe_budget(all.size());
+  if (const sim::InstanceIdx i = probe(budget); i != sim::kNoInstance) return {i, sim::FailureReason::kNone};
+  if (list(budget)) return draw();
+  // At least `budget` pass: about all.size() / budget probes expected.
+  for (;;) {
+    if (const sim::InstanceIdx i = probe(budget); i != sim::kNoInstance) return {i, sim::FailureReason::kNone};
+  }
 }
 
 sim::PlacementDecision Pipeline::place_spread(const sim::PlacementRequest& request,
@@ -102,6 +170,18 @@ sim::PlacementDecision Pipeline::place_spread(const sim::PlacementRequest& reque
     counts = cluster.spread_counts(plan_.tracker).data();
     std::stable_sort(slots_.begin(), slots_.end(),
                      [counts](std::uint32_t a, std::uint32_t b) { return counts[a] < counts[b]; });
+  }
+  if (slot_filter_) {
+    // A slot is skipped when the expressions fail on one of its members (any level).
+    excluded_.assign(nslots, 0);
+    for (std::uint32_t slot = 0; slot < nslots; ++slot) {
+      for (std::size_t level = 0; level < cluster.bucket_level_count(id, slot); ++level) {
+        const auto members = cluster.bucket(id, slot, level);
+        if (members.empty()) continue;
+        excluded_[slot] = slot_excluded(cluster, members[0]) ? 1 : 0;
+        break;
+      }
+    }
   }
   for (std::size_t begin = 0; begin < slots_.size();) {
     std::size_t end = begin + 1;
@@ -123,6 +203,7 @@ sim::InstanceIdx Pipeline::draw_level(const sim::PlacementRequest& request, cons
   const std::uint32_t id = plan_.buckets;
   const auto bucket = [&](std::size_t k) {
     const std::uint32_t slot = slots_[begin + k];
+    if (slot_filter_ && excluded_[slot] != 0) return std::span<const sim::InstanceIdx>();
     return level < cluster.bucket_level_count(id, slot) ? cluster.bucket(id, slot, level)
                                                          : std::span<const sim::InstanceIdx>();
   };
@@ -138,11 +219,17 @@ sim::InstanceIdx Pipeline::draw_level(const sim::PlacementRequest& request, cons
   // Rejection sampling: conditioned on passing, a probe is uniform over the passing members. A
   // level no larger than the probe budget is listed straight away.
   if (total > static_cast<std::size_t>(kSpreadProbes)) {
-    for (int probe = 0; probe < kSpreadProbes; ++probe) {
+    // kSpreadProbes first; the rest of the budget only when they all miss.
+    std::size_t probes = static_cast<std::size_t>(kSpreadProbes);
+    for (std::size_t probe = 0; probe < probes; ++probe) {
       const std::size_t r = rng.uniform_index(total);
       const auto k = static_cast<std::size_t>(std::upper_bound(totals_.begin(), totals_.end(), r) - totals_.begin());
       const sim::InstanceIdx i = bucket(k)[r - (k == 0 ? 0 : totals_[k - 1])];
       if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) return i;
+      if (probe + 1 == probes && probes == static_cast<std::size_t>(kSpreadProbes)) {
+        const std::size_t budget = probe_budget(total);
+        if (total > budget) probes = budget;
+      }
     }
   }
   candidates_.clear();
@@ -287,6 +374,7 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
       const sim::InstanceIdx i = all[rng.uniform_index(all.size())];
       if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) return {i, sim::FailureReason::kNone};
     }
+    if (plan_.fit_tree) return place_random_listed(request, cluster, rng);
   }
 
   // Filter. The resource checks are inlined here for the common case (no ports) so the loop

@@ -22,8 +22,7 @@
 //
 // Indexed path, same distribution (not the same draws): for the spread-only lists
 // [spread(instanceId|host)], [spread(attribute:A)] and [spread(attribute:A),
-// spread(instanceId|host)], with or without distinctInstance and without memberOf (an
-// expression can reject most of a level, and listing a level costs a scan), the candidates are
+// spread(instanceId|host)], with or without distinctInstance and memberOf, the candidates are
 // read from the cluster's spread buckets (the schedulable instances by value of A and by the
 // group's task count on the instance) instead of scanning every instance:
 //   - value levels: the values of A tied at one group count, lowest count first (spread on
@@ -31,23 +30,47 @@
 //   - inside a value level, count levels c = 0, 1, 2, ...: the instances of those values holding
 //     c tasks of the group (spread(attribute:A) alone has a single count level holding them all;
 //     with distinctInstance only c = 0 is tried, no other can pass);
-//   - the first count level with a member passing every check decides: up to kSpreadProbes
-//     members are drawn uniformly from the level (the union of its values' buckets) and the
-//     first that passes is taken; if none does, or the level has at most kSpreadProbes members,
-//     its passing members are listed and one of them is drawn uniformly.
+//   - the first count level with a member passing every check decides: kSpreadProbes members
+//     are drawn uniformly from the level of m members (the union of its values' buckets), then,
+//     if they all miss, more up to max(kSpreadProbes, 2 sqrt(m)), and the first that passes is
+//     taken; if none does, or the level is no larger than the budget, its passing members are
+//     listed and one of them is drawn uniformly.
 // Each spread keeps the candidates with its lowest key, so that level's passing members are
 // exactly the full scan's survivors, and the choice is uniform over them conditioned on the
 // state, the guarantee the random fast path below gives. The draws are not the scan's (how
 // many, over which order), so for these lists a run chooses other instances than the scan
-// would, with the same distribution. Cost: O(1) expected while most members of the lowest
-// level fit; the size of the levels tried when most do not (at worst a scan). A failure scans
-// the cluster for the closest instance's reason, as on every path.
+// would, with the same distribution. Cost: O(1/p) expected when a share p of the lowest level
+// passes (a 95 %-full cluster where one instance in twenty fits: about 20 probes); the size of
+// the levels tried only when p is below about 1 / sqrt(m) (then the listing is likely). A
+// failure scans the cluster for the closest instance's reason, as on every path.
 //
-// Fast path, exact: when the only strategy is random and there is no distinctInstance, up to
-// kRandomProbes instances are drawn uniformly from the schedulable ones and the first that
-// passes every check (resources and memberOf) is taken; if none does, the full scan runs.
-// Conditioned either way, the choice is uniform over the instances that pass, as ECS's random
-// is, at O(1) expected cost on a cluster with room.
+// memberOf on the spread attribute: when every memberOf expression reads only the attribute A
+// of the spread (or of spread(attribute:A), binpack), a value of A where it fails on one
+// instance fails on all of them, and that value's bucket or set is skipped whole instead of
+// being probed and listed (spread then binpack stays exact: the skipped instances would all
+// fail check()).
+//
+// Indexed binpack, the walk: the free-resource index's sets hold, per subtree, the largest free
+// amount of the other resource, so the walk in binpack order skips the instances that have the
+// binpacked resource but not the other one (binpack(memory) on a cluster where CPU binds) at
+// O(log n) per skipped subtree instead of one check() per instance.
+//
+// Fast path, uniform: when the only strategy is random (with or without distinctInstance and
+// memberOf), up to kRandomProbes instances are drawn uniformly from the schedulable ones and
+// the first that passes every check is taken. If none does, the cluster's fit tree (a
+// tournament tree of the largest free CPU and memory per subtree, which skips the subtrees
+// where no instance has both) lists the instances with the CPU and memory in InstanceIdx order,
+// keeping those that pass every check, up to 2 kRandomProbes of them: if fewer pass, one of
+// them is drawn uniformly. Otherwise up to b = max(kSpreadProbes, 2 sqrt(n)) more probes; if
+// they miss, a listing capped at b (fewer pass: one of them drawn uniformly); if that too is
+// capped (at least b pass), probes until one passes. Each stage's choice, conditioned on the
+// stage deciding, is uniform over the instances that pass, so the whole is, as ECS's random
+// is; a draw per decision, never one per instance. Cost: O(1/p) probes while a share p of the
+// instances passes (20 on a 95 %-full cluster where one in twenty fits), O(k log n) when only
+// k < 32 pass, O(sqrt(n) log n) at worst. When nothing passes, the short listing finds nothing
+// and the closest instance's reason is found by a scan (the one scan left on this path; on a
+// cluster where some instance fits it does not run). Without the fit tree (the reference
+// placers of EcsPlacerFactory(false)) a miss of the probes falls back to the full scan.
 #pragma once
 
 #include <memory>
@@ -69,6 +92,9 @@ struct IndexedPlan {
   std::uint32_t buckets = 0;  // ClusterState::track_spread_buckets id (kSpread)
   bool by_value = false;      // kSpread: value slots in increasing order of the tracker's counts
   bool first_level_only = false;  // kSpread: only count level 0 can pass (distinctInstance)
+  bool fit_tree = false;  // random only: list from the cluster's fit tree when the probes miss
+  // The attribute whose value slots the index or buckets hold (kSpreadBinpack, kSpread by_value).
+  sim::AttributeIdx attribute = sim::ClusterState::kNoAttribute;
 };
 
 class Pipeline final : public sim::Placer {
@@ -109,6 +135,11 @@ class Pipeline final : public sim::Placer {
                                        sim::RandomStream& rng);
   sim::PlacementDecision place_spread(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                       sim::RandomStream& rng);
+  // After the random probes missed: the instances that pass, listed from the fit tree (pipeline.h).
+  sim::PlacementDecision place_random_listed(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
+                                             sim::RandomStream& rng);
+  // Probes into a set of `members` before listing it: max(kSpreadProbes, 2 sqrt(members)).
+  static std::size_t probe_budget(std::size_t members);
   // A uniform draw among the members of count level `level` of the value slots
   // slots_[begin, end) that pass every check, or kNoInstance when none passes.
   sim::InstanceIdx draw_level(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
@@ -121,6 +152,12 @@ class Pipeline final : public sim::Placer {
   std::int32_t location_;
   bool random_only_;
   IndexedPlan plan_;
+  // Whether every memberOf expression reads only plan_.attribute: a value slot where they fail
+  // on one member is skipped whole (its members would all fail check()).
+  bool slot_filter_ = false;
+  // Whether the memberOf expressions fail on instance i (REQUIRES: slot_filter_).
+  bool slot_excluded(const sim::ClusterState& cluster, sim::InstanceIdx i) const;
+  std::vector<std::uint8_t> excluded_;  // scratch: per value slot, skipped by slot_filter_
   std::vector<std::uint32_t> slots_;  // scratch: attribute value slots by task count
   std::vector<std::size_t> totals_;   // scratch: running bucket sizes of a spread count level
   // Scratch reused across calls: no allocation per decision once warmed up.

@@ -762,6 +762,25 @@ bool CompiledQuery::matches(const sim::ClusterState& cluster, sim::InstanceIdx i
   return eval(root_, cluster, i);
 }
 
+bool CompiledQuery::reads_only_attribute(sim::AttributeIdx a) const {
+  for (const Node& n : nodes_) {
+    switch (n.kind) {
+      case Node::Kind::kOr:
+      case Node::Kind::kAnd:
+      case Node::Kind::kNot:
+      case Node::Kind::kConst:
+      case Node::Kind::kAgentConnected:  // true on every placement candidate
+        break;
+      case Node::Kind::kAttribute:
+        if (n.a != a) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 bool CompiledQuery::eval(std::uint32_t node, const sim::ClusterState& cluster, sim::InstanceIdx i) const {
   const Node& n = nodes_[node];
   switch (n.kind) {

@@ -81,6 +81,10 @@ class CompiledQuery {
   ~CompiledQuery();
 
   bool matches(const sim::ClusterState& cluster, sim::InstanceIdx i) const;
+  // Whether the expression reads nothing of an instance but attribute a (and agentConnected,
+  // true on every placement candidate): then it holds on all the candidates sharing a value
+  // of a, or on none of them.
+  bool reads_only_attribute(sim::AttributeIdx a) const;
 
   // Implementation types, public only so that query_language.cpp's helpers can name them.
   enum class Op : std::uint8_t;

@@ -210,10 +210,14 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
     if (c.type == "memberOf") member_of.push_back(compile_query(c.expression, cluster));
   }
   if (distinct) cluster.track_group_on_instances(policy.group);
-  // memberOf keeps the random fast path: its rejection sampling conditions on passing check(),
-  // so the pick stays uniform over the instances that pass.
-  const bool random_only = policy.strategy.size() == 1 && policy.strategy[0].type == "random" && !distinct;
+  // memberOf and distinctInstance keep the random fast path: its rejection sampling conditions
+  // on passing check(), so the pick stays uniform over the instances that pass.
+  const bool random_only = policy.strategy.size() == 1 && policy.strategy[0].type == "random";
   IndexedPlan plan;
+  if (use_indexes_ && random_only) {
+    cluster.track_fit_tree();
+    plan.fit_tree = true;
+  }
   if (use_indexes_) {
     const auto& s = policy.strategy;
     const auto resource_of = [](const sim::StrategySpec& spec) {
@@ -227,12 +231,13 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
                s[1].type == "binpack") {
       const sim::AttributeIdx a = cluster.intern_attribute(std::string_view(s[0].field).substr(10));
       plan.kind = IndexedPlan::Kind::kSpreadBinpack;
+      plan.attribute = a;
       plan.resource = resource_of(s[1]);
       plan.index = cluster.track_free_index(plan.resource, a);
       plan.tracker = cluster.track_spread(policy.group, a);
-    } else if (member_of.empty() && !s.empty() && s.size() <= 2) {
-      // Spread-only lists read the spread buckets (pipeline.h). memberOf keeps the scan: an
-      // expression such as task:group can reject most of a level, and listing it costs a scan.
+    } else if (!s.empty() && s.size() <= 2) {
+      // Spread-only lists read the spread buckets (pipeline.h), memberOf or not: check() runs
+      // the expressions on each probe, and a level they mostly reject is listed, as a scan would.
       const auto on_instances = [](const sim::StrategySpec& spec) {
         return spec.type == "spread" && (spec.field == "instanceId" || spec.field == "host");
       };
@@ -254,6 +259,7 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
         plan.tracker = cluster.track_spread(policy.group, a);
         plan.by_value = true;
         plan.first_level_only = distinct;
+        plan.attribute = a;
       } else if (s.size() == 2 && on_attribute(s[0]) && on_instances(s[1])) {
         const sim::AttributeIdx a = attribute_of(s[0]);
         plan.kind = IndexedPlan::Kind::kSpread;
@@ -261,6 +267,7 @@ std::unique_ptr<sim::Placer> EcsPlacerFactory::make(const sim::PlacementPolicy& 
         plan.tracker = cluster.track_spread(policy.group, a);
         plan.by_value = true;
         plan.first_level_only = distinct;
+        plan.attribute = a;
       }
     }
   }

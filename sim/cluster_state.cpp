@@ -6,6 +6,19 @@
 
 namespace ecsim::sim {
 
+namespace {
+
+// The treap priority of an instance: a fixed hash (SplitMix64's finaliser), so the shape of a
+// set depends only on its members.
+std::uint32_t treap_priority(InstanceIdx i) {
+  std::uint64_t z = (static_cast<std::uint64_t>(i) + 1) * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 32);
+}
+
+}  // namespace
+
 void insert_sorted(std::vector<std::uint16_t>& set, const std::vector<std::uint16_t>& add) {
   for (const std::uint16_t p : add) set.insert(std::lower_bound(set.begin(), set.end(), p), p);
 }
@@ -134,8 +147,14 @@ InstanceIdx ClusterState::add_instance(std::string id, std::uint32_t zone_idx, s
     if (group_tracked_[g]) group_on_instance_[g].push_back(0);
   }
   for (auto& b : spread_buckets_) b.position.push_back(0);
+  for (auto& x : free_indexes_) {
+    x.nodes.emplace_back();
+    x.nodes.back().priority = treap_priority(i);
+  }
+  if (fit_leaves_ != 0 && size() > fit_leaves_) fit_rebuild();  // the new leaf is -1 otherwise: not schedulable
   return i;
 }
+
 
 std::uint32_t ClusterState::track_free_index(IndexedResource resource, AttributeIdx attribute) {
   for (std::size_t k = 0; k < free_indexes_.size(); ++k) {
@@ -143,29 +162,163 @@ std::uint32_t ClusterState::track_free_index(IndexedResource resource, Attribute
       return static_cast<std::uint32_t>(k);
     }
   }
-  FreeIndex x{resource, attribute, {}};
-  x.sets.resize(attribute == kNoAttribute ? 1 : attribute_values[attribute].size() + 1);
-  for (const InstanceIdx i : schedulable_list) x.sets[slot_of(x, i)].emplace(free_of(x, i), i);
+  FreeIndex x{resource, attribute, {}, {}, {}};
+  const std::size_t slots = attribute == kNoAttribute ? 1 : attribute_values[attribute].size() + 1;
+  x.roots.assign(slots, kNil);
+  x.sizes.assign(slots, 0);
+  x.nodes.resize(size());
+  for (InstanceIdx i = 0; i < size(); ++i) x.nodes[i].priority = treap_priority(i);
+  for (const InstanceIdx i : schedulable_list) free_insert(x, i);
   free_indexes_.push_back(std::move(x));
   return static_cast<std::uint32_t>(free_indexes_.size() - 1);
 }
 
-const ClusterState::FreeSet& ClusterState::free_set(std::uint32_t id, std::size_t slot) const {
-  return free_indexes_[id].sets[slot];
+bool ClusterState::free_set_contains(std::uint32_t id, std::size_t slot, std::int32_t free, InstanceIdx i) const {
+  const FreeIndex& x = free_indexes_[id];
+  InstanceIdx t = x.roots[slot];
+  while (t != kNil) {
+    const std::int32_t f = x.nodes[t].key;
+    if (f == free && t == i) return f == free_of(x, i) && x.nodes[i].other == other_of(x, i);
+    t = (free < f || (free == f && i < t)) ? x.nodes[t].left : x.nodes[t].right;
+  }
+  return false;
+}
+
+void ClusterState::treap_update(FreeIndex& x, InstanceIdx t) {
+  FreeIndex::Node& n = x.nodes[t];
+  std::int32_t m = n.other;
+  if (n.left != kNil) m = std::max(m, x.nodes[n.left].max_other);
+  if (n.right != kNil) m = std::max(m, x.nodes[n.right].max_other);
+  n.max_other = m;
+}
+
+InstanceIdx ClusterState::treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx i) {
+  if (t == kNil) {
+    x.nodes[i].left = kNil;
+    x.nodes[i].right = kNil;
+    x.nodes[i].max_other = x.nodes[i].other;
+    return i;
+  }
+  if (key_less(x, i, t)) {
+    const InstanceIdx sub = treap_insert(x, x.nodes[t].left, i);
+    x.nodes[t].left = sub;
+    if (sub == i && x.nodes[i].priority > x.nodes[t].priority) {  // rotate right
+      x.nodes[t].left = x.nodes[i].right;
+      x.nodes[i].right = t;
+      treap_update(x, t);
+      treap_update(x, i);
+      return i;
+    }
+  } else {
+    const InstanceIdx sub = treap_insert(x, x.nodes[t].right, i);
+    x.nodes[t].right = sub;
+    if (sub == i && x.nodes[i].priority > x.nodes[t].priority) {  // rotate left
+      x.nodes[t].right = x.nodes[i].left;
+      x.nodes[i].left = t;
+      treap_update(x, t);
+      treap_update(x, i);
+      return i;
+    }
+  }
+  x.nodes[t].max_other = std::max(x.nodes[t].max_other, x.nodes[i].other);
+  return t;
+}
+
+InstanceIdx ClusterState::treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b) {
+  if (a == kNil) return b;
+  if (b == kNil) return a;
+  if (x.nodes[a].priority > x.nodes[b].priority) {
+    const InstanceIdx sub = treap_merge(x, x.nodes[a].right, b);
+    x.nodes[a].right = sub;
+    treap_update(x, a);
+    return a;
+  }
+  const InstanceIdx sub = treap_merge(x, a, x.nodes[b].left);
+  x.nodes[b].left = sub;
+  treap_update(x, b);
+  return b;
+}
+
+InstanceIdx ClusterState::treap_erase(FreeIndex& x, InstanceIdx t, InstanceIdx i) {
+  assert(t != kNil && "erasing an instance that is not in the set");
+  if (t == i) return treap_merge(x, x.nodes[i].left, x.nodes[i].right);
+  if (key_less(x, i, t)) {
+    const InstanceIdx sub = treap_erase(x, x.nodes[t].left, i);
+    x.nodes[t].left = sub;
+  } else {
+    const InstanceIdx sub = treap_erase(x, x.nodes[t].right, i);
+    x.nodes[t].right = sub;
+  }
+  treap_update(x, t);
+  return t;
+}
+
+void ClusterState::free_insert(FreeIndex& x, InstanceIdx i) {
+  const std::size_t slot = slot_of(x, i);
+  if (slot >= x.roots.size()) {  // a value interned after the index
+    x.roots.resize(slot + 1, kNil);
+    x.sizes.resize(slot + 1, 0);
+  }
+  x.nodes[i].key = free_of(x, i);
+  x.nodes[i].other = other_of(x, i);
+  x.roots[slot] = treap_insert(x, x.roots[slot], i);
+  ++x.sizes[slot];
+}
+
+void ClusterState::free_erase(FreeIndex& x, InstanceIdx i) {
+  const std::size_t slot = slot_of(x, i);
+  x.roots[slot] = treap_erase(x, x.roots[slot], i);
+  --x.sizes[slot];
 }
 
 void ClusterState::index_remove(InstanceIdx i) {
   if (schedulable[i] == 0) return;
-  for (auto& x : free_indexes_) x.sets[slot_of(x, i)].erase({free_of(x, i), i});
+  for (auto& x : free_indexes_) free_erase(x, i);
 }
 
 void ClusterState::index_insert(InstanceIdx i) {
   if (schedulable[i] == 0) return;
-  for (auto& x : free_indexes_) {
-    const std::size_t slot = slot_of(x, i);
-    if (slot >= x.sets.size()) x.sets.resize(slot + 1);  // a value interned after the index
-    x.sets[slot].emplace(free_of(x, i), i);
+  for (auto& x : free_indexes_) free_insert(x, i);
+}
+
+void ClusterState::track_fit_tree() {
+  if (fit_leaves_ != 0) return;
+  fit_rebuild();
+}
+
+void ClusterState::fit_rebuild() {
+  fit_leaves_ = 1;
+  while (fit_leaves_ < size()) fit_leaves_ *= 2;
+  fit_dirty_.clear();
+  fit_is_dirty_.assign(fit_leaves_, 0);
+  fit_cpu_.assign(2 * fit_leaves_, -1);
+  fit_memory_.assign(2 * fit_leaves_, -1);
+  for (const InstanceIdx i : schedulable_list) {
+    fit_cpu_[fit_leaves_ + i] = free_cpu[i];
+    fit_memory_[fit_leaves_ + i] = free_memory_mib[i];
   }
+  for (std::size_t node = fit_leaves_ - 1; node >= 1; --node) {
+    fit_cpu_[node] = std::max(fit_cpu_[2 * node], fit_cpu_[2 * node + 1]);
+    fit_memory_[node] = std::max(fit_memory_[2 * node], fit_memory_[2 * node + 1]);
+  }
+}
+
+void ClusterState::fit_flush() const {
+  for (const InstanceIdx i : fit_dirty_) {
+    fit_is_dirty_[i] = 0;
+    std::size_t node = fit_leaves_ + i;
+    fit_cpu_[node] = schedulable[i] != 0 ? free_cpu[i] : -1;
+    fit_memory_[node] = schedulable[i] != 0 ? free_memory_mib[i] : -1;
+    // Up to the root, stopping where the maxima no longer change.
+    for (node /= 2; node >= 1; node /= 2) {
+      const std::int32_t cpu = std::max(fit_cpu_[2 * node], fit_cpu_[2 * node + 1]);
+      const std::int32_t memory = std::max(fit_memory_[2 * node], fit_memory_[2 * node + 1]);
+      if (cpu == fit_cpu_[node] && memory == fit_memory_[node]) break;
+      fit_cpu_[node] = cpu;
+      fit_memory_[node] = memory;
+    }
+  }
+  fit_dirty_.clear();
 }
 
 std::uint32_t ClusterState::track_spread_buckets(GroupIdx g, AttributeIdx attribute) {
@@ -229,6 +382,7 @@ void ClusterState::set_schedulable(InstanceIdx i, bool on) {
     index_insert(i);
     buckets_insert(i);
   }
+  fit_update(i);
   const auto it = std::lower_bound(schedulable_list.begin(), schedulable_list.end(), i);
   if (on) {
     schedulable_list.insert(it, i);
@@ -275,6 +429,7 @@ void ClusterState::reserve(InstanceIdx i, const Resources& need, const std::vect
   if (!tcp.empty()) insert_sorted(tcp_ports[i], tcp);
   if (!udp.empty()) insert_sorted(udp_ports[i], udp);
   if (indexed) index_insert(i);
+  if (need.cpu != 0 || need.memory_mib != 0) fit_update(i);
   ++task_count[i];
   adjust_group(i, g, +1);
 }
@@ -290,6 +445,7 @@ void ClusterState::release(InstanceIdx i, const Resources& need, const std::vect
     if (!tcp.empty()) erase_sorted(tcp_ports[i], tcp);
     if (!udp.empty()) erase_sorted(udp_ports[i], udp);
     if (indexed) index_insert(i);
+    if (need.cpu != 0 || need.memory_mib != 0) fit_update(i);
     --task_count[i];
     adjust_group(i, g, -1);
   }

@@ -15,7 +15,6 @@
 #pragma once
 
 #include <cstdint>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -124,19 +123,64 @@ class ClusterState {
   const std::vector<std::int32_t>& spread_counts(std::uint32_t tracker) const { return spread_trackers_[tracker].counts; }
 
   // --- free-resource indexes ---
-  // An index of the schedulable instances ordered by free CPU or free memory, one ordered set
-  // per value of an attribute (slot 0: instances lacking it), or a single set when `attribute`
-  // is kNoAttribute. Kept up to date by reserve/release/set_schedulable. Placement uses it to
-  // find the best binpack candidate without scanning the cluster.
+  // An index of the schedulable instances ordered by free CPU or free memory (then by
+  // InstanceIdx), one ordered set per value of an attribute (slot 0: instances lacking it), or a
+  // single set when `attribute` is kNoAttribute. Kept up to date by reserve/release/
+  // set_schedulable. Placement uses it to find the best binpack candidate without scanning the
+  // cluster. Each set is a treap whose nodes are the instances themselves (no allocation once
+  // the cluster is built; priorities are a fixed hash of the InstanceIdx, so the shape is a
+  // function of the contents), and each node holds the largest free amount of the OTHER
+  // resource (memory for a CPU index, CPU for a memory index) in its subtree: a walk in key
+  // order skips the subtrees where no instance has the other resource the task needs.
   enum class IndexedResource : std::uint8_t { kCpu, kMemory };
   static constexpr AttributeIdx kNoAttribute = 0xFFFFFFFFu;
-  using FreeSet = std::set<std::pair<std::int32_t, InstanceIdx>>;
   // Returns an index id; the same (resource, attribute) gives the same id.
   std::uint32_t track_free_index(IndexedResource resource, AttributeIdx attribute);
-  // The ordered set of index `id` for attribute value slot `slot` (value + 1; 0 when missing or
-  // when the index has no attribute).
-  const FreeSet& free_set(std::uint32_t id, std::size_t slot) const;
-  std::size_t free_set_count(std::uint32_t id) const { return free_indexes_[id].sets.size(); }
+  std::size_t free_set_count(std::uint32_t id) const { return free_indexes_[id].roots.size(); }
+  // Members of the set of index `id` for attribute value slot `slot` (value + 1; 0 when missing
+  // or when the index has no attribute).
+  std::size_t free_set_size(std::uint32_t id, std::size_t slot) const { return free_indexes_[id].sizes[slot]; }
+  // One member of that set (its treap's root), or kNoInstance when it is empty.
+  InstanceIdx free_set_any(std::uint32_t id, std::size_t slot) const { return free_indexes_[id].roots[slot]; }
+  // Whether instance i is in that set under the free amount `free`.
+  bool free_set_contains(std::uint32_t id, std::size_t slot, std::int32_t free, InstanceIdx i) const;
+  // Calls f(i, free) for the members of that set with at least `need` of the indexed resource
+  // and at least `other_need` of the other one, in increasing order of (free, i), until f
+  // returns false. Cost: O(log n) per member reported, plus the pruned subtrees' roots.
+  template <typename F>
+  void visit_free(std::uint32_t id, std::size_t slot, std::int32_t need, std::int32_t other_need, F&& f) const {
+    const FreeIndex& x = free_indexes_[id];
+    visit_free_node(x, x.roots[slot], need, other_need, f);
+  }
+
+  // --- fit tree ---
+  // A tournament tree over InstanceIdx holding, for every subtree, the largest free CPU and the
+  // largest free memory of its schedulable instances (-1 when it has none). Kept up to date by
+  // reserve/release/set_schedulable once turned on. Placement uses it to list the instances
+  // with room for a task without scanning the cluster: a subtree where no instance has the CPU,
+  // or none has the memory, is skipped whole.
+  void track_fit_tree();
+  bool fit_tree_tracked() const { return fit_leaves_ != 0; }
+  // Calls f(i) for every schedulable instance with free_cpu >= cpu and free_memory_mib >=
+  // memory, in InstanceIdx order, until f returns false. REQUIRES: fit_tree_tracked(),
+  // cpu >= 0 and memory >= 0.
+  template <typename F>
+  void for_each_fitting(std::int32_t cpu, std::int32_t memory, F&& f) const {
+    if (!fit_dirty_.empty()) fit_flush();
+    std::size_t stack[64];
+    std::size_t depth = 0;
+    stack[depth++] = 1;
+    while (depth != 0) {
+      const std::size_t node = stack[--depth];
+      if (fit_cpu_[node] < cpu || fit_memory_[node] < memory) continue;
+      if (node >= fit_leaves_) {
+        if (!f(static_cast<InstanceIdx>(node - fit_leaves_))) return;
+        continue;
+      }
+      stack[depth++] = 2 * node + 1;
+      stack[depth++] = 2 * node;
+    }
+  }
 
   // --- spread buckets ---
   // The schedulable instances by attribute value slot (value + 1; 0 when missing, or the single
@@ -193,20 +237,78 @@ class ClusterState {
     std::vector<std::int32_t> counts;  // index value + 1; slot 0 is "missing"
   };
   void adjust_group(InstanceIdx i, GroupIdx g, std::int32_t delta);
+  static constexpr InstanceIdx kNil = kNoInstance;
   struct FreeIndex {
     IndexedResource resource;
     AttributeIdx attribute;
-    std::vector<FreeSet> sets;  // per value slot
+    std::vector<InstanceIdx> roots;        // per value slot: the treap's root, or kNil
+    std::vector<std::size_t> sizes;        // per value slot: members
+    // Per instance, one cache line's share: children (or kNil), the treap priority, and as of
+    // its insertion (it is taken out before any change) its free amount of the indexed resource
+    // (the key, with the InstanceIdx) and of the other resource, and the other resource's
+    // maximum over its subtree.
+    struct Node {
+      InstanceIdx left = kNil;
+      InstanceIdx right = kNil;
+      std::uint32_t priority = 0;
+      std::int32_t key = 0;
+      std::int32_t other = 0;
+      std::int32_t max_other = 0;
+    };
+    std::vector<Node> nodes;
   };
   std::int32_t free_of(const FreeIndex& x, InstanceIdx i) const {
     return x.resource == IndexedResource::kCpu ? free_cpu[i] : free_memory_mib[i];
   }
+  std::int32_t other_of(const FreeIndex& x, InstanceIdx i) const {
+    return x.resource == IndexedResource::kCpu ? free_memory_mib[i] : free_cpu[i];
+  }
   std::size_t slot_of(const FreeIndex& x, InstanceIdx i) const {
     return x.attribute == kNoAttribute ? 0 : static_cast<std::size_t>(attribute_value_of[x.attribute][i] + 1);
+  }
+  static bool key_less(const FreeIndex& x, InstanceIdx a, InstanceIdx b) {
+    const std::int32_t ka = x.nodes[a].key;
+    const std::int32_t kb = x.nodes[b].key;
+    return ka < kb || (ka == kb && a < b);
+  }
+  static void treap_update(FreeIndex& x, InstanceIdx t);
+  static InstanceIdx treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx i);
+  static InstanceIdx treap_erase(FreeIndex& x, InstanceIdx t, InstanceIdx i);
+  static InstanceIdx treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b);
+  void free_insert(FreeIndex& x, InstanceIdx i);
+  void free_erase(FreeIndex& x, InstanceIdx i);
+  template <typename F>
+  bool visit_free_node(const FreeIndex& x, InstanceIdx t, std::int32_t need, std::int32_t other_need, F& f) const {
+    while (t != kNil && x.nodes[t].max_other >= other_need) {
+      const FreeIndex::Node& n = x.nodes[t];
+      if (n.key >= need) {
+        if (!visit_free_node(x, n.left, need, other_need, f)) return false;
+        if (n.other >= other_need && !f(t, n.key)) return false;
+      }
+      t = n.right;
+    }
+    return true;
   }
   void index_remove(InstanceIdx i);  // takes i out of every free index (before a change)
   void index_insert(InstanceIdx i);  // puts i back (after a change), if schedulable
   std::vector<FreeIndex> free_indexes_;
+
+  std::size_t fit_leaves_ = 0;  // a power of two >= size(); 0 while the fit tree is off
+  // [node], root 1, leaf of instance i at fit_leaves_ + i. Updated lazily: reserve/release/
+  // set_schedulable only note the instance (a byte and a push), and the next listing brings
+  // the noted leaves and their paths up to date, so that a run whose probes always hit pays
+  // almost nothing for the tree.
+  mutable std::vector<std::int32_t> fit_cpu_, fit_memory_;
+  mutable std::vector<InstanceIdx> fit_dirty_;     // instances whose leaf is stale
+  mutable std::vector<std::uint8_t> fit_is_dirty_;  // [instance]
+  void fit_update(InstanceIdx i) {
+    if (fit_leaves_ != 0 && fit_is_dirty_[i] == 0) {
+      fit_is_dirty_[i] = 1;
+      fit_dirty_.push_back(i);
+    }
+  }
+  void fit_flush() const;
+  void fit_rebuild();
 
   struct SpreadBuckets {
     GroupIdx group;          // kNoGroup: one level

@@ -1,6 +1,7 @@
 #include "placement/pipeline.h"
 
 #include <algorithm>
+#include <cmath>
 #include <catch2/catch.hpp>
 #include <map>
 #include <set>
@@ -353,9 +354,17 @@ TEST_CASE("placement: the indexed path chooses exactly what the full scan choose
       {{"spread", "attribute:ecs.availability-zone", {}}, {"binpack", "memory", {}}},
       {{"spread", "attribute:team", {}}, {"binpack", "cpu", {}}},
   };
+  // Each list runs plain, with distinctInstance and with memberOf, on a cluster where a third
+  // of the steps free a task and on one filled close to full (one step in eight frees a task,
+  // and the tasks are CPU-heavy or memory-heavy: the walk in binpack order meets many instances
+  // that have the binpacked resource but not the other).
   for (const auto& list : lists) {
     INFO(list[0].type << " " << list[0].field);
-    for (const bool distinct : {false, true}) {
+    for (int variant = 0; variant < 6; ++variant) {
+      const int extra = variant % 3;  // 0: plain, 1: distinctInstance, 2: memberOf
+      const bool full = variant >= 3;
+      INFO("extra " << extra << (full ? " full" : ""));
+      const bool distinct = extra == 1;
       struct Side {
         ClusterState cluster;
         sim::GroupIdx group = 0;
@@ -380,21 +389,27 @@ TEST_CASE("placement: the indexed path chooses exactly what the full scan choose
         sim::PlacementPolicy policy;
         policy.strategy = list;
         if (distinct) policy.constraints = {{"distinctInstance", ""}};
+        if (extra == 2) policy.constraints = {{"memberOf", "attribute:ecs.availability-zone in [a, b]"}};
         policy.group = side.group;
         side.placer = factory.make(policy, side.cluster);
       }
       sim::RandomStream sizes(5, "sizes");
       std::vector<std::pair<InstanceIdx, Resources>> placed;
       for (int step = 0; step < 400; ++step) {
-        if (!placed.empty() && sizes.uniform_index(3) == 0) {
+        if (!placed.empty() && sizes.uniform_index(full ? 8 : 3) == 0) {
           // Free a random earlier placement on both sides.
           const std::size_t k = sizes.uniform_index(placed.size());
           for (Side& side : sides) side.cluster.release(placed[k].first, placed[k].second, {}, {}, side.group);
           placed.erase(placed.begin() + static_cast<std::ptrdiff_t>(k));
           continue;
         }
-        const Resources need{static_cast<std::int32_t>(256 * sizes.uniform_index(5)),
-                             static_cast<std::int32_t>(512 * (1 + sizes.uniform_index(4))), 0, 0};
+        Resources need{static_cast<std::int32_t>(256 * sizes.uniform_index(5)),
+                       static_cast<std::int32_t>(512 * (1 + sizes.uniform_index(4))), 0, 0};
+        if (full) {
+          const std::uint64_t shape = sizes.uniform_index(3);
+          if (shape == 0) need.cpu = static_cast<std::int32_t>(1024 * (1 + sizes.uniform_index(2)));  // CPU-heavy
+          if (shape == 1) need.memory_mib = static_cast<std::int32_t>(2048 * (1 + sizes.uniform_index(2)));
+        }
         const auto a = sides[0].placer->place(request(need, sides[0].group), sides[0].cluster, sides[0].rng);
         const auto b = sides[1].placer->place(request(need, sides[1].group), sides[1].cluster, sides[1].rng);
         REQUIRE(a.instance == b.instance);
@@ -421,10 +436,16 @@ const std::vector<std::vector<sim::StrategySpec>> kSpreadLists = {
     {{"spread", "attribute:team", {}}, {"spread", "host", {}}},
 };
 
-std::string describe(const std::vector<sim::StrategySpec>& list, bool distinct) {
+// The constraints a spread list is tried with: none, distinctInstance, memberOf.
+enum class Extra { kNone, kDistinct, kMemberOf };
+constexpr Extra kExtras[] = {Extra::kNone, Extra::kDistinct, Extra::kMemberOf};
+
+std::string describe(const std::vector<sim::StrategySpec>& list, Extra extra) {
   std::string out;
   for (const auto& s : list) out += s.type + "(" + s.field + ") ";
-  return out + (distinct ? "with distinctInstance" : "");
+  if (extra == Extra::kDistinct) out += "with distinctInstance";
+  if (extra == Extra::kMemberOf) out += "with memberOf";
+  return out;
 }
 
 // 60 instances over zones a, b, c with twelve shapes of capacity; one in five lacks the
@@ -438,7 +459,7 @@ struct SpreadWorld {
   std::unique_ptr<sim::Placer> scan;
   std::vector<int> on;  // the group's tasks per instance, counted by the test itself
 
-  SpreadWorld(const std::vector<sim::StrategySpec>& list, bool distinct) {
+  SpreadWorld(const std::vector<sim::StrategySpec>& list, Extra extra) {
     cluster.intern_attribute("ecs.availability-zone");
     const sim::AttributeIdx team = cluster.intern_attribute("team");
     const char* zones[] = {"a", "b", "c"};
@@ -454,7 +475,9 @@ struct SpreadWorld {
     other = cluster.intern_group("family:other");
     sim::PlacementPolicy policy;
     policy.strategy = list;
-    if (distinct) policy.constraints = {{"distinctInstance", ""}};
+    if (extra == Extra::kDistinct) policy.constraints = {{"distinctInstance", ""}};
+    // Zone c is left out.
+    if (extra == Extra::kMemberOf) policy.constraints = {{"memberOf", "attribute:ecs.availability-zone != c"}};
     policy.group = group;
     indexed = placement::EcsPlacerFactory(true).make(policy, cluster);
     scan = placement::EcsPlacerFactory(false).make(policy, cluster);
@@ -507,9 +530,9 @@ TEST_CASE("placement: indexed spread lists choose one of the full scan's survivo
   // scan's survivors at every decision, and fail exactly when the scan fails, with its reason.
   const std::vector<std::uint16_t> http = {80};
   for (const auto& list : kSpreadLists) {
-    for (const bool distinct : {false, true}) {
-      INFO(describe(list, distinct));
-      SpreadWorld w(list, distinct);
+    for (const Extra extra : kExtras) {
+      INFO(describe(list, extra));
+      SpreadWorld w(list, extra);
       sim::RandomStream rng(11, "placement");
       sim::RandomStream ops(6, "ops");
       struct Placed {
@@ -590,10 +613,10 @@ TEST_CASE("placement: indexed spread lists draw uniformly over the full scan's s
   // ways of choosing.
   enum class Mode { kRoomy, kTight, kSparse };
   for (const auto& list : kSpreadLists) {
-    for (const bool distinct : {false, true}) {
+    for (const Extra extra : kExtras) {
       for (const Mode mode : {Mode::kRoomy, Mode::kTight, Mode::kSparse}) {
-        INFO(describe(list, distinct) << " mode " << static_cast<int>(mode));
-        SpreadWorld w(list, distinct);
+        INFO(describe(list, extra) << " mode " << static_cast<int>(mode));
+        SpreadWorld w(list, extra);
         const auto roomy = [mode](InstanceIdx i) {
           if (mode == Mode::kTight) return i % 20 < 4;
           return i % 20 < 2;  // 0, 1, 20, 21, 40, 41: two per zone, three lacking team
@@ -631,6 +654,100 @@ TEST_CASE("placement: indexed spread lists draw uniformly over the full scan's s
           REQUIRE(std::abs(c - per) < 250);  // 5.6 standard deviations
         }
       }
+    }
+  }
+}
+
+namespace {
+
+// Pearson's chi-square statistic of `counts` (one per expected cell) against equal expectations.
+double chi_square(const std::vector<int>& counts) {
+  double total = 0;
+  for (const int c : counts) total += c;
+  const double expected = total / static_cast<double>(counts.size());
+  double x = 0;
+  for (const int c : counts) x += (c - expected) * (c - expected) / expected;
+  return x;
+}
+
+// A bound that a chi-square variable with `df` degrees of freedom exceeds with probability
+// below about 1e-4 (its mean plus 5 standard deviations, plus 6 for the skew of small df).
+double chi_square_bound(std::size_t df) {
+  const auto d = static_cast<double>(df);
+  return d + 5.0 * std::sqrt(2.0 * d) + 6.0;
+}
+
+}  // namespace
+
+TEST_CASE("placement: random stays uniform over the instances that pass on a nearly full cluster",
+          "[placement][ecs]") {
+  // Dev Guide "Amazon ECS task placement strategies": random "places tasks on instances randomly",
+  // among those that pass the filters. On 1,024 instances where only a set F has room, the
+  // draws go through every stage of the random path (probes; the fit tree's short listing, all
+  // of F when |F| = 8; more probes; the long listing, capped at 64 here, complete for 40, capped
+  // for 70 and 120; probes until one passes): over 200 draws per member of F, every member
+  // is drawn and the counts pass a chi-square test at about 1e-4. A biased choice, the first
+  // passing instance at or after a uniform start (favouring those after a long gap), fails the
+  // same test on the same state, so the test can tell.
+  const int n = 1024;
+  for (const std::size_t fits : {std::size_t{8}, std::size_t{40}, std::size_t{70}, std::size_t{120}, std::size_t{600}}) {
+    for (const int extra : {0, 1, 2}) {  // plain, distinctInstance, memberOf
+      INFO(fits << " with room, extra " << extra);
+      Fixture f(n, 4096, 8192);
+      std::vector<sim::ConstraintSpec> constraints;
+      if (extra == 1) constraints = {{"distinctInstance", ""}};
+      if (extra == 2) constraints = {{"memberOf", "attribute:ecs.availability-zone != us-east-1c"}};
+      auto p = f.placer({{"random", "", {}}}, constraints);
+      // F: `fits` instances chosen at random (irregular gaps); the others are short of CPU, or
+      // of memory, or (with distinctInstance) hold a task of the group.
+      sim::RandomStream pick(31, "pick");
+      std::vector<std::uint8_t> roomy(n, 0);
+      for (std::size_t k = 0; k < fits;) {
+        const auto i = pick.uniform_index(n);
+        if (roomy[i] == 0) {
+          roomy[i] = 1;
+          ++k;
+        }
+      }
+      const Resources need{512, 1024, 0, 0};
+      const sim::GroupIdx other = f.cluster.intern_group("family:other");
+      for (InstanceIdx i = 0; i < static_cast<InstanceIdx>(n); ++i) {
+        if (roomy[i] != 0) continue;
+        const std::uint64_t how = pick.uniform_index(extra == 1 ? 3 : 2);
+        if (how == 0) f.cluster.reserve(i, {4096 - 256, 1024, 0, 0}, {}, {}, other);  // CPU short
+        if (how == 1) f.cluster.reserve(i, {1024, 8192 - 512, 0, 0}, {}, {}, other);  // memory short
+        if (how == 2) f.occupy(i, {1, 1, 0, 0});                                     // holds the group
+      }
+      const auto req = request(need, f.group);
+      std::vector<InstanceIdx> passing;
+      for (const InstanceIdx i : f.cluster.schedulable_list) {
+        if (p->admits(req, f.cluster, i)) passing.push_back(i);
+      }
+      REQUIRE(passing.size() >= 2);
+      const int per = 200;
+      const int draws = per * static_cast<int>(passing.size());
+      std::map<InstanceIdx, int> drawn;
+      sim::RandomStream rng(32, "placement");
+      for (int k = 0; k < draws; ++k) ++drawn[p->place(req, f.cluster, rng).instance];
+      std::vector<int> counts;
+      for (const InstanceIdx i : passing) counts.push_back(drawn[i]);
+      REQUIRE(drawn.size() == passing.size());  // nothing else drawn
+      const double x = chi_square(counts);
+      INFO("chi-square " << x << " over " << passing.size() << " instances");
+      REQUIRE(x < chi_square_bound(passing.size() - 1));
+
+      // The biased choice on the same state.
+      std::map<InstanceIdx, int> biased;
+      sim::RandomStream brng(32, "placement");
+      for (int k = 0; k < draws; ++k) {
+        const auto start = static_cast<InstanceIdx>(brng.uniform_index(n));
+        const auto at = std::lower_bound(passing.begin(), passing.end(), start);
+        ++biased[at == passing.end() ? passing.front() : *at];
+      }
+      std::vector<int> bcounts;
+      for (const InstanceIdx i : passing) bcounts.push_back(biased[i]);
+      INFO("biased chi-square " << chi_square(bcounts));
+      REQUIRE(chi_square(bcounts) > chi_square_bound(passing.size() - 1));
     }
   }
 }

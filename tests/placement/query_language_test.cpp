@@ -310,3 +310,21 @@ TEST_CASE("query language: tested_attributes lists the attributes an expression 
   CHECK(tested_attributes("attribute:spot not_exists and ec2InstanceId != i-1 and task:group == web").empty());
   CHECK(tested_attributes("attribute:stack ==").empty());  // not a valid expression
 }
+
+TEST_CASE("query language: an expression reading one attribute says so, one reading more does not", "[placement]") {
+  // The spread placement paths skip a whole value of the spread attribute when the memberOf
+  // expressions read only that attribute; anything else read must keep them from doing so.
+  sim::ClusterState cluster;
+  cluster.intern_attribute("ecs.availability-zone");
+  cluster.intern_attribute("ecs.instance-type");
+  const auto only_zone = [&](const char* expression) {
+    return compile_query(expression, cluster).reads_only_attribute(sim::kAttrAvailabilityZone);
+  };
+  CHECK(only_zone("attribute:ecs.availability-zone in [a, b]"));
+  CHECK(only_zone("not (attribute:ecs.availability-zone == a) and agentConnected == true"));
+  CHECK_FALSE(only_zone("attribute:ecs.availability-zone == a and attribute:ecs.instance-type == t3.small"));
+  CHECK_FALSE(only_zone("attribute:ecs.availability-zone == a or runningTasksCount == 0"));
+  CHECK_FALSE(only_zone("task:group == web"));
+  CHECK_FALSE(only_zone("ec2InstanceId == i-1"));
+  CHECK_FALSE(only_zone("registeredAt < 2018-01-01"));
+}

@@ -1,5 +1,7 @@
 #include "sim/cluster_state.h"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "sim/random.h"
@@ -139,4 +141,96 @@ TEST_CASE("ClusterState: spread buckets hold each schedulable instance once, at 
     verify();
   }
   REQUIRE(c.bucket_slot_count(ids[1]) == c.attribute_values[team].size() + 1);
+}
+
+TEST_CASE("ClusterState: the fit tree and the free indexes list exactly the instances with room, in order",
+          "[sim]") {
+  // A history of reservations, releases, instances leaving and coming back and new instances
+  // (growing the fit tree past a power of two); after each step, every listing is compared with
+  // the same listing computed by hand.
+  ClusterState c;
+  c.intern_attribute("ecs.availability-zone");
+  const char* zones[] = {"a", "b", "c"};
+  RandomStream ops(21, "ops");
+  const auto add = [&] {
+    const auto k = static_cast<std::uint32_t>(c.size());
+    const InstanceIdx i = c.add_instance("i-" + std::to_string(k), k % 3, 0, 0, 1024 * static_cast<std::int32_t>(1 + k % 4),
+                                         2048 * static_cast<std::int32_t>(1 + k % 3), 0, 2, {});
+    if (k % 5 != 0) c.set_attribute(0, i, zones[k % 3]);  // some lack the zone
+    c.set_schedulable(i, k % 7 != 3);
+  };
+  for (int k = 0; k < 30; ++k) add();
+  c.track_fit_tree();
+  const auto by_cpu = c.track_free_index(ClusterState::IndexedResource::kCpu, ClusterState::kNoAttribute);
+  const auto by_memory = c.track_free_index(ClusterState::IndexedResource::kMemory, 0);
+  const GroupIdx g = c.intern_group("family:x");
+  std::vector<std::pair<InstanceIdx, Resources>> placed;
+  for (int step = 0; step < 1500; ++step) {
+    const std::uint64_t op = ops.uniform_index(10);
+    if (op == 0 && c.size() < 70) {
+      add();
+    } else if (op == 1) {
+      const auto i = static_cast<InstanceIdx>(ops.uniform_index(c.size()));
+      c.set_schedulable(i, c.schedulable[i] == 0);
+    } else if (op < 5 && !placed.empty()) {
+      const std::size_t k = ops.uniform_index(placed.size());
+      c.release(placed[k].first, placed[k].second, {}, {}, g);
+      placed.erase(placed.begin() + static_cast<std::ptrdiff_t>(k));
+    } else {
+      const auto i = static_cast<InstanceIdx>(ops.uniform_index(c.size()));
+      const Resources need{static_cast<std::int32_t>(256 * ops.uniform_index(4)),
+                           static_cast<std::int32_t>(512 * ops.uniform_index(4)), 0, 0};
+      if (c.free_cpu[i] >= need.cpu && c.free_memory_mib[i] >= need.memory_mib) {
+        c.reserve(i, need, {}, {}, g);
+        placed.emplace_back(i, need);
+      }
+    }
+    const std::int32_t cpu = static_cast<std::int32_t>(256 * ops.uniform_index(9));
+    const std::int32_t memory = static_cast<std::int32_t>(512 * ops.uniform_index(9));
+    std::vector<InstanceIdx> want;
+    for (const InstanceIdx i : c.schedulable_list) {
+      if (c.free_cpu[i] >= cpu && c.free_memory_mib[i] >= memory) want.push_back(i);
+    }
+    std::vector<InstanceIdx> got;
+    c.for_each_fitting(cpu, memory, [&](InstanceIdx i) {
+      got.push_back(i);
+      return true;
+    });
+    REQUIRE(got == want);
+    // A listing stopped early stops where it was told to.
+    got.clear();
+    c.for_each_fitting(cpu, memory, [&](InstanceIdx i) {
+      got.push_back(i);
+      return got.size() < 3;
+    });
+    REQUIRE(got == std::vector<InstanceIdx>(want.begin(), want.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(3, want.size()))));
+    // The free indexes: (free, index) order, those short of the other resource left out.
+    for (const auto id : {by_cpu, by_memory}) {
+      const bool is_cpu = id == by_cpu;
+      const std::int32_t need = is_cpu ? cpu : memory;
+      const std::int32_t other_need = is_cpu ? memory : cpu;
+      for (std::size_t slot = 0; slot < c.free_set_count(id); ++slot) {
+        std::vector<std::pair<std::int32_t, InstanceIdx>> expected;
+        std::size_t members = 0;
+        for (const InstanceIdx i : c.schedulable_list) {
+          const std::size_t at = is_cpu ? 0 : static_cast<std::size_t>(c.attribute_value(0, i) + 1);
+          if (at != slot) continue;
+          ++members;
+          const std::int32_t free = is_cpu ? c.free_cpu[i] : c.free_memory_mib[i];
+          const std::int32_t other = is_cpu ? c.free_memory_mib[i] : c.free_cpu[i];
+          REQUIRE(c.free_set_contains(id, slot, free, i));
+          REQUIRE_FALSE(c.free_set_contains(id, slot, free + 1, i));
+          if (free >= need && other >= other_need) expected.emplace_back(free, i);
+        }
+        std::sort(expected.begin(), expected.end());
+        REQUIRE(c.free_set_size(id, slot) == members);
+        std::vector<std::pair<std::int32_t, InstanceIdx>> walked;
+        c.visit_free(id, slot, need, other_need, [&](InstanceIdx i, std::int32_t free) {
+          walked.emplace_back(free, i);
+          return true;
+        });
+        REQUIRE(walked == expected);
+      }
+    }
+  }
 }

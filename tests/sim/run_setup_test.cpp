@@ -195,8 +195,8 @@ TEST_CASE("an instance created after the placers were built joins every index, t
   CHECK(c.spread_count(spread, 0) == 0);  // zone-a
   // In the zone-b slot of the free-CPU index, under its free CPU.
   const std::size_t zone_b = static_cast<std::size_t>(c.attribute_value(sim::kAttrAvailabilityZone, i) + 1);
-  CHECK(c.free_set(by_cpu, zone_b).count({1024, i}) == 1);
-  CHECK(c.free_set(by_cpu, zone_b).size() == 2);
+  CHECK(c.free_set_contains(by_cpu, zone_b, 1024, i));
+  CHECK(c.free_set_size(by_cpu, zone_b) == 2);
   // In its subnet's slot, at level 1 (one task of the group), once.
   const std::size_t subnet_b = static_cast<std::size_t>(c.attribute_value(sim::kAttrSubnetId, i) + 1);
   REQUIRE(c.bucket_level_count(buckets, subnet_b) == 2);
@@ -208,6 +208,6 @@ TEST_CASE("an instance created after the placers were built joins every index, t
   CHECK(c.spread_count(spread, i) == 0);
   CHECK(c.bucket(buckets, subnet_b, 0).size() == 2);
   c.set_schedulable(i, false);
-  CHECK(c.free_set(by_cpu, zone_b).size() == 1);
+  CHECK(c.free_set_size(by_cpu, zone_b) == 1);
   CHECK(c.bucket(buckets, subnet_b, 0).size() == 1);
 }
