@@ -383,11 +383,20 @@ void ClusterState::set_schedulable(InstanceIdx i, bool on) {
     buckets_insert(i);
   }
   fit_update(i);
+  if (schedulable_batch_) return;  // end_schedulable_batch rebuilds the list
   const auto it = std::lower_bound(schedulable_list.begin(), schedulable_list.end(), i);
   if (on) {
     schedulable_list.insert(it, i);
   } else {
     schedulable_list.erase(it);
+  }
+}
+
+void ClusterState::end_schedulable_batch() {
+  schedulable_batch_ = false;
+  schedulable_list.clear();
+  for (InstanceIdx i = 0; i < size(); ++i) {
+    if (schedulable[i] != 0) schedulable_list.push_back(i);
   }
 }
 

@@ -211,6 +211,11 @@ class ClusterState {
                            std::int32_t cpu, std::int32_t memory_mib, std::int32_t gpus, std::int32_t enis,
                            std::vector<std::uint16_t> reserved_tcp_ports);
   void set_schedulable(InstanceIdx i, bool on);
+  // Brackets many set_schedulable calls (an AZ outage or its end): schedulable_list, kept sorted
+  // by an O(n) insert or erase per call otherwise, is rebuilt once by end_schedulable_batch().
+  // Nothing may read schedulable_list in between (no placement inside the bracket).
+  void begin_schedulable_batch() { schedulable_batch_ = true; }
+  void end_schedulable_batch();
   // Takes `need` on instance i for a task of group g. REQUIRES: it fits.
   void reserve(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
                const std::vector<std::uint16_t>& udp, GroupIdx g);
@@ -231,6 +236,7 @@ class ClusterState {
                const std::vector<std::uint16_t>& udp, GroupIdx g, ReleasePart part = ReleasePart::kAll);
 
  private:
+  bool schedulable_batch_ = false;  // see begin_schedulable_batch
   struct SpreadTracker {
     GroupIdx group;
     AttributeIdx attribute;

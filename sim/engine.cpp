@@ -607,6 +607,7 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
       kill(task, StopCode::kTerminationNotice);
     }
     std::vector<InstanceIdx> gone;
+    cluster_.begin_schedulable_batch();  // one rebuild of the schedulable list, not one per instance
     for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
       if (cluster_.zone[i] != ev.zone || terminated_[i] != 0 || outage_[i] != 0) continue;
       if (fleet_.provider_of(i) != CapacityProviders::kNoProvider) {
@@ -618,6 +619,7 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
       refresh_instance(i);
       instance_event(i, InstanceEventKind::kDisconnected, "azOutage");
     }
+    cluster_.end_schedulable_batch();
     for (const InstanceIdx i : gone) {
       terminate(i, StopCode::kTerminationNotice, StopReason::kInstanceLost, "azOutage", false);
     }
@@ -629,6 +631,7 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
     }
   } else {
     std::vector<InstanceIdx> joined;
+    cluster_.begin_schedulable_batch();
     for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
       if (cluster_.zone[i] != ev.zone || terminated_[i] != 0 || outage_[i] == 0) continue;
       outage_[i] = 0;
@@ -646,6 +649,7 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
       refresh_instance(i);
       if (cluster_.schedulable[i] != 0) joined.push_back(i);
     }
+    cluster_.end_schedulable_batch();
     mark("azOutage " + scenario_.cluster.availability_zones[ev.zone] + " ends");
     if (!joined.empty()) services_.on_instances_joined(joined);
     offer_joined(joined);

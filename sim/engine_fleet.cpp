@@ -2,11 +2,11 @@
 // their faults (failures, Spot interruptions, agent disconnects) and draining. The rules live in
 // sim/capacity_providers.h and sim/fleet_faults.h; here the engine applies them to its state.
 #include <algorithm>
-#include <cassert>
 #include <string>
 #include <vector>
 
 #include "sim/engine_internal.h"
+#include "sim/invariant.h"
 
 namespace ecsim::sim::engine_detail {
 
@@ -66,7 +66,7 @@ void Engine::track_placed(std::uint32_t task, InstanceIdx i) {
 
 void Engine::track_released(std::uint32_t task, InstanceIdx i) {
   std::vector<std::uint32_t>& on = tasks_on_[i];
-  assert(task_slot_[task] < on.size() && on[task_slot_[task]] == task);
+  ECSIM_CHECK(task_slot_[task] < on.size() && on[task_slot_[task]] == task, "a task released from an instance that does not hold it");
   const std::uint32_t last = on.back();
   on[task_slot_[task]] = last;
   task_slot_[last] = task_slot_[task];
