@@ -1,6 +1,6 @@
 #include "placement/ecs_strategies.h"
+#include "sim/invariant.h"
 
-#include <cassert>
 #include <string_view>
 
 namespace ecsim::placement {
@@ -84,11 +84,11 @@ std::unique_ptr<Strategy> make_ecs_strategy(const sim::StrategySpec& spec, sim::
       return std::make_unique<SpreadInstance>(spec.field);
     }
     constexpr std::string_view kPrefix = "attribute:";
-    assert(spec.field.rfind(kPrefix, 0) == 0);
+    ECSIM_CHECK(spec.field.rfind(kPrefix, 0) == 0, "a spread field the loader did not accept");
     const sim::AttributeIdx a = cluster.intern_attribute(std::string_view(spec.field).substr(kPrefix.size()));
     return std::make_unique<SpreadAttribute>(spec.field, a, cluster.track_spread(group, a));
   }
-  assert(spec.type == "random");
+  ECSIM_CHECK(spec.type == "random", "a placement strategy type the loader did not accept");
   return std::make_unique<Random>();
 }
 

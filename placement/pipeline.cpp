@@ -1,8 +1,8 @@
 #include "placement/pipeline.h"
+#include "sim/invariant.h"
 
 #include <algorithm>
 #include <bit>
-#include <cassert>
 #include <limits>
 
 namespace ecsim::placement {
@@ -166,7 +166,7 @@ sim::PlacementDecision Pipeline::place_spread(const sim::PlacementRequest& reque
   for (std::uint32_t slot = 0; slot < nslots; ++slot) slots_.push_back(slot);
   const std::int32_t* counts = nullptr;
   if (plan_.by_value) {
-    assert(cluster.spread_counts(plan_.tracker).size() == nslots);
+    ECSIM_CHECK(cluster.spread_counts(plan_.tracker).size() == nslots, "spread counts for another number of values");
     counts = cluster.spread_counts(plan_.tracker).data();
     std::stable_sort(slots_.begin(), slots_.end(),
                      [counts](std::uint32_t a, std::uint32_t b) { return counts[a] < counts[b]; });

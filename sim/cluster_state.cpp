@@ -1,4 +1,5 @@
 #include "sim/cluster_state.h"
+#include "sim/invariant.h"
 
 #include <algorithm>
 #include <cassert>
@@ -78,7 +79,7 @@ std::int32_t ClusterState::intern_attribute_value(AttributeIdx a, std::string_vi
 
 void ClusterState::set_attribute(AttributeIdx a, InstanceIdx i, std::string_view value) {
   const std::int32_t v = intern_attribute_value(a, value);
-  assert(task_count[i] == 0 && "attributes change only on idle instances");
+  ECSIM_CHECK(task_count[i] == 0, "an attribute changes on an instance that holds tasks");
   index_remove(i);
   buckets_remove(i);
   attribute_value_of[a][i] = v;
@@ -426,8 +427,10 @@ void ClusterState::set_attachments(InstanceIdx i, std::int32_t free, bool enis_c
 
 void ClusterState::reserve(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
                            const std::vector<std::uint16_t>& udp, GroupIdx g) {
-  assert(free_cpu[i] >= need.cpu && free_memory_mib[i] >= need.memory_mib);
-  assert(free_gpus[i] >= need.gpus && free_enis[i] >= need.enis);
+  // A wrong placement here would make every figure after it wrong, with exit 0.
+  ECSIM_CHECK(free_cpu[i] >= need.cpu && free_memory_mib[i] >= need.memory_mib && free_gpus[i] >= need.gpus &&
+                  free_enis[i] >= need.enis,
+              "a task placed on an instance without room for it");
   const bool indexed = !free_indexes_.empty() && (need.cpu != 0 || need.memory_mib != 0);
   if (indexed) index_remove(i);
   free_cpu[i] -= need.cpu;
@@ -462,7 +465,8 @@ void ClusterState::release(InstanceIdx i, const Resources& need, const std::vect
     free_enis[i] += need.enis;
     free_attachments[i] += attachments_needed(i, need);
   }
-  assert(free_cpu[i] <= registered_cpu[i] && free_memory_mib[i] <= registered_memory_mib[i]);
+  ECSIM_CHECK(free_cpu[i] <= registered_cpu[i] && free_memory_mib[i] <= registered_memory_mib[i],
+              "an instance with more free than registered after a release");
 }
 
 }  // namespace ecsim::sim

@@ -21,7 +21,6 @@
 #include "sim/engine.h"
 
 #include <algorithm>
-#include <cassert>
 #include <string>
 
 #include "sim/engine_internal.h"
@@ -776,7 +775,6 @@ RunResult Engine::run() {
     const Event e = queue_.pop();
     if (e.time >= scenario_.duration) break;
     if (is_task_event(e.kind) && e.generation != task_generation_[e.target]) continue;
-    assert(e.time >= now_);
     now_ = e.time;
     ++events_;
     dispatch(e);

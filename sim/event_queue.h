@@ -24,11 +24,11 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cassert>
 #include <cstdint>
 #include <vector>
 
 #include "sim/time.h"
+#include "sim/invariant.h"
 
 namespace ecsim::sim {
 
@@ -49,7 +49,9 @@ class EventQueue {
 
   // REQUIRES: time >= the time of the last popped event.
   void push(SimTime time, std::uint16_t kind, std::uint32_t target, std::uint16_t generation = 0) {
-    assert(time >= last_);
+    // A sum of times that wrapped would land in the past: every duration is bounded at load
+    // (100 years), and this holds in every build.
+    ECSIM_CHECK(time >= last_, "an event scheduled before the current time");
     buckets_[bucket_of(time)].push_back(Event{time, next_seq_++, target, kind, generation});
     ++size_;
   }
