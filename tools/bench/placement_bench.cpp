@@ -37,8 +37,9 @@ struct Setup {
   std::unique_ptr<ecsim::sim::Placer> placer;
 };
 
-std::unique_ptr<Setup> make_setup(int instances, const std::vector<ecsim::sim::StrategySpec>& strategy,
-                                  bool distinct) {
+// `instances` empty m5.xlarge-like instances (4096 CPU, 16000 MiB) over three zones, and the
+// benchmarked task group.
+std::unique_ptr<Setup> empty_setup(int instances) {
   auto s = std::make_unique<Setup>();
   s->cluster.intern_attribute("ecs.availability-zone");
   const char* zones[] = {"us-east-1a", "us-east-1b", "us-east-1c"};
@@ -49,6 +50,12 @@ std::unique_ptr<Setup> make_setup(int instances, const std::vector<ecsim::sim::S
     s->cluster.set_schedulable(i, true);
   }
   s->group = s->cluster.intern_group("family:bench");
+  return s;
+}
+
+std::unique_ptr<Setup> make_setup(int instances, const std::vector<ecsim::sim::StrategySpec>& strategy,
+                                  bool distinct) {
+  auto s = empty_setup(instances);
   const ecsim::sim::GroupIdx other = s->cluster.intern_group("family:other");
   ecsim::placement::EcsPlacerFactory factory;
   ecsim::sim::PlacementPolicy policy;
@@ -74,16 +81,7 @@ enum class Extra : std::uint8_t { kNone, kDistinct, kMemberOf };
 // The 95 %-full cluster described at the top.
 std::unique_ptr<Setup> make_full_setup(int instances, const std::vector<ecsim::sim::StrategySpec>& strategy,
                                        Extra extra) {
-  auto s = std::make_unique<Setup>();
-  s->cluster.intern_attribute("ecs.availability-zone");
-  const char* zones[] = {"us-east-1a", "us-east-1b", "us-east-1c"};
-  for (int k = 0; k < instances; ++k) {
-    const InstanceIdx i = s->cluster.add_instance("i-" + std::to_string(k), static_cast<std::uint32_t>(k % 3), 0, 0,
-                                                  4096, 16000, 0, 3, {22, 2375, 2376, 51678, 51679});
-    s->cluster.set_attribute(0, i, zones[k % 3]);
-    s->cluster.set_schedulable(i, true);
-  }
-  s->group = s->cluster.intern_group("family:bench");
+  auto s = empty_setup(instances);
   const ecsim::sim::GroupIdx other = s->cluster.intern_group("family:other");
   ecsim::placement::EcsPlacerFactory factory;
   ecsim::sim::PlacementPolicy policy;
