@@ -88,9 +88,9 @@ void ClusterState::set_attribute(AttributeIdx a, InstanceIdx i, std::string_view
 }
 
 GroupIdx ClusterState::intern_group(std::string_view name) {
-  for (std::size_t g = 0; g < group_names.size(); ++g) {
-    if (group_names[g] == name) return static_cast<GroupIdx>(g);
-  }
+  // A hash index: N jobs with their own groups cost N lookups, not N^2 comparisons.
+  const auto [at, added] = group_index_.emplace(std::string(name), static_cast<GroupIdx>(group_names.size()));
+  if (!added) return at->second;
   group_names.emplace_back(name);
   group_on_instance_.emplace_back();
   group_tracked_.push_back(0);

@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/model.h"
@@ -237,6 +238,7 @@ class ClusterState {
 
  private:
   bool schedulable_batch_ = false;  // see begin_schedulable_batch
+  std::unordered_map<std::string, GroupIdx> group_index_;  // group_names, by name
   struct SpreadTracker {
     GroupIdx group;
     AttributeIdx attribute;
