@@ -53,16 +53,26 @@ std::unique_ptr<Setup> empty_setup(int instances) {
   return s;
 }
 
+enum class Extra : std::uint8_t { kNone, kDistinct, kMemberOf };
+
+// The placer under test, for the benchmarked group, with `extra`'s constraint.
+void add_placer(Setup& s, const std::vector<ecsim::sim::StrategySpec>& strategy, Extra extra) {
+  ecsim::placement::EcsPlacerFactory factory;
+  ecsim::sim::PlacementPolicy policy;
+  policy.strategy = strategy;
+  if (extra == Extra::kDistinct) policy.constraints = {{"distinctInstance", ""}};
+  if (extra == Extra::kMemberOf) {
+    policy.constraints = {{"memberOf", "attribute:ecs.availability-zone in [us-east-1a, us-east-1b]"}};
+  }
+  policy.group = s.group;
+  s.placer = factory.make(policy, s.cluster);
+}
+
 std::unique_ptr<Setup> make_setup(int instances, const std::vector<ecsim::sim::StrategySpec>& strategy,
                                   bool distinct) {
   auto s = empty_setup(instances);
   const ecsim::sim::GroupIdx other = s->cluster.intern_group("family:other");
-  ecsim::placement::EcsPlacerFactory factory;
-  ecsim::sim::PlacementPolicy policy;
-  policy.strategy = strategy;
-  if (distinct) policy.constraints = {{"distinctInstance", ""}};
-  policy.group = s->group;
-  s->placer = factory.make(policy, s->cluster);
+  add_placer(*s, strategy, distinct ? Extra::kDistinct : Extra::kNone);
   // Fill to about half with other tasks of varied sizes.
   ecsim::sim::RandomStream fill(1, "fill");
   for (int k = 0; k < instances * 4; ++k) {
@@ -76,22 +86,12 @@ std::unique_ptr<Setup> make_setup(int instances, const std::vector<ecsim::sim::S
   return s;
 }
 
-enum class Extra : std::uint8_t { kNone, kDistinct, kMemberOf };
-
 // The 95 %-full cluster described at the top.
 std::unique_ptr<Setup> make_full_setup(int instances, const std::vector<ecsim::sim::StrategySpec>& strategy,
                                        Extra extra) {
   auto s = empty_setup(instances);
   const ecsim::sim::GroupIdx other = s->cluster.intern_group("family:other");
-  ecsim::placement::EcsPlacerFactory factory;
-  ecsim::sim::PlacementPolicy policy;
-  policy.strategy = strategy;
-  if (extra == Extra::kDistinct) policy.constraints = {{"distinctInstance", ""}};
-  if (extra == Extra::kMemberOf) {
-    policy.constraints = {{"memberOf", "attribute:ecs.availability-zone in [us-east-1a, us-east-1b]"}};
-  }
-  policy.group = s->group;
-  s->placer = factory.make(policy, s->cluster);
+  add_placer(*s, strategy, extra);
   ecsim::sim::RandomStream fill(1, "fill95");
   for (int k = 0; k < instances; ++k) {
     const auto i = static_cast<InstanceIdx>(k);
