@@ -14,12 +14,7 @@ using sim::SimTime;
 constexpr SimTime kForever = std::numeric_limits<SimTime>::max();
 constexpr Int128 kMicrodollarUsPerDollar = Int128{1'000'000} * sim::kHour;
 
-// Time in [begin, end or the end of the run), clipped to the run; 0 when it never began.
-SimTime alive_within_run(SimTime begin, SimTime end, SimTime duration) {
-  if (begin == kNever) return 0;
-  const SimTime stop = std::min(end == kNever ? duration : end, duration);
-  return stop > begin ? stop - begin : 0;
-}
+using sim::alive_within_run;
 
 SimTime overlap(SimTime a, SimTime b, SimTime c, SimTime d) {
   const SimTime from = std::max(a, c);
@@ -54,6 +49,11 @@ std::int64_t instance_price(const sim::RunResult& r, std::size_t i) {
 }
 
 CostFigures compute_cost(const sim::RunResult& r) {
+  sim::TaskStats scratch;
+  return compute_cost(r, sim::task_stats_of(r, scratch));
+}
+
+CostFigures compute_cost(const sim::RunResult& r, const sim::TaskStats& tasks) {
   CostFigures f;
   const sim::InstanceRecords& in = r.instances;
   const std::size_t n = in.size();
@@ -148,18 +148,23 @@ CostFigures compute_cost(const sim::RunResult& r) {
     for (std::size_t i = 0; i < n; ++i) {
       per_second[i] = ratio_to_double(f.cost[i], Int128{f.billed[i]} * kMicrodollarUsPerDollar / sim::kSecond);
     }
-    const sim::TaskRecords& t = r.tasks;
-    for (std::size_t k = 0; k < t.size(); ++k) {
-      const sim::InstanceIdx i = t.instance[k];
-      if (i == sim::kNoInstance || t.placed_at[k] == kNever) continue;
-      const SimTime held = alive_within_run(t.placed_at[k], t.stopped_at[k], r.duration);
-      if (held == 0) continue;
-      const double cpu = in.cpu_registered[i] > 0 ? static_cast<double>(t.cpu[k]) / in.cpu_registered[i] : 0.0;
-      const double memory =
-          in.memory_registered_mib[i] > 0 ? static_cast<double>(t.memory_mib[k]) / in.memory_registered_mib[i] : 0.0;
-      const double share = (cpu + memory) / 2;
-      const double dollars = per_second[i] * sim::to_seconds(held) * share;
-      f.by_source[t.source[k]] += dollars;
+    // Σ over a source's tasks on instance i of dollars/s × held seconds × (cpu/registered +
+    // memory/registered) / 2, from the exact per (source, instance) sums of held µs × cpu and
+    // held µs × memory, in (source, instance) order.
+    std::vector<std::uint64_t> keys;
+    keys.reserve(tasks.held.size());
+    for (const auto& entry : tasks.held) keys.push_back(entry.first);
+    std::sort(keys.begin(), keys.end());
+    for (const std::uint64_t key : keys) {
+      const auto source = static_cast<std::uint32_t>(key >> 32);
+      const auto i = static_cast<std::uint32_t>(key & 0xFFFFFFFFu);
+      if (source >= f.by_source.size() || i >= n) continue;
+      const sim::HeldOnInstance& h = tasks.held.at(key);
+      const double cpu = in.cpu_registered[i] > 0 ? ratio_to_double(h.cpu_us, Int128{in.cpu_registered[i]} * sim::kSecond) : 0.0;
+      const double memory = in.memory_registered_mib[i] > 0
+                                ? ratio_to_double(h.memory_us, Int128{in.memory_registered_mib[i]} * sim::kSecond)
+                                : 0.0;
+      f.by_source[source] += per_second[i] * (cpu + memory) / 2;
     }
     for (const double d : f.by_source) allocated += d;
   }

@@ -72,7 +72,8 @@ struct CostFigures {
 // The market price of instance i, µ$/h.
 std::int64_t instance_price(const sim::RunResult& r, std::size_t i);
 
-// REQUIRES: check_run_result(r) passes.
+// REQUIRES: check_run_result(r) passes. by_source from `tasks` (sim::task_stats_of(r) by default).
 CostFigures compute_cost(const sim::RunResult& r);
+CostFigures compute_cost(const sim::RunResult& r, const sim::TaskStats& tasks);
 
 }  // namespace ecsim::reports

@@ -101,12 +101,4 @@ double ratio_to_double(Int128 num, Int128 den) {
   return static_cast<double>(whole) + static_cast<double>(rest) / static_cast<double>(den);
 }
 
-std::size_t nearest_rank_index(std::size_t n, int per_mille) {
-  assert(n > 0 && per_mille >= 0 && per_mille <= 1000);
-  const auto p = static_cast<Int128>(per_mille);
-  // ceil(p * n / 1000), in 128 bits so that no n overflows.
-  const auto rank = static_cast<std::size_t>((p * static_cast<Int128>(n) + 999) / 1000);
-  return rank == 0 ? 0 : rank - 1;
-}
-
 }  // namespace ecsim::reports

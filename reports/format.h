@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 
+#include "sim/duration_distribution.h"
 #include "sim/time.h"
 
 namespace ecsim::reports {
@@ -49,7 +50,7 @@ double ratio_to_double(Int128 num, Int128 den);
 // p is given in per mille (p50 = 500, p99 = 990, p99.9 = 999) so that the rank is computed in
 // integers: ceil(0.07 * 100) in doubles is 8, not 7.
 // REQUIRES: n > 0, 0 <= per_mille <= 1000.
-std::size_t nearest_rank_index(std::size_t n, int per_mille);
+using sim::nearest_rank_index;  // sim/duration_distribution.h
 
 // The nearest-rank percentile of `sorted` (ascending); T{} when it is empty.
 template <class T>

@@ -329,15 +329,12 @@ void jobs_section(std::string& out, const sim::RunResult& r, const SummaryFigure
          "the last column says how many did.</p>\n";
 }
 
-struct GroupRow {
-  std::int64_t submitted = 0, placed = 0, completed = 0, rejected = 0, pending = 0;
-  std::vector<sim::SimTime> waits;
-};
-
 }  // namespace
 
 std::string html_report(const sim::RunResult& r, std::string_view cluster_svg, std::string_view run_id) {
   const SummaryFigures f = compute_summary(r);
+  sim::TaskStats scratch;
+  const sim::TaskStats& tasks = sim::task_stats_of(r, scratch);
   std::string out;
   out.reserve(64 * 1024);
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";
@@ -458,27 +455,23 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg, s
                cluster_markers);
   }
   {
-    // Wait-time CDF over placed tasks.
-    std::vector<sim::SimTime> waits;
-    for (std::size_t k = 0; k < r.tasks.size(); ++k) {
-      if (r.tasks.placed_at[k] != sim::kNever) waits.push_back(r.tasks.placed_at[k] - r.tasks.submitted_at[k]);
-    }
-    std::sort(waits.begin(), waits.end());
+    // Wait-time CDF over placed tasks: one point per distinct wait (per histogram bucket beyond
+    // 65,536 tasks), the fraction of tasks that waited at most this long.
+    const sim::DurationDistribution& waits = tasks.placed_wait;
+    const auto placed = static_cast<double>(waits.count());
     std::vector<double> x, y;
-    // On the log axis a wait of 0 is drawn at the axis start: the CDF starts there at the
-    // fraction of tasks placed at once, or at 0 when none was.
-    if (!waits.empty() && waits.front() > 0) {
-      x.push_back(0);
-      y.push_back(0);
-    }
-    std::size_t at_once = 0;
-    for (std::size_t k = 0; k < waits.size(); ++k) {
-      if (waits[k] == 0) at_once = k + 1;
-      // One point per distinct wait: the fraction of tasks that waited at most this long.
-      if (k + 1 < waits.size() && waits[k + 1] == waits[k]) continue;
-      x.push_back(sim::to_seconds(waits[k]));
-      y.push_back(static_cast<double>(k + 1) / static_cast<double>(waits.size()));
-    }
+    std::int64_t at_once = 0;
+    waits.for_each_step([&](sim::SimTime value, std::int64_t at_most) {
+      // On the log axis a wait of 0 is drawn at the axis start: the CDF starts there at the
+      // fraction of tasks placed at once, or at 0 when none was.
+      if (x.empty() && value > 0) {
+        x.push_back(0);
+        y.push_back(0);
+      }
+      if (value == 0) at_once = at_most;
+      x.push_back(sim::to_seconds(value));
+      y.push_back(static_cast<double>(at_most) / placed);
+    });
     ChartSpec c;
     c.title = "Wait from submission to placement (CDF over placed tasks)";
     c.x_label = "wait (log scale)";
@@ -489,8 +482,7 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg, s
     out += render_line_chart(c);
     if (!waits.empty()) {
       out += "<p class=\"note\">Wait on a log scale: waits of 0 (" + std::to_string(at_once) + " of " +
-             std::to_string(waits.size()) + " placed tasks, " +
-             pct(static_cast<double>(at_once) / static_cast<double>(waits.size())) +
+             std::to_string(waits.count()) + " placed tasks, " + pct(static_cast<double>(at_once) / placed) +
              ") are drawn at the left edge.</p>\n";
     }
   }
@@ -523,35 +515,20 @@ std::string html_report(const sim::RunResult& r, std::string_view cluster_svg, s
            "Fill: CPU reserved of registered.</p>\n";
   }
 
-  // Per task group.
-  std::map<std::string, GroupRow> groups;
-  for (std::size_t k = 0; k < r.tasks.size(); ++k) {
-    GroupRow& g = groups[r.groups[r.tasks.group[k]]];
-    ++g.submitted;
-    if (r.tasks.placed_at[k] != sim::kNever) {
-      ++g.placed;
-      g.waits.push_back(r.tasks.placed_at[k] - r.tasks.submitted_at[k]);
-    } else if (r.tasks.rejected[k] != 0) {
-      ++g.rejected;
-    } else {
-      ++g.pending;
-    }
-    if (r.tasks.stop_code[k] == sim::StopCode::kEssentialContainerExited && r.tasks.started_at[k] != sim::kNever) {
-      ++g.completed;
-    }
+  // Per task group, by name.
+  std::map<std::string, const sim::GroupTaskStats*> groups;
+  for (std::size_t g = 0; g < tasks.by_group.size() && g < r.groups.size(); ++g) {
+    if (tasks.by_group[g].submitted > 0) groups[r.groups[g]] = &tasks.by_group[g];
   }
   out += "<h2>Task groups</h2>\n<table>\n<tr><th>group</th><th>submitted</th><th>placed</th><th>completed</th>"
          "<th>failed to place</th><th>pending at end</th><th>wait mean</th><th>wait p99</th></tr>\n";
-  for (auto& [name, g] : groups) {
-    std::sort(g.waits.begin(), g.waits.end());
-    Int128 total = 0;
-    for (const sim::SimTime w : g.waits) total += w;
-    const double mean = g.waits.empty() ? 0.0 : ratio_to_double(total, static_cast<Int128>(g.waits.size()) * sim::kSecond);
-    const sim::SimTime p99 = g.waits.empty() ? 0 : g.waits[nearest_rank_index(g.waits.size(), 990)];
-    out += "<tr><td>" + esc(name) + "</td><td>" + std::to_string(g.submitted) + "</td><td>" + std::to_string(g.placed) +
-           "</td><td>" + std::to_string(g.completed) + "</td><td>" + std::to_string(g.rejected) + "</td><td>" +
-           std::to_string(g.pending) + "</td><td>" + seconds_text(mean) + "</td><td>" +
-           seconds_text(sim::to_seconds(p99)) + "</td></tr>\n";
+  for (const auto& [name, g] : groups) {
+    const sim::DurationDistribution& w = g->placed_wait;
+    const double mean = w.empty() ? 0.0 : ratio_to_double(w.total(), static_cast<Int128>(w.count()) * sim::kSecond);
+    out += "<tr><td>" + esc(name) + "</td><td>" + std::to_string(g->submitted) + "</td><td>" +
+           std::to_string(g->placed) + "</td><td>" + std::to_string(g->completed) + "</td><td>" +
+           std::to_string(g->rejected) + "</td><td>" + std::to_string(g->pending) + "</td><td>" +
+           seconds_text(mean) + "</td><td>" + seconds_text(sim::to_seconds(w.percentile(990))) + "</td></tr>\n";
   }
   out += "</table>\n";
 

@@ -19,27 +19,20 @@ using sim::SimTime;
 constexpr Int128 kMicrodollarsPerDollar = 1'000'000;
 constexpr Int128 kHoursPerMonth = 730;  // AWS's convention for monthly prices
 
-DurationStats duration_stats(std::span<SimTime> values, std::int64_t censored = 0) {
+DurationStats duration_stats(const sim::DurationDistribution& d, std::int64_t censored = 0) {
   DurationStats s;
   s.censored = censored;
-  if (values.empty()) return s;
-  std::sort(values.begin(), values.end());
-  s.count = static_cast<std::int64_t>(values.size());
-  for (const SimTime v : values) s.total_us += v;
-  const std::span<const SimTime> sorted(values);
-  s.p50 = percentile_nearest_rank(sorted, 500);
-  s.p90 = percentile_nearest_rank(sorted, 900);
-  s.p99 = percentile_nearest_rank(sorted, 990);
-  s.max = sorted.back();
+  if (d.empty()) return s;
+  s.count = d.count();
+  s.total_us = d.total();
+  s.p50 = d.percentile(500);
+  s.p90 = d.percentile(900);
+  s.p99 = d.percentile(990);
+  s.max = d.max();
   return s;
 }
 
-// Time in [begin, end or the end of the run), clipped to the run; 0 when it never began.
-SimTime alive_within_run(SimTime begin, SimTime end, SimTime duration) {
-  if (begin == kNever) return 0;
-  const SimTime stop = std::min(end == kNever ? duration : end, duration);
-  return stop > begin ? stop - begin : 0;
-}
+using sim::alive_within_run;
 
 ordered_json utilization_stats_json(const sim::UtilizationStats& s) {
   ordered_json j = ordered_json::object();
@@ -174,62 +167,29 @@ double SummaryFigures::cost_per_task_hour() const {
 
 SummaryFigures compute_summary(const sim::RunResult& r) {
   SummaryFigures f;
-  const sim::TaskRecords& t = r.tasks;
-  const bool by_source = !r.sources.empty();  // then tasks.source has every task's (check_run_result)
-  f.by_source.resize(by_source ? r.sources.size() : 0);
-  std::vector<SimTime> waits;
-  std::vector<std::uint32_t> wait_source;  // the source of each waits entry (by_source only)
-  std::vector<SimTime> start_latencies;
-  std::int64_t censored = 0;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    ++f.submitted;
-    SourceFigures* src = by_source ? &f.by_source[t.source[i]] : nullptr;
-    if (src != nullptr) ++src->submitted;
-    const bool placed = t.placed_at[i] != kNever;
-    SimTime wait = kNever;
-    if (placed) {
-      ++f.placed;
-      if (src != nullptr) ++src->placed;
-      wait = t.placed_at[i] - t.submitted_at[i];
-    } else if (t.rejected[i]) {
-      ++f.failed_to_place;
-      if (src != nullptr) ++src->failed_to_place;
-    } else {
-      // Still waiting at the end: it waited at least until then (a censored wait).
-      ++f.pending_at_end;
-      ++censored;
-      if (src != nullptr) ++src->pending_at_end;
-      wait = std::max<SimTime>(r.duration - t.submitted_at[i], 0);
-    }
-    if (wait != kNever) {
-      waits.push_back(wait);
-      if (by_source) wait_source.push_back(t.source[i]);
-    }
-    const bool started = t.started_at[i] != kNever;
-    const bool stopped = t.stopped_at[i] != kNever;
-    if (started) {
-      start_latencies.push_back(t.started_at[i] - t.placed_at[i]);
-      f.task_running_us += alive_within_run(t.started_at[i], t.stopped_at[i], r.duration);
-    }
-    if (stopped && t.stop_code[i] != sim::StopCode::kNone) ++f.stopped[static_cast<std::size_t>(t.stop_code[i])];
-    if (started && stopped && t.stop_code[i] == sim::StopCode::kEssentialContainerExited) ++f.completed;
-  }
-  if (by_source) {
-    // Counting sort of the waits by source, then each source's run sorted on its own.
-    std::vector<std::size_t> begin(r.sources.size() + 1, 0);
-    for (const std::uint32_t s : wait_source) ++begin[s + 1];
-    for (std::size_t s = 0; s < r.sources.size(); ++s) begin[s + 1] += begin[s];
-    std::vector<std::size_t> next(begin.begin(), begin.end() - 1);
-    std::vector<SimTime> grouped(waits.size());
-    for (std::size_t k = 0; k < waits.size(); ++k) grouped[next[wait_source[k]]++] = waits[k];
-    for (std::size_t s = 0; s < r.sources.size(); ++s) {
-      SourceFigures& src = f.by_source[s];
-      src.wait = duration_stats(std::span<SimTime>(grouped).subspan(begin[s], begin[s + 1] - begin[s]),
-                                src.pending_at_end);
+  sim::TaskStats scratch;
+  const sim::TaskStats& t = sim::task_stats_of(r, scratch);
+  f.submitted = t.submitted;
+  f.placed = t.placed;
+  f.completed = t.completed;
+  f.failed_to_place = t.failed_to_place;
+  f.pending_at_end = t.pending_at_end;
+  f.stopped = t.stopped;
+  f.task_running_us = t.task_running_us;
+  f.wait = duration_stats(t.wait, t.pending_at_end);
+  f.start_latency = duration_stats(t.start_latency);
+  if (!r.sources.empty()) {
+    f.by_source.resize(r.sources.size());
+    for (std::size_t s = 0; s < r.sources.size() && s < t.by_source.size(); ++s) {
+      const sim::SourceTaskStats& from = t.by_source[s];
+      SourceFigures& to = f.by_source[s];
+      to.submitted = from.submitted;
+      to.placed = from.placed;
+      to.failed_to_place = from.failed_to_place;
+      to.pending_at_end = from.pending_at_end;
+      to.wait = duration_stats(from.wait, from.pending_at_end);
     }
   }
-  f.wait = duration_stats(waits, censored);
-  f.start_latency = duration_stats(start_latencies);
 
   const sim::InstanceRecords& in = r.instances;
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -237,7 +197,7 @@ SummaryFigures compute_summary(const sim::RunResult& r) {
     if (in.terminated_at[i] != kNever) ++f.instances_terminated;
     f.instance_alive_us += alive_within_run(in.launched_at[i], in.terminated_at[i], r.duration);
   }
-  f.cost = compute_cost(r);
+  f.cost = compute_cost(r, t);
   f.cost_microdollar_us_per_hour = f.cost.total;
   return f;
 }
@@ -410,7 +370,8 @@ std::string summary_json(const sim::RunResult& r, const OutputManifest* outputs)
       }
       if (!tr.recorded_waits.empty()) {
         // The trace's own waits, beside the simulated `wait` above.
-        std::vector<SimTime> waits = tr.recorded_waits;
+        sim::DurationDistribution waits;
+        for (const SimTime v : tr.recorded_waits) waits.add(v);
         const DurationStats w = duration_stats(waits);
         ordered_json trace_wait = ordered_json::object();
         trace_wait["count"] = w.count;

@@ -186,6 +186,7 @@ void Engine::stop(std::uint32_t task, StopReason reason) {
       result_.tasks.stopped_at[task] = now_;
       result_.tasks.stop_code[task] = StopCode::kServiceSchedulerInitiated;
       ++rejected_;
+      task_done(task);
       provider_task_ends(task);
       return;
     }
@@ -315,6 +316,7 @@ void Engine::try_place(std::uint32_t task) {
     task_state_[task] = TaskState::kRejected;
     result_.tasks.rejected[task] = 1;
     ++rejected_;
+    task_done(task);
     return;
   }
   wq.last_reason = d.reason;
@@ -353,9 +355,14 @@ void Engine::give_up(std::uint32_t task, StopReason reason) {
   result_.tasks.stop_code[task] = StopCode::kTaskFailedToStart;
   result_.tasks.stop_reason[task] = reason;
   ++rejected_;
+  task_done(task);
   provider_task_ends(task);
   notify_lost(task, true);
 }
+
+// The task's record is final (STOPPED, rejected, or the run is over): it joins the run's task
+// figures.
+void Engine::task_done(std::uint32_t task) { result_.task_stats.add(task_record(result_.tasks, task)); }
 
 void Engine::place_on(std::uint32_t task, InstanceIdx i) {
   const Resources& need = task_need_[task];
@@ -498,6 +505,7 @@ void Engine::on_task_stopped(std::uint32_t task) {
   task_state_[task] = TaskState::kStopped;
   result_.tasks.stopped_at[task] = now_;
   ++completed_;
+  task_done(task);
   provider_task_ends(task);
   if (draining_[i] != 0 && nondaemon_[i] == 0) services_.on_instance_drained(i);
   agent_drain(i);
@@ -528,6 +536,7 @@ void Engine::kill(std::uint32_t task, StopCode code) {
   task_state_[task] = TaskState::kStopped;
   result_.tasks.stopped_at[task] = now_;
   result_.tasks.stop_code[task] = code;
+  task_done(task);
   provider_task_ends(task);
 }
 
@@ -760,6 +769,7 @@ RunResult Engine::run() {
   result_.strategy = scenario_.strategy_label;
   result_.duration = scenario_.duration;
   result_.sample_interval = scenario_.sample_interval;
+  result_.task_stats = TaskStats(scenario_.duration);
 
   queue_.reserve(1024);
   // The first sample is scheduled before anything else, so each sample at time t sees the state
@@ -784,6 +794,10 @@ RunResult Engine::run() {
     }
   }
   now_ = scenario_.duration;
+  // The tasks still waiting or holding an instance, in task order.
+  for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
+    if (task_state_[task] != TaskState::kStopped && task_state_[task] != TaskState::kRejected) task_done(task);
+  }
   take_sample(now_);
   services_.finish(now_);
   fleet_.finish(now_);

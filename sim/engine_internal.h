@@ -207,6 +207,8 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   // --explain: an attempt the placer decided.
   void explain_placement(std::uint32_t task, const PlacementRequest& request, const PlacementDecision& d);
   void release(std::uint32_t task);
+  // The task's record is final: it joins result_.task_stats.
+  void task_done(std::uint32_t task);
   // RUNNING -> STOPPING; STOPPED after `shutdown` plus the agent's stop latency.
   void begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown = 0);
   void kill(std::uint32_t task, StopCode code);

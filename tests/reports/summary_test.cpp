@@ -113,7 +113,7 @@ const char* const kSmallRunSummary = R"j({
     },
     "bySource": {
       "web": 0.07355655555555556,
-      "etl": 0.0005111111111111111
+      "etl": 0.0005111111111111112
     },
     "unallocated": 0.8859323333333333
   },

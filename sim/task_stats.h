@@ -1,0 +1,85 @@
+// TaskStats: the task figures of a run, accumulated one final task record at a time, so that a
+// run holds what is alive rather than every task that ever ran. The engine adds each task when
+// it is done with it (STOPPED, or gave up on placement) and the rest (still waiting or holding an
+// instance) at the end of the run; a hand-built or read-back result adds its TaskRecords rows.
+//
+// Definitions (reports/summary.h has the full ones): a placed task waited placed_at -
+// submitted_at; a task neither placed nor rejected was still waiting at the end and counts as
+// waiting until then (duration - submitted_at, a censored wait); a rejected task has no wait.
+// Distributions are DurationDistribution: exact up to 65,536 values each, then within 0.05 %.
+// Nothing depends on the order in which records are added.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/duration_distribution.h"
+#include "sim/task_record.h"
+#include "sim/time.h"
+
+namespace ecsim::sim {
+
+// The task figures of one source (service, job or trace file) or of all tasks.
+struct SourceTaskStats {
+  std::int64_t submitted = 0;
+  std::int64_t placed = 0;
+  std::int64_t failed_to_place = 0;
+  std::int64_t pending_at_end = 0;  // also the censored waits
+  DurationDistribution wait;        // placed and still-waiting tasks
+};
+
+// The figures of one task group (report.html's table).
+struct GroupTaskStats {
+  std::int64_t submitted = 0;
+  std::int64_t placed = 0;
+  std::int64_t completed = 0;
+  std::int64_t rejected = 0;
+  std::int64_t pending = 0;
+  DurationDistribution placed_wait;  // placed tasks only
+};
+
+// Σ over one source's tasks on one instance of the time each held it within the run (placed_at
+// to stopped_at or the end) times its CPU units, and times its memory MiB: the cost by source.
+struct HeldOnInstance {
+  DurationSum cpu_us = 0;
+  DurationSum memory_us = 0;
+};
+
+class TaskStats {
+ public:
+  TaskStats() = default;
+  explicit TaskStats(SimTime duration) : duration_(duration) {}
+
+  void add(const TaskRecord& t);
+  // Every row of `t`, in order. REQUIRES: t.source empty or full.
+  void add_all(const TaskRecords& t);
+
+  // Whether records were added (a result without tasks has none).
+  bool empty() const { return submitted == 0; }
+  SimTime duration() const { return duration_; }
+
+  std::int64_t submitted = 0;
+  std::int64_t placed = 0;
+  std::int64_t completed = 0;       // RUNNING, then STOPPED with EssentialContainerExited
+  std::int64_t failed_to_place = 0; // rejected
+  std::int64_t pending_at_end = 0;  // neither placed nor rejected (= censored waits)
+  std::array<std::int64_t, static_cast<std::size_t>(StopCode::kCount)> stopped{};
+  DurationDistribution wait;           // placed and still waiting (censored) tasks
+  DurationDistribution placed_wait;    // placed tasks only
+  DurationDistribution start_latency;  // started_at - placed_at, tasks that reached RUNNING
+  DurationSum task_running_us = 0;     // Σ time in RUNNING within the run
+  std::vector<SourceTaskStats> by_source;  // index: RunResult::sources (grown as sources appear)
+  std::vector<GroupTaskStats> by_group;    // index: RunResult::groups (grown as groups appear)
+  // Key: source << 32 | instance, for tasks that held an instance within the run (with sources).
+  std::unordered_map<std::uint64_t, HeldOnInstance> held;
+
+ private:
+  SimTime duration_ = 0;
+};
+
+// Time in [begin, end or the end of the run), clipped to the run; 0 when it never began.
+SimTime alive_within_run(SimTime begin, SimTime end, SimTime duration);
+
+}  // namespace ecsim::sim
