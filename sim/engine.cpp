@@ -404,9 +404,13 @@ void Engine::retry_waiting_on(InstanceIdx i) {
   // Oldest waiting task first (task numbers are submission order), among queue heads that the
   // instance admits; repeat until none fits.
   for (;;) {
-    const std::size_t slot = waiting_.oldest_head([&](std::uint32_t q, std::uint32_t head) {
-      return sources_[waiting_[q].source].placer->admits(request_for(head), cluster_, i);
-    });
+    // Shapes that cannot fit the instance's free CPU and memory are skipped unasked.
+    const std::int32_t free_cpu = cluster_.free_cpu[i], free_memory = cluster_.free_memory_mib[i];
+    const std::size_t slot = waiting_.oldest_head(
+        [&](const Resources& shape) { return shape.cpu <= free_cpu && shape.memory_mib <= free_memory; },
+        [&](std::uint32_t q, std::uint32_t head) {
+          return sources_[waiting_[q].source].placer->admits(request_for(head), cluster_, i);
+        });
     if (slot == WaitQueues::kNone) return;
     const std::uint32_t task = waiting_.pop(slot);
     ++result_.placements;
@@ -578,7 +582,7 @@ void Engine::offer_joined(const std::vector<InstanceIdx>& joined) {
   for (;;) {
     const std::size_t slot = waiting_.oldest_head([&](std::uint32_t q, std::uint32_t) { return done[q] == 0; });
     if (slot == WaitQueues::kNone) return;
-    const std::uint32_t q = waiting_.queue_at(slot);
+    const auto q = static_cast<std::uint32_t>(slot);
     const std::uint32_t task = waiting_[q].tasks.front();
     Source& s = sources_[task_source_[task]];
     const PlacementRequest request = request_for(task);

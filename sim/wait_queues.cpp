@@ -16,9 +16,22 @@ std::uint32_t WaitQueues::queue_for(std::uint32_t source, const Resources& need)
 
 void WaitQueues::remove(std::uint32_t q, std::uint32_t task) {
   WaitQueue& wq = queues_[q];
-  wq.tasks.erase(std::find(wq.tasks.begin(), wq.tasks.end(), task));
-  if (wq.tasks.empty()) nonempty_.erase(std::find(nonempty_.begin(), nonempty_.end(), q));
+  const bool head = wq.tasks.front() == task;
+  // A queue is in submission order (task numbers ascending).
+  wq.tasks.erase(std::lower_bound(wq.tasks.begin(), wq.tasks.end(), task));
+  if (head) replace_head(q, task);
   --waiting_;
+}
+
+void WaitQueues::replace_head(std::uint32_t q, std::uint32_t old) {
+  const WaitQueue& wq = queues_[q];
+  const auto it = heads_.find(shape_key(wq.shape));
+  it->second.erase({old, q});
+  if (!wq.tasks.empty()) {
+    it->second.emplace(wq.tasks.front(), q);
+  } else if (it->second.empty()) {
+    heads_.erase(it);
+  }
 }
 
 }  // namespace ecsim::sim

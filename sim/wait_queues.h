@@ -6,8 +6,11 @@
 //    numbers ascending). Every task of a queue failed placement, or was queued behind one that
 //    did: no instance admitted the head when it last tried, and the queue-mates have the same
 //    shape and policy, so none admits them either (the engine's invariants say when that ends).
-//  - nonempty() lists each queue holding tasks exactly once, in no particular order (the oldest
-//    head is chosen by task number, never by position).
+//  - heads_ holds, per resource shape with tasks waiting, (head task, queue) for each queue of
+//    that shape holding tasks, exactly once, by task number; a shape with none is not there. The
+//    oldest eligible head is found per shape, skipping shapes that cannot fit (the caller's
+//    test), asking heads in age order and stopping at the first eligible one or at one older
+//    than the best found: a completion asks about the shapes that fit, not about every queue.
 //  - waiting() is the number of tasks in all queues.
 #pragma once
 
@@ -15,7 +18,9 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "sim/model.h"
@@ -41,44 +46,46 @@ class WaitQueues {
   std::size_t size() const { return queues_.size(); }
   std::size_t waiting() const { return waiting_; }
 
-  // Appends `task` to queue q.
+  // Appends `task` to queue q. REQUIRES: task is newer than every task in q.
   void push(std::uint32_t q, std::uint32_t task) {
-    if (queues_[q].tasks.empty()) nonempty_.push_back(q);
+    if (queues_[q].tasks.empty()) heads_[shape_key(queues_[q].shape)].emplace(task, q);
     queues_[q].tasks.push_back(task);
     ++waiting_;
   }
   // Takes `task` out of queue q (the service scheduler cancelled it). REQUIRES: it is there.
   void remove(std::uint32_t q, std::uint32_t task);
 
-  // The slot (for pop) of the oldest queue head h, over the non-empty queues q for which
-  // eligible(q, h) holds; kNone if there is none. eligible is asked only about heads older than
-  // the best found so far.
-  template <class Eligible>
-  std::size_t oldest_head(Eligible&& eligible) const {
-    std::size_t best_slot = kNone;
+  // The queue of the oldest head h, over the non-empty queues q whose shape passes fits(shape)
+  // and for which eligible(q, h) holds; kNone if there is none. fits must be a necessary
+  // condition of eligible (say, the shape fits the instance's free CPU and memory); eligible is
+  // asked about heads of a fitting shape in age order, only while older than the best found.
+  template <class Fits, class Eligible>
+  std::size_t oldest_head(Fits&& fits, Eligible&& eligible) const {
     std::uint32_t best_task = 0xFFFFFFFFu;
-    for (std::size_t slot = 0; slot < nonempty_.size(); ++slot) {
-      const std::uint32_t q = nonempty_[slot];
-      const std::uint32_t head = queues_[q].tasks.front();
-      if (head >= best_task) continue;
-      if (eligible(q, head)) {
-        best_task = head;
-        best_slot = slot;
+    std::size_t best = kNone;
+    for (const auto& [shape, heads] : heads_) {
+      if (!fits(queues_[heads.begin()->second].shape)) continue;
+      for (const auto& [head, q] : heads) {
+        if (head >= best_task) break;
+        if (eligible(q, head)) {
+          best_task = head;
+          best = q;
+          break;
+        }
       }
     }
-    return best_slot;
+    return best;
   }
-  std::uint32_t queue_at(std::size_t slot) const { return nonempty_[slot]; }
-  // Removes and returns the head of the queue at `slot`. REQUIRES: slot from oldest_head, no
-  // push or remove since.
-  std::uint32_t pop(std::size_t slot) {
-    WaitQueue& wq = queues_[nonempty_[slot]];
+  template <class Eligible>
+  std::size_t oldest_head(Eligible&& eligible) const {
+    return oldest_head([](const Resources&) { return true; }, std::forward<Eligible>(eligible));
+  }
+  // Removes and returns the head of queue q. REQUIRES: q from oldest_head, no push or remove since.
+  std::uint32_t pop(std::size_t q) {
+    WaitQueue& wq = queues_[q];
     const std::uint32_t task = wq.tasks.front();
     wq.tasks.pop_front();
-    if (wq.tasks.empty()) {
-      nonempty_[slot] = nonempty_.back();
-      nonempty_.pop_back();
-    }
+    replace_head(static_cast<std::uint32_t>(q), task);
     --waiting_;
     return task;
   }
@@ -87,7 +94,12 @@ class WaitQueues {
   std::vector<WaitQueue> queues_;
   std::map<std::tuple<std::uint32_t, std::int32_t, std::int32_t, std::int32_t, std::int32_t, std::int32_t>, std::uint32_t>
       index_;
-  std::vector<std::uint32_t> nonempty_;  // queue ids with waiting tasks, unordered
+  using ShapeKey = std::tuple<std::int32_t, std::int32_t, std::int32_t, std::int32_t, std::int32_t>;
+  static ShapeKey shape_key(const Resources& r) { return {r.cpu, r.memory_mib, r.gpus, r.enis, r.ebs_volumes}; }
+  // Queue q's head `old` left: its next task (if any) becomes its head.
+  void replace_head(std::uint32_t q, std::uint32_t old);
+  // Per shape with tasks waiting: (head task, queue) of each non-empty queue of that shape.
+  std::map<ShapeKey, std::set<std::pair<std::uint32_t, std::uint32_t>>> heads_;
   std::size_t waiting_ = 0;
 };
 

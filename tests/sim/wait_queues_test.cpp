@@ -25,7 +25,7 @@ TEST_CASE("WaitQueues: the oldest eligible head is taken first and queues empty 
   REQUIRE(w.waiting() == 3);
   const auto any = [](std::uint32_t, std::uint32_t) { return true; };
   std::size_t slot = w.oldest_head(any);
-  REQUIRE(w.queue_at(slot) == a);
+  REQUIRE(slot == a);
   REQUIRE(w.pop(slot) == 5);
   // Queue b's head (7) is now older than a's (9).
   slot = w.oldest_head(any);
@@ -48,4 +48,43 @@ TEST_CASE("WaitQueues: a cancelled task leaves its queue", "[sim]") {
   w.push(a, 3);
   w.remove(a, 3);
   REQUIRE(w.oldest_head([](std::uint32_t, std::uint32_t) { return true; }) == WaitQueues::kNone);
+}
+
+TEST_CASE("WaitQueues: shapes that cannot fit are skipped unasked, the oldest eligible head of the rest wins", "[sim]") {
+  WaitQueues w;
+  const std::uint32_t big = w.queue_for(0, Resources{4096, 512, 0, 0, 0});
+  const std::uint32_t small = w.queue_for(1, Resources{256, 512, 0, 0, 0});
+  const std::uint32_t small2 = w.queue_for(2, Resources{256, 512, 0, 0, 0});
+  w.push(big, 1);
+  w.push(small, 4);
+  w.push(small2, 3);
+  w.push(small2, 6);
+  std::vector<std::uint32_t> asked;
+  const auto fits_1024 = [](const Resources& r) { return r.cpu <= 1024; };
+  const auto record = [&](std::uint32_t, std::uint32_t head) {
+    asked.push_back(head);
+    return true;
+  };
+  // The big shape's head (1) is older but cannot fit: never asked. Of the small shape, 3 is the
+  // oldest head and eligible: 4 is not asked either.
+  REQUIRE(w.oldest_head(fits_1024, record) == small2);
+  CHECK(asked == std::vector<std::uint32_t>{3});
+  REQUIRE(w.pop(small2) == 3);
+  // Now 4 (queue small) is older than 6 (small2's new head).
+  asked.clear();
+  REQUIRE(w.oldest_head(fits_1024, record) == small);
+  CHECK(asked == std::vector<std::uint32_t>{4});
+  // An ineligible head lets the next one of its shape be asked.
+  asked.clear();
+  REQUIRE(w.oldest_head(fits_1024, [&](std::uint32_t, std::uint32_t head) {
+    asked.push_back(head);
+    return head == 6;
+  }) == small2);
+  CHECK(asked == std::vector<std::uint32_t>{4, 6});
+  // Without a fit test every shape counts.
+  REQUIRE(w.oldest_head([](std::uint32_t, std::uint32_t) { return true; }) == big);
+  // Cancelling a head promotes the next task of its queue.
+  w.remove(small2, 6);
+  REQUIRE(w.oldest_head(fits_1024, [&](std::uint32_t q, std::uint32_t) { return q == small2; }) == WaitQueues::kNone);
+  CHECK(w.waiting() == 2);
 }
