@@ -119,15 +119,14 @@ void PlacementsJsonl::attempt(const sim::PlacementAttempt& a, const sim::Cluster
                               const sim::RunResult& result) {
   std::string& o = line_;
   o.clear();
-  const sim::TaskRecords& t = result.tasks;
   o += "{\"task\":\"t";
   append_int(o, static_cast<std::int64_t>(a.task) + 1);
   o += "\",\"time\":";
   o += format_seconds(a.time);
   o += ",\"family\":";
-  append_string(o, result.families[t.family[a.task]]);
+  append_string(o, result.families[a.family]);
   o += ",\"group\":";
-  append_string(o, cluster.group_names[t.group[a.task]]);
+  append_string(o, cluster.group_names[a.group]);
   o += ",\"kind\":";
   o += a.kind == sim::PlacementAttempt::Kind::kPlacement ? "\"placement\""
        : a.kind == sim::PlacementAttempt::Kind::kQueued  ? "\"queued\""

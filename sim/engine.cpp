@@ -175,23 +175,23 @@ FailureReason Engine::admits(std::uint32_t service, std::uint32_t task_definitio
 
 void Engine::stop(std::uint32_t task, StopReason reason) {
   if (task_state_[task] != TaskState::kStopping && task_state_[task] != TaskState::kStopped) {
-    result_.tasks.stop_reason[task] = reason;
+    task_stop_reason_[task] = reason;
   }
   switch (task_state_[task]) {
     case TaskState::kProvisioning: {
       // Still waiting to be placed: the scheduler cancels it.
       waiting_.remove(task_queue_[task], task);
       task_state_[task] = TaskState::kRejected;
-      result_.tasks.rejected[task] = 1;
-      result_.tasks.stopped_at[task] = now_;
-      result_.tasks.stop_code[task] = StopCode::kServiceSchedulerInitiated;
+      task_rejected_[task] = 1;
+      task_stopped_[task] = now_;
+      task_stop_code_[task] = StopCode::kServiceSchedulerInitiated;
       ++rejected_;
       task_done(task);
       provider_task_ends(task);
       return;
     }
     case TaskState::kPending: {
-      const InstanceIdx i = result_.tasks.instance[task];
+      const InstanceIdx i = task_instance_[task];
       kill(task, StopCode::kServiceSchedulerInitiated);
       agent_drain(i);
       retry_waiting_on(i);
@@ -220,22 +220,18 @@ std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTim
   task_generation_.push_back(0);
   task_queue_.push_back(0xFFFFFFFFu);
   task_admitted_.push_back(0);
-  TaskRecords& r = result_.tasks;
-  r.source.push_back(s.result_source);
-  r.family.push_back(family);
-  r.revision.push_back(revision);
-  r.group.push_back(s.group);
-  r.instance.push_back(kNoInstance);
-  r.submitted_at.push_back(now_);
-  r.placed_at.push_back(kNever);
-  r.started_at.push_back(kNever);
-  r.stopped_at.push_back(kNever);
-  r.stop_code.push_back(StopCode::kNone);
-  r.stop_reason.push_back(StopReason::kNone);
-  r.failure_reason.push_back(FailureReason::kNone);
-  r.rejected.push_back(0);
-  r.cpu.push_back(need.cpu);
-  r.memory_mib.push_back(need.memory_mib);
+  task_family_.push_back(family);
+  task_revision_.push_back(revision);
+  task_instance_.push_back(kNoInstance);
+  task_submitted_.push_back(now_);
+  task_placed_.push_back(kNever);
+  task_started_.push_back(kNever);
+  task_stopped_.push_back(kNever);
+  task_stop_code_.push_back(StopCode::kNone);
+  task_stop_reason_.push_back(StopReason::kNone);
+  task_failure_.push_back(FailureReason::kNone);
+  task_rejected_.push_back(0);
+  pages_.added(task);
   if (s.provider != Source::kNoProvider) ++owner_live_[owner_of(s)][s.provider_item];
   return task;
 }
@@ -249,7 +245,7 @@ PlacementRequest Engine::request_for(std::uint32_t task) const {
     req.tcp_ports = &s.task_definition->tcp_host_ports;
     req.udp_ports = &s.task_definition->udp_host_ports;
   }
-  req.group = result_.tasks.group[task];
+  req.group = group_of(task);
   return req;
 }
 
@@ -257,6 +253,8 @@ void Engine::explain_placement(std::uint32_t task, const PlacementRequest& reque
   PlacementAttempt a;
   a.time = now_;
   a.task = task;
+  a.family = task_family_[task];
+  a.group = group_of(task);
   a.request = &request;
   a.decision = d;
   a.explanation = &explanation_;
@@ -271,6 +269,8 @@ void Engine::explain_without_placer(PlacementAttempt::Kind kind, std::uint32_t t
   a.kind = kind;
   a.time = now_;
   a.task = task;
+  a.family = task_family_[task];
+  a.group = group_of(task);
   a.request = &request;
   a.decision = d;
   if (queue != nullptr) {
@@ -288,7 +288,7 @@ void Engine::try_place(std::uint32_t task) {
   ++result_.placements;
   if (!wq.tasks.empty()) {
     // Queue-mates waiting: no instance admits this shape (see the invariants above).
-    result_.tasks.failure_reason[task] = wq.last_reason;
+    task_failure_[task] = wq.last_reason;
     ++result_.placement_failures[static_cast<std::size_t>(wq.last_reason)];
     if (explain_ != nullptr) [[unlikely]] {
       explain_without_placer(PlacementAttempt::Kind::kQueued, task, {kNoInstance, wq.last_reason}, &wq);
@@ -310,11 +310,11 @@ void Engine::try_place(std::uint32_t task) {
     place_on(task, d.instance);
     return;
   }
-  result_.tasks.failure_reason[task] = d.reason;
+  task_failure_[task] = d.reason;
   ++result_.placement_failures[static_cast<std::size_t>(d.reason)];
   if (s.on_failure == OnPlacementFailure::kFail && s.provider == Source::kNoProvider) {
     task_state_[task] = TaskState::kRejected;
-    result_.tasks.rejected[task] = 1;
+    task_rejected_[task] = 1;
     ++rejected_;
     task_done(task);
     return;
@@ -350,10 +350,10 @@ void Engine::give_up(std::uint32_t task, StopReason reason) {
     waiting_.remove(task_queue_[task], task);
   }
   task_state_[task] = TaskState::kRejected;
-  result_.tasks.rejected[task] = 1;
-  result_.tasks.stopped_at[task] = now_;
-  result_.tasks.stop_code[task] = StopCode::kTaskFailedToStart;
-  result_.tasks.stop_reason[task] = reason;
+  task_rejected_[task] = 1;
+  task_stopped_[task] = now_;
+  task_stop_code_[task] = StopCode::kTaskFailedToStart;
+  task_stop_reason_[task] = reason;
   ++rejected_;
   task_done(task);
   provider_task_ends(task);
@@ -362,15 +362,105 @@ void Engine::give_up(std::uint32_t task, StopReason reason) {
 
 // The task's record is final (STOPPED, rejected, or the run is over): it joins the run's task
 // figures.
-void Engine::task_done(std::uint32_t task) { result_.task_stats.add(task_record(result_.tasks, task)); }
+void Engine::task_done(std::uint32_t task) {
+  const Source& s = sources_[task_source_[task]];
+  TaskRecord r;
+  r.number = task;
+  r.source = s.result_source;
+  r.family = task_family_[task];
+  r.revision = task_revision_[task];
+  r.group = s.group;
+  r.instance = task_instance_[task];
+  r.submitted_at = task_submitted_[task];
+  r.placed_at = task_placed_[task];
+  r.started_at = task_started_[task];
+  r.stopped_at = task_stopped_[task];
+  r.stop_code = task_stop_code_[task];
+  r.stop_reason = task_stop_reason_[task];
+  r.failure_reason = task_failure_[task];
+  r.rejected = task_rejected_[task] != 0;
+  r.cpu = task_need_[task].cpu;
+  r.memory_mib = task_need_[task].memory_mib;
+  result_.task_stats.add(r);
+  if (task_sink_ != nullptr) {
+    task_sink_->task_done(r, cluster_, result_);
+  } else {
+    keep_record(r);
+  }
+  // The page is freed after the current event: code after this call may still read the task.
+  if (pages_.done(task, task_source_.size())) pages_to_free_.push_back(task >> kTaskPageShift);
+}
+
+void Engine::keep_record(const TaskRecord& r) {
+  TaskRecords& t = result_.tasks;
+  const std::size_t k = r.number;
+  if (t.size() <= k) {
+    const std::size_t n = task_source_.size();
+    t.source.resize(n);
+    t.family.resize(n);
+    t.revision.resize(n);
+    t.group.resize(n);
+    t.instance.resize(n);
+    t.submitted_at.resize(n);
+    t.placed_at.resize(n);
+    t.started_at.resize(n);
+    t.stopped_at.resize(n);
+    t.stop_code.resize(n);
+    t.stop_reason.resize(n);
+    t.failure_reason.resize(n);
+    t.rejected.resize(n);
+    t.cpu.resize(n);
+    t.memory_mib.resize(n);
+  }
+  t.source[k] = r.source;
+  t.family[k] = r.family;
+  t.revision[k] = r.revision;
+  t.group[k] = r.group;
+  t.instance[k] = r.instance;
+  t.submitted_at[k] = r.submitted_at;
+  t.placed_at[k] = r.placed_at;
+  t.started_at[k] = r.started_at;
+  t.stopped_at[k] = r.stopped_at;
+  t.stop_code[k] = r.stop_code;
+  t.stop_reason[k] = r.stop_reason;
+  t.failure_reason[k] = r.failure_reason;
+  t.rejected[k] = r.rejected ? 1 : 0;
+  t.cpu[k] = r.cpu;
+  t.memory_mib[k] = r.memory_mib;
+}
+
+void Engine::free_done_pages() {
+  for (const std::size_t page : pages_to_free_) {
+    pages_.mark_freed(page);
+    task_source_.free_page(page);
+    task_need_.free_page(page);
+    task_runtime_.free_page(page);
+    task_state_.free_page(page);
+    task_generation_.free_page(page);
+    task_queue_.free_page(page);
+    task_admitted_.free_page(page);
+    task_family_.free_page(page);
+    task_revision_.free_page(page);
+    task_instance_.free_page(page);
+    task_submitted_.free_page(page);
+    task_placed_.free_page(page);
+    task_started_.free_page(page);
+    task_stopped_.free_page(page);
+    task_stop_code_.free_page(page);
+    task_stop_reason_.free_page(page);
+    task_failure_.free_page(page);
+    task_rejected_.free_page(page);
+  }
+  pages_to_free_.clear();
+}
 
 void Engine::place_on(std::uint32_t task, InstanceIdx i) {
   const Resources& need = task_need_[task];
-  cluster_.reserve(i, need, tcp_ports_of(task), udp_ports_of(task), result_.tasks.group[task]);
+  cluster_.reserve(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task));
   change_reserved(i, need.cpu, need.memory_mib);
   task_state_[task] = TaskState::kPending;
-  result_.tasks.instance[task] = i;
-  result_.tasks.placed_at[task] = now_;
+  task_instance_[task] = i;
+  task_placed_[task] = now_;
   note_placed(task, i);
   ++starting_;
   if (source_daemon_[task_source_[task]] == 0) ++nondaemon_[i];
@@ -388,7 +478,7 @@ void Engine::agent_start(std::uint32_t task, InstanceIdx i) {
     const ImageStart images = images_.start(task, i, *s.task_definition, now_, ready);
     if (images.kind == ImageStart::Kind::kWaiting) return;  // images_ready() comes later
     if (images.kind == ImageStart::Kind::kRefused) [[unlikely]] {
-      result_.tasks.stop_reason[task] =
+      task_stop_reason_[task] =
           images.rate_limited ? StopReason::kPullRateLimited : StopReason::kCannotPullContainer;
       // CannotPullContainerError: the task stops with TaskFailedToStart after the attempt.
       task_runtime_[task] = kFailsToStart;
@@ -425,9 +515,9 @@ void Engine::on_task_running(std::uint32_t task) {
   const SimTime runtime = task_runtime_[task];
   if (runtime == kFailsToStart) [[unlikely]] {
     // It never reaches RUNNING: STOPPED with TaskFailedToStart (Dev Guide "Amazon ECS task lifecycle").
-    const InstanceIdx i = result_.tasks.instance[task];
-    if (result_.tasks.stop_reason[task] == StopReason::kNone) {
-      result_.tasks.stop_reason[task] = StopReason::kCannotStartContainer;
+    const InstanceIdx i = task_instance_[task];
+    if (task_stop_reason_[task] == StopReason::kNone) {
+      task_stop_reason_[task] = StopReason::kCannotStartContainer;
     }
     kill(task, StopCode::kTaskFailedToStart);
     agent_drain(i);
@@ -436,10 +526,10 @@ void Engine::on_task_running(std::uint32_t task) {
     return;
   }
   task_state_[task] = TaskState::kRunning;
-  result_.tasks.started_at[task] = now_;
+  task_started_[task] = now_;
   --starting_;
   ++running_;
-  ++cluster_.running_count[result_.tasks.instance[task]];
+  ++cluster_.running_count[task_instance_[task]];
   if (runtime != kNever && runtime < scenario_.duration - now_) {
     queue_.push(now_ + runtime, kTaskStopBegin, task, task_generation_[task]);
   }
@@ -450,15 +540,15 @@ void Engine::on_task_stop_begin(std::uint32_t task) {
   ECSIM_CHECK(task_state_[task] == TaskState::kRunning, "a task stops that is not running");
   // The essential container exited: the agent stops the task (Dev Guide "Task definition parameters",
   // container definitions).
-  result_.tasks.stop_reason[task] = StopReason::kEssentialContainerExited;
+  task_stop_reason_[task] = StopReason::kEssentialContainerExited;
   begin_stopping(task, StopCode::kEssentialContainerExited);
   notify_lost(task, false);
 }
 
 void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown) {
-  const InstanceIdx i = result_.tasks.instance[task];
+  const InstanceIdx i = task_instance_[task];
   task_state_[task] = TaskState::kStopping;
-  result_.tasks.stop_code[task] = code;
+  task_stop_code_[task] = code;
   --running_;
   --cluster_.running_count[i];
   // A new generation: an end of runtime (or crash) still scheduled for the task is void.
@@ -469,7 +559,7 @@ void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown)
     // to Amazon ECS task launch behavior when tasks have prolonged shutdown");
     // its static ports stay bound on the agent until it has stopped.
     const Resources& need = task_need_[task];
-    cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), result_.tasks.group[task],
+    cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task),
                      ClusterState::ReleasePart::kAtStopping);
     change_reserved(i, -need.cpu, -need.memory_mib);
     agents_.stopping_begins(i, agent_task(task));
@@ -480,17 +570,17 @@ void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown)
 // Gives back what the task holds, on both ledgers. REQUIRES: the task was placed and holds
 // resources (PENDING, RUNNING or STOPPING), and task_state_ still says which.
 void Engine::release(std::uint32_t task) {
-  const InstanceIdx i = result_.tasks.instance[task];
+  const InstanceIdx i = task_instance_[task];
   note_released(task, i);
   const Resources& need = task_need_[task];
   const bool stopping = task_state_[task] == TaskState::kStopping;
   if (stopping && agents_.enabled()) {
     // The control plane freed all but its attachments when it began stopping.
-    cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), result_.tasks.group[task],
+    cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task),
                      ClusterState::ReleasePart::kAtStopped);
     agents_.stopping_ends(i, agent_task(task));
   } else {
-    cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), result_.tasks.group[task]);
+    cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task));
     change_reserved(i, -need.cpu, -need.memory_mib);
   }
   if (source_daemon_[task_source_[task]] == 0) --nondaemon_[i];
@@ -504,10 +594,10 @@ void Engine::release(std::uint32_t task) {
 }
 
 void Engine::on_task_stopped(std::uint32_t task) {
-  const InstanceIdx i = result_.tasks.instance[task];
+  const InstanceIdx i = task_instance_[task];
   release(task);
   task_state_[task] = TaskState::kStopped;
-  result_.tasks.stopped_at[task] = now_;
+  task_stopped_[task] = now_;
   ++completed_;
   task_done(task);
   provider_task_ends(task);
@@ -519,7 +609,7 @@ void Engine::on_task_stopped(std::uint32_t task) {
 
 // Stops a task at once (its instance went away): no stop latency, resources released now.
 void Engine::kill(std::uint32_t task, StopCode code) {
-  const InstanceIdx i = result_.tasks.instance[task];
+  const InstanceIdx i = task_instance_[task];
   switch (task_state_[task]) {
     case TaskState::kPending:
       --starting_;
@@ -530,7 +620,7 @@ void Engine::kill(std::uint32_t task, StopCode code) {
       --cluster_.running_count[i];
       break;
     case TaskState::kStopping:
-      code = result_.tasks.stop_code[task];
+      code = task_stop_code_[task];
       break;
     default:
       return;
@@ -538,8 +628,8 @@ void Engine::kill(std::uint32_t task, StopCode code) {
   ++task_generation_[task];  // cancels the task's scheduled events
   release(task);
   task_state_[task] = TaskState::kStopped;
-  result_.tasks.stopped_at[task] = now_;
-  result_.tasks.stop_code[task] = code;
+  task_stopped_[task] = now_;
+  task_stop_code_[task] = code;
   task_done(task);
   provider_task_ends(task);
 }
@@ -615,7 +705,7 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
     std::sort(lost.begin(), lost.end());
     lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
     for (const std::uint32_t task : lost) {
-      if (task_state_[task] != TaskState::kStopping) result_.tasks.stop_reason[task] = StopReason::kInstanceLost;
+      if (task_state_[task] != TaskState::kStopping) task_stop_reason_[task] = StopReason::kInstanceLost;
       kill(task, StopCode::kTerminationNotice);
     }
     std::vector<InstanceIdx> gone;
@@ -748,7 +838,9 @@ void Engine::dispatch(const Event& e) {
       break;
     case kCapacityTick: fleet_.tick(); break;
     case kProvisioningTimeout:
-      if (task_state_[e.target] == TaskState::kProvisioning) give_up(e.target, StopReason::kProvisioningTimeout);
+      if (!pages_.freed(e.target) && task_state_[e.target] == TaskState::kProvisioning) {
+        give_up(e.target, StopReason::kProvisioningTimeout);
+      }
       break;
     case kInstanceFailure:
     case kSpotNotice:
@@ -788,10 +880,11 @@ RunResult Engine::run() {
   while (!queue_.empty()) {
     const Event e = queue_.pop();
     if (e.time >= scenario_.duration) break;
-    if (is_task_event(e.kind) && e.generation != task_generation_[e.target]) continue;
+    if (is_task_event(e.kind) && (pages_.freed(e.target) || e.generation != task_generation_[e.target])) continue;
     now_ = e.time;
     ++events_;
     dispatch(e);
+    if (!pages_to_free_.empty()) free_done_pages();
     if (progress_ != nullptr && events_ >= next_progress) {
       progress_->progress(now_, scenario_.duration, events_, task_source_.size());
       next_progress += 1u << 18;
@@ -800,8 +893,13 @@ RunResult Engine::run() {
   now_ = scenario_.duration;
   // The tasks still waiting or holding an instance, in task order.
   for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
+    if (pages_.freed(task)) {
+      task += static_cast<std::uint32_t>(kTaskPageSize) - 1;  // a whole page done with
+      continue;
+    }
     if (task_state_[task] != TaskState::kStopped && task_state_[task] != TaskState::kRejected) task_done(task);
   }
+  pages_to_free_.clear();
   take_sample(now_);
   services_.finish(now_);
   fleet_.finish(now_);
@@ -818,8 +916,8 @@ RunResult Engine::run() {
 namespace ecsim::sim {
 
 RunResult run_scenario(const Scenario& scenario, PlacerFactory& placers, ProgressSink* progress,
-                       ExplainSink* explain) {
-  engine_detail::Engine engine(scenario, placers, progress, explain);
+                       ExplainSink* explain, TaskSink* tasks) {
+  engine_detail::Engine engine(scenario, placers, progress, explain, tasks);
   return engine.run();
 }
 

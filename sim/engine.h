@@ -33,6 +33,8 @@ struct PlacementAttempt {
   Kind kind = Kind::kPlacement;
   SimTime time = 0;
   std::uint32_t task = 0;
+  std::uint32_t family = 0;  // the task's: index into RunResult::families
+  GroupIdx group = 0;        // the task's: index into ClusterState::group_names
   const PlacementRequest* request = nullptr;
   PlacementDecision decision;
   const PlacementExplanation* explanation = nullptr;  // kPlacement only
@@ -41,8 +43,7 @@ struct PlacementAttempt {
 };
 
 // Receives every placement attempt in order. `result` is the run's result so far (zones,
-// families, task records up to this task; not yet groups); `cluster` the state the placer saw
-// (instance ids, group_names).
+// families; not yet groups); `cluster` the state the placer saw (instance ids, group_names).
 // Nothing it does may feed back into the run: the run is the same with or without it.
 class ExplainSink {
  public:
@@ -52,8 +53,24 @@ class ExplainSink {
   virtual void attempt(const PlacementAttempt& a, const ClusterState& cluster, const RunResult& result) = 0;
 };
 
+// Receives each task's final record exactly once, when the engine is done with it: when it is
+// STOPPED, when it gives up on placement (rejected), and, for the tasks still waiting or holding an
+// instance when the run ends, at the end in task order. So records come in the order tasks
+// finished, by event. `result` is the run's result so far (sources, zones, instance types,
+// families, instances); `cluster` names the groups (group_names). Nothing it does may feed back
+// into the run.
+class TaskSink {
+ public:
+  virtual ~TaskSink() = default;
+  virtual void task_done(const TaskRecord& t, const ClusterState& cluster, const RunResult& result) = 0;
+};
+
 // REQUIRES: `scenario` came from the loader (validated and resolved).
+// Without `tasks`, every task's record is kept in RunResult::tasks (task order); with it, the sink
+// alone receives them and RunResult::tasks stays empty, so the run holds what is alive: tasks
+// waiting or holding an instance, and instances. RunResult::task_stats has the task figures
+// either way.
 RunResult run_scenario(const Scenario& scenario, PlacerFactory& placers, ProgressSink* progress = nullptr,
-                       ExplainSink* explain = nullptr);
+                       ExplainSink* explain = nullptr, TaskSink* tasks = nullptr);
 
 }  // namespace ecsim::sim

@@ -76,7 +76,7 @@ void Engine::track_released(std::uint32_t task, InstanceIdx i) {
 void Engine::live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const {
   const auto live_on_i = [&](std::uint32_t t) {
     const TaskState st = task_state_[t];
-    return result_.tasks.instance[t] == i &&
+    return task_instance_[t] == i &&
            (st == TaskState::kPending || st == TaskState::kRunning || st == TaskState::kStopping);
   };
   if (track_tasks_) {
@@ -86,7 +86,7 @@ void Engine::live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const
     return;
   }
   for (std::uint32_t t = 0; t < task_state_.size(); ++t) {  // not reached: no instance is lost
-    if (live_on_i(t)) out.push_back(t);
+    if (!pages_.freed(t) && live_on_i(t)) out.push_back(t);
   }
 }
 
@@ -161,7 +161,7 @@ void Engine::terminate(InstanceIdx i, StopCode code, StopReason reason, std::str
     std::sort(lost.begin(), lost.end());
     lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
     for (const std::uint32_t task : lost) {
-      if (task_state_[task] != TaskState::kStopping) result_.tasks.stop_reason[task] = reason;
+      if (task_state_[task] != TaskState::kStopping) task_stop_reason_[task] = reason;
       kill(task, code);
     }
   }

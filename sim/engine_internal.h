@@ -15,6 +15,7 @@
 #include "sim/image_cache.h"
 #include "sim/run_setup.h"
 #include "sim/service_scheduler.h"
+#include "sim/task_pages.h"
 #include "sim/wait_queues.h"
 
 #include "sim/engine.h"
@@ -64,11 +65,13 @@ bool may_lose_instances(const Scenario& s);
 
 class Engine final : public ServiceHost, public ImageHost, public FleetHost {
  public:
-  Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress, ExplainSink* explain)
+  Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress, ExplainSink* explain,
+         TaskSink* tasks)
       : scenario_(scenario),
         factory_(factory),
         progress_(progress),
         explain_(explain),
+        task_sink_(tasks),
         placement_rng_(scenario.seed, "placement"),
         services_(scenario, *this, result_),
         fleet_(scenario, *this, result_) {}
@@ -82,7 +85,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   std::uint32_t launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime, bool fails_to_start,
                        InstanceIdx instance) override;
   void stop(std::uint32_t task, StopReason reason) override;
-  InstanceIdx instance_of(std::uint32_t task) const override { return result_.tasks.instance[task]; }
+  InstanceIdx instance_of(std::uint32_t task) const override { return task_instance_[task]; }
   void schedule(SimTime at, std::uint16_t timer, std::uint32_t target) override {
     queue_.push(at, kServiceTimer, target, timer);
   }
@@ -207,8 +210,12 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   // --explain: an attempt the placer decided.
   void explain_placement(std::uint32_t task, const PlacementRequest& request, const PlacementDecision& d);
   void release(std::uint32_t task);
-  // The task's record is final: it joins result_.task_stats.
+  // The task's record is final: it joins result_.task_stats and goes to the task sink (or, without
+  // one, to result_.tasks); its page may be freed after the current event.
   void task_done(std::uint32_t task);
+  void keep_record(const TaskRecord& r);
+  void free_done_pages();
+  GroupIdx group_of(std::uint32_t task) const { return sources_[task_source_[task]].group; }
   // RUNNING -> STOPPING; STOPPED after `shutdown` plus the agent's stop latency.
   void begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown = 0);
   void kill(std::uint32_t task, StopCode code);
@@ -224,6 +231,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   PlacerFactory& factory_;
   ProgressSink* progress_;
   ExplainSink* explain_;                // null unless --explain: one predictable branch per attempt
+  TaskSink* task_sink_;                 // null: records kept in result_.tasks
   PlacementExplanation explanation_;    // scratch for explain_
   RandomStream placement_rng_;
   EventQueue queue_;
@@ -243,14 +251,25 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   FamilyIndex family_index_;                       // of result_.families (intern_family)
   WaitQueues waiting_;
 
-  // Per task (engine-side; the records live in result_.tasks).
-  std::vector<std::uint32_t> task_source_;
-  std::vector<Resources> task_need_;
-  std::vector<SimTime> task_runtime_;
-  std::vector<TaskState> task_state_;
-  std::vector<std::uint16_t> task_generation_;
-  std::vector<std::uint32_t> task_queue_;
-  std::vector<std::uint8_t> task_admitted_;  // PENDING: 1 once the agent started it, 0 while queued there
+  // Per task, by task number, in pages freed once all their tasks are done with (sim/task_pages.h):
+  // the engine's state, then what the task's record says so far (handed over by task_done).
+  TaskPages pages_;
+  std::vector<std::size_t> pages_to_free_;  // freed after the current event (free_done_pages)
+  PagedColumn<std::uint32_t> task_source_;
+  PagedColumn<Resources> task_need_;
+  PagedColumn<SimTime> task_runtime_;
+  PagedColumn<TaskState> task_state_;
+  PagedColumn<std::uint16_t> task_generation_;
+  PagedColumn<std::uint32_t> task_queue_;
+  PagedColumn<std::uint8_t> task_admitted_;  // PENDING: 1 once the agent started it, 0 while queued there
+  PagedColumn<std::uint32_t> task_family_;   // index into result_.families
+  PagedColumn<std::int32_t> task_revision_;
+  PagedColumn<InstanceIdx> task_instance_;   // kNoInstance while not placed
+  PagedColumn<SimTime> task_submitted_, task_placed_, task_started_, task_stopped_;
+  PagedColumn<StopCode> task_stop_code_;
+  PagedColumn<StopReason> task_stop_reason_;
+  PagedColumn<FailureReason> task_failure_;  // why it was not placed, or its first failed attempt
+  PagedColumn<std::uint8_t> task_rejected_;
 
   std::vector<RegistrationBatch> register_batches_;
   AgentLedgers agents_;  // used when the control plane counts STOPPING tasks as free (the default)

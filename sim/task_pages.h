@@ -1,0 +1,69 @@
+// PagedColumn and TaskPages: the engine's per-task state, stored by task number in pages of
+// kPageSize tasks, so that a run holds what is alive, not every task that ever ran.
+//
+// Task numbers stay what they are (submission order, dense from 0): every queue, list and order
+// that names tasks by number is unchanged. A page is freed once every task on it is done with
+// (STOPPED, or gave up on placement) and handed over to the run's figures; a freed page's tasks
+// must not be read again, and the engine checks TaskPages::freed() before it looks at the task of
+// an event that may have outlived it. Memory: one page per kPageSize tasks that has a live task,
+// plus 9 bytes per kPageSize tasks ever submitted.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace ecsim::sim {
+
+inline constexpr unsigned kTaskPageShift = 8;
+inline constexpr std::size_t kTaskPageSize = std::size_t{1} << kTaskPageShift;
+
+template <class T>
+class PagedColumn {
+ public:
+  T& operator[](std::uint32_t task) { return pages_[task >> kTaskPageShift][task & (kTaskPageSize - 1)]; }
+  const T& operator[](std::uint32_t task) const { return pages_[task >> kTaskPageShift][task & (kTaskPageSize - 1)]; }
+  std::size_t size() const { return size_; }
+  void push_back(const T& v) {
+    if ((size_ & (kTaskPageSize - 1)) == 0) pages_.push_back(std::make_unique<T[]>(kTaskPageSize));
+    pages_.back()[size_ & (kTaskPageSize - 1)] = v;
+    ++size_;
+  }
+  void free_page(std::size_t page) { pages_[page].reset(); }
+
+ private:
+  std::vector<std::unique_ptr<T[]>> pages_;
+  std::size_t size_ = 0;
+};
+
+// Which pages may be freed: the count of tasks done with per page.
+class TaskPages {
+ public:
+  // A task was submitted (numbers in order).
+  void added(std::uint32_t task) {
+    if ((task & (kTaskPageSize - 1)) == 0) {
+      done_.push_back(0);
+      freed_.push_back(0);
+    }
+  }
+  // `task` is done with; true when its page is now full and all done: the caller frees it (after
+  // the current event, when nothing refers to its tasks any more).
+  bool done(std::uint32_t task, std::size_t submitted) {
+    const std::size_t page = task >> kTaskPageShift;
+    ++done_[page];
+    return done_[page] == kTaskPageSize && (page + 1) * kTaskPageSize <= submitted;
+  }
+  // A page is complete (its last task was submitted): whether all its tasks are already done.
+  bool all_done(std::size_t page) const { return done_[page] == kTaskPageSize; }
+  void mark_freed(std::size_t page) { freed_[page] = 1; }
+  bool freed(std::uint32_t task) const { return freed_[task >> kTaskPageShift] != 0; }
+  bool page_freed(std::size_t page) const { return freed_[page] != 0; }
+  std::size_t pages() const { return done_.size(); }
+
+ private:
+  std::vector<std::uint16_t> done_;
+  std::vector<std::uint8_t> freed_;
+};
+
+}  // namespace ecsim::sim
