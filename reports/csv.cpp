@@ -151,53 +151,66 @@ std::string csv_field(std::string_view field) {
   return out;
 }
 
-void write_tasks_csv(const sim::RunResult& r, BufferedWriter& out) {
-  const std::vector<std::string> families = csv_fields(r.families);
-  const std::vector<std::string> groups = csv_fields(r.groups);
-  const std::vector<std::string> instance_ids = csv_fields(r.instances.id);
-  const std::vector<std::string> zones = csv_fields(r.zones);
-  const std::vector<std::string> types = csv_fields(r.instance_types);
-  std::vector<std::string> sources;
-  for (const sim::SourceInfo& s : r.sources) sources.push_back(csv_field(s.name));
+const std::string& TaskRowWriter::name(std::vector<std::string>& cache, const std::vector<std::string>& names,
+                                        std::size_t k) {
+  while (cache.size() <= k) cache.push_back(csv_field(names[cache.size()]));
+  return cache[k];
+}
 
+void TaskRowWriter::row(const sim::TaskRecord& t, const sim::RunResult& r, const std::vector<std::string>& groups,
+                        BufferedWriter& out) {
+  out.put('t');
+  put_int(out, static_cast<std::int64_t>(t.number) + 1);
+  out.put(',');
+  out.write(name(families_, r.families, t.family));
+  put_int_field(out, t.revision);
+  out.put(',');
+  out.write(name(groups_, groups, t.group));
+  const sim::InstanceIdx inst = t.instance;
+  if (inst == sim::kNoInstance) {
+    out.write(",,,");
+  } else {
+    out.put(',');
+    out.write(name(instances_, r.instances.id, inst));
+    out.put(',');
+    out.write(name(zones_, r.zones, r.instances.zone[inst]));
+    out.put(',');
+    out.write(name(types_, r.instance_types, r.instances.type[inst]));
+  }
+  put_time_field(out, t.submitted_at);
+  put_time_field(out, t.placed_at);
+  put_time_field(out, t.started_at);
+  put_time_field(out, t.stopped_at);
+  out.put(',');
+  out.write(sim::stop_code_name(t.stop_code));  // fixed names: nothing to quote
+  out.put(',');
+  out.write(sim::failure_reason_name(t.failure_reason));
+  put_int_field(out, t.cpu);
+  put_int_field(out, t.memory_mib);
+  out.write(t.rejected ? ",1," : ",0,");
+  out.write(sim::stop_reason_text(t.stop_reason));  // fixed texts without commas or quotes
+  out.put(',');
+  if (t.source != sim::TaskRecord::kNoSource) {
+    while (sources_.size() <= t.source) sources_.push_back(csv_field(r.sources[sources_.size()].name));
+    out.write(sources_[t.source]);
+  }
+  out.put('\n');
+}
+
+void write_tasks_csv(const sim::RunResult& r, BufferedWriter& out) {
   out.write(kTasksCsvHeader);
   out.put('\n');
-  const sim::TaskRecords& t = r.tasks;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    out.put('t');
-    put_int(out, static_cast<std::int64_t>(i) + 1);
-    out.put(',');
-    out.write(families[t.family[i]]);
-    put_int_field(out, t.revision[i]);
-    out.put(',');
-    out.write(groups[t.group[i]]);
-    const sim::InstanceIdx inst = t.instance[i];
-    if (inst == sim::kNoInstance) {
-      out.write(",,,");
-    } else {
-      out.put(',');
-      out.write(instance_ids[inst]);
-      out.put(',');
-      out.write(zones[r.instances.zone[inst]]);
-      out.put(',');
-      out.write(types[r.instances.type[inst]]);
-    }
-    put_time_field(out, t.submitted_at[i]);
-    put_time_field(out, t.placed_at[i]);
-    put_time_field(out, t.started_at[i]);
-    put_time_field(out, t.stopped_at[i]);
-    out.put(',');
-    out.write(sim::stop_code_name(t.stop_code[i]));  // fixed names: nothing to quote
-    out.put(',');
-    out.write(sim::failure_reason_name(t.failure_reason[i]));
-    put_int_field(out, t.cpu[i]);
-    put_int_field(out, t.memory_mib[i]);
-    out.write(t.rejected[i] != 0 ? ",1," : ",0,");
-    out.write(sim::stop_reason_text(t.stop_reason[i]));  // fixed texts without commas or quotes
-    out.put(',');
-    if (!t.source.empty()) out.write(sources[t.source[i]]);
-    out.put('\n');
-  }
+  TaskRowWriter rows;
+  for (std::size_t i = 0; i < r.tasks.size(); ++i) rows.row(sim::task_record(r.tasks, i), r, r.groups, out);
+}
+
+TasksCsvStream::TasksCsvStream(BufferedWriter& out) : out_(out) {
+  out_.write(kTasksCsvHeader);
+  out_.put('\n');
+}
+
+void TasksCsvStream::task_done(const sim::TaskRecord& t, const sim::ClusterState& cluster, const sim::RunResult& result) {
+  rows_.row(t, result, cluster.group_names, out_);
 }
 
 std::string tasks_csv(const sim::RunResult& r) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "reports/atomic_file.h"
+#include "sim/engine.h"
 #include "sim/run_result.h"
 
 namespace ecsim::reports {
@@ -100,6 +101,35 @@ bool series_recorded(const sim::RunResult& r, const std::vector<std::string>& na
 // `field` as one CSV field: unchanged, or quoted with its quotes doubled when it holds a comma,
 // a double quote, CR or LF.
 std::string csv_field(std::string_view field);
+
+// Writes tasks.csv rows, one per task record, quoting each name once (names never change once a
+// run has them, so they are kept by index).
+class TaskRowWriter {
+ public:
+  // `groups`: the group names (RunResult::groups, or the cluster's while the run goes).
+  void row(const sim::TaskRecord& t, const sim::RunResult& r, const std::vector<std::string>& groups,
+           BufferedWriter& out);
+
+ private:
+  static const std::string& name(std::vector<std::string>& cache, const std::vector<std::string>& names, std::size_t k);
+  std::vector<std::string> families_, groups_, instances_, zones_, types_, sources_;
+};
+
+// tasks.csv written as the run goes (a sim::TaskSink): the header at once, then one row per task
+// when the engine is done with it, so rows come in the order tasks finished (stopped, or gave up
+// on placement; ties in event order), then the tasks still waiting or holding an instance at the
+// end, by task number. The run keeps no task records, so it asks the engine for the cluster
+// picture (sim::RunResult::picture).
+class TasksCsvStream final : public sim::TaskSink {
+ public:
+  explicit TasksCsvStream(BufferedWriter& out);
+  void task_done(const sim::TaskRecord& t, const sim::ClusterState& cluster, const sim::RunResult& result) override;
+  bool wants_cluster_picture() const override { return true; }
+
+ private:
+  BufferedWriter& out_;
+  TaskRowWriter rows_;
+};
 
 // One row per task in task order: taskId is "t" + the 1-based task number; instance, zone and
 // type are empty for a task never placed; stopCode and failureReason are empty for kNone.

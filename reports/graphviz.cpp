@@ -498,22 +498,53 @@ sim::SimTime cluster_picture_time(const sim::RunResult& r, const ClusterPictureO
   return r.samples[best].time;
 }
 
-std::string cluster_dot(const sim::RunResult& r, const ClusterPictureOptions& o) {
-  const sim::SimTime t = cluster_picture_time(r, o);
-  const sim::InstanceRecords& in = r.instances;
+const sim::ClusterPicture& cluster_picture_at(const sim::RunResult& r, sim::SimTime t, sim::ClusterPicture& scratch) {
+  if (r.picture.at != sim::kNever && r.picture.at == t) {
+    if (r.picture.cpu.size() == r.instances.size()) return r.picture;
+    // Instances launched after the instant held nothing then.
+    scratch = r.picture;
+    scratch.cpu.resize(r.instances.size(), 0);
+    scratch.memory_mib.resize(r.instances.size(), 0);
+    return scratch;
+  }
   const sim::TaskRecords& tasks = r.tasks;
-  const std::size_t instances = in.size();
-
-  // One pass over the tasks: what each instance holds at t, and which tasks hold it.
-  std::vector<std::int64_t> cpu(instances, 0), mem(instances, 0);
-  std::vector<std::uint32_t> holding;
+  const std::size_t instances = r.instances.size();
+  scratch = sim::ClusterPicture{};
+  scratch.at = t;
+  scratch.cpu.assign(instances, 0);
+  scratch.memory_mib.assign(instances, 0);
+  std::vector<std::pair<std::uint64_t, bool>> held;  // (instance << 32 | group, starting)
   for (std::size_t k = 0; k < tasks.size(); ++k) {
     const sim::InstanceIdx i = tasks.instance[k];
     if (i == sim::kNoInstance || tasks.placed_at[k] > t || tasks.stopped_at[k] <= t) continue;
-    cpu[i] += tasks.cpu[k];
-    mem[i] += tasks.memory_mib[k];
-    holding.push_back(static_cast<std::uint32_t>(k));
+    scratch.cpu[i] += tasks.cpu[k];
+    scratch.memory_mib[i] += tasks.memory_mib[k];
+    held.emplace_back(std::uint64_t{i} << 32 | tasks.group[k], tasks.started_at[k] > t);
   }
+  std::sort(held.begin(), held.end());
+  for (const auto& [key, starting] : held) {
+    const auto i = static_cast<std::uint32_t>(key >> 32);
+    const auto g = static_cast<std::uint32_t>(key & 0xFFFFFFFFu);
+    if (scratch.held.empty() || scratch.held.back().instance != i || scratch.held.back().group != g) {
+      scratch.held.push_back(sim::ClusterPicture::Held{i, g, 0, 0});
+    }
+    ++scratch.held.back().tasks;
+    if (starting) ++scratch.held.back().starting;
+  }
+  return scratch;
+}
+
+std::string cluster_dot(const sim::RunResult& r, const ClusterPictureOptions& o) {
+  const sim::SimTime t = cluster_picture_time(r, o);
+  const sim::InstanceRecords& in = r.instances;
+  const std::size_t instances = in.size();
+
+  // What each instance holds at t, and its tasks by group: the engine's capture, or one pass over
+  // the task records.
+  sim::ClusterPicture scratch;
+  const sim::ClusterPicture& picture = cluster_picture_at(r, t, scratch);
+  const std::vector<std::int64_t>& cpu = picture.cpu;
+  const std::vector<std::int64_t>& mem = picture.memory_mib;
 
   std::vector<InstanceState> state(instances, InstanceState::kAbsent);
   std::vector<ZoneFigures> zones(r.zones.size());
@@ -566,13 +597,13 @@ std::string cluster_dot(const sim::RunResult& r, const ClusterPictureOptions& o)
     }
   }
   std::vector<std::map<std::uint32_t, GroupCount>> by_group(drawn.size());
-  for (const std::uint32_t k : holding) {
-    const std::int32_t s = slot[tasks.instance[k]];
+  for (const sim::ClusterPicture::Held& h : picture.held) {
+    const std::int32_t s = slot[h.instance];
     if (s < 0) continue;
-    GroupCount& g = by_group[static_cast<std::size_t>(s)][tasks.group[k]];
-    g.group = tasks.group[k];
-    ++g.tasks;
-    if (tasks.started_at[k] > t) ++g.starting;
+    GroupCount& g = by_group[static_cast<std::size_t>(s)][h.group];
+    g.group = h.group;
+    g.tasks += h.tasks;
+    g.starting += h.starting;
   }
 
   std::string out;

@@ -86,8 +86,12 @@ inline constexpr std::size_t kMaxGroupRows = 6;
 // The instant the cluster picture shows for these options (see above).
 sim::SimTime cluster_picture_time(const sim::RunResult& r, const ClusterPictureOptions& o = {});
 
-// DOT text of the cluster picture. One pass over the tasks; fast at 10,000 instances and
-// 1,000,000 tasks. REQUIRES: check_run_result(r) passes.
+// What the instances hold at t: r.picture when the engine captured it for t (a run whose task
+// records went to a TaskSink), else computed into `scratch` from r.tasks in one pass.
+const sim::ClusterPicture& cluster_picture_at(const sim::RunResult& r, sim::SimTime t, sim::ClusterPicture& scratch);
+
+// DOT text of the cluster picture (cluster_picture_at); fast at 10,000 instances and 1,000,000
+// tasks. REQUIRES: check_run_result(r) passes.
 std::string cluster_dot(const sim::RunResult& r, const ClusterPictureOptions& o = {});
 
 // cluster_dot laid out by libgvc's dot: a standalone SVG document (XML prolog and DOCTYPE

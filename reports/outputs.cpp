@@ -1,5 +1,6 @@
 #include "reports/outputs.h"
 
+#include <algorithm>
 #include <string>
 
 #include "reports/atomic_file.h"
@@ -49,6 +50,11 @@ std::string write_outputs(const sim::RunResult& r, const RunStats& stats, const 
       write_markers_csv,        write_instance_events_csv};
   for (std::size_t k = 0; k < kRunCsvFiles.size(); ++k) {
     const Writer write = kWriters[k];
+    // A run that streamed tasks.csv (TasksCsvStream) committed it already and kept no records.
+    if (std::any_of(manifest.files.begin(), manifest.files.end(),
+                    [&](const auto& f) { return f.first == kRunCsvFiles[k]; })) {
+      continue;
+    }
     manifest.add(kRunCsvFiles[k],
                  write_file_atomically(dir / kRunCsvFiles[k], [&r, write](BufferedWriter& out) { write(r, out); }));
   }

@@ -59,7 +59,8 @@ inline constexpr std::array<std::string_view, 10> kRunCsvFiles = {
 
 // Creates `dir` (and its parents) and writes the files above into it, nothing else; report.html
 // only when `html`. `manifest` lists the files the caller already wrote into `dir` for this run
-// (placements.jsonl, checks.json, checks.xml); the CSVs join it, then the pictures, report.html
+// (placements.jsonl, checks.json, checks.xml, and tasks.csv when the run streamed it:
+// reports/csv.h TasksCsvStream); the CSVs it does not list join it, then the pictures, report.html
 // and run.json are written with its run identity, and summary.json, listing it, last. Returns the
 // run identity. The result is checked (check_run_result) before the first file is written, so a
 // bad result writes nothing. Each file is replaced whole (reports/atomic_file.h): an I/O failure

@@ -817,16 +817,16 @@ void read_tasks(const fs::path& path, const NameTable& instance_ids, sim::RunRes
   OutputCsv csv(path, kTasksCsvHeader);
   NameTable families, groups, sources;
   for (const sim::SourceInfo& s : r.sources) sources.intern(s.name);
-  sim::TaskRecords& t = r.tasks;
+  // Rows come in the order tasks finished (a run streams them, reports/csv.h TasksCsvStream) or in
+  // task order (a result written whole): read in file order, then put in task order.
+  sim::TaskRecords t;
+  std::vector<std::uint32_t> number;  // per row: its task number (taskId t<number + 1>)
   while (csv.next()) {
-    const std::size_t n = t.size();
     const std::string_view id = csv.field(0);
-    if (id.size() < 2 || id[0] != 't' || id[1] == '0' || parse_integer<std::uint64_t>(id.substr(1)) != n + 1) {
-      std::string expected = "\"t";
-      expected += std::to_string(n + 1);
-      expected += "\" (tasks in order, numbered from t1)";
-      csv.fail(0, std::move(expected));
-    }
+    const auto k = id.size() >= 2 && id[0] == 't' && id[1] != '0' ? parse_integer<std::uint32_t>(id.substr(1))
+                                                                   : std::optional<std::uint32_t>{};
+    if (!k || *k == 0) csv.fail(0, "a task id t1, t2, ... (t and the task's 1-based number)");
+    number.push_back(*k - 1);
     t.family.push_back(families.intern(csv.field(1)));
     t.revision.push_back(csv.integer<std::int32_t>(2));
     t.group.push_back(groups.intern(csv.field(3)));
@@ -891,8 +891,58 @@ void read_tasks(const fs::path& path, const NameTable& instance_ids, sim::RunRes
       t.source.push_back(*source);
     }
   }
-  r.families = families.names();
-  r.groups = groups.names();
+  // Task numbers 1..n, each once: the row of each task number.
+  const std::size_t n = number.size();
+  std::vector<std::uint32_t> row_of(n, 0xFFFFFFFFu);
+  for (std::size_t row = 0; row < n; ++row) {
+    if (number[row] >= n) {
+      throw InputError(csv.file(), "", "task ids t1 to t" + std::to_string(n) + ", one per row (" + std::to_string(n) + " rows)",
+                       in_quotes("t" + std::to_string(std::uint64_t{number[row]} + 1)));
+    }
+    if (row_of[number[row]] != 0xFFFFFFFFu) {
+      throw InputError(csv.file(), "", "each task id once", in_quotes("t" + std::to_string(std::uint64_t{number[row]} + 1)) + " twice");
+    }
+    row_of[number[row]] = static_cast<std::uint32_t>(row);
+  }
+  // Families and groups numbered in order of first use by task number, whatever the row order.
+  std::vector<std::uint32_t> family_index(families.names().size(), 0xFFFFFFFFu), group_index(groups.names().size(), 0xFFFFFFFFu);
+  std::vector<std::string> family_names, group_names;
+  const auto renumber = [](std::vector<std::uint32_t>& index, std::vector<std::string>& names,
+                           const std::vector<std::string>& read, std::uint32_t k) {
+    if (index[k] == 0xFFFFFFFFu) {
+      index[k] = static_cast<std::uint32_t>(names.size());
+      names.push_back(read[k]);
+    }
+    return index[k];
+  };
+  sim::TaskRecords& out = r.tasks;
+  out = sim::TaskRecords{};
+  const auto permute = [&](auto& to, const auto& from) {
+    to.resize(from.size());
+    if (from.empty()) return;  // source, without sources
+    for (std::size_t k = 0; k < n; ++k) to[k] = from[row_of[k]];
+  };
+  permute(out.source, t.source);
+  permute(out.revision, t.revision);
+  permute(out.instance, t.instance);
+  permute(out.submitted_at, t.submitted_at);
+  permute(out.placed_at, t.placed_at);
+  permute(out.started_at, t.started_at);
+  permute(out.stopped_at, t.stopped_at);
+  permute(out.stop_code, t.stop_code);
+  permute(out.stop_reason, t.stop_reason);
+  permute(out.failure_reason, t.failure_reason);
+  permute(out.rejected, t.rejected);
+  permute(out.cpu, t.cpu);
+  permute(out.memory_mib, t.memory_mib);
+  out.family.resize(n);
+  out.group.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    out.family[k] = renumber(family_index, family_names, families.names(), t.family[row_of[k]]);
+    out.group[k] = renumber(group_index, group_names, groups.names(), t.group[row_of[k]]);
+  }
+  r.families = std::move(family_names);
+  r.groups = std::move(group_names);
 }
 
 // The services' names, by ServiceResult index.

@@ -360,100 +360,6 @@ void Engine::give_up(std::uint32_t task, StopReason reason) {
   notify_lost(task, true);
 }
 
-// The task's record is final (STOPPED, rejected, or the run is over): it joins the run's task
-// figures.
-void Engine::task_done(std::uint32_t task) {
-  const Source& s = sources_[task_source_[task]];
-  TaskRecord r;
-  r.number = task;
-  r.source = s.result_source;
-  r.family = task_family_[task];
-  r.revision = task_revision_[task];
-  r.group = s.group;
-  r.instance = task_instance_[task];
-  r.submitted_at = task_submitted_[task];
-  r.placed_at = task_placed_[task];
-  r.started_at = task_started_[task];
-  r.stopped_at = task_stopped_[task];
-  r.stop_code = task_stop_code_[task];
-  r.stop_reason = task_stop_reason_[task];
-  r.failure_reason = task_failure_[task];
-  r.rejected = task_rejected_[task] != 0;
-  r.cpu = task_need_[task].cpu;
-  r.memory_mib = task_need_[task].memory_mib;
-  result_.task_stats.add(r);
-  if (task_sink_ != nullptr) {
-    task_sink_->task_done(r, cluster_, result_);
-  } else {
-    keep_record(r);
-  }
-  // The page is freed after the current event: code after this call may still read the task.
-  if (pages_.done(task, task_source_.size())) pages_to_free_.push_back(task >> kTaskPageShift);
-}
-
-void Engine::keep_record(const TaskRecord& r) {
-  TaskRecords& t = result_.tasks;
-  const std::size_t k = r.number;
-  if (t.size() <= k) {
-    const std::size_t n = task_source_.size();
-    t.source.resize(n);
-    t.family.resize(n);
-    t.revision.resize(n);
-    t.group.resize(n);
-    t.instance.resize(n);
-    t.submitted_at.resize(n);
-    t.placed_at.resize(n);
-    t.started_at.resize(n);
-    t.stopped_at.resize(n);
-    t.stop_code.resize(n);
-    t.stop_reason.resize(n);
-    t.failure_reason.resize(n);
-    t.rejected.resize(n);
-    t.cpu.resize(n);
-    t.memory_mib.resize(n);
-  }
-  t.source[k] = r.source;
-  t.family[k] = r.family;
-  t.revision[k] = r.revision;
-  t.group[k] = r.group;
-  t.instance[k] = r.instance;
-  t.submitted_at[k] = r.submitted_at;
-  t.placed_at[k] = r.placed_at;
-  t.started_at[k] = r.started_at;
-  t.stopped_at[k] = r.stopped_at;
-  t.stop_code[k] = r.stop_code;
-  t.stop_reason[k] = r.stop_reason;
-  t.failure_reason[k] = r.failure_reason;
-  t.rejected[k] = r.rejected ? 1 : 0;
-  t.cpu[k] = r.cpu;
-  t.memory_mib[k] = r.memory_mib;
-}
-
-void Engine::free_done_pages() {
-  for (const std::size_t page : pages_to_free_) {
-    pages_.mark_freed(page);
-    task_source_.free_page(page);
-    task_need_.free_page(page);
-    task_runtime_.free_page(page);
-    task_state_.free_page(page);
-    task_generation_.free_page(page);
-    task_queue_.free_page(page);
-    task_admitted_.free_page(page);
-    task_family_.free_page(page);
-    task_revision_.free_page(page);
-    task_instance_.free_page(page);
-    task_submitted_.free_page(page);
-    task_placed_.free_page(page);
-    task_started_.free_page(page);
-    task_stopped_.free_page(page);
-    task_stop_code_.free_page(page);
-    task_stop_reason_.free_page(page);
-    task_failure_.free_page(page);
-    task_rejected_.free_page(page);
-  }
-  pages_to_free_.clear();
-}
-
 void Engine::place_on(std::uint32_t task, InstanceIdx i) {
   const Resources& need = task_need_[task];
   cluster_.reserve(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task));
@@ -810,6 +716,7 @@ void Engine::take_sample(SimTime t) {
   s.failed_to_place = rejected_;
   result_.samples.push_back(s);
   usage_.record(result_);
+  if (want_picture_) note_peak(s);
 }
 
 void Engine::dispatch(const Event& e) {
@@ -866,6 +773,7 @@ RunResult Engine::run() {
   result_.duration = scenario_.duration;
   result_.sample_interval = scenario_.sample_interval;
   result_.task_stats = TaskStats(scenario_.duration);
+  want_picture_ = task_sink_ != nullptr && task_sink_->wants_cluster_picture();
 
   queue_.reserve(1024);
   // The first sample is scheduled before anything else, so each sample at time t sees the state
@@ -881,6 +789,7 @@ RunResult Engine::run() {
     const Event e = queue_.pop();
     if (e.time >= scenario_.duration) break;
     if (is_task_event(e.kind) && (pages_.freed(e.target) || e.generation != task_generation_[e.target])) continue;
+    if (e.time > picture_due_) [[unlikely]] capture_picture();
     now_ = e.time;
     ++events_;
     dispatch(e);
@@ -890,7 +799,10 @@ RunResult Engine::run() {
       next_progress += 1u << 18;
     }
   }
+  if (picture_due_ != kNever) capture_picture();
   now_ = scenario_.duration;
+  take_sample(now_);
+  if (picture_due_ != kNever) capture_picture();
   // The tasks still waiting or holding an instance, in task order.
   for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
     if (pages_.freed(task)) {
@@ -900,7 +812,6 @@ RunResult Engine::run() {
     if (task_state_[task] != TaskState::kStopped && task_state_[task] != TaskState::kRejected) task_done(task);
   }
   pages_to_free_.clear();
-  take_sample(now_);
   services_.finish(now_);
   fleet_.finish(now_);
 

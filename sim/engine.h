@@ -63,6 +63,9 @@ class TaskSink {
  public:
   virtual ~TaskSink() = default;
   virtual void task_done(const TaskRecord& t, const ClusterState& cluster, const RunResult& result) = 0;
+  // Whether the engine should capture RunResult::picture (the records it would be drawn from go
+  // to the sink only).
+  virtual bool wants_cluster_picture() const { return false; }
 };
 
 // REQUIRES: `scenario` came from the loader (validated and resolved).

@@ -215,6 +215,10 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   void task_done(std::uint32_t task);
   void keep_record(const TaskRecord& r);
   void free_done_pages();
+  // The cluster picture (RunResult::picture, when the task sink wants it): note_peak after each
+  // sample; capture_picture from the live tasks once the peak sample's instant is over.
+  void note_peak(const Sample& s);
+  void capture_picture();
   GroupIdx group_of(std::uint32_t task) const { return sources_[task_source_[task]].group; }
   // RUNNING -> STOPPING; STOPPED after `shutdown` plus the agent's stop latency.
   void begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown = 0);
@@ -270,6 +274,11 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   PagedColumn<StopReason> task_stop_reason_;
   PagedColumn<FailureReason> task_failure_;  // why it was not placed, or its first failed attempt
   PagedColumn<std::uint8_t> task_rejected_;
+  __extension__ typedef __int128 Wide;
+  bool want_picture_ = false;
+  SimTime picture_due_ = kNever;  // a new peak sample's instant, until its picture is captured
+  Wide peak_num_ = 0, peak_den_ = 0;
+  std::vector<std::int32_t> picture_tasks_, picture_starting_;  // scratch: [instance * groups + group]
 
   std::vector<RegistrationBatch> register_batches_;
   AgentLedgers agents_;  // used when the control plane counts STOPPING tasks as free (the default)

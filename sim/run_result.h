@@ -178,6 +178,24 @@ struct ServiceEvent {
   std::string message;
 };
 
+// What the instances held at one instant, for the cluster picture (reports/graphviz.h): each
+// instance's CPU units and memory MiB held by tasks (PENDING, RUNNING or STOPPING) and, per
+// instance and task group, how many tasks and how many of them not yet RUNNING. The engine
+// captures it at the peak sample (the highest CPU reserved of registered; ties: the earliest),
+// after every event of that instant, when its TaskSink asks (the records are then not kept to
+// compute it from); `at` is kNever otherwise.
+struct ClusterPicture {
+  struct Held {
+    std::uint32_t instance = 0;  // index into RunResult::instances
+    std::uint32_t group = 0;     // index into RunResult::groups
+    std::int32_t tasks = 0;
+    std::int32_t starting = 0;   // placed, not yet RUNNING
+  };
+  SimTime at = kNever;
+  std::vector<std::int64_t> cpu, memory_mib;  // per instance (RunResult::instances)
+  std::vector<Held> held;                     // by instance, then group
+};
+
 struct RunResult {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -197,6 +215,7 @@ struct RunResult {
   // `tasks` (reports/summary.h task_stats_of).
   TaskRecords tasks;
   TaskStats task_stats;
+  ClusterPicture picture;
   InstanceRecords instances;
   std::vector<Sample> samples;
   // CPU units and memory MiB, reserved and registered, per zone and per instance type at each

@@ -20,6 +20,7 @@
 #include "reports/explain_writer.h"
 #include "reports/format.h"
 #include "reports/atomic_file.h"
+#include "reports/csv.h"
 #include "reports/checks.h"
 #include "reports/graphviz.h"
 #include "reports/output_dir.h"
@@ -203,8 +204,17 @@ int cmd_run(const std::vector<std::string>& args) {
     explain = std::make_unique<reports::PlacementsJsonl>(explain_file->writer(),
                                                          o.explain_tasks);
   }
+  // tasks.csv streams likewise as tasks finish: the run keeps no task records (sim::TaskSink).
+  std::unique_ptr<reports::SpoolFile> tasks_file;
+  try {
+    tasks_file = std::make_unique<reports::SpoolFile>(dir);
+  } catch (const std::exception& e) {
+    throw OutputError(e.what());
+  }
+  reports::TasksCsvStream tasks(tasks_file->writer());
   const auto start = std::chrono::steady_clock::now();
-  sim::RunResult result = sim::run_scenario(scenario, factory, terminal ? &progress : nullptr, explain.get());
+  sim::RunResult result =
+      sim::run_scenario(scenario, factory, terminal ? &progress : nullptr, explain.get(), &tasks);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
 
@@ -231,6 +241,7 @@ int cmd_run(const std::vector<std::string>& args) {
     reports::OutputManifest manifest;
     if (explain_file) manifest.add(reports::kPlacementsFile, explain_file->commit(staging / reports::kPlacementsFile));
     reports::write_checks(check_results, scenario.name, staging, &manifest);
+    manifest.add(reports::kTasksFile, tasks_file->commit(staging / reports::kTasksFile));
     reports::write_outputs(result, stats, staging, o.html, std::move(manifest));
   });
   if (!o.quiet) std::fputs(reports::text_summary(result, dir.string(), o.html).c_str(), stdout);

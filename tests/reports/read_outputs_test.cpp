@@ -295,6 +295,27 @@ TEST_CASE("read_outputs: a written run reads back whole and renders the same rep
   CHECK((html == read_file(scratch.path() / "report.html")));
 }
 
+TEST_CASE("read_outputs: tasks.csv rows in any order (as a run streams them) read back in task order", "[reports]") {
+  ScratchDir scratch;
+  const sim::RunResult r = rich_run();
+  write_outputs(r, kStats, scratch.path());
+  // The rows reversed: the order in which tasks finished may be any.
+  const std::string text = read_file(scratch.path() / "tasks.csv");
+  const std::size_t header_end = text.find('\n') + 1;
+  std::vector<std::string> rows;
+  for (std::size_t at = header_end; at < text.size();) {
+    const std::size_t end = text.find('\n', at) + 1;
+    rows.push_back(text.substr(at, end - at));
+    at = end;
+  }
+  REQUIRE(rows.size() >= 3);
+  std::string reversed = text.substr(0, header_end);
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) reversed += *it;
+  write_text(scratch.path() / "tasks.csv", reversed);
+  const sim::RunResult back = read_outputs_unverified(scratch.path());
+  check_same_result(back, r);
+}
+
 TEST_CASE("read_outputs: Spot prices and Savings Plans read back, and report.html is the same", "[reports]") {
   RunResultBuilder b;
   b.duration(3 * kHour).instance_type("m", 100'000).instance_type("g", 1'000'000).instance_type("idle", 5);
@@ -501,9 +522,16 @@ TEST_CASE("read_outputs: broken CSV files name the file, the line and the column
     CHECK(read_error(dir) == tasks + ": line 3: column \"availabilityZone\": expected the zone of instance "
                                      "\"general-2\" in instances.csv, \"us-east-1b\", got \"us-east-1a\"");
     restore();
+    // Rows may come in any order (a run writes them as tasks finish), but each of t1..tN once.
     edit(dir / "tasks.csv", "t2,", "t7,");
-    CHECK(read_error(dir) == tasks + ": line 3: column \"taskId\": expected \"t2\" (tasks in order, numbered from t1), "
-                                     "got \"t7\"");
+    CHECK(read_error(dir) == tasks + ": /: expected task ids t1 to t5, one per row (5 rows), got \"t7\"");
+    restore();
+    edit(dir / "tasks.csv", "t2,", "t3,");
+    CHECK(read_error(dir) == tasks + ": /: expected each task id once, got \"t3\" twice");
+    restore();
+    edit(dir / "tasks.csv", "t2,", "tx,");
+    CHECK(read_error(dir) == tasks + ": line 3: column \"taskId\": expected a task id t1, t2, ... (t and the task's "
+                                     "1-based number), got \"tx\"");
     restore();
     edit(dir / "tasks.csv", "EssentialContainerExited", "Exited");
     CHECK(read_error(dir) == tasks + ": line 2: column \"stopCode\": expected an ECS stop code such as "

@@ -1,0 +1,172 @@
+// The engine's task records: handing each over when the task is done with (task_done), the pages
+// that hold them (sim/task_pages.h), and the cluster picture captured from the live tasks when
+// the records are not kept (RunResult::picture).
+#include <algorithm>
+
+#include "sim/engine_internal.h"
+
+namespace ecsim::sim::engine_detail {
+
+// The task's record is final (STOPPED, rejected, or the run is over): it joins the run's task
+// figures and goes to the sink.
+void Engine::task_done(std::uint32_t task) {
+  const Source& s = sources_[task_source_[task]];
+  TaskRecord r;
+  r.number = task;
+  r.source = s.result_source;
+  r.family = task_family_[task];
+  r.revision = task_revision_[task];
+  r.group = s.group;
+  r.instance = task_instance_[task];
+  r.submitted_at = task_submitted_[task];
+  r.placed_at = task_placed_[task];
+  r.started_at = task_started_[task];
+  r.stopped_at = task_stopped_[task];
+  r.stop_code = task_stop_code_[task];
+  r.stop_reason = task_stop_reason_[task];
+  r.failure_reason = task_failure_[task];
+  r.rejected = task_rejected_[task] != 0;
+  r.cpu = task_need_[task].cpu;
+  r.memory_mib = task_need_[task].memory_mib;
+  result_.task_stats.add(r);
+  if (task_sink_ != nullptr) {
+    task_sink_->task_done(r, cluster_, result_);
+  } else {
+    keep_record(r);
+  }
+  // The page is freed after the current event: code after this call may still read the task.
+  if (pages_.done(task, task_source_.size())) pages_to_free_.push_back(task >> kTaskPageShift);
+}
+
+void Engine::keep_record(const TaskRecord& r) {
+  TaskRecords& t = result_.tasks;
+  const std::size_t k = r.number;
+  if (t.size() <= k) {
+    const std::size_t n = task_source_.size();
+    t.source.resize(n);
+    t.family.resize(n);
+    t.revision.resize(n);
+    t.group.resize(n);
+    t.instance.resize(n);
+    t.submitted_at.resize(n);
+    t.placed_at.resize(n);
+    t.started_at.resize(n);
+    t.stopped_at.resize(n);
+    t.stop_code.resize(n);
+    t.stop_reason.resize(n);
+    t.failure_reason.resize(n);
+    t.rejected.resize(n);
+    t.cpu.resize(n);
+    t.memory_mib.resize(n);
+  }
+  t.source[k] = r.source;
+  t.family[k] = r.family;
+  t.revision[k] = r.revision;
+  t.group[k] = r.group;
+  t.instance[k] = r.instance;
+  t.submitted_at[k] = r.submitted_at;
+  t.placed_at[k] = r.placed_at;
+  t.started_at[k] = r.started_at;
+  t.stopped_at[k] = r.stopped_at;
+  t.stop_code[k] = r.stop_code;
+  t.stop_reason[k] = r.stop_reason;
+  t.failure_reason[k] = r.failure_reason;
+  t.rejected[k] = r.rejected ? 1 : 0;
+  t.cpu[k] = r.cpu;
+  t.memory_mib[k] = r.memory_mib;
+}
+
+void Engine::free_done_pages() {
+  for (const std::size_t page : pages_to_free_) {
+    pages_.mark_freed(page);
+    task_source_.free_page(page);
+    task_need_.free_page(page);
+    task_runtime_.free_page(page);
+    task_state_.free_page(page);
+    task_generation_.free_page(page);
+    task_queue_.free_page(page);
+    task_admitted_.free_page(page);
+    task_family_.free_page(page);
+    task_revision_.free_page(page);
+    task_instance_.free_page(page);
+    task_submitted_.free_page(page);
+    task_placed_.free_page(page);
+    task_started_.free_page(page);
+    task_stopped_.free_page(page);
+    task_stop_code_.free_page(page);
+    task_stop_reason_.free_page(page);
+    task_failure_.free_page(page);
+    task_rejected_.free_page(page);
+  }
+  pages_to_free_.clear();
+}
+
+void Engine::note_peak(const Sample& s) {
+  // Highest reserved/registered, compared as fractions in integers; ties keep the earliest (as
+  // reports/graphviz.h cluster_picture_time picks the peak sample).
+  const Wide num = s.cpu_registered > 0 ? s.cpu_reserved : 0;
+  const Wide den = s.cpu_registered > 0 ? s.cpu_registered : 1;
+  if (peak_den_ != 0 && num * peak_den_ <= peak_num_ * den) return;
+  peak_num_ = num;
+  peak_den_ = den;
+  picture_due_ = s.time;  // captured once every event of this instant has happened
+}
+
+void Engine::capture_picture() {
+  ClusterPicture& p = result_.picture;
+  p.at = picture_due_;
+  picture_due_ = kNever;
+  const std::size_t n = result_.instances.size();
+  p.cpu.assign(n, 0);
+  p.memory_mib.assign(n, 0);
+  p.held.clear();
+  // (instance, group) -> tasks, starting: a flat table when it is small, else sorted pairs.
+  const std::size_t groups = cluster_.group_names.size();
+  std::vector<std::pair<std::uint64_t, std::uint8_t>> pairs;
+  const bool flat = n * groups <= (std::size_t{1} << 22);
+  if (flat) {
+    picture_tasks_.assign(n * groups, 0);
+    picture_starting_.assign(n * groups, 0);
+  }
+  const std::size_t submitted = task_source_.size();
+  for (std::size_t page = 0; page < pages_.pages(); ++page) {
+    if (pages_.page_freed(page)) continue;
+    const std::size_t end = std::min(submitted, (page + 1) * kTaskPageSize);
+    for (auto task = static_cast<std::uint32_t>(page * kTaskPageSize); task < end; ++task) {
+      const TaskState st = task_state_[task];
+      if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
+      const InstanceIdx i = task_instance_[task];
+      p.cpu[i] += task_need_[task].cpu;
+      p.memory_mib[i] += task_need_[task].memory_mib;
+      const GroupIdx g = group_of(task);
+      const bool starting = st == TaskState::kPending;
+      if (flat) {
+        ++picture_tasks_[i * groups + g];
+        if (starting) ++picture_starting_[i * groups + g];
+      } else {
+        pairs.emplace_back(std::uint64_t{i} << 32 | g, starting ? 1 : 0);
+      }
+    }
+  }
+  if (flat) {
+    for (std::size_t k = 0; k < picture_tasks_.size(); ++k) {
+      if (picture_tasks_[k] == 0) continue;
+      p.held.push_back(ClusterPicture::Held{static_cast<std::uint32_t>(k / groups),
+                                            static_cast<std::uint32_t>(k % groups), picture_tasks_[k],
+                                            picture_starting_[k]});
+    }
+    return;
+  }
+  std::sort(pairs.begin(), pairs.end());
+  for (const auto& [key, starting] : pairs) {
+    const auto i = static_cast<std::uint32_t>(key >> 32);
+    const auto g = static_cast<std::uint32_t>(key & 0xFFFFFFFFu);
+    if (p.held.empty() || p.held.back().instance != i || p.held.back().group != g) {
+      p.held.push_back(ClusterPicture::Held{i, g, 0, 0});
+    }
+    ++p.held.back().tasks;
+    p.held.back().starting += starting;
+  }
+}
+
+}  // namespace ecsim::sim::engine_detail
