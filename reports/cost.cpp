@@ -150,22 +150,16 @@ CostFigures compute_cost(const sim::RunResult& r, const sim::TaskStats& tasks) {
     }
     // Σ over a source's tasks on instance i of dollars/s × held seconds × (cpu/registered +
     // memory/registered) / 2, from the exact per (source, instance) sums of held µs × cpu and
-    // held µs × memory, in (source, instance) order.
-    std::vector<std::uint64_t> keys;
-    keys.reserve(tasks.held.size());
-    for (const auto& entry : tasks.held) keys.push_back(entry.first);
-    std::sort(keys.begin(), keys.end());
-    for (const std::uint64_t key : keys) {
-      const auto source = static_cast<std::uint32_t>(key >> 32);
-      const auto i = static_cast<std::uint32_t>(key & 0xFFFFFFFFu);
-      if (source >= f.by_source.size() || i >= n) continue;
-      const sim::HeldOnInstance& h = tasks.held.at(key);
-      const double cpu = in.cpu_registered[i] > 0 ? ratio_to_double(h.cpu_us, Int128{in.cpu_registered[i]} * sim::kSecond) : 0.0;
+    // held µs × memory; each source's terms added in instance order.
+    tasks.for_each_held([&](std::size_t i, const sim::HeldOnInstance& h) {
+      if (i >= n || h.source >= f.by_source.size()) return;
+      const double cpu =
+          in.cpu_registered[i] > 0 ? ratio_to_double(h.cpu_us, Int128{in.cpu_registered[i]} * sim::kSecond) : 0.0;
       const double memory = in.memory_registered_mib[i] > 0
                                 ? ratio_to_double(h.memory_us, Int128{in.memory_registered_mib[i]} * sim::kSecond)
                                 : 0.0;
-      f.by_source[source] += per_second[i] * (cpu + memory) / 2;
-    }
+      f.by_source[h.source] += per_second[i] * (cpu + memory) / 2;
+    });
     for (const double d : f.by_source) allocated += d;
   }
   f.unallocated = std::max(0.0, CostFigures::dollars(f.total) - allocated);

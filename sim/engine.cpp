@@ -772,7 +772,6 @@ RunResult Engine::run() {
   result_.strategy = scenario_.strategy_label;
   result_.duration = scenario_.duration;
   result_.sample_interval = scenario_.sample_interval;
-  result_.task_stats = TaskStats(scenario_.duration);
   want_picture_ = task_sink_ != nullptr && task_sink_->wants_cluster_picture();
 
   queue_.reserve(1024);
@@ -780,6 +779,7 @@ RunResult Engine::run() {
   // after every event scheduled earlier for t (registrations at 0, services' first tasks...).
   queue_.push(0, kSample, 0);
   build();
+  result_.task_stats = TaskStats(scenario_.duration, result_.sources.size());
 
   // The loop: pop the earliest event; drop it if its task was killed since it was scheduled
   // (generation mismatch); advance the clock; dispatch by kind. Events at or after the end of

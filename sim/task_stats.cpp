@@ -85,7 +85,7 @@ void TaskStats::add(const TaskRecord& t) {
   if (src != nullptr && was_placed && t.instance != kNoInstance) {
     const SimTime h = alive_within_run(t.placed_at, t.stopped_at, duration_);
     if (h > 0) {
-      HeldOnInstance& on = held[std::uint64_t{t.source} << 32 | t.instance];
+      HeldOnInstance& on = held_on(t.source, t.instance);
       on.cpu_us += DurationSum{h} * t.cpu;
       on.memory_us += DurationSum{h} * t.memory_mib;
     }
@@ -94,9 +94,26 @@ void TaskStats::add(const TaskRecord& t) {
 
 const TaskStats& task_stats_of(const RunResult& r, TaskStats& scratch) {
   if (!r.task_stats.empty()) return r.task_stats;
-  scratch = TaskStats(r.duration);
+  scratch = TaskStats(r.duration, r.sources.size());
   scratch.add_all(r.tasks);
   return scratch;
+}
+
+HeldOnInstance& TaskStats::held_on(std::uint32_t source, InstanceIdx i) {
+  if (flat_sources_ > 0 && source < flat_sources_) {
+    const std::size_t k = std::size_t{i} * flat_sources_ + source;
+    if (held_flat_.size() <= k) {
+      const std::size_t n = (std::size_t{i} + 1) * flat_sources_;
+      held_flat_.reserve(std::max(n, held_flat_.size() * 2));
+      while (held_flat_.size() < n) held_flat_.push_back(HeldOnInstance{static_cast<std::uint32_t>(held_flat_.size() % flat_sources_), 0, 0});
+    }
+    return held_flat_[k];
+  }
+  if (held_.size() <= i) held_.resize(std::size_t{i} + 1);
+  std::vector<HeldOnInstance>& on = held_[i];
+  auto it = std::find_if(on.begin(), on.end(), [&](const HeldOnInstance& x) { return x.source == source; });
+  if (it == on.end()) it = on.insert(on.end(), HeldOnInstance{source, 0, 0});
+  return *it;
 }
 
 void TaskStats::add_all(const TaskRecords& t) {

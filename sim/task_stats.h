@@ -12,7 +12,6 @@
 
 #include <array>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "sim/duration_distribution.h"
@@ -43,6 +42,7 @@ struct GroupTaskStats {
 // Σ over one source's tasks on one instance of the time each held it within the run (placed_at
 // to stopped_at or the end) times its CPU units, and times its memory MiB: the cost by source.
 struct HeldOnInstance {
+  std::uint32_t source = 0;
   DurationSum cpu_us = 0;
   DurationSum memory_us = 0;
 };
@@ -50,7 +50,11 @@ struct HeldOnInstance {
 class TaskStats {
  public:
   TaskStats() = default;
-  explicit TaskStats(SimTime duration) : duration_(duration) {}
+  // `sources`: how many sources the result has (RunResult::sources), when known: up to
+  // kFlatSources, the held sums are one flat table (one cache line per task, not two).
+  explicit TaskStats(SimTime duration, std::size_t sources = 0)
+      : duration_(duration), flat_sources_(sources > 0 && sources <= kFlatSources ? sources : 0) {}
+  static constexpr std::size_t kFlatSources = 64;
 
   void add(const TaskRecord& t);
   // Every row of `t`, in order. REQUIRES: t.source empty or full.
@@ -72,11 +76,28 @@ class TaskStats {
   DurationSum task_running_us = 0;     // Σ time in RUNNING within the run
   std::vector<SourceTaskStats> by_source;  // index: RunResult::sources (grown as sources appear)
   std::vector<GroupTaskStats> by_group;    // index: RunResult::groups (grown as groups appear)
-  // Key: source << 32 | instance, for tasks that held an instance within the run (with sources).
-  std::unordered_map<std::uint64_t, HeldOnInstance> held;
+  // Calls f(instance, held) for each (source, instance) whose source's tasks held the instance
+  // within the run (with sources only), instances in increasing order.
+  template <class F>
+  void for_each_held(F&& f) const {
+    if (flat_sources_ > 0) {
+      for (std::size_t k = 0; k < held_flat_.size(); ++k) {
+        if (held_flat_[k].cpu_us != 0 || held_flat_[k].memory_us != 0) f(k / flat_sources_, held_flat_[k]);
+      }
+      return;
+    }
+    for (std::size_t i = 0; i < held_.size(); ++i) {
+      for (const HeldOnInstance& h : held_[i]) f(i, h);
+    }
+  }
 
  private:
+  HeldOnInstance& held_on(std::uint32_t source, InstanceIdx i);
+
   SimTime duration_ = 0;
+  std::size_t flat_sources_ = 0;
+  std::vector<HeldOnInstance> held_flat_;              // [instance * flat_sources_ + source]
+  std::vector<std::vector<HeldOnInstance>> held_;      // otherwise: per instance, sources in first-use order
 };
 
 // Time in [begin, end or the end of the run), clipped to the run; 0 when it never began.
