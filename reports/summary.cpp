@@ -409,9 +409,14 @@ std::string summary_json(const sim::RunResult& r, const OutputManifest* outputs)
         task_figures_json(one, f.by_source[first_trace + k]);
       }
       if (!tr.recorded_waits.empty()) {
-        // The trace's own waits, beside the simulated `wait` above.
-        std::vector<SimTime> waits = tr.recorded_waits;
-        const DurationStats w = duration_stats(waits);
+        // The trace's own waits, beside the simulated `wait` above (gathered as the run went:
+        // sim::TraceWaits says when the percentiles are a histogram's).
+        const sim::TraceWaits& waits = tr.recorded_waits;
+        DurationStats w;
+        w.count = waits.count();
+        w.total_us = waits.total_us();
+        w.p50 = waits.at_rank(nearest_rank_index(static_cast<std::size_t>(w.count), 500));
+        w.p99 = waits.at_rank(nearest_rank_index(static_cast<std::size_t>(w.count), 990));
         ordered_json trace_wait = ordered_json::object();
         trace_wait["count"] = w.count;
         trace_wait["mean"] = w.mean_seconds();
