@@ -118,7 +118,7 @@ struct TraceFileSpec {
 };
 
 // Large reads: a trace is read from start to end.
-constexpr std::size_t kReadBuffer = std::size_t{1} << 20;
+constexpr std::size_t kReadBuffer = std::size_t{1} << 16;
 
 bool open_buffered(const std::string& path, std::ifstream& in, std::vector<char>& buffer, std::string& why) {
   buffer.resize(kReadBuffer);
