@@ -179,6 +179,36 @@ class FileTrace final : public sim::TraceFile {
   std::shared_ptr<const TraceFileSpec> spec_;
 };
 
+// Sorts `tasks` (and `waits` with them, when there are any) by submit time, stably, in place:
+// a permutation of Index (4 bytes a record while the count fits) and no second copy.
+template <class Index>
+void sort_in_place(std::vector<sim::TraceTask>& tasks, std::vector<sim::SimTime>& waits) {
+  std::vector<Index> order(tasks.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Index>(i);
+  std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) { return tasks[a].submit < tasks[b].submit; });
+  // Position j takes the record at order[j]: each cycle of the permutation in turn, a position
+  // marked done (order[j] = j) once filled.
+  const bool with_waits = !waits.empty();
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (order[i] == i) continue;
+    const sim::TraceTask task = tasks[i];
+    const sim::SimTime wait = with_waits ? waits[i] : -1;
+    std::size_t j = i;
+    for (;;) {
+      const std::size_t k = order[j];
+      order[j] = static_cast<Index>(j);
+      if (k == i) {
+        tasks[j] = task;
+        if (with_waits) waits[j] = wait;
+        break;
+      }
+      tasks[j] = tasks[k];
+      if (with_waits) waits[j] = waits[k];
+      j = k;
+    }
+  }
+}
+
 // A trace out of submit order, read whole and sorted (stably: file order among equal times).
 sim::Trace load_in_memory(const JsonCursor& t, sim::Trace out, const std::string& path, const std::string& format,
                           const std::string& label, const TraceOptions& options, bool absolute, std::int64_t limit) {
@@ -191,8 +221,8 @@ sim::Trace load_in_memory(const JsonCursor& t, sim::Trace out, const std::string
   const std::unique_ptr<TraceSource> source = open_trace(format, in, label, options);
   Interner families;
   Interner groups;
-  std::vector<sim::TraceTask> tasks;
-  std::vector<sim::SimTime> waits;
+  std::vector<sim::TraceTask>& tasks = out.tasks;
+  std::vector<sim::SimTime>& waits = out.recorded_waits;  // only once a record has a wait
   bool any_wait = false;
   TraceRecord rec;
   while ((limit < 0 || static_cast<std::int64_t>(tasks.size()) < limit) && source->next(rec)) {
@@ -200,38 +230,28 @@ sim::Trace load_in_memory(const JsonCursor& t, sim::Trace out, const std::string
     task.family = families.intern(out.families, rec.family);
     task.group = groups.intern(out.groups, group_name(rec));
     tasks.push_back(task);
-    waits.push_back(rec.recorded_wait);
-    any_wait = any_wait || rec.recorded_wait >= 0;
+    if (rec.recorded_wait >= 0 && !any_wait) {
+      any_wait = true;
+      waits.assign(tasks.size() - 1, -1);
+    }
+    if (any_wait) waits.push_back(rec.recorded_wait);
   }
   if (in.bad()) t["file"].fail("a readable file", quote(out.file) + " (a read error)");
   out.records_read = static_cast<std::int64_t>(tasks.size());
   out.records_skipped = source->skipped() + source->bad_rows();
+  if (tasks.size() <= std::numeric_limits<std::uint32_t>::max()) {
+    sort_in_place<std::uint32_t>(tasks, waits);
+  } else {
+    sort_in_place<std::size_t>(tasks, waits);
+  }
   // Times are relative to the earliest record unless absoluteTime: never a negative time.
-  sim::SimTime origin = 0;
-  if (!absolute && !tasks.empty()) {
-    origin = std::min_element(tasks.begin(), tasks.end(), [](const sim::TraceTask& a, const sim::TraceTask& b) {
-               return a.submit < b.submit;
-             })->submit;
-  }
-  std::vector<std::size_t> order(tasks.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return tasks[a].submit < tasks[b].submit; });
-  out.tasks.reserve(tasks.size());
-  for (const std::size_t i : order) {
-    out.tasks.push_back(tasks[i]);
-    out.tasks.back().submit -= origin;
-  }
-  tasks = {};
-  if (any_wait) {
-    out.recorded_waits.reserve(waits.size());
-    for (const std::size_t i : order) out.recorded_waits.push_back(waits[i]);
-  }
+  const sim::SimTime origin = absolute || tasks.empty() ? 0 : tasks.front().submit;
   out.runtime_seconds = out.cpu_unit_seconds = out.memory_mib_seconds = 0;
   NeedCounter needs;
-  for (std::size_t i = 0; i < out.tasks.size(); ++i) {
-    add_figures(out, out.tasks[i], i == 0);
-    needs.add(out.tasks[i].need);
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    tasks[i].submit -= origin;
+    add_figures(out, tasks[i], i == 0);
+    needs.add(tasks[i].need);
   }
   needs.fill(out);
   return out;
