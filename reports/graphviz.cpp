@@ -927,7 +927,7 @@ std::string scenario_dot(const sim::Scenario& s) {
     out += "  " + dot_quoted(id) + " [label=<" +
            box("#e8e0f0", {heading("trace " + name_text(std::filesystem::path(tr.file).filename().string())),
                            name_text(tr.format) + " · " +
-                               plural(static_cast<std::int64_t>(tr.tasks.size()), "task", "tasks"),
+                               plural(tr.records_read, "task", "tasks"),
                            "families: " + families}) +
            ">];\n";
     source_edges(id, placement_label(tr.strategy, job_default, {}));

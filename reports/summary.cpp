@@ -369,10 +369,8 @@ std::string summary_json(const sim::RunResult& r, const OutputManifest* outputs)
         task_figures_json(one, f.by_source[first_trace + k]);
       }
       if (!tr.recorded_waits.empty()) {
-        // The trace's own waits, beside the simulated `wait` above.
-        sim::DurationDistribution waits;
-        for (const SimTime v : tr.recorded_waits) waits.add(v);
-        const DurationStats w = duration_stats(waits);
+        // The trace's own waits, beside the simulated `wait` above (gathered as the run went).
+        const DurationStats w = duration_stats(tr.recorded_waits);
         ordered_json trace_wait = ordered_json::object();
         trace_wait["count"] = w.count;
         trace_wait["mean"] = w.mean_seconds();

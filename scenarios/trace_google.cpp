@@ -17,7 +17,7 @@
 // Skipped and counted: instances of alloc sets, instances that end before they are scheduled,
 // and those still waiting at the end of the file; one still running at the end of the file runs
 // to the end of the run. Records come out when their task ends (or at the end of the file), so
-// not in submit order: the loader sorts them. Family "google", or "priority-N" with a priority
+// not in submit order: the loader holds them sorted. Family "google", or "priority-N" with a priority
 // column.
 #include <limits>
 #include <unordered_map>

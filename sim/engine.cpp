@@ -76,10 +76,15 @@ void Engine::build() {
   }
   if (!scenario_.services.empty()) queue_.push(0, kServiceStart, 0);
   for (std::size_t k = 0; k < scenario_.jobs.size(); ++k) schedule_next_job_arrival(static_cast<std::uint32_t>(k), -1);
-  trace_cursor_.assign(scenario_.traces.size(), 0);
+  // Each trace is read as the run goes, one record ahead: this run's own readers, so that the
+  // records of a trace of any length are never held.
+  trace_next_.resize(scenario_.traces.size());
+  trace_next_wait_.assign(scenario_.traces.size(), -1);
   for (std::size_t k = 0; k < scenario_.traces.size(); ++k) {
-    const Trace& trace = scenario_.traces[k];
-    if (!trace.tasks.empty()) queue_.push(trace.tasks[0].submit, kTraceArrival, static_cast<std::uint32_t>(k));
+    trace_readers_.push_back(open_trace_reader(scenario_.traces[k]));
+    if (trace_readers_[k]->next(trace_next_[k], trace_next_wait_[k])) {
+      queue_.push(trace_next_[k].submit, kTraceArrival, static_cast<std::uint32_t>(k));
+    }
   }
   for (std::size_t k = 0; k < scenario_.events.size(); ++k) {
     const ScenarioEvent& ev = scenario_.events[k];
@@ -112,14 +117,21 @@ void Engine::on_job_arrival(std::uint32_t job) {
 
 void Engine::on_trace_arrival(std::uint32_t trace) {
   const Trace& t = scenario_.traces[trace];
-  std::uint64_t& cursor = trace_cursor_[trace];
-  const TraceTask& rec = t.tasks[cursor++];
+  const TraceTask rec = trace_next_[trace];
+  // The trace's figures of the records submitted within the run (every one of them arrives, in
+  // submit order): the work offered, what fits of a runtime past the end (or to it: kNever),
+  // and the trace's own waits, to set beside the simulated ones.
+  TraceStats& stats = result_.traces[trace];
+  const SimTime offered = std::min(rec.runtime, scenario_.duration - rec.submit);
+  stats.offered_cpu_unit_seconds += static_cast<double>(rec.need.cpu) * to_seconds(offered);
+  if (trace_next_wait_[trace] >= 0) stats.recorded_waits.add(trace_next_wait_[trace]);
   const std::uint32_t source = trace_first_source_[trace] + rec.group;
   const std::uint32_t family = intern_family(result_.families, family_index_, t.families[rec.family]);
   const std::uint32_t task = submit(source, rec.need, rec.runtime, family, 1);
   try_place(task);
-  if (cursor < t.tasks.size() && t.tasks[cursor].submit < scenario_.duration) {
-    queue_.push(t.tasks[cursor].submit, kTraceArrival, trace);
+  if (trace_readers_[trace]->next(trace_next_[trace], trace_next_wait_[trace]) &&
+      trace_next_[trace].submit < scenario_.duration) {
+    queue_.push(trace_next_[trace].submit, kTraceArrival, trace);
   }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include "sim/agent.h"
@@ -251,7 +252,11 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   std::vector<std::vector<std::int64_t>> owner_live_;  // [service, then job][strategy item]: live tasks
   std::vector<std::uint8_t> source_daemon_;        // per source: a DAEMON service's
   std::vector<std::uint32_t> trace_first_source_;  // per trace: its first group's source
-  std::vector<std::uint64_t> trace_cursor_;        // per trace: next record
+  // Per trace: this run's reader over its records, and the record it read next (due at its
+  // submit time, kTraceArrival).
+  std::vector<std::unique_ptr<TraceReader>> trace_readers_;
+  std::vector<TraceTask> trace_next_;
+  std::vector<SimTime> trace_next_wait_;
   FamilyIndex family_index_;                       // of result_.families (intern_family)
   WaitQueues waiting_;
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -444,21 +445,65 @@ struct TraceTask {
   std::uint32_t group = 0;   // index into Trace::groups
 };
 
+// Reads one trace's records in submit order (then file order), from the first: one reader per
+// run, never shared (the runs of compare, plan and sweep may share a Scenario across threads).
+class TraceReader {
+ public:
+  TraceReader() = default;
+  virtual ~TraceReader() = default;
+  TraceReader(const TraceReader&) = delete;
+  TraceReader& operator=(const TraceReader&) = delete;
+  // The next record and the trace's own wait for it (-1: none); false after the last. Throws
+  // InputError when the file no longer holds what the loader read.
+  virtual bool next(TraceTask& task, SimTime& recorded_wait) = 0;
+};
+
+// A trace file the loader has read through once (scenarios/traces.cpp) and found in submit
+// order: each run replays it from the file, so that no run holds its records. Immutable and
+// safe to open from several threads at once.
+class TraceFile {
+ public:
+  virtual ~TraceFile() = default;
+  virtual std::unique_ptr<TraceReader> open() const = 0;
+};
+
 struct Trace {
   std::string file;
   std::string format;
   std::vector<std::string> families;
   std::vector<std::string> groups;
+  // Where the records come from: `stream` when set (a file already in submit order), else
+  // `tasks` (a file out of submit order, held sorted; or a trace built in memory). Read them
+  // through open_trace_reader().
+  std::shared_ptr<const TraceFile> stream;
   std::vector<TraceTask> tasks;  // sorted by submit time, then file order
+  // Per task (in `tasks` order): the trace's own wait from submission to start, -1 when the
+  // trace gives none. Empty when no record has one.
+  std::vector<SimTime> recorded_waits;
   std::vector<StrategySpec> strategy;
   OnPlacementFailure on_failure = OnPlacementFailure::kWait;
   std::int64_t records_read = 0;
   std::int64_t records_skipped = 0;  // left out by the format's rules, and bad rows skipped
-  // Per task (in `tasks` order): the trace's own wait from submission to start, -1 when the
-  // trace gives none; summary.json sets them beside the simulated waits. Empty when no record
-  // has one.
-  std::vector<SimTime> recorded_waits;
+  // What the loader's pass found, over every record in submit order (filled by the loader;
+  // zero for a trace built in memory): the first and last submit times, and Σ runtime, Σ
+  // runtime × cpu and Σ runtime × memory in seconds (a runtime to the end counts as kNever).
+  bool in_submit_order = true;  // the file's records were already in submit order
+  SimTime first_submit = 0;
+  SimTime last_submit = 0;
+  double runtime_seconds = 0;
+  double cpu_unit_seconds = 0;
+  double memory_mib_seconds = 0;
+  // The distinct needs (cpu, memory, gpus) of the records, in the order they first appear, with
+  // how many records have each: what `ecsim validate` fits against the fleet without reading the
+  // file again. Known (`needs_known`) while there are at most kMaxTraceNeeds of them.
+  static constexpr std::size_t kMaxTraceNeeds = 4096;
+  std::vector<std::pair<Resources, std::int64_t>> needs;
+  bool needs_known = false;
 };
+
+// A reader of `trace`'s records from the first: over its file when it streams, else over its
+// tasks. Each call gives an independent reader.
+std::unique_ptr<TraceReader> open_trace_reader(const Trace& trace);
 
 enum class EventType : std::uint8_t {
   // Every instance of `zone` disconnects at `at` for `duration` (kNever: to the end); its tasks

@@ -92,7 +92,9 @@ struct TraceStats {
   std::int64_t records_read = 0;
   std::int64_t records_skipped = 0;
   double offered_cpu_unit_seconds = 0;  // Σ cpu × runtime, runtimes clipped to the run
-  std::vector<SimTime> recorded_waits;  // the trace's own waits of its records submitted within the run
+  // The trace's own waits of its records submitted within the run, gathered as the run replays
+  // them (exact figures up to 65,536 waits, then a bounded histogram: sim/duration_distribution.h).
+  DurationDistribution recorded_waits;
 };
 
 enum class RolloutState : std::uint8_t { kInProgress, kCompleted, kFailed };

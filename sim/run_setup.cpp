@@ -304,16 +304,8 @@ SourceTable build_sources(const Scenario& scenario, ClusterState& cluster, Place
     stats.format = trace.format;
     stats.records_read = trace.records_read;
     stats.records_skipped = trace.records_skipped;
-    // The work offered within the run: a record submitted at or after its end offers none, and
-    // one running past it (or to the end: kNever) offers what fits.
-    // The trace's own waits of the same records, to set beside the simulated waits of its tasks.
-    for (std::size_t i = 0; i < trace.tasks.size(); ++i) {
-      const TraceTask& t = trace.tasks[i];
-      if (t.submit >= scenario.duration) continue;
-      const SimTime runtime = std::min(t.runtime, scenario.duration - t.submit);
-      stats.offered_cpu_unit_seconds += static_cast<double>(t.need.cpu) * to_seconds(runtime);
-      if (i < trace.recorded_waits.size() && trace.recorded_waits[i] >= 0) stats.recorded_waits.push_back(trace.recorded_waits[i]);
-    }
+    // The work offered within the run and the trace's own waits are gathered as the engine
+    // replays the records (Engine::on_trace_arrival).
     result.traces.push_back(std::move(stats));
   }
   return table;

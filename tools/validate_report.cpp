@@ -421,21 +421,26 @@ class Builder {
     SourceFigures f;
     f.kind = "trace";
     f.name = t.file;
-    f.records = static_cast<std::int64_t>(t.tasks.size());
-    double runtime_s = 0, cpu_s = 0, memory_s = 0;
+    f.records = t.records_read;
+    // The sums the loader took over the records in submit order, and the fleet's fit of each
+    // distinct need it counted (of each record, read again one at a time, past so many needs).
+    const double runtime_s = t.runtime_seconds, cpu_s = t.cpu_unit_seconds, memory_s = t.memory_mib_seconds;
     std::int64_t unplaceable = 0;
-    for (const sim::TraceTask& task : t.tasks) {
-      const double r = sim::to_seconds(task.runtime);
-      runtime_s += r;
-      cpu_s += r * task.need.cpu;
-      memory_s += r * task.need.memory_mib;
-      bool any = false;
-      for (std::size_t g = 0; g < in_fleet_.size() && !any; ++g) {
-        any = in_fleet_[g] && fits(s_, s_.cluster.instance_groups[g], task.need, {});
+    const auto fits_fleet = [&](const sim::Resources& need) {
+      for (std::size_t g = 0; g < in_fleet_.size(); ++g) {
+        if (in_fleet_[g] && fits(s_, s_.cluster.instance_groups[g], need, {})) return true;
       }
-      unplaceable += any ? 0 : 1;
+      return false;
+    };
+    if (t.needs_known) {
+      for (const auto& [need, count] : t.needs) unplaceable += fits_fleet(need) ? 0 : count;
+    } else {
+      const std::unique_ptr<sim::TraceReader> reader = sim::open_trace_reader(t);
+      sim::TraceTask task;
+      sim::SimTime recorded_wait = -1;
+      while (reader->next(task, recorded_wait)) unplaceable += fits_fleet(task.need) ? 0 : 1;
     }
-    const sim::SimTime span = t.tasks.empty() ? 0 : t.tasks.back().submit - t.tasks.front().submit;
+    const sim::SimTime span = f.records == 0 ? 0 : t.last_submit - t.first_submit;
     f.span_seconds = sim::to_seconds(span);
     f.submits = std::to_string(f.records) + " records over " + duration_text(span);
     if (span > 0) {
@@ -447,12 +452,12 @@ class Builder {
       f.cpu_units = cpu_s / f.span_seconds;
       f.memory_mib = memory_s / f.span_seconds;
     } else {
-      f.unknown = t.tasks.empty() ? "no records" : "every record is submitted at one instant";
+      f.unknown = f.records == 0 ? "no records" : "every record is submitted at one instant";
     }
     r_.sources.push_back(std::move(f));
     if (unplaceable > 0 && std::find(in_fleet_.begin(), in_fleet_.end(), true) != in_fleet_.end()) {
       warn(ValidateWarning::Kind::kTraceTasksNeverFit, at,
-           std::to_string(unplaceable) + " of " + std::to_string(t.tasks.size()) +
+           std::to_string(unplaceable) + " of " + std::to_string(t.records_read) +
                " records need more CPU, memory or GPUs than any instance type of the fleet registers: they can never be placed");
     }
     strategy_attributes(t.strategy, at + "/placementStrategy");

@@ -512,7 +512,7 @@ TEST_CASE("summary: a trace's offered load is over the registered CPU, its own w
   // One instance of 2048 CPU units for the whole hour, one for its second half: 1.5 × 2048 × 3600.
   b.instance("i-1", "us-east-1a", "m5.large").instance("i-2", "us-east-1a", "m5.large", 30 * kMinute);
   b.trace("a.csv", "generic", 4, 0, 0.25 * 2048 * 3600 * 1.5);
-  b.result().traces[0].recorded_waits = {4 * kSecond, 1 * kSecond, 2 * kSecond, 3 * kSecond};
+  for (const SimTime w : {4 * kSecond, 1 * kSecond, 2 * kSecond, 3 * kSecond}) b.result().traces[0].recorded_waits.add(w);
   const auto j = nlohmann::json::parse(summary_json(b.build()));
   const auto& file = j["trace"]["files"][0];
   CHECK(file["offeredLoad"] == 0.25);
@@ -522,7 +522,7 @@ TEST_CASE("summary: a trace's offered load is over the registered CPU, its own w
   CHECK(file["traceWait"]["p50"] == 2);
   CHECK(file["traceWait"]["p99"] == 4);
   CHECK(file.contains("wait"));
-  b.result().traces[0].recorded_waits.clear();
+  b.result().traces[0].recorded_waits = {};
   CHECK_FALSE(nlohmann::json::parse(summary_json(b.build()))["trace"]["files"][0].contains("traceWait"));
 }
 

@@ -271,17 +271,22 @@ TEST_CASE("loader: a generic trace becomes tasks relative to its first record", 
   REQUIRE(s.traces.size() == 1);
   const auto& t = s.traces[0];
   CHECK(t.records_read == 3);
-  REQUIRE(t.tasks.size() == 3);
-  CHECK(t.tasks[0].submit == 0);
-  CHECK(t.tasks[0].need.cpu == 512);
-  CHECK(t.tasks[0].need.memory_mib == 1024);
-  CHECK(t.tasks[0].runtime == 60 * sim::kSecond);
-  CHECK(t.tasks[1].submit == 500 * sim::kMillisecond);
-  CHECK(t.tasks[2].submit == 5 * sim::kSecond);
-  CHECK(t.tasks[2].need.gpus == 1);
+  std::vector<sim::TraceTask> tasks;
+  const auto reader = sim::open_trace_reader(t);
+  sim::TraceTask task;
+  sim::SimTime wait = -1;
+  while (reader->next(task, wait)) tasks.push_back(task);
+  REQUIRE(tasks.size() == 3);
+  CHECK(tasks[0].submit == 0);
+  CHECK(tasks[0].need.cpu == 512);
+  CHECK(tasks[0].need.memory_mib == 1024);
+  CHECK(tasks[0].runtime == 60 * sim::kSecond);
+  CHECK(tasks[1].submit == 500 * sim::kMillisecond);
+  CHECK(tasks[2].submit == 5 * sim::kSecond);
+  CHECK(tasks[2].need.gpus == 1);
   CHECK(t.families == std::vector<std::string>{"etl", "ml"});
   CHECK(t.groups == std::vector<std::string>{"family:etl", "team-a"});
-  CHECK(t.tasks[2].group == 1);
+  CHECK(tasks[2].group == 1);
 }
 
 TEST_CASE("loader: events are parsed and sorted by time", "[scenarios]") {

@@ -12,6 +12,23 @@ namespace {
 
 const std::string kBrokenDir = std::string(ECSIM_SOURCE_DIR) + "/tests/scenarios/broken";
 
+// The records a run replays, and the trace's own wait of each (-1: none).
+struct Replayed {
+  std::vector<sim::TraceTask> tasks;
+  std::vector<sim::SimTime> waits;
+};
+Replayed replay(const sim::Trace& t) {
+  Replayed out;
+  const auto reader = sim::open_trace_reader(t);
+  sim::TraceTask task;
+  sim::SimTime wait = -1;
+  while (reader->next(task, wait)) {
+    out.tasks.push_back(task);
+    out.waits.push_back(wait);
+  }
+  return out;
+}
+
 sim::Scenario load_traces_json(const std::string& traces) {
   const std::string text = R"({"cluster": {"availabilityZones": ["us-east-1a"],
       "instanceGroups": [{"name": "g", "instanceType": "m5.large", "count": 1}]},
@@ -25,20 +42,21 @@ TEST_CASE("traces: an SWF entry's jobs become tasks with the trace's own waits",
   const sim::Trace& t = s.traces[0];
   CHECK(t.format == "swf");
   CHECK(t.records_read == 1);
-  REQUIRE(t.tasks.size() == 1);
-  CHECK(t.tasks[0].need.cpu == 2048);
-  CHECK(t.tasks[0].need.memory_mib == 2048);  // 1024 MiB per processor
-  CHECK(t.recorded_waits == std::vector<sim::SimTime>{5 * sim::kSecond});  // per task
+  const Replayed r = replay(t);
+  REQUIRE(r.tasks.size() == 1);
+  CHECK(r.tasks[0].need.cpu == 2048);
+  CHECK(r.tasks[0].need.memory_mib == 2048);  // 1024 MiB per processor
+  CHECK(r.waits == std::vector<sim::SimTime>{5 * sim::kSecond});  // per task
   CHECK(t.groups == std::vector<std::string>{"user:1"});
 }
 
 TEST_CASE("traces: the trace's own waits follow their tasks into submit order", "[traces]") {
   const auto s = load_traces_json(R"([{"file": "files/waits.csv", "format": "generic"}])");
-  const sim::Trace& t = s.traces[0];
-  REQUIRE(t.tasks.size() == 2);
-  CHECK(t.tasks[0].submit == 0);
-  CHECK(t.tasks[1].submit == 5 * sim::kSecond);
-  CHECK(t.recorded_waits == std::vector<sim::SimTime>{2 * sim::kSecond, -1});
+  const Replayed r = replay(s.traces[0]);
+  REQUIRE(r.tasks.size() == 2);
+  CHECK(r.tasks[0].submit == 0);
+  CHECK(r.tasks[1].submit == 5 * sim::kSecond);
+  CHECK(r.waits == std::vector<sim::SimTime>{2 * sim::kSecond, -1});
 }
 
 TEST_CASE("traces: skipBadRows counts the skipped rows with the format's skips", "[traces]") {
@@ -53,12 +71,12 @@ TEST_CASE("traces: skipBadRows counts the skipped rows with the format's skips",
 TEST_CASE("traces: a google-2019 entry scales requests by its machine size", "[traces]") {
   const auto s = load_traces_json(
       R"([{"file": "files/events.csv", "format": "google-2019", "machineCpus": 10, "machineMemoryMiB": 1000}])");
-  const sim::Trace& t = s.traces[0];
-  REQUIRE(t.tasks.size() == 1);
-  CHECK(t.tasks[0].need.cpu == 103);  // 0.01 × 10 × 1024 = 102.4, rounded up
-  CHECK(t.tasks[0].need.memory_mib == 10);
-  CHECK(t.tasks[0].runtime == sim::kNever);  // still running at the end of the file
-  CHECK(t.recorded_waits == std::vector<sim::SimTime>{sim::kSecond});
+  const Replayed r = replay(s.traces[0]);
+  REQUIRE(r.tasks.size() == 1);
+  CHECK(r.tasks[0].need.cpu == 103);  // 0.01 × 10 × 1024 = 102.4, rounded up
+  CHECK(r.tasks[0].need.memory_mib == 10);
+  CHECK(r.tasks[0].runtime == sim::kNever);  // still running at the end of the file
+  CHECK(r.waits == std::vector<sim::SimTime>{sim::kSecond});
 }
 
 }  // namespace

@@ -263,6 +263,31 @@ TEST_CASE("validate report: trace records larger than every instance are a warni
                                  "of the fleet registers: they can never be placed"});
 }
 
+TEST_CASE("validate report: records no instance fits are counted past the distinct needs the loader keeps",
+          "[tools][validate]") {
+  // More distinct needs than sim::Trace keeps: the records are read again to fit them, in order
+  // or not (held sorted), with the same count.
+  for (const bool sorted : {true, false}) {
+    TempDir dir;
+    std::ofstream out(dir.path() / "t.csv");
+    out << "submit,cpu,memoryMiB,runtime\n";
+    const int n = static_cast<int>(ecsim::sim::Trace::kMaxTraceNeeds) + 100;
+    for (int k = 0; k < n; ++k) {
+      // Every fifth record needs more CPU than the 4096 units a slot registers; each need differs.
+      out << (sorted ? k : n - k) << "," << (k % 5 == 0 ? 5000 + k : 1 + k % 1000) << "," << 1 + k / 1000 << ",600\n";
+    }
+    out.close();
+    const auto s = ecsim::scenarios::load_scenario_text(scenario(R"("traces": [{"file": "t.csv", "format": "generic"}])"),
+                                                        "t.json", dir.path().string());
+    REQUIRE_FALSE(s.traces[0].needs_known);
+    const ValidateReport r = ecsim::tools::build_validate_report(s, "t.json");
+    CHECK(warning_lines(r) ==
+          std::vector<std::string>{"t.json: /traces/0: " + std::to_string((n + 4) / 5) + " of " + std::to_string(n) +
+                                   " records need more CPU, memory or GPUs than any instance type of the fleet "
+                                   "registers: they can never be placed"});
+  }
+}
+
 TEST_CASE("validate report: a capacity provider no strategy names", "[tools][validate]") {
   const ValidateReport r = report_of(scenario(R"("taskDefinitions": [)" + kApp + R"(],
       "capacityProviders": [

@@ -8,9 +8,17 @@
 //  - BM_AzOutage/N: a whole run of N m5.xlarge instances over three zones, 5,000 service tasks
 //    per 100,000 instances, two hours, one zone out from 30 min to 1 h; BM_AzCalm/N is the same
 //    run without the event, so the difference is what the outage costs.
+//  - BM_LoadTrace/N: a scenario replaying a generated `generic` trace of N records (about 45
+//    bytes a row, in submit order, with families, groups and the trace's own waits), loaded and
+//    checked: the loader's one pass over the file. BM_ReplayTrace/N reads the loaded trace's
+//    records back as a run does (open_trace_reader). Memory must not grow with N: run
+//    `ecsim validate` on such a file under /usr/bin/time -v for the peak.
 // Per-item figures (items/s) should stay flat as N grows.
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "placement/registry.h"
@@ -95,6 +103,75 @@ void BM_ScenarioSvg(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
 }
 BENCHMARK(BM_ScenarioSvg)->Arg(1000)->Arg(2000)->Arg(4000)->Arg(16000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// A generic trace of n records in a file of its own under the temporary directory, removed
+// with the object.
+class TraceFile {
+ public:
+  explicit TraceFile(int n)
+      : dir_(std::filesystem::temp_directory_path() / ("ecsim-load-bench-" + std::to_string(n))) {
+    std::filesystem::create_directories(dir_);
+    std::ofstream out(dir_ / "trace.csv", std::ios::binary);
+    out << "submit,cpu,memoryMiB,runtime,family,group,wait\n";
+    std::uint64_t x = 88172645463325252ULL;  // xorshift64: the same file every time
+    std::int64_t submit_ms = 0;
+    std::string row;
+    for (int k = 0; k < n; ++k) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      submit_ms += static_cast<std::int64_t>(x % 800);
+      row = std::to_string(submit_ms / 1000) + "." + std::to_string(1000 + submit_ms % 1000).substr(1) + "," +
+            std::to_string(256 << (x >> 10 & 3)) + "," + std::to_string(512 << (x >> 12 & 3)) + "," +
+            std::to_string(1 + (x >> 14) % 600) + ".5,fam" + std::to_string(k % 7) + ",grp" + std::to_string(k % 13) +
+            "," + std::to_string((x >> 24) % 30) + ".25\n";
+      out << row;
+    }
+  }
+  ~TraceFile() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  TraceFile(const TraceFile&) = delete;
+  TraceFile& operator=(const TraceFile&) = delete;
+
+  std::string dir() const { return dir_.string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+const char* const kTraceScenario = R"({"name": "trace-bench", "duration": "1h",
+  "cluster": {"availabilityZones": ["us-east-1a"],
+              "instanceGroups": [{"name": "g", "instanceType": "m5.xlarge", "count": 10}]},
+  "traces": [{"file": "trace.csv", "format": "generic"}]})";
+
+void BM_LoadTrace(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const TraceFile file(n);
+  for (auto _ : state) {
+    ecsim::sim::Scenario s = ecsim::scenarios::load_scenario_text(kTraceScenario, "trace-bench.json", file.dir());
+    benchmark::DoNotOptimize(s.traces.data());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_LoadTrace)->Arg(100000)->Arg(1000000)->Arg(4000000)->Unit(benchmark::kMillisecond);
+
+void BM_ReplayTrace(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const TraceFile file(n);
+  const ecsim::sim::Scenario s = ecsim::scenarios::load_scenario_text(kTraceScenario, "trace-bench.json", file.dir());
+  for (auto _ : state) {
+    const auto reader = ecsim::sim::open_trace_reader(s.traces[0]);
+    ecsim::sim::TraceTask task;
+    ecsim::sim::SimTime wait = -1;
+    std::int64_t cpu = 0;
+    while (reader->next(task, wait)) cpu += task.need.cpu;
+    benchmark::DoNotOptimize(cpu);
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_ReplayTrace)->Arg(100000)->Arg(1000000)->Arg(4000000)->Unit(benchmark::kMillisecond);
 
 void run_outage(benchmark::State& state, bool outage) {
   const int n = static_cast<int>(state.range(0));
