@@ -187,23 +187,23 @@ FailureReason Engine::admits(std::uint32_t service, std::uint32_t task_definitio
 
 void Engine::stop(std::uint32_t task, StopReason reason) {
   if (task_state_[task] != TaskState::kStopping && task_state_[task] != TaskState::kStopped) {
-    task_stop_reason_[task] = reason;
+    rec_[task].stop_reason = reason;
   }
   switch (task_state_[task]) {
     case TaskState::kProvisioning: {
       // Still waiting to be placed: the scheduler cancels it.
       waiting_.remove(task_queue_[task], task);
       task_state_[task] = TaskState::kRejected;
-      task_rejected_[task] = 1;
-      task_stopped_[task] = now_;
-      task_stop_code_[task] = StopCode::kServiceSchedulerInitiated;
+      rec_[task].rejected = 1;
+      rec_[task].stopped = now_;
+      rec_[task].stop_code = StopCode::kServiceSchedulerInitiated;
       ++rejected_;
       task_done(task);
       provider_task_ends(task);
       return;
     }
     case TaskState::kPending: {
-      const InstanceIdx i = task_instance_[task];
+      const InstanceIdx i = rec_[task].instance;
       kill(task, StopCode::kServiceSchedulerInitiated);
       agent_drain(i);
       retry_waiting_on(i);
@@ -232,17 +232,11 @@ std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTim
   task_generation_.push_back(0);
   task_queue_.push_back(0xFFFFFFFFu);
   task_admitted_.push_back(0);
-  task_family_.push_back(family);
-  task_revision_.push_back(revision);
-  task_instance_.push_back(kNoInstance);
-  task_submitted_.push_back(now_);
-  task_placed_.push_back(kNever);
-  task_started_.push_back(kNever);
-  task_stopped_.push_back(kNever);
-  task_stop_code_.push_back(StopCode::kNone);
-  task_stop_reason_.push_back(StopReason::kNone);
-  task_failure_.push_back(FailureReason::kNone);
-  task_rejected_.push_back(0);
+  TaskFields f;
+  f.family = family;
+  f.revision = revision;
+  f.submitted = now_;
+  rec_.push_back(f);
   pages_.added(task);
   if (s.provider != Source::kNoProvider) ++owner_live_[owner_of(s)][s.provider_item];
   return task;
@@ -265,7 +259,7 @@ void Engine::explain_placement(std::uint32_t task, const PlacementRequest& reque
   PlacementAttempt a;
   a.time = now_;
   a.task = task;
-  a.family = task_family_[task];
+  a.family = rec_[task].family;
   a.group = group_of(task);
   a.request = &request;
   a.decision = d;
@@ -281,7 +275,7 @@ void Engine::explain_without_placer(PlacementAttempt::Kind kind, std::uint32_t t
   a.kind = kind;
   a.time = now_;
   a.task = task;
-  a.family = task_family_[task];
+  a.family = rec_[task].family;
   a.group = group_of(task);
   a.request = &request;
   a.decision = d;
@@ -300,7 +294,7 @@ void Engine::try_place(std::uint32_t task) {
   ++result_.placements;
   if (!wq.tasks.empty()) {
     // Queue-mates waiting: no instance admits this shape (see the invariants above).
-    task_failure_[task] = wq.last_reason;
+    rec_[task].failure = wq.last_reason;
     ++result_.placement_failures[static_cast<std::size_t>(wq.last_reason)];
     if (explain_ != nullptr) [[unlikely]] {
       explain_without_placer(PlacementAttempt::Kind::kQueued, task, {kNoInstance, wq.last_reason}, &wq);
@@ -322,11 +316,11 @@ void Engine::try_place(std::uint32_t task) {
     place_on(task, d.instance);
     return;
   }
-  task_failure_[task] = d.reason;
+  rec_[task].failure = d.reason;
   ++result_.placement_failures[static_cast<std::size_t>(d.reason)];
   if (s.on_failure == OnPlacementFailure::kFail && s.provider == Source::kNoProvider) {
     task_state_[task] = TaskState::kRejected;
-    task_rejected_[task] = 1;
+    rec_[task].rejected = 1;
     ++rejected_;
     task_done(task);
     return;
@@ -362,10 +356,10 @@ void Engine::give_up(std::uint32_t task, StopReason reason) {
     waiting_.remove(task_queue_[task], task);
   }
   task_state_[task] = TaskState::kRejected;
-  task_rejected_[task] = 1;
-  task_stopped_[task] = now_;
-  task_stop_code_[task] = StopCode::kTaskFailedToStart;
-  task_stop_reason_[task] = reason;
+  rec_[task].rejected = 1;
+  rec_[task].stopped = now_;
+  rec_[task].stop_code = StopCode::kTaskFailedToStart;
+  rec_[task].stop_reason = reason;
   ++rejected_;
   task_done(task);
   provider_task_ends(task);
@@ -377,8 +371,8 @@ void Engine::place_on(std::uint32_t task, InstanceIdx i) {
   cluster_.reserve(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task));
   change_reserved(i, need.cpu, need.memory_mib);
   task_state_[task] = TaskState::kPending;
-  task_instance_[task] = i;
-  task_placed_[task] = now_;
+  rec_[task].instance = i;
+  rec_[task].placed = now_;
   note_placed(task, i);
   ++starting_;
   if (source_daemon_[task_source_[task]] == 0) ++nondaemon_[i];
@@ -396,7 +390,7 @@ void Engine::agent_start(std::uint32_t task, InstanceIdx i) {
     const ImageStart images = images_.start(task, i, *s.task_definition, now_, ready);
     if (images.kind == ImageStart::Kind::kWaiting) return;  // images_ready() comes later
     if (images.kind == ImageStart::Kind::kRefused) [[unlikely]] {
-      task_stop_reason_[task] =
+      rec_[task].stop_reason =
           images.rate_limited ? StopReason::kPullRateLimited : StopReason::kCannotPullContainer;
       // CannotPullContainerError: the task stops with TaskFailedToStart after the attempt.
       task_runtime_[task] = kFailsToStart;
@@ -433,9 +427,9 @@ void Engine::on_task_running(std::uint32_t task) {
   const SimTime runtime = task_runtime_[task];
   if (runtime == kFailsToStart) [[unlikely]] {
     // It never reaches RUNNING: STOPPED with TaskFailedToStart (Dev Guide "Amazon ECS task lifecycle").
-    const InstanceIdx i = task_instance_[task];
-    if (task_stop_reason_[task] == StopReason::kNone) {
-      task_stop_reason_[task] = StopReason::kCannotStartContainer;
+    const InstanceIdx i = rec_[task].instance;
+    if (rec_[task].stop_reason == StopReason::kNone) {
+      rec_[task].stop_reason = StopReason::kCannotStartContainer;
     }
     kill(task, StopCode::kTaskFailedToStart);
     agent_drain(i);
@@ -444,10 +438,10 @@ void Engine::on_task_running(std::uint32_t task) {
     return;
   }
   task_state_[task] = TaskState::kRunning;
-  task_started_[task] = now_;
+  rec_[task].started = now_;
   --starting_;
   ++running_;
-  ++cluster_.running_count[task_instance_[task]];
+  ++cluster_.running_count[rec_[task].instance];
   if (runtime != kNever && runtime < scenario_.duration - now_) {
     queue_.push(now_ + runtime, kTaskStopBegin, task, task_generation_[task]);
   }
@@ -458,15 +452,15 @@ void Engine::on_task_stop_begin(std::uint32_t task) {
   ECSIM_CHECK(task_state_[task] == TaskState::kRunning, "a task stops that is not running");
   // The essential container exited: the agent stops the task (Dev Guide "Task definition parameters",
   // container definitions).
-  task_stop_reason_[task] = StopReason::kEssentialContainerExited;
+  rec_[task].stop_reason = StopReason::kEssentialContainerExited;
   begin_stopping(task, StopCode::kEssentialContainerExited);
   notify_lost(task, false);
 }
 
 void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown) {
-  const InstanceIdx i = task_instance_[task];
+  const InstanceIdx i = rec_[task].instance;
   task_state_[task] = TaskState::kStopping;
-  task_stop_code_[task] = code;
+  rec_[task].stop_code = code;
   --running_;
   --cluster_.running_count[i];
   // A new generation: an end of runtime (or crash) still scheduled for the task is void.
@@ -488,7 +482,7 @@ void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown)
 // Gives back what the task holds, on both ledgers. REQUIRES: the task was placed and holds
 // resources (PENDING, RUNNING or STOPPING), and task_state_ still says which.
 void Engine::release(std::uint32_t task) {
-  const InstanceIdx i = task_instance_[task];
+  const InstanceIdx i = rec_[task].instance;
   note_released(task, i);
   const Resources& need = task_need_[task];
   const bool stopping = task_state_[task] == TaskState::kStopping;
@@ -512,10 +506,10 @@ void Engine::release(std::uint32_t task) {
 }
 
 void Engine::on_task_stopped(std::uint32_t task) {
-  const InstanceIdx i = task_instance_[task];
+  const InstanceIdx i = rec_[task].instance;
   release(task);
   task_state_[task] = TaskState::kStopped;
-  task_stopped_[task] = now_;
+  rec_[task].stopped = now_;
   ++completed_;
   task_done(task);
   provider_task_ends(task);
@@ -527,7 +521,7 @@ void Engine::on_task_stopped(std::uint32_t task) {
 
 // Stops a task at once (its instance went away): no stop latency, resources released now.
 void Engine::kill(std::uint32_t task, StopCode code) {
-  const InstanceIdx i = task_instance_[task];
+  const InstanceIdx i = rec_[task].instance;
   switch (task_state_[task]) {
     case TaskState::kPending:
       --starting_;
@@ -538,7 +532,7 @@ void Engine::kill(std::uint32_t task, StopCode code) {
       --cluster_.running_count[i];
       break;
     case TaskState::kStopping:
-      code = task_stop_code_[task];
+      code = rec_[task].stop_code;
       break;
     default:
       return;
@@ -546,8 +540,8 @@ void Engine::kill(std::uint32_t task, StopCode code) {
   ++task_generation_[task];  // cancels the task's scheduled events
   release(task);
   task_state_[task] = TaskState::kStopped;
-  task_stopped_[task] = now_;
-  task_stop_code_[task] = code;
+  rec_[task].stopped = now_;
+  rec_[task].stop_code = code;
   task_done(task);
   provider_task_ends(task);
 }
@@ -623,7 +617,7 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
     std::sort(lost.begin(), lost.end());
     lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
     for (const std::uint32_t task : lost) {
-      if (task_state_[task] != TaskState::kStopping) task_stop_reason_[task] = StopReason::kInstanceLost;
+      if (task_state_[task] != TaskState::kStopping) rec_[task].stop_reason = StopReason::kInstanceLost;
       kill(task, StopCode::kTerminationNotice);
     }
     std::vector<InstanceIdx> gone;

@@ -76,7 +76,7 @@ void Engine::track_released(std::uint32_t task, InstanceIdx i) {
 void Engine::live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const {
   const auto live_on_i = [&](std::uint32_t t) {
     const TaskState st = task_state_[t];
-    return task_instance_[t] == i &&
+    return rec_[t].instance == i &&
            (st == TaskState::kPending || st == TaskState::kRunning || st == TaskState::kStopping);
   };
   if (track_tasks_) {
@@ -161,7 +161,7 @@ void Engine::terminate(InstanceIdx i, StopCode code, StopReason reason, std::str
     std::sort(lost.begin(), lost.end());
     lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
     for (const std::uint32_t task : lost) {
-      if (task_state_[task] != TaskState::kStopping) task_stop_reason_[task] = reason;
+      if (task_state_[task] != TaskState::kStopping) rec_[task].stop_reason = reason;
       kill(task, code);
     }
   }

@@ -86,7 +86,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   std::uint32_t launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime, bool fails_to_start,
                        InstanceIdx instance) override;
   void stop(std::uint32_t task, StopReason reason) override;
-  InstanceIdx instance_of(std::uint32_t task) const override { return task_instance_[task]; }
+  InstanceIdx instance_of(std::uint32_t task) const override { return rec_[task].instance; }
   void schedule(SimTime at, std::uint16_t timer, std::uint32_t target) override {
     queue_.push(at, kServiceTimer, target, timer);
   }
@@ -271,14 +271,21 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   PagedColumn<std::uint16_t> task_generation_;
   PagedColumn<std::uint32_t> task_queue_;
   PagedColumn<std::uint8_t> task_admitted_;  // PENDING: 1 once the agent started it, 0 while queued there
-  PagedColumn<std::uint32_t> task_family_;   // index into result_.families
-  PagedColumn<std::int32_t> task_revision_;
-  PagedColumn<InstanceIdx> task_instance_;   // kNoInstance while not placed
-  PagedColumn<SimTime> task_submitted_, task_placed_, task_started_, task_stopped_;
-  PagedColumn<StopCode> task_stop_code_;
-  PagedColumn<StopReason> task_stop_reason_;
-  PagedColumn<FailureReason> task_failure_;  // why it was not placed, or its first failed attempt
-  PagedColumn<std::uint8_t> task_rejected_;
+  // What the task's record says so far, in one cache line's share: task_done reads it whole.
+  struct TaskFields {
+    SimTime submitted = 0;
+    SimTime placed = kNever;
+    SimTime started = kNever;  // RUNNING
+    SimTime stopped = kNever;  // STOPPED, or rejected by the service scheduler or a capacity provider
+    std::uint32_t family = 0;  // index into result_.families
+    std::int32_t revision = 0;
+    InstanceIdx instance = kNoInstance;  // kNoInstance while not placed
+    StopCode stop_code = StopCode::kNone;
+    StopReason stop_reason = StopReason::kNone;
+    FailureReason failure = FailureReason::kNone;  // why it was not placed, or its first failed attempt
+    std::uint8_t rejected = 0;
+  };
+  PagedColumn<TaskFields> rec_;
   __extension__ typedef __int128 Wide;
   bool want_picture_ = false;
   SimTime picture_due_ = kNever;  // a new peak sample's instant, until its picture is captured

@@ -14,18 +14,18 @@ void Engine::task_done(std::uint32_t task) {
   TaskRecord r;
   r.number = task;
   r.source = s.result_source;
-  r.family = task_family_[task];
-  r.revision = task_revision_[task];
+  r.family = rec_[task].family;
+  r.revision = rec_[task].revision;
   r.group = s.group;
-  r.instance = task_instance_[task];
-  r.submitted_at = task_submitted_[task];
-  r.placed_at = task_placed_[task];
-  r.started_at = task_started_[task];
-  r.stopped_at = task_stopped_[task];
-  r.stop_code = task_stop_code_[task];
-  r.stop_reason = task_stop_reason_[task];
-  r.failure_reason = task_failure_[task];
-  r.rejected = task_rejected_[task] != 0;
+  r.instance = rec_[task].instance;
+  r.submitted_at = rec_[task].submitted;
+  r.placed_at = rec_[task].placed;
+  r.started_at = rec_[task].started;
+  r.stopped_at = rec_[task].stopped;
+  r.stop_code = rec_[task].stop_code;
+  r.stop_reason = rec_[task].stop_reason;
+  r.failure_reason = rec_[task].failure;
+  r.rejected = rec_[task].rejected != 0;
   r.cpu = task_need_[task].cpu;
   r.memory_mib = task_need_[task].memory_mib;
   result_.task_stats.add(r);
@@ -86,17 +86,7 @@ void Engine::free_done_pages() {
     task_generation_.free_page(page);
     task_queue_.free_page(page);
     task_admitted_.free_page(page);
-    task_family_.free_page(page);
-    task_revision_.free_page(page);
-    task_instance_.free_page(page);
-    task_submitted_.free_page(page);
-    task_placed_.free_page(page);
-    task_started_.free_page(page);
-    task_stopped_.free_page(page);
-    task_stop_code_.free_page(page);
-    task_stop_reason_.free_page(page);
-    task_failure_.free_page(page);
-    task_rejected_.free_page(page);
+    rec_.free_page(page);
   }
   pages_to_free_.clear();
 }
@@ -135,7 +125,7 @@ void Engine::capture_picture() {
     for (auto task = static_cast<std::uint32_t>(page * kTaskPageSize); task < end; ++task) {
       const TaskState st = task_state_[task];
       if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
-      const InstanceIdx i = task_instance_[task];
+      const InstanceIdx i = rec_[task].instance;
       p.cpu[i] += task_need_[task].cpu;
       p.memory_mib[i] += task_need_[task].memory_mib;
       const GroupIdx g = group_of(task);
