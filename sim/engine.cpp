@@ -232,6 +232,7 @@ std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTim
   task_generation_.push_back(0);
   task_queue_.push_back(0xFFFFFFFFu);
   task_admitted_.push_back(0);
+  if (++live_ > limits_.max_live_tasks && limits_.max_live_tasks >= 0) [[unlikely]] too_many_live_tasks();
   TaskFields f;
   f.family = family;
   f.revision = revision;
@@ -833,8 +834,8 @@ RunResult Engine::run() {
 namespace ecsim::sim {
 
 RunResult run_scenario(const Scenario& scenario, PlacerFactory& placers, ProgressSink* progress,
-                       ExplainSink* explain, TaskSink* tasks) {
-  engine_detail::Engine engine(scenario, placers, progress, explain, tasks);
+                       ExplainSink* explain, TaskSink* tasks, const RunLimits& limits) {
+  engine_detail::Engine engine(scenario, placers, progress, explain, tasks, limits);
   return engine.run();
 }
 

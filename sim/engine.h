@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "sim/model.h"
 #include "sim/cluster_state.h"
@@ -68,12 +69,21 @@ class TaskSink {
   virtual bool wants_cluster_picture() const { return false; }
 };
 
+// Limits a run must stay within, else it stops with sim::InputError (exit 2) naming `file`.
+struct RunLimits {
+  // At most this many tasks waiting or holding an instance at once (the run's memory grows with
+  // them); -1: no limit.
+  std::int64_t max_live_tasks = -1;
+  std::string file;     // the scenario file, as the user named it
+  std::string because;  // why the limit, for the message ("12.3 GiB of memory available, ...")
+};
+
 // REQUIRES: `scenario` came from the loader (validated and resolved).
 // Without `tasks`, every task's record is kept in RunResult::tasks (task order); with it, the sink
 // alone receives them and RunResult::tasks stays empty, so the run holds what is alive: tasks
 // waiting or holding an instance, and instances. RunResult::task_stats has the task figures
 // either way.
 RunResult run_scenario(const Scenario& scenario, PlacerFactory& placers, ProgressSink* progress = nullptr,
-                       ExplainSink* explain = nullptr, TaskSink* tasks = nullptr);
+                       ExplainSink* explain = nullptr, TaskSink* tasks = nullptr, const RunLimits& limits = {});
 
 }  // namespace ecsim::sim

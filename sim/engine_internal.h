@@ -67,8 +67,9 @@ bool may_lose_instances(const Scenario& s);
 class Engine final : public ServiceHost, public ImageHost, public FleetHost {
  public:
   Engine(const Scenario& scenario, PlacerFactory& factory, ProgressSink* progress, ExplainSink* explain,
-         TaskSink* tasks)
-      : scenario_(scenario),
+         TaskSink* tasks, const RunLimits& limits)
+      : limits_(limits),
+        scenario_(scenario),
         factory_(factory),
         progress_(progress),
         explain_(explain),
@@ -215,6 +216,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   // one, to result_.tasks); its page may be freed after the current event.
   void task_done(std::uint32_t task);
   void keep_record(const TaskRecord& r);
+  [[noreturn]] void too_many_live_tasks() const;
   void free_done_pages();
   // The cluster picture (RunResult::picture, when the task sink wants it): note_peak after each
   // sample; capture_picture from the live tasks once the peak sample's instant is over.
@@ -232,6 +234,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
     usage_.change_registered(now_, cluster_.zone[i], type_slot_[cluster_.type[i]], cpu, memory);
   }
 
+  const RunLimits& limits_;
   const Scenario& scenario_;
   PlacerFactory& factory_;
   ProgressSink* progress_;
@@ -287,6 +290,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   };
   PagedColumn<TaskFields> rec_;
   __extension__ typedef __int128 Wide;
+  std::int64_t live_ = 0;  // tasks submitted and not yet done with (RunLimits::max_live_tasks)
   bool want_picture_ = false;
   SimTime picture_due_ = kNever;  // a new peak sample's instant, until its picture is captured
   Wide peak_num_ = 0, peak_den_ = 0;

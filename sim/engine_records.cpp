@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sim/engine_internal.h"
+#include "sim/input_error.h"
 
 namespace ecsim::sim::engine_detail {
 
@@ -34,8 +35,17 @@ void Engine::task_done(std::uint32_t task) {
   } else {
     keep_record(r);
   }
+  --live_;
   // The page is freed after the current event: code after this call may still read the task.
   if (pages_.done(task, task_source_.size())) pages_to_free_.push_back(task >> kTaskPageShift);
+}
+
+void Engine::too_many_live_tasks() const {
+  throw InputError(limits_.file, "",
+                   "a run whose tasks waiting or holding an instance fit in memory (at most " +
+                       std::to_string(limits_.max_live_tasks) + " at once: " + limits_.because + ")",
+                   std::to_string(live_) + " at " + std::to_string(now_ / kSecond) +
+                       " s into the run (tasks arrive faster than the cluster places and runs them)");
 }
 
 void Engine::keep_record(const TaskRecord& r) {

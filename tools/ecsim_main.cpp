@@ -36,6 +36,7 @@
 #include "sim/input_error.h"
 #include "tools/bench_command.h"
 #include "tools/command_line.h"
+#include "tools/memory_budget.h"
 #include "tools/compare_command.h"
 #include "tools/diff_command.h"
 #include "tools/import_command.h"
@@ -204,6 +205,14 @@ int cmd_run(const std::vector<std::string>& args) {
     explain = std::make_unique<reports::PlacementsJsonl>(explain_file->writer(),
                                                          o.explain_tasks);
   }
+  // A run holds what is alive: one that cannot fit in memory is refused before it starts, or when
+  // its live tasks outgrow what is available (tools/memory_budget.h).
+  sim::RunLimits limits;
+  const std::int64_t available = available_memory_bytes();
+  limits.max_live_tasks = check_memory_budget(scenario, o.scenario, available);
+  limits.file = o.scenario;
+  limits.because = std::to_string(available / (1024 * 1024)) + " MiB of memory available, about " +
+                   std::to_string(kBytesPerLiveTask) + " bytes a task";
   // tasks.csv streams likewise as tasks finish: the run keeps no task records (sim::TaskSink).
   std::unique_ptr<reports::SpoolFile> tasks_file;
   try {
@@ -214,7 +223,7 @@ int cmd_run(const std::vector<std::string>& args) {
   reports::TasksCsvStream tasks(tasks_file->writer());
   const auto start = std::chrono::steady_clock::now();
   sim::RunResult result =
-      sim::run_scenario(scenario, factory, terminal ? &progress : nullptr, explain.get(), &tasks);
+      sim::run_scenario(scenario, factory, terminal ? &progress : nullptr, explain.get(), &tasks, limits);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
 

@@ -78,6 +78,21 @@ TEST_CASE("cli: a missing scenario file exits 2 naming it", "[tools]") {
   REQUIRE_FALSE(fs::exists(dir.path() / "out"));
 }
 
+TEST_CASE("cli: a scenario whose live tasks cannot fit in memory is refused up front, exit 2, nothing written", "[tools]") {
+  TempDir dir;
+  // 3 x 10^9 tasks an hour of three hours each, for two hours: some 6 x 10^9 alive at once, 700 GiB.
+  std::ofstream(dir.path() / "flood.json") << R"({"name": "flood", "duration": "2h",
+    "cluster": {"availabilityZones": ["us-east-1a"], "instanceGroups": [{"name": "g", "instanceType": "m5.xlarge", "count": 1}]},
+    "taskDefinitions": [{"family": "w", "containerDefinitions": [{"name": "app", "image": "img:1", "cpu": 1024, "memory": 512, "essential": true}]}],
+    "jobs": [{"name": "flood", "taskDefinition": "w", "arrival": {"type": "poisson", "ratePerHour": 3e9},
+              "runtime": {"type": "constant", "value": "3h"}}]})";
+  const auto r = run_ecsim({"run", "flood.json", "-o", "out"}, dir.path());
+  REQUIRE(r.status == 2);
+  CHECK(r.err.rfind("flood.json: /jobs/0: expected a scenario whose tasks alive at once fit in this machine's memory (", 0) == 0);
+  CHECK(r.err.find("6000000000 tasks waiting or running at once") != std::string::npos);
+  REQUIRE_FALSE(fs::exists(dir.path() / "out"));
+}
+
 TEST_CASE("cli: strategies lists every built-in strategy", "[tools]") {
   TempDir dir;
   const auto r = run_ecsim({"strategies"}, dir.path());

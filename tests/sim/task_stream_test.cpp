@@ -1,0 +1,136 @@
+// The engine hands each task over once, when it is done with it (sim/engine.h TaskSink), and
+// holds only the live tasks (sim/task_pages.h): what a sink receives is what the records say,
+// and a run whose live tasks outgrow RunLimits stops with an input error.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "placement/registry.h"
+#include "scenario_builder.h"
+#include "sim/engine.h"
+#include "sim/input_error.h"
+#include "sim/task_pages.h"
+
+using namespace ecsim;
+
+namespace {
+
+struct Collect final : sim::TaskSink {
+  std::vector<sim::TaskRecord> records;
+  bool picture = true;
+  void task_done(const sim::TaskRecord& t, const sim::ClusterState&, const sim::RunResult&) override {
+    records.push_back(t);
+  }
+  bool wants_cluster_picture() const override { return picture; }
+};
+
+bool same(const sim::TaskRecord& a, const sim::TaskRecord& b) {
+  return a.number == b.number && a.source == b.source && a.family == b.family && a.revision == b.revision &&
+         a.group == b.group && a.instance == b.instance && a.submitted_at == b.submitted_at &&
+         a.placed_at == b.placed_at && a.started_at == b.started_at && a.stopped_at == b.stopped_at &&
+         a.stop_code == b.stop_code && a.stop_reason == b.stop_reason && a.failure_reason == b.failure_reason &&
+         a.rejected == b.rejected && a.cpu == b.cpu && a.memory_mib == b.memory_mib;
+}
+
+// 20 one-slot instances at rho 0.95 for 3 hours: about 3,400 tasks over many pages, some still
+// waiting or running at the end.
+sim::Scenario busy() {
+  sim::Scenario s = testing::slot_scenario(20);
+  s.duration = 3 * sim::kHour;
+  s.jobs.push_back(testing::poisson_job("q", 20 * 0.95 / 60.0, 60 * sim::kSecond));
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("task stream: the sink gets every task once, finished ones first, the records' very fields", "[sim]") {
+  const sim::Scenario s = busy();
+  placement::EcsPlacerFactory factory;
+  const sim::RunResult kept = sim::run_scenario(s, factory);
+  Collect sink;
+  const sim::RunResult streamed = sim::run_scenario(s, factory, nullptr, nullptr, &sink);
+  REQUIRE(kept.tasks.size() > 3 * sim::kTaskPageSize);
+  CHECK(streamed.tasks.size() == 0);  // nothing kept
+  REQUIRE(sink.records.size() == kept.tasks.size());
+  std::vector<bool> seen(kept.tasks.size(), false);
+  sim::SimTime last_stop = 0;
+  bool at_end = false;  // the tasks alive at the end come last, by number
+  std::uint64_t last_number = 0;
+  for (const sim::TaskRecord& t : sink.records) {
+    REQUIRE(t.number < seen.size());
+    CHECK_FALSE(seen[t.number]);
+    seen[t.number] = true;
+    CHECK(same(t, sim::task_record(kept.tasks, t.number)));
+    const bool final = t.stopped_at != sim::kNever || t.rejected;
+    if (!final) {
+      if (at_end) CHECK(t.number > last_number);
+      at_end = true;
+      last_number = t.number;
+    } else {
+      CHECK_FALSE(at_end);
+      CHECK(t.stopped_at >= last_stop);  // in the order they finished
+      last_stop = t.stopped_at;
+    }
+  }
+  CHECK(at_end);
+  // The figures are the same whichever way the records went.
+  CHECK(streamed.task_stats.submitted == kept.task_stats.submitted);
+  CHECK(streamed.task_stats.completed == kept.task_stats.completed);
+  CHECK(streamed.task_stats.wait.total() == kept.task_stats.wait.total());
+  CHECK(streamed.task_stats.wait.percentile(990) == kept.task_stats.wait.percentile(990));
+  CHECK(streamed.events == kept.events);
+}
+
+TEST_CASE("task stream: the engine's cluster picture is what the records show at the peak sample", "[sim]") {
+  const sim::Scenario s = busy();
+  placement::EcsPlacerFactory factory;
+  const sim::RunResult kept = sim::run_scenario(s, factory);
+  Collect sink;
+  const sim::RunResult streamed = sim::run_scenario(s, factory, nullptr, nullptr, &sink);
+  const sim::ClusterPicture& p = streamed.picture;
+  REQUIRE(p.at != sim::kNever);
+  CHECK(kept.picture.at == sim::kNever);  // records kept: nothing captured
+  // From the records, at p.at: tasks placed by then and not stopped by then.
+  std::vector<std::int64_t> cpu(kept.instances.size(), 0);
+  std::int64_t tasks = 0, starting = 0;
+  for (std::size_t k = 0; k < kept.tasks.size(); ++k) {
+    if (kept.tasks.instance[k] == sim::kNoInstance || kept.tasks.placed_at[k] > p.at || kept.tasks.stopped_at[k] <= p.at) continue;
+    cpu[kept.tasks.instance[k]] += kept.tasks.cpu[k];
+    ++tasks;
+    if (kept.tasks.started_at[k] > p.at) ++starting;
+  }
+  CHECK(p.cpu == cpu);
+  std::int64_t held = 0, held_starting = 0;
+  for (const auto& h : p.held) {
+    held += h.tasks;
+    held_starting += h.starting;
+  }
+  CHECK(held == tasks);
+  CHECK(held_starting == starting);
+  CHECK(tasks > 0);
+}
+
+TEST_CASE("task stream: a run whose live tasks outgrow its limit stops with an input error", "[sim]") {
+  // Two one-slot instances, 100 tasks a minute of one minute each: the queue grows without end.
+  sim::Scenario s = testing::slot_scenario(2);
+  s.duration = sim::kHour;
+  s.jobs.push_back(testing::poisson_job("flood", 100.0 / 60.0, 60 * sim::kSecond));
+  placement::EcsPlacerFactory factory;
+  sim::RunLimits limits;
+  limits.max_live_tasks = 500;
+  limits.file = "flood.json";
+  limits.because = "a test";
+  Collect sink;
+  try {
+    sim::run_scenario(s, factory, nullptr, nullptr, &sink, limits);
+    FAIL("no error");
+  } catch (const sim::InputError& e) {
+    const std::string what = e.what();
+    CHECK(what.rfind("flood.json: /: expected a run whose tasks waiting or holding an instance fit in memory (at most "
+                     "500 at once: a test), got 501 at ", 0) == 0);
+  }
+  // Without the limit the same run completes.
+  CHECK(sim::run_scenario(s, factory, nullptr, nullptr, &sink).task_stats.submitted > 500);
+}
