@@ -95,6 +95,13 @@ void BufferedWriter::flush() {
     written_ += static_cast<std::size_t>(n);
   }
   used_ = 0;
+  if (written_ - writeback_from_ >= kWritebackChunk) {
+    // Start writing back what is written so far while the run goes on, so that the fsync at
+    // commit waits for the last chunk only. A hint: its failure changes nothing (fsync reports).
+    (void)::sync_file_range(fd_, static_cast<off_t>(writeback_from_), static_cast<off_t>(written_ - writeback_from_),
+                            SYNC_FILE_RANGE_WRITE);
+    writeback_from_ = written_;
+  }
 }
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)), temp_(temp_path_for(target_)) {

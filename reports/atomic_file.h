@@ -65,6 +65,9 @@ class BufferedWriter {
   std::unique_ptr<char[]> buffer_;
   std::size_t used_ = 0;
   std::size_t written_ = 0;
+  // Writeback of a file's bytes is started every kWritebackChunk (sync_file_range), from here.
+  static constexpr std::size_t kWritebackChunk = std::size_t{8} << 20;
+  std::size_t writeback_from_ = 0;
   ContentHash hash_;
 };
 
