@@ -162,7 +162,10 @@ std::uint32_t ClusterState::track_free_index(IndexedResource resource, Attribute
       return static_cast<std::uint32_t>(k);
     }
   }
-  FreeIndex x{resource, attribute, {}, {}, {}, {}, {}, std::vector<std::uint32_t>(64, kNil)};
+  FreeIndex x;
+  x.resource = resource;
+  x.attribute = attribute;
+  x.lookup.assign(64, kNil);
   const std::size_t slots = attribute == kNoAttribute ? 1 : attribute_values[attribute].size() + 1;
   x.roots.assign(slots, kNil);
   x.sizes.assign(slots, 0);
@@ -268,9 +271,12 @@ void ClusterState::free_link(FreeIndex& x, InstanceIdx i, std::size_t slot, std:
   h = (h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull;
   std::size_t at = static_cast<std::size_t>(h >> 32) & (x.lookup.size() - 1);
   std::uint32_t c = x.lookup[at];
-  if (c == kNil || x.classes[c].head == kNil || x.classes[c].key != key || x.classes[c].other != other ||
-      x.classes[c].slot != slot) {
+  if (c == kNil || x.classes[c].slot != slot || x.classes[c].key != key || x.classes[c].other != other) {
     c = find_class(x, slot, key, other);
+  }
+  if (c != kNil && x.classes[c].head == kNil) {  // an empty class comes back to life
+    --x.empty;
+    ++x.live;
   }
   if (c == kNil) {
     if (x.unused.empty()) {
@@ -291,6 +297,7 @@ void ClusterState::free_link(FreeIndex& x, InstanceIdx i, std::size_t slot, std:
     n.slot = static_cast<std::uint32_t>(slot);
     n.head = kNil;
     x.roots[slot] = treap_insert(x, x.roots[slot], c);
+    ++x.live;
   }
   x.lookup[at] = c;
   FreeIndex::Class& n = x.classes[c];
@@ -315,9 +322,39 @@ void ClusterState::free_unlink(FreeIndex& x, InstanceIdx i) {
   if (m.next != kNil) x.members[m.next].prev = m.prev;
   m.cls = kNil;
   if (n.head == kNil) {
+    --x.live;
+    ++x.empty;
+    // Empty classes cost the walks a node each and keep their other amount in the subtree
+    // maxima: at most half as many as the live ones (plus a few), swept at O(log c) each.
+    if (x.empty > x.live / 2 + 16) sweep_classes(x);
+  }
+}
+
+void ClusterState::sweep_classes(FreeIndex& x) {
+  for (std::uint32_t c = 0; c < x.classes.size(); ++c) {
+    FreeIndex::Class& n = x.classes[c];
+    if (n.slot == kNil || n.head != kNil) continue;
     x.roots[n.slot] = treap_erase(x, x.roots[n.slot], c);
+    n.slot = kNil;
     x.unused.push_back(c);
   }
+  x.empty = 0;
+}
+
+InstanceIdx ClusterState::free_set_any(std::uint32_t id, std::size_t slot) const {
+  const FreeIndex& x = free_indexes_[id];
+  if (x.sizes[slot] == 0) return kNoInstance;
+  if (x.classes[x.roots[slot]].head != kNil) return x.classes[x.roots[slot]].head;
+  // Depth first from the root to a class with members (most are: see free_unlink).
+  std::vector<std::uint32_t> stack{x.roots[slot]};
+  while (!stack.empty()) {
+    const FreeIndex::Class& n = x.classes[stack.back()];
+    stack.pop_back();
+    if (n.head != kNil) return n.head;
+    if (n.left != kNil) stack.push_back(n.left);
+    if (n.right != kNil) stack.push_back(n.right);
+  }
+  return kNoInstance;  // not reached: sizes[slot] members are in the slot's classes
 }
 
 void ClusterState::free_insert(FreeIndex& x, InstanceIdx i) {

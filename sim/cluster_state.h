@@ -134,7 +134,7 @@ class ClusterState {
   // cluster of a few instance types running tasks of a few sizes has a few hundred classes
   // however many instances it has, so a reservation or a release moves the instance from one
   // class's member list to another's in O(1) and touches the ordered part only when a class
-  // empties or appears. The classes form a treap ordered by (free, other) (priorities a fixed
+  // appears (empty classes stay until they are many: see FreeIndex::Class). The classes form a treap ordered by (free, other) (priorities a fixed
   // hash of the pair, so the shape is a function of the contents), each holding the largest
   // other amount of its subtree: a walk in key order skips the subtrees where no instance has
   // the other resource the task needs. With every amount distinct it degrades to the treap of
@@ -148,10 +148,7 @@ class ClusterState {
   // or when the index has no attribute).
   std::size_t free_set_size(std::uint32_t id, std::size_t slot) const { return free_indexes_[id].sizes[slot]; }
   // One member of that set, or kNoInstance when it is empty.
-  InstanceIdx free_set_any(std::uint32_t id, std::size_t slot) const {
-    const FreeIndex& x = free_indexes_[id];
-    return x.roots[slot] == kNil ? kNoInstance : x.classes[x.roots[slot]].head;
-  }
+  InstanceIdx free_set_any(std::uint32_t id, std::size_t slot) const;
   // Whether instance i is in that set under the free amount `free` (and under its current free
   // amounts of both resources).
   bool free_set_contains(std::uint32_t id, std::size_t slot, std::int32_t free, InstanceIdx i) const;
@@ -265,8 +262,10 @@ class ClusterState {
     std::vector<std::uint32_t> roots;  // per value slot: the root class of its treap, or kNil
     std::vector<std::size_t> sizes;    // per value slot: members
     // The schedulable instances sharing one (key, other) in one slot: a treap node, and the
-    // head of an intrusive list of its members. A class that empties is taken out of its
-    // treap and its id reused.
+    // head of an intrusive list of its members. A class that empties stays in its treap, so
+    // that an instance going back and forth between two amounts (a task placed, then stopped)
+    // finds both classes there; the empty classes are taken out all at once when they come to
+    // outnumber half the others (sweep_classes), and their ids reused.
     struct Class {
       std::int32_t key = 0;    // free amount of the indexed resource
       std::int32_t other = 0;  // free amount of the other resource
@@ -274,11 +273,13 @@ class ClusterState {
       std::uint32_t left = kNil;
       std::uint32_t right = kNil;
       std::uint32_t priority = 0;
-      std::uint32_t slot = 0;
-      InstanceIdx head = kNil;  // first member
+      std::uint32_t slot = kNil;  // kNil: not in use
+      InstanceIdx head = kNil;    // first member; kNil: empty
     };
     std::vector<Class> classes;
-    std::vector<std::uint32_t> unused;  // ids of emptied classes, reused last first
+    std::vector<std::uint32_t> unused;  // ids of swept classes, reused last first
+    std::size_t live = 0;   // classes in a treap with members
+    std::size_t empty = 0;  // classes in a treap without members
     // Per instance: its class (kNil when not a member) and its neighbours in the class's list.
     struct Member {
       std::uint32_t cls = kNil;
@@ -313,8 +314,9 @@ class ClusterState {
   static std::uint32_t treap_merge(FreeIndex& x, std::uint32_t a, std::uint32_t b);
   // Links i into the class (slot, key, other), creating the class when it is new.
   static void free_link(FreeIndex& x, InstanceIdx i, std::size_t slot, std::int32_t key, std::int32_t other);
-  // Unlinks i from its class, taking the class out when it empties.
+  // Unlinks i from its class (which stays in its treap, maybe empty).
   static void free_unlink(FreeIndex& x, InstanceIdx i);
+  static void sweep_classes(FreeIndex& x);  // takes every empty class out
   void free_insert(FreeIndex& x, InstanceIdx i);
   void free_erase(FreeIndex& x, InstanceIdx i);
   void free_move(FreeIndex& x, InstanceIdx i);  // after i's free amounts changed

@@ -224,6 +224,14 @@ TEST_CASE("ClusterState: the fit tree and the free indexes list exactly the inst
         }
         std::sort(expected.begin(), expected.end());
         REQUIRE(c.free_set_size(id, slot) == members);
+        // free_set_any: a member of the set, whatever classes emptied meanwhile.
+        const InstanceIdx any = c.free_set_any(id, slot);
+        if (members == 0) {
+          REQUIRE(any == kNoInstance);
+        } else {
+          REQUIRE(any != kNoInstance);
+          REQUIRE(c.free_set_contains(id, slot, is_cpu ? c.free_cpu[any] : c.free_memory_mib[any], any));
+        }
         std::vector<std::pair<std::int32_t, InstanceIdx>> walked;
         c.visit_free(id, slot, need, other_need, [&](InstanceIdx i, std::int32_t free) {
           walked.emplace_back(free, i);
