@@ -165,7 +165,11 @@ std::uint32_t ClusterState::track_free_index(IndexedResource resource, Attribute
   FreeIndex x;
   x.resource = resource;
   x.attribute = attribute;
-  x.lookup.assign(64, kNil);
+  // Room for the classes of a typical cluster up front: their growth mid-run would interleave
+  // small blocks with the run's large ones on the heap.
+  x.classes.reserve(256);
+  x.unused.reserve(256);
+  x.lookup.assign(512, kNil);
   const std::size_t slots = attribute == kNoAttribute ? 1 : attribute_values[attribute].size() + 1;
   x.roots.assign(slots, kNil);
   x.sizes.assign(slots, 0);
