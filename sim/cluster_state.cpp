@@ -558,7 +558,7 @@ void ClusterState::reserve(InstanceIdx i, const Resources& need, const std::vect
   if (!tcp.empty()) insert_sorted(tcp_ports[i], tcp);
   if (!udp.empty()) insert_sorted(udp_ports[i], udp);
   if (need.cpu != 0 || need.memory_mib != 0) {
-    index_update(i);
+    if (!free_indexes_.empty()) index_update(i);  // no read of schedulable[i] when no index is on
     fit_update(i);
   }
   ++task_count[i];
@@ -574,7 +574,7 @@ void ClusterState::release(InstanceIdx i, const Resources& need, const std::vect
     if (!tcp.empty()) erase_sorted(tcp_ports[i], tcp);
     if (!udp.empty()) erase_sorted(udp_ports[i], udp);
     if (need.cpu != 0 || need.memory_mib != 0) {
-      index_update(i);
+      if (!free_indexes_.empty()) index_update(i);
       fit_update(i);
     }
     --task_count[i];
