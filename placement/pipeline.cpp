@@ -32,6 +32,14 @@ bool ports_fit(const std::vector<std::uint16_t>& used, const std::vector<std::ui
   return !overlaps(used, *want);
 }
 
+// Sorts value slots by increasing count, slot order among equals: a stable sort by count, as a
+// total order (std::stable_sort would allocate its buffer on every placement).
+void order_by_count(std::vector<std::uint32_t>& slots, const std::int32_t* counts) {
+  std::sort(slots.begin(), slots.end(), [counts](std::uint32_t a, std::uint32_t b) {
+    return counts[a] < counts[b] || (counts[a] == counts[b] && a < b);
+  });
+}
+
 }  // namespace
 
 Pipeline::Pipeline(std::vector<std::unique_ptr<Strategy>> strategies, bool distinct_instance, bool random_only,
@@ -56,6 +64,12 @@ bool Pipeline::slot_excluded(const sim::ClusterState& cluster, sim::InstanceIdx 
   return false;
 }
 
+bool Pipeline::resources_only(const sim::PlacementRequest& request) const {
+  return (request.tcp_ports == nullptr || request.tcp_ports->empty()) &&
+         (request.udp_ports == nullptr || request.udp_ports->empty()) && !distinct_instance_ && member_of_.empty() &&
+         required_.empty() && location_ == kNoLocation;
+}
+
 sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& request,
                                                const sim::ClusterState& cluster, sim::RandomStream& rng) {
   const bool by_cpu = plan_.resource == sim::ClusterState::IndexedResource::kCpu;
@@ -69,9 +83,16 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
   const std::int32_t* counts = nullptr;
   if (plan_.kind == IndexedPlan::Kind::kSpreadBinpack) {
     counts = cluster.spread_counts(plan_.tracker).data();
-    std::stable_sort(slots_.begin(), slots_.end(),
-                     [counts](std::uint32_t a, std::uint32_t b) { return counts[a] < counts[b]; });
+    order_by_count(slots_, counts);
   }
+  // Without ports or constraints, a member the walk reports (CPU and memory known to fit)
+  // passes check() iff its GPUs, ENIs and attachments fit: the scan's inlined test, not check().
+  const bool simple = resources_only(request);
+  const sim::Resources& n = *request.need;
+  const auto fits_rest = [&cluster, gpus = n.gpus, enis = n.enis, ebs = n.ebs_volumes](sim::InstanceIdx i) {
+    return cluster.free_gpus[i] >= gpus && cluster.free_enis[i] >= enis &&
+           cluster.free_attachments[i] >= ebs + cluster.eni_attachments[i] * enis;
+  };
   candidates_.clear();
   for (std::size_t level = 0; level < slots_.size();) {
     // One level: the slots sharing the lowest task count not yet tried.
@@ -87,7 +108,7 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
       cluster.visit_free(plan_.index, slots_[k], need, other_need, [&](sim::InstanceIdx i, std::int32_t free) {
         const std::int64_t key = static_cast<std::int64_t>(free) - need;
         if (key > best) return false;  // keys only grow from here
-        if (check(request, cluster, i, nullptr) != sim::FailureReason::kNone) return true;
+        if (simple ? !fits_rest(i) : check(request, cluster, i, nullptr) != sim::FailureReason::kNone) return true;
         if (key < best) {
           best = key;
           candidates_.clear();
@@ -97,9 +118,12 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
       });
     }
     if (!candidates_.empty()) {
-      std::sort(candidates_.begin(), candidates_.end());
+      // The index gives the members of one free amount in no particular order: the draw is
+      // over the scan's order (InstanceIdx), so the pick-th smallest is the scan's choice.
       const std::size_t pick = candidates_.size() == 1 ? 0 : rng.uniform_index(candidates_.size());
-      return {candidates_[pick], sim::FailureReason::kNone};
+      const auto at = candidates_.begin() + static_cast<std::ptrdiff_t>(pick);
+      std::nth_element(candidates_.begin(), at, candidates_.end());
+      return {*at, sim::FailureReason::kNone};
     }
     level = end;
   }
@@ -168,8 +192,7 @@ sim::PlacementDecision Pipeline::place_spread(const sim::PlacementRequest& reque
   if (plan_.by_value) {
     ECSIM_CHECK(cluster.spread_counts(plan_.tracker).size() == nslots, "spread counts for another number of values");
     counts = cluster.spread_counts(plan_.tracker).data();
-    std::stable_sort(slots_.begin(), slots_.end(),
-                     [counts](std::uint32_t a, std::uint32_t b) { return counts[a] < counts[b]; });
+    order_by_count(slots_, counts);
   }
   if (slot_filter_) {
     // A slot is skipped when the expressions fail on one of its members (any level).
@@ -380,9 +403,7 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
   // Filter. The resource checks are inlined here for the common case (no ports) so the loop
   // stays a tight scan over the struct-of-arrays.
   const sim::Resources& need = *request.need;
-  const bool simple = (request.tcp_ports == nullptr || request.tcp_ports->empty()) &&
-                      (request.udp_ports == nullptr || request.udp_ports->empty()) && !distinct_instance_ &&
-                      member_of_.empty() && required_.empty() && location_ == kNoLocation;
+  const bool simple = resources_only(request);
   candidates_.clear();
   if (simple) {
     // Branch-free compaction: about half the instances pass on a busy cluster, in no pattern a

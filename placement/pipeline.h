@@ -17,8 +17,11 @@
 // binpack(R)], the candidates are read from the cluster's free-R index (one ordered set per value
 // of A) instead of scanning every instance: values in increasing order of the group's task
 // count, and inside them instances from the smallest free R that could fit upwards, stopping at
-// the first key that cannot win. The survivors and their order (InstanceIdx) are those of the
-// full scan, so the seeded tie-break draws the same instance.
+// the first key that cannot win. The survivors are those of the full scan, and the seeded
+// tie-break draws the same one: the pick-th in InstanceIdx order (the index gives the members of
+// one key in no particular order; an nth_element finds it). Without ports or constraints a
+// member the walk reports has the CPU and the memory, and only its GPUs, ENIs and attachments
+// are tested, as the scan's inlined filter does, instead of a whole check().
 //
 // Indexed path, same distribution (not the same draws): for the spread-only lists
 // [spread(instanceId|host)], [spread(attribute:A)] and [spread(attribute:A),
@@ -50,10 +53,11 @@
 // being probed and listed (spread then binpack stays exact: the skipped instances would all
 // fail check()).
 //
-// Indexed binpack, the walk: the free-resource index's sets hold, per subtree, the largest free
-// amount of the other resource, so the walk in binpack order skips the instances that have the
-// binpacked resource but not the other one (binpack(memory) on a cluster where CPU binds) at
-// O(log n) per skipped subtree instead of one check() per instance.
+// Indexed binpack, the walk: the free-resource index's sets hold, per subtree of their classes
+// (instances of equal free CPU and memory), the largest free amount of the other resource, so
+// the walk in binpack order skips the instances that have the binpacked resource but not the
+// other one (binpack(memory) on a cluster where CPU binds) at O(log c) per skipped subtree (c
+// classes) instead of one check() per instance.
 //
 // Fast path, uniform: when the only strategy is random (with or without distinctInstance and
 // memberOf), up to kRandomProbes instances are drawn uniformly from the schedulable ones and
@@ -130,6 +134,9 @@ class Pipeline final : public sim::Placer {
   // The first check instance i fails, or kNone; counts the failed checks into *failed.
   sim::FailureReason check(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                            sim::InstanceIdx i, int* failed) const;
+  // Whether check() tests only free resources for this request (no ports, no constraints, no
+  // required attribute or zone).
+  bool resources_only(const sim::PlacementRequest& request) const;
   sim::FailureReason closest_reason(const sim::PlacementRequest& request, const sim::ClusterState& cluster) const;
   sim::PlacementDecision place_indexed(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                        sim::RandomStream& rng);

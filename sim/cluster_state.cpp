@@ -9,10 +9,12 @@ namespace ecsim::sim {
 
 namespace {
 
-// The treap priority of an instance: a fixed hash (SplitMix64's finaliser), so the shape of a
-// set depends only on its members.
-std::uint32_t treap_priority(InstanceIdx i) {
-  std::uint64_t z = (static_cast<std::uint64_t>(i) + 1) * 0x9E3779B97F4A7C15ull;
+// The treap priority of a free-index class: a fixed hash (SplitMix64's finaliser) of its
+// (key, other), so the shape of a set depends only on its classes.
+std::uint32_t treap_priority(std::int32_t key, std::int32_t other) {
+  const std::uint64_t pair = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(key)) << 32) |
+                             static_cast<std::uint32_t>(other);
+  std::uint64_t z = (pair + 1) * 0x9E3779B97F4A7C15ull;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 32);
@@ -148,10 +150,7 @@ InstanceIdx ClusterState::add_instance(std::string id, std::uint32_t zone_idx, s
     if (group_tracked_[g]) group_on_instance_[g].push_back(0);
   }
   for (auto& b : spread_buckets_) b.position.push_back(0);
-  for (auto& x : free_indexes_) {
-    x.nodes.emplace_back();
-    x.nodes.back().priority = treap_priority(i);
-  }
+  for (auto& x : free_indexes_) x.members.emplace_back();
   if (fit_leaves_ != 0 && size() > fit_leaves_) fit_rebuild();  // the new leaf is -1 otherwise: not schedulable
   return i;
 }
@@ -163,12 +162,18 @@ std::uint32_t ClusterState::track_free_index(IndexedResource resource, Attribute
       return static_cast<std::uint32_t>(k);
     }
   }
-  FreeIndex x{resource, attribute, {}, {}, {}};
+  FreeIndex x;
+  x.resource = resource;
+  x.attribute = attribute;
+  // Room for the classes of a typical cluster up front: their growth mid-run would interleave
+  // small blocks with the run's large ones on the heap.
+  x.classes.reserve(256);
+  x.unused.reserve(256);
+  x.lookup.assign(512, kNil);
   const std::size_t slots = attribute == kNoAttribute ? 1 : attribute_values[attribute].size() + 1;
   x.roots.assign(slots, kNil);
   x.sizes.assign(slots, 0);
-  x.nodes.resize(size());
-  for (InstanceIdx i = 0; i < size(); ++i) x.nodes[i].priority = treap_priority(i);
+  x.members.resize(size());
   for (const InstanceIdx i : schedulable_list) free_insert(x, i);
   free_indexes_.push_back(std::move(x));
   return static_cast<std::uint32_t>(free_indexes_.size() - 1);
@@ -176,82 +181,184 @@ std::uint32_t ClusterState::track_free_index(IndexedResource resource, Attribute
 
 bool ClusterState::free_set_contains(std::uint32_t id, std::size_t slot, std::int32_t free, InstanceIdx i) const {
   const FreeIndex& x = free_indexes_[id];
-  InstanceIdx t = x.roots[slot];
-  while (t != kNil) {
-    const std::int32_t f = x.nodes[t].key;
-    if (f == free && t == i) return f == free_of(x, i) && x.nodes[i].other == other_of(x, i);
-    t = (free < f || (free == f && i < t)) ? x.nodes[t].left : x.nodes[t].right;
-  }
-  return false;
+  const std::uint32_t c = x.members[i].cls;
+  if (c == kNil || x.classes[c].slot != slot || x.classes[c].key != free) return false;
+  if (find_class(x, slot, free, x.classes[c].other) != c) return false;  // not reachable from the slot's root
+  bool linked = false;
+  for (InstanceIdx k = x.classes[c].head; k != kNil; k = x.members[k].next) linked = linked || k == i;
+  return linked && free == free_of(x, i) && x.classes[c].other == other_of(x, i);
 }
 
-void ClusterState::treap_update(FreeIndex& x, InstanceIdx t) {
-  FreeIndex::Node& n = x.nodes[t];
+std::uint32_t ClusterState::find_class(const FreeIndex& x, std::size_t slot, std::int32_t key, std::int32_t other) {
+  std::uint32_t t = x.roots[slot];
+  while (t != kNil) {
+    const FreeIndex::Class& n = x.classes[t];
+    if (key == n.key && other == n.other) return t;
+    t = (key < n.key || (key == n.key && other < n.other)) ? n.left : n.right;
+  }
+  return kNil;
+}
+
+void ClusterState::treap_update(FreeIndex& x, std::uint32_t t) {
+  FreeIndex::Class& n = x.classes[t];
   std::int32_t m = n.other;
-  if (n.left != kNil) m = std::max(m, x.nodes[n.left].max_other);
-  if (n.right != kNil) m = std::max(m, x.nodes[n.right].max_other);
+  if (n.left != kNil) m = std::max(m, x.classes[n.left].max_other);
+  if (n.right != kNil) m = std::max(m, x.classes[n.right].max_other);
   n.max_other = m;
 }
 
-InstanceIdx ClusterState::treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx i) {
+std::uint32_t ClusterState::treap_insert(FreeIndex& x, std::uint32_t t, std::uint32_t c) {
   if (t == kNil) {
-    x.nodes[i].left = kNil;
-    x.nodes[i].right = kNil;
-    x.nodes[i].max_other = x.nodes[i].other;
-    return i;
+    x.classes[c].left = kNil;
+    x.classes[c].right = kNil;
+    x.classes[c].max_other = x.classes[c].other;
+    return c;
   }
-  if (key_less(x, i, t)) {
-    const InstanceIdx sub = treap_insert(x, x.nodes[t].left, i);
-    x.nodes[t].left = sub;
-    if (sub == i && x.nodes[i].priority > x.nodes[t].priority) {  // rotate right
-      x.nodes[t].left = x.nodes[i].right;
-      x.nodes[i].right = t;
+  if (class_less(x, c, t)) {
+    const std::uint32_t sub = treap_insert(x, x.classes[t].left, c);
+    x.classes[t].left = sub;
+    if (sub == c && x.classes[c].priority > x.classes[t].priority) {  // rotate right
+      x.classes[t].left = x.classes[c].right;
+      x.classes[c].right = t;
       treap_update(x, t);
-      treap_update(x, i);
-      return i;
+      treap_update(x, c);
+      return c;
     }
   } else {
-    const InstanceIdx sub = treap_insert(x, x.nodes[t].right, i);
-    x.nodes[t].right = sub;
-    if (sub == i && x.nodes[i].priority > x.nodes[t].priority) {  // rotate left
-      x.nodes[t].right = x.nodes[i].left;
-      x.nodes[i].left = t;
+    const std::uint32_t sub = treap_insert(x, x.classes[t].right, c);
+    x.classes[t].right = sub;
+    if (sub == c && x.classes[c].priority > x.classes[t].priority) {  // rotate left
+      x.classes[t].right = x.classes[c].left;
+      x.classes[c].left = t;
       treap_update(x, t);
-      treap_update(x, i);
-      return i;
+      treap_update(x, c);
+      return c;
     }
   }
-  x.nodes[t].max_other = std::max(x.nodes[t].max_other, x.nodes[i].other);
+  x.classes[t].max_other = std::max(x.classes[t].max_other, x.classes[c].other);
   return t;
 }
 
-InstanceIdx ClusterState::treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b) {
+std::uint32_t ClusterState::treap_merge(FreeIndex& x, std::uint32_t a, std::uint32_t b) {
   if (a == kNil) return b;
   if (b == kNil) return a;
-  if (x.nodes[a].priority > x.nodes[b].priority) {
-    const InstanceIdx sub = treap_merge(x, x.nodes[a].right, b);
-    x.nodes[a].right = sub;
+  if (x.classes[a].priority > x.classes[b].priority) {
+    const std::uint32_t sub = treap_merge(x, x.classes[a].right, b);
+    x.classes[a].right = sub;
     treap_update(x, a);
     return a;
   }
-  const InstanceIdx sub = treap_merge(x, a, x.nodes[b].left);
-  x.nodes[b].left = sub;
+  const std::uint32_t sub = treap_merge(x, a, x.classes[b].left);
+  x.classes[b].left = sub;
   treap_update(x, b);
   return b;
 }
 
-InstanceIdx ClusterState::treap_erase(FreeIndex& x, InstanceIdx t, InstanceIdx i) {
-  assert(t != kNil && "erasing an instance that is not in the set");
-  if (t == i) return treap_merge(x, x.nodes[i].left, x.nodes[i].right);
-  if (key_less(x, i, t)) {
-    const InstanceIdx sub = treap_erase(x, x.nodes[t].left, i);
-    x.nodes[t].left = sub;
+std::uint32_t ClusterState::treap_erase(FreeIndex& x, std::uint32_t t, std::uint32_t c) {
+  assert(t != kNil && "erasing a class that is not in the set");
+  if (t == c) return treap_merge(x, x.classes[c].left, x.classes[c].right);
+  if (class_less(x, c, t)) {
+    const std::uint32_t sub = treap_erase(x, x.classes[t].left, c);
+    x.classes[t].left = sub;
   } else {
-    const InstanceIdx sub = treap_erase(x, x.nodes[t].right, i);
-    x.nodes[t].right = sub;
+    const std::uint32_t sub = treap_erase(x, x.classes[t].right, c);
+    x.classes[t].right = sub;
   }
   treap_update(x, t);
   return t;
+}
+
+void ClusterState::free_link(FreeIndex& x, InstanceIdx i, std::size_t slot, std::int32_t key, std::int32_t other) {
+  std::uint64_t h = ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(key)) << 32) |
+                     static_cast<std::uint32_t>(other)) ^
+                    (static_cast<std::uint64_t>(slot) * 0x9E3779B97F4A7C15ull);
+  h = (h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull;
+  std::size_t at = static_cast<std::size_t>(h >> 32) & (x.lookup.size() - 1);
+  std::uint32_t c = x.lookup[at];
+  if (c == kNil || x.classes[c].slot != slot || x.classes[c].key != key || x.classes[c].other != other) {
+    c = find_class(x, slot, key, other);
+  }
+  if (c != kNil && x.classes[c].head == kNil) {  // an empty class comes back to life
+    --x.empty;
+    ++x.live;
+  }
+  if (c == kNil) {
+    if (x.unused.empty()) {
+      c = static_cast<std::uint32_t>(x.classes.size());
+      x.classes.emplace_back();
+      if (2 * x.classes.size() > x.lookup.size()) {  // grow the cache, forgetting it
+        x.lookup.assign(2 * x.lookup.size(), kNil);
+        at = static_cast<std::size_t>(h >> 32) & (x.lookup.size() - 1);
+      }
+    } else {
+      c = x.unused.back();
+      x.unused.pop_back();
+    }
+    FreeIndex::Class& n = x.classes[c];
+    n.key = key;
+    n.other = other;
+    n.priority = treap_priority(key, other);
+    n.slot = static_cast<std::uint32_t>(slot);
+    n.head = kNil;
+    x.roots[slot] = treap_insert(x, x.roots[slot], c);
+    ++x.live;
+  }
+  x.lookup[at] = c;
+  FreeIndex::Class& n = x.classes[c];
+  FreeIndex::Member& m = x.members[i];
+  m.cls = c;
+  m.prev = kNil;
+  m.next = n.head;
+  if (n.head != kNil) x.members[n.head].prev = i;
+  n.head = i;
+}
+
+void ClusterState::free_unlink(FreeIndex& x, InstanceIdx i) {
+  FreeIndex::Member& m = x.members[i];
+  const std::uint32_t c = m.cls;
+  assert(c != kNil && "unlinking an instance that is in no class");
+  FreeIndex::Class& n = x.classes[c];
+  if (m.prev != kNil) {
+    x.members[m.prev].next = m.next;
+  } else {
+    n.head = m.next;
+  }
+  if (m.next != kNil) x.members[m.next].prev = m.prev;
+  m.cls = kNil;
+  if (n.head == kNil) {
+    --x.live;
+    ++x.empty;
+    // Empty classes cost the walks a node each and keep their other amount in the subtree
+    // maxima: at most half as many as the live ones (plus a few), swept at O(log c) each.
+    if (x.empty > x.live / 2 + 16) sweep_classes(x);
+  }
+}
+
+void ClusterState::sweep_classes(FreeIndex& x) {
+  for (std::uint32_t c = 0; c < x.classes.size(); ++c) {
+    FreeIndex::Class& n = x.classes[c];
+    if (n.slot == kNil || n.head != kNil) continue;
+    x.roots[n.slot] = treap_erase(x, x.roots[n.slot], c);
+    n.slot = kNil;
+    x.unused.push_back(c);
+  }
+  x.empty = 0;
+}
+
+InstanceIdx ClusterState::free_set_any(std::uint32_t id, std::size_t slot) const {
+  const FreeIndex& x = free_indexes_[id];
+  if (x.sizes[slot] == 0) return kNoInstance;
+  if (x.classes[x.roots[slot]].head != kNil) return x.classes[x.roots[slot]].head;
+  // Depth first from the root to a class with members (most are: see free_unlink).
+  std::vector<std::uint32_t> stack{x.roots[slot]};
+  while (!stack.empty()) {
+    const FreeIndex::Class& n = x.classes[stack.back()];
+    stack.pop_back();
+    if (n.head != kNil) return n.head;
+    if (n.left != kNil) stack.push_back(n.left);
+    if (n.right != kNil) stack.push_back(n.right);
+  }
+  return kNoInstance;  // not reached: sizes[slot] members are in the slot's classes
 }
 
 void ClusterState::free_insert(FreeIndex& x, InstanceIdx i) {
@@ -260,16 +367,23 @@ void ClusterState::free_insert(FreeIndex& x, InstanceIdx i) {
     x.roots.resize(slot + 1, kNil);
     x.sizes.resize(slot + 1, 0);
   }
-  x.nodes[i].key = free_of(x, i);
-  x.nodes[i].other = other_of(x, i);
-  x.roots[slot] = treap_insert(x, x.roots[slot], i);
+  free_link(x, i, slot, free_of(x, i), other_of(x, i));
   ++x.sizes[slot];
 }
 
 void ClusterState::free_erase(FreeIndex& x, InstanceIdx i) {
-  const std::size_t slot = slot_of(x, i);
-  x.roots[slot] = treap_erase(x, x.roots[slot], i);
-  --x.sizes[slot];
+  --x.sizes[x.classes[x.members[i].cls].slot];
+  free_unlink(x, i);
+}
+
+void ClusterState::free_move(FreeIndex& x, InstanceIdx i) {
+  const std::int32_t key = free_of(x, i);
+  const std::int32_t other = other_of(x, i);
+  const FreeIndex::Class& n = x.classes[x.members[i].cls];
+  if (n.key == key && n.other == other) return;
+  const std::size_t slot = n.slot;
+  free_unlink(x, i);
+  free_link(x, i, slot, key, other);
 }
 
 void ClusterState::index_remove(InstanceIdx i) {
@@ -280,6 +394,11 @@ void ClusterState::index_remove(InstanceIdx i) {
 void ClusterState::index_insert(InstanceIdx i) {
   if (schedulable[i] == 0) return;
   for (auto& x : free_indexes_) free_insert(x, i);
+}
+
+void ClusterState::index_update(InstanceIdx i) {
+  if (schedulable[i] == 0) return;
+  for (auto& x : free_indexes_) free_move(x, i);
 }
 
 void ClusterState::track_fit_tree() {
@@ -431,8 +550,6 @@ void ClusterState::reserve(InstanceIdx i, const Resources& need, const std::vect
   ECSIM_CHECK(free_cpu[i] >= need.cpu && free_memory_mib[i] >= need.memory_mib && free_gpus[i] >= need.gpus &&
                   free_enis[i] >= need.enis,
               "a task placed on an instance without room for it");
-  const bool indexed = !free_indexes_.empty() && (need.cpu != 0 || need.memory_mib != 0);
-  if (indexed) index_remove(i);
   free_cpu[i] -= need.cpu;
   free_memory_mib[i] -= need.memory_mib;
   free_gpus[i] -= need.gpus;
@@ -440,8 +557,10 @@ void ClusterState::reserve(InstanceIdx i, const Resources& need, const std::vect
   free_attachments[i] -= attachments_needed(i, need);
   if (!tcp.empty()) insert_sorted(tcp_ports[i], tcp);
   if (!udp.empty()) insert_sorted(udp_ports[i], udp);
-  if (indexed) index_insert(i);
-  if (need.cpu != 0 || need.memory_mib != 0) fit_update(i);
+  if (need.cpu != 0 || need.memory_mib != 0) {
+    if (!free_indexes_.empty()) index_update(i);  // no read of schedulable[i] when no index is on
+    fit_update(i);
+  }
   ++task_count[i];
   adjust_group(i, g, +1);
 }
@@ -449,15 +568,15 @@ void ClusterState::reserve(InstanceIdx i, const Resources& need, const std::vect
 void ClusterState::release(InstanceIdx i, const Resources& need, const std::vector<std::uint16_t>& tcp,
                            const std::vector<std::uint16_t>& udp, GroupIdx g, ReleasePart part) {
   if (part != ReleasePart::kAtStopped) {
-    const bool indexed = !free_indexes_.empty() && (need.cpu != 0 || need.memory_mib != 0);
-    if (indexed) index_remove(i);
     free_cpu[i] += need.cpu;
     free_memory_mib[i] += need.memory_mib;
     free_gpus[i] += need.gpus;
     if (!tcp.empty()) erase_sorted(tcp_ports[i], tcp);
     if (!udp.empty()) erase_sorted(udp_ports[i], udp);
-    if (indexed) index_insert(i);
-    if (need.cpu != 0 || need.memory_mib != 0) fit_update(i);
+    if (need.cpu != 0 || need.memory_mib != 0) {
+      if (!free_indexes_.empty()) index_update(i);
+      fit_update(i);
+    }
     --task_count[i];
     adjust_group(i, g, -1);
   }

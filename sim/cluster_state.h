@@ -124,15 +124,21 @@ class ClusterState {
   const std::vector<std::int32_t>& spread_counts(std::uint32_t tracker) const { return spread_trackers_[tracker].counts; }
 
   // --- free-resource indexes ---
-  // An index of the schedulable instances ordered by free CPU or free memory (then by
-  // InstanceIdx), one ordered set per value of an attribute (slot 0: instances lacking it), or a
-  // single set when `attribute` is kNoAttribute. Kept up to date by reserve/release/
-  // set_schedulable. Placement uses it to find the best binpack candidate without scanning the
-  // cluster. Each set is a treap whose nodes are the instances themselves (no allocation once
-  // the cluster is built; priorities are a fixed hash of the InstanceIdx, so the shape is a
-  // function of the contents), and each node holds the largest free amount of the OTHER
-  // resource (memory for a CPU index, CPU for a memory index) in its subtree: a walk in key
-  // order skips the subtrees where no instance has the other resource the task needs.
+  // An index of the schedulable instances ordered by free CPU or free memory, one ordered set
+  // per value of an attribute (slot 0: instances lacking it), or a single set when `attribute`
+  // is kNoAttribute. Kept up to date by reserve/release/set_schedulable. Placement uses it to
+  // find the best binpack candidate without scanning the cluster.
+  //
+  // A set groups its instances into classes of equal (free amount of the indexed resource,
+  // free amount of the other resource): memory for a CPU index, CPU for a memory index. A
+  // cluster of a few instance types running tasks of a few sizes has a few hundred classes
+  // however many instances it has, so a reservation or a release moves the instance from one
+  // class's member list to another's in O(1) and touches the ordered part only when a class
+  // appears (empty classes stay until they are many: see FreeIndex::Class). The classes form a treap ordered by (free, other) (priorities a fixed
+  // hash of the pair, so the shape is a function of the contents), each holding the largest
+  // other amount of its subtree: a walk in key order skips the subtrees where no instance has
+  // the other resource the task needs. With every amount distinct it degrades to the treap of
+  // instances it replaced, O(log n) per change.
   enum class IndexedResource : std::uint8_t { kCpu, kMemory };
   static constexpr AttributeIdx kNoAttribute = 0xFFFFFFFFu;
   // Returns an index id; the same (resource, attribute) gives the same id.
@@ -141,13 +147,17 @@ class ClusterState {
   // Members of the set of index `id` for attribute value slot `slot` (value + 1; 0 when missing
   // or when the index has no attribute).
   std::size_t free_set_size(std::uint32_t id, std::size_t slot) const { return free_indexes_[id].sizes[slot]; }
-  // One member of that set (its treap's root), or kNoInstance when it is empty.
-  InstanceIdx free_set_any(std::uint32_t id, std::size_t slot) const { return free_indexes_[id].roots[slot]; }
-  // Whether instance i is in that set under the free amount `free`.
+  // One member of that set, or kNoInstance when it is empty.
+  InstanceIdx free_set_any(std::uint32_t id, std::size_t slot) const;
+  // Whether instance i is in that set under the free amount `free` (and under its current free
+  // amounts of both resources).
   bool free_set_contains(std::uint32_t id, std::size_t slot, std::int32_t free, InstanceIdx i) const;
   // Calls f(i, free) for the members of that set with at least `need` of the indexed resource
-  // and at least `other_need` of the other one, in increasing order of (free, i), until f
-  // returns false. Cost: O(log n) per member reported, plus the pruned subtrees' roots.
+  // and at least `other_need` of the other one, in increasing order of free, until f returns
+  // false. Members of equal free come in an unspecified order (a function of the history of
+  // changes only, so runs stay reproducible): a caller that needs them in InstanceIdx order
+  // sorts them. Cost: O(log c) per class reported (c classes in the set), plus the pruned
+  // subtrees' roots, plus O(1) per member reported.
   template <typename F>
   void visit_free(std::uint32_t id, std::size_t slot, std::int32_t need, std::int32_t other_need, F&& f) const {
     const FreeIndex& x = free_indexes_[id];
@@ -249,21 +259,38 @@ class ClusterState {
   struct FreeIndex {
     IndexedResource resource;
     AttributeIdx attribute;
-    std::vector<InstanceIdx> roots;        // per value slot: the treap's root, or kNil
-    std::vector<std::size_t> sizes;        // per value slot: members
-    // Per instance, one cache line's share: children (or kNil), the treap priority, and as of
-    // its insertion (it is taken out before any change) its free amount of the indexed resource
-    // (the key, with the InstanceIdx) and of the other resource, and the other resource's
-    // maximum over its subtree.
-    struct Node {
-      InstanceIdx left = kNil;
-      InstanceIdx right = kNil;
+    std::vector<std::uint32_t> roots;  // per value slot: the root class of its treap, or kNil
+    std::vector<std::size_t> sizes;    // per value slot: members
+    // The schedulable instances sharing one (key, other) in one slot: a treap node, and the
+    // head of an intrusive list of its members. A class that empties stays in its treap, so
+    // that an instance going back and forth between two amounts (a task placed, then stopped)
+    // finds both classes there; the empty classes are taken out all at once when they come to
+    // outnumber half the others (sweep_classes), and their ids reused.
+    struct Class {
+      std::int32_t key = 0;    // free amount of the indexed resource
+      std::int32_t other = 0;  // free amount of the other resource
+      std::int32_t max_other = 0;  // over the subtree
+      std::uint32_t left = kNil;
+      std::uint32_t right = kNil;
       std::uint32_t priority = 0;
-      std::int32_t key = 0;
-      std::int32_t other = 0;
-      std::int32_t max_other = 0;
+      std::uint32_t slot = kNil;  // kNil: not in use
+      InstanceIdx head = kNil;    // first member; kNil: empty
     };
-    std::vector<Node> nodes;
+    std::vector<Class> classes;
+    std::vector<std::uint32_t> unused;  // ids of swept classes, reused last first
+    std::size_t live = 0;   // classes in a treap with members
+    std::size_t empty = 0;  // classes in a treap without members
+    // Per instance: its class (kNil when not a member) and its neighbours in the class's list.
+    struct Member {
+      std::uint32_t cls = kNil;
+      InstanceIdx prev = kNil;
+      InstanceIdx next = kNil;
+    };
+    std::vector<Member> members;
+    // A cache of class ids by hash of (slot, key, other), checked against the class on use: most
+    // reservations move an instance to a class that exists, found here without the treap
+    // descent. Its size is a power of two, at least twice the classes'.
+    std::vector<std::uint32_t> lookup;
   };
   std::int32_t free_of(const FreeIndex& x, InstanceIdx i) const {
     return x.resource == IndexedResource::kCpu ? free_cpu[i] : free_memory_mib[i];
@@ -274,24 +301,36 @@ class ClusterState {
   std::size_t slot_of(const FreeIndex& x, InstanceIdx i) const {
     return x.attribute == kNoAttribute ? 0 : static_cast<std::size_t>(attribute_value_of[x.attribute][i] + 1);
   }
-  static bool key_less(const FreeIndex& x, InstanceIdx a, InstanceIdx b) {
-    const std::int32_t ka = x.nodes[a].key;
-    const std::int32_t kb = x.nodes[b].key;
-    return ka < kb || (ka == kb && a < b);
+  // (key, other) of class a before that of class b.
+  static bool class_less(const FreeIndex& x, std::uint32_t a, std::uint32_t b) {
+    const FreeIndex::Class& ca = x.classes[a];
+    const FreeIndex::Class& cb = x.classes[b];
+    return ca.key < cb.key || (ca.key == cb.key && ca.other < cb.other);
   }
-  static void treap_update(FreeIndex& x, InstanceIdx t);
-  static InstanceIdx treap_insert(FreeIndex& x, InstanceIdx t, InstanceIdx i);
-  static InstanceIdx treap_erase(FreeIndex& x, InstanceIdx t, InstanceIdx i);
-  static InstanceIdx treap_merge(FreeIndex& x, InstanceIdx a, InstanceIdx b);
+  static std::uint32_t find_class(const FreeIndex& x, std::size_t slot, std::int32_t key, std::int32_t other);
+  static void treap_update(FreeIndex& x, std::uint32_t t);
+  static std::uint32_t treap_insert(FreeIndex& x, std::uint32_t t, std::uint32_t c);
+  static std::uint32_t treap_erase(FreeIndex& x, std::uint32_t t, std::uint32_t c);
+  static std::uint32_t treap_merge(FreeIndex& x, std::uint32_t a, std::uint32_t b);
+  // Links i into the class (slot, key, other), creating the class when it is new.
+  static void free_link(FreeIndex& x, InstanceIdx i, std::size_t slot, std::int32_t key, std::int32_t other);
+  // Unlinks i from its class (which stays in its treap, maybe empty).
+  static void free_unlink(FreeIndex& x, InstanceIdx i);
+  static void sweep_classes(FreeIndex& x);  // takes every empty class out
   void free_insert(FreeIndex& x, InstanceIdx i);
   void free_erase(FreeIndex& x, InstanceIdx i);
+  void free_move(FreeIndex& x, InstanceIdx i);  // after i's free amounts changed
   template <typename F>
-  bool visit_free_node(const FreeIndex& x, InstanceIdx t, std::int32_t need, std::int32_t other_need, F& f) const {
-    while (t != kNil && x.nodes[t].max_other >= other_need) {
-      const FreeIndex::Node& n = x.nodes[t];
+  bool visit_free_node(const FreeIndex& x, std::uint32_t t, std::int32_t need, std::int32_t other_need, F& f) const {
+    while (t != kNil && x.classes[t].max_other >= other_need) {
+      const FreeIndex::Class& n = x.classes[t];
       if (n.key >= need) {
         if (!visit_free_node(x, n.left, need, other_need, f)) return false;
-        if (n.other >= other_need && !f(t, n.key)) return false;
+        if (n.other >= other_need) {
+          for (InstanceIdx i = n.head; i != kNil; i = x.members[i].next) {
+            if (!f(i, n.key)) return false;
+          }
+        }
       }
       t = n.right;
     }
@@ -299,6 +338,7 @@ class ClusterState {
   }
   void index_remove(InstanceIdx i);  // takes i out of every free index (before a change)
   void index_insert(InstanceIdx i);  // puts i back (after a change), if schedulable
+  void index_update(InstanceIdx i);  // moves i to its new classes (after its free amounts changed), if schedulable
   std::vector<FreeIndex> free_indexes_;
 
   std::size_t fit_leaves_ = 0;  // a power of two >= size(); 0 while the fit tree is off

@@ -354,15 +354,17 @@ TEST_CASE("placement: the indexed path chooses exactly what the full scan choose
       {{"spread", "attribute:ecs.availability-zone", {}}, {"binpack", "memory", {}}},
       {{"spread", "attribute:team", {}}, {"binpack", "cpu", {}}},
   };
-  // Each list runs plain, with distinctInstance and with memberOf, on a cluster where a third
-  // of the steps free a task and on one filled close to full (one step in eight frees a task,
-  // and the tasks are CPU-heavy or memory-heavy: the walk in binpack order meets many instances
-  // that have the binpacked resource but not the other).
+  // Each list runs plain, with distinctInstance, with memberOf, and with tasks that also need
+  // an ENI or a static host port (the walk's members then go through every check, not only the
+  // resource test), on a cluster where a third of the steps free a task and on one filled close
+  // to full (one step in eight frees a task, and the tasks are CPU-heavy or memory-heavy: the
+  // walk in binpack order meets many instances that have the binpacked resource but not the
+  // other).
   for (const auto& list : lists) {
     INFO(list[0].type << " " << list[0].field);
-    for (int variant = 0; variant < 6; ++variant) {
-      const int extra = variant % 3;  // 0: plain, 1: distinctInstance, 2: memberOf
-      const bool full = variant >= 3;
+    for (int variant = 0; variant < 8; ++variant) {
+      const int extra = variant % 4;  // 0: plain, 1: distinctInstance, 2: memberOf, 3: ENIs and ports
+      const bool full = variant >= 4;
       INFO("extra " << extra << (full ? " full" : ""));
       const bool distinct = extra == 1;
       struct Side {
@@ -394,12 +396,20 @@ TEST_CASE("placement: the indexed path chooses exactly what the full scan choose
         side.placer = factory.make(policy, side.cluster);
       }
       sim::RandomStream sizes(5, "sizes");
-      std::vector<std::pair<InstanceIdx, Resources>> placed;
+      struct Placed {
+        InstanceIdx instance;
+        Resources need;
+        std::vector<std::uint16_t> tcp;
+      };
+      std::vector<Placed> placed;
+      const std::vector<std::uint16_t> port{8080};
       for (int step = 0; step < 400; ++step) {
         if (!placed.empty() && sizes.uniform_index(full ? 8 : 3) == 0) {
           // Free a random earlier placement on both sides.
           const std::size_t k = sizes.uniform_index(placed.size());
-          for (Side& side : sides) side.cluster.release(placed[k].first, placed[k].second, {}, {}, side.group);
+          for (Side& side : sides) {
+            side.cluster.release(placed[k].instance, placed[k].need, placed[k].tcp, {}, side.group);
+          }
           placed.erase(placed.begin() + static_cast<std::ptrdiff_t>(k));
           continue;
         }
@@ -410,13 +420,15 @@ TEST_CASE("placement: the indexed path chooses exactly what the full scan choose
           if (shape == 0) need.cpu = static_cast<std::int32_t>(1024 * (1 + sizes.uniform_index(2)));  // CPU-heavy
           if (shape == 1) need.memory_mib = static_cast<std::int32_t>(2048 * (1 + sizes.uniform_index(2)));
         }
-        const auto a = sides[0].placer->place(request(need, sides[0].group), sides[0].cluster, sides[0].rng);
-        const auto b = sides[1].placer->place(request(need, sides[1].group), sides[1].cluster, sides[1].rng);
+        const std::vector<std::uint16_t>& tcp = extra == 3 && sizes.uniform_index(3) == 0 ? port : kNoPorts;
+        if (extra == 3) need.enis = static_cast<std::int32_t>(sizes.uniform_index(2));
+        const auto a = sides[0].placer->place(request(need, sides[0].group, &tcp), sides[0].cluster, sides[0].rng);
+        const auto b = sides[1].placer->place(request(need, sides[1].group, &tcp), sides[1].cluster, sides[1].rng);
         REQUIRE(a.instance == b.instance);
         REQUIRE(a.reason == b.reason);
         if (a.instance != sim::kNoInstance) {
-          for (Side& side : sides) side.cluster.reserve(a.instance, need, {}, {}, side.group);
-          placed.emplace_back(a.instance, need);
+          for (Side& side : sides) side.cluster.reserve(a.instance, need, tcp, {}, side.group);
+          placed.push_back({a.instance, need, tcp});
         }
       }
       REQUIRE(sides[0].rng.next_u64() == sides[1].rng.next_u64());

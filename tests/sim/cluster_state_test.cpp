@@ -204,7 +204,7 @@ TEST_CASE("ClusterState: the fit tree and the free indexes list exactly the inst
       return got.size() < 3;
     });
     REQUIRE(got == std::vector<InstanceIdx>(want.begin(), want.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(3, want.size()))));
-    // The free indexes: (free, index) order, those short of the other resource left out.
+    // The free indexes: increasing free, those short of the other resource left out.
     for (const auto id : {by_cpu, by_memory}) {
       const bool is_cpu = id == by_cpu;
       const std::int32_t need = is_cpu ? cpu : memory;
@@ -224,12 +224,37 @@ TEST_CASE("ClusterState: the fit tree and the free indexes list exactly the inst
         }
         std::sort(expected.begin(), expected.end());
         REQUIRE(c.free_set_size(id, slot) == members);
+        // free_set_any: a member of the set, whatever classes emptied meanwhile.
+        const InstanceIdx any = c.free_set_any(id, slot);
+        if (members == 0) {
+          REQUIRE(any == kNoInstance);
+        } else {
+          REQUIRE(any != kNoInstance);
+          REQUIRE(c.free_set_contains(id, slot, is_cpu ? c.free_cpu[any] : c.free_memory_mib[any], any));
+        }
         std::vector<std::pair<std::int32_t, InstanceIdx>> walked;
         c.visit_free(id, slot, need, other_need, [&](InstanceIdx i, std::int32_t free) {
           walked.emplace_back(free, i);
           return true;
         });
+        // Increasing free; members of equal free in no promised order.
+        REQUIRE(std::is_sorted(walked.begin(), walked.end(),
+                               [](const auto& a, const auto& b) { return a.first < b.first; }));
+        std::sort(walked.begin(), walked.end());
         REQUIRE(walked == expected);
+        // A walk stopped early stops where it was told to: after the members of the lowest free.
+        if (!expected.empty()) {
+          std::vector<std::pair<std::int32_t, InstanceIdx>> lowest;
+          c.visit_free(id, slot, need, other_need, [&](InstanceIdx i, std::int32_t free) {
+            if (free > expected.front().first) return false;
+            lowest.emplace_back(free, i);
+            return true;
+          });
+          std::sort(lowest.begin(), lowest.end());
+          const auto end = std::find_if(expected.begin(), expected.end(),
+                                        [&](const auto& e) { return e.first > expected.front().first; });
+          REQUIRE(lowest == std::vector<std::pair<std::int32_t, InstanceIdx>>(expected.begin(), end));
+        }
       }
     }
   }
