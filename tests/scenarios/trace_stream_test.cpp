@@ -3,6 +3,8 @@
 // way a run must see exactly the records (and figures) a trace held in memory gives.
 #include <algorithm>
 #include <catch2/catch.hpp>
+
+#include "replay_trace.h"
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -23,22 +25,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Replayed {
-  std::vector<sim::TraceTask> tasks;
-  std::vector<sim::SimTime> waits;
-};
-
-Replayed replay(const sim::Trace& t) {
-  Replayed out;
-  const auto reader = sim::open_trace_reader(t);
-  sim::TraceTask task;
-  sim::SimTime wait = -1;
-  while (reader->next(task, wait)) {
-    out.tasks.push_back(task);
-    out.waits.push_back(wait);
-  }
-  return out;
-}
+using ecsim::testing::Replayed;
+using ecsim::testing::replay;
 
 // The same scenario with every trace held in memory, as the loader held them all before.
 sim::Scenario in_memory(const sim::Scenario& s) {

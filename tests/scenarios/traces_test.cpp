@@ -3,6 +3,8 @@
 #include "scenarios/traces.h"
 
 #include <catch2/catch.hpp>
+
+#include "replay_trace.h"
 #include <fstream>
 
 #include "scenarios/loader.h"
@@ -12,22 +14,8 @@ namespace {
 
 const std::string kBrokenDir = std::string(ECSIM_SOURCE_DIR) + "/tests/scenarios/broken";
 
-// The records a run replays, and the trace's own wait of each (-1: none).
-struct Replayed {
-  std::vector<sim::TraceTask> tasks;
-  std::vector<sim::SimTime> waits;
-};
-Replayed replay(const sim::Trace& t) {
-  Replayed out;
-  const auto reader = sim::open_trace_reader(t);
-  sim::TraceTask task;
-  sim::SimTime wait = -1;
-  while (reader->next(task, wait)) {
-    out.tasks.push_back(task);
-    out.waits.push_back(wait);
-  }
-  return out;
-}
+using ecsim::testing::Replayed;
+using ecsim::testing::replay;
 
 sim::Scenario load_traces_json(const std::string& traces) {
   const std::string text = R"({"cluster": {"availabilityZones": ["us-east-1a"],
