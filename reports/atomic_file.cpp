@@ -20,7 +20,7 @@ namespace ecsim::reports {
 namespace {
 
 [[noreturn]] void throw_errno(const std::string& what, int err) {
-  throw std::runtime_error(what + ": " + std::generic_category().message(err));
+  throw WriteError(what + ": " + std::generic_category().message(err));
 }
 
 // `.NAME.tmp-<pid>-<n>` next to the target: same directory, so that rename() is atomic; the

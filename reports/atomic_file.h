@@ -13,12 +13,21 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include "reports/content_hash.h"
 
 namespace ecsim::reports {
+
+// A file could not be written (a full disk, a file size limit, an I/O error): what every writer
+// here throws, so that a caller can tell it from other failures (`ecsim run` exits 2 on it even
+// while the run goes on, when tasks.csv or placements.jsonl streams).
+class WriteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // A buffered writer on an open file descriptor, or on a string (for renders kept in memory
 // and for tests). Output is buffered in 64 KiB; a failed write throws std::runtime_error naming

@@ -222,8 +222,14 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   reports::TasksCsvStream tasks(tasks_file->writer());
   const auto start = std::chrono::steady_clock::now();
-  sim::RunResult result =
-      sim::run_scenario(scenario, factory, terminal ? &progress : nullptr, explain.get(), &tasks, limits);
+  sim::RunResult result;
+  try {
+    result = sim::run_scenario(scenario, factory, terminal ? &progress : nullptr, explain.get(), &tasks, limits);
+  } catch (const reports::WriteError& e) {
+    // tasks.csv or placements.jsonl could not be written while the run went on (a full disk):
+    // the output directory's failure, as in the output phase; nothing named is written.
+    throw OutputError(e.what());
+  }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
 
