@@ -69,6 +69,13 @@ class TaskSink {
   virtual bool wants_cluster_picture() const { return false; }
 };
 
+// A TaskSink that keeps nothing: for runs whose task figures (RunResult::task_stats) are all the
+// caller needs (compare, plan, sweep, bench), so that they too hold only what is alive.
+class DiscardTasks final : public TaskSink {
+ public:
+  void task_done(const TaskRecord&, const ClusterState&, const RunResult&) override {}
+};
+
 // Limits a run must stay within, else it stops with sim::InputError (exit 2) naming `file`.
 struct RunLimits {
   // At most this many tasks waiting or holding an instance at once (the run's memory grows with

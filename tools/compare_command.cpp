@@ -122,7 +122,8 @@ reports::CompareInput run_compare(const scenarios::ScenarioSource& source, const
     sim::Scenario scenario = scenarios[strategy];
     scenario.seed = input.seeds[seed];
     placement::EcsPlacerFactory factory;
-    input.runs[strategy][seed] = compare_run(sim::run_scenario(scenario, factory));
+    sim::DiscardTasks discard;  // summaries only: no task records kept
+    input.runs[strategy][seed] = compare_run(sim::run_scenario(scenario, factory, nullptr, nullptr, &discard));
     progress.done_one();
   });
   return input;

@@ -60,7 +60,8 @@ class CandidateRunner {
         sim::Scenario& scenario = variants[v];
         scenario.seed = base.seed + static_cast<std::uint64_t>(k);
         placement::EcsPlacerFactory factory;
-        const sim::RunResult result = sim::run_scenario(scenario, factory);
+        sim::DiscardTasks discard;  // summaries only: no task records kept
+        const sim::RunResult result = sim::run_scenario(scenario, factory, nullptr, nullptr, &discard);
         const nlohmann::json summary = nlohmann::json::parse(reports::summary_json(result));
         cost_sum += summary.at("cost").at("total").get<double>();
         ++c.runs;

@@ -243,7 +243,8 @@ void run_sweep_element(const scenarios::ScenarioSource& source, const SweepPlan&
   apply_strategy(scenario, plan.strategies[run.strategy], plan.sources);
   scenario.seed = plan.seeds[run.seed];
   placement::EcsPlacerFactory factory;
-  const std::string summary = reports::summary_json(sim::run_scenario(scenario, factory));
+  sim::DiscardTasks discard;  // summaries only: no task records kept
+  const std::string summary = reports::summary_json(sim::run_scenario(scenario, factory, nullptr, nullptr, &discard));
   const fs::path run_dir = sweep_run_dir(dir, index);
   // Each run directory is staged and swapped in whole (reports/output_dir.h): an element
   // killed part-way leaves no run directory, and one run again replaces it.
