@@ -37,7 +37,7 @@ void Engine::task_done(std::uint32_t task) {
   }
   --live_;
   // The page is freed after the current event: code after this call may still read the task.
-  if (pages_.done(task, task_source_.size())) pages_to_free_.push_back(task >> kTaskPageShift);
+  if (pages_.done(task)) pages_to_free_.push_back(task >> kTaskPageShift);
 }
 
 void Engine::too_many_live_tasks() const {

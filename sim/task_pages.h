@@ -47,15 +47,10 @@ class TaskPages {
       freed_.push_back(0);
     }
   }
-  // `task` is done with; true when its page is now full and all done: the caller frees it (after
-  // the current event, when nothing refers to its tasks any more).
-  bool done(std::uint32_t task, std::size_t submitted) {
-    const std::size_t page = task >> kTaskPageShift;
-    ++done_[page];
-    return done_[page] == kTaskPageSize && (page + 1) * kTaskPageSize <= submitted;
-  }
-  // A page is complete (its last task was submitted): whether all its tasks are already done.
-  bool all_done(std::size_t page) const { return done_[page] == kTaskPageSize; }
+  // `task` is done with; true when every task of its page is (a page is done only once its last
+  // task was submitted): the caller frees it after the current event, when nothing refers to
+  // its tasks any more.
+  bool done(std::uint32_t task) { return ++done_[task >> kTaskPageShift] == kTaskPageSize; }
   void mark_freed(std::size_t page) { freed_[page] = 1; }
   bool freed(std::uint32_t task) const { return freed_[task >> kTaskPageShift] != 0; }
   bool page_freed(std::size_t page) const { return freed_[page] != 0; }
