@@ -186,14 +186,14 @@ FailureReason Engine::admits(std::uint32_t service, std::uint32_t task_definitio
 }
 
 void Engine::stop(std::uint32_t task, StopReason reason) {
-  if (task_state_[task] != TaskState::kStopping && task_state_[task] != TaskState::kStopped) {
+  if (rec_[task].state != TaskState::kStopping && rec_[task].state != TaskState::kStopped) {
     rec_[task].stop_reason = reason;
   }
-  switch (task_state_[task]) {
+  switch (rec_[task].state) {
     case TaskState::kProvisioning: {
       // Still waiting to be placed: the scheduler cancels it.
       waiting_.remove(task_queue_[task], task);
-      task_state_[task] = TaskState::kRejected;
+      rec_[task].state = TaskState::kRejected;
       rec_[task].rejected = 1;
       rec_[task].stopped = now_;
       rec_[task].stop_code = StopCode::kServiceSchedulerInitiated;
@@ -211,7 +211,7 @@ void Engine::stop(std::uint32_t task, StopReason reason) {
     }
     case TaskState::kRunning:
       // SIGTERM: the containers take the service's shutdown time, at most the stop timeout.
-      begin_stopping(task, StopCode::kServiceSchedulerInitiated, sources_[task_source_[task]].shutdown);
+      begin_stopping(task, StopCode::kServiceSchedulerInitiated, sources_[rec_[task].source].shutdown);
       return;
     default:
       return;
@@ -223,17 +223,14 @@ void Engine::stop(std::uint32_t task, StopReason reason) {
 
 std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTime runtime, std::uint32_t family,
                              std::int32_t revision) {
-  const auto task = static_cast<std::uint32_t>(task_source_.size());
+  const auto task = static_cast<std::uint32_t>(rec_.size());
   const Source& s = sources_[source];
-  task_source_.push_back(source);
   task_need_.push_back(need);
-  task_runtime_.push_back(runtime);
-  task_state_.push_back(TaskState::kProvisioning);
-  task_generation_.push_back(0);
   task_queue_.push_back(0xFFFFFFFFu);
-  task_admitted_.push_back(0);
   if (++live_ > limits_.max_live_tasks && limits_.max_live_tasks >= 0) [[unlikely]] too_many_live_tasks();
   TaskFields f;
+  f.runtime = runtime;
+  f.source = source;
   f.family = family;
   f.revision = revision;
   f.submitted = now_;
@@ -244,7 +241,7 @@ std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTim
 }
 
 PlacementRequest Engine::request_for(std::uint32_t task) const {
-  const Source& s = sources_[task_source_[task]];
+  const Source& s = sources_[rec_[task].source];
   PlacementRequest req;
   req.task = task;
   req.need = &task_need_[task];
@@ -288,7 +285,7 @@ void Engine::explain_without_placer(PlacementAttempt::Kind kind, std::uint32_t t
 }
 
 void Engine::try_place(std::uint32_t task) {
-  const std::uint32_t source = task_source_[task];
+  const std::uint32_t source = rec_[task].source;
   Source& s = sources_[source];
   const std::uint32_t q = waiting_.queue_for(source, task_need_[task]);
   WaitQueue& wq = waiting_[q];
@@ -320,7 +317,7 @@ void Engine::try_place(std::uint32_t task) {
   rec_[task].failure = d.reason;
   ++result_.placement_failures[static_cast<std::size_t>(d.reason)];
   if (s.on_failure == OnPlacementFailure::kFail && s.provider == Source::kNoProvider) {
-    task_state_[task] = TaskState::kRejected;
+    rec_[task].state = TaskState::kRejected;
     rec_[task].rejected = 1;
     ++rejected_;
     task_done(task);
@@ -347,16 +344,16 @@ bool Engine::provision(std::uint32_t task) {
   }
   const SimTime timeout = scenario_.cluster.provisioning_timeout;
   if (timeout != kNever && timeout < scenario_.duration - now_) {
-    queue_.push(now_ + timeout, kProvisioningTimeout, task, task_generation_[task]);
+    queue_.push(now_ + timeout, kProvisioningTimeout, task, rec_[task].generation);
   }
   return true;
 }
 
 void Engine::give_up(std::uint32_t task, StopReason reason) {
-  if (task_state_[task] == TaskState::kProvisioning && task_queue_[task] != 0xFFFFFFFFu) {
+  if (rec_[task].state == TaskState::kProvisioning && task_queue_[task] != 0xFFFFFFFFu) {
     waiting_.remove(task_queue_[task], task);
   }
-  task_state_[task] = TaskState::kRejected;
+  rec_[task].state = TaskState::kRejected;
   rec_[task].rejected = 1;
   rec_[task].stopped = now_;
   rec_[task].stop_code = StopCode::kTaskFailedToStart;
@@ -371,20 +368,20 @@ void Engine::place_on(std::uint32_t task, InstanceIdx i) {
   const Resources& need = task_need_[task];
   cluster_.reserve(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task));
   change_reserved(i, need.cpu, need.memory_mib);
-  task_state_[task] = TaskState::kPending;
+  rec_[task].state = TaskState::kPending;
   rec_[task].instance = i;
   rec_[task].placed = now_;
   note_placed(task, i);
   ++starting_;
-  if (source_daemon_[task_source_[task]] == 0) ++nondaemon_[i];
+  if (source_daemon_[rec_[task].source] == 0) ++nondaemon_[i];
   agent_accept(task, i);
 }
 
 // The agent starts the task: it asks for its images (and its EBS volume) and runs it when they
 // are there, after its start latency.
 void Engine::agent_start(std::uint32_t task, InstanceIdx i) {
-  const Source& s = sources_[task_source_[task]];
-  task_admitted_[task] = 1;
+  const Source& s = sources_[rec_[task].source];
+  rec_[task].admitted = 1;
   // The EBS volume attaches while the images are pulled.
   SimTime ready = now_ + s.attach_latency;
   if (s.task_definition != nullptr && !s.task_definition->images.empty()) {
@@ -394,12 +391,12 @@ void Engine::agent_start(std::uint32_t task, InstanceIdx i) {
       rec_[task].stop_reason =
           images.rate_limited ? StopReason::kPullRateLimited : StopReason::kCannotPullContainer;
       // CannotPullContainerError: the task stops with TaskFailedToStart after the attempt.
-      task_runtime_[task] = kFailsToStart;
+      rec_[task].runtime = kFailsToStart;
     }
     ready = std::max(ready, images.at);
   }
   queue_.push(ready + scenario_.cluster.agent.task_start_latency + s.start_delay, kTaskRunning, task,
-              task_generation_[task]);
+              rec_[task].generation);
 }
 
 void Engine::retry_waiting_on(InstanceIdx i) {
@@ -425,7 +422,7 @@ void Engine::retry_waiting_on(InstanceIdx i) {
 }
 
 void Engine::on_task_running(std::uint32_t task) {
-  const SimTime runtime = task_runtime_[task];
+  const SimTime runtime = rec_[task].runtime;
   if (runtime == kFailsToStart) [[unlikely]] {
     // It never reaches RUNNING: STOPPED with TaskFailedToStart (Dev Guide "Amazon ECS task lifecycle").
     const InstanceIdx i = rec_[task].instance;
@@ -438,19 +435,19 @@ void Engine::on_task_running(std::uint32_t task) {
     notify_lost(task, true);
     return;
   }
-  task_state_[task] = TaskState::kRunning;
+  rec_[task].state = TaskState::kRunning;
   rec_[task].started = now_;
   --starting_;
   ++running_;
   ++cluster_.running_count[rec_[task].instance];
   if (runtime != kNever && runtime < scenario_.duration - now_) {
-    queue_.push(now_ + runtime, kTaskStopBegin, task, task_generation_[task]);
+    queue_.push(now_ + runtime, kTaskStopBegin, task, rec_[task].generation);
   }
-  if (sources_[task_source_[task]].kind == SourceKind::kService) services_.on_running(task);
+  if (sources_[rec_[task].source].kind == SourceKind::kService) services_.on_running(task);
 }
 
 void Engine::on_task_stop_begin(std::uint32_t task) {
-  ECSIM_CHECK(task_state_[task] == TaskState::kRunning, "a task stops that is not running");
+  ECSIM_CHECK(rec_[task].state == TaskState::kRunning, "a task stops that is not running");
   // The essential container exited: the agent stops the task (Dev Guide "Task definition parameters",
   // container definitions).
   rec_[task].stop_reason = StopReason::kEssentialContainerExited;
@@ -460,13 +457,13 @@ void Engine::on_task_stop_begin(std::uint32_t task) {
 
 void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown) {
   const InstanceIdx i = rec_[task].instance;
-  task_state_[task] = TaskState::kStopping;
+  rec_[task].state = TaskState::kStopping;
   rec_[task].stop_code = code;
   --running_;
   --cluster_.running_count[i];
   // A new generation: an end of runtime (or crash) still scheduled for the task is void.
-  ++task_generation_[task];
-  queue_.push(now_ + shutdown + scenario_.cluster.agent.task_stop_latency, kTaskStopped, task, task_generation_[task]);
+  ++rec_[task].generation;
+  queue_.push(now_ + shutdown + scenario_.cluster.agent.task_stop_latency, kTaskStopped, task, rec_[task].generation);
   if (agents_.enabled()) {
     // The control plane counts the STOPPING task's resources as free (AWS containers blog "Improvements
     // to Amazon ECS task launch behavior when tasks have prolonged shutdown");
@@ -481,12 +478,12 @@ void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown)
 }
 
 // Gives back what the task holds, on both ledgers. REQUIRES: the task was placed and holds
-// resources (PENDING, RUNNING or STOPPING), and task_state_ still says which.
+// resources (PENDING, RUNNING or STOPPING), and its state still says which.
 void Engine::release(std::uint32_t task) {
   const InstanceIdx i = rec_[task].instance;
   note_released(task, i);
   const Resources& need = task_need_[task];
-  const bool stopping = task_state_[task] == TaskState::kStopping;
+  const bool stopping = rec_[task].state == TaskState::kStopping;
   if (stopping && agents_.enabled()) {
     // The control plane freed all but its attachments when it began stopping.
     cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task),
@@ -496,10 +493,10 @@ void Engine::release(std::uint32_t task) {
     cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task));
     change_reserved(i, -need.cpu, -need.memory_mib);
   }
-  if (source_daemon_[task_source_[task]] == 0) --nondaemon_[i];
-  if (task_admitted_[task] != 0) {
+  if (source_daemon_[rec_[task].source] == 0) --nondaemon_[i];
+  if (rec_[task].admitted != 0) {
     agents_.release(i, need);
-    const TaskDefinition* td = sources_[task_source_[task]].task_definition;
+    const TaskDefinition* td = sources_[rec_[task].source].task_definition;
     if (td != nullptr && !td->images.empty()) images_.release(task, i, *td, now_);
   } else if (agents_.enabled()) {
     agents_.cancel_queued(i, task);
@@ -509,7 +506,7 @@ void Engine::release(std::uint32_t task) {
 void Engine::on_task_stopped(std::uint32_t task) {
   const InstanceIdx i = rec_[task].instance;
   release(task);
-  task_state_[task] = TaskState::kStopped;
+  rec_[task].state = TaskState::kStopped;
   rec_[task].stopped = now_;
   ++completed_;
   task_done(task);
@@ -523,7 +520,7 @@ void Engine::on_task_stopped(std::uint32_t task) {
 // Stops a task at once (its instance went away): no stop latency, resources released now.
 void Engine::kill(std::uint32_t task, StopCode code) {
   const InstanceIdx i = rec_[task].instance;
-  switch (task_state_[task]) {
+  switch (rec_[task].state) {
     case TaskState::kPending:
       --starting_;
       if (code != StopCode::kServiceSchedulerInitiated) code = StopCode::kTaskFailedToStart;
@@ -538,9 +535,9 @@ void Engine::kill(std::uint32_t task, StopCode code) {
     default:
       return;
   }
-  ++task_generation_[task];  // cancels the task's scheduled events
+  ++rec_[task].generation;  // cancels the task's scheduled events
   release(task);
-  task_state_[task] = TaskState::kStopped;
+  rec_[task].state = TaskState::kStopped;
   rec_[task].stopped = now_;
   rec_[task].stop_code = code;
   task_done(task);
@@ -587,7 +584,7 @@ void Engine::offer_joined(const std::vector<InstanceIdx>& joined) {
     if (slot == WaitQueues::kNone) return;
     const auto q = static_cast<std::uint32_t>(slot);
     const std::uint32_t task = waiting_[q].tasks.front();
-    Source& s = sources_[task_source_[task]];
+    Source& s = sources_[rec_[task].source];
     const PlacementRequest request = request_for(task);
     const bool explained = explain_ != nullptr && explain_->wants(task);
     if (explained) [[unlikely]] s.placer->explain(request, cluster_, placement_rng_, explanation_);
@@ -618,7 +615,7 @@ void Engine::on_outage(std::uint32_t event, bool begin) {
     std::sort(lost.begin(), lost.end());
     lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
     for (const std::uint32_t task : lost) {
-      if (task_state_[task] != TaskState::kStopping) rec_[task].stop_reason = StopReason::kInstanceLost;
+      if (rec_[task].state != TaskState::kStopping) rec_[task].stop_reason = StopReason::kInstanceLost;
       kill(task, StopCode::kTerminationNotice);
     }
     std::vector<InstanceIdx> gone;
@@ -718,7 +715,7 @@ void Engine::take_sample(SimTime t) {
   s.cpu_registered = usage_.cpu().registered();
   s.memory_reserved_mib = usage_.memory().reserved();
   s.memory_registered_mib = usage_.memory().registered();
-  s.submitted = static_cast<std::int64_t>(task_source_.size());
+  s.submitted = static_cast<std::int64_t>(rec_.size());
   s.completed = completed_;
   s.failed_to_place = rejected_;
   result_.samples.push_back(s);
@@ -752,7 +749,7 @@ void Engine::dispatch(const Event& e) {
       break;
     case kCapacityTick: fleet_.tick(); break;
     case kProvisioningTimeout:
-      if (!pages_.freed(e.target) && task_state_[e.target] == TaskState::kProvisioning) {
+      if (!pages_.freed(e.target) && rec_[e.target].state == TaskState::kProvisioning) {
         give_up(e.target, StopReason::kProvisioningTimeout);
       }
       break;
@@ -795,14 +792,14 @@ RunResult Engine::run() {
   while (!queue_.empty()) {
     const Event e = queue_.pop();
     if (e.time >= scenario_.duration) break;
-    if (is_task_event(e.kind) && (pages_.freed(e.target) || e.generation != task_generation_[e.target])) continue;
+    if (is_task_event(e.kind) && (pages_.freed(e.target) || e.generation != rec_[e.target].generation)) continue;
     if (e.time > picture_due_) [[unlikely]] capture_picture();
     now_ = e.time;
     ++events_;
     dispatch(e);
     if (!pages_to_free_.empty()) free_done_pages();
     if (progress_ != nullptr && events_ >= next_progress) {
-      progress_->progress(now_, scenario_.duration, events_, task_source_.size());
+      progress_->progress(now_, scenario_.duration, events_, rec_.size());
       next_progress += 1u << 18;
     }
   }
@@ -811,12 +808,12 @@ RunResult Engine::run() {
   take_sample(now_);
   if (picture_due_ != kNever) capture_picture();
   // The tasks still waiting or holding an instance, in task order.
-  for (std::uint32_t task = 0; task < task_state_.size(); ++task) {
+  for (std::uint32_t task = 0; task < rec_.size(); ++task) {
     if (pages_.freed(task)) {
       task += static_cast<std::uint32_t>(kTaskPageSize) - 1;  // a whole page done with
       continue;
     }
-    if (task_state_[task] != TaskState::kStopped && task_state_[task] != TaskState::kRejected) task_done(task);
+    if (rec_[task].state != TaskState::kStopped && rec_[task].state != TaskState::kRejected) task_done(task);
   }
   pages_to_free_.clear();
   services_.finish(now_);
@@ -825,7 +822,7 @@ RunResult Engine::run() {
   result_.groups = cluster_.group_names;
   result_.events = events_;
   usage_.finish(now_, result_);
-  if (progress_ != nullptr) progress_->progress(now_, scenario_.duration, events_, task_source_.size());
+  if (progress_ != nullptr) progress_->progress(now_, scenario_.duration, events_, rec_.size());
   return std::move(result_);
 }
 

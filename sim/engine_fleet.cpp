@@ -75,7 +75,7 @@ void Engine::track_released(std::uint32_t task, InstanceIdx i) {
 
 void Engine::live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const {
   const auto live_on_i = [&](std::uint32_t t) {
-    const TaskState st = task_state_[t];
+    const TaskState st = rec_[t].state;
     return rec_[t].instance == i &&
            (st == TaskState::kPending || st == TaskState::kRunning || st == TaskState::kStopping);
   };
@@ -85,7 +85,7 @@ void Engine::live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const
     }
     return;
   }
-  for (std::uint32_t t = 0; t < task_state_.size(); ++t) {  // not reached: no instance is lost
+  for (std::uint32_t t = 0; t < rec_.size(); ++t) {  // not reached: no instance is lost
     if (!pages_.freed(t) && live_on_i(t)) out.push_back(t);
   }
 }
@@ -161,7 +161,7 @@ void Engine::terminate(InstanceIdx i, StopCode code, StopReason reason, std::str
     std::sort(lost.begin(), lost.end());
     lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
     for (const std::uint32_t task : lost) {
-      if (task_state_[task] != TaskState::kStopping) rec_[task].stop_reason = reason;
+      if (rec_[task].state != TaskState::kStopping) rec_[task].stop_reason = reason;
       kill(task, code);
     }
   }

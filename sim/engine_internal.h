@@ -112,9 +112,9 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   }
   void images_ready(std::uint32_t task, SimTime at) override {
     // release() cancels the wait of a task that stops.
-    ECSIM_CHECK(task_state_[task] == TaskState::kPending, "images are ready for a task that is not pending");
-    queue_.push(at + scenario_.cluster.agent.task_start_latency + sources_[task_source_[task]].start_delay, kTaskRunning,
-                task, task_generation_[task]);
+    ECSIM_CHECK(rec_[task].state == TaskState::kPending, "images are ready for a task that is not pending");
+    queue_.push(at + scenario_.cluster.agent.task_start_latency + sources_[rec_[task].source].start_delay, kTaskRunning,
+                task, rec_[task].generation);
   }
 
  private:
@@ -129,7 +129,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   std::uint32_t service_source(std::uint32_t service, std::uint32_t task_definition) const;
   // A task left the live set without the service scheduler asking: tell it.
   void notify_lost(std::uint32_t task, bool failed_to_start) {
-    if (sources_[task_source_[task]].kind == SourceKind::kService) services_.on_lost(task, failed_to_start);
+    if (sources_[rec_[task].source].kind == SourceKind::kService) services_.on_lost(task, failed_to_start);
   }
   void on_scenario_event(std::uint32_t event);
   void mark(std::string label) { result_.markers.push_back(Marker{now_, MarkerKind::kScenarioEvent, 0xFFFFFFFFu, std::move(label)}); }
@@ -170,7 +170,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   void give_up(std::uint32_t task, StopReason reason);
   // Counts of live tasks per item of each owner's capacity provider strategy.
   void provider_task_ends(std::uint32_t task) {
-    const Source& s = sources_[task_source_[task]];
+    const Source& s = sources_[rec_[task].source];
     if (s.provider != Source::kNoProvider) --owner_live_[owner_of(s)][s.provider_item];
   }
   std::uint32_t owner_of(const Source& s) const {
@@ -201,11 +201,11 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
                   [this, i](std::uint32_t t) { agent_start(t, i); });
   }
   AgentTask agent_task(std::uint32_t task) const {
-    const Source& s = sources_[task_source_[task]];
+    const Source& s = sources_[rec_[task].source];
     return AgentTask{&task_need_[task], s.tcp_ports, s.udp_ports};
   }
-  const std::vector<std::uint16_t>& tcp_ports_of(std::uint32_t task) const { return *sources_[task_source_[task]].tcp_ports; }
-  const std::vector<std::uint16_t>& udp_ports_of(std::uint32_t task) const { return *sources_[task_source_[task]].udp_ports; }
+  const std::vector<std::uint16_t>& tcp_ports_of(std::uint32_t task) const { return *sources_[rec_[task].source].tcp_ports; }
+  const std::vector<std::uint16_t>& udp_ports_of(std::uint32_t task) const { return *sources_[rec_[task].source].udp_ports; }
   // --explain: an attempt decided without the placer (queued behind `queue`, or a retry).
   void explain_without_placer(PlacementAttempt::Kind kind, std::uint32_t task, PlacementDecision d,
                               const WaitQueue* queue);
@@ -222,7 +222,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   // sample; capture_picture from the live tasks once the peak sample's instant is over.
   void note_peak(const Sample& s);
   void capture_picture();
-  GroupIdx group_of(std::uint32_t task) const { return sources_[task_source_[task]].group; }
+  GroupIdx group_of(std::uint32_t task) const { return sources_[rec_[task].source].group; }
   // RUNNING -> STOPPING; STOPPED after `shutdown` plus the agent's stop latency.
   void begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown = 0);
   void kill(std::uint32_t task, StopCode code);
@@ -263,31 +263,33 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   FamilyIndex family_index_;                       // of result_.families (intern_family)
   WaitQueues waiting_;
 
-  // Per task, by task number, in pages freed once all their tasks are done with (sim/task_pages.h):
-  // the engine's state, then what the task's record says so far (handed over by task_done).
-  TaskPages pages_;
-  std::vector<std::size_t> pages_to_free_;  // freed after the current event (free_done_pages)
-  PagedColumn<std::uint32_t> task_source_;
-  PagedColumn<Resources> task_need_;
-  PagedColumn<SimTime> task_runtime_;
-  PagedColumn<TaskState> task_state_;
-  PagedColumn<std::uint16_t> task_generation_;
-  PagedColumn<std::uint32_t> task_queue_;
-  PagedColumn<std::uint8_t> task_admitted_;  // PENDING: 1 once the agent started it, 0 while queued there
-  // What the task's record says so far, in one cache line's share: task_done reads it whole.
-  struct TaskFields {
+  // Per task, by task number, in pages freed once all their tasks are done with (sim/task_pages.h).
+  // What every task event reads and what the task's record says so far (handed over by
+  // task_done) share one 64-byte line: a task's events come long after its last one, so each
+  // line it reads is a cache miss, and one line costs one miss instead of one per column.
+  struct alignas(64) TaskFields {
     SimTime submitted = 0;
     SimTime placed = kNever;
     SimTime started = kNever;  // RUNNING
     SimTime stopped = kNever;  // STOPPED, or rejected by the service scheduler or a capacity provider
+    SimTime runtime = 0;       // drawn at submission (kNever: runs to the end; kFailsToStart)
+    std::uint32_t source = 0;  // index into sources_
     std::uint32_t family = 0;  // index into result_.families
     std::int32_t revision = 0;
     InstanceIdx instance = kNoInstance;  // kNoInstance while not placed
+    std::uint16_t generation = 0;        // bumped when the task's scheduled events become void
+    TaskState state = TaskState::kProvisioning;
     StopCode stop_code = StopCode::kNone;
     StopReason stop_reason = StopReason::kNone;
     FailureReason failure = FailureReason::kNone;  // why it was not placed, or its first failed attempt
     std::uint8_t rejected = 0;
+    std::uint8_t admitted = 0;  // PENDING: 1 once the agent started it, 0 while queued there
   };
+  static_assert(sizeof(TaskFields) == 64, "a task's fields fill one cache line");
+  TaskPages pages_;
+  std::vector<std::size_t> pages_to_free_;  // freed after the current event (free_done_pages)
+  PagedColumn<Resources> task_need_;
+  PagedColumn<std::uint32_t> task_queue_;
   PagedColumn<TaskFields> rec_;
   __extension__ typedef __int128 Wide;
   std::int64_t live_ = 0;  // tasks submitted and not yet done with (RunLimits::max_live_tasks)

@@ -11,7 +11,7 @@ namespace ecsim::sim::engine_detail {
 // The task's record is final (STOPPED, rejected, or the run is over): it joins the run's task
 // figures and goes to the sink.
 void Engine::task_done(std::uint32_t task) {
-  const Source& s = sources_[task_source_[task]];
+  const Source& s = sources_[rec_[task].source];
   TaskRecord r;
   r.number = task;
   r.source = s.result_source;
@@ -52,7 +52,7 @@ void Engine::keep_record(const TaskRecord& r) {
   TaskRecords& t = result_.tasks;
   const std::size_t k = r.number;
   if (t.size() <= k) {
-    const std::size_t n = task_source_.size();
+    const std::size_t n = rec_.size();
     t.source.resize(n);
     t.family.resize(n);
     t.revision.resize(n);
@@ -89,13 +89,8 @@ void Engine::keep_record(const TaskRecord& r) {
 void Engine::free_done_pages() {
   for (const std::size_t page : pages_to_free_) {
     pages_.mark_freed(page);
-    task_source_.free_page(page);
     task_need_.free_page(page);
-    task_runtime_.free_page(page);
-    task_state_.free_page(page);
-    task_generation_.free_page(page);
     task_queue_.free_page(page);
-    task_admitted_.free_page(page);
     rec_.free_page(page);
   }
   pages_to_free_.clear();
@@ -128,12 +123,12 @@ void Engine::capture_picture() {
     picture_tasks_.assign(n * groups, 0);
     picture_starting_.assign(n * groups, 0);
   }
-  const std::size_t submitted = task_source_.size();
+  const std::size_t submitted = rec_.size();
   for (std::size_t page = 0; page < pages_.pages(); ++page) {
     if (pages_.page_freed(page)) continue;
     const std::size_t end = std::min(submitted, (page + 1) * kTaskPageSize);
     for (auto task = static_cast<std::uint32_t>(page * kTaskPageSize); task < end; ++task) {
-      const TaskState st = task_state_[task];
+      const TaskState st = rec_[task].state;
       if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
       const InstanceIdx i = rec_[task].instance;
       p.cpu[i] += task_need_[task].cpu;

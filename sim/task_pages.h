@@ -5,8 +5,8 @@
 // that names tasks by number is unchanged. A page is freed once every task on it is done with
 // (STOPPED, or gave up on placement) and handed over to the run's figures; a freed page's tasks
 // must not be read again, and the engine checks TaskPages::freed() before it looks at the task of
-// an event that may have outlived it. Memory: one page per kPageSize tasks that has a live task,
-// plus 9 bytes per kPageSize tasks ever submitted.
+// an event that may have outlived it. Memory: as many pages as had a live task at once (a freed
+// page is reused), plus 8 bytes per column and 3 more per kPageSize tasks ever submitted.
 #pragma once
 
 #include <cstddef>
@@ -26,14 +26,24 @@ class PagedColumn {
   const T& operator[](std::uint32_t task) const { return pages_[task >> kTaskPageShift][task & (kTaskPageSize - 1)]; }
   std::size_t size() const { return size_; }
   void push_back(const T& v) {
-    if ((size_ & (kTaskPageSize - 1)) == 0) pages_.push_back(std::make_unique<T[]>(kTaskPageSize));
+    if ((size_ & (kTaskPageSize - 1)) == 0) {
+      if (spare_.empty()) {
+        pages_.push_back(std::make_unique<T[]>(kTaskPageSize));
+      } else {
+        pages_.push_back(std::move(spare_.back()));
+        spare_.pop_back();
+      }
+    }
     pages_.back()[size_ & (kTaskPageSize - 1)] = v;
     ++size_;
   }
-  void free_page(std::size_t page) { pages_[page].reset(); }
+  // The page's memory is kept for a later page: a run allocates as many pages as it had alive at
+  // once, and the allocator never has to find (aligned) room again.
+  void free_page(std::size_t page) { spare_.push_back(std::move(pages_[page])); }
 
  private:
   std::vector<std::unique_ptr<T[]>> pages_;
+  std::vector<std::unique_ptr<T[]>> spare_;
   std::size_t size_ = 0;
 };
 
