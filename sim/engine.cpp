@@ -371,6 +371,7 @@ void Engine::place_on(std::uint32_t task, InstanceIdx i) {
   rec_[task].state = TaskState::kPending;
   rec_[task].instance = i;
   rec_[task].placed = now_;
+  picture_change(task, i, 1, 1);
   note_placed(task, i);
   ++starting_;
   if (source_daemon_[rec_[task].source] == 0) ++nondaemon_[i];
@@ -437,6 +438,7 @@ void Engine::on_task_running(std::uint32_t task) {
   }
   rec_[task].state = TaskState::kRunning;
   rec_[task].started = now_;
+  picture_change(task, rec_[task].instance, 0, -1);
   --starting_;
   ++running_;
   ++cluster_.running_count[rec_[task].instance];
@@ -482,6 +484,7 @@ void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown)
 void Engine::release(std::uint32_t task) {
   const InstanceIdx i = rec_[task].instance;
   note_released(task, i);
+  picture_change(task, i, -1, rec_[task].state == TaskState::kPending ? -1 : 0);
   const Resources& need = task_need_[task];
   const bool stopping = rec_[task].state == TaskState::kStopping;
   if (stopping && agents_.enabled()) {
@@ -784,6 +787,10 @@ RunResult Engine::run() {
   queue_.push(0, kSample, 0);
   build();
   result_.task_stats = TaskStats(scenario_.duration, result_.sources.size());
+  if (want_picture_ && cluster_.group_names.size() <= kPictureGroups) {
+    picture_groups_ = cluster_.group_names.size();
+    grow_picture();
+  }
 
   // The loop: pop the earliest event; drop it if its task was killed since it was scheduled
   // (generation mismatch); advance the clock; dispatch by kind. Events at or after the end of
@@ -807,6 +814,7 @@ RunResult Engine::run() {
   now_ = scenario_.duration;
   take_sample(now_);
   if (picture_due_ != kNever) capture_picture();
+  finish_picture();
   // The tasks still waiting or holding an instance, in task order.
   for (std::uint32_t task = 0; task < rec_.size(); ++task) {
     if (pages_.freed(task)) {

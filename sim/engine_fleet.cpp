@@ -26,6 +26,7 @@ void Engine::grow_instances() {
   zone_schedulable_.resize(scenario_.cluster.availability_zones.size(), 0);
   images_.grow(n);
   agents_.grow(n);
+  grow_picture();
 }
 
 void Engine::refresh_instance(InstanceIdx i) {

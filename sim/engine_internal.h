@@ -222,6 +222,23 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   // sample; capture_picture from the live tasks once the peak sample's instant is over.
   void note_peak(const Sample& s);
   void capture_picture();
+  void scan_picture();     // capture_picture without picture_groups_
+  void finish_picture();   // RunResult::picture from the last capture (with picture_groups_)
+  void grow_picture();     // room for instances created since
+  // The live tasks on i of the task's group: `tasks` more of them, `starting` more PENDING.
+  void picture_change(std::uint32_t task, InstanceIdx i, std::int32_t tasks, std::int32_t starting) {
+    if (picture_groups_ == 0) return;
+    const Resources& need = task_need_[task];
+    held_now_[i].cpu += tasks * need.cpu;
+    held_now_[i].memory_mib += tasks * need.memory_mib;
+    PictureCount& c = counts_now_[i * picture_groups_ + group_of(task)];
+    c.tasks += tasks;
+    c.starting += starting;
+    if (picture_dirty_[i] == 0) {
+      picture_dirty_[i] = 1;
+      picture_dirty_list_.push_back(i);
+    }
+  }
   GroupIdx group_of(std::uint32_t task) const { return sources_[rec_[task].source].group; }
   // RUNNING -> STOPPING; STOPPED after `shutdown` plus the agent's stop latency.
   void begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown = 0);
@@ -296,7 +313,24 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   bool want_picture_ = false;
   SimTime picture_due_ = kNever;  // a new peak sample's instant, until its picture is captured
   Wide peak_num_ = 0, peak_den_ = 0;
-  std::vector<std::int32_t> picture_tasks_, picture_starting_;  // scratch: [instance * groups + group]
+  // With at most kPictureGroups task groups (picture_groups_ > 0), what the live tasks hold is
+  // kept as they come and go, and a capture copies only the instances changed since the last
+  // one; with more, a capture scans the live tasks (picture_tasks_ and picture_starting_ are its
+  // scratch, [instance * groups + group]).
+  static constexpr std::size_t kPictureGroups = 64;
+  struct PictureHeld {
+    std::int64_t cpu = 0, memory_mib = 0;
+  };
+  struct PictureCount {
+    std::int32_t tasks = 0, starting = 0;
+  };
+  std::size_t picture_groups_ = 0;
+  std::vector<PictureHeld> held_now_, held_at_peak_;        // per instance
+  std::vector<PictureCount> counts_now_, counts_at_peak_;  // [instance * groups + group]
+  std::vector<std::uint8_t> picture_dirty_;                // per instance: changed since the capture
+  std::vector<InstanceIdx> picture_dirty_list_;
+  std::size_t picture_instances_ = 0;  // instances at the captured peak
+  std::vector<std::int32_t> picture_tasks_, picture_starting_;
 
   std::vector<RegistrationBatch> register_batches_;
   AgentLedgers agents_;  // used when the control plane counts STOPPING tasks as free (the default)

@@ -107,10 +107,56 @@ void Engine::note_peak(const Sample& s) {
   picture_due_ = s.time;  // captured once every event of this instant has happened
 }
 
+void Engine::grow_picture() {
+  if (picture_groups_ == 0) return;
+  const std::size_t n = cluster_.size();
+  held_now_.resize(n);
+  held_at_peak_.resize(n);
+  counts_now_.resize(n * picture_groups_);
+  counts_at_peak_.resize(n * picture_groups_);
+  picture_dirty_.resize(n, 0);
+}
+
 void Engine::capture_picture() {
-  ClusterPicture& p = result_.picture;
-  p.at = picture_due_;
+  result_.picture.at = picture_due_;
   picture_due_ = kNever;
+  if (picture_groups_ == 0) {
+    scan_picture();
+    return;
+  }
+  // The instances whose tasks changed since the last capture: the rest are as captured.
+  picture_instances_ = result_.instances.size();
+  const std::size_t groups = picture_groups_;
+  for (const InstanceIdx i : picture_dirty_list_) {
+    held_at_peak_[i] = held_now_[i];
+    std::copy_n(counts_now_.begin() + static_cast<std::ptrdiff_t>(i * groups), groups,
+                counts_at_peak_.begin() + static_cast<std::ptrdiff_t>(i * groups));
+    picture_dirty_[i] = 0;
+  }
+  picture_dirty_list_.clear();
+}
+
+void Engine::finish_picture() {
+  if (picture_groups_ == 0 || result_.picture.at == kNever) return;
+  ClusterPicture& p = result_.picture;
+  const std::size_t n = picture_instances_, groups = picture_groups_;
+  p.cpu.resize(n);
+  p.memory_mib.resize(n);
+  p.held.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    p.cpu[i] = held_at_peak_[i].cpu;
+    p.memory_mib[i] = held_at_peak_[i].memory_mib;
+    for (std::size_t g = 0; g < groups; ++g) {
+      const PictureCount& c = counts_at_peak_[i * groups + g];
+      if (c.tasks == 0) continue;
+      p.held.push_back(ClusterPicture::Held{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(g), c.tasks,
+                                            c.starting});
+    }
+  }
+}
+
+void Engine::scan_picture() {
+  ClusterPicture& p = result_.picture;
   const std::size_t n = result_.instances.size();
   p.cpu.assign(n, 0);
   p.memory_mib.assign(n, 0);
