@@ -84,11 +84,7 @@ void TaskStats::add(const TaskRecord& t) {
   }
   if (src != nullptr && was_placed && t.instance != kNoInstance) {
     const SimTime h = alive_within_run(t.placed_at, t.stopped_at, duration_);
-    if (h > 0) {
-      HeldOnInstance& on = held_on(t.source, t.instance);
-      on.cpu_us += DurationSum{h} * t.cpu;
-      on.memory_us += DurationSum{h} * t.memory_mib;
-    }
+    if (h > 0) add_held(t.source, t.instance, h, t.cpu, t.memory_mib);
   }
 }
 
@@ -99,21 +95,32 @@ const TaskStats& task_stats_of(const RunResult& r, TaskStats& scratch) {
   return scratch;
 }
 
-HeldOnInstance& TaskStats::held_on(std::uint32_t source, InstanceIdx i) {
+void TaskStats::add_held(std::uint32_t source, InstanceIdx i, SimTime h, std::int32_t cpu, std::int32_t memory_mib) {
+  const DurationSum cpu_us = DurationSum{h} * cpu, memory_us = DurationSum{h} * memory_mib;
   if (flat_sources_ > 0 && source < flat_sources_) {
     const std::size_t k = std::size_t{i} * flat_sources_ + source;
-    if (held_flat_.size() <= k) {
-      const std::size_t n = (std::size_t{i} + 1) * flat_sources_;
-      held_flat_.reserve(std::max(n, held_flat_.size() * 2));
-      while (held_flat_.size() < n) held_flat_.push_back(HeldOnInstance{static_cast<std::uint32_t>(held_flat_.size() % flat_sources_), 0, 0});
-    }
-    return held_flat_[k];
+    if (held_low_.size() <= k) held_low_.resize(std::max((std::size_t{i} + 1) * flat_sources_, held_low_.size() * 2));
+    // 128-bit sums as two 64-bit words; the high word is touched only when it changes.
+    __extension__ typedef unsigned __int128 U128;
+    const auto add = [&](std::uint64_t& low, std::uint64_t HeldWords::*high, DurationSum v) {
+      const auto u = static_cast<U128>(v);
+      const auto v_low = static_cast<std::uint64_t>(u);
+      low += v_low;
+      const std::uint64_t carry = (low < v_low ? 1 : 0) + static_cast<std::uint64_t>(u >> 64);
+      if (carry == 0) return;
+      if (held_high_.size() < held_low_.size()) held_high_.resize(held_low_.size());
+      held_high_[k].*high += carry;
+    };
+    add(held_low_[k].cpu, &HeldWords::cpu, cpu_us);
+    add(held_low_[k].memory, &HeldWords::memory, memory_us);
+    return;
   }
   if (held_.size() <= i) held_.resize(std::size_t{i} + 1);
   std::vector<HeldOnInstance>& on = held_[i];
   auto it = std::find_if(on.begin(), on.end(), [&](const HeldOnInstance& x) { return x.source == source; });
   if (it == on.end()) it = on.insert(on.end(), HeldOnInstance{source, 0, 0});
-  return *it;
+  it->cpu_us += cpu_us;
+  it->memory_us += memory_us;
 }
 
 void TaskStats::add_all(const TaskRecords& t) {

@@ -151,5 +151,46 @@ TEST_CASE("task stats: the figures of a run do not depend on the order tasks fin
   for (std::size_t s = 0; s < 3; ++s) CHECK(backward.by_source[s].wait.percentile(990) == forward.by_source[s].wait.percentile(990));
 }
 
+TEST_CASE("task stats: held sums past 2^64 unit-microseconds are exact in the flat table") {
+  // A century-long run of a large instance: each task's product passes 2^64 on its own, and their
+  // sum carries into the high word again and again.
+  const SimTime duration = 100 * 365 * 24 * kHour;
+  TaskStats flat(duration, 2), per_instance(duration);
+  DurationSum want_cpu = 0, want_memory = 0;
+  RandomStream rng(9, "big");
+  for (std::uint32_t k = 0; k < 200; ++k) {
+    TaskRecord r;
+    r.number = k;
+    r.source = k % 2;
+    r.instance = 3;
+    r.submitted_at = 0;
+    r.placed_at = static_cast<SimTime>(rng.next_u64() % 1000) * kSecond;
+    r.started_at = r.placed_at;
+    r.cpu = 2000000000 - static_cast<std::int32_t>(rng.next_u64() % 1000);
+    r.memory_mib = 1 << 30;
+    flat.add(r);
+    per_instance.add(r);
+    if (r.source == 1) {
+      want_cpu += DurationSum{duration - r.placed_at} * r.cpu;
+      want_memory += DurationSum{duration - r.placed_at} * r.memory_mib;
+    }
+  }
+  const auto held_of = [](const TaskStats& s) {
+    std::vector<std::tuple<std::size_t, std::uint32_t, DurationSum, DurationSum>> out;
+    s.for_each_held([&](std::size_t i, const HeldOnInstance& h) { out.emplace_back(i, h.source, h.cpu_us, h.memory_us); });
+    return out;
+  };
+  const auto got = held_of(flat);
+  REQUIRE(got.size() == 2);
+  CHECK(std::get<0>(got[1]) == 3);
+  CHECK(std::get<1>(got[1]) == 1);
+  CHECK(std::get<2>(got[1]) == want_cpu);
+  CHECK(std::get<3>(got[1]) == want_memory);
+  CHECK(want_cpu > (DurationSum{1} << 70));
+  auto other = held_of(per_instance);
+  std::sort(other.begin(), other.end());
+  CHECK(other == got);
+}
+
 }  // namespace
 }  // namespace ecsim::sim
