@@ -791,6 +791,7 @@ RunResult Engine::run() {
   if (want_picture_ && cluster_.group_names.size() <= kPictureGroups) {
     picture_groups_ = cluster_.group_names.size();
     grow_picture();
+    picture_journal_.reserve(kPictureJournal);
   }
 
   // The loop: pop the earliest event; drop it if its task was killed since it was scheduled

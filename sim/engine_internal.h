@@ -225,20 +225,20 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   void scan_picture();     // capture_picture without picture_groups_
   void finish_picture();   // RunResult::picture from the last capture (with picture_groups_)
   void grow_picture();     // room for instances created since
-  // The live tasks on i of the task's group: `tasks` more of them, `starting` more PENDING.
-  void picture_change(std::uint32_t task, InstanceIdx i, std::int32_t tasks, std::int32_t starting) {
+  // The live tasks on i of the task's group: `tasks` more of them (holding its need), `starting`
+  // more PENDING. Journaled (a sequential write, where updating the tables would be a cache miss
+  // on the critical path each time) and folded in batches.
+  void picture_change(std::uint32_t task, InstanceIdx i, std::int8_t tasks, std::int8_t starting) {
     if (picture_groups_ == 0) return;
-    const Resources& need = task_need_[task];
-    held_now_[i].cpu += tasks * need.cpu;
-    held_now_[i].memory_mib += tasks * need.memory_mib;
-    PictureCount& c = counts_now_[i * picture_groups_ + group_of(task)];
-    c.tasks += tasks;
-    c.starting += starting;
-    if (picture_dirty_[i] == 0) {
-      picture_dirty_[i] = 1;
-      picture_dirty_list_.push_back(i);
+    PictureDelta d{i, static_cast<std::uint16_t>(group_of(task)), tasks, starting, 0, 0};
+    if (tasks != 0) {
+      d.cpu = tasks * task_need_[task].cpu;
+      d.memory_mib = tasks * task_need_[task].memory_mib;
     }
+    picture_journal_.push_back(d);
+    if (picture_journal_.size() == kPictureJournal) [[unlikely]] fold_picture();
   }
+  void fold_picture();  // applies picture_journal_ to held_now_ and counts_now_
   GroupIdx group_of(std::uint32_t task) const { return sources_[rec_[task].source].group; }
   // RUNNING -> STOPPING; STOPPED after `shutdown` plus the agent's stop latency.
   void begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown = 0);
@@ -324,6 +324,14 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   struct PictureCount {
     std::int32_t tasks = 0, starting = 0;
   };
+  struct PictureDelta {
+    InstanceIdx instance;
+    std::uint16_t group;
+    std::int8_t tasks, starting;
+    std::int32_t cpu, memory_mib;
+  };
+  static constexpr std::size_t kPictureJournal = std::size_t{1} << 16;  // 1 MiB
+  std::vector<PictureDelta> picture_journal_;
   std::size_t picture_groups_ = 0;
   std::vector<PictureHeld> held_now_, held_at_peak_;        // per instance
   std::vector<PictureCount> counts_now_, counts_at_peak_;  // [instance * groups + group]

@@ -125,6 +125,7 @@ void Engine::capture_picture() {
     return;
   }
   // The instances whose tasks changed since the last capture: the rest are as captured.
+  fold_picture();
   picture_instances_ = result_.instances.size();
   const std::size_t groups = picture_groups_;
   for (const InstanceIdx i : picture_dirty_list_) {
@@ -134,6 +135,23 @@ void Engine::capture_picture() {
     picture_dirty_[i] = 0;
   }
   picture_dirty_list_.clear();
+}
+
+void Engine::fold_picture() {
+  const std::size_t groups = picture_groups_;
+  for (const PictureDelta& d : picture_journal_) {
+    const InstanceIdx i = d.instance;
+    held_now_[i].cpu += d.cpu;
+    held_now_[i].memory_mib += d.memory_mib;
+    PictureCount& c = counts_now_[i * groups + d.group];
+    c.tasks += d.tasks;
+    c.starting += d.starting;
+    if (picture_dirty_[i] == 0) {
+      picture_dirty_[i] = 1;
+      picture_dirty_list_.push_back(i);
+    }
+  }
+  picture_journal_.clear();
 }
 
 void Engine::finish_picture() {

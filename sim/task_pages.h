@@ -9,9 +9,14 @@
 // page is reused), plus 8 bytes per column and 3 more per kPageSize tasks ever submitted.
 #pragma once
 
+#include <sys/mman.h>
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <cstdlib>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 namespace ecsim::sim {
@@ -19,8 +24,54 @@ namespace ecsim::sim {
 inline constexpr unsigned kTaskPageShift = 8;
 inline constexpr std::size_t kTaskPageSize = std::size_t{1} << kTaskPageShift;
 
+// Where the pages come from: slabs of 64 KiB doubling up to 2 MiB, each a whole number of
+// pages. A 2 MiB slab is aligned to 2 MiB and asks the kernel for a transparent huge page: the
+// tasks a run touches are spread over all its live pages, and with 4 KiB pages nearly every task
+// event would also miss the TLB.
+class PageSlabs {
+ public:
+  PageSlabs() = default;
+  PageSlabs(const PageSlabs&) = delete;
+  PageSlabs& operator=(const PageSlabs&) = delete;
+  ~PageSlabs() {
+    for (void* slab : slabs_) std::free(slab);
+  }
+  // Room for one page of `page_bytes` (a multiple of 64), aligned to 64 bytes.
+  void* allocate(std::size_t page_bytes) {
+    if (left_ < page_bytes) new_slab(page_bytes);
+    void* out = next_;
+    next_ += page_bytes;
+    left_ -= page_bytes;
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
+  void new_slab(std::size_t page_bytes) {
+    slab_bytes_ = slab_bytes_ == 0 ? std::size_t{64} << 10 : std::min(slab_bytes_ * 2, kHugePage);
+    const std::size_t bytes = std::max(slab_bytes_, page_bytes);
+    const std::size_t align = bytes >= kHugePage ? kHugePage : 64;
+    void* slab = std::aligned_alloc(align, (bytes + align - 1) / align * align);
+    if (slab == nullptr) throw std::bad_alloc();
+    slabs_.push_back(slab);
+#ifdef MADV_HUGEPAGE
+    if (align == kHugePage) madvise(slab, bytes, MADV_HUGEPAGE);  // advice only: a refusal changes nothing
+#endif
+    next_ = static_cast<char*>(slab);
+    left_ = bytes / page_bytes * page_bytes;
+  }
+  std::vector<void*> slabs_;
+  std::size_t slab_bytes_ = 0;
+  char* next_ = nullptr;
+  std::size_t left_ = 0;
+};
+
+// REQUIRES: T is trivially destructible (pages are reused and freed without destructors).
 template <class T>
 class PagedColumn {
+  static_assert(std::is_trivially_destructible_v<T>);
+  static constexpr std::size_t kPageBytes = (kTaskPageSize * sizeof(T) + 63) / 64 * 64;
+
  public:
   T& operator[](std::uint32_t task) { return pages_[task >> kTaskPageShift][task & (kTaskPageSize - 1)]; }
   const T& operator[](std::uint32_t task) const { return pages_[task >> kTaskPageShift][task & (kTaskPageSize - 1)]; }
@@ -28,22 +79,26 @@ class PagedColumn {
   void push_back(const T& v) {
     if ((size_ & (kTaskPageSize - 1)) == 0) {
       if (spare_.empty()) {
-        pages_.push_back(std::make_unique<T[]>(kTaskPageSize));
+        pages_.push_back(static_cast<T*>(slabs_.allocate(kPageBytes)));
       } else {
-        pages_.push_back(std::move(spare_.back()));
+        pages_.push_back(spare_.back());
         spare_.pop_back();
       }
     }
-    pages_.back()[size_ & (kTaskPageSize - 1)] = v;
+    new (&pages_.back()[size_ & (kTaskPageSize - 1)]) T(v);
     ++size_;
   }
   // The page's memory is kept for a later page: a run allocates as many pages as it had alive at
-  // once, and the allocator never has to find (aligned) room again.
-  void free_page(std::size_t page) { spare_.push_back(std::move(pages_[page])); }
+  // once.
+  void free_page(std::size_t page) {
+    spare_.push_back(pages_[page]);
+    pages_[page] = nullptr;
+  }
 
  private:
-  std::vector<std::unique_ptr<T[]>> pages_;
-  std::vector<std::unique_ptr<T[]>> spare_;
+  PageSlabs slabs_;
+  std::vector<T*> pages_;
+  std::vector<T*> spare_;
   std::size_t size_ = 0;
 };
 
