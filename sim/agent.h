@@ -47,7 +47,8 @@ class AgentLedgers {
     return cpu_used_[i] + t.need->cpu <= cluster.registered_cpu[i] &&
            memory_used_[i] + t.need->memory_mib <= cluster.registered_memory_mib[i] &&
            gpus_used_[i] + t.need->gpus <= cluster.registered_gpus[i] &&
-           !sorted_overlap(*t.tcp_ports, stopping_tcp_[i]) && !sorted_overlap(*t.udp_ports, stopping_udp_[i]);
+           (t.tcp_ports->empty() || !sorted_overlap(*t.tcp_ports, stopping_tcp_[i])) &&
+           (t.udp_ports->empty() || !sorted_overlap(*t.udp_ports, stopping_udp_[i]));
   }
 
   // A task was placed on i. Returns true if the agent starts it now (nothing queued ahead and it
