@@ -1,6 +1,7 @@
 #include "reports/csv.h"
 
 #include <charconv>
+#include <cstring>
 #include <vector>
 
 #include "reports/cost.h"
@@ -157,44 +158,90 @@ const std::string& TaskRowWriter::name(std::vector<std::string>& cache, const st
   return cache[k];
 }
 
+namespace {
+
+char* put_text(char* p, std::string_view text) {
+  std::memcpy(p, text.data(), text.size());
+  return p + text.size();
+}
+
+// ",SECONDS" or "," when the event did not happen. REQUIRES: room for kMaxNumberChars + 1.
+char* put_time(char* p, sim::SimTime t) {
+  *p++ = ',';
+  return t != kNever ? write_seconds(p, t) : p;
+}
+
+char* put_int_at(char* p, std::int64_t v) { return std::to_chars(p, p + kMaxNumberChars, v).ptr; }
+
+}  // namespace
+
 void TaskRowWriter::row(const sim::TaskRecord& t, const sim::RunResult& r, const std::vector<std::string>& groups,
                         BufferedWriter& out) {
-  out.put('t');
-  put_int(out, static_cast<std::int64_t>(t.number) + 1);
-  out.put(',');
-  out.write(name(families_, r.families, t.family));
-  put_int_field(out, t.revision);
-  out.put(',');
-  out.write(name(groups_, groups, t.group));
+  // The names first, then the whole row in one reserved stretch of the buffer (or, for a row
+  // with names too long for it, in scratch_).
+  const std::string_view family = name(families_, r.families, t.family);
+  const std::string_view group = name(groups_, groups, t.group);
   const sim::InstanceIdx inst = t.instance;
-  if (inst == sim::kNoInstance) {
-    out.write(",,,");
-  } else {
-    out.put(',');
-    out.write(name(instances_, r.instances.id, inst));
-    out.put(',');
-    out.write(name(zones_, r.zones, r.instances.zone[inst]));
-    out.put(',');
-    out.write(name(types_, r.instance_types, r.instances.type[inst]));
+  std::string_view instance, zone, type;
+  if (inst != sim::kNoInstance) {
+    instance = name(instances_, r.instances.id, inst);
+    zone = name(zones_, r.zones, r.instances.zone[inst]);
+    type = name(types_, r.instance_types, r.instances.type[inst]);
   }
-  put_time_field(out, t.submitted_at);
-  put_time_field(out, t.placed_at);
-  put_time_field(out, t.started_at);
-  put_time_field(out, t.stopped_at);
-  out.put(',');
-  out.write(sim::stop_code_name(t.stop_code));  // fixed names: nothing to quote
-  out.put(',');
-  out.write(sim::failure_reason_name(t.failure_reason));
-  put_int_field(out, t.cpu);
-  put_int_field(out, t.memory_mib);
-  out.write(t.rejected ? ",1," : ",0,");
-  out.write(sim::stop_reason_text(t.stop_reason));  // fixed texts without commas or quotes
-  out.put(',');
+  const std::string_view code = sim::stop_code_name(t.stop_code);  // fixed names: nothing to quote
+  const std::string_view failure = sim::failure_reason_name(t.failure_reason);
+  const std::string_view reason = sim::stop_reason_text(t.stop_reason);  // fixed texts without commas or quotes
+  std::string_view source;
   if (t.source != sim::TaskRecord::kNoSource) {
     while (sources_.size() <= t.source) sources_.push_back(csv_field(r.sources[sources_.size()].name));
-    out.write(sources_[t.source]);
+    source = sources_[t.source];
   }
-  out.put('\n');
+  // 't' + number, 7 numbers with their commas, 10 more commas, ",0," and the newline.
+  constexpr std::size_t kFixed = 1 + kMaxNumberChars + 7 * (kMaxNumberChars + 1) + 10 + 3 + 1;
+  const std::size_t need = kFixed + family.size() + group.size() + instance.size() + zone.size() + type.size() +
+                           code.size() + failure.size() + reason.size() + source.size();
+  char* const begin = need <= BufferedWriter::kMaxReserve ? out.reserve(need) : (scratch_.resize(need), scratch_.data());
+  char* p = begin;
+  *p++ = 't';
+  p = put_int_at(p, static_cast<std::int64_t>(t.number) + 1);
+  *p++ = ',';
+  p = put_text(p, family);
+  *p++ = ',';
+  p = put_int_at(p, t.revision);
+  *p++ = ',';
+  p = put_text(p, group);
+  if (inst == sim::kNoInstance) {
+    p = put_text(p, ",,,");
+  } else {
+    *p++ = ',';
+    p = put_text(p, instance);
+    *p++ = ',';
+    p = put_text(p, zone);
+    *p++ = ',';
+    p = put_text(p, type);
+  }
+  p = put_time(p, t.submitted_at);
+  p = put_time(p, t.placed_at);
+  p = put_time(p, t.started_at);
+  p = put_time(p, t.stopped_at);
+  *p++ = ',';
+  p = put_text(p, code);
+  *p++ = ',';
+  p = put_text(p, failure);
+  *p++ = ',';
+  p = put_int_at(p, t.cpu);
+  *p++ = ',';
+  p = put_int_at(p, t.memory_mib);
+  p = put_text(p, t.rejected ? ",1," : ",0,");
+  p = put_text(p, reason);
+  *p++ = ',';
+  p = put_text(p, source);
+  *p++ = '\n';
+  if (begin == scratch_.data()) {
+    out.write(std::string_view(begin, static_cast<std::size_t>(p - begin)));
+  } else {
+    out.commit(p);
+  }
 }
 
 void write_tasks_csv(const sim::RunResult& r, BufferedWriter& out) {

@@ -113,6 +113,7 @@ class TaskRowWriter {
  private:
   static const std::string& name(std::vector<std::string>& cache, const std::vector<std::string>& names, std::size_t k);
   std::vector<std::string> families_, groups_, instances_, zones_, types_, sources_;
+  std::string scratch_;  // a row too long for BufferedWriter::reserve
 };
 
 // tasks.csv written as the run goes (a sim::TaskSink): the header at once, then one row per task

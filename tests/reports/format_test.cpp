@@ -83,3 +83,34 @@ TEST_CASE("format: ratio of large integers keeps the integer part exact", "[repo
   CHECK(ratio_to_double(big, Int128{1} << 60) == 3.0);
   CHECK(ratio_to_double(Int128{1} << 100, Int128{1} << 99) == 2.0);
 }
+
+TEST_CASE("format: fractions of every width are the digits a plain division gives, zeros trimmed", "[reports]") {
+  // The reference: the fraction's digits one division at a time.
+  const auto reference = [](std::int64_t num, std::int64_t den, int decimals) {
+    std::int64_t scale = 1;
+    for (int i = 0; i < decimals; ++i) scale *= 10;
+    const Int128 scaled = static_cast<Int128>(num) * 100 * scale;
+    const auto q = static_cast<std::int64_t>((scaled + den / 2) / den);  // half up (num, den > 0)
+    std::string digits = std::to_string(q / scale);
+    std::string fraction = decimals == 0 ? "" : std::to_string(q % scale);
+    fraction.insert(0, static_cast<std::size_t>(decimals) - fraction.size(), '0');
+    while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+    return fraction.empty() ? digits : digits + "." + fraction;
+  };
+  for (int decimals = 0; decimals <= 9; ++decimals) {
+    for (const auto& [num, den] : {std::pair<std::int64_t, std::int64_t>{1, 3}, {2, 7}, {123456789, 1000000007},
+                                   {5, 8}, {1, 1}, {999999, 1000000}, {17, 4096}}) {
+      CAPTURE(decimals, num, den);
+      CHECK(format_percent(num, den, decimals) == reference(num, den, decimals));
+    }
+  }
+  for (sim::SimTime t = 0; t < 3 * sim::kSecond; t += 7919) {
+    const std::string want = [&] {
+      std::string f = std::to_string(t % sim::kSecond);
+      f.insert(0, 6 - f.size(), '0');
+      while (!f.empty() && f.back() == '0') f.pop_back();
+      return f.empty() ? std::to_string(t / sim::kSecond) : std::to_string(t / sim::kSecond) + "." + f;
+    }();
+    CHECK(format_seconds(t) == want);
+  }
+}
