@@ -58,17 +58,24 @@ class EventQueue {
 
   // The earliest event. REQUIRES: !empty().
   const Event& top() {
-    refill();
+    refill([](const Event&) {});
     return buckets_[0][head_];
   }
 
   // REQUIRES: !empty().
   Event pop() {
-    refill();
+    return pop([](const Event&) {});
+  }
+  // The same, calling soon(e) for each event a refill brings nearer (the earliest pending
+  // events, at most kSoon of them): what the caller will need next, to prefetch.
+  template <class Soon>
+  Event pop(Soon&& soon) {
+    refill(soon);
     const Event out = buckets_[0][head_++];
     --size_;
     return out;
   }
+  static constexpr std::size_t kSoon = 16;
 
  private:
   static constexpr std::size_t kBuckets = 65;
@@ -79,7 +86,8 @@ class EventQueue {
   }
 
   // Makes bucket 0 hold the earliest pending events, if it has run dry.
-  void refill() {
+  template <class Soon>
+  void refill(Soon&& soon) {
     auto& zero = buckets_[0];
     if (head_ < zero.size()) return;
     zero.clear();
@@ -87,6 +95,9 @@ class EventQueue {
     std::size_t b = 1;
     while (buckets_[b].empty()) ++b;  // terminates: size_ > 0
     auto& source = buckets_[b];
+    if (source.size() <= kSoon) {
+      for (const Event& e : source) soon(e);
+    }
     SimTime earliest = source[0].time;
     for (const Event& e : source) earliest = std::min(earliest, e.time);
     last_ = earliest;

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "sim/random.h"
 
 using ecsim::sim::Event;
@@ -56,4 +58,33 @@ TEST_CASE("EventQueue: carries kind and generation unchanged", "[sim]") {
   REQUIRE(e.target == 9);
   REQUIRE(e.generation == 65535);
   REQUIRE(q.scheduled() == 1);
+}
+
+TEST_CASE("EventQueue: the events a refill brings nearer are announced before they pop, at most kSoon at once", "[sim]") {
+  EventQueue q;
+  ecsim::sim::RandomStream rng(3, "soon");
+  std::vector<std::uint8_t> pending(5000, 0), announced(5000, 0);
+  std::int64_t now = 0;
+  std::uint32_t next = 0, hits = 0, pops = 0;
+  while (next < 5000 || !q.empty()) {
+    if (next < 5000 && (q.empty() || rng.uniform_index(2) == 0)) {
+      pending[next] = 1;
+      q.push(now + static_cast<std::int64_t>(rng.uniform_index(1000)), 0, next++);
+      continue;
+    }
+    std::size_t calls = 0;
+    const Event e = q.pop([&](const Event& s) {
+      ++calls;
+      CHECK(pending[s.target] == 1);  // only events still to pop
+      announced[s.target] = 1;
+    });
+    CHECK(calls <= EventQueue::kSoon);
+    CHECK(e.time >= now);
+    now = e.time;
+    pending[e.target] = 0;
+    ++pops;
+    if (announced[e.target] != 0) ++hits;
+  }
+  CHECK(pops == 5000);
+  CHECK(hits > pops / 2);  // most events were announced before they popped
 }
