@@ -26,6 +26,7 @@
 #include "sim/engine.h"
 #include "sim/input_error.h"
 #include "tools/command_line.h"
+#include "tools/memory_budget.h"
 
 namespace ecsim::tools::bench {
 
@@ -470,6 +471,12 @@ int cmd_bench(const std::vector<std::string>& args) {
     }
   }
 
+  // One run at a time, on the whole of the memory (tools/memory_budget.h): every scenario is
+  // checked before the first run.
+  const std::int64_t available = available_memory_bytes();
+  std::vector<sim::RunLimits> limits;
+  for (std::size_t k = 0; k < loaded.size(); ++k) limits.push_back(check_memory_budget(loaded[k], paths[k], available));
+
   BenchResult result;
   result.ecsim_version = ECSIM_VERSION;
   result.runs = static_cast<unsigned>(runs);
@@ -489,7 +496,7 @@ int cmd_bench(const std::vector<std::string>& args) {
       const double cpu_start = process_cpu_seconds();
       const auto wall_start = std::chrono::steady_clock::now();
       sim::DiscardTasks discard;  // figures only: no task records kept
-      const sim::RunResult r = sim::run_scenario(loaded[k], factory, nullptr, nullptr, &discard);
+      const sim::RunResult r = sim::run_scenario(loaded[k], factory, nullptr, nullptr, &discard, limits[k]);
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
       const double cpu = process_cpu_seconds() - cpu_start;
       const auto tasks = static_cast<std::uint64_t>(r.task_stats.submitted);

@@ -16,6 +16,7 @@
 #include "sim/engine.h"
 #include "sim/input_error.h"
 #include "tools/command_line.h"
+#include "tools/memory_budget.h"
 #include "tools/work_pool.h"
 
 namespace ecsim::tools {
@@ -40,7 +41,8 @@ constexpr std::string_view kCompareOptions =
     "                      time below desired)\n"
     "  -o, --output DIR    output directory (default ./ecsim-compare): compare.json,\n"
     "                      compare.csv, compare.html and runs/STRATEGY/seed-N/summary.json\n"
-    "  --jobs K            K runs at once (default: every core); outputs do not depend on K\n"
+    "  --jobs K            K runs at once (default: every core), each on its share of the\n"
+    "                      memory; outputs do not depend on K\n"
     "  --set PATH=VALUE    (repeatable) change the scenario first, as for run\n"
     "  --plugin LIB.so     load a placement plugin (repeatable), as for run\n"
     "  --check EXPR        (repeatable) a check PATH OP NUMBER over compare.json, such as\n"
@@ -114,16 +116,25 @@ reports::CompareInput run_compare(const scenarios::ScenarioSource& source, const
   }
   const std::size_t strategies = scenarios.size();
   const std::size_t seeds = input.seeds.size();
+  const std::size_t workers = worker_count(options.jobs, strategies * seeds);
+  // Each of the runs at once on its share of the memory (tools/memory_budget.h), every
+  // strategy's scenario checked before any run; a seed changes none of the figures the check
+  // reads.
+  const std::int64_t available = available_memory_bytes();
+  std::vector<sim::RunLimits> limits;
+  for (const auto& s : scenarios) limits.push_back(check_memory_budget(s, source.label, available, workers));
   input.runs.assign(strategies, std::vector<reports::CompareRun>(seeds));
   RunProgress progress("compare", strategies * seeds);
   // Seed-major, so that the first results of every strategy come early.
-  parallel_for(strategies * seeds, worker_count(options.jobs, strategies * seeds), [&](std::size_t i) {
+  parallel_for(strategies * seeds, workers, [&](std::size_t i, const WorkStop& stop) {
     const std::size_t seed = i / strategies, strategy = i % strategies;
     sim::Scenario scenario = scenarios[strategy];
     scenario.seed = input.seeds[seed];
     placement::EcsPlacerFactory factory;
     sim::DiscardTasks discard;  // summaries only: no task records kept
-    input.runs[strategy][seed] = compare_run(sim::run_scenario(scenario, factory, nullptr, nullptr, &discard));
+    StopAfterFailure stop_after(stop, i);
+    input.runs[strategy][seed] =
+        compare_run(sim::run_scenario(scenario, factory, &stop_after, nullptr, &discard, limits[strategy]));
     progress.done_one();
   });
   return input;

@@ -24,7 +24,9 @@ struct CompareOptions {
 
 // The runs, [strategy][seed], each from the scenario with that strategy and seed. The same
 // whatever `jobs` is. Throws sim::InputError for a strategy or source that does not parse or
-// name anything.
+// name anything, and, before any run, for a scenario whose live tasks do not fit in a run's share
+// of the memory available (tools/memory_budget.h), or, during one, for a run that outgrows it
+// (the other runs then stop).
 reports::CompareInput run_compare(const scenarios::ScenarioSource& source, const CompareOptions& options);
 
 // Gives the scenario the strategy `text` (compare's --strategy: a name, a preset, a comma list,

@@ -63,8 +63,13 @@ class TerminalProgress final : public sim::ProgressSink {
     std::fflush(stderr);
     shown_ = true;
   }
+  // Also when the run fails: the error is then printed on a line of its own.
+  ~TerminalProgress() override { finish(); }
+  TerminalProgress(const TerminalProgress&) = delete;
+  TerminalProgress& operator=(const TerminalProgress&) = delete;
   void finish() {
     if (shown_) std::fprintf(stderr, "\r%80s\r", "");
+    shown_ = false;
   }
 
  private:
@@ -207,12 +212,7 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   // A run holds what is alive: one that cannot fit in memory is refused before it starts, or when
   // its live tasks outgrow what is available (tools/memory_budget.h).
-  sim::RunLimits limits;
-  const std::int64_t available = available_memory_bytes();
-  limits.max_live_tasks = check_memory_budget(scenario, o.scenario, available);
-  limits.file = o.scenario;
-  limits.because = std::to_string(available / (1024 * 1024)) + " MiB of memory available, about " +
-                   std::to_string(kBytesPerLiveTask) + " bytes a task";
+  const sim::RunLimits limits = check_memory_budget(scenario, o.scenario, available_memory_bytes());
   // tasks.csv streams likewise as tasks finish: the run keeps no task records (sim::TaskSink).
   std::unique_ptr<reports::SpoolFile> tasks_file;
   try {
@@ -470,8 +470,8 @@ constexpr std::string_view kGraphOptions =
 constexpr std::string_view kPlanOptions =
     "  -o, --output DIR    output directory (default ./ecsim-plan): plan.json, plan.csv,\n"
     "                      plan.html\n"
-    "  --jobs K            K runs at once (default: every core); the answer does not depend\n"
-    "                      on K\n"
+    "  --jobs K            K runs at once (default: every core), each on its share of the\n"
+    "                      memory; the answer does not depend on K\n"
     "  --set PATH=VALUE    (repeatable) change the scenario first, as for run\n"
     "  --plugin LIB.so     load a placement plugin (repeatable), as for run\n"
     "  --check EXPR        (repeatable) one more SLO, as a plan file's \"slos\" item; the\n"

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -31,8 +33,38 @@ std::int64_t read_number_file(const char* path) {
 
 std::string gib(double bytes) {
   constexpr double kMiB = 1024.0 * 1024.0;
+  if (bytes < 1024) return reports::format_fixed(bytes, 0) + " bytes";
+  if (bytes < kMiB) return reports::format_fixed(bytes / 1024, 0) + " KiB";
   if (bytes < 10 * 1024 * kMiB) return reports::format_fixed(bytes / kMiB, 0) + " MiB";
   return reports::format_fixed(bytes / (1024 * kMiB), 1) + " GiB";
+}
+
+// ECSIM_MEMORY_AVAILABLE's value: bytes, or kibibytes, mebibytes, gibibytes, tebibytes with a
+// K, M, G or T suffix; -1 when unset.
+std::int64_t memory_variable() {
+  const char* value = std::getenv(kMemoryAvailableVariable);
+  if (value == nullptr) return -1;
+  const std::string text = value;
+  std::int64_t number = 0;
+  const char* end = text.data() + text.size();
+  const auto [p, ec] = std::from_chars(text.data(), end, number);
+  int shift = 0;
+  if (p + 1 == end) {
+    switch (*p) {
+      case 'K': case 'k': shift = 10; break;
+      case 'M': case 'm': shift = 20; break;
+      case 'G': case 'g': shift = 30; break;
+      case 'T': case 't': shift = 40; break;
+      default: shift = -1;
+    }
+  } else if (p != end) {
+    shift = -1;
+  }
+  if (text.empty() || ec != std::errc() || shift < 0 || number < 0 || number > (std::numeric_limits<std::int64_t>::max() >> shift)) {
+    throw sim::InputError(kMemoryAvailableVariable, "", "a memory size in bytes, or with a K, M, G or T suffix (512M)",
+                          "\"" + text + "\"");
+  }
+  return number << shift;
 }
 
 }  // namespace
@@ -64,12 +96,44 @@ std::int64_t available_memory_bytes() {
     statm >> pages;
     take(std::max<std::int64_t>(0, static_cast<std::int64_t>(as.rlim_cur) - pages * sysconf(_SC_PAGESIZE)));
   }
+  take(memory_variable());
   return best;
 }
 
-std::int64_t check_memory_budget(const sim::Scenario& scenario, const std::string& file, std::int64_t available) {
+std::int64_t memory_share(std::int64_t available, std::size_t runs_at_once) {
   if (available < 0) return -1;
-  const std::int64_t max_live = available / kBytesPerLiveTask;
+  return available / static_cast<std::int64_t>(std::max<std::size_t>(1, runs_at_once));
+}
+
+namespace {
+
+// With several runs at once, ", shared by 4 runs at once (--jobs): 5.7 GiB each"; "" for one.
+std::string shared_text(std::int64_t available, std::size_t runs_at_once) {
+  if (runs_at_once <= 1) return "";
+  std::string out = ", shared by ";
+  out.append(std::to_string(runs_at_once)).append(" runs at once (--jobs): ");
+  out.append(gib(static_cast<double>(memory_share(available, runs_at_once)))).append(" each");
+  return out;
+}
+
+}  // namespace
+
+sim::RunLimits memory_limits(const std::string& file, std::int64_t available, std::size_t runs_at_once) {
+  sim::RunLimits limits;
+  limits.file = file;
+  if (available < 0) return limits;
+  limits.max_live_tasks = memory_share(available, runs_at_once) / kBytesPerLiveTask;
+  limits.because = gib(static_cast<double>(available)) + " of memory available" + shared_text(available, runs_at_once) +
+                   ", about " + std::to_string(kBytesPerLiveTask) + " bytes a task";
+  return limits;
+}
+
+sim::RunLimits check_memory_budget(const sim::Scenario& scenario, const std::string& file, std::int64_t available,
+                                   std::size_t runs_at_once) {
+  sim::RunLimits limits = memory_limits(file, available, runs_at_once);
+  if (available < 0) return limits;
+  const std::int64_t share = memory_share(available, runs_at_once);
+  const std::int64_t max_live = limits.max_live_tasks;
   // Each source's tasks alive at once at the least: its steady state (Little's law), never more
   // than it submits in all.
   const ValidateReport report = build_validate_report(scenario, file);
@@ -106,16 +170,16 @@ std::int64_t check_memory_budget(const sim::Scenario& scenario, const std::strin
     }
   }
   const double need = total * static_cast<double>(kBytesPerLiveTask);
-  if (need > static_cast<double>(available)) {
+  if (need > static_cast<double>(share)) {
     throw sim::InputError(
         file, pointer,
         "a scenario whose tasks alive at once fit in this machine's memory (" + gib(static_cast<double>(available)) +
-            " available, about " + std::to_string(kBytesPerLiveTask) + " bytes a task: at most " +
+            " available" + shared_text(available, runs_at_once) + ", about " + std::to_string(kBytesPerLiveTask) + " bytes a task: at most " +
             std::to_string(max_live) + " tasks)",
         "one that needs at least " + gib(need) + ": about " + reports::format_fixed(total, 0) +
             " tasks waiting or running at once, " + reports::format_fixed(biggest, 0) + " of them from " + what);
   }
-  return max_live;
+  return limits;
 }
 
 }  // namespace ecsim::tools

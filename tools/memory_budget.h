@@ -11,9 +11,15 @@
 //    the memory available holds (waiting tasks pile up when the cluster cannot keep up), with the
 //    same exit status and nothing written.
 // Memory available: the least of /proc/meminfo's MemAvailable, the cgroup's memory.max less its
-// memory.current, and RLIMIT_AS; unknown (-1) when none can be read.
+// memory.current, RLIMIT_AS, and ECSIM_MEMORY_AVAILABLE (bytes, or with a K, M or G suffix: a
+// lower budget on a shared machine, and the tests' seam); unknown (-1) when none can be read.
+//
+// Commands that run several simulations at once (compare, plan, sweep: tools/work_pool.h) give
+// each run in flight its share, the memory available divided by the runs at once: the check up
+// front and the engine's limit are those of the share.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -26,12 +32,24 @@ namespace ecsim::tools {
 // a service's bookkeeping), measured: 93 bytes for a waiting job task; rounded up for the rest.
 inline constexpr std::int64_t kBytesPerLiveTask = 128;
 
-// Bytes of memory this process may still use; -1 when unknown.
+// The environment variable that lowers the memory available (see above).
+inline constexpr const char* kMemoryAvailableVariable = "ECSIM_MEMORY_AVAILABLE";
+
+// Bytes of memory this process may still use; -1 when unknown. Throws sim::InputError (naming
+// ECSIM_MEMORY_AVAILABLE) when that variable is set to something other than a size.
 std::int64_t available_memory_bytes();
 
+// One run's share when `runs_at_once` runs share `available` bytes (-1, unknown, stays -1).
+std::int64_t memory_share(std::int64_t available, std::size_t runs_at_once);
+
+// The engine's limits for one of `runs_at_once` runs sharing `available` bytes (-1: none): the
+// live tasks its share holds, the scenario `file` and why, for the engine's message.
+sim::RunLimits memory_limits(const std::string& file, std::int64_t available, std::size_t runs_at_once = 1);
+
 // Throws sim::InputError (file `file`, the largest source's JSON path) when the scenario's live
-// tasks at the least need more than `available` bytes (-1: no check). Returns the limit for the
-// engine: the live tasks `available` holds, or -1.
-std::int64_t check_memory_budget(const sim::Scenario& scenario, const std::string& file, std::int64_t available);
+// tasks at the least need more than one run's share of `available` bytes (-1: no check).
+// Returns memory_limits(file, available, runs_at_once).
+sim::RunLimits check_memory_budget(const sim::Scenario& scenario, const std::string& file, std::int64_t available,
+                                   std::size_t runs_at_once = 1);
 
 }  // namespace ecsim::tools

@@ -11,6 +11,7 @@
 #include "reports/checks.h"
 #include "reports/summary.h"
 #include "sim/engine.h"
+#include "tools/memory_budget.h"
 #include "tools/work_pool.h"
 
 namespace ecsim::tools {
@@ -20,8 +21,15 @@ namespace {
 class CandidateRunner {
  public:
   CandidateRunner(const scenarios::ScenarioSource& source, const scenarios::PlanFile& plan,
-                  const std::vector<reports::CheckSpec>& slos, const PlanOptions& options)
-      : source_(source), plan_(plan), slos_(slos), options_(options) {}
+                  const std::vector<reports::CheckSpec>& slos, const PlanOptions& options, std::int64_t available,
+                  std::size_t runs_at_once, sim::ProgressSink* progress)
+      : source_(source),
+        plan_(plan),
+        slos_(slos),
+        options_(options),
+        available_(available),
+        runs_at_once_(runs_at_once),
+        progress_(progress) {}
 
   CandidateResult evaluate(std::size_t index, const std::vector<std::size_t>& choice) {
     CandidateResult c;
@@ -31,6 +39,9 @@ class CandidateRunner {
     c.worst_margin.assign(slos_.size(), 0.0);
     const sim::Scenario base =
         scenarios::load_scenario_source(source_, candidate_overrides(plan_, c, options_.overrides));
+    // Its runs' share of the memory (tools/memory_budget.h), checked before the first: a seed or
+    // a zone lost changes none of the figures the check reads.
+    const sim::RunLimits limits = check_memory_budget(base, source_.label, available_, runs_at_once_);
     // The variants of one seed: the scenario as it is, or one per zone lost from the start.
     std::vector<sim::Scenario> variants;
     std::vector<std::string> lost;
@@ -61,7 +72,7 @@ class CandidateRunner {
         scenario.seed = base.seed + static_cast<std::uint64_t>(k);
         placement::EcsPlacerFactory factory;
         sim::DiscardTasks discard;  // summaries only: no task records kept
-        const sim::RunResult result = sim::run_scenario(scenario, factory, nullptr, nullptr, &discard);
+        const sim::RunResult result = sim::run_scenario(scenario, factory, progress_, nullptr, &discard, limits);
         const nlohmann::json summary = nlohmann::json::parse(reports::summary_json(result));
         cost_sum += summary.at("cost").at("total").get<double>();
         ++c.runs;
@@ -101,13 +112,15 @@ class CandidateRunner {
   const scenarios::PlanFile& plan_;
   const std::vector<reports::CheckSpec>& slos_;
   const PlanOptions& options_;
+  std::int64_t available_;
+  std::size_t runs_at_once_;
+  sim::ProgressSink* progress_;
 };
 
 // What one line of the grid (every dimension fixed but the bisected one) produced.
 struct LineOutcome {
   std::vector<CandidateResult> evaluated;
   std::vector<std::string> notes;
-  std::exception_ptr error;
 };
 
 std::string settings_text(const scenarios::PlanFile& plan, const std::vector<std::size_t>& choice, std::size_t skip) {
@@ -146,24 +159,8 @@ PlanResult run_plan(const scenarios::ScenarioSource& source, const scenarios::Pl
   std::vector<reports::CheckSpec> slos;
   for (const auto& slo : plan.slos) slos.push_back(reports::CheckSpec{slo.check, slo.file.empty() ? plan.label : slo.file, slo.pointer});
 
-  // Validate every value of every dimension against the scenario before any run.
-  {
-    std::vector<scenarios::Override> overrides = options.overrides;
-    const std::size_t first_dimension = overrides.size();
-    for (const auto& d : plan.vary) overrides.push_back(scenarios::plan_override(d, 0));
-    const sim::Scenario first = scenarios::load_scenario_source(source, overrides);
-    out.zones = first.cluster.availability_zones;
-    for (std::size_t d = 0; d < dims; ++d) {
-      for (std::size_t k = 1; k < plan.vary[d].values.size(); ++k) {
-        std::vector<scenarios::Override> one = overrides;
-        one[first_dimension + d] = scenarios::plan_override(plan.vary[d], k);
-        scenarios::load_scenario_source(source, one);
-      }
-    }
-  }
   out.grid_size = 1;
   for (const auto& d : plan.vary) out.grid_size *= d.values.size();
-  out.runs_per_candidate = plan.seeds * static_cast<std::int64_t>(plan.survive_loss_of_any_zone ? out.zones.size() : 1);
 
   // The bisected dimension: the last range. Without one, every candidate is a line of its own.
   std::optional<std::size_t> bisect;
@@ -176,6 +173,30 @@ PlanResult run_plan(const scenarios::ScenarioSource& source, const scenarios::Pl
   for (const auto& d : plan.vary) sizes.push_back(d.values.size());
   const std::size_t line_length = bisect ? sizes[*bisect] : 1;
   const std::size_t lines = static_cast<std::size_t>(out.grid_size) / line_length;
+  // One run at a time per line: each of the lines at once on its share of the memory
+  // (tools/memory_budget.h).
+  const std::size_t workers = worker_count(options.jobs, lines);
+  const std::int64_t available = available_memory_bytes();
+
+  // Validate every value of every dimension against the scenario before any run, and check that
+  // its live tasks fit in a run's share of the memory (each candidate is checked again before
+  // its runs: two values may fit alone and not together).
+  {
+    std::vector<scenarios::Override> overrides = options.overrides;
+    const std::size_t first_dimension = overrides.size();
+    for (const auto& d : plan.vary) overrides.push_back(scenarios::plan_override(d, 0));
+    const sim::Scenario first = scenarios::load_scenario_source(source, overrides);
+    check_memory_budget(first, source.label, available, workers);
+    out.zones = first.cluster.availability_zones;
+    for (std::size_t d = 0; d < dims; ++d) {
+      for (std::size_t k = 1; k < plan.vary[d].values.size(); ++k) {
+        std::vector<scenarios::Override> one = overrides;
+        one[first_dimension + d] = scenarios::plan_override(plan.vary[d], k);
+        check_memory_budget(scenarios::load_scenario_source(source, one), source.label, available, workers);
+      }
+    }
+  }
+  out.runs_per_candidate = plan.seeds * static_cast<std::int64_t>(plan.survive_loss_of_any_zone ? out.zones.size() : 1);
 
   // Line L's candidates: the grid indices whose other dimensions spell L in row-major order.
   const auto line_choice = [&](std::size_t line, std::size_t along) {
@@ -198,9 +219,10 @@ PlanResult run_plan(const scenarios::ScenarioSource& source, const scenarios::Pl
   };
 
   std::vector<LineOutcome> outcomes(lines);
-  const auto search_line = [&](std::size_t line) {
+  const auto search_line = [&](std::size_t line, const WorkStop& stop) {
     LineOutcome& o = outcomes[line];
-    CandidateRunner runner(source, plan, slos, options);
+    StopAfterFailure stop_after(stop, line);
+    CandidateRunner runner(source, plan, slos, options, available, workers, &stop_after);
     std::map<std::size_t, CandidateResult> memo;
     const auto eval = [&](std::size_t along) -> const CandidateResult& {
       auto it = memo.find(along);
@@ -238,16 +260,10 @@ PlanResult run_plan(const scenarios::ScenarioSource& source, const scenarios::Pl
     for (auto& [along, result] : memo) o.evaluated.push_back(std::move(result));
   };
 
-  parallel_for(lines, worker_count(options.jobs, lines), [&](std::size_t line) {
-    try {
-      search_line(line);
-    } catch (...) {
-      outcomes[line].error = std::current_exception();
-    }
-  });
-  // Merged in line order: the first error and every figure are the same whatever the workers.
+  // The first error in line order is rethrown, the other lines stopping (tools/work_pool.h).
+  parallel_for(lines, workers, search_line);
+  // Merged in line order: every figure is the same whatever the workers.
   for (auto& o : outcomes) {
-    if (o.error) std::rethrow_exception(o.error);
     for (auto& c : o.evaluated) out.evaluated.push_back(std::move(c));
     for (auto& n : o.notes) out.notes.push_back(std::move(n));
   }

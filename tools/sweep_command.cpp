@@ -19,6 +19,7 @@
 #include "sim/input_error.h"
 #include "tools/command_line.h"
 #include "tools/compare_command.h"
+#include "tools/memory_budget.h"
 #include "tools/work_pool.h"
 
 namespace ecsim::tools {
@@ -39,7 +40,8 @@ constexpr std::string_view kSweepOptions =
     "                      --set paths to vary, strategies, sources and seeds\n"
     "  -o, --output DIR    output directory (default ./ecsim-sweep): spec.json,\n"
     "                      runs/NNNNN/{summary.json,run.json}, sweep.json, sweep.csv\n"
-    "  --jobs K            K runs at once (default: every core); outputs do not depend on K.\n"
+    "  --jobs K            K runs at once (default: every core), each on its share of the\n"
+    "                      memory; outputs do not depend on K.\n"
     "                      With --emit slurm: at most K array elements at once\n"
     "  --index N           run only run N (0-based; an array job's element) into DIR, no merge\n"
     "  --emit slurm        write DIR/sweep.sbatch, a Slurm array job of one element per run, and\n"
@@ -135,7 +137,8 @@ std::vector<scenarios::Override> sweep_overrides(const SweepPlan& plan, const Sw
   return out;
 }
 
-void check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan) {
+void check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::int64_t available,
+                 std::size_t runs_at_once) {
   const std::size_t per_combination = plan.strategies.size() * plan.seeds.size();
   for (std::size_t c = 0; c < plan.combinations(); ++c) {
     const SweepRun run = sweep_run(plan, c * per_combination);
@@ -143,6 +146,8 @@ void check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan)
     for (const auto& strategy : plan.strategies) {
       sim::Scenario s = scenario;
       apply_strategy(s, strategy, plan.sources);
+      // A seed changes none of the figures the memory check reads.
+      check_memory_budget(s, source.label, available, runs_at_once);
     }
   }
 }
@@ -237,14 +242,15 @@ std::string sweep_run_json(const SweepPlan& plan, const SweepRun& run) {
 }
 
 void run_sweep_element(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::size_t index,
-                       const fs::path& dir) {
+                       const fs::path& dir, const sim::RunLimits& limits, sim::ProgressSink* progress) {
   const SweepRun run = sweep_run(plan, index);
   sim::Scenario scenario = scenarios::load_scenario_source(source, sweep_overrides(plan, run));
   apply_strategy(scenario, plan.strategies[run.strategy], plan.sources);
   scenario.seed = plan.seeds[run.seed];
   placement::EcsPlacerFactory factory;
   sim::DiscardTasks discard;  // summaries only: no task records kept
-  const std::string summary = reports::summary_json(sim::run_scenario(scenario, factory, nullptr, nullptr, &discard));
+  const std::string summary =
+      reports::summary_json(sim::run_scenario(scenario, factory, progress, nullptr, &discard, limits));
   const fs::path run_dir = sweep_run_dir(dir, index);
   // Each run directory is staged and swapped in whole (reports/output_dir.h): an element
   // killed part-way leaves no run directory, and one run again replaces it.
@@ -256,11 +262,15 @@ void run_sweep_element(const scenarios::ScenarioSource& source, const SweepPlan&
   });
 }
 
-void run_sweep_locally(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::size_t jobs, const fs::path& dir) {
+void run_sweep_locally(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::size_t jobs, const fs::path& dir,
+                       std::int64_t available) {
   const std::size_t runs = plan.runs();
+  const std::size_t workers = worker_count(jobs, runs);
+  const sim::RunLimits limits = memory_limits(source.label, available, workers);
   RunProgress progress("sweep", runs);
-  parallel_for(runs, worker_count(jobs, runs), [&](std::size_t i) {
-    run_sweep_element(source, plan, i, dir);
+  parallel_for(runs, workers, [&](std::size_t i, const WorkStop& stop) {
+    StopAfterFailure stop_after(stop, i);
+    run_sweep_element(source, plan, i, dir, limits, &stop_after);
     progress.done_one();
   });
 }
@@ -460,17 +470,25 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const SweepPlan plan = expand_sweep(sweep, source);
   const fs::path dir(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-sweep");
 
+  // What the runs here may hold (tools/memory_budget.h): each on its share, checked before
+  // anything is written. --emit runs nothing here: each array element checks on its node.
+  const std::int64_t available = vm.count("emit") ? -1 : available_memory_bytes();
   if (vm.count("index")) {
     const std::uint64_t index = parse_index(vm["index"].as<std::string>());
     if (index >= plan.runs()) {
       throw sim::InputError("--index", "", "a run number from 0 to " + std::to_string(plan.runs() - 1), std::to_string(index));
     }
+    // One run here: the whole of the memory.
+    const SweepRun run = sweep_run(plan, static_cast<std::size_t>(index));
+    sim::Scenario scenario = scenarios::load_scenario_source(source, sweep_overrides(plan, run));
+    apply_strategy(scenario, plan.strategies[run.strategy], plan.sources);
+    const sim::RunLimits limits = check_memory_budget(scenario, source.label, available);
     write_sweep_plan(plan, dir);
-    run_sweep_element(source, plan, static_cast<std::size_t>(index), dir);
+    run_sweep_element(source, plan, static_cast<std::size_t>(index), dir, limits);
     if (!quiet) std::printf("run %llu of %zu: wrote %s\n", static_cast<unsigned long long>(index), plan.runs(), sweep_run_dir(dir, index).string().c_str());
     return 0;
   }
-  check_sweep(source, plan);
+  check_sweep(source, plan, available, worker_count(jobs, plan.runs()));
   if (vm.count("emit")) {
     SlurmScript script;
     if (vm.count("ecsim")) {
@@ -510,7 +528,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   }
   write_sweep_plan(plan, dir);
   const auto start = std::chrono::steady_clock::now();
-  run_sweep_locally(source, plan, jobs, dir);
+  run_sweep_locally(source, plan, jobs, dir, available);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const SweepMerge merge = merge_sweep(dir);
   write_sweep_merge(merge, dir);

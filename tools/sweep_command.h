@@ -25,6 +25,7 @@
 
 #include "scenarios/loader.h"
 #include "scenarios/sweep_file.h"
+#include "sim/engine.h"
 
 namespace ecsim::tools {
 
@@ -58,8 +59,10 @@ SweepRun sweep_run(const SweepPlan& plan, std::size_t index);
 std::vector<scenarios::Override> sweep_overrides(const SweepPlan& plan, const SweepRun& run);
 
 // Loads every combination with every strategy (no run): a bad value or source is an InputError
-// before anything is written.
-void check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan);
+// before anything is written, and so is one whose live tasks do not fit in a run's share of
+// `available` bytes among `runs_at_once` (tools/memory_budget.h; -1: no memory check).
+void check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::int64_t available = -1,
+                 std::size_t runs_at_once = 1);
 
 // spec.json's text, and the plan read back from DIR/spec.json (InputError when absent or not one).
 std::string sweep_plan_json(const SweepPlan& plan);
@@ -71,12 +74,17 @@ void write_sweep_plan(const SweepPlan& plan, const std::filesystem::path& dir);
 std::filesystem::path sweep_run_dir(const std::filesystem::path& dir, std::size_t index);
 std::string sweep_run_json(const SweepPlan& plan, const SweepRun& run);
 
-// Runs run `index` and writes its directory whole (summary.json, then run.json).
+// Runs run `index` within `limits` (tools/memory_budget.h) and writes its directory whole
+// (summary.json, then run.json); `progress` goes to the engine.
 void run_sweep_element(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::size_t index,
-                       const std::filesystem::path& dir);
-// Every run, `jobs` at once (0: every core); the same files whatever `jobs` is.
+                       const std::filesystem::path& dir, const sim::RunLimits& limits = {},
+                       sim::ProgressSink* progress = nullptr);
+// Every run, `jobs` at once (0: every core); the same files whatever `jobs` is. Each run holds at
+// most the live tasks of its share of `available` bytes (-1: no limit); a run that outgrows it
+// stops the sweep (sim::InputError), the others stopping too, and writes nothing; the runs
+// finished before stay.
 void run_sweep_locally(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::size_t jobs,
-                       const std::filesystem::path& dir);
+                       const std::filesystem::path& dir, std::int64_t available = -1);
 
 // The merged table of the runs finished in DIR. Per combination, the seeds that every strategy
 // finished: each metric's mean, standard deviation and 95 % interval per strategy, and the paired

@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ecsim::testing {
@@ -47,8 +49,13 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// Runs ECSIM_BINARY with `args` from the working directory `cwd`; no shell is involved.
-inline CommandResult run_ecsim(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
+// An environment variable set for one command: NAME, VALUE.
+using EnvVar = std::pair<std::string, std::string>;
+
+// Runs ECSIM_BINARY with `args` from the working directory `cwd`, with `env` added to this
+// process's environment; no shell is involved.
+inline CommandResult run_ecsim(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                               const std::vector<EnvVar>& env = {}) {
   TempDir io;
   const std::string out_path = (io.path() / "out").string();
   const std::string err_path = (io.path() / "err").string();
@@ -58,6 +65,9 @@ inline CommandResult run_ecsim(const std::vector<std::string>& args, const std::
   const pid_t pid = fork();
   if (pid == 0) {
     if (chdir(cwd.c_str()) != 0) _exit(127);
+    for (const auto& [name, value] : env) {
+      if (setenv(name.c_str(), value.c_str(), 1) != 0) _exit(127);
+    }
     if (std::freopen(out_path.c_str(), "w", stdout) == nullptr) _exit(127);
     if (std::freopen(err_path.c_str(), "w", stderr) == nullptr) _exit(127);
     std::vector<char*> argv;

@@ -1,0 +1,318 @@
+// Whether runs fit in memory (tools/memory_budget.h) for every command that runs a scenario: the
+// memory divided among the runs at once, a scenario refused up front (exit 2, nothing written),
+// a queue that grows without end stopped by the engine's limit, and the other workers stopping
+// when one run fails (tools/work_pool.h).
+#include "tools/memory_budget.h"
+
+#include <catch2/catch.hpp>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "placement/registry.h"
+#include "run_ecsim.h"
+#include "scenarios/loader.h"
+#include "sim/input_error.h"
+#include "tools/work_pool.h"
+
+using ecsim::testing::EnvVar;
+using ecsim::testing::read_file;
+using ecsim::testing::run_ecsim;
+using ecsim::testing::TempDir;
+namespace fs = std::filesystem;
+namespace sim = ecsim::sim;
+namespace tools = ecsim::tools;
+
+namespace {
+
+// 60,000 tasks an hour of one minute each: some 1,000 alive at once (125 KiB at 128 bytes a
+// task), on 50 instances of 32 slots that keep up with them; 10,000 tasks in ten minutes.
+constexpr const char* kWide = R"({"name": "wide", "duration": "10m",
+  "cluster": {"availabilityZones": ["us-east-1a"], "instanceGroups": [{"name": "g", "instanceType": "m5.xlarge", "count": 50}]},
+  "taskDefinitions": [{"family": "w", "containerDefinitions": [{"name": "app", "image": "img:1", "cpu": 128, "memory": 128, "essential": true}]}],
+  "jobs": [{"name": "wide", "taskDefinition": "w", "arrival": {"type": "poisson", "ratePerHour": 60000},
+            "runtime": {"type": "constant", "value": "1m"}}]})";
+
+// 100 tasks a minute of one minute each on two one-slot instances: some 100 alive at once by
+// Little's law, but the queue grows by 98 a minute without end.
+constexpr const char* kGrowing = R"({"name": "growing", "duration": "2h",
+  "cluster": {"availabilityZones": ["us-east-1a"], "instanceGroups": [{"name": "g", "instanceType": "m5.xlarge", "count": 2}]},
+  "taskDefinitions": [{"family": "w", "containerDefinitions": [{"name": "app", "image": "img:1", "cpu": 4096, "memory": 512, "essential": true}]}],
+  "jobs": [{"name": "flood", "taskDefinition": "w", "arrival": {"type": "poisson", "ratePerHour": 6000},
+            "runtime": {"type": "constant", "value": "1m"}}]})";
+
+// 200 KiB: the wide scenario's 1,000 tasks fit one run (1,600 tasks), not two at once (800 each).
+const std::vector<EnvVar> kFitsOneRun = {{"ECSIM_MEMORY_AVAILABLE", "200K"}};
+// 100 KiB: not even one run (800 tasks).
+const std::vector<EnvVar> kFitsNone = {{"ECSIM_MEMORY_AVAILABLE", "100K"}};
+
+constexpr const char* kWideRefused =
+    "wide.json: /jobs/0: expected a scenario whose tasks alive at once fit in this machine's memory (";
+
+void write_inputs(const fs::path& dir) {
+  std::ofstream(dir / "wide.json") << kWide;
+  std::ofstream(dir / "growing.json") << kGrowing;
+  std::ofstream(dir / "wide.plan.json") << R"({"vary": [{"set": "cluster.instanceGroups.g.count", "values": [50, 60]}],
+    "slos": ["cost.total < 1000000"]})";
+  std::ofstream(dir / "wide.sweep.json") << R"({"scenario": "wide.json", "strategies": ["binpack:cpu"], "seeds": 2})";
+  std::ofstream(dir / "growing.sweep.json") << R"({"scenario": "growing.json", "strategies": ["binpack:cpu"], "seeds": 4})";
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+sim::Scenario wide_scenario() { return ecsim::scenarios::load_scenario_text(kWide, "wide.json", "."); }
+
+// Sets an environment variable for the life of the object, then puts back what was there.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      setenv(name_, old_->c_str(), 1);
+    } else {
+      unsetenv(name_);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
+TEST_CASE("memory budget: runs at once share the memory, each checked and limited on its share", "[tools][memory]") {
+  CHECK(tools::memory_share(1000, 1) == 1000);
+  CHECK(tools::memory_share(1000, 4) == 250);
+  CHECK(tools::memory_share(1000, 3) == 333);
+  CHECK(tools::memory_share(1000, 0) == 1000);  // no runs at once counts as one
+  CHECK(tools::memory_share(-1, 4) == -1);      // unknown stays unknown
+
+  const sim::Scenario wide = wide_scenario();
+  constexpr std::int64_t kAvailable = 200 * 1024;  // 1,600 tasks; the scenario needs some 1,000
+  const sim::RunLimits one = tools::check_memory_budget(wide, "wide.json", kAvailable);
+  CHECK(one.max_live_tasks == 1600);
+  CHECK(one.file == "wide.json");
+  CHECK(one.because == "200 KiB of memory available, about 128 bytes a task");
+  try {
+    tools::check_memory_budget(wide, "wide.json", kAvailable, 2);
+    FAIL("two runs at once were not refused");
+  } catch (const sim::InputError& e) {
+    CHECK(std::string(e.what()) ==
+          std::string(kWideRefused) +
+              "200 KiB available, shared by 2 runs at once (--jobs): 100 KiB each, about 128 bytes a task: at most 800 tasks), "
+              "got one that needs at least 125 KiB: about 1000 tasks waiting or running at once, 1000 of them from job wide "
+              "(60000 jobs/h (poisson), mean runtime 1m)");
+  }
+  // The engine's limit for each of 4 runs at once: a quarter of the tasks, and why.
+  const sim::RunLimits quarter = tools::memory_limits("wide.json", 4 * kAvailable, 4);
+  CHECK(quarter.max_live_tasks == 1600);
+  CHECK(quarter.because == "800 KiB of memory available, shared by 4 runs at once (--jobs): 200 KiB each, about 128 bytes a task");
+  CHECK(tools::check_memory_budget(wide, "wide.json", 4 * kAvailable, 4).max_live_tasks == 1600);
+  // Unknown memory: no check, no limit.
+  CHECK(tools::check_memory_budget(wide, "wide.json", -1, 4).max_live_tasks == -1);
+}
+
+TEST_CASE("memory budget: ECSIM_MEMORY_AVAILABLE lowers the memory available, and a bad value is refused", "[tools][memory]") {
+  {
+    ScopedEnv env("ECSIM_MEMORY_AVAILABLE", "3M");
+    CHECK(tools::available_memory_bytes() == 3 * 1024 * 1024);
+  }
+  {
+    ScopedEnv env("ECSIM_MEMORY_AVAILABLE", "4096");
+    CHECK(tools::available_memory_bytes() == 4096);
+  }
+  for (const char* bad : {"", "lots", "3X", "-1", "1.5G", "99999999999T"}) {
+    INFO(bad);
+    ScopedEnv env("ECSIM_MEMORY_AVAILABLE", bad);
+    try {
+      (void)tools::available_memory_bytes();
+      FAIL("accepted");
+    } catch (const sim::InputError& e) {
+      CHECK(std::string(e.what()) == "ECSIM_MEMORY_AVAILABLE: /: expected a memory size in bytes, or with a K, M, G or T "
+                                     "suffix (512M), got \"" + std::string(bad) + "\"");
+    }
+  }
+}
+
+TEST_CASE("work pool: once an item fails no new item starts, and the error is the first in item order", "[tools][memory]") {
+  // One worker: the items after the failed one never run.
+  std::vector<int> ran;
+  try {
+    tools::parallel_for(10, 1, [&](std::size_t i) {
+      ran.push_back(static_cast<int>(i));
+      if (i == 2 || i == 5) throw std::runtime_error("item " + std::to_string(i));
+    });
+    FAIL("no error");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()) == "item 2");
+  }
+  CHECK(ran == std::vector<int>{0, 1, 2});
+
+  // Whatever the workers, the error is the first in item order, never a later one's.
+  for (const std::size_t workers : {2u, 3u, 8u}) {
+    INFO(workers);
+    try {
+      tools::parallel_for(40, workers, [&](std::size_t i) {
+        if (i % 7 == 3) throw std::runtime_error("item " + std::to_string(i));
+      });
+      FAIL("no error");
+    } catch (const std::runtime_error& e) {
+      CHECK(std::string(e.what()) == "item 3");
+    }
+  }
+}
+
+TEST_CASE("work pool: a run under way after a failed item stops at its next progress report", "[tools][memory]") {
+  // Item 0 fails once item 1's run has reported progress; item 1's run, which would take some
+  // 60 million tasks, ends at a later report, and item 0's error is the one rethrown.
+  sim::Scenario wide = wide_scenario();
+  wide.duration = 1000 * sim::kHour;
+  std::atomic<bool> started{false};
+  std::atomic<bool> finished{false};
+  std::atomic<bool> stopped{false};
+  // Item 1's progress: says it started, then asks whether to stop.
+  class Started final : public sim::ProgressSink {
+   public:
+    Started(std::atomic<bool>& started, sim::ProgressSink& next) : started_(started), next_(next) {}
+    void progress(sim::SimTime now, sim::SimTime end, std::uint64_t events, std::uint64_t tasks) override {
+      started_ = true;
+      next_.progress(now, end, events, tasks);
+    }
+
+   private:
+    std::atomic<bool>& started_;
+    sim::ProgressSink& next_;
+  };
+  try {
+    tools::parallel_for(2, 2, [&](std::size_t i, const tools::WorkStop& stop) {
+      if (i == 0) {
+        while (!started) std::this_thread::yield();
+        throw std::runtime_error("item 0");
+      }
+      tools::StopAfterFailure stop_after(stop, i);
+      Started progress(started, stop_after);
+      ecsim::placement::EcsPlacerFactory factory;
+      sim::DiscardTasks discard;
+      try {
+        (void)sim::run_scenario(wide, factory, &progress, nullptr, &discard);
+      } catch (const tools::WorkStopped&) {
+        stopped = true;
+        throw;
+      }
+      finished = true;
+    });
+    FAIL("no error");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()) == "item 0");
+  }
+  CHECK(stopped);
+  CHECK_FALSE(finished);
+}
+
+TEST_CASE("cli: every command that runs a scenario refuses one that cannot fit, each run on its share, exit 2, nothing written",
+          "[tools][memory]") {
+  TempDir dir;
+  write_inputs(dir.path());
+  const auto refused = [&](const std::vector<std::string>& args, const std::vector<EnvVar>& env, const std::string& share) {
+    INFO(args[0]);
+    const auto r = run_ecsim(args, dir.path(), env);
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.rfind(kWideRefused + share + ", about 128 bytes a task: at most ", 0) == 0);
+    CHECK(r.err.find("about 1000 tasks waiting or running at once, 1000 of them from job wide") != std::string::npos);
+    CHECK(count(r.err, "\n") == 1);
+  };
+  const std::string two = "200 KiB available, shared by 2 runs at once (--jobs): 100 KiB each";
+  refused({"run", "wide.json", "-o", "out"}, kFitsNone, "100 KiB available");
+  refused({"compare", "wide.json", "--strategies", "binpack:cpu,random", "--seeds", "1", "-o", "out", "--jobs", "2"},
+          kFitsOneRun, two);
+  refused({"plan", "wide.json", "wide.plan.json", "-o", "out", "--jobs", "2"}, kFitsOneRun, two);
+  refused({"sweep", "wide.sweep.json", "-o", "out", "--jobs", "2"}, kFitsOneRun, two);
+  refused({"sweep", "wide.sweep.json", "-o", "out", "--index", "1"}, kFitsNone, "100 KiB available");
+  refused({"bench", "--scenario", "wide.json", "--runs", "1", "--save", "out"}, kFitsNone, "100 KiB available");
+  CHECK_FALSE(fs::exists(dir.path() / "out"));
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 5);  // the inputs only
+
+  // One run at a time, the same memory is enough.
+  const auto compare = run_ecsim({"compare", "wide.json", "--strategies", "binpack:cpu", "--seeds", "2", "-o", "compare",
+                                  "--jobs", "1", "--quiet"},
+                                 dir.path(), kFitsOneRun);
+  INFO(compare.err);
+  CHECK(compare.status == 0);
+  CHECK(run_ecsim({"plan", "wide.json", "wide.plan.json", "-o", "plan", "--jobs", "1", "--quiet"}, dir.path(), kFitsOneRun)
+            .status == 0);
+  CHECK(run_ecsim({"sweep", "wide.sweep.json", "-o", "sweep", "--jobs", "1", "--quiet"}, dir.path(), kFitsOneRun).status == 0);
+  CHECK(run_ecsim({"sweep", "wide.sweep.json", "-o", "one", "--index", "1", "--quiet"}, dir.path(), kFitsOneRun).status == 0);
+  CHECK(run_ecsim({"bench", "--scenario", "wide.json", "--runs", "1", "--quiet"}, dir.path(), kFitsOneRun).status == 0);
+}
+
+TEST_CASE("cli: plan checks each candidate before its runs, values that fit alone may not fit together", "[tools][memory]") {
+  TempDir dir;
+  write_inputs(dir.path());
+  // Each value with the others at their first fits (500 or 1,000 tasks); both at their last need
+  // 2,000 tasks, more than the 1,600 of 200 KiB.
+  std::ofstream(dir.path() / "both.plan.json") << R"({"vary": [
+      {"set": "jobs.wide.arrival.ratePerHour", "values": [30000, 60000]},
+      {"set": "jobs.wide.runtime.value", "values": ["1m", "2m"]}],
+    "slos": ["cost.total < 1000000"]})";
+  const auto r = run_ecsim({"plan", "wide.json", "both.plan.json", "-o", "out", "--jobs", "1"}, dir.path(), kFitsOneRun);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.rfind(std::string(kWideRefused) + "200 KiB available, about 128 bytes a task: at most 1600 tasks), got one "
+                    "that needs at least 250 KiB: about 2000 tasks",
+                    0) == 0);
+  CHECK_FALSE(fs::exists(dir.path() / "out"));
+}
+
+TEST_CASE("cli: a queue that grows without end stops every command with exit 2, reported once, nothing written",
+          "[tools][memory]") {
+  TempDir dir;
+  write_inputs(dir.path());
+  // Two runs at once on 100 KiB: 400 live tasks each; Little's law says 100, the queue outgrows it.
+  const std::vector<EnvVar> env = {{"ECSIM_MEMORY_AVAILABLE", "100K"}};
+  const std::string expected =
+      "growing.json: /: expected a run whose tasks waiting or holding an instance fit in memory (at most 400 at once: "
+      "100 KiB of memory available, shared by 2 runs at once (--jobs): 50 KiB each, about 128 bytes a task), got 401 at ";
+  const auto stopped = [&](const std::vector<std::string>& args, const std::string& limit) {
+    INFO(args[0]);
+    const auto r = run_ecsim(args, dir.path(), env);
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.rfind(limit, 0) == 0);
+    CHECK(count(r.err, "\n") == 1);
+    CHECK(r.err.find("(tasks arrive faster than the cluster places and runs them)\n") != std::string::npos);
+  };
+  stopped({"run", "growing.json", "-o", "out"},
+          "growing.json: /: expected a run whose tasks waiting or holding an instance fit in memory (at most 800 at once: "
+          "100 KiB of memory available, about 128 bytes a task), got 801 at ");
+  stopped({"compare", "growing.json", "--strategies", "binpack:cpu,random", "--seeds", "2", "-o", "out", "--jobs", "2"}, expected);
+  std::ofstream(dir.path() / "growing.plan.json") << R"({"vary": [{"set": "cluster.instanceGroups.g.count", "values": [1, 2, 3]}],
+    "slos": ["cost.total < 1000000"]})";
+  stopped({"plan", "growing.json", "growing.plan.json", "-o", "out", "--jobs", "2"}, expected);
+  stopped({"bench", "--scenario", "growing.json", "--runs", "1", "--save", "out"},
+          "growing.json: /: expected a run whose tasks waiting or holding an instance fit in memory (at most 800 at once: "
+          "100 KiB of memory available, about 128 bytes a task), got 801 at ");
+  CHECK_FALSE(fs::exists(dir.path() / "out"));
+  // A sweep writes each run's directory whole as it finishes: the run that stopped wrote none,
+  // and there is no merged table.
+  stopped({"sweep", "growing.sweep.json", "-o", "sweep", "--jobs", "2"}, expected);
+  CHECK(fs::exists(dir.path() / "sweep/spec.json"));
+  CHECK_FALSE(fs::exists(dir.path() / "sweep/sweep.json"));
+  CHECK_FALSE(fs::exists(dir.path() / "sweep/runs"));
+}
