@@ -11,7 +11,8 @@
 //    an instance before any waiting task when it registers (the same page).
 //    Their reconciliation is incremental: it looks only at the instances that changed since the
 //    last one (joined, left, lost their daemon task) and at those still without one (no room,
-//    or constraints not met), so losing or gaining an instance costs O(1) in cluster size.
+//    or constraints not met), not at every instance: losing or gaining an instance costs O(1)
+//    in cluster size when the daemon runs everywhere.
 //  - Health: a task is healthy 40 s after RUNNING when no essential container has a health check,
 //    else once its first check passes (`interval` after RUNNING); a task drawn to fail its health
 //    check turns UNHEALTHY after `retries` failed checks past `startPeriod`, no earlier than
