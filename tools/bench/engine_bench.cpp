@@ -12,9 +12,11 @@
 // BM_DaemonInstanceLoss/N/M: a cluster of N instances with a DAEMON service (one task on each);
 // at 5 min an instanceFailure event terminates M of them, one after another (each termination
 // tells the service scheduler, and each lost daemon task is reported to it). A whole run; the
-// "per lost instance" figure is the run's time over M, setup included (M = 0 shows the setup
-// alone). The scheduler used to rescan every schedulable instance after each loss (O(N) per
-// loss); it should stay flat as N grows.
+// "per lost instance" counter is the run's CPU time over M, setup included: the losses' own
+// cost is the difference from the run with M = 0 over M. The service scheduler used to rescan
+// every schedulable instance after each loss and after each daemon task turned healthy (O(N)
+// each): its share per loss should now stay flat as N grows (callgrind: the inclusive cost of
+// ServiceScheduler::on_lost and on_instances_left over M).
 //
 // Also the random streams' cost per draw (sim/random.h): the raw 64-bit output, a uniform index
 // (Lemire's method: one multiply, rarely a division), and an exponential (one log).
