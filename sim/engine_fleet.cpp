@@ -56,6 +56,7 @@ void Engine::refresh_instance(InstanceIdx i) {
   if (up != (cluster_.schedulable[i] != 0)) {
     cluster_.set_schedulable(i, up);
     zone_schedulable_[cluster_.zone[i]] += up ? 1 : -1;
+    services_.on_schedulable_changed(i);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "sim/service_scheduler.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cmath>
 #include <map>
@@ -24,6 +25,78 @@ constexpr SimTime kThrottleBase = 5 * kSecond;
 // ECS suppresses a repeated service event message for 6 hours (Dev Guide "Viewing Amazon ECS service event messages").
 constexpr SimTime kEventRepeat = 6 * kHour;
 constexpr std::uint32_t kNoTask = 0xFFFFFFFFu;
+
+std::atomic<bool> g_daemon_full_rescan{false};
+
+// A service's live tasks in launch order. A task that leaves leaves a hole (kNoTask) that
+// iteration skips, O(1) where erasing from a vector was O(tasks) (a DAEMON service has a task on
+// every instance: losing instances one by one was quadratic); the holes are squeezed out once
+// they outnumber the tasks, so iteration stays O(tasks). The scheduler keeps each task's slot
+// (TaskInfo::live_slot) and renumbers them when squeeze() moves them.
+class LiveTasks {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::uint32_t;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const std::uint32_t*;
+    using reference = const std::uint32_t&;
+    iterator() = default;
+    iterator(const std::uint32_t* at, const std::uint32_t* end) : at_(at), end_(end) { skip(); }
+    reference operator*() const { return *at_; }
+    iterator& operator++() {
+      ++at_;
+      skip();
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    bool operator==(const iterator& o) const { return at_ == o.at_; }
+    bool operator!=(const iterator& o) const { return at_ != o.at_; }
+
+   private:
+    void skip() {
+      while (at_ != end_ && *at_ == kNoTask) ++at_;
+    }
+    const std::uint32_t* at_ = nullptr;
+    const std::uint32_t* end_ = nullptr;
+  };
+  iterator begin() const { return iterator(slots_.data(), slots_.data() + slots_.size()); }
+  iterator end() const { return iterator(slots_.data() + slots_.size(), slots_.data() + slots_.size()); }
+  std::size_t size() const { return size_; }
+  std::vector<std::uint32_t> to_vector() const { return std::vector<std::uint32_t>(begin(), end()); }
+  // Appends a task; returns its slot.
+  std::uint32_t push_back(std::uint32_t task) {
+    slots_.push_back(task);
+    ++size_;
+    return static_cast<std::uint32_t>(slots_.size() - 1);
+  }
+  void erase_slot(std::uint32_t slot) {
+    slots_[slot] = kNoTask;
+    --size_;
+  }
+  bool wants_squeeze() const { return slots_.size() > 64 && slots_.size() - size_ > size_; }
+  // Takes the holes out; calls moved(task, slot) for each task, in order.
+  template <typename F>
+  void squeeze(F&& moved) {
+    std::size_t k = 0;
+    for (const std::uint32_t t : slots_) {
+      if (t == kNoTask) continue;
+      slots_[k] = t;
+      moved(t, static_cast<std::uint32_t>(k));
+      ++k;
+    }
+    slots_.resize(k);
+  }
+
+ private:
+  std::vector<std::uint32_t> slots_;
+  std::size_t size_ = 0;
+};
 
 std::string td_label(const TaskDefinition& td) { return td.family + ":" + std::to_string(td.revision); }
 
@@ -60,7 +133,7 @@ struct ServiceScheduler::ServiceState {
   std::vector<Deployment> deployments;
   std::uint32_t primary = 0;
   std::int32_t desired = 0;
-  std::vector<std::uint32_t> live;  // live tasks, launch order
+  LiveTasks live;                   // live tasks, launch order
 
   std::int32_t running = 0;
   std::int32_t healthy = 0;
@@ -92,6 +165,15 @@ struct ServiceScheduler::ServiceState {
   // DAEMON: the live task meant for each instance (kNoTask: none).
   std::vector<std::uint32_t> daemon_task;
   bool daemon_retry_pending = false;
+  // DAEMON bookkeeping (reconcile_daemon). Per instance: kDaemonCounted, it counts in desired
+  // (schedulable, and it has a task or would take one but for room) when last looked at;
+  // kDaemonListed, it is in daemon_check. daemon_check: the instances to look at next time,
+  // those that changed since and those schedulable without a task. daemon_counted: how many
+  // instances are kDaemonCounted.
+  std::vector<std::uint8_t> daemon_flags;
+  std::vector<InstanceIdx> daemon_check;
+  std::int32_t daemon_counted = 0;
+  bool daemon_replace = false;  // a new deployment: the old deployment's tasks are replaced
 
   RandomStream start_rng, crash_rng, health_rng;
   std::map<std::string, SimTime> last_message;  // event text -> when it was last logged
@@ -99,8 +181,10 @@ struct ServiceScheduler::ServiceState {
   ServiceResult& out(RunResult& r) const { return r.services[index]; }
 };
 
+void set_daemon_full_rescan_for_testing(bool on) { g_daemon_full_rescan.store(on); }
+
 ServiceScheduler::ServiceScheduler(const Scenario& scenario, ServiceHost& host, RunResult& result)
-    : scenario_(scenario), host_(host), result_(result) {
+    : scenario_(scenario), host_(host), result_(result), daemon_full_rescan_(g_daemon_full_rescan.load()) {
   result_.services.resize(scenario.services.size());
   for (std::size_t k = 0; k < scenario.services.size(); ++k) {
     const Service& svc = scenario.services[k];
@@ -131,7 +215,10 @@ ServiceScheduler::~ServiceScheduler() = default;
 void ServiceScheduler::start() {
   for (auto& sp : services_) {
     ServiceState& s = *sp;
-    if (s.daemon) s.daemon_task.assign(host_.cluster().size(), kNoTask);
+    if (s.daemon) {
+      // Every schedulable instance is looked at by the first reconciliation (the deployment's).
+      for (const InstanceIdx i : host_.cluster().schedulable_list) daemon_mark(s, i);
+    }
     if (s.scaler) {
       const ServiceAutoScaler::Decision d = s.scaler->on_register(s.desired);
       if (d.changed()) s.desired = d.desired;
@@ -170,6 +257,7 @@ void ServiceScheduler::begin_deployment(ServiceState& s, std::uint32_t task_defi
   s.deployments.push_back(d);
   s.primary = static_cast<std::uint32_t>(s.deployments.size() - 1);
   s.rebalancing = false;
+  s.daemon_replace = s.daemon && s.deployments.size() > 1;
   if (s.deployments.size() > 1) {
     marker(s, MarkerKind::kDeploymentStarted,
            s.spec->name + (rollback ? " rollback to " : " deploy ") + rec.task_definition);
@@ -255,7 +343,9 @@ bool ServiceScheduler::reconcile_step(ServiceState& s) {
     if (primary < target) {
       launch_up_to(s, target - primary);
     } else if (primary > target) {
-      for (const std::uint32_t t : scale_in_order(s, s.live, static_cast<std::size_t>(primary - target))) stop(s, t);
+      for (const std::uint32_t t : scale_in_order(s, s.live.to_vector(), static_cast<std::size_t>(primary - target))) {
+        stop(s, t);
+      }
     }
     if (!p.done && s.running == s.desired && s.healthy == s.desired && static_cast<std::int32_t>(s.live.size()) == s.desired) {
       p.done = true;
@@ -304,7 +394,98 @@ bool ServiceScheduler::reconcile_step(ServiceState& s) {
   return step.stop_healthy > 0 || !old_unhealthy.empty();
 }
 
+namespace {
+constexpr std::uint8_t kDaemonCounted = 1;
+constexpr std::uint8_t kDaemonListed = 2;
+}  // namespace
+
+void ServiceScheduler::daemon_mark(ServiceState& s, InstanceIdx i) {
+  if (i >= s.daemon_flags.size()) {
+    const std::size_t n = std::max<std::size_t>(i + 1, host_.cluster().size());
+    s.daemon_flags.resize(n, 0);
+    s.daemon_task.resize(n, kNoTask);
+  }
+  if ((s.daemon_flags[i] & kDaemonListed) != 0) return;
+  s.daemon_flags[i] |= kDaemonListed;
+  s.daemon_check.push_back(i);
+}
+
+// What a scan of every schedulable instance would do (reconcile_daemon_full_rescan), looking
+// only at the instances whose answer may differ from the last reconciliation's: those listed in
+// daemon_check. An instance is listed when it becomes schedulable or stops being so
+// (on_schedulable_changed), when its daemon task leaves (forget, on_instance_drained, a new
+// deployment), and while it is schedulable without a task: whether it admits a task, and why
+// not (room, counted in desired; or constraints, not counted: the resource checks come first,
+// so a full instance that fails a constraint counts too), depends on its tasks and resources,
+// which change without telling the scheduler, so such an instance is asked again every time,
+// as the scan did. A schedulable instance with its task, or one that is not schedulable, stays
+// as it was counted until one of those events lists it. The listed instances are looked at in
+// InstanceIdx order, so admits and launches come in the scan's order, with the same effects.
 void ServiceScheduler::reconcile_daemon(ServiceState& s) {
+  if (daemon_full_rescan_) {
+    reconcile_daemon_full_rescan(s);
+    return;
+  }
+  const ClusterState& cluster = host_.cluster();
+  if (s.daemon_flags.size() < cluster.size()) {
+    s.daemon_flags.resize(cluster.size(), 0);
+    s.daemon_task.resize(cluster.size(), kNoTask);
+  }
+  Deployment& p = s.deployments[s.primary];
+  if (s.daemon_replace) {
+    // Old deployment's tasks: replace in place (maximumPercent 100: stop, then start).
+    s.daemon_replace = false;
+    std::vector<std::uint32_t> old;
+    for (const std::uint32_t t : s.live) {
+      if (tasks_.at(t).deployment != s.primary) old.push_back(t);
+    }
+    for (const std::uint32_t t : old) {
+      const InstanceIdx i = host_.instance_of(t);
+      stop(s, t);
+      if (i != kNoInstance) {
+        s.daemon_task[i] = kNoTask;
+        daemon_mark(s, i);
+      }
+    }
+  }
+  // The list is taken whole: an instance listed again while it is walked (none is, today) waits
+  // for the next reconciliation, as the scan would not have come back to it either.
+  std::vector<InstanceIdx> check;
+  check.swap(s.daemon_check);
+  std::sort(check.begin(), check.end());
+  bool missing = false;
+  for (const InstanceIdx i : check) {
+    s.daemon_flags[i] &= static_cast<std::uint8_t>(~kDaemonListed);
+    bool counted = false;
+    if (cluster.schedulable[i] != 0) {
+      if (s.daemon_task[i] != kNoTask) {
+        counted = true;
+      } else {
+        bool placed = false;
+        if (!p.failed_state) {
+          const FailureReason why = host_.admits(s.index, p.task_definition, i);
+          if (why == FailureReason::kNone) {
+            counted = true;
+            placed = true;
+            s.daemon_task[i] = launch(s, s.primary, i);
+          } else if (why <= FailureReason::kResourceEbs) {
+            counted = true;  // it meets the constraints but has no room now: try again later
+            missing = true;
+          }
+        }
+        if (!placed) daemon_mark(s, i);  // asked again next time
+      }
+    }
+    const bool was = (s.daemon_flags[i] & kDaemonCounted) != 0;
+    if (counted != was) {
+      s.daemon_flags[i] ^= kDaemonCounted;
+      s.daemon_counted += counted ? 1 : -1;
+    }
+  }
+  settle_daemon(s, s.daemon_counted, missing);
+}
+
+void ServiceScheduler::reconcile_daemon_full_rescan(ServiceState& s) {
   const ClusterState& cluster = host_.cluster();
   if (s.daemon_task.size() < cluster.size()) s.daemon_task.resize(cluster.size(), kNoTask);
   Deployment& p = s.deployments[s.primary];
@@ -335,6 +516,11 @@ void ServiceScheduler::reconcile_daemon(ServiceState& s) {
       missing = true;
     }
   }
+  settle_daemon(s, eligible, missing);
+}
+
+void ServiceScheduler::settle_daemon(ServiceState& s, std::int32_t eligible, bool missing) {
+  Deployment& p = s.deployments[s.primary];
   if (s.desired != eligible) {
     account(s);
     s.desired = eligible;
@@ -414,8 +600,9 @@ std::uint32_t ServiceScheduler::launch(ServiceState& s, std::uint32_t deployment
   info.fails_health = fails_health;
   info.rebalance = s.rebalancing;
   info.cpu = scenario_.task_definitions[d.task_definition].reserved.cpu;
+  info.instance = instance;
+  info.live_slot = s.live.push_back(task);
   tasks_.emplace(task, info);
-  s.live.push_back(task);
   return task;
 }
 
@@ -426,13 +613,16 @@ void ServiceScheduler::forget(ServiceState& s, std::uint32_t task) {
     s.running_cpu -= info.cpu;
   }
   if (info.healthy) --s.healthy;
-  if (s.daemon) {
-    for (std::uint32_t& t : s.daemon_task) {
-      if (t == task) t = kNoTask;
-    }
+  const InstanceIdx at = info.instance;
+  if (s.daemon && at != kNoInstance && at < s.daemon_task.size() && s.daemon_task[at] == task) {
+    s.daemon_task[at] = kNoTask;
+    daemon_mark(s, at);
   }
-  s.live.erase(std::find(s.live.begin(), s.live.end(), task));
+  s.live.erase_slot(info.live_slot);
   tasks_.erase(task);
+  if (s.live.wants_squeeze()) {
+    s.live.squeeze([&](std::uint32_t t, std::uint32_t slot) { tasks_.at(t).live_slot = slot; });
+  }
   note_counts(s);
 }
 
@@ -658,11 +848,12 @@ void ServiceScheduler::apply_scaling(ServiceState& s, const ServiceAutoScaler::D
 // Instances and AZ rebalancing
 
 void ServiceScheduler::on_instances_joined(const std::vector<InstanceIdx>& joined) {
-  (void)joined;
   for (auto& sp : services_) {
     ServiceState& s = *sp;
     if (s.deployments.empty()) continue;
     if (s.daemon) {
+      // on_schedulable_changed listed them already; listing an instance again is harmless.
+      for (const InstanceIdx i : joined) daemon_mark(s, i);
       reconcile_daemon(s);
     } else {
       s.rebalance_blocked = false;
@@ -676,6 +867,12 @@ void ServiceScheduler::on_instances_left() {
     sp->rebalance_blocked = false;
     // A DAEMON's desired count is the instances it should run on: fewer now.
     if (sp->daemon && !sp->deployments.empty()) reconcile_daemon(*sp);
+  }
+}
+
+void ServiceScheduler::on_schedulable_changed(InstanceIdx i) {
+  for (auto& sp : services_) {
+    if (sp->daemon) daemon_mark(*sp, i);
   }
 }
 
@@ -696,6 +893,7 @@ void ServiceScheduler::on_instance_drained(InstanceIdx i) {
     if (!s.daemon || i >= s.daemon_task.size() || s.daemon_task[i] == kNoTask) continue;
     const std::uint32_t t = s.daemon_task[i];
     s.daemon_task[i] = kNoTask;
+    daemon_mark(s, i);
     if (knows(t)) stop(s, t);
   }
 }

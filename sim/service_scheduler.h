@@ -9,6 +9,10 @@
 //    (Dev Guide "Amazon ECS services").
 //  - DAEMON services run one task on every ACTIVE instance meeting their constraints, placed on
 //    an instance before any waiting task when it registers (the same page).
+//    Their reconciliation is incremental: it looks only at the instances that changed since the
+//    last one (joined, left, lost their daemon task) and at those still without one (no room,
+//    or constraints not met), not at every instance: losing or gaining an instance costs O(1)
+//    in cluster size when the daemon runs everywhere.
 //  - Health: a task is healthy 40 s after RUNNING when no essential container has a health check,
 //    else once its first check passes (`interval` after RUNNING); a task drawn to fail its health
 //    check turns UNHEALTHY after `retries` failed checks past `startPeriod`, no earlier than
@@ -109,6 +113,10 @@ class ServiceScheduler {
   void on_lost(std::uint32_t task, bool failed_to_start);
   void on_instances_joined(const std::vector<InstanceIdx>& joined);  // before waiting tasks see them
   void on_instances_left();                      // an outage took instances away
+  // Instance i became schedulable or stopped being so (ClusterState::schedulable: registered,
+  // terminated, an outage, DRAINING, its agent): DAEMON services look at it again at their next
+  // reconciliation. Reads nothing of the cluster (may come inside a schedulable batch).
+  void on_schedulable_changed(InstanceIdx i);
   // Instance i was set DRAINING: its REPLICA tasks are replaced elsewhere within the deployment
   // limits (treated as tasks of an old deployment; Dev Guide "Container instance draining").
   void on_instance_draining(InstanceIdx i);
@@ -135,6 +143,8 @@ class ServiceScheduler {
     bool fails_health = false;   // drawn at launch: never passes its health check
     bool rebalance = false;      // the extra task of an AZ rebalancing step
     std::int32_t cpu = 0;        // CPU units it reserves
+    InstanceIdx instance = kNoInstance;  // a DAEMON's: the instance it was launched for
+    std::uint32_t live_slot = 0;         // its position in ServiceState::live
   };
   struct Deployment;
   struct ServiceState;
@@ -142,6 +152,12 @@ class ServiceScheduler {
   void reconcile(std::uint32_t service);
   bool reconcile_step(ServiceState& s);  // true: it stopped tasks, so another step may do more
   void reconcile_daemon(ServiceState& s);
+  // The reference reconcile_daemon is checked against (set_daemon_full_rescan_for_testing): a
+  // scan of every schedulable instance.
+  void reconcile_daemon_full_rescan(ServiceState& s);
+  // The end of both: desired count, retry timer, steady state.
+  void settle_daemon(ServiceState& s, std::int32_t eligible, bool missing);
+  void daemon_mark(ServiceState& s, InstanceIdx i);  // look at instance i at the next reconciliation
   // Launches up to n tasks of the primary deployment, within the throttle and the launch rate;
   // returns how many it launched.
   std::int32_t launch_up_to(ServiceState& s, std::int32_t n);
@@ -171,6 +187,12 @@ class ServiceScheduler {
   RunResult& result_;
   std::vector<std::unique_ptr<ServiceState>> services_;
   std::unordered_map<std::uint32_t, TaskInfo> tasks_;  // live service tasks; lookups only, never iterated
+  const bool daemon_full_rescan_;  // set_daemon_full_rescan_for_testing when constructed
 };
+
+// Tests only: schedulers constructed while `on` is set reconcile DAEMON services with a scan of
+// every schedulable instance (the code the incremental bookkeeping replaced), the reference a
+// randomized test compares whole runs against. Off by default.
+void set_daemon_full_rescan_for_testing(bool on);
 
 }  // namespace ecsim::sim

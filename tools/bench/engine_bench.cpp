@@ -9,6 +9,15 @@
 // the freed room to the oldest waiting task that fits. Was linear in N per completion (every
 // queue head asked): 8,000 jobs took 8.9 s; per-task figures should stay flat as N grows.
 //
+// BM_DaemonInstanceLoss/N/M: a cluster of N instances with a DAEMON service (one task on each);
+// at 5 min an instanceFailure event terminates M of them, one after another (each termination
+// tells the service scheduler, and each lost daemon task is reported to it). A whole run; the
+// "per lost instance" counter is the run's CPU time over M, setup included: the losses' own
+// cost is the difference from the run with M = 0 over M. The service scheduler used to rescan
+// every schedulable instance after each loss and after each daemon task turned healthy (O(N)
+// each): its share per loss should now stay flat as N grows (callgrind: the inclusive cost of
+// ServiceScheduler::on_lost and on_instances_left over M).
+//
 // Also the random streams' cost per draw (sim/random.h): the raw 64-bit output, a uniform index
 // (Lemire's method: one multiply, rarely a division), and an exponential (one log).
 #include <benchmark/benchmark.h>
@@ -80,6 +89,44 @@ void BM_ManyWaitingQueues(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * tasks);
 }
 BENCHMARK(BM_ManyWaitingQueues)->Arg(500)->Arg(2000)->Arg(8000)->Unit(benchmark::kMillisecond);
+
+std::string daemon_loss_scenario(int instances, int lost) {
+  std::string s = R"({"name": "daemon-loss", "duration": "10m", "sampleInterval": "5m",
+  "cluster": {"availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1c"],
+              "instanceGroups": [{"name": "g", "instanceType": "m5.xlarge", "count": )" +
+                  std::to_string(instances) + R"(}]},
+  "taskDefinitions": [{"family": "logs", "cpu": "128", "memory": "256",
+                       "containerDefinitions": [{"name": "agent", "image": "agent:1", "essential": true}]}],
+  "services": [{"serviceName": "logs", "taskDefinition": "logs", "schedulingStrategy": "DAEMON"}])";
+  if (lost > 0) {
+    s += R"(,
+  "events": [{"at": "5m", "type": "instanceFailure", "instanceGroup": "g", "count": )" + std::to_string(lost) + "}]";
+  }
+  s += "}";
+  return s;
+}
+
+void BM_DaemonInstanceLoss(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const int lost = static_cast<int>(state.range(1));
+  const ecsim::sim::Scenario scenario =
+      ecsim::scenarios::load_scenario_text(daemon_loss_scenario(n, lost), "daemon-loss.json", ".");
+  ecsim::placement::EcsPlacerFactory factory;
+  for (auto _ : state) {
+    const ecsim::sim::RunResult r = ecsim::sim::run_scenario(scenario, factory);
+    benchmark::DoNotOptimize(r.events);
+  }
+  if (lost > 0) {
+    state.counters["per lost instance"] =
+        benchmark::Counter(static_cast<double>(state.iterations()) * lost,
+                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  }
+}
+BENCHMARK(BM_DaemonInstanceLoss)
+    ->Args({1000, 0})->Args({1000, 500})
+    ->Args({10000, 0})->Args({10000, 5000})
+    ->Args({100000, 0})->Args({100000, 50000})
+    ->Unit(benchmark::kMillisecond);
 
 void BM_RandomNextU64(benchmark::State& state) {
   ecsim::sim::RandomStream rng(1, "bench");
