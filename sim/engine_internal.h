@@ -86,6 +86,9 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   const ClusterState& cluster() const override { return cluster_; }
   std::uint32_t launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime, bool fails_to_start,
                        InstanceIdx instance) override;
+  bool done_with(std::uint32_t task) const override {
+    return pages_.freed(task) || rec_[task].state == TaskState::kStopped || rec_[task].state == TaskState::kRejected;
+  }
   void stop(std::uint32_t task, StopReason reason) override;
   InstanceIdx instance_of(std::uint32_t task) const override { return rec_[task].instance; }
   void schedule(SimTime at, std::uint16_t timer, std::uint32_t target) override {

@@ -146,6 +146,10 @@ struct ServiceScheduler::ServiceState {
   std::int32_t rate_launches = 0;
   SimTime reconcile_at = kNever;    // a kTimerReconcile timer is pending for this time
   std::int64_t owed_replacements = 0;
+  // Deployments of tasks refused at once in launch(), reported after the reconciliation that
+  // launched them (kTimerRefused): a report may roll the deployment back, which must not
+  // happen under a reconciliation's feet.
+  std::vector<std::uint32_t> refused;
 
   // Time-weighted figures.
   SimTime last_account = 0;
@@ -593,6 +597,15 @@ std::uint32_t ServiceScheduler::launch(ServiceState& s, std::uint32_t deployment
     ++s.out(result_).replacements;
   }
   const std::uint32_t task = host_.launch(s.index, d.task_definition, runtime, fails_to_start, instance);
+  if (host_.done_with(task)) [[unlikely]] {
+    // Its capacity provider refused it at once (the provisioning quota is full): it never joins
+    // the service. Like a task that waited and was refused, it failed to start; the throttle
+    // holds further launches from now.
+    throttle_start(s);
+    s.refused.push_back(deployment);
+    if (s.refused.size() == 1) host_.schedule(host_.now(), kTimerRefused, s.index);
+    return kNoTask;
+  }
   TaskInfo info;
   info.task = task;
   info.service = s.index;
@@ -714,16 +727,24 @@ void ServiceScheduler::on_lost(std::uint32_t task, bool failed_to_start) {
   account(s);
   forget(s, task);
   if (failed_to_start) {
-    ++s.start_failures;
-    const int shift = std::min(s.start_failures - 1, 20);
-    const SimTime delay = std::min(kThrottleMax, kThrottleBase << shift);
-    s.next_launch_at = host_.now() + delay;
-    if (s.start_failures >= 2) event(s, "(service " + s.spec->name + ") is unable to consistently start tasks successfully.");
-    // After the throttle: a rollback this triggers resets it.
-    count_failure(s, info.deployment, false);
+    throttle_start(s);
+    report_start_failure(s, info.deployment);
   }
   if (!s.daemon) ++s.owed_replacements;
   reconcile(s.index);
+}
+
+void ServiceScheduler::throttle_start(ServiceState& s) {
+  ++s.start_failures;
+  const int shift = std::min(s.start_failures - 1, 20);
+  const SimTime delay = std::min(kThrottleMax, kThrottleBase << shift);
+  s.next_launch_at = host_.now() + delay;
+}
+
+void ServiceScheduler::report_start_failure(ServiceState& s, std::uint32_t deployment) {
+  if (s.start_failures >= 2) event(s, "(service " + s.spec->name + ") is unable to consistently start tasks successfully.");
+  // After the throttle: a rollback this triggers resets it.
+  count_failure(s, deployment, false);
 }
 
 void ServiceScheduler::count_failure(ServiceState& s, std::uint32_t deployment, bool health) {
@@ -788,6 +809,17 @@ void ServiceScheduler::on_timer(std::uint16_t timer, std::uint32_t target) {
       stop(s, target, StopReason::kUnhealthy);
       ++s.owed_replacements;
       count_failure(s, deployment, true);
+      reconcile(s.index);
+      return;
+    }
+    case kTimerRefused: {
+      ServiceState& s = *services_[target];
+      const std::vector<std::uint32_t> refused = std::move(s.refused);
+      s.refused.clear();
+      for (const std::uint32_t deployment : refused) {
+        report_start_failure(s, deployment);
+        if (!s.daemon) ++s.owed_replacements;
+      }
       reconcile(s.index);
       return;
     }

@@ -70,6 +70,9 @@ class ServiceHost {
   // the instance admits it, else it waits. Returns the task number.
   virtual std::uint32_t launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime,
                                bool fails_to_start, InstanceIdx instance) = 0;
+  // Whether the engine is already done with `task` (STOPPED or rejected): a task that launch()
+  // returns is, when its capacity provider refused it at once (the provisioning quota).
+  virtual bool done_with(std::uint32_t task) const = 0;
   // Stops a live task (ServiceSchedulerInitiated, for `reason`): a waiting task is cancelled, a
   // PENDING one stops at once, a RUNNING one begins stopping. No callback comes back for it.
   virtual void stop(std::uint32_t task, StopReason reason) = 0;
@@ -97,6 +100,7 @@ class ServiceScheduler {
     kTimerMinute, // target: service (metrics, auto scaling)
     kTimerScheduled,   // target: service (a scheduled scaling action)
     kTimerRebalance,   // target: service (check the zones)
+    kTimerRefused,     // target: service (launches its capacity provider refused at once)
   };
 
   ServiceScheduler(const Scenario& scenario, ServiceHost& host, RunResult& result);
@@ -161,7 +165,12 @@ class ServiceScheduler {
   // Launches up to n tasks of the primary deployment, within the throttle and the launch rate;
   // returns how many it launched.
   std::int32_t launch_up_to(ServiceState& s, std::int32_t n);
+  // Returns the task, or kNoTask when it was refused at once (see kTimerRefused).
   std::uint32_t launch(ServiceState& s, std::uint32_t deployment, InstanceIdx instance);
+  // A task of the deployment stopped before RUNNING: the launch throttle backs off (now), and
+  // the failure is reported and counted by the circuit breaker (report_start_failure).
+  void throttle_start(ServiceState& s);
+  void report_start_failure(ServiceState& s, std::uint32_t deployment);
   void stop(ServiceState& s, std::uint32_t task, StopReason reason = StopReason::kScalingActivity);
   void forget(ServiceState& s, std::uint32_t task);
   void begin_deployment(ServiceState& s, std::uint32_t task_definition, const TaskFailureSpec& failures,

@@ -212,6 +212,34 @@ TEST_CASE("capacity providers: a task waits in PROVISIONING until the time-out, 
   }
 }
 
+TEST_CASE("capacity providers: a service task refused by the PROVISIONING quota is replaced once there is room",
+          "[sim][ecs]") {
+  // The quota refuses a service's task as the scheduler launches it: the task never joins the
+  // service (it stopped with TaskFailedToStart, "too many tasks in PROVISIONING"); the launch
+  // throttle backs off and the scheduler launches a replacement later, until the service runs its
+  // desired count on the instances the provider adds.
+  const std::string cp = R"({"name": "cp", "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 0,
+      "maxSize": 4, "desiredCapacity": 0}, "managedScaling": {"status": "ENABLED", "targetCapacity": 100}})";
+  std::string text = scenario(cp, R"(, "services": [{"serviceName": "web", "taskDefinition": "work", "desiredCount": 3,
+      "capacityProviderStrategy": [{"capacityProvider": "cp", "weight": 1}]}])", "2h");
+  text.replace(text.find(R"("availabilityZones": ["z1", "z2"]})"), 34,
+               R"("availabilityZones": ["z1", "z2"], "maxProvisioningTasks": 1})");
+  const sim::RunResult r = run_text(text);
+  std::int64_t refused = 0, running_at_end = 0;
+  for (std::size_t t = 0; t < r.tasks.size(); ++t) {
+    if (r.tasks.stop_reason[t] == sim::StopReason::kProvisioningQuota) {
+      ++refused;
+      CHECK(r.tasks.rejected[t] == 1);
+      CHECK(r.tasks.stopped_at[t] == r.tasks.submitted_at[t]);
+    }
+    if (r.tasks.started_at[t] != kNever && r.tasks.stopped_at[t] == kNever) ++running_at_end;
+  }
+  CHECK(refused > 0);
+  CHECK(running_at_end == 3);
+  REQUIRE(r.services.size() == 1);
+  CHECK(r.services[0].desired_count == 3);
+}
+
 TEST_CASE("capacity providers: a Spot interruption with draining replaces service tasks before the instance goes",
           "[sim][ecs]") {
   // Dev Guide "Spot Instance draining": with ECS_ENABLE_SPOT_INSTANCE_DRAINING the agent sets the

@@ -62,10 +62,9 @@ std::string random_scenario(std::uint64_t seed) {
       {"name": "template", "instanceType": "m5.large", "count": 0, "attributes": {"tier": "x"}}])";
   if (providers) s += R"(,
     "defaultCapacityProviderStrategy": [{"capacityProvider": "asg", "weight": 1}])";
-  // No provisioning quota: a service task refused by it is refused inside ServiceHost::launch,
-  // before the scheduler knows its number (a separate problem, not the one under test here).
+  // A small provisioning quota refuses service tasks inside ServiceHost::launch, at once.
   s += R"(,
-    "maxProvisioningTasks": 1000000,
+    "maxProvisioningTasks": )" + pick(rng, {"1", "3", "1000000"}) + R"(,
     "agent": {"spotInstanceDraining": )" + pick(rng, {"true", "false"}) + R"(}},)";
   if (providers) {
     s += R"(
