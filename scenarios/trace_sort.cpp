@@ -171,7 +171,10 @@ std::vector<std::uint32_t> submit_order(const std::vector<sim::TraceTask>& tasks
 TraceRuns::TraceRuns(const std::string& temp_dir) {
   std::error_code ec;
   dir_ = temp_dir.empty() ? std::filesystem::temp_directory_path(ec).string() : temp_dir;
-  if (ec) throw TraceSortError("no temporary directory (" + ec.message() + ")");
+  if (ec) {
+    throw TraceSortError("cannot create a temporary file: no temporary directory (TMPDIR, else /tmp: " + ec.message() +
+                         ")");
+  }
   // No name from the start: nothing to remove on any path out, a kill included.
   fd_ = ::open(dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd_ < 0) {
@@ -188,7 +191,9 @@ TraceRuns::~TraceRuns() {
 }
 
 void TraceRuns::fail(const char* what, int err) const {
-  throw TraceSortError(std::string("cannot ").append(what).append(" a temporary file in ").append(dir_).append(" (").append(errno_text(err)).append(")"));
+  std::string message = "cannot ";
+  message.append(what).append(" a temporary file in ").append(dir_).append(" (").append(errno_text(err)).append(")");
+  throw TraceSortError(message);
 }
 
 void TraceRuns::write_all(const char* data, std::size_t size) {

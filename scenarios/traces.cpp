@@ -234,7 +234,8 @@ sim::Trace load_sorted(const JsonCursor& t, sim::Trace out, const std::string& p
       if (!runs) runs = std::make_shared<TraceRuns>(sort.temp_dir);
       runs->add_run(tasks, waits);
     } catch (const TraceSortError& e) {
-      t["file"].fail("room in a temporary file to sort " + quote(out.file) + "'s records (they are out of submit order)",
+      t["file"].fail("a temporary file (in TMPDIR, else /tmp) to sort " + quote(out.file) +
+                         "'s records in (they are out of submit order)",
                      e.what());
     }
     tasks.clear();

@@ -207,7 +207,8 @@ std::vector<TraceRecord> sorted_records(const std::string& format, const std::st
   std::vector<TraceRecord> out;
   TraceRecord r;
   while (source->next(r)) out.push_back(r);
-  std::stable_sort(out.begin(), out.end(), [](const TraceRecord& a, const TraceRecord& b) { return a.submit < b.submit; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const TraceRecord& a, const TraceRecord& b) { return a.submit < b.submit; });
   return out;
 }
 
@@ -306,7 +307,8 @@ TEST_CASE("trace sort: a google-2019 table sorted in chunks validates and runs a
   const std::string text = google_events(1500);
   write(dir.path() / "events.csv", text);
   const std::string traces = R"([{"file": "events.csv", "format": "google-2019", "machineCpus": 16,
-                                  "machineMemoryMiB": 65536, "placementStrategy": [{"type": "binpack", "field": "cpu"}]}])";
+                                  "machineMemoryMiB": 65536,
+                                  "placementStrategy": [{"type": "binpack", "field": "cpu"}]}])";
   const sim::Scenario held = load(dir.path(), traces);
   REQUIRE(held.traces[0].stream == nullptr);
   const Outputs want = outputs(held);
@@ -333,7 +335,8 @@ TEST_CASE("trace sort: the published DLRM trace sorted in chunks validates and r
     WARN("skipped: the Alibaba trace file is not in " << data.string());
     return;
   }
-  const std::string traces = R"([{"file": "alibaba-gpu-v2025/disaggregated_DLRM_trace.csv", "format": "alibaba-dlrm-2025"}])";
+  const std::string traces =
+      R"([{"file": "alibaba-gpu-v2025/disaggregated_DLRM_trace.csv", "format": "alibaba-dlrm-2025"}])";
   const sim::Scenario held = load(data, traces, "1d");
   REQUIRE(held.traces[0].stream == nullptr);
   REQUIRE_FALSE(held.traces[0].in_submit_order);
@@ -409,8 +412,8 @@ TEST_CASE("trace sort: a temporary file that cannot be written is bad input nami
     const SortOptions sort(10, temp.path().string());
     const FileSizeLimit limit(4096);
     CHECK_THROWS_WITH(load(dir.path(), traces),
-                      "s.json: /traces/0/file: expected room in a temporary file to sort \"t.csv\"'s records (they are "
-                      "out of submit order), got cannot write a temporary file in " +
+                      "s.json: /traces/0/file: expected a temporary file (in TMPDIR, else /tmp) to sort \"t.csv\"'s "
+                      "records in (they are out of submit order), got cannot write a temporary file in " +
                           temp.path().string() + " (File too large)");
   }
   CHECK(open_fds() == fds);
@@ -418,8 +421,8 @@ TEST_CASE("trace sort: a temporary file that cannot be written is bad input nami
   {
     const SortOptions sort(10, (temp.path() / "gone").string());
     CHECK_THROWS_WITH(load(dir.path(), traces),
-                      "s.json: /traces/0/file: expected room in a temporary file to sort \"t.csv\"'s records (they are "
-                      "out of submit order), got cannot create a temporary file in " +
+                      "s.json: /traces/0/file: expected a temporary file (in TMPDIR, else /tmp) to sort \"t.csv\"'s "
+                      "records in (they are out of submit order), got cannot create a temporary file in " +
                           (temp.path() / "gone").string() + " (No such file or directory)");
   }
   CHECK(open_fds() == fds);
