@@ -12,6 +12,7 @@
 #include "scenarios/loader.h"
 #include "scenarios/text_files.h"
 #include "scenarios/trace_reader.h"
+#include "scenarios/trace_sort.h"
 #include "scenarios/values.h"
 #include "sim/input_error.h"
 
@@ -180,12 +181,9 @@ class FileTrace final : public sim::TraceFile {
 };
 
 // Sorts `tasks` (and `waits` with them, when there are any) by submit time, stably, in place:
-// a permutation of Index (4 bytes a record while the count fits) and no second copy.
-template <class Index>
+// a permutation (4 bytes a record) and no second copy. REQUIRES: fewer than 2^32 tasks.
 void sort_in_place(std::vector<sim::TraceTask>& tasks, std::vector<sim::SimTime>& waits) {
-  std::vector<Index> order(tasks.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Index>(i);
-  std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) { return tasks[a].submit < tasks[b].submit; });
+  std::vector<std::uint32_t> order = submit_order(tasks);
   // Position j takes the record at order[j]: each cycle of the permutation in turn, a position
   // marked done (order[j] = j) once filled.
   const bool with_waits = !waits.empty();
@@ -196,7 +194,7 @@ void sort_in_place(std::vector<sim::TraceTask>& tasks, std::vector<sim::SimTime>
     std::size_t j = i;
     for (;;) {
       const std::size_t k = order[j];
-      order[j] = static_cast<Index>(j);
+      order[j] = static_cast<std::uint32_t>(j);
       if (k == i) {
         tasks[j] = task;
         if (with_waits) waits[j] = wait;
@@ -209,11 +207,17 @@ void sort_in_place(std::vector<sim::TraceTask>& tasks, std::vector<sim::SimTime>
   }
 }
 
-// A trace out of submit order, read whole and sorted (stably: file order among equal times).
-sim::Trace load_in_memory(const JsonCursor& t, sim::Trace out, const std::string& path, const std::string& format,
-                          const std::string& label, const TraceOptions& options, bool absolute, std::int64_t limit) {
+// A trace out of submit order, read again and sorted (stably: file order among equal times):
+// held in memory when it has no more records than a chunk (trace_sort_options()), else sorted a
+// chunk at a time into runs in a temporary file that each replay merges (scenarios/trace_sort.h).
+// Either way the figures are those of the records in sorted order.
+sim::Trace load_sorted(const JsonCursor& t, sim::Trace out, const std::string& path, const std::string& format,
+                       const std::string& label, const TraceOptions& options, bool absolute, std::int64_t limit) {
   out.families.clear();
   out.groups.clear();
+  const TraceSortOptions sort = trace_sort_options();
+  const auto chunk = static_cast<std::size_t>(
+      std::clamp<std::int64_t>(sort.chunk_records, 1, std::numeric_limits<std::uint32_t>::max()));
   std::vector<char> buffer;
   std::ifstream in;
   std::string why;
@@ -221,37 +225,68 @@ sim::Trace load_in_memory(const JsonCursor& t, sim::Trace out, const std::string
   const std::unique_ptr<TraceSource> source = open_trace(format, in, label, options);
   Interner families;
   Interner groups;
-  std::vector<sim::TraceTask>& tasks = out.tasks;
-  std::vector<sim::SimTime>& waits = out.recorded_waits;  // only once a record has a wait
+  std::vector<sim::TraceTask>& tasks = out.tasks;  // the chunk
+  std::vector<sim::SimTime>& waits = out.recorded_waits;  // only once a record of the chunk has a wait
   bool any_wait = false;
+  std::shared_ptr<TraceRuns> runs;  // once a chunk is full
+  const auto spill = [&] {
+    try {
+      if (!runs) runs = std::make_shared<TraceRuns>(sort.temp_dir);
+      runs->add_run(tasks, waits);
+    } catch (const TraceSortError& e) {
+      t["file"].fail("a temporary file (in TMPDIR, else /tmp) to sort " + quote(out.file) +
+                         "'s records in (they are out of submit order)",
+                     e.what());
+    }
+    tasks.clear();
+    waits.clear();
+    any_wait = false;
+  };
+  std::int64_t n = 0;
+  sim::SimTime earliest = std::numeric_limits<sim::SimTime>::max();
   TraceRecord rec;
-  while ((limit < 0 || static_cast<std::int64_t>(tasks.size()) < limit) && source->next(rec)) {
+  while ((limit < 0 || n < limit) && source->next(rec)) {
+    if (tasks.size() == chunk) spill();  // a full chunk, and more records
     sim::TraceTask task = to_task(rec);
     task.family = families.intern(out.families, rec.family);
     task.group = groups.intern(out.groups, group_name(rec));
+    earliest = std::min(earliest, task.submit);
     tasks.push_back(task);
     if (rec.recorded_wait >= 0 && !any_wait) {
       any_wait = true;
       waits.assign(tasks.size() - 1, -1);
     }
     if (any_wait) waits.push_back(rec.recorded_wait);
+    ++n;
   }
   if (in.bad()) t["file"].fail("a readable file", quote(out.file) + " (a read error)");
-  out.records_read = static_cast<std::int64_t>(tasks.size());
+  out.records_read = n;
   out.records_skipped = source->skipped() + source->bad_rows();
-  if (tasks.size() <= std::numeric_limits<std::uint32_t>::max()) {
-    sort_in_place<std::uint32_t>(tasks, waits);
-  } else {
-    sort_in_place<std::size_t>(tasks, waits);
-  }
-  // Times are relative to the earliest record unless absoluteTime: never a negative time.
-  const sim::SimTime origin = absolute || tasks.empty() ? 0 : tasks.front().submit;
   out.runtime_seconds = out.cpu_unit_seconds = out.memory_mib_seconds = 0;
   NeedCounter needs;
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    tasks[i].submit -= origin;
-    add_figures(out, tasks[i], i == 0);
-    needs.add(tasks[i].need);
+  // Times are relative to the earliest record unless absoluteTime: never a negative time.
+  const sim::SimTime origin = absolute || n == 0 ? 0 : earliest;
+  if (!runs) {
+    sort_in_place(tasks, waits);  // no more than a chunk: fewer than 2^32
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+      tasks[i].submit -= origin;
+      add_figures(out, tasks[i], i == 0);
+      needs.add(tasks[i].need);
+    }
+    needs.fill(out);
+    return out;
+  }
+  spill();
+  tasks = {};  // the memory goes too
+  waits = {};
+  out.stream = sorted_trace_file(std::move(runs), origin, label);
+  // The figures, over the records in submit order: one merge of the runs.
+  const std::unique_ptr<sim::TraceReader> reader = out.stream->open();
+  sim::TraceTask task;
+  sim::SimTime wait = -1;
+  for (bool first = true; reader->next(task, wait); first = false) {
+    add_figures(out, task, first);
+    needs.add(task.need);
   }
   needs.fill(out);
   return out;
@@ -348,8 +383,9 @@ void load_trace(LoadContext& ctx, const JsonCursor& t) {
   }
   if (!out.in_submit_order) {
     // Out of submit order (google-2019 gives a task when it ends): the records are read again
-    // and held, sorted, as tasks (56 bytes each with the trace's waits, 48 without).
-    out = load_in_memory(t, std::move(out), file_path, format, label, options, absolute, limit);
+    // and sorted, in memory (56 bytes each with the trace's waits, 48 without) while they fit in
+    // one chunk, else through a temporary file.
+    out = load_sorted(t, std::move(out), file_path, format, label, options, absolute, limit);
   }
   ctx.trace_files.add(out.file);
   s.traces.push_back(std::move(out));

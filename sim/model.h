@@ -458,9 +458,10 @@ class TraceReader {
   virtual bool next(TraceTask& task, SimTime& recorded_wait) = 0;
 };
 
-// A trace file the loader has read through once (scenarios/traces.cpp) and found in submit
-// order: each run replays it from the file, so that no run holds its records. Immutable and
-// safe to open from several threads at once.
+// A trace file the loader has read through once (scenarios/traces.cpp): found in submit
+// order, each run replays it from the file; out of order and larger than a chunk, from its runs
+// sorted into a temporary file (scenarios/trace_sort.h). Either way no run holds its records.
+// Immutable and safe to open from several threads at once.
 class TraceFile {
  public:
   virtual ~TraceFile() = default;
@@ -472,9 +473,9 @@ struct Trace {
   std::string format;
   std::vector<std::string> families;
   std::vector<std::string> groups;
-  // Where the records come from: `stream` when set (a file already in submit order), else
-  // `tasks` (a file out of submit order, held sorted; or a trace built in memory). Read them
-  // through open_trace_reader().
+  // Where the records come from: `stream` when set (a file already in submit order, or one out
+  // of order sorted through a temporary file), else `tasks` (a file out of submit order small
+  // enough to hold sorted; or a trace built in memory). Read them through open_trace_reader().
   std::shared_ptr<const TraceFile> stream;
   std::vector<TraceTask> tasks;  // sorted by submit time, then file order
   // Per task (in `tasks` order): the trace's own wait from submission to start, -1 when the

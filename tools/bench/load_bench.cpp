@@ -13,6 +13,10 @@
 //    checked: the loader's one pass over the file. BM_ReplayTrace/N reads the loaded trace's
 //    records back as a run does (open_trace_reader). Memory must not grow with N: run
 //    `ecsim validate` on such a file under /usr/bin/time -v for the peak.
+//  - BM_LoadShuffledTrace/N/C: the same records in no order (submit times drawn at random, many
+//    equal), so out of submit order: loaded and sorted a chunk of C records at a time
+//    (scenarios/trace_sort.h; C >= N: held in memory whole, as every such file was before).
+//    BM_ReplayShuffledTrace/N/C reads the records back in submit order (a merge of the runs).
 // Per-item figures (items/s) should stay flat as N grows.
 #include <benchmark/benchmark.h>
 
@@ -24,6 +28,7 @@
 #include "placement/registry.h"
 #include "reports/graphviz.h"
 #include "scenarios/loader.h"
+#include "scenarios/trace_sort.h"
 #include "sim/engine.h"
 
 namespace {
@@ -105,11 +110,13 @@ void BM_ScenarioSvg(benchmark::State& state) {
 BENCHMARK(BM_ScenarioSvg)->Arg(1000)->Arg(2000)->Arg(4000)->Arg(16000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // A generic trace of n records in a file of its own under the temporary directory, removed
-// with the object.
+// with the object: in submit order, or `shuffled` (submit times at random over as long, in
+// 0.1 s steps: many equal).
 class TraceFile {
  public:
-  explicit TraceFile(int n)
-      : dir_(std::filesystem::temp_directory_path() / ("ecsim-load-bench-" + std::to_string(n))) {
+  explicit TraceFile(int n, bool shuffled = false)
+      : dir_(std::filesystem::temp_directory_path() /
+             ("ecsim-load-bench-" + std::to_string(n) + (shuffled ? "-shuffled" : ""))) {
     std::filesystem::create_directories(dir_);
     std::ofstream out(dir_ / "trace.csv", std::ios::binary);
     out << "submit,cpu,memoryMiB,runtime,family,group,wait\n";
@@ -121,6 +128,7 @@ class TraceFile {
       x ^= x >> 7;
       x ^= x << 17;
       submit_ms += static_cast<std::int64_t>(x % 800);
+      if (shuffled) submit_ms = static_cast<std::int64_t>((x >> 32) % (static_cast<std::uint64_t>(n) * 4)) * 100;
       row = std::to_string(submit_ms / 1000) + "." + std::to_string(1000 + submit_ms % 1000).substr(1) + "," +
             std::to_string(256 << (x >> 10 & 3)) + "," + std::to_string(512 << (x >> 12 & 3)) + "," +
             std::to_string(1 + (x >> 14) % 600) + ".5,fam" + std::to_string(k % 7) + ",grp" + std::to_string(k % 13) +
@@ -172,6 +180,58 @@ void BM_ReplayTrace(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
 }
 BENCHMARK(BM_ReplayTrace)->Arg(100000)->Arg(1000000)->Arg(4000000)->Unit(benchmark::kMillisecond);
+
+// Sorts out-of-order traces a chunk of `chunk` records at a time for the scope.
+class ChunkRecords {
+ public:
+  explicit ChunkRecords(std::int64_t chunk) : saved_(ecsim::scenarios::trace_sort_options()) {
+    ecsim::scenarios::TraceSortOptions o = saved_;
+    o.chunk_records = chunk;
+    ecsim::scenarios::set_trace_sort_options(o);
+  }
+  ~ChunkRecords() { ecsim::scenarios::set_trace_sort_options(saved_); }
+  ChunkRecords(const ChunkRecords&) = delete;
+  ChunkRecords& operator=(const ChunkRecords&) = delete;
+
+ private:
+  ecsim::scenarios::TraceSortOptions saved_;
+};
+
+void BM_LoadShuffledTrace(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const TraceFile file(n, true);
+  const ChunkRecords chunk(state.range(1));
+  for (auto _ : state) {
+    ecsim::sim::Scenario s = ecsim::scenarios::load_scenario_text(kTraceScenario, "trace-bench.json", file.dir());
+    benchmark::DoNotOptimize(s.traces.data());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_LoadShuffledTrace)
+    ->Args({1000000, 1 << 20})
+    ->Args({4000000, 1 << 20})
+    ->Args({4000000, 1 << 22})
+    ->Unit(benchmark::kMillisecond);
+
+void BM_ReplayShuffledTrace(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const TraceFile file(n, true);
+  const ChunkRecords chunk(state.range(1));
+  const ecsim::sim::Scenario s = ecsim::scenarios::load_scenario_text(kTraceScenario, "trace-bench.json", file.dir());
+  for (auto _ : state) {
+    const auto reader = ecsim::sim::open_trace_reader(s.traces[0]);
+    ecsim::sim::TraceTask task;
+    ecsim::sim::SimTime wait = -1;
+    std::int64_t cpu = 0;
+    while (reader->next(task, wait)) cpu += task.need.cpu;
+    benchmark::DoNotOptimize(cpu);
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_ReplayShuffledTrace)
+    ->Args({4000000, 1 << 20})
+    ->Args({4000000, 1 << 22})
+    ->Unit(benchmark::kMillisecond);
 
 void run_outage(benchmark::State& state, bool outage) {
   const int n = static_cast<int>(state.range(0));
