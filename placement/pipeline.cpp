@@ -8,30 +8,6 @@
 namespace ecsim::placement {
 namespace {
 
-constexpr std::size_t kMaxStaticPortsPerInstance = 100;  // Dev Guide "Container Instance Memory Management"
-
-// Whether the sorted port sets share a port.
-bool overlaps(const std::vector<std::uint16_t>& used, const std::vector<std::uint16_t>& want) {
-  auto u = used.begin();
-  auto w = want.begin();
-  while (u != used.end() && w != want.end()) {
-    if (*u < *w) {
-      ++u;
-    } else if (*w < *u) {
-      ++w;
-    } else {
-      return true;
-    }
-  }
-  return false;
-}
-
-bool ports_fit(const std::vector<std::uint16_t>& used, const std::vector<std::uint16_t>* want) {
-  if (want == nullptr || want->empty()) return true;
-  if (used.size() + want->size() > kMaxStaticPortsPerInstance) return false;
-  return !overlaps(used, *want);
-}
-
 // Sorts value slots by increasing count, slot order among equals: a stable sort by count, as a
 // total order (std::stable_sort would allocate its buffer on every placement).
 void order_by_count(std::vector<std::uint32_t>& slots, const std::int32_t* counts) {
@@ -267,25 +243,15 @@ sim::InstanceIdx Pipeline::draw_level(const sim::PlacementRequest& request, cons
 
 sim::FailureReason Pipeline::check(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                    sim::InstanceIdx i, int* failed) const {
-  const sim::Resources& need = *request.need;
   sim::FailureReason first = sim::FailureReason::kNone;
   int count = 0;
   const auto fail = [&](sim::FailureReason r) {
     if (first == sim::FailureReason::kNone) first = r;
     ++count;
   };
-  if (cluster.free_cpu[i] < need.cpu) fail(sim::FailureReason::kResourceCpu);
-  if (cluster.free_memory_mib[i] < need.memory_mib) fail(sim::FailureReason::kResourceMemory);
-  if (!ports_fit(cluster.tcp_ports[i], request.tcp_ports) || !ports_fit(cluster.udp_ports[i], request.udp_ports)) {
-    fail(sim::FailureReason::kResourcePorts);
-  }
-  // An awsvpc task's ENI is also an attachment where the type's limit is shared (Nitro).
-  if (cluster.free_enis[i] < need.enis || (cluster.eni_attachments[i] != 0 && cluster.free_attachments[i] < need.enis)) {
-    fail(sim::FailureReason::kResourceEni);
-  }
-  if (cluster.free_gpus[i] < need.gpus) fail(sim::FailureReason::kResourceGpu);
-  if (need.ebs_volumes > 0 && cluster.free_attachments[i] < cluster.attachments_needed(i, need)) {
-    fail(sim::FailureReason::kResourceEbs);
+  if (const std::uint32_t misses = sim::resource_misses(request, cluster, i); misses != 0) {
+    first = static_cast<sim::FailureReason>(std::countr_zero(misses));
+    count = std::popcount(misses);
   }
   for (const RequiredAttribute& r : required_) {
     const std::int32_t v = cluster.attribute_value(r.attribute, i);

@@ -166,7 +166,7 @@ std::uint32_t Engine::launch(std::uint32_t service, std::uint32_t task_definitio
   return task;
 }
 
-FailureReason Engine::admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) {
+ServiceHost::Admission Engine::admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) {
   const std::uint32_t source = service_source(service, task_definition);
   Source& s = sources_[source];
   PlacementRequest req;
@@ -175,14 +175,9 @@ FailureReason Engine::admits(std::uint32_t service, std::uint32_t task_definitio
   req.tcp_ports = s.tcp_ports;
   req.udp_ports = s.udp_ports;
   req.group = s.group;
-  if (s.placer->admits(req, cluster_, i)) return FailureReason::kNone;
-  // Which check failed, as the explanation counts it: resources or constraints.
-  PlacementExplanation why;
-  s.placer->explain(req, cluster_, placement_rng_, why);
-  for (std::size_t k = 0; k < why.considered.size(); ++k) {
-    if (why.considered[k] == i) return why.first_failure[k];
-  }
-  return FailureReason::kMissing;
+  if (s.placer->admits(req, cluster_, i)) return Admission::kAdmitted;
+  // Placement checks resources first: with room, the placer's own rules refuse it. O(1).
+  return resource_misses(req, cluster_, i) != 0 ? Admission::kNoRoom : Admission::kRefused;
 }
 
 void Engine::stop(std::uint32_t task, StopReason reason) {

@@ -94,7 +94,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   void schedule(SimTime at, std::uint16_t timer, std::uint32_t target) override {
     queue_.push(at, kServiceTimer, target, timer);
   }
-  FailureReason admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) override;
+  Admission admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) override;
   bool draining(InstanceIdx i) const override { return draining_[i] != 0; }
   std::int64_t schedulable_in_zone(std::uint32_t zone) const override { return zone_schedulable_[zone]; }
 

@@ -51,6 +51,38 @@ struct PlacementRequest {
   GroupIdx group = 0;
 };
 
+// At most this many static host ports on one instance (Dev Guide "Container Instance Memory
+// Management": the agent reserves at most 100 ports).
+inline constexpr std::size_t kMaxStaticPortsPerInstance = 100;
+
+// The resource checks placement makes on instance i for the request, in ECS's order (CPU,
+// memory, ports, ENI, GPU, EBS attachments): bit (1 << FailureReason) set for each that fails,
+// 0 when the instance has room. Every ECS placer's resource filter, and the engine's.
+inline std::uint32_t resource_misses(const PlacementRequest& request, const ClusterState& cluster, InstanceIdx i) {
+  const Resources& need = *request.need;
+  const auto bit = [](FailureReason r) { return std::uint32_t{1} << static_cast<unsigned>(r); };
+  const auto ports_fit = [](const std::vector<std::uint16_t>& used, const std::vector<std::uint16_t>* want) {
+    if (want == nullptr || want->empty()) return true;
+    if (used.size() + want->size() > kMaxStaticPortsPerInstance) return false;
+    return !sorted_overlap(used, *want);
+  };
+  std::uint32_t misses = 0;
+  if (cluster.free_cpu[i] < need.cpu) misses |= bit(FailureReason::kResourceCpu);
+  if (cluster.free_memory_mib[i] < need.memory_mib) misses |= bit(FailureReason::kResourceMemory);
+  if (!ports_fit(cluster.tcp_ports[i], request.tcp_ports) || !ports_fit(cluster.udp_ports[i], request.udp_ports)) {
+    misses |= bit(FailureReason::kResourcePorts);
+  }
+  // An awsvpc task's ENI is also an attachment where the type's limit is shared (Nitro).
+  if (cluster.free_enis[i] < need.enis || (cluster.eni_attachments[i] != 0 && cluster.free_attachments[i] < need.enis)) {
+    misses |= bit(FailureReason::kResourceEni);
+  }
+  if (cluster.free_gpus[i] < need.gpus) misses |= bit(FailureReason::kResourceGpu);
+  if (need.ebs_volumes > 0 && cluster.free_attachments[i] < cluster.attachments_needed(i, need)) {
+    misses |= bit(FailureReason::kResourceEbs);
+  }
+  return misses;
+}
+
 struct PlacementDecision {
   InstanceIdx instance = kNoInstance;
   FailureReason reason = FailureReason::kNone;  // set when instance == kNoInstance

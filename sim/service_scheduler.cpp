@@ -467,12 +467,12 @@ void ServiceScheduler::reconcile_daemon(ServiceState& s) {
       } else {
         bool placed = false;
         if (!p.failed_state) {
-          const FailureReason why = host_.admits(s.index, p.task_definition, i);
-          if (why == FailureReason::kNone) {
+          const ServiceHost::Admission why = host_.admits(s.index, p.task_definition, i);
+          if (why == ServiceHost::Admission::kAdmitted) {
             counted = true;
             placed = true;
             s.daemon_task[i] = launch(s, s.primary, i);
-          } else if (why <= FailureReason::kResourceEbs) {
+          } else if (why == ServiceHost::Admission::kNoRoom) {
             counted = true;  // it meets the constraints but has no room now: try again later
             missing = true;
           }
@@ -511,11 +511,11 @@ void ServiceScheduler::reconcile_daemon_full_rescan(ServiceState& s) {
       continue;
     }
     if (p.failed_state) continue;
-    const FailureReason why = host_.admits(s.index, p.task_definition, i);
-    if (why == FailureReason::kNone) {
+    const ServiceHost::Admission why = host_.admits(s.index, p.task_definition, i);
+    if (why == ServiceHost::Admission::kAdmitted) {
       ++eligible;
       s.daemon_task[i] = launch(s, s.primary, i);
-    } else if (why <= FailureReason::kResourceEbs) {
+    } else if (why == ServiceHost::Admission::kNoRoom) {
       ++eligible;  // it meets the constraints but has no room now: try again later
       missing = true;
     }

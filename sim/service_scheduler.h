@@ -80,9 +80,11 @@ class ServiceHost {
   virtual InstanceIdx instance_of(std::uint32_t task) const = 0;
   // Asks for ServiceScheduler::on_timer(timer, target) at `at` (>= now).
   virtual void schedule(SimTime at, std::uint16_t timer, std::uint32_t target) = 0;
-  // Why instance i would not take a task of `service` running `task_definition` now (kNone: it
-  // would), as placement decides it.
-  virtual FailureReason admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) = 0;
+  // Whether instance i takes a task of `service` running `task_definition` now, as placement
+  // decides it; if not, whether for lack of room (a resource check fails: it may later) or
+  // because the placer refuses it (its constraints, or it is not schedulable).
+  enum class Admission : std::uint8_t { kAdmitted, kNoRoom, kRefused };
+  virtual Admission admits(std::uint32_t service, std::uint32_t task_definition, InstanceIdx i) = 0;
   // The end of the run.
   virtual SimTime end() const = 0;
   // Whether instance i is DRAINING.
