@@ -52,13 +52,15 @@ class EventQueue {
     // A sum of times that wrapped would land in the past: every duration is bounded at load
     // (100 years), and this holds in every build.
     ECSIM_CHECK(time >= last_, "an event scheduled before the current time");
-    buckets_[bucket_of(time)].push_back(Event{time, next_seq_++, target, kind, generation});
+    const std::size_t b = bucket_of(time);
+    buckets_[b].push_back(Event{time, next_seq_++, target, kind, generation});
+    nonempty_ |= std::uint64_t{1} << b;
     ++size_;
   }
 
   // The earliest event. REQUIRES: !empty().
   const Event& top() {
-    refill([](const Event&) {});
+    refill();
     return buckets_[0][head_];
   }
 
@@ -66,13 +68,22 @@ class EventQueue {
   Event pop() {
     return pop([](const Event&) {});
   }
-  // The same, calling soon(e) for each event a refill brings nearer (the earliest pending
-  // events, at most kSoon of them): what the caller will need next, to prefetch.
+  // The same, calling soon(e) for the events that will pop next (the next at the same time, or
+  // the earliest bucket's when it holds at most kSoon): what the caller will need next, to
+  // prefetch while it handles this one.
   template <class Soon>
   Event pop(Soon&& soon) {
-    refill(soon);
+    refill();
     const Event out = buckets_[0][head_++];
     --size_;
+    if (head_ < buckets_[0].size()) {
+      soon(buckets_[0][head_]);
+    } else if (const std::uint64_t rest = nonempty_ & ~std::uint64_t{1}; rest != 0) {
+      const auto& next = buckets_[static_cast<std::size_t>(std::countr_zero(rest))];
+      if (next.size() <= kSoon) {
+        for (const Event& e : next) soon(e);
+      }
+    }
     return out;
   }
   static constexpr std::size_t kSoon = 16;
@@ -86,24 +97,25 @@ class EventQueue {
   }
 
   // Makes bucket 0 hold the earliest pending events, if it has run dry.
-  template <class Soon>
-  void refill(Soon&& soon) {
+  void refill() {
     auto& zero = buckets_[0];
     if (head_ < zero.size()) return;
     zero.clear();
     head_ = 0;
-    std::size_t b = 1;
-    while (buckets_[b].empty()) ++b;  // terminates: size_ > 0
+    nonempty_ &= ~std::uint64_t{1};
+    const auto b = static_cast<std::size_t>(std::countr_zero(nonempty_));  // size_ > 0: one is set
     auto& source = buckets_[b];
-    if (source.size() <= kSoon) {
-      for (const Event& e : source) soon(e);
-    }
     SimTime earliest = source[0].time;
     for (const Event& e : source) earliest = std::min(earliest, e.time);
     last_ = earliest;
     // Every event of this bucket lands in a lower one; those at `earliest` in bucket 0.
-    for (const Event& e : source) buckets_[bucket_of(e.time)].push_back(e);
+    for (const Event& e : source) {
+      const std::size_t to = bucket_of(e.time);
+      buckets_[to].push_back(e);
+      nonempty_ |= std::uint64_t{1} << to;
+    }
     source.clear();
+    nonempty_ &= ~(std::uint64_t{1} << b);
     // Events at one time may have entered the source bucket out of seq order (a later-scheduled
     // one can arrive in a lower bucket first and be moved here with this one): restore FIFO.
     if (zero.size() > 1) {
@@ -113,9 +125,13 @@ class EventQueue {
 
   std::array<std::vector<Event>, kBuckets> buckets_;
   std::size_t head_ = 0;  // next event of bucket 0
+  // Bit b: buckets_[b] holds events (set at each push, cleared when refill empties it; bit 0
+  // may stay set after bucket 0 is popped dry). Times are never negative, so two differ below
+  // bit 63 and bucket 64 stays empty: 64 bits cover every bucket in use.
   std::size_t size_ = 0;
   SimTime last_ = 0;      // the earliest pending time, as of the last refill
   std::uint64_t next_seq_ = 0;
+  std::uint64_t nonempty_ = 0;
 };
 
 }  // namespace ecsim::sim

@@ -60,7 +60,7 @@ TEST_CASE("EventQueue: carries kind and generation unchanged", "[sim]") {
   REQUIRE(q.scheduled() == 1);
 }
 
-TEST_CASE("EventQueue: the events a refill brings nearer are announced before they pop, at most kSoon at once", "[sim]") {
+TEST_CASE("EventQueue: the events that pop next are announced before they pop, at most kSoon at once", "[sim]") {
   EventQueue q;
   ecsim::sim::RandomStream rng(3, "soon");
   std::vector<std::uint8_t> pending(5000, 0), announced(5000, 0);
