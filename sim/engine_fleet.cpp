@@ -1,5 +1,6 @@
-// The Engine's fleet: instances launched and terminated during the run (capacity providers),
-// their faults (failures, Spot interruptions, agent disconnects) and draining. The rules live in
+// The Engine's fleet: instances registering, zones lost and back (AZ outages), the scenario's
+// instance events, instances launched and terminated during the run (capacity providers), their
+// faults (failures, Spot interruptions, agent disconnects) and draining. The rules live in
 // sim/capacity_providers.h and sim/fleet_faults.h; here the engine applies them to its state.
 #include <algorithm>
 #include <string>
@@ -310,6 +311,163 @@ void Engine::on_instance_fault(std::uint16_t kind, InstanceIdx i, std::uint16_t 
       return;
     }
     default:
+      return;
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Registrations, outages and the scenario's events
+
+void Engine::on_instance_register(std::uint32_t batch) {
+  if (open_batch_ == batch) open_batch_ = static_cast<std::size_t>(-1);
+  std::vector<InstanceIdx> joined;
+  for (const InstanceIdx i : register_batches_[batch].instances) {
+    if (terminated_[i] != 0) continue;
+    if (in_outage_[cluster_.zone[i]] != 0) {  // registers when the zone comes back
+      outage_[i] = 1;
+      continue;
+    }
+    cluster_.registered_at[i] = now_;
+    result_.instances.registered_at[i] = now_;
+    refresh_instance(i);
+    instance_event(i, InstanceEventKind::kRegistered, {});
+    arm_faults(i);
+    joined.push_back(i);
+  }
+  // DAEMON tasks go first on a new instance (Dev Guide "Amazon ECS services"), then waiting tasks.
+  if (!joined.empty()) services_.on_instances_joined(joined);
+  offer_joined(joined);
+}
+
+void Engine::offer_joined(const std::vector<InstanceIdx>& joined) {
+  if (joined.empty()) return;
+  if (joined.size() == 1) {
+    retry_waiting_on(joined[0]);
+    return;
+  }
+  // Several instances joined at once. Offering them one at a time would give every waiting task
+  // to the first that admits it; instead each waiting task, oldest first, gets a full placement
+  // attempt, so that its own strategy chooses among all of them. A queue whose head finds no
+  // instance is done for this offer (its tasks have the same shape and policy).
+  std::vector<std::uint8_t> done(waiting_.size(), 0);
+  for (;;) {
+    const std::size_t slot = waiting_.oldest_head([&](std::uint32_t q, std::uint32_t) { return done[q] == 0; });
+    if (slot == WaitQueues::kNone) return;
+    const auto q = static_cast<std::uint32_t>(slot);
+    const std::uint32_t task = waiting_[q].tasks.front();
+    Source& s = sources_[rec_[task].source];
+    const PlacementRequest request = request_for(task);
+    const bool explained = explain_ != nullptr && explain_->wants(task);
+    if (explained) [[unlikely]] s.placer->explain(request, cluster_, placement_rng_, explanation_);
+    const PlacementDecision d = s.placer->place(request, cluster_, placement_rng_);
+    if (explained) [[unlikely]] explain_placement(task, request, d);
+    if (d.instance == kNoInstance) {
+      done[q] = 1;
+      waiting_[q].last_reason = d.reason;
+      continue;
+    }
+    waiting_.pop(slot);
+    ++result_.placements;
+    place_on(task, d.instance);
+  }
+}
+
+void Engine::on_outage(std::uint32_t event, bool begin) {
+  const ScenarioEvent& ev = scenario_.events[event];
+  in_outage_[ev.zone] = begin ? 1 : 0;
+  if (begin) {
+    // Instances in the zone disconnect: no new placements, and their tasks are lost
+    // (ecsim's choice of stop code: TerminationNotice for tasks that were RUNNING).
+    mark("azOutage " + scenario_.cluster.availability_zones[ev.zone]);
+    std::vector<std::uint32_t> lost;  // the zone's tasks, in task order
+    for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
+      if (cluster_.zone[i] == ev.zone) live_tasks_on(i, lost);
+    }
+    std::sort(lost.begin(), lost.end());
+    lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
+    for (const std::uint32_t task : lost) {
+      if (rec_[task].state != TaskState::kStopping) rec_[task].stop_reason = StopReason::kInstanceLost;
+      kill(task, StopCode::kTerminationNotice);
+    }
+    std::vector<InstanceIdx> gone;
+    cluster_.begin_schedulable_batch();  // one rebuild of the schedulable list, not one per instance
+    for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
+      if (cluster_.zone[i] != ev.zone || terminated_[i] != 0 || outage_[i] != 0) continue;
+      if (fleet_.provider_of(i) != CapacityProviders::kNoProvider) {
+        gone.push_back(i);  // its Auto Scaling group finds it unhealthy and replaces it elsewhere
+        continue;
+      }
+      outage_[i] = 1;
+      if (cluster_.registered_at[i] == kNever) continue;
+      refresh_instance(i);
+      instance_event(i, InstanceEventKind::kDisconnected, "azOutage");
+    }
+    cluster_.end_schedulable_batch();
+    for (const InstanceIdx i : gone) {
+      terminate(i, StopCode::kTerminationNotice, StopReason::kInstanceLost, "azOutage", false);
+    }
+    // The service scheduler replaces what it lost, elsewhere if it can.
+    services_.on_instances_left();
+    for (const std::uint32_t task : lost) notify_lost(task, false);
+    if (ev.duration != kNever && ev.duration < scenario_.duration - now_) {
+      queue_.push(now_ + ev.duration, kOutageEnd, event);
+    }
+  } else {
+    std::vector<InstanceIdx> joined;
+    cluster_.begin_schedulable_batch();
+    for (InstanceIdx i = 0; i < cluster_.size(); ++i) {
+      if (cluster_.zone[i] != ev.zone || terminated_[i] != 0 || outage_[i] == 0) continue;
+      outage_[i] = 0;
+      if (result_.instances.registered_at[i] == kNever) {
+        // Launched during the outage: registers now if its launch time has passed.
+        const InstanceGroup& g = scenario_.cluster.instance_groups[cluster_.group[i]];
+        if (g.launch_time > now_) continue;
+        result_.instances.registered_at[i] = now_;
+        cluster_.registered_at[i] = now_;
+        instance_event(i, InstanceEventKind::kRegistered, {});
+        arm_faults(i);
+      } else {
+        instance_event(i, InstanceEventKind::kReconnected, "azOutage ends");
+      }
+      refresh_instance(i);
+      if (cluster_.schedulable[i] != 0) joined.push_back(i);
+    }
+    cluster_.end_schedulable_batch();
+    mark("azOutage " + scenario_.cluster.availability_zones[ev.zone] + " ends");
+    if (!joined.empty()) services_.on_instances_joined(joined);
+    offer_joined(joined);
+  }
+}
+
+void Engine::on_scenario_event(std::uint32_t event) {
+  const ScenarioEvent& ev = scenario_.events[event];
+  switch (ev.type) {
+    case EventType::kDeploy:
+      services_.on_deploy(ev);
+      return;
+    case EventType::kScale:
+      services_.on_scale(ev);
+      return;
+    case EventType::kRegistryOutage:
+      mark("registryOutage " + scenario_.registries[ev.registry].name);
+      images_.registry_outage(ev.registry, ev.duration == kNever ? kNever : now_ + ev.duration);
+      return;
+    case EventType::kInstanceFailure:
+    case EventType::kSpotInterruption:
+    case EventType::kAgentDisconnect:
+    case EventType::kDrain:
+      on_instance_event(ev, event);
+      return;
+    case EventType::kInsufficientCapacity: {
+      const SimTime until = ev.duration == kNever ? kNever : now_ + ev.duration;
+      fleet_.insufficient_capacity(ev.zone, ev.instance_type, until);
+      mark("insufficientCapacity " +
+           (ev.instance_type < 0 ? std::string("any type")
+                                 : scenario_.instance_types[static_cast<std::size_t>(ev.instance_type)].name) +
+           " in " + scenario_.cluster.availability_zones[ev.zone]);
+      return;
+    }
+    case EventType::kAzOutage:
       return;
   }
 }
