@@ -13,37 +13,11 @@
 #include <string>
 
 #include "tests/reports/run_result_builder.h"
+#include "tests/reports/file_size_limit.h"
 
 using namespace ecsim::reports;
 using ecsim::reports::testing::read_file;
 using ecsim::reports::testing::ScratchDir;
-
-namespace {
-
-// Limits the size of files this process may write, with SIGXFSZ ignored so that an oversized
-// write fails with EFBIG instead of killing the process. Restores both at scope exit.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    ::getrlimit(RLIMIT_FSIZE, &saved_);
-    saved_handler_ = ::signal(SIGXFSZ, SIG_IGN);
-    rlimit limit = saved_;
-    limit.rlim_cur = bytes;
-    ::setrlimit(RLIMIT_FSIZE, &limit);
-  }
-  FileSizeLimit(const FileSizeLimit&) = delete;
-  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
-  ~FileSizeLimit() {
-    ::setrlimit(RLIMIT_FSIZE, &saved_);
-    ::signal(SIGXFSZ, saved_handler_);
-  }
-
- private:
-  rlimit saved_{};
-  void (*saved_handler_)(int) = nullptr;
-};
-
-}  // namespace
 
 TEST_CASE("atomic_file: writes the whole string and leaves only the target", "[reports]") {
   ScratchDir dir;
@@ -144,7 +118,7 @@ TEST_CASE("atomic_file: a write that fails part-way leaves neither a partial fil
   const auto target = dir.path() / "tasks.csv";
   write_file_atomically(target, std::string_view("old\n"));
   {
-    FileSizeLimit limit(100'000);  // the disk "fills" after 100 kB
+    ecsim::testing::FileSizeLimit limit(100'000);  // the disk "fills" after 100 kB
     CHECK_THROWS_WITH(write_file_atomically(target, std::string(1'000'000, 'z')),
                       "cannot write " + target.string() + ": File too large");
   }

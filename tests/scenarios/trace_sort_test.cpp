@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../tools/run_ecsim.h"
+#include "tests/reports/file_size_limit.h"
 #include "placement/registry.h"
 #include "replay_trace.h"
 #include "reports/csv.h"
@@ -53,29 +54,6 @@ class SortOptions {
 
  private:
   TraceSortOptions saved_;
-};
-
-// Limits the size of files this process may write, with SIGXFSZ ignored so that an oversized
-// write fails with EFBIG instead of killing the process: a full disk.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    ::getrlimit(RLIMIT_FSIZE, &saved_);
-    saved_handler_ = ::signal(SIGXFSZ, SIG_IGN);
-    rlimit limit = saved_;
-    limit.rlim_cur = bytes;
-    ::setrlimit(RLIMIT_FSIZE, &limit);
-  }
-  FileSizeLimit(const FileSizeLimit&) = delete;
-  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
-  ~FileSizeLimit() {
-    ::setrlimit(RLIMIT_FSIZE, &saved_);
-    ::signal(SIGXFSZ, saved_handler_);
-  }
-
- private:
-  rlimit saved_{};
-  void (*saved_handler_)(int) = nullptr;
 };
 
 std::size_t open_fds() {
@@ -410,7 +388,7 @@ TEST_CASE("trace sort: a temporary file that cannot be written is bad input nami
   {
     // A full disk: the file may not pass 4 KiB (the runs need 96,000 bytes).
     const SortOptions sort(10, temp.path().string());
-    const FileSizeLimit limit(4096);
+    const ecsim::testing::FileSizeLimit limit(4096);
     CHECK_THROWS_WITH(load(dir.path(), traces),
                       "s.json: /traces/0/file: expected a temporary file (in TMPDIR, else /tmp) to sort \"t.csv\"'s "
                       "records in (they are out of submit order), got cannot write a temporary file in " +
