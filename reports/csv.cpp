@@ -161,7 +161,7 @@ const std::string& TaskRowWriter::name(std::vector<std::string>& cache, const st
 namespace {
 
 char* put_text(char* p, std::string_view text) {
-  std::memcpy(p, text.data(), text.size());
+  if (!text.empty()) std::memcpy(p, text.data(), text.size());  // an empty view may hold no pointer
   return p + text.size();
 }
 
