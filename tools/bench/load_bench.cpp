@@ -165,18 +165,21 @@ void BM_LoadTrace(benchmark::State& state) {
 }
 BENCHMARK(BM_LoadTrace)->Arg(100000)->Arg(1000000)->Arg(4000000)->Unit(benchmark::kMillisecond);
 
+// Reads every record of the trace once, as a run does; returns the sum of their CPU.
+std::int64_t replay_cpu(const ecsim::sim::Trace& trace) {
+  const auto reader = ecsim::sim::open_trace_reader(trace);
+  ecsim::sim::TraceTask task;
+  ecsim::sim::SimTime wait = -1;
+  std::int64_t cpu = 0;
+  while (reader->next(task, wait)) cpu += task.need.cpu;
+  return cpu;
+}
+
 void BM_ReplayTrace(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const TraceFile file(n);
   const ecsim::sim::Scenario s = ecsim::scenarios::load_scenario_text(kTraceScenario, "trace-bench.json", file.dir());
-  for (auto _ : state) {
-    const auto reader = ecsim::sim::open_trace_reader(s.traces[0]);
-    ecsim::sim::TraceTask task;
-    ecsim::sim::SimTime wait = -1;
-    std::int64_t cpu = 0;
-    while (reader->next(task, wait)) cpu += task.need.cpu;
-    benchmark::DoNotOptimize(cpu);
-  }
+  for (auto _ : state) benchmark::DoNotOptimize(replay_cpu(s.traces[0]));
   state.SetItemsProcessed(state.iterations() * n);
 }
 BENCHMARK(BM_ReplayTrace)->Arg(100000)->Arg(1000000)->Arg(4000000)->Unit(benchmark::kMillisecond);
@@ -218,14 +221,7 @@ void BM_ReplayShuffledTrace(benchmark::State& state) {
   const TraceFile file(n, true);
   const ChunkRecords chunk(state.range(1));
   const ecsim::sim::Scenario s = ecsim::scenarios::load_scenario_text(kTraceScenario, "trace-bench.json", file.dir());
-  for (auto _ : state) {
-    const auto reader = ecsim::sim::open_trace_reader(s.traces[0]);
-    ecsim::sim::TraceTask task;
-    ecsim::sim::SimTime wait = -1;
-    std::int64_t cpu = 0;
-    while (reader->next(task, wait)) cpu += task.need.cpu;
-    benchmark::DoNotOptimize(cpu);
-  }
+  for (auto _ : state) benchmark::DoNotOptimize(replay_cpu(s.traces[0]));
   state.SetItemsProcessed(state.iterations() * n);
 }
 BENCHMARK(BM_ReplayShuffledTrace)
