@@ -56,6 +56,16 @@ void remove_dead_temporaries(const std::filesystem::path& target) {
   }
 }
 
+// Syncs the file open at `fd`, to become `target`; or, when the output directory's commit will
+// (durable_with_directory), only starts its writeback.
+void make_durable(int fd, const std::filesystem::path& target) {
+  if (durable_with_directory(target)) {
+    (void)::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);  // a hint: the directory's fsync reports
+    return;
+  }
+  if (::fsync(fd) != 0) throw_errno("cannot write " + target.string(), errno);
+}
+
 }  // namespace
 
 BufferedWriter::BufferedWriter(int fd, std::filesystem::path path)
@@ -125,7 +135,9 @@ AtomicFile::~AtomicFile() {
 FileDigest AtomicFile::commit() {
   writer_->flush();
   // Durable before it becomes visible: after a crash the target is the old file or the new one.
-  if (::fsync(fd_) != 0) throw_errno("cannot write " + target_.string(), errno);
+  // In a staging directory, the directory's commit syncs it with the others before any of them
+  // becomes visible (reports/output_dir.h); its writeback starts now.
+  make_durable(fd_, target_);
   const int rc = ::close(fd_);
   fd_ = -1;
   if (rc != 0) throw_errno("cannot write " + target_.string(), errno);
@@ -176,7 +188,7 @@ FileDigest SpoolFile::commit(const std::filesystem::path& target) {
   if (linkable_) {
     const std::string proc = "/proc/self/fd/" + std::to_string(fd_);
     if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, target.c_str(), AT_SYMLINK_FOLLOW) == 0) {
-      if (::fsync(fd_) != 0) throw_errno("cannot write " + target.string(), errno);
+      make_durable(fd_, target);
       return writer_->digest();
     }
     if (errno != EXDEV && errno != ENOENT && errno != EPERM && errno != EOPNOTSUPP) {

@@ -114,6 +114,22 @@ void set_slot(int slot, SlotState state) {
   if (slot >= 0) g_slots[slot].state.store(state);
 }
 
+// ---- Staging directories whose commit() makes their files durable ------------------------------
+
+std::mutex g_staging_mutex;
+std::vector<fs::path> g_staging;  // of every OutputDirectory between mkdir and release
+
+void add_staging(const fs::path& staging) {
+  const std::lock_guard<std::mutex> lock(g_staging_mutex);
+  g_staging.push_back(staging);
+}
+
+void remove_staging(const fs::path& staging) {
+  const std::lock_guard<std::mutex> lock(g_staging_mutex);
+  const auto it = std::find(g_staging.begin(), g_staging.end(), staging);
+  if (it != g_staging.end()) g_staging.erase(it);
+}
+
 // Removes `name` under `dir_fd`, a directory recursively: async-signal-safe (openat, getdents64,
 // unlinkat, close). Best effort: what it cannot remove the next writer will.
 void remove_tree_at(int dir_fd, const char* name, int depth) {
@@ -199,6 +215,33 @@ void fsync_directory(const fs::path& dir) {
   const int err = errno;
   ::close(fd);
   if (rc != 0 && err != EINVAL) fail("cannot write " + in_quotes(dir), err);  // EINVAL: no fsync for directories here
+}
+
+void fsync_file(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) fail("cannot open " + in_quotes(file), errno);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) fail("cannot write " + in_quotes(file), err);
+}
+
+// Every file under `dir`, then every directory, innermost first, then `dir`: on disk. The files'
+// writeback began when each was closed, so this mostly waits for the last of it, and one journal
+// commit covers them all. A writeback error is reported to this new descriptor too: Linux keeps
+// an error that no descriptor has seen yet for the next one to sync (since 4.16).
+void fsync_tree(const fs::path& dir) {
+  std::vector<fs::path> dirs;
+  for (const fs::directory_entry& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_symlink()) continue;
+    if (e.is_directory()) {
+      dirs.push_back(e.path());
+    } else if (e.is_regular_file()) {
+      fsync_file(e.path());
+    }
+  }
+  for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) fsync_directory(*it);
+  fsync_directory(dir);
 }
 
 // Links (else copies) each file of `from` into `to`.
@@ -311,6 +354,7 @@ OutputDirectory::OutputDirectory(fs::path dir, std::span<const std::string_view>
 
     slot_ = claim_slot(target_, staging_, aside_, lock_path_);
     if (::mkdir(staging_.c_str(), 0777) != 0) fail("cannot create " + in_quotes(staging_), errno);
+    add_staging(staging_);
     if (start == Start::kKeepExisting && fs::exists(status)) link_files(target_, staging_);
   } catch (...) {
     release();
@@ -322,6 +366,7 @@ OutputDirectory::~OutputDirectory() { release(); }
 
 void OutputDirectory::release() noexcept {
   std::error_code ec;
+  remove_staging(staging_);
   if (!committed_ && lock_fd_ >= 0) {
     // Only a writer that holds the lock made the staging directory (or moved DIR aside).
     set_slot(slot_, kWriting);  // no handler may put DIR back twice
@@ -344,7 +389,7 @@ void OutputDirectory::release() noexcept {
 }
 
 void OutputDirectory::commit() {
-  fsync_directory(staging_);
+  fsync_tree(staging_);
   const fs::path parent = target_.has_parent_path() ? target_.parent_path() : fs::path(".");
   std::error_code ec;
   if (fs::exists(fs::symlink_status(target_, ec))) {
@@ -388,6 +433,15 @@ void OutputDirectory::commit() {
   fs::remove_all(staging_, ec);
   fs::remove_all(aside_, ec);
   release();
+}
+
+bool durable_with_directory(const fs::path& file) {
+  const std::string& path = file.native();
+  const std::lock_guard<std::mutex> lock(g_staging_mutex);
+  return std::any_of(g_staging.begin(), g_staging.end(), [&](const fs::path& staging) {
+    const std::string& dir = staging.native();
+    return path.size() > dir.size() + 1 && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+  });
 }
 
 int register_temporary(const fs::path& path) { return claim_temporary(path); }

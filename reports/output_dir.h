@@ -21,6 +21,11 @@
 // - Leftovers: under the lock, every `.NAME.ecsim-new-*` and `.NAME.ecsim-old-*` beside DIR was
 //   left by a process that died writing DIR. They are removed (DIR put back first when only the
 //   old one survived) and each is listed in notices() for the command to report.
+// - Durability: every file in the staging directory, and the directory itself, is on disk before
+//   the swap. Files written there (AtomicFile, SpoolFile) do not wait for the disk one by one:
+//   each starts its writeback when it is closed, and commit() syncs the whole staging tree at
+//   once (durable_with_directory below). A large tasks.csv then reaches the disk while the
+//   report is rendered, and the many small files share one journal commit.
 // - Signals: SIGINT, SIGTERM and SIGHUP remove what the process has staged (and put DIR back
 //   when it was renamed aside), release the lock, then end the process as the signal would
 //   (install_output_signal_handlers(); the handler uses only async-signal-safe calls).
@@ -92,6 +97,10 @@ class OutputDirectory {
 // target removes it then: reports/atomic_file.h).
 int register_temporary(const std::filesystem::path& path);
 void unregister_temporary(int handle);
+
+// True when `file` lies inside the staging directory of an OutputDirectory not yet committed in
+// this process: its commit() makes `file` durable, so a writer need not fsync it itself.
+bool durable_with_directory(const std::filesystem::path& file);
 
 // Tests only: when false, commit() takes the two-rename path of filesystems without
 // RENAME_EXCHANGE. Returns the previous setting.

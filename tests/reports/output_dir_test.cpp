@@ -198,6 +198,39 @@ TEST_CASE("output directory: Start::kKeepExisting starts from DIR's files, linke
   CHECK(read_file(dir / "tasks.csv") == "tasks");
 }
 
+TEST_CASE("output directory: files in staging are synced by the directory's commit, nested ones too", "[reports][output_dir]") {
+  ScratchDir scratch;
+  const fs::path dir = scratch.path() / "out";
+  {
+    OutputDirectory out(dir, kRunDirectoryNames);
+    const fs::path staging = out.staging();
+    // Inside the staging directory, at any depth: the commit syncs them.
+    CHECK(durable_with_directory(staging / "tasks.csv"));
+    CHECK(durable_with_directory(staging / "runs" / "0" / "summary.json"));
+    // Not the directory itself, not DIR, not a sibling whose name only starts the same.
+    CHECK_FALSE(durable_with_directory(staging));
+    CHECK_FALSE(durable_with_directory(dir / "tasks.csv"));
+    CHECK_FALSE(durable_with_directory(fs::path(staging.native() + "x") / "tasks.csv"));
+    CHECK_FALSE(durable_with_directory(scratch.path() / "elsewhere.csv"));
+    fs::create_directories(staging / "runs" / "0");
+    write_file_atomically(staging / "runs" / "0" / "summary.json", std::string_view("{}"));
+    write_file_atomically(staging / "tasks.csv", std::string_view("tasks"));
+    out.commit();
+    // Committed: its files are DIR's now, synced; a writer there syncs its own.
+    CHECK_FALSE(durable_with_directory(staging / "tasks.csv"));
+    CHECK_FALSE(durable_with_directory(dir / "tasks.csv"));
+  }
+  CHECK(read_file(dir / "tasks.csv") == "tasks");
+  CHECK(read_file(dir / "runs" / "0" / "summary.json") == "{}");
+  fs::path abandoned;
+  {
+    OutputDirectory out(scratch.path() / "other", kRunDirectoryNames);
+    abandoned = out.staging();
+    CHECK(durable_with_directory(abandoned / "tasks.csv"));
+  }  // destroyed without commit
+  CHECK_FALSE(durable_with_directory(abandoned / "tasks.csv"));
+}
+
 TEST_CASE("spool file: nothing has a name until commit, then the file is whole", "[reports][output_dir]") {
   ScratchDir scratch;
   const fs::path dir = scratch.path() / "out";
