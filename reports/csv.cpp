@@ -15,7 +15,7 @@ using sim::kNever;
 
 void put_int(BufferedWriter& out, std::int64_t v) {
   char* p = out.reserve(kMaxNumberChars);
-  out.commit(std::to_chars(p, p + kMaxNumberChars, v).ptr);
+  out.commit(write_int(p, v));
 }
 
 // ",SECONDS" or "," when the event did not happen.
@@ -165,13 +165,39 @@ char* put_text(char* p, std::string_view text) {
   return p + text.size();
 }
 
-// ",SECONDS" or "," when the event did not happen. REQUIRES: room for kMaxNumberChars + 1.
-char* put_time(char* p, sim::SimTime t) {
-  *p++ = ',';
-  return t != kNever ? write_seconds(p, t) : p;
-}
+char* put_int_at(char* p, std::int64_t v) { return write_int(p, v); }
 
-char* put_int_at(char* p, std::int64_t v) { return std::to_chars(p, p + kMaxNumberChars, v).ptr; }
+// A row's four times, each written once: a task placed when submitted and started when placed
+// (no wait, no image pull) copies the text it already wrote.
+class RowTimes {
+ public:
+  // ",SECONDS", or "," when the event did not happen. REQUIRES: room for kMaxNumberChars + 1 at p, and p in the
+  // same stretch as the earlier fields of the row.
+  char* put(char* p, sim::SimTime t) {
+    *p++ = ',';
+    if (t == kNever) return p;
+    if (t == last_) {
+      // A fixed-size copy through registers (the longest time is 21 chars): the bytes read past
+      // the text lie in the row's reserved stretch; those written past it are overwritten next.
+      char copy[kCopy];
+      std::memcpy(copy, text_, kCopy);
+      std::memcpy(p, copy, kCopy);
+      return p + length_;
+    }
+    last_ = t;
+    text_ = p;
+    p = write_seconds(p, t);
+    length_ = static_cast<std::size_t>(p - text_);
+    return p;
+  }
+
+ private:
+  static constexpr std::size_t kCopy = 24;
+  static_assert(kCopy <= kMaxNumberChars, "the copy stays in the field's room");
+  sim::SimTime last_ = kNever;
+  const char* text_ = nullptr;
+  std::size_t length_ = 0;
+};
 
 }  // namespace
 
@@ -220,10 +246,11 @@ void TaskRowWriter::row(const sim::TaskRecord& t, const sim::RunResult& r, const
     *p++ = ',';
     p = put_text(p, type);
   }
-  p = put_time(p, t.submitted_at);
-  p = put_time(p, t.placed_at);
-  p = put_time(p, t.started_at);
-  p = put_time(p, t.stopped_at);
+  RowTimes times;
+  p = times.put(p, t.submitted_at);
+  p = times.put(p, t.placed_at);
+  p = times.put(p, t.started_at);
+  p = times.put(p, t.stopped_at);
   *p++ = ',';
   p = put_text(p, code);
   *p++ = ',';

@@ -26,6 +26,11 @@ std::string format_seconds(sim::SimTime t);
 // REQUIRES: room for kMaxNumberChars.
 char* write_seconds(char* out, sim::SimTime t);
 
+// An integer in decimal, as std::to_chars writes it, faster for the values below 10^8 that
+// tasks.csv is made of. Returns one past the last char. REQUIRES: room for kMaxNumberChars.
+char* write_uint(char* out, std::uint64_t v);
+char* write_int(char* out, std::int64_t v);
+
 // Shortest round-trip form: 0.1 -> "0.1", 3600.0 -> "3600", 1e-6 -> "1e-06", -0.0 -> "-0".
 // REQUIRES: v is finite (reports never produce NaN or infinities; they are a bug).
 std::string format_double(double v);

@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <charconv>
 #include <limits>
+#include <string>
 #include <vector>
 
 using namespace ecsim;
@@ -113,4 +115,39 @@ TEST_CASE("format: fractions of every width are the digits a plain division give
     }();
     CHECK(format_seconds(t) == want);
   }
+}
+
+TEST_CASE("format: integers are what std::to_chars writes, at every length and its edges", "[reports]") {
+  const auto to_chars = [](auto v) {
+    char buf[kMaxNumberChars];
+    return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  };
+  const auto unsigned_text = [](std::uint64_t v) {
+    char buf[kMaxNumberChars];
+    return std::string(buf, write_uint(buf, v));
+  };
+  const auto signed_text = [](std::int64_t v) {
+    char buf[kMaxNumberChars];
+    return std::string(buf, write_int(buf, v));
+  };
+  std::vector<std::uint64_t> values = {0, std::numeric_limits<std::uint64_t>::max()};
+  for (std::uint64_t p = 1; p <= 10'000'000'000'000'000'000ULL; p *= 10) {
+    for (const std::uint64_t v : {p - 1, p, p + 1, 2 * p - 1, 5 * p + 3, 9 * p + p - 1}) values.push_back(v);
+    if (p > std::numeric_limits<std::uint64_t>::max() / 10) break;
+  }
+  std::uint64_t x = 0x9E3779B97F4A7C15ULL;  // and pseudo-random ones of every magnitude
+  for (int k = 0; k < 2000; ++k) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    values.push_back(x >> (k % 64));
+  }
+  for (const std::uint64_t v : values) {
+    CAPTURE(v);
+    CHECK(unsigned_text(v) == to_chars(v));
+    const auto s = static_cast<std::int64_t>(v);
+    CHECK(signed_text(s) == to_chars(s));
+  }
+  CHECK(signed_text(std::numeric_limits<std::int64_t>::min()) == "-9223372036854775808");
+  CHECK(signed_text(-7) == "-7");
 }
