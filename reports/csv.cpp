@@ -152,17 +152,38 @@ std::string csv_field(std::string_view field) {
   return out;
 }
 
-const std::string& TaskRowWriter::name(std::vector<std::string>& cache, const std::vector<std::string>& names,
-                                        std::size_t k) {
-  while (cache.size() <= k) cache.push_back(csv_field(names[cache.size()]));
-  return cache[k];
+TaskRowWriter::Field TaskRowWriter::add(std::string_view csv_text) {
+  text_.resize(text_.size() - kPad);
+  const Field f{text_.size(), csv_text.size()};
+  text_.append(csv_text);
+  text_.append(kPad, '\0');
+  return f;
+}
+
+char* TaskRowWriter::put(char* p, Field f) const {
+  const char* from = text_.data() + f.at;
+  if (f.size <= kPad) {
+    std::memcpy(p, from, kPad);  // text_ holds kPad bytes from any field's start; row() reserved them
+  } else {
+    std::memcpy(p, from, f.size);
+  }
+  return p + f.size;
+}
+
+TaskRowWriter::Field TaskRowWriter::name(std::vector<Field>& fields, const std::vector<std::string>& names,
+                                         std::size_t k) {
+  while (fields.size() <= k) fields.push_back(add(csv_field(names[fields.size()])));
+  return fields[k];
 }
 
 namespace {
 
-char* put_text(char* p, std::string_view text) {
-  if (!text.empty()) std::memcpy(p, text.data(), text.size());  // an empty view may hold no pointer
-  return p + text.size();
+// The field of enum value `v`, from `text_of` the first time.
+template <class Enum, class Add>
+[[gnu::always_inline]] inline auto enum_field(auto& fields, Enum v, std::string_view (*text_of)(Enum), Add add) {
+  const auto k = static_cast<std::size_t>(v);
+  while (fields.size() <= k) fields.push_back(add(text_of(static_cast<Enum>(fields.size()))));
+  return fields[k];
 }
 
 char* put_int_at(char* p, std::int64_t v) { return write_int(p, v); }
@@ -203,66 +224,65 @@ class RowTimes {
 
 void TaskRowWriter::row(const sim::TaskRecord& t, const sim::RunResult& r, const std::vector<std::string>& groups,
                         BufferedWriter& out) {
-  // The names first, then the whole row in one reserved stretch of the buffer (or, for a row
+  // The fields first, then the whole row in one reserved stretch of the buffer (or, for a row
   // with names too long for it, in scratch_).
-  const std::string_view family = name(families_, r.families, t.family);
-  const std::string_view group = name(groups_, groups, t.group);
-  const sim::InstanceIdx inst = t.instance;
-  std::string_view instance, zone, type;
-  if (inst != sim::kNoInstance) {
-    instance = name(instances_, r.instances.id, inst);
-    zone = name(zones_, r.zones, r.instances.zone[inst]);
-    type = name(types_, r.instance_types, r.instances.type[inst]);
+  const Field family = name(families_, r.families, t.family);
+  const Field group = name(groups_, groups, t.group);
+  Field place = no_place_;
+  if (const sim::InstanceIdx inst = t.instance; inst != sim::kNoInstance) {
+    while (places_.size() <= inst) {
+      const std::size_t i = places_.size();
+      std::string text = ",";
+      text.append(csv_field(r.instances.id[i])).append(",");
+      text.append(csv_field(r.zones[r.instances.zone[i]])).append(",");
+      text.append(csv_field(r.instance_types[r.instances.type[i]]));
+      places_.push_back(add(text));
+    }
+    place = places_[inst];
   }
-  const std::string_view code = sim::stop_code_name(t.stop_code);  // fixed names: nothing to quote
-  const std::string_view failure = sim::failure_reason_name(t.failure_reason);
-  const std::string_view reason = sim::stop_reason_text(t.stop_reason);  // fixed texts without commas or quotes
-  std::string_view source;
+  const auto add_fixed = [this](std::string_view text) { return add(text); };  // fixed names: nothing to quote
+  const Field code = enum_field(codes_, t.stop_code, &sim::stop_code_name, add_fixed);
+  const Field failure = enum_field(failures_, t.failure_reason, &sim::failure_reason_name, add_fixed);
+  const Field reason = enum_field(reasons_, t.stop_reason, &sim::stop_reason_text, add_fixed);  // no commas or quotes
+  Field source;
   if (t.source != sim::TaskRecord::kNoSource) {
-    while (sources_.size() <= t.source) sources_.push_back(csv_field(r.sources[sources_.size()].name));
+    while (sources_.size() <= t.source) sources_.push_back(add(csv_field(r.sources[sources_.size()].name)));
     source = sources_[t.source];
   }
-  // 't' + number, 7 numbers with their commas, 10 more commas, ",0," and the newline.
-  constexpr std::size_t kFixed = 1 + kMaxNumberChars + 7 * (kMaxNumberChars + 1) + 10 + 3 + 1;
-  const std::size_t need = kFixed + family.size() + group.size() + instance.size() + zone.size() + type.size() +
-                           code.size() + failure.size() + reason.size() + source.size();
+  // 't' + number, 7 numbers with their commas, 7 more commas, ",0," and the newline, and room for
+  // the last field's fixed-size copy.
+  constexpr std::size_t kFixed = 1 + kMaxNumberChars + 7 * (kMaxNumberChars + 1) + 7 + 3 + 1 + kPad;
+  const std::size_t need = kFixed + family.size + group.size + place.size + code.size + failure.size +
+                           reason.size + source.size;
   char* const begin = need <= BufferedWriter::kMaxReserve ? out.reserve(need) : (scratch_.resize(need), scratch_.data());
   char* p = begin;
   *p++ = 't';
   p = put_int_at(p, static_cast<std::int64_t>(t.number) + 1);
   *p++ = ',';
-  p = put_text(p, family);
+  p = put(p, family);
   *p++ = ',';
   p = put_int_at(p, t.revision);
   *p++ = ',';
-  p = put_text(p, group);
-  if (inst == sim::kNoInstance) {
-    p = put_text(p, ",,,");
-  } else {
-    *p++ = ',';
-    p = put_text(p, instance);
-    *p++ = ',';
-    p = put_text(p, zone);
-    *p++ = ',';
-    p = put_text(p, type);
-  }
+  p = put(p, group);
+  p = put(p, place);
   RowTimes times;
   p = times.put(p, t.submitted_at);
   p = times.put(p, t.placed_at);
   p = times.put(p, t.started_at);
   p = times.put(p, t.stopped_at);
   *p++ = ',';
-  p = put_text(p, code);
+  p = put(p, code);
   *p++ = ',';
-  p = put_text(p, failure);
+  p = put(p, failure);
   *p++ = ',';
   p = put_int_at(p, t.cpu);
   *p++ = ',';
   p = put_int_at(p, t.memory_mib);
-  p = put_text(p, t.rejected ? ",1," : ",0,");
-  p = put_text(p, reason);
+  std::memcpy(p, t.rejected ? ",1," : ",0,", 3);
+  p += 3;
+  p = put(p, reason);
   *p++ = ',';
-  p = put_text(p, source);
+  p = put(p, source);
   *p++ = '\n';
   if (begin == scratch_.data()) {
     out.write(std::string_view(begin, static_cast<std::size_t>(p - begin)));

@@ -111,8 +111,22 @@ class TaskRowWriter {
            BufferedWriter& out);
 
  private:
-  static const std::string& name(std::vector<std::string>& cache, const std::vector<std::string>& names, std::size_t k);
-  std::vector<std::string> families_, groups_, instances_, zones_, types_, sources_;
+  // Every field the rows take from a name, as CSV text, one after another in text_, with kPad
+  // bytes after the last: a field up to kPad long is copied in one fixed-size move.
+  static constexpr std::size_t kPad = 32;
+  struct Field {
+    std::size_t at = 0;
+    std::size_t size = 0;
+  };
+  Field add(std::string_view csv_text);
+  char* put(char* p, Field f) const;
+  // The field of names[k], added the first time it is asked for.
+  Field name(std::vector<Field>& fields, const std::vector<std::string>& names, std::size_t k);
+
+  std::string text_ = std::string(kPad, '\0');
+  std::vector<Field> families_, groups_, sources_, codes_, failures_, reasons_;
+  std::vector<Field> places_;  // by instance: ",ID,ZONE,TYPE"
+  Field no_place_ = add(",,,");
   std::string scratch_;  // a row too long for BufferedWriter::reserve
 };
 
