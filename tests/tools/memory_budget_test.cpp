@@ -317,6 +317,34 @@ TEST_CASE("cli: plan's grid check counts a large grid without building each cand
   CHECK_FALSE(fs::exists(dir.path() / "out"));
 }
 
+TEST_CASE("cli: plan's grid check varies together the settings that count a listed arrival's times", "[tools][memory]") {
+  TempDir dir;
+  // 600 listed times, one a second over the ten minutes, each task an hour: 600 alive at once
+  // from the start, 150 from 5 minutes in (300 times over the run's 600 s, for 300 s), none with
+  // a count of 0. At the others' first value, `start` changes no count (there are none), so only
+  // loading start and count together finds that 5 minutes in with a count of 1000 needs 150 (a
+  // merge of each one's changes alone would say 300): one candidate of four does not fit 200.
+  std::string times;
+  for (int t = 0; t < 600; ++t) times += (t > 0 ? ", " : "") + std::to_string(t);
+  std::ofstream(dir.path() / "listed.json") << R"({"name": "listed", "duration": "10m",
+    "cluster": {"availabilityZones": ["us-east-1a"], "instanceGroups": [{"name": "g", "instanceType": "m5.large", "count": 1}]},
+    "taskDefinitions": [{"family": "w", "containerDefinitions": [{"name": "c", "image": "i", "cpu": 128, "memory": 128}]}],
+    "jobs": [{"name": "listed", "taskDefinition": "w", "arrival": {"type": "list", "at": [)" + times + R"(]},
+              "runtime": {"type": "constant", "value": "1h"}}]})";
+  std::ofstream(dir.path() / "listed.plan.json") << R"({"vary": [
+      {"set": "jobs.listed.arrival.count", "values": [0, 1000]},
+      {"set": "jobs.listed.arrival.start", "values": ["0s", "5m"]}],
+    "slos": ["cost.total < 1000000"]})";
+  const auto r = run_ecsim({"plan", "listed.json", "listed.plan.json", "-o", "out", "--jobs", "1"}, dir.path(),
+                           {{"ECSIM_MEMORY_AVAILABLE", "25600"}});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("for every candidate of the plan; the only one of its 4 candidates that does not: "
+                   "jobs.listed.arrival.count=1000, jobs.listed.arrival.start=0s, got one that needs at least 75 KiB: about 600 "
+                   "tasks") != std::string::npos);
+  INFO(r.err);
+  CHECK_FALSE(fs::exists(dir.path() / "out"));
+}
+
 TEST_CASE("cli: a plan that fits writes the same whatever the memory counted on", "[tools][memory]") {
   TempDir dir;
   write_inputs(dir.path());
