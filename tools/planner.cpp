@@ -41,8 +41,10 @@ class CandidateRunner {
     c.worst_margin.assign(slos_.size(), 0.0);
     const sim::Scenario base =
         scenarios::load_scenario_source(source_, candidate_overrides(plan_, c, options_.overrides));
-    // Its runs' share of the memory (tools/memory_budget.h), checked before the first: a seed or
-    // a zone lost changes none of the figures the check reads.
+    // Its runs' share of the memory (tools/memory_budget.h), checked again before the first (the
+    // whole grid was, before any run: this is the run's limits, and a guard should a dimension
+    // change the estimate's numbers otherwise than check_grid_memory assumes): a seed or a zone
+    // lost changes none of the figures the check reads.
     const sim::RunLimits limits = check_memory_budget(base, source_.label, available_, runs_at_once_);
     // The variants of one seed: the scenario as it is, or one per zone lost from the start.
     std::vector<sim::Scenario> variants;
