@@ -345,6 +345,26 @@ TEST_CASE("cli: plan's grid check varies together the settings that count a list
   CHECK_FALSE(fs::exists(dir.path() / "out"));
 }
 
+TEST_CASE("cli: plan's grid check falls back to each value alone when a dimension adds or removes sources",
+          "[tools][memory]") {
+  TempDir dir;
+  write_inputs(dir.path());
+  // `jobs` set whole: no job, or the wide job at twice its rate (2,000 tasks, more than 1,600).
+  std::ofstream(dir.path() / "jobs.plan.json") << R"({"vary": [
+      {"set": "cluster.instanceGroups.g.count", "values": [50, 60]},
+      {"set": "jobs", "values": [[], [{"name": "wide", "taskDefinition": "w", "arrival": {"type": "poisson", "ratePerHour": 120000},
+                                      "runtime": {"type": "constant", "value": "1m"}}]]}],
+    "slos": ["cost.total < 1000000"]})";
+  const auto r = run_ecsim({"plan", "wide.json", "jobs.plan.json", "-o", "out", "--jobs", "1"}, dir.path(), kFitsOneRun);
+  CHECK(r.status == 2);
+  CHECK(r.err.rfind(std::string(kWideRefused) + "200 KiB available, about 128 bytes a task: at most 1600 tasks) for every "
+                    "candidate of the plan; this one does not, the other dimensions at their first value: "
+                    "cluster.instanceGroups.g.count=50, jobs=[",
+                    0) == 0);
+  CHECK(r.err.find("got one that needs at least 250 KiB: about 2000 tasks") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path() / "out"));
+}
+
 TEST_CASE("cli: a plan that fits writes the same whatever the memory counted on", "[tools][memory]") {
   TempDir dir;
   write_inputs(dir.path());
