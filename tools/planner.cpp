@@ -152,18 +152,22 @@ bool dominates(const CandidateResult& a, const CandidateResult& b) {
 // The memory check of the whole grid before any run (tools/memory_budget.h): every candidate's
 // live tasks at the least must fit in a run's share, else the plan is refused naming the
 // candidate that needs the most. A grid of up to a million candidates is not built candidate by
-// candidate (a load each): the estimate is a function of a few numbers of the scenario
-// (LiveTaskInputs, live_task_need), each read from one setting (but for its `coupled` sets), so
-// a setting changes the same numbers whatever the other settings are. Each dimension's values are
-// loaded once with the others at their first (`by_value`, which validates them anyway) to see
-// which numbers each changes; dimensions that change the same numbers (or the same coupled set:
-// a listed arrival's times within the run, a trace's figures) are loaded again together, over the
-// product of their values only. A candidate's numbers are then the first candidate's with each
-// such group's changes laid over them, and its estimate costs O(sources), no load: the grid is
+// candidate (a load each), nor reduced to each dimension's largest value: the estimate grows
+// with an instance count or a rate but shrinks as a fixed arrival's interval or a start grows,
+// and a lognormal's median moves it either way. Instead: the estimate is a function of a few
+// numbers of the scenario (LiveTaskInputs, live_task_need), each read from one setting (but for
+// its `coupled` sets), so a setting changes the same numbers whatever the other settings are.
+// Each dimension's values are loaded once with the others at their first (`by_value`, which
+// validates them anyway) to see which numbers each changes; dimensions that change the same
+// numbers (or the same coupled set: a listed arrival's times within the run, a trace's figures)
+// are loaded again together, over the product of their values only (the one case that costs
+// more loads than values). A candidate's numbers are then the first candidate's with each such
+// group's changes laid over them, and its estimate costs O(sources), no load: the grid is
 // enumerated over the distinct changes only (a dimension that changes no number, an instance
-// type, counts once), at most the grid's million candidates, some 0.1 µs a source each. A
-// dimension that adds or removes sources (a whole list set) has no fixed numbers: then each
-// value is checked alone with the others at their first, and each candidate before its runs.
+// type, counts once), at most the grid's million candidates, some 260 instructions each with two
+// sources (callgrind): a million in under a tenth of a second. A dimension that adds or removes
+// sources (a whole list set) has no fixed numbers: then each value is checked alone with the
+// others at their first, and each candidate before its runs.
 void check_grid_memory(const scenarios::ScenarioSource& source, const scenarios::PlanFile& plan,
                        const std::vector<scenarios::Override>& overrides, const std::vector<std::vector<LiveTaskInputs>>& by_value,
                        std::uint64_t grid_size, std::int64_t available, std::size_t runs_at_once) {
