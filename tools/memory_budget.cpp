@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +15,8 @@
 
 #include "reports/format.h"
 #include "sim/input_error.h"
+#include "sim/portable_math.h"
+#include "sim/random.h"
 #include "tools/validate_report.h"
 
 namespace ecsim::tools {
@@ -128,58 +131,169 @@ sim::RunLimits memory_limits(const std::string& file, std::int64_t available, st
   return limits;
 }
 
+namespace {
+
+// The fields of one job and of one trace in LiveTaskInputs::fields.
+enum JobField : std::size_t {
+  kArrivalKind, kRate, kInterval, kStart, kEnd, kCount, kListedInRun, kListed,
+  kRuntimeKind, kValue, kMean, kMedian, kP90, kMin, kMax, kSamplesMean, kJobFields
+};
+enum TraceField : std::size_t { kConcurrency, kRecords, kTraceFields };
+
+std::int64_t bits(double v) { return std::bit_cast<std::int64_t>(v); }
+double real(std::int64_t v) { return std::bit_cast<double>(v); }
+
+}  // namespace
+
+LiveTaskInputs live_task_inputs(const sim::Scenario& scenario) {
+  LiveTaskInputs in;
+  in.groups = scenario.cluster.instance_groups.size();
+  in.providers = scenario.capacity_providers.size();
+  in.services = scenario.services.size();
+  in.jobs = scenario.jobs.size();
+  in.traces = scenario.traces.size();
+  std::vector<std::int64_t>& f = in.fields;
+  f.push_back(scenario.duration);
+  // The fleet at the start, as tools/validate_report.h counts it (a DAEMON's tasks).
+  for (const sim::InstanceGroup& g : scenario.cluster.instance_groups) f.push_back(std::max(0, g.count));
+  for (const sim::CapacityProvider& cp : scenario.capacity_providers) {
+    f.push_back(cp.groups.empty() ? 0 : std::max(0, cp.desired_capacity));
+  }
+  for (const sim::Service& sv : scenario.services) {
+    f.push_back(sv.scheduling_strategy == sim::SchedulingStrategy::kDaemon ? 1 : 0);
+    f.push_back(sv.desired_count);
+  }
+  for (const sim::Job& j : scenario.jobs) {
+    const sim::ArrivalSpec& a = j.arrival;
+    const std::size_t at = f.size();
+    // Listed times within the run (sim/arrivals.cpp): from `start`, before `end` and the run's
+    // end, at most `count`.
+    std::int64_t listed_in_run = 0;
+    const sim::SimTime end = std::min(a.end, scenario.duration);
+    for (const sim::SimTime t : a.at) {
+      if (t < a.start || t >= end || (a.count >= 0 && listed_in_run >= a.count)) continue;
+      ++listed_in_run;
+    }
+    const double samples_mean = [&] {
+      double sum = 0;
+      for (const sim::SimTime v : j.runtime.samples) sum += static_cast<double>(v);
+      return j.runtime.samples.empty() ? 0.0 : sum / static_cast<double>(j.runtime.samples.size());
+    }();
+    f.insert(f.end(), {static_cast<std::int64_t>(a.kind), bits(a.rate_per_second), a.interval, a.start, a.end, a.count,
+                       listed_in_run, static_cast<std::int64_t>(a.at.size()), static_cast<std::int64_t>(j.runtime.kind),
+                       j.runtime.value, j.runtime.mean, j.runtime.median, j.runtime.p90, j.runtime.min, j.runtime.max,
+                       bits(samples_mean)});
+    if (a.kind == sim::ArrivalSpec::Kind::kList) {
+      std::vector<std::size_t> arrival = {0};  // the run's duration
+      for (std::size_t k = kArrivalKind; k <= kListed; ++k) arrival.push_back(at + k);
+      in.coupled.push_back(std::move(arrival));
+    }
+  }
+  for (const sim::Trace& t : scenario.traces) {
+    // tools/validate_report.h: the trace's runtime over its span, nothing for one instant.
+    const sim::SimTime span = t.records_read == 0 ? 0 : t.last_submit - t.first_submit;
+    const double concurrency = span > 0 ? t.runtime_seconds / sim::to_seconds(span) : 0.0;
+    in.coupled.push_back({f.size() + kConcurrency, f.size() + kRecords});
+    f.push_back(bits(concurrency));
+    f.push_back(t.records_read);
+  }
+  return in;
+}
+
+LiveTaskNeed live_task_need(const LiveTaskInputs& in) {
+  LiveTaskNeed need;
+  const std::vector<std::int64_t>& f = in.fields;
+  const sim::SimTime duration = f[0];
+  std::size_t at = 1;
+  std::int64_t fleet = 0;
+  for (std::size_t k = 0; k < in.groups + in.providers; ++k) fleet += f[at++];
+  std::size_t source = 0;
+  const auto add = [&](double alive) {
+    if (!std::isfinite(alive) || alive < 0) alive = 0;
+    need.tasks += alive;
+    if (alive > need.biggest) {
+      need.biggest = alive;
+      need.source = source;
+    }
+    ++source;
+  };
+  // A service: its desiredCount, a DAEMON one task per instance at the start.
+  for (std::size_t s = 0; s < in.services; ++s, at += 2) {
+    add(static_cast<double>(f[at] != 0 ? static_cast<std::int32_t>(fleet) : static_cast<std::int32_t>(f[at + 1])));
+  }
+  // A job: its arrival rate while it submits times its mean runtime, or times how long it
+  // submits within the run when that is shorter (a task stays alive at least until it ends or the
+  // run does); never more than it submits.
+  for (std::size_t j = 0; j < in.jobs; ++j, at += kJobFields) {
+    const std::int64_t* a = &f[at];
+    double per_hour = 0;
+    switch (static_cast<sim::ArrivalSpec::Kind>(a[kArrivalKind])) {
+      case sim::ArrivalSpec::Kind::kPoisson: per_hour = real(a[kRate]) * 3600.0; break;
+      case sim::ArrivalSpec::Kind::kFixed:
+        per_hour = 3600.0 * static_cast<double>(sim::kSecond) / static_cast<double>(a[kInterval]);
+        break;
+      case sim::ArrivalSpec::Kind::kList:
+        per_hour = static_cast<double>(a[kListedInRun]) * 3600.0 * static_cast<double>(sim::kSecond) / static_cast<double>(duration);
+        break;
+    }
+    // The mean runtime as tools/validate_report.h computes it.
+    double runtime_us = 0;
+    switch (static_cast<sim::RuntimeSpec::Kind>(a[kRuntimeKind])) {
+      case sim::RuntimeSpec::Kind::kConstant: runtime_us = static_cast<double>(a[kValue]); break;
+      case sim::RuntimeSpec::Kind::kExponential: runtime_us = static_cast<double>(a[kMean]); break;
+      case sim::RuntimeSpec::Kind::kLognormal: {
+        const double sigma = sim::portable_log(static_cast<double>(a[kP90]) / static_cast<double>(a[kMedian])) / sim::kNormalQuantile90;
+        runtime_us = static_cast<double>(a[kMedian]) * sim::portable_exp(sigma * sigma / 2.0);
+        break;
+      }
+      case sim::RuntimeSpec::Kind::kUniform: runtime_us = (static_cast<double>(a[kMin]) + static_cast<double>(a[kMax])) / 2.0; break;
+      case sim::RuntimeSpec::Kind::kEmpirical: runtime_us = real(a[kSamplesMean]); break;
+    }
+    const double mean_runtime = runtime_us / static_cast<double>(sim::kSecond);
+    const sim::SimTime end = std::min<sim::SimTime>(a[kEnd], duration);
+    const double window = end > a[kStart] ? sim::to_seconds(end - a[kStart]) : 0.0;
+    double alive = per_hour / 3600.0 * std::min(mean_runtime, window);
+    if (a[kCount] >= 0) alive = std::min(alive, static_cast<double>(a[kCount]));
+    if (static_cast<sim::ArrivalSpec::Kind>(a[kArrivalKind]) == sim::ArrivalSpec::Kind::kList) {
+      alive = std::min(alive, static_cast<double>(a[kListed]));
+    }
+    add(alive);
+  }
+  // A trace: its concurrency over its span, never more than its records.
+  for (std::size_t t = 0; t < in.traces; ++t, at += kTraceFields) {
+    double alive = real(f[at + kConcurrency]);
+    if (f[at + kRecords] >= 0) alive = std::min(alive, static_cast<double>(f[at + kRecords]));
+    add(alive);
+  }
+  return need;
+}
+
 sim::RunLimits check_memory_budget(const sim::Scenario& scenario, const std::string& file, std::int64_t available,
                                    std::size_t runs_at_once) {
   sim::RunLimits limits = memory_limits(file, available, runs_at_once);
   if (available < 0) return limits;
   const std::int64_t share = memory_share(available, runs_at_once);
-  const std::int64_t max_live = limits.max_live_tasks;
-  // Each source's tasks alive at once at the least: its steady state (Little's law), never more
-  // than it submits in all.
+  const LiveTaskNeed need = live_task_need(live_task_inputs(scenario));
+  if (need.bytes() <= static_cast<double>(share)) return limits;
+  // Refused: the largest source named as `ecsim validate` describes it.
   const ValidateReport report = build_validate_report(scenario, file);
-  double total = 0, biggest = -1;
-  std::string pointer, what;
-  std::size_t job = 0, service = 0, trace = 0;
-  for (const SourceFigures& f : report.sources) {
-    std::string at;
-    double alive = f.tasks_running.value_or(0.0);
-    if (f.kind == "service") {
-      at = "/services/" + std::to_string(service++);
-    } else if (f.kind == "job") {
-      const sim::Job& j = scenario.jobs[job];
-      at = "/jobs/" + std::to_string(job++);
-      // Arrival rate times the mean runtime, or times how long it submits within the run when
-      // that is shorter (a task stays alive at least until it ends or the run does).
-      if (f.jobs_per_hour && f.mean_runtime_seconds) {
-        const sim::SimTime end = std::min(j.arrival.end, scenario.duration);
-        const double window = end > j.arrival.start ? sim::to_seconds(end - j.arrival.start) : 0.0;
-        alive = *f.jobs_per_hour / 3600.0 * std::min(*f.mean_runtime_seconds, window);
-      }
-      if (j.arrival.count >= 0) alive = std::min(alive, static_cast<double>(j.arrival.count));
-      if (j.arrival.kind == sim::ArrivalSpec::Kind::kList) alive = std::min(alive, static_cast<double>(j.arrival.at.size()));
-    } else {
-      at = "/traces/" + std::to_string(trace++);
-      if (f.records >= 0) alive = std::min(alive, static_cast<double>(f.records));
-    }
-    if (!std::isfinite(alive) || alive < 0) alive = 0;
-    total += alive;
-    if (alive > biggest) {
-      biggest = alive;
-      pointer = at;
-      what = f.kind + " " + f.name + " (" + f.submits + ")";
-    }
+  const SourceFigures& f = report.sources.at(need.source);
+  std::string pointer;
+  if (need.source < scenario.services.size()) {
+    pointer = "/services/" + std::to_string(need.source);
+  } else if (need.source < scenario.services.size() + scenario.jobs.size()) {
+    pointer = "/jobs/" + std::to_string(need.source - scenario.services.size());
+  } else {
+    pointer = "/traces/" + std::to_string(need.source - scenario.services.size() - scenario.jobs.size());
   }
-  const double need = total * static_cast<double>(kBytesPerLiveTask);
-  if (need > static_cast<double>(share)) {
-    throw sim::InputError(
-        file, pointer,
-        "a scenario whose tasks alive at once fit in this machine's memory (" + gib(static_cast<double>(available)) +
-            " available" + shared_text(available, runs_at_once) + ", about " + std::to_string(kBytesPerLiveTask) + " bytes a task: at most " +
-            std::to_string(max_live) + " tasks)",
-        "one that needs at least " + gib(need) + ": about " + reports::format_fixed(total, 0) +
-            " tasks waiting or running at once, " + reports::format_fixed(biggest, 0) + " of them from " + what);
-  }
-  return limits;
+  throw sim::InputError(
+      file, pointer,
+      "a scenario whose tasks alive at once fit in this machine's memory (" + gib(static_cast<double>(available)) +
+          " available" + shared_text(available, runs_at_once) + ", about " + std::to_string(kBytesPerLiveTask) + " bytes a task: at most " +
+          std::to_string(limits.max_live_tasks) + " tasks)",
+      "one that needs at least " + gib(need.bytes()) + ": about " + reports::format_fixed(need.tasks, 0) +
+          " tasks waiting or running at once, " + reports::format_fixed(need.biggest, 0) + " of them from " + f.kind + " " +
+          f.name + " (" + f.submits + ")");
 }
 
 }  // namespace ecsim::tools

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/engine.h"
 #include "sim/model.h"
@@ -45,6 +46,36 @@ std::int64_t memory_share(std::int64_t available, std::size_t runs_at_once);
 // The engine's limits for one of `runs_at_once` runs sharing `available` bytes (-1: none): the
 // live tasks its share holds, the scenario `file` and why, for the engine's message.
 sim::RunLimits memory_limits(const std::string& file, std::int64_t available, std::size_t runs_at_once = 1);
+
+// What the check up front reads of a scenario, one integer per field (a double's bits for a
+// rate): the run's duration; per instance group its count; per capacity provider its
+// desiredCapacity; per service whether it is a DAEMON and its desiredCount; per job its arrival
+// (kind, rate, interval, start, end, count, the listed times it submits within the run and how
+// many are listed) and its runtime distribution's parameters; per trace its concurrency and
+// records. Each field comes from one setting of the scenario, except a listed arrival's times
+// within the run (its times, start, end, count and the run's duration) and a trace's two (its
+// file and options): `coupled` names those sets of fields, which `ecsim plan` varies together.
+// Reading them is cheap (no trace file is read), and live_task_need computes the estimate from
+// them alone, so a planner can estimate a candidate it never builds (tools/planner.cpp).
+struct LiveTaskInputs {
+  std::size_t groups = 0, providers = 0, services = 0, jobs = 0, traces = 0;
+  std::vector<std::int64_t> fields;
+  std::vector<std::vector<std::size_t>> coupled;
+  bool same_shape(const LiveTaskInputs& o) const {
+    return groups == o.groups && providers == o.providers && services == o.services && jobs == o.jobs && traces == o.traces;
+  }
+};
+LiveTaskInputs live_task_inputs(const sim::Scenario& scenario);
+
+// The tasks alive at once at the least (see above), and the source with the most of them:
+// services, then jobs, then traces, each in scenario order (the first of equals).
+struct LiveTaskNeed {
+  double tasks = 0;
+  double biggest = -1;
+  std::size_t source = 0;
+  double bytes() const { return tasks * static_cast<double>(kBytesPerLiveTask); }
+};
+LiveTaskNeed live_task_need(const LiveTaskInputs& inputs);
 
 // Throws sim::InputError (file `file`, the largest source's JSON path) when the scenario's live
 // tasks at the least need more than one run's share of `available` bytes (-1: no check).

@@ -71,10 +71,12 @@ struct PlanResult {
 
 // Checks the plan against the scenario before any run: every value of every dimension is loaded
 // once (the others at their first value), so a bad path or value is an InputError (exit 2) that
-// names the override, as is one whose live tasks do not fit in a run's share of the memory
-// available (tools/memory_budget.h: the memory divided by the lines at once). Then searches as
-// above, each candidate checked likewise before its runs, each run limited to its share: a run
-// that outgrows it is an InputError too, the other lines stopping.
+// names the override; then every candidate of the grid is checked against a run's share of the
+// memory available (tools/memory_budget.h: the memory divided by the lines at once), without
+// building each (tools/planner.cpp check_grid_memory), and the one needing the most is an
+// InputError naming its settings. Then searches as above, each candidate checked again before
+// its runs, each run limited to its share: a run that outgrows it is an InputError too, the
+// other lines stopping.
 PlanResult run_plan(const scenarios::ScenarioSource& source, const scenarios::PlanFile& plan,
                     const PlanOptions& options = {});
 

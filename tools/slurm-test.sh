@@ -139,6 +139,15 @@ cat >"$work/sweep-spec.json" <<'EOF'
 }
 EOF
 chmod -R a+rX "$work"
+# Emitting checks every run's memory on this machine's: with 1 KiB counted on, none fits, and
+# the command exits 2 before writing anything.
+status=0
+ECSIM_MEMORY_AVAILABLE=1K "$ecsim" sweep "$work/sweep-spec.json" -o "$work/refused" --emit slurm 2>"$work/refused.txt" || status=$?
+if [ "$status" != 2 ] || [ -e "$work/refused" ]; then
+  echo "slurm-test: --emit slurm with 1 KiB of memory exited $status (expected 2, nothing written):" >&2
+  cat "$work/refused.txt" >&2
+  exit 1
+fi
 "$ecsim" sweep "$work/sweep-spec.json" -o "$work/sweep" --emit slurm --jobs 2
 chmod -R a+rwX "$work/sweep"
 jobid=$(sbatch --parsable "$work/sweep/sweep.sbatch")

@@ -45,7 +45,8 @@ constexpr std::string_view kSweepOptions =
     "                      With --emit slurm: at most K array elements at once\n"
     "  --index N           run only run N (0-based; an array job's element) into DIR, no merge\n"
     "  --emit slurm        write DIR/sweep.sbatch, a Slurm array job of one element per run, and\n"
-    "                      print how to submit it and merge after; runs nothing\n"
+    "                      print how to submit it and merge after; runs nothing, checks\n"
+    "                      each run's memory on this machine's (one run an element)\n"
     "  --ecsim PATH        the ecsim binary the script runs (default: this one's absolute path)\n"
     "  --plugin LIB.so     load a placement plugin (repeatable), as for run\n"
     "  --quiet             print nothing on success\n"
@@ -147,7 +148,22 @@ void check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan,
       sim::Scenario s = scenario;
       apply_strategy(s, strategy, plan.sources);
       // A seed changes none of the figures the memory check reads.
-      check_memory_budget(s, source.label, available, runs_at_once);
+      try {
+        check_memory_budget(s, source.label, available, runs_at_once);
+      } catch (const sim::InputError& e) {
+        std::string settings;
+        for (std::size_t d = 0; d < plan.vary.size(); ++d) {
+          if (d > 0) settings += ", ";
+          settings += scenarios::plan_override(plan.vary[d], run.values[d]).text;
+        }
+        const std::size_t first = run.index + static_cast<std::size_t>(&strategy - plan.strategies.data()) * plan.seeds.size();
+        throw sim::InputError(e.file(), e.pointer(),
+                              e.expected() + " for every run of the sweep; combination " + std::to_string(c) +
+                                  (settings.empty() ? "" : " (" + settings + ")") + " with strategy " + strategy +
+                                  " does not (runs " + std::to_string(first) +
+                                  " to " + std::to_string(first + plan.seeds.size() - 1) + ")",
+                              e.got());
+      }
     }
   }
 }
@@ -471,8 +487,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const fs::path dir(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-sweep");
 
   // What the runs here may hold (tools/memory_budget.h): each on its share, checked before
-  // anything is written. --emit runs nothing here: each array element checks on its node.
-  const std::int64_t available = vm.count("emit") ? -1 : available_memory_bytes();
+  // anything is written. --emit runs nothing here, and its script requests no memory (an element
+  // gets its cluster's default): every run is checked on this machine's memory as a node's, one
+  // run at once (an element runs one), and each element checks again on its node.
+  const std::int64_t available = available_memory_bytes();
   if (vm.count("index")) {
     const std::uint64_t index = parse_index(vm["index"].as<std::string>());
     if (index >= plan.runs()) {
@@ -488,7 +506,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (!quiet) std::printf("run %llu of %zu: wrote %s\n", static_cast<unsigned long long>(index), plan.runs(), sweep_run_dir(dir, index).string().c_str());
     return 0;
   }
-  check_sweep(source, plan, available, worker_count(jobs, plan.runs()));
+  check_sweep(source, plan, available, vm.count("emit") ? 1 : worker_count(jobs, plan.runs()));
   if (vm.count("emit")) {
     SlurmScript script;
     if (vm.count("ecsim")) {

@@ -60,7 +60,9 @@ std::vector<scenarios::Override> sweep_overrides(const SweepPlan& plan, const Sw
 
 // Loads every combination with every strategy (no run): a bad value or source is an InputError
 // before anything is written, and so is one whose live tasks do not fit in a run's share of
-// `available` bytes among `runs_at_once` (tools/memory_budget.h; -1: no memory check).
+// `available` bytes among `runs_at_once` (tools/memory_budget.h; -1: no memory check), naming
+// the combination, its settings and the strategy. --emit slurm checks with one run at once
+// (an array element runs one) on this machine's memory.
 void check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::int64_t available = -1,
                  std::size_t runs_at_once = 1);
 

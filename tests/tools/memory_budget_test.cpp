@@ -262,22 +262,151 @@ TEST_CASE("cli: every command that runs a scenario refuses one that cannot fit, 
   CHECK(run_ecsim({"bench", "--scenario", "wide.json", "--runs", "1", "--quiet"}, dir.path(), kFitsOneRun).status == 0);
 }
 
-TEST_CASE("cli: plan checks each candidate before its runs, values that fit alone may not fit together", "[tools][memory]") {
+TEST_CASE("cli: plan checks every candidate of its grid before any run, naming the one that needs the most, nothing written",
+          "[tools][memory]") {
   TempDir dir;
   write_inputs(dir.path());
-  // Each value with the others at their first fits (500 or 1,000 tasks); both at their last need
-  // 2,000 tasks, more than the 1,600 of 200 KiB.
+  // Each value with the others at their first fits the 800 tasks of 100 KiB (100, 500 or 400
+  // tasks), but 30000 jobs/h of 4 minutes need 2,000. The first candidate would run (its queue
+  // outgrowing the 800 during its run, with another message) if the grid were checked candidate
+  // by candidate: the refusal up front names the largest of the 3 candidates (one per count)
+  // that do not fit, before any run.
   std::ofstream(dir.path() / "both.plan.json") << R"({"vary": [
-      {"set": "jobs.wide.arrival.ratePerHour", "values": [30000, 60000]},
-      {"set": "jobs.wide.runtime.value", "values": ["1m", "2m"]}],
+      {"set": "cluster.instanceGroups.g.count", "range": [1, 3]},
+      {"set": "jobs.flood.arrival.ratePerHour", "values": [6000, 30000]},
+      {"set": "jobs.flood.runtime.value", "values": ["1m", "4m"]}],
     "slos": ["cost.total < 1000000"]})";
-  const auto r = run_ecsim({"plan", "wide.json", "both.plan.json", "-o", "out", "--jobs", "1"}, dir.path(), kFitsOneRun);
+  const auto r = run_ecsim({"plan", "growing.json", "both.plan.json", "-o", "out", "--jobs", "1"}, dir.path(), kFitsNone);
   CHECK(r.status == 2);
   CHECK(r.out.empty());
-  CHECK(r.err.rfind(std::string(kWideRefused) + "200 KiB available, about 128 bytes a task: at most 1600 tasks), got one "
-                    "that needs at least 250 KiB: about 2000 tasks",
-                    0) == 0);
+  CHECK(r.err ==
+        "growing.json: /jobs/0: expected a scenario whose tasks alive at once fit in this machine's memory (100 KiB available, "
+        "about 128 bytes a task: at most 800 tasks) for every candidate of the plan; 3 of its 12 candidates do not, the one "
+        "that needs the most: cluster.instanceGroups.g.count=1, jobs.flood.arrival.ratePerHour=30000, "
+        "jobs.flood.runtime.value=4m, got one that needs at least 250 KiB: about 2000 tasks waiting or running at once, 2000 "
+        "of them from job flood (30000 jobs/h (poisson), mean runtime 4m)\n");
   CHECK_FALSE(fs::exists(dir.path() / "out"));
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 6);  // the inputs only
+}
+
+TEST_CASE("cli: plan's grid check counts a large grid without building each candidate", "[tools][memory]") {
+  TempDir dir;
+  // A DAEMON service: one task per instance, the two groups' counts added. 500 tasks fit in
+  // 62.5 KiB (64,000 bytes): the 4,851 pairs of counts above 500 in all do not, twice (the two
+  // instance types change no figure of the check), of 180,000 candidates.
+  std::ofstream(dir.path() / "agents.json") << R"({"name": "agents", "duration": "10m",
+    "cluster": {"availabilityZones": ["us-east-1a"], "instanceGroups": [
+      {"name": "a", "instanceType": "m5.large", "count": 1}, {"name": "b", "instanceType": "m5.large", "count": 1}]},
+    "taskDefinitions": [{"family": "agent", "containerDefinitions": [{"name": "c", "image": "i", "cpu": 128, "memory": 128}]}],
+    "services": [{"serviceName": "agent", "taskDefinition": "agent", "schedulingStrategy": "DAEMON"}]})";
+  std::ofstream(dir.path() / "agents.plan.json") << R"({"vary": [
+      {"set": "cluster.instanceGroups.a.instanceType", "values": ["m5.large", "m5.xlarge"]},
+      {"set": "cluster.instanceGroups.a.count", "range": [0, 299]},
+      {"set": "cluster.instanceGroups.b.count", "range": [0, 299]}],
+    "slos": ["cost.total < 1000000"]})";
+  const auto r = run_ecsim({"plan", "agents.json", "agents.plan.json", "-o", "out", "--jobs", "1"}, dir.path(),
+                           {{"ECSIM_MEMORY_AVAILABLE", "64000"}});
+  CHECK(r.status == 2);
+  CHECK(r.err ==
+        "agents.json: /services/0: expected a scenario whose tasks alive at once fit in this machine's memory (62 KiB "
+        "available, about 128 bytes a task: at most 500 tasks) for every candidate of the plan; 9702 of its 180000 candidates "
+        "do not, the one that needs the most: cluster.instanceGroups.a.instanceType=m5.large, "
+        "cluster.instanceGroups.a.count=299, cluster.instanceGroups.b.count=299, got one that needs at least 75 KiB: about "
+        "598 tasks waiting or running at once, 598 of them from service agent (DAEMON, one task per instance (598 at the "
+        "start))\n");
+  CHECK_FALSE(fs::exists(dir.path() / "out"));
+}
+
+TEST_CASE("cli: plan's grid check varies together the settings that count a listed arrival's times", "[tools][memory]") {
+  TempDir dir;
+  // 600 listed times, one a second over the ten minutes, each task an hour: 600 alive at once
+  // from the start, 150 from 5 minutes in (300 times over the run's 600 s, for 300 s), none with
+  // a count of 0. At the others' first value, `start` changes no count (there are none), so only
+  // loading start and count together finds that 5 minutes in with a count of 1000 needs 150 (a
+  // merge of each one's changes alone would say 300): one candidate of four does not fit 200.
+  std::string times;
+  for (int t = 0; t < 600; ++t) times += (t > 0 ? ", " : "") + std::to_string(t);
+  std::ofstream(dir.path() / "listed.json") << R"({"name": "listed", "duration": "10m",
+    "cluster": {"availabilityZones": ["us-east-1a"], "instanceGroups": [{"name": "g", "instanceType": "m5.large", "count": 1}]},
+    "taskDefinitions": [{"family": "w", "containerDefinitions": [{"name": "c", "image": "i", "cpu": 128, "memory": 128}]}],
+    "jobs": [{"name": "listed", "taskDefinition": "w", "arrival": {"type": "list", "at": [)" + times + R"(]},
+              "runtime": {"type": "constant", "value": "1h"}}]})";
+  std::ofstream(dir.path() / "listed.plan.json") << R"({"vary": [
+      {"set": "jobs.listed.arrival.count", "values": [0, 1000]},
+      {"set": "jobs.listed.arrival.start", "values": ["0s", "5m"]}],
+    "slos": ["cost.total < 1000000"]})";
+  const auto r = run_ecsim({"plan", "listed.json", "listed.plan.json", "-o", "out", "--jobs", "1"}, dir.path(),
+                           {{"ECSIM_MEMORY_AVAILABLE", "25600"}});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("for every candidate of the plan; the only one of its 4 candidates that does not: "
+                   "jobs.listed.arrival.count=1000, jobs.listed.arrival.start=0s, got one that needs at least 75 KiB: about 600 "
+                   "tasks") != std::string::npos);
+  INFO(r.err);
+  CHECK_FALSE(fs::exists(dir.path() / "out"));
+}
+
+TEST_CASE("cli: plan's grid check falls back to each value alone when a dimension adds or removes sources",
+          "[tools][memory]") {
+  TempDir dir;
+  write_inputs(dir.path());
+  // `jobs` set whole: no job, or the wide job at twice its rate (2,000 tasks, more than 1,600).
+  std::ofstream(dir.path() / "jobs.plan.json") << R"({"vary": [
+      {"set": "cluster.instanceGroups.g.count", "values": [50, 60]},
+      {"set": "jobs", "values": [[], [{"name": "wide", "taskDefinition": "w", "arrival": {"type": "poisson", "ratePerHour": 120000},
+                                      "runtime": {"type": "constant", "value": "1m"}}]]}],
+    "slos": ["cost.total < 1000000"]})";
+  const auto r = run_ecsim({"plan", "wide.json", "jobs.plan.json", "-o", "out", "--jobs", "1"}, dir.path(), kFitsOneRun);
+  CHECK(r.status == 2);
+  CHECK(r.err.rfind(std::string(kWideRefused) + "200 KiB available, about 128 bytes a task: at most 1600 tasks) for every "
+                    "candidate of the plan; this one does not, the other dimensions at their first value: "
+                    "cluster.instanceGroups.g.count=50, jobs=[",
+                    0) == 0);
+  CHECK(r.err.find("got one that needs at least 250 KiB: about 2000 tasks") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path() / "out"));
+}
+
+TEST_CASE("cli: a plan that fits writes the same whatever the memory counted on", "[tools][memory]") {
+  TempDir dir;
+  write_inputs(dir.path());
+  for (const auto& [out, env] : std::vector<std::pair<std::string, std::vector<EnvVar>>>{{"machine", {}}, {"budget", kFitsOneRun}}) {
+    INFO(out);
+    const auto r = run_ecsim({"plan", "wide.json", "wide.plan.json", "-o", out, "--jobs", "1", "--quiet"}, dir.path(), env);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+  }
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(dir.path() / "machine")) {
+    INFO(entry.path());
+    ++files;
+    CHECK(read_file(entry.path()) == read_file(dir.path() / "budget" / entry.path().filename()));
+  }
+  CHECK(files >= 3);
+}
+
+TEST_CASE("cli: sweep --emit slurm checks every run on this machine's memory, one run an element, before writing",
+          "[tools][memory]") {
+  TempDir dir;
+  write_inputs(dir.path());
+  // 30,000 jobs/h fit in 100 KiB (500 of 800 tasks), 60,000 do not (1,000).
+  std::ofstream(dir.path() / "rates.sweep.json") << R"({"scenario": "wide.json", "strategies": ["binpack:cpu", "random"],
+    "vary": [{"set": "jobs.wide.arrival.ratePerHour", "values": [30000, 60000]}], "seeds": 2})";
+  const auto r = run_ecsim({"sweep", "rates.sweep.json", "-o", "out", "--emit", "slurm"}, dir.path(), kFitsNone);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        std::string(kWideRefused) +
+            "100 KiB available, about 128 bytes a task: at most 800 tasks) for every run of the sweep; combination 1 "
+            "(jobs.wide.arrival.ratePerHour=60000) with strategy binpack:cpu does not (runs 4 to 5), got one that needs at "
+            "least 125 KiB: about 1000 tasks waiting or running at once, 1000 of them from job wide (60000 jobs/h (poisson), "
+            "mean runtime 1m)\n");
+  CHECK_FALSE(fs::exists(dir.path() / "out"));
+  // Each element runs one run: --jobs K (elements at once, on their own nodes) shares nothing,
+  // where K runs at once here would.
+  const auto emit = run_ecsim({"sweep", "wide.sweep.json", "-o", "slurm", "--emit", "slurm", "--jobs", "2", "--quiet"},
+                              dir.path(), kFitsOneRun);
+  INFO(emit.err);
+  CHECK(emit.status == 0);
+  CHECK(fs::is_regular_file(dir.path() / "slurm/sweep.sbatch"));
 }
 
 TEST_CASE("cli: a queue that grows without end stops every command with exit 2, reported once, nothing written",
