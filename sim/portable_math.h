@@ -13,7 +13,7 @@ namespace ecsim::sim {
 // Natural logarithm. REQUIRES: x > 0 and finite.
 double portable_log(double x);
 
-// e^x. Returns +inf above ~709.78 and 0 below ~-745.
+// e^x. Returns +inf above log(DBL_MAX) = 709.7827... and 0 below ~-745.
 double portable_exp(double x);
 
 }  // namespace ecsim::sim

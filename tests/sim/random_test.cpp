@@ -162,7 +162,7 @@ TEST_CASE("RandomStream: pinned values do not drift between builds or standard l
   const double x = e.exponential(1.0);
   const double y = e.lognormal_median_p90(20, 45);
   REQUIRE(x == 1.6961930360843898);
-  REQUIRE(y == 30.733985105562112);
+  REQUIRE(y == 30.733985105562116);  // 30.733985105562112 before the table-driven exp (sim/portable_math.cpp)
 }
 
 TEST_CASE("bounded_index is exactly uniform: every result takes the same number of draws", "[sim]") {
