@@ -113,7 +113,7 @@ class TaskRowWriter {
  private:
   // Every field the rows take from a name, as CSV text, one after another in text_, with kPad
   // bytes after the last: a field up to kPad long is copied in one fixed-size move.
-  static constexpr std::size_t kPad = 32;
+  static constexpr std::size_t kPad = 64;
   struct Field {
     std::size_t at = 0;
     std::size_t size = 0;
