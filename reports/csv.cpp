@@ -1,5 +1,6 @@
 #include "reports/csv.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <vector>
@@ -229,6 +230,7 @@ void TaskRowWriter::row(const sim::TaskRecord& t, const sim::RunResult& r, const
   const Field family = name(families_, r.families, t.family);
   const Field group = name(groups_, groups, t.group);
   Field place = no_place_;
+  const Place* slot = nullptr;
   if (const sim::InstanceIdx inst = t.instance; inst != sim::kNoInstance) {
     while (places_.size() <= inst) {
       const std::size_t i = places_.size();
@@ -236,9 +238,23 @@ void TaskRowWriter::row(const sim::TaskRecord& t, const sim::RunResult& r, const
       text.append(csv_field(r.instances.id[i])).append(",");
       text.append(csv_field(r.zones[r.instances.zone[i]])).append(",");
       text.append(csv_field(r.instance_types[r.instances.type[i]]));
-      places_.push_back(add(text));
+      Place& added = places_.emplace_back();
+      std::memset(added.text, 0, kPlaceText);
+      if (text.size() <= kPlaceText) {
+        std::memcpy(added.text, text.data(), text.size());
+        added.size = static_cast<std::uint8_t>(text.size());
+      } else {
+        added.size = kInTable;
+        long_places_.emplace_back(static_cast<sim::InstanceIdx>(i), add(text));
+      }
     }
-    place = places_[inst];
+    if (places_[inst].size != kInTable) {
+      slot = &places_[inst];
+    } else {
+      place = std::lower_bound(long_places_.begin(), long_places_.end(), std::make_pair(inst, Field{}),
+                               [](const auto& a, const auto& b) { return a.first < b.first; })
+                  ->second;
+    }
   }
   const auto add_fixed = [this](std::string_view text) { return add(text); };  // fixed names: nothing to quote
   const Field code = enum_field(codes_, t.stop_code, &sim::stop_code_name, add_fixed);
@@ -252,8 +268,8 @@ void TaskRowWriter::row(const sim::TaskRecord& t, const sim::RunResult& r, const
   // 't' + number, 7 numbers with their commas, 7 more commas, ",0," and the newline, and room for
   // the last field's fixed-size copy.
   constexpr std::size_t kFixed = 1 + kMaxNumberChars + 7 * (kMaxNumberChars + 1) + 7 + 3 + 1 + kPad;
-  const std::size_t need = kFixed + family.size + group.size + place.size + code.size + failure.size +
-                           reason.size + source.size;
+  const std::size_t need = kFixed + family.size + group.size + (slot != nullptr ? kPlaceText : place.size) +
+                           code.size + failure.size + reason.size + source.size;
   char* const begin = need <= BufferedWriter::kMaxReserve ? out.reserve(need) : (scratch_.resize(need), scratch_.data());
   char* p = begin;
   *p++ = 't';
@@ -264,7 +280,12 @@ void TaskRowWriter::row(const sim::TaskRecord& t, const sim::RunResult& r, const
   p = put_int_at(p, t.revision);
   *p++ = ',';
   p = put(p, group);
-  p = put(p, place);
+  if (slot != nullptr) {
+    std::memcpy(p, slot, sizeof(Place));  // the text and what follows it: room reserved (kPad >= 1)
+    p += slot->size;
+  } else {
+    p = put(p, place);
+  }
   RowTimes times;
   p = times.put(p, t.submitted_at);
   p = times.put(p, t.placed_at);

@@ -504,6 +504,7 @@ void Engine::release(std::uint32_t task) {
 void Engine::on_task_stopped(std::uint32_t task) {
   const InstanceIdx i = rec_[task].instance;
   result_.task_stats.prefetch_held(sources_[rec_[task].source].result_source, i);  // for task_done
+  if (task_sink_ != nullptr) task_sink_->prefetch_instance(i);
   release(task);
   rec_[task].state = TaskState::kStopped;
   rec_[task].stopped = now_;

@@ -64,6 +64,9 @@ class TaskSink {
  public:
   virtual ~TaskSink() = default;
   virtual void task_done(const TaskRecord& t, const ClusterState& cluster, const RunResult& result) = 0;
+  // A hint, given when a task on instance i begins to stop for good, some work before its
+  // task_done: fetch what its row will read about i into the cache.
+  virtual void prefetch_instance(InstanceIdx i) const { (void)i; }
   // Whether the engine should capture RunResult::picture (the records it would be drawn from go
   // to the sink only).
   virtual bool wants_cluster_picture() const { return false; }

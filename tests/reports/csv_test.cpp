@@ -1,6 +1,7 @@
 #include "reports/csv.h"
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 
 #include <string>
 #include <vector>
@@ -141,6 +142,32 @@ TEST_CASE("csv: a row whose names pass the writer's reserve is written whole, be
         "t1,a,1,short,,,,0,,,,,,256,512,0,,default\n"
         "t2,b,1," + long_group + "," + long_instance + ",z,m5.large,1,2,,,,,256,512,0,,default\n"
         "t3,c,1,short,,,,3,,,,,,256,512,0,,default\n");
+}
+
+TEST_CASE("csv: instances whose place fields are around one cache line, and beyond, in any order", "[reports]") {
+  // ",ID,ZONE,TYPE" up to 63 bytes is kept in a line of its own, longer ones in the field table.
+  RunResultBuilder b;
+  b.zone("z");
+  std::vector<std::string> ids;
+  for (std::size_t n = 40; n <= 70; ++n) ids.push_back(std::string(n, static_cast<char>('a' + n % 26)));  // ",ID,z,t"
+  ids.push_back("comma,id");  // quoted: two bytes more
+  for (const std::string& id : ids) b.instance(id, "z", "t", 0);
+  std::string want;
+  for (std::size_t k = 0; k < 3 * ids.size(); ++k) {
+    const std::string& id = ids[(k * 7) % ids.size()];  // instances out of order, each several times
+    b.task({.family = "f", .group = "g", .instance = id, .submitted = 0, .placed = 1});
+    char number[32];
+    std::snprintf(number, sizeof number, "t%zu,f,1,g,", k + 1);
+    want.append(number);
+    if (id.find(',') != std::string::npos) {
+      want.append("\"").append(id).append("\"");
+    } else {
+      want.append(id);
+    }
+    want.append(",z,t,0,0.000001,,,,,256,512,0,,default\n");
+  }
+  const std::string text = tasks_csv(b.build());
+  CHECK(text.substr(text.find('\n') + 1) == want);
 }
 
 TEST_CASE("csv: a field is quoted only when it must be", "[reports]") {
