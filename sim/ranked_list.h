@@ -14,12 +14,14 @@
 // operator[] reads the array while it is valid (one well-predicted branch more than a vector),
 // the tree otherwise. A scan (begin/end, span) rebuilds the array first when a change came: O(n),
 // no more than the scan itself. Reads by rank through the tree are counted, and once they have
-// cost about what a rebuild costs (size / 16 of them) the array is rebuilt, so that draws after
+// cost about what a rebuild costs (size / 64 of them) the array is rebuilt, so that draws after
 // a burst of changes get back to the fast path. Every operation costs O(log n) amortised, and
 // the member of rank k is the same in both forms: the k-th smallest index.
 //
-// Appending a member above every other (instances registering in creation order) or erasing the
-// largest keeps the array valid.
+// A change that moves at most max_shift members of the array (4 KB by default: a member appended
+// above every other, as instances register in creation order, or one among the last ones) is
+// made in the array too, which stays valid: such a move costs no more than a few reads through
+// the tree would. Below 1,024 members every change is made that way, as with a sorted vector.
 #pragma once
 
 #include <cstddef>
@@ -33,6 +35,10 @@ using InstanceIdx = std::uint32_t;  // an instance's index, in creation order
 
 class RankedInstanceList {
  public:
+  static constexpr std::size_t kDefaultMaxShift = 1024;
+  // max_shift: see above (0: only appends and erasing the largest keep the array valid).
+  explicit RankedInstanceList(std::size_t max_shift = kDefaultMaxShift) : max_shift_(max_shift) {}
+
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 
@@ -76,10 +82,11 @@ class RankedInstanceList {
   void grow(std::size_t words);              // the bitmap and the tree cover `words` words
   void tree_add(std::size_t word, bool add);  // one member more (add) or fewer in `word`
 
-  std::vector<std::uint64_t> bits_;   // bit i % 64 of word i / 64: i is a member
-  std::vector<std::uint32_t> tree_;   // Fenwick tree, 1-based: tree_[m] counts words (m - lowbit(m), m]
-  std::size_t top_ = 0;               // the largest power of two <= bits_.size() (0 when none)
+  // Bit i % 64 of word i / 64: i is a member. A power of two of words, or none.
+  std::vector<std::uint64_t> bits_;
+  std::vector<std::uint32_t> tree_;  // Fenwick tree, 1-based: tree_[m] counts words (m - lowbit(m), m]
   std::size_t size_ = 0;
+  std::size_t max_shift_;
   mutable std::vector<InstanceIdx> flat_;  // the members in increasing order, when !stale_
   mutable bool stale_ = false;
   mutable std::size_t slow_reads_ = 0;     // reads by the tree since the array went stale
