@@ -10,10 +10,10 @@
 //  - a bitmap over instance indices, with a Fenwick tree of its 64-bit words' member counts: a
 //    change costs O(log n), and so does finding the member of rank k (a descent of the tree,
 //    then a select inside one word);
-//  - the sorted array of the members, valid until the next change.
+//  - the sorted array of the members, valid until a change it does not follow (below).
 // operator[] reads the array while it is valid (one well-predicted branch more than a vector),
-// the tree otherwise. A scan (begin/end, span) rebuilds the array first when a change came: O(n),
-// no more than the scan itself. Reads by rank through the tree are counted, and once they have
+// the tree otherwise. A scan (begin/end, span) rebuilds the array first when it is not: O(n), no
+// more than the scan itself. Reads by rank through the tree are counted, and once they have
 // cost about what a rebuild costs (size / 64 of them) the array is rebuilt, so that draws after
 // a burst of changes get back to the fast path. Every operation costs O(log n) amortised, and
 // the member of rank k is the same in both forms: the k-th smallest index.
@@ -48,7 +48,7 @@ class RankedInstanceList {
     return flat_[k];
   }
 
-  // The members in increasing order, contiguous (valid until the next change).
+  // The members in increasing order, contiguous (like a vector's, valid until the next change).
   std::span<const InstanceIdx> span() const {
     if (stale_) [[unlikely]] refresh();
     return flat_;
