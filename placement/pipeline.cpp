@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <limits>
+#include <span>
 
 namespace ecsim::placement {
 namespace {
@@ -122,7 +123,7 @@ sim::PlacementDecision Pipeline::place_random_listed(const sim::PlacementRequest
   // The first probes missed: few instances pass, or none. Stages, each uniform over the
   // instances that pass when it decides (pipeline.h): a short listing from the fit tree, more
   // probes, a longer listing, then probes until one passes.
-  const std::vector<sim::InstanceIdx>& all = cluster.schedulable_list;
+  const sim::RankedInstanceList& all = cluster.schedulable_list;
   const auto probe = [&](std::size_t probes) {
     for (std::size_t k = 0; k < probes; ++k) {
       const sim::InstanceIdx i = all[rng.uniform_index(all.size())];
@@ -285,7 +286,8 @@ void Pipeline::explain(const sim::PlacementRequest& request, const sim::ClusterS
   out.path = plan_.kind != IndexedPlan::Kind::kNone ? Path::kIndexed : random_only_ ? Path::kRandomProbe : Path::kScan;
   out.strategies.clear();
   for (const auto& strategy : strategies_) out.strategies.push_back(strategy->describe());
-  out.considered = cluster.schedulable_list;
+  const std::span<const sim::InstanceIdx> members = cluster.schedulable_list.span();
+  out.considered.assign(members.begin(), members.end());
   out.first_failure.clear();
   out.failed_checks.clear();
   out.passed.clear();
@@ -352,7 +354,7 @@ sim::FailureReason Pipeline::closest_reason(const sim::PlacementRequest& request
 
 sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, const sim::ClusterState& cluster,
                                        sim::RandomStream& rng) {
-  const std::vector<sim::InstanceIdx>& all = cluster.schedulable_list;
+  const sim::RankedInstanceList& all = cluster.schedulable_list;
   if (all.empty()) [[unlikely]] return {sim::kNoInstance, no_candidate_reason(cluster)};
 
   if (plan_.kind == IndexedPlan::Kind::kSpread) return place_spread(request, cluster, rng);
@@ -385,10 +387,11 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
     // every store to `out` (the compiler cannot rule out aliasing).
     const std::int32_t cpu = need.cpu, memory = need.memory_mib, gpus = need.gpus, enis = need.enis,
                        ebs = need.ebs_volumes;
-    candidates_.resize(all.size());
+    const std::span<const sim::InstanceIdx> members = all.span();
+    candidates_.resize(members.size());
     sim::InstanceIdx* out = candidates_.data();
     std::size_t kept = 0;
-    for (const sim::InstanceIdx i : all) {
+    for (const sim::InstanceIdx i : members) {
       out[kept] = i;
       const bool fits = (free_cpu[i] >= cpu) & (free_mem[i] >= memory) & (free_gpu[i] >= gpus) & (free_eni[i] >= enis) &
                         (free_att[i] >= ebs + eni_att[i] * enis);
@@ -396,7 +399,7 @@ sim::PlacementDecision Pipeline::place(const sim::PlacementRequest& request, con
     }
     candidates_.resize(kept);
   } else {
-    for (const sim::InstanceIdx i : all) {
+    for (const sim::InstanceIdx i : all.span()) {
       if (check(request, cluster, i, nullptr) == sim::FailureReason::kNone) candidates_.push_back(i);
     }
   }

@@ -504,20 +504,20 @@ void ClusterState::set_schedulable(InstanceIdx i, bool on) {
   }
   fit_update(i);
   if (schedulable_batch_) return;  // end_schedulable_batch rebuilds the list
-  const auto it = std::lower_bound(schedulable_list.begin(), schedulable_list.end(), i);
   if (on) {
-    schedulable_list.insert(it, i);
+    schedulable_list.insert(i);
   } else {
-    schedulable_list.erase(it);
+    schedulable_list.erase(i);
   }
 }
 
 void ClusterState::end_schedulable_batch() {
   schedulable_batch_ = false;
-  schedulable_list.clear();
+  std::vector<InstanceIdx> members;
   for (InstanceIdx i = 0; i < size(); ++i) {
-    if (schedulable[i] != 0) schedulable_list.push_back(i);
+    if (schedulable[i] != 0) members.push_back(i);
   }
+  schedulable_list.assign(std::move(members));
 }
 
 void ClusterState::adjust_group(InstanceIdx i, GroupIdx g, std::int32_t delta) {

@@ -22,11 +22,11 @@
 #include <vector>
 
 #include "sim/model.h"
+#include "sim/ranked_list.h"
 #include "sim/time.h"
 
 namespace ecsim::sim {
 
-using InstanceIdx = std::uint32_t;
 using GroupIdx = std::uint32_t;
 using AttributeIdx = std::uint32_t;
 constexpr InstanceIdx kNoInstance = 0xFFFFFFFFu;
@@ -82,8 +82,9 @@ class ClusterState {
   std::vector<std::vector<std::uint16_t>> tcp_ports;  // static host ports in use, sorted; reserved ones included
   std::vector<std::vector<std::uint16_t>> udp_ports;
 
-  // Instances that are schedulable, in InstanceIdx order. Rebuilt on registration changes.
-  std::vector<InstanceIdx> schedulable_list;
+  // Instances that are schedulable, in InstanceIdx order: read by rank in O(1) between changes,
+  // changed in O(log n) (sim/ranked_list.h).
+  RankedInstanceList schedulable_list;
 
   std::size_t size() const { return instance_ids.size(); }
 
@@ -222,8 +223,8 @@ class ClusterState {
                            std::int32_t cpu, std::int32_t memory_mib, std::int32_t gpus, std::int32_t enis,
                            std::vector<std::uint16_t> reserved_tcp_ports);
   void set_schedulable(InstanceIdx i, bool on);
-  // Brackets many set_schedulable calls (an AZ outage or its end): schedulable_list, kept sorted
-  // by an O(n) insert or erase per call otherwise, is rebuilt once by end_schedulable_batch().
+  // Brackets many set_schedulable calls (an AZ outage or its end): schedulable_list, changed by
+  // an O(log n) insert or erase per call otherwise, is rebuilt once by end_schedulable_batch().
   // Nothing may read schedulable_list in between (no placement inside the bracket).
   void begin_schedulable_batch() { schedulable_batch_ = true; }
   void end_schedulable_batch();

@@ -18,16 +18,25 @@
 // each): its share per loss should now stay flat as N grows (callgrind: the inclusive cost of
 // ServiceScheduler::on_lost and on_instances_left over M).
 //
+// BM_SchedulableChurn/N/C: a cluster of N instances, a quarter full, where each iteration places
+// one task with the random strategy (then releases it). With C = 1 one instance changes its
+// schedulable state before each placement: N/2 instances, in a shuffled order, go unschedulable
+// one at a time, then come back one at a time. The difference from C = 0 is the cost of one
+// change (ClusterState::set_schedulable, its schedulable list included) and of the placement
+// after it reading the changed list by rank; it should grow about as log N.
+//
 // Also the random streams' cost per draw (sim/random.h): the raw 64-bit output, a uniform index
 // (Lemire's method: one multiply, rarely a division), and an exponential (one log).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "placement/registry.h"
 #include "scenarios/loader.h"
+#include "sim/cluster_state.h"
 #include "sim/engine.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
@@ -127,6 +136,61 @@ BENCHMARK(BM_DaemonInstanceLoss)
     ->Args({10000, 0})->Args({10000, 5000})
     ->Args({100000, 0})->Args({100000, 50000})
     ->Unit(benchmark::kMillisecond);
+
+void BM_SchedulableChurn(benchmark::State& state) {
+  using ecsim::sim::InstanceIdx;
+  const auto n = static_cast<InstanceIdx>(state.range(0));
+  const bool churn = state.range(1) != 0;
+  ecsim::sim::ClusterState cluster;
+  cluster.intern_attribute("ecs.availability-zone");
+  const char* zones[] = {"us-east-1a", "us-east-1b", "us-east-1c"};
+  for (InstanceIdx k = 0; k < n; ++k) {
+    const InstanceIdx i =
+        cluster.add_instance("i-" + std::to_string(k), k % 3, 0, 0, 4096, 16000, 0, 3, {22, 2375, 2376, 51678, 51679});
+    cluster.set_attribute(ecsim::sim::kAttrAvailabilityZone, i, zones[k % 3]);
+    cluster.set_schedulable(i, true);
+  }
+  const ecsim::sim::GroupIdx group = cluster.intern_group("family:bench");
+  ecsim::sim::PlacementPolicy policy;
+  policy.strategy = {{"random", "", {}}};
+  policy.group = group;
+  ecsim::placement::EcsPlacerFactory factory;
+  const auto placer = factory.make(policy, cluster);
+  ecsim::sim::RandomStream fill(1, "churn");
+  const ecsim::sim::Resources other{1024, 4000, 0, 0};
+  for (InstanceIdx i = 0; i < n; ++i) cluster.reserve(i, other, {}, {}, group);
+  std::vector<InstanceIdx> order(n);
+  for (InstanceIdx k = 0; k < n; ++k) order[k] = k;
+  for (InstanceIdx k = n; k > 1; --k) std::swap(order[k - 1], order[fill.uniform_index(k)]);
+
+  ecsim::sim::RandomStream rng(7, "placement");
+  const ecsim::sim::Resources need{512, 1024, 0, 0};
+  const std::vector<std::uint16_t> none;
+  ecsim::sim::PlacementRequest req;
+  req.need = &need;
+  req.tcp_ports = &none;
+  req.udp_ports = &none;
+  req.group = group;
+  std::size_t step = 0;
+  for (auto _ : state) {
+    if (churn) {
+      const std::size_t k = step++ % n;
+      if (k < n / 2) {
+        cluster.set_schedulable(order[k], false);
+      } else {
+        cluster.set_schedulable(order[k - n / 2], true);
+      }
+    }
+    const auto d = placer->place(req, cluster, rng);
+    benchmark::DoNotOptimize(d);
+    cluster.reserve(d.instance, need, none, none, group);
+    cluster.release(d.instance, need, none, none, group);
+  }
+}
+BENCHMARK(BM_SchedulableChurn)
+    ->Args({1000, 0})->Args({1000, 1})
+    ->Args({100000, 0})->Args({100000, 1})
+    ->Args({800000, 0})->Args({800000, 1});
 
 void BM_RandomNextU64(benchmark::State& state) {
   ecsim::sim::RandomStream rng(1, "bench");
