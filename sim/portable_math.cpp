@@ -1,5 +1,6 @@
 #include "sim/portable_math.h"
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -125,6 +126,13 @@ constexpr LogEntry kLogTable[91] = {
     {0x1.6c16c16c16c17p-1, 0x1.5d1bdbf5809cap-2, 0x1.4236383dc7fe1p-56},  // c = 1.40625000
     {0x1.6a13cd1537290p-1, 0x1.62c82f2b9c795p-2, 0x1.7b7af915300e5p-57},  // c = 1.41406250
 };
+
+// c_j, exact.
+constexpr std::array<double, 91> kLogCentre = [] {
+  std::array<double, 91> c{};
+  for (std::size_t j = 0; j < c.size(); ++j) c[j] = kLogTableStart + (static_cast<double>(j) + 0.5) / 128.0;
+  return c;
+}();
 
 // log(m) for m in [sqrt(1/2), sqrt(2)) by 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716: the
 // odd series 2 (s + s^3/3 + s^5/5 + ...) converges below 1e-17 by its 13th term.
@@ -300,18 +308,16 @@ double portable_log(double x) {
     const double de = static_cast<double>(e);
     return de * kLn2Hi + (log_series(m) + de * kLn2Lo);
   }
-  // m in [1, 2) from the bits, then halved when at or above sqrt(2).
-  int e = static_cast<int>(bits >> 52) - 1023;
-  double m = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFULL) | 0x3FF0000000000000ULL);
-  if (m >= 2 * kSqrtHalf) {
-    m *= 0.5;
-    ++e;
-  }
+  // m in [sqrt(1/2), sqrt(2)) and e from the bits, without a branch: subtracting sqrt(1/2)'s
+  // bits leaves e in the exponent field (one more when m's mantissa is at or above sqrt(2)'s).
+  const std::uint64_t tmp = bits - 0x3FE6A09E667F3BCDULL;
+  const auto e = static_cast<int>(static_cast<std::int64_t>(tmp) >> 52);
+  const double m = std::bit_cast<double>(bits - (tmp & 0xFFF0000000000000ULL));
   const double de = static_cast<double>(e);
-  if (m > 1.0 - 1.0 / 32 && m < 1.0 + 1.0 / 32) return de * kLn2Hi + (log_series(m) + de * kLn2Lo);
+  if (std::fabs(m - 1.0) < 1.0 / 32) return de * kLn2Hi + (log_series(m) + de * kLn2Lo);  // m - 1 is exact
   const auto j = static_cast<int>((m - kLogTableStart) * 128.0);
   const LogEntry& t = kLogTable[j];
-  const double c = kLogTableStart + (j + 0.5) / 128.0;
+  const double c = kLogCentre[static_cast<std::size_t>(j)];
   const double r = (m - c) * t.invc;
   const double r2 = r * r;
   const double p = r + r2 * ((-0.5 + r * (1.0 / 3)) +
