@@ -7,9 +7,8 @@ namespace ecsim::sim {
 void AgentLedgers::reset(std::size_t instances, bool enabled) {
   enabled_ = enabled;
   if (!enabled) return;
-  cpu_used_.assign(instances, 0);
-  memory_used_.assign(instances, 0);
-  gpus_used_.assign(instances, 0);
+  used_.assign(instances, Used{});
+  queued_.assign((instances + 63) / 64, 0);
   stopping_tcp_.assign(instances, {});
   stopping_udp_.assign(instances, {});
   queue_.assign(instances, {});
@@ -17,9 +16,8 @@ void AgentLedgers::reset(std::size_t instances, bool enabled) {
 
 void AgentLedgers::grow(std::size_t instances) {
   if (!enabled_) return;
-  cpu_used_.resize(instances, 0);
-  memory_used_.resize(instances, 0);
-  gpus_used_.resize(instances, 0);
+  used_.resize(instances);
+  queued_.resize((instances + 63) / 64, 0);
   stopping_tcp_.resize(instances);
   stopping_udp_.resize(instances);
   queue_.resize(instances);
@@ -28,6 +26,7 @@ void AgentLedgers::grow(std::size_t instances) {
 void AgentLedgers::cancel_queued(InstanceIdx i, std::uint32_t task) {
   auto& q = queue_[i];
   q.erase(std::find(q.begin(), q.end(), task));
+  if (q.empty()) queued_[i / 64] &= ~(std::uint64_t{1} << (i % 64));
 }
 
 void AgentLedgers::stopping_begins(InstanceIdx i, const AgentTask& t) {

@@ -44,9 +44,10 @@ class AgentLedgers {
 
   // Whether the agent on i has room for t now. REQUIRES: enabled().
   bool fits(InstanceIdx i, const AgentTask& t, const ClusterState& cluster) const {
-    return cpu_used_[i] + t.need->cpu <= cluster.registered_cpu[i] &&
-           memory_used_[i] + t.need->memory_mib <= cluster.registered_memory_mib[i] &&
-           gpus_used_[i] + t.need->gpus <= cluster.registered_gpus[i] &&
+    const Used& u = used_[i];
+    return u.cpu + t.need->cpu <= cluster.registered_cpu[i] &&
+           u.memory_mib + t.need->memory_mib <= cluster.registered_memory_mib[i] &&
+           u.gpus + t.need->gpus <= cluster.registered_gpus[i] &&
            (t.tcp_ports->empty() || !sorted_overlap(*t.tcp_ports, stopping_tcp_[i])) &&
            (t.udp_ports->empty() || !sorted_overlap(*t.udp_ports, stopping_udp_[i]));
   }
@@ -55,11 +56,12 @@ class AgentLedgers {
   // fits; its resources are then held), false if it queued it (it stays PENDING).
   bool accept(InstanceIdx i, std::uint32_t task, const AgentTask& t, const ClusterState& cluster) {
     if (!enabled_) return true;
-    if (queue_[i].empty() && fits(i, t, cluster)) {
+    if (!queued(i) && fits(i, t, cluster)) {
       hold(i, *t.need);
       return true;
     }
     queue_[i].push_back(task);
+    queued_[i / 64] |= std::uint64_t{1} << (i % 64);
     return false;
   }
 
@@ -68,7 +70,7 @@ class AgentLedgers {
   // REQUIRES: start does not touch this ledger.
   template <class Shape, class Start>
   void drain(InstanceIdx i, const ClusterState& cluster, Shape&& shape, Start&& start) {
-    if (!enabled_) return;
+    if (!enabled_ || !queued(i)) return;
     auto& q = queue_[i];
     std::size_t started = 0;
     while (started < q.size()) {
@@ -79,14 +81,16 @@ class AgentLedgers {
       ++started;
     }
     q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(started));
+    if (q.empty()) queued_[i / 64] &= ~(std::uint64_t{1} << (i % 64));
   }
 
   // A started task's containers have stopped: its resources are free on the agent.
   void release(InstanceIdx i, const Resources& need) {
     if (!enabled_) return;
-    cpu_used_[i] -= need.cpu;
-    memory_used_[i] -= need.memory_mib;
-    gpus_used_[i] -= need.gpus;
+    Used& u = used_[i];
+    u.cpu -= need.cpu;
+    u.memory_mib -= need.memory_mib;
+    u.gpus -= need.gpus;
   }
   // A queued task stopped before the agent started it. REQUIRES: enabled(), task queued on i.
   void cancel_queued(InstanceIdx i, std::uint32_t task);
@@ -96,13 +100,25 @@ class AgentLedgers {
 
  private:
   void hold(InstanceIdx i, const Resources& need) {
-    cpu_used_[i] += need.cpu;
-    memory_used_[i] += need.memory_mib;
-    gpus_used_[i] += need.gpus;
+    Used& u = used_[i];
+    u.cpu += need.cpu;
+    u.memory_mib += need.memory_mib;
+    u.gpus += need.gpus;
   }
+  // Whether the agent on i has tasks queued (a bit per instance, so that the check is not a
+  // cache miss on queue_[i] at every placement and every stop).
+  bool queued(InstanceIdx i) const { return ((queued_[i / 64] >> (i % 64)) & 1) != 0; }
+
+  // What the agent on an instance holds, in one place: fits() reads all three.
+  struct Used {
+    std::int32_t cpu = 0;
+    std::int32_t memory_mib = 0;
+    std::int32_t gpus = 0;
+  };
 
   bool enabled_ = false;
-  std::vector<std::int32_t> cpu_used_, memory_used_, gpus_used_;
+  std::vector<Used> used_;
+  std::vector<std::uint64_t> queued_;  // bit i: queue_[i] is not empty
   std::vector<std::vector<std::uint16_t>> stopping_tcp_, stopping_udp_;
   std::vector<std::vector<std::uint32_t>> queue_;
 };
