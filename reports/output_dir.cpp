@@ -208,23 +208,18 @@ std::string pid_suffix(std::string_view name, std::string_view prefix) {
   return std::string(name.substr(prefix.size()));
 }
 
-void fsync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) fail("cannot open " + in_quotes(dir), errno);
+// Opens `path` with `flags` and syncs it to disk. EINVAL from fsync is no error for a directory:
+// some filesystems cannot sync one.
+void fsync_path(const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags);
+  if (fd < 0) fail("cannot open " + in_quotes(path), errno);
   const int rc = ::fsync(fd);
   const int err = errno;
   ::close(fd);
-  if (rc != 0 && err != EINVAL) fail("cannot write " + in_quotes(dir), err);  // EINVAL: no fsync for directories here
+  if (rc != 0 && !(err == EINVAL && (flags & O_DIRECTORY) != 0)) fail("cannot write " + in_quotes(path), err);
 }
 
-void fsync_file(const fs::path& file) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) fail("cannot open " + in_quotes(file), errno);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) fail("cannot write " + in_quotes(file), err);
-}
+void fsync_directory(const fs::path& dir) { fsync_path(dir, O_DIRECTORY); }
 
 // Every file under `dir`, then every directory, innermost first, then `dir`: on disk. The files'
 // writeback began when each was closed, so this mostly waits for the last of it, and one journal
@@ -237,7 +232,7 @@ void fsync_tree(const fs::path& dir) {
     if (e.is_directory()) {
       dirs.push_back(e.path());
     } else if (e.is_regular_file()) {
-      fsync_file(e.path());
+      fsync_path(e.path(), O_NOFOLLOW);
     }
   }
   for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) fsync_directory(*it);
