@@ -33,7 +33,10 @@ namespace ecsim::placement {
 
 // 2: sim::RandomStream is xoshiro256** (its layout changed; plugins reach it as ctx.rng), so a
 // plugin built against API 1's headers must be rebuilt.
-constexpr std::uint32_t kPluginApiVersion = 2;
+// 3: sim::ClusterState::schedulable_list is a sim::RankedInstanceList (sim/ranked_list.h), not a
+// std::vector: the same reads (size, [k], in-order iteration, span()), another layout, so a
+// plugin built against API 2's headers must be rebuilt.
+constexpr std::uint32_t kPluginApiVersion = 3;
 
 // The exported symbol's name.
 constexpr const char* kPluginEntryPoint = "ecsim_placement_plugin";

@@ -92,7 +92,7 @@ TEST_CASE("plugins: a missing file, a missing entry point, another API version a
           std::string(ECSIM_TEST_PLUGIN_NO_ENTRY) +
               ": /: expected a placement plugin exporting extern \"C\" ecsim_placement_plugin, got no such symbol");
   REQUIRE(load_error(ECSIM_TEST_PLUGIN_WRONG_API) ==
-          std::string(ECSIM_TEST_PLUGIN_WRONG_API) + ": /: expected a plugin built for placement plugin API 2, got API 999");
+          std::string(ECSIM_TEST_PLUGIN_WRONG_API) + ": /: expected a plugin built for placement plugin API 3, got API 999");
   REQUIRE(load_error(ECSIM_TEST_PLUGIN_CLASH) ==
           std::string(ECSIM_TEST_PLUGIN_CLASH) + ": /: expected a strategy name not already taken, got \"binpack\"");
   REQUIRE_FALSE(registered("fromTheFuture"));

@@ -206,7 +206,7 @@ TEST_CASE("cli: --plugin loads a placement plugin whose strategy runs end to end
   REQUIRE_FALSE(fs::exists(dir.path() / "m"));
   const auto wrong = run_ecsim({"validate", scenario, "--plugin", ECSIM_TEST_PLUGIN_WRONG_API}, dir.path());
   REQUIRE(wrong.status == 2);
-  REQUIRE(wrong.err.find("expected a plugin built for placement plugin API 2, got API 999") != std::string::npos);
+  REQUIRE(wrong.err.find("expected a plugin built for placement plugin API 3, got API 999") != std::string::npos);
 }
 
 TEST_CASE("cli: a scenario key holding terminal escapes is printed escaped, and a huge one shortened", "[tools]") {
