@@ -1,6 +1,5 @@
 #include "reports/csv.h"
 
-#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <vector>
@@ -245,15 +244,14 @@ void TaskRowWriter::row(const sim::TaskRecord& t, const sim::RunResult& r, const
         added.size = static_cast<std::uint8_t>(text.size());
       } else {
         added.size = kInTable;
-        long_places_.emplace_back(static_cast<sim::InstanceIdx>(i), add(text));
+        const Field long_text = add(text);
+        std::memcpy(added.text, &long_text, sizeof long_text);
       }
     }
     if (places_[inst].size != kInTable) {
       slot = &places_[inst];
     } else {
-      place = std::lower_bound(long_places_.begin(), long_places_.end(), std::make_pair(inst, Field{}),
-                               [](const auto& a, const auto& b) { return a.first < b.first; })
-                  ->second;
+      std::memcpy(&place, places_[inst].text, sizeof place);
     }
   }
   const auto add_fixed = [this](std::string_view text) { return add(text); };  // fixed names: nothing to quote

@@ -130,8 +130,8 @@ class TaskRowWriter {
   std::string text_ = std::string(kPad, '\0');
   std::vector<Field> families_, groups_, sources_, codes_, failures_, reasons_;
   // By instance: ",ID,ZONE,TYPE" in one cache line of its own (so that prefetch() can fetch it
-  // without reading anything first), or, when longer than kPlaceText, kInTable and the field in
-  // long_places_.
+  // without reading anything first), or, when longer than kPlaceText, size kInTable and the
+  // Field of its text in text_ held in the line's first bytes.
   static constexpr std::size_t kPlaceText = 63;
   static constexpr std::uint8_t kInTable = 0xFF;
   struct alignas(64) Place {
@@ -139,8 +139,8 @@ class TaskRowWriter {
     std::uint8_t size;
   };
   static_assert(sizeof(Place) == 64 && kPlaceText < kInTable, "one line, text first");
+  static_assert(sizeof(Field) <= kPlaceText, "a long place's Field fits in the line");
   std::vector<Place> places_;
-  std::vector<std::pair<sim::InstanceIdx, Field>> long_places_;  // by instance, ascending
   Field no_place_ = add(",,,");
   std::string scratch_;  // a row too long for BufferedWriter::reserve
 };
