@@ -638,10 +638,13 @@ RunResult Engine::run() {
   std::uint64_t next_progress = 1u << 18;
   while (!queue_.empty()) {
     // The next few events' tasks are fetched into the cache while this one runs: a task's
-    // events come long after its last one (its runtime), so its line is cold.
-    const Event e = queue_.pop([this](const Event& soon) {
+    // events come long after its last one (its runtime), so its line is cold. (The prefetch is
+    // written here, not in a callback: GCC 12 deletes calls to a function whose only effect is a
+    // prefetch, as it did with the callback this replaced.)
+    const Event e = queue_.pop();
+    for (const Event& soon : queue_.soon()) {
       if (is_task_event(soon.kind) && !pages_.freed(soon.target)) __builtin_prefetch(&rec_[soon.target]);
-    });
+    }
     if (e.time >= scenario_.duration) break;
     if (is_task_event(e.kind) && (pages_.freed(e.target) || e.generation != rec_[e.target].generation)) continue;
     if (e.time > picture_due_) [[unlikely]] capture_picture();

@@ -25,6 +25,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "sim/time.h"
@@ -66,25 +67,20 @@ class EventQueue {
 
   // REQUIRES: !empty().
   Event pop() {
-    return pop([](const Event&) {});
-  }
-  // The same, calling soon(e) for the events that will pop next (the next at the same time, or
-  // the earliest bucket's when it holds at most kSoon): what the caller will need next, to
-  // prefetch while it handles this one.
-  template <class Soon>
-  Event pop(Soon&& soon) {
     refill();
-    const Event out = buckets_[0][head_++];
     --size_;
-    if (head_ < buckets_[0].size()) {
-      soon(buckets_[0][head_]);
-    } else if (const std::uint64_t rest = nonempty_ & ~std::uint64_t{1}; rest != 0) {
-      const auto& next = buckets_[static_cast<std::size_t>(std::countr_zero(rest))];
-      if (next.size() <= kSoon) {
-        for (const Event& e : next) soon(e);
-      }
-    }
-    return out;
+    return buckets_[0][head_++];
+  }
+  // The events that pop next unless a push comes first: the next at this time, or the lowest
+  // bucket's when it holds at most kSoon (else none): what the caller will need next, to
+  // prefetch while it handles the one just popped.
+  std::span<const Event> soon() const {
+    const auto& zero = buckets_[0];
+    if (head_ < zero.size()) return {zero.data() + head_, 1};
+    const std::uint64_t rest = nonempty_ & ~std::uint64_t{1};
+    if (rest == 0) return {};
+    const auto& next = buckets_[static_cast<std::size_t>(std::countr_zero(rest))];
+    return next.size() <= kSoon ? std::span<const Event>(next) : std::span<const Event>();
   }
   static constexpr std::size_t kSoon = 16;
 
