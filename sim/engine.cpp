@@ -643,7 +643,10 @@ RunResult Engine::run() {
     // prefetch, as it did with the callback this replaced.)
     const Event e = queue_.pop();
     for (const Event& soon : queue_.soon()) {
-      if (is_task_event(soon.kind) && !pages_.freed(soon.target)) __builtin_prefetch(&rec_[soon.target]);
+      if (is_task_event(soon.kind) && !pages_.freed(soon.target)) {
+        __builtin_prefetch(&rec_[soon.target]);
+        __builtin_prefetch(&task_need_[soon.target]);  // read when it stops, or begins to
+      }
     }
     if (e.time >= scenario_.duration) break;
     if (is_task_event(e.kind) && (pages_.freed(e.target) || e.generation != rec_[e.target].generation)) continue;
