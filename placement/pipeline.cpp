@@ -64,8 +64,11 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
   }
   // Without ports or constraints, a member the walk reports (CPU and memory known to fit)
   // passes check() iff its GPUs, ENIs and attachments fit: the scan's inlined test, not check().
+  // A task that needs none of them fits every member (free amounts are never negative), and
+  // the members' lines are not read at all.
   const bool simple = resources_only(request);
   const sim::Resources& n = *request.need;
+  const bool fits_all = simple && n.gpus == 0 && n.enis == 0 && n.ebs_volumes == 0;
   const auto fits_rest = [&cluster, gpus = n.gpus, enis = n.enis, ebs = n.ebs_volumes](sim::InstanceIdx i) {
     return cluster.free_gpus[i] >= gpus && cluster.free_enis[i] >= enis &&
            cluster.free_attachments[i] >= ebs + cluster.eni_attachments[i] * enis;
@@ -85,7 +88,9 @@ sim::PlacementDecision Pipeline::place_indexed(const sim::PlacementRequest& requ
       cluster.visit_free(plan_.index, slots_[k], need, other_need, [&](sim::InstanceIdx i, std::int32_t free) {
         const std::int64_t key = static_cast<std::int64_t>(free) - need;
         if (key > best) return false;  // keys only grow from here
-        if (simple ? !fits_rest(i) : check(request, cluster, i, nullptr) != sim::FailureReason::kNone) return true;
+        if (!fits_all && (simple ? !fits_rest(i) : check(request, cluster, i, nullptr) != sim::FailureReason::kNone)) {
+          return true;
+        }
         if (key < best) {
           best = key;
           candidates_.clear();
