@@ -21,15 +21,7 @@ std::size_t nearest_rank_index(std::size_t n, int per_mille) {
   return rank == 0 ? 0 : rank - 1;
 }
 
-void DurationDistribution::add(SimTime v) {
-  ECSIM_CHECK(v >= 0, "a negative duration");
-  ++count_;
-  total_ += v;
-  max_ = std::max(max_, v);
-  if (!buckets_.empty()) {
-    add_to_bucket(v, 1);
-    return;
-  }
+void DurationDistribution::add_exact(SimTime v) {
   if (sorted_ && !values_.empty() && v < values_.back()) sorted_ = false;
   values_.push_back(v);
   if (values_.size() > kExactLimit) fold();
@@ -38,6 +30,7 @@ void DurationDistribution::add(SimTime v) {
 void DurationDistribution::fold() {
   buckets_.resize(1);
   buckets_[0].assign(kLevel0, 0);
+  level0_ = buckets_[0].data();
   for (const SimTime v : values_) add_to_bucket(v, 1);
   std::vector<SimTime>().swap(values_);
   sorted_ = true;

@@ -14,8 +14,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
+#include "sim/invariant.h"
 #include "sim/time.h"
 
 namespace ecsim::sim {
@@ -31,8 +33,53 @@ class DurationDistribution {
   static constexpr std::size_t kExactLimit = std::size_t{1} << 16;
   static constexpr int kBits = 11;
 
+  DurationDistribution() = default;
+  DurationDistribution(const DurationDistribution& o) { *this = o; }
+  DurationDistribution(DurationDistribution&& o) noexcept { *this = std::move(o); }
+  DurationDistribution& operator=(const DurationDistribution& o) {
+    if (this == &o) return *this;
+    count_ = o.count_;
+    total_ = o.total_;
+    max_ = o.max_;
+    values_ = o.values_;
+    sorted_ = o.sorted_;
+    buckets_ = o.buckets_;
+    level0_ = buckets_.empty() ? nullptr : buckets_[0].data();
+    return *this;
+  }
+  DurationDistribution& operator=(DurationDistribution&& o) noexcept {
+    if (this == &o) return *this;
+    count_ = o.count_;
+    total_ = o.total_;
+    max_ = o.max_;
+    values_ = std::move(o.values_);
+    sorted_ = o.sorted_;
+    buckets_ = std::move(o.buckets_);
+    level0_ = buckets_.empty() ? nullptr : buckets_[0].data();
+    o.count_ = 0;  // left empty, as a moved-from vector is
+    o.total_ = 0;
+    o.max_ = 0;
+    o.values_.clear();
+    o.sorted_ = true;
+    o.buckets_.clear();
+    o.level0_ = nullptr;
+    return *this;
+  }
+
   // REQUIRES: v >= 0.
-  void add(SimTime v);
+  void add(SimTime v) {
+    ECSIM_CHECK(v >= 0, "a negative duration");
+    ++count_;
+    total_ += v;
+    if (v > max_) max_ = v;
+    if (level0_ == nullptr) {
+      add_exact(v);
+    } else if (static_cast<std::uint64_t>(v) < (std::uint64_t{1} << kBits)) {
+      ++level0_[v];  // the common case of a sketch: a short wait
+    } else {
+      add_to_bucket(v, 1);
+    }
+  }
 
   std::int64_t count() const { return count_; }
   DurationSum total() const { return total_; }
@@ -67,6 +114,7 @@ class DurationDistribution {
   }
 
  private:
+  void add_exact(SimTime v);
   void fold();
   void sort_values() const;
   SimTime bucket_value(std::size_t level, std::size_t k) const;
@@ -80,6 +128,7 @@ class DurationDistribution {
   // Sketch mode: [level][k]; level 0 holds values 0 .. 2^kBits - 1, level L >= 1 the values
   // [2^(kBits+L-1), 2^(kBits+L)) in buckets 2^(L-1) wide. A level is empty until used.
   std::vector<std::vector<std::int64_t>> buckets_;
+  std::int64_t* level0_ = nullptr;  // buckets_[0].data() in sketch mode (kept by copies and moves)
 };
 
 }  // namespace ecsim::sim
