@@ -218,19 +218,19 @@ void Engine::stop(std::uint32_t task, StopReason reason) {
 
 std::uint32_t Engine::submit(std::uint32_t source, const Resources& need, SimTime runtime, std::uint32_t family,
                              std::int32_t revision) {
-  const auto task = static_cast<std::uint32_t>(rec_.size());
+  const auto task = static_cast<std::uint32_t>(slots_.size());
+  const std::uint32_t slot = slots_.add();
   const Source& s = sources_[source];
-  task_need_.push_back(need);
-  task_queue_.push_back(0xFFFFFFFFu);
-  if (++live_ > limits_.max_live_tasks && limits_.max_live_tasks >= 0) [[unlikely]] too_many_live_tasks();
+  ++live_;
+  if (limits_.max_live_tasks >= 0 && held_as_tasks() > limits_.max_live_tasks) [[unlikely]] too_many_live_tasks();
   TaskFields f;
   f.runtime = runtime;
   f.source = source;
   f.family = family;
   f.revision = revision;
   f.submitted = now_;
-  rec_.push_back(f);
-  pages_.added(task);
+  slots_.fields(slot) = f;
+  slots_.extra(slot) = TaskExtra{need, 0xFFFFFFFFu};
   if (s.provider != Source::kNoProvider) ++owner_live_[owner_of(s)][s.provider_item];
   return task;
 }
@@ -360,16 +360,17 @@ void Engine::give_up(std::uint32_t task, StopReason reason) {
 }
 
 void Engine::place_on(std::uint32_t task, InstanceIdx i) {
+  TaskFields& f = rec_[task];
   const Resources& need = task_need_[task];
   cluster_.reserve(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task));
   change_reserved(i, need.cpu, need.memory_mib);
-  rec_[task].state = TaskState::kPending;
-  rec_[task].instance = i;
-  rec_[task].placed = now_;
+  f.state = TaskState::kPending;
+  f.instance = i;
+  f.placed = now_;
   picture_change(task, i, 1, 1);
   note_placed(task, i);
   ++starting_;
-  if (source_daemon_[rec_[task].source] == 0) ++nondaemon_[i];
+  if (source_daemon_[f.source] == 0) ++nondaemon_[i];
   agent_accept(task, i);
 }
 
@@ -418,29 +419,28 @@ void Engine::retry_waiting_on(InstanceIdx i) {
 }
 
 void Engine::on_task_running(std::uint32_t task) {
-  const SimTime runtime = rec_[task].runtime;
+  TaskFields& f = rec_[task];
+  const SimTime runtime = f.runtime;
   if (runtime == kFailsToStart) [[unlikely]] {
     // It never reaches RUNNING: STOPPED with TaskFailedToStart (Dev Guide "Amazon ECS task lifecycle").
-    const InstanceIdx i = rec_[task].instance;
-    if (rec_[task].stop_reason == StopReason::kNone) {
-      rec_[task].stop_reason = StopReason::kCannotStartContainer;
-    }
+    const InstanceIdx i = f.instance;
+    if (f.stop_reason == StopReason::kNone) f.stop_reason = StopReason::kCannotStartContainer;
     kill(task, StopCode::kTaskFailedToStart);
     agent_drain(i);
     retry_waiting_on(i);
     notify_lost(task, true);
     return;
   }
-  rec_[task].state = TaskState::kRunning;
-  rec_[task].started = now_;
-  picture_change(task, rec_[task].instance, 0, -1);
+  f.state = TaskState::kRunning;
+  f.started = now_;
+  picture_change(task, f.instance, 0, -1);
   --starting_;
   ++running_;
-  ++cluster_.running_count[rec_[task].instance];
+  ++cluster_.running_count[f.instance];
   if (runtime != kNever && runtime < scenario_.duration - now_) {
-    queue_.push(now_ + runtime, kTaskStopBegin, task, rec_[task].generation);
+    queue_.push(now_ + runtime, kTaskStopBegin, task, f.generation);
   }
-  if (sources_[rec_[task].source].kind == SourceKind::kService) services_.on_running(task);
+  if (sources_[f.source].kind == SourceKind::kService) services_.on_running(task);
 }
 
 void Engine::on_task_stop_begin(std::uint32_t task) {
@@ -453,14 +453,15 @@ void Engine::on_task_stop_begin(std::uint32_t task) {
 }
 
 void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown) {
-  const InstanceIdx i = rec_[task].instance;
-  rec_[task].state = TaskState::kStopping;
-  rec_[task].stop_code = code;
+  TaskFields& f = rec_[task];
+  const InstanceIdx i = f.instance;
+  f.state = TaskState::kStopping;
+  f.stop_code = code;
   --running_;
   --cluster_.running_count[i];
   // A new generation: an end of runtime (or crash) still scheduled for the task is void.
-  ++rec_[task].generation;
-  queue_.push(now_ + shutdown + scenario_.cluster.agent.task_stop_latency, kTaskStopped, task, rec_[task].generation);
+  ++f.generation;
+  queue_.push(now_ + shutdown + scenario_.cluster.agent.task_stop_latency, kTaskStopped, task, f.generation);
   if (agents_.enabled()) {
     // The control plane counts the STOPPING task's resources as free (AWS containers blog "Improvements
     // to Amazon ECS task launch behavior when tasks have prolonged shutdown");
@@ -477,11 +478,12 @@ void Engine::begin_stopping(std::uint32_t task, StopCode code, SimTime shutdown)
 // Gives back what the task holds, on both ledgers. REQUIRES: the task was placed and holds
 // resources (PENDING, RUNNING or STOPPING), and its state still says which.
 void Engine::release(std::uint32_t task) {
-  const InstanceIdx i = rec_[task].instance;
+  const TaskFields& f = rec_[task];
+  const InstanceIdx i = f.instance;
   note_released(task, i);
-  picture_change(task, i, -1, rec_[task].state == TaskState::kPending ? -1 : 0);
+  picture_change(task, i, -1, f.state == TaskState::kPending ? -1 : 0);
   const Resources& need = task_need_[task];
-  const bool stopping = rec_[task].state == TaskState::kStopping;
+  const bool stopping = f.state == TaskState::kStopping;
   if (stopping && agents_.enabled()) {
     // The control plane freed all but its attachments when it began stopping.
     cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task),
@@ -491,10 +493,10 @@ void Engine::release(std::uint32_t task) {
     cluster_.release(i, need, tcp_ports_of(task), udp_ports_of(task), group_of(task));
     change_reserved(i, -need.cpu, -need.memory_mib);
   }
-  if (source_daemon_[rec_[task].source] == 0) --nondaemon_[i];
-  if (rec_[task].admitted != 0) {
+  if (source_daemon_[f.source] == 0) --nondaemon_[i];
+  if (f.admitted != 0) {
     agents_.release(i, need);
-    const TaskDefinition* td = sources_[rec_[task].source].task_definition;
+    const TaskDefinition* td = sources_[f.source].task_definition;
     if (td != nullptr && !td->images.empty()) images_.release(task, i, *td, now_);
   } else if (agents_.enabled()) {
     agents_.cancel_queued(i, task);
@@ -502,19 +504,22 @@ void Engine::release(std::uint32_t task) {
 }
 
 void Engine::on_task_stopped(std::uint32_t task) {
-  const InstanceIdx i = rec_[task].instance;
-  result_.task_stats.prefetch_held(sources_[rec_[task].source].result_source, i);  // for task_done
+  TaskFields& f = rec_[task];
+  const Resources& need = task_need_[task];
+  const InstanceIdx i = f.instance;
+  result_.task_stats.prefetch_held(sources_[f.source].result_source, i);  // for task_done
   if (task_sink_ != nullptr) task_sink_->prefetch_instance(i);
   release(task);
-  rec_[task].state = TaskState::kStopped;
-  rec_[task].stopped = now_;
+  f.state = TaskState::kStopped;
+  f.stopped = now_;
   ++completed_;
+  const bool attachments = need.enis != 0 || need.ebs_volumes != 0;
   task_done(task);
   provider_task_ends(task);
   if (draining_[i] != 0 && nondaemon_[i] == 0) services_.on_instance_drained(i);
   agent_drain(i);
   // Before 2023 everything frees now; since, only the attachments (ENI, EBS) do.
-  if (!agents_.enabled() || task_need_[task].enis != 0 || task_need_[task].ebs_volumes != 0) retry_waiting_on(i);
+  if (!agents_.enabled() || attachments) retry_waiting_on(i);
 }
 
 // Stops a task at once (its instance went away): no stop latency, resources released now.
@@ -557,7 +562,7 @@ void Engine::take_sample(SimTime t) {
   s.cpu_registered = usage_.cpu().registered();
   s.memory_reserved_mib = usage_.memory().reserved();
   s.memory_registered_mib = usage_.memory().registered();
-  s.submitted = static_cast<std::int64_t>(rec_.size());
+  s.submitted = static_cast<std::int64_t>(slots_.size());
   s.completed = completed_;
   s.failed_to_place = rejected_;
   result_.samples.push_back(s);
@@ -591,7 +596,7 @@ void Engine::dispatch(const Event& e) {
       break;
     case kCapacityTick: fleet_.tick(); break;
     case kProvisioningTimeout:
-      if (!pages_.freed(e.target) && rec_[e.target].state == TaskState::kProvisioning) {
+      if (!slots_.freed(e.target) && rec_[e.target].state == TaskState::kProvisioning) {
         give_up(e.target, StopReason::kProvisioningTimeout);
       }
       break;
@@ -643,20 +648,24 @@ RunResult Engine::run() {
     // prefetch, as it did with the callback this replaced.)
     const Event e = queue_.pop();
     for (const Event& soon : queue_.soon()) {
-      if (is_task_event(soon.kind) && !pages_.freed(soon.target)) {
-        __builtin_prefetch(&rec_[soon.target]);
-        __builtin_prefetch(&task_need_[soon.target]);  // read when it stops, or begins to
+      if (!is_task_event(soon.kind)) continue;
+      if (const std::uint32_t slot = slots_.slot(soon.target); slot != Slots::kFreed) {
+        __builtin_prefetch(&slots_.fields(slot));
+        __builtin_prefetch(&slots_.extra(slot));  // its need: read when it stops, or begins to
       }
     }
     if (e.time >= scenario_.duration) break;
-    if (is_task_event(e.kind) && (pages_.freed(e.target) || e.generation != rec_[e.target].generation)) continue;
+    if (is_task_event(e.kind)) {
+      const std::uint32_t slot = slots_.slot(e.target);
+      if (slot == Slots::kFreed || e.generation != slots_.fields(slot).generation) continue;
+    }
     if (e.time > picture_due_) [[unlikely]] capture_picture();
     now_ = e.time;
     ++events_;
     dispatch(e);
-    if (!pages_to_free_.empty()) free_done_pages();
+    if (!slots_to_free_.empty()) free_done_slots();
     if (progress_ != nullptr && events_ >= next_progress) {
-      progress_->progress(now_, scenario_.duration, events_, rec_.size());
+      progress_->progress(now_, scenario_.duration, events_, slots_.size());
       next_progress += 1u << 18;
     }
   }
@@ -666,21 +675,22 @@ RunResult Engine::run() {
   if (picture_due_ != kNever) capture_picture();
   finish_picture();
   // The tasks still waiting or holding an instance, in task order.
-  for (std::uint32_t task = 0; task < rec_.size(); ++task) {
-    if (pages_.freed(task)) {
+  for (std::uint32_t task = 0; task < slots_.size(); ++task) {
+    if (slots_.page_freed(task >> kTaskPageShift)) {
       task += static_cast<std::uint32_t>(kTaskPageSize) - 1;  // a whole page done with
       continue;
     }
+    if (slots_.freed(task)) continue;
     if (rec_[task].state != TaskState::kStopped && rec_[task].state != TaskState::kRejected) task_done(task);
   }
-  pages_to_free_.clear();
+  slots_to_free_.clear();
   services_.finish(now_);
   fleet_.finish(now_);
 
   result_.groups = cluster_.group_names;
   result_.events = events_;
   usage_.finish(now_, result_);
-  if (progress_ != nullptr) progress_->progress(now_, scenario_.duration, events_, rec_.size());
+  if (progress_ != nullptr) progress_->progress(now_, scenario_.duration, events_, slots_.size());
   return std::move(result_);
 }
 

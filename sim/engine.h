@@ -84,6 +84,11 @@ struct RunLimits {
   // At most this many tasks waiting or holding an instance at once (the run's memory grows with
   // them); -1: no limit.
   std::int64_t max_live_tasks = -1;
+  // What each page of task numbers that still has a live task counts against max_live_tasks, in
+  // tasks (a page is 1 KiB, sim/task_pages.h: tools/memory_budget.h counts 1 KiB / 128 bytes a
+  // task = 8): live tasks spread one to a page (a long task among many short ones) cost their
+  // pages too.
+  std::int64_t tasks_per_page = 0;
   std::string file;     // the scenario file, as the user named it
   std::string because;  // why the limit, for the message ("12.3 GiB of memory available, ...")
 };

@@ -88,8 +88,8 @@ void Engine::live_tasks_on(InstanceIdx i, std::vector<std::uint32_t>& out) const
     }
     return;
   }
-  for (std::uint32_t t = 0; t < rec_.size(); ++t) {  // not reached: no instance is lost
-    if (!pages_.freed(t) && live_on_i(t)) out.push_back(t);
+  for (std::uint32_t t = 0; t < slots_.size(); ++t) {  // not reached: no instance is lost
+    if (!slots_.freed(t) && live_on_i(t)) out.push_back(t);
   }
 }
 

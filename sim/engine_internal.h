@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -87,7 +88,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   std::uint32_t launch(std::uint32_t service, std::uint32_t task_definition, SimTime runtime, bool fails_to_start,
                        InstanceIdx instance) override;
   bool done_with(std::uint32_t task) const override {
-    return pages_.freed(task) || rec_[task].state == TaskState::kStopped || rec_[task].state == TaskState::kRejected;
+    return slots_.freed(task) || rec_[task].state == TaskState::kStopped || rec_[task].state == TaskState::kRejected;
   }
   void stop(std::uint32_t task, StopReason reason) override;
   InstanceIdx instance_of(std::uint32_t task) const override { return rec_[task].instance; }
@@ -220,7 +221,11 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   void task_done(std::uint32_t task);
   void keep_record(const TaskRecord& r);
   [[noreturn]] void too_many_live_tasks() const;
-  void free_done_pages();
+  // The live tasks and their pages of task numbers, in tasks (RunLimits::tasks_per_page).
+  std::int64_t held_as_tasks() const {
+    return live_ + limits_.tasks_per_page * static_cast<std::int64_t>(slots_.live_pages());
+  }
+  void free_done_slots();
   // The cluster picture (RunResult::picture, when the task sink wants it): note_peak after each
   // sample; capture_picture from the live tasks once the peak sample's instant is over.
   void note_peak(const Sample& s);
@@ -283,7 +288,7 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
   FamilyIndex family_index_;                       // of result_.families (intern_family)
   WaitQueues waiting_;
 
-  // Per task, by task number, in pages freed once all their tasks are done with (sim/task_pages.h).
+  // Per live task, in slots given back once it is done with (sim/task_pages.h), read by task number.
   // What every task event reads and what the task's record says so far (handed over by
   // task_done) share one 64-byte line: a task's events come long after its last one, so each
   // line it reads is a cache miss, and one line costs one miss instead of one per column.
@@ -306,11 +311,38 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
     std::uint8_t admitted = 0;  // PENDING: 1 once the agent started it, 0 while queued there
   };
   static_assert(sizeof(TaskFields) == 64, "a task's fields fill one cache line");
-  TaskPages pages_;
-  std::vector<std::size_t> pages_to_free_;  // freed after the current event (free_done_pages)
-  PagedColumn<Resources> task_need_;
-  PagedColumn<std::uint32_t> task_queue_;
-  PagedColumn<TaskFields> rec_;
+  // The rest of a live task's slot: what it needs, and its wait queue while it waits.
+  struct TaskExtra {
+    Resources need;
+    std::uint32_t queue = 0xFFFFFFFFu;
+  };
+  using Slots = TaskSlots<TaskFields, TaskExtra>;
+  // A part of every live task's slot, by task number. REQUIRES of a read: the task is not freed
+  // (asserted in the sanitizer build).
+  template <class T, bool kInFields, T TaskExtra::*kPart = nullptr>
+  class TaskColumn {
+   public:
+    explicit TaskColumn(Slots& slots) : slots_(slots) {}
+    T& operator[](std::uint32_t task) { return get(task); }
+    const T& operator[](std::uint32_t task) const { return get(task); }
+
+   private:
+    T& get(std::uint32_t task) const {
+      const std::uint32_t slot = slots_.slot(task);
+      assert(slot != Slots::kFreed && "a task read after it was freed");
+      if constexpr (kInFields) {
+        return slots_.fields(slot);
+      } else {
+        return slots_.extra(slot).*kPart;
+      }
+    }
+    Slots& slots_;
+  };
+  Slots slots_;
+  std::vector<std::uint32_t> slots_to_free_;  // tasks done with, freed after the current event (free_done_slots)
+  TaskColumn<TaskFields, true> rec_{slots_};
+  TaskColumn<Resources, false, &TaskExtra::need> task_need_{slots_};
+  TaskColumn<std::uint32_t, false, &TaskExtra::queue> task_queue_{slots_};
   __extension__ typedef __int128 Wide;
   std::int64_t live_ = 0;  // tasks submitted and not yet done with (RunLimits::max_live_tasks)
   bool want_picture_ = false;

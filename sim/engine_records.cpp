@@ -1,4 +1,4 @@
-// The engine's task records: handing each over when the task is done with (task_done), the pages
+// The engine's task records: handing each over when the task is done with (task_done), the slots
 // that hold them (sim/task_pages.h), and the cluster picture captured from the live tasks when
 // the records are not kept (RunResult::picture).
 #include <algorithm>
@@ -11,24 +11,26 @@ namespace ecsim::sim::engine_detail {
 // The task's record is final (STOPPED, rejected, or the run is over): it joins the run's task
 // figures and goes to the sink.
 void Engine::task_done(std::uint32_t task) {
-  const Source& s = sources_[rec_[task].source];
+  const TaskFields& f = rec_[task];
+  const Resources& need = task_need_[task];
+  const Source& s = sources_[f.source];
   TaskRecord r;
   r.number = task;
   r.source = s.result_source;
-  r.family = rec_[task].family;
-  r.revision = rec_[task].revision;
+  r.family = f.family;
+  r.revision = f.revision;
   r.group = s.group;
-  r.instance = rec_[task].instance;
-  r.submitted_at = rec_[task].submitted;
-  r.placed_at = rec_[task].placed;
-  r.started_at = rec_[task].started;
-  r.stopped_at = rec_[task].stopped;
-  r.stop_code = rec_[task].stop_code;
-  r.stop_reason = rec_[task].stop_reason;
-  r.failure_reason = rec_[task].failure;
-  r.rejected = rec_[task].rejected != 0;
-  r.cpu = task_need_[task].cpu;
-  r.memory_mib = task_need_[task].memory_mib;
+  r.instance = f.instance;
+  r.submitted_at = f.submitted;
+  r.placed_at = f.placed;
+  r.started_at = f.started;
+  r.stopped_at = f.stopped;
+  r.stop_code = f.stop_code;
+  r.stop_reason = f.stop_reason;
+  r.failure_reason = f.failure;
+  r.rejected = f.rejected != 0;
+  r.cpu = need.cpu;
+  r.memory_mib = need.memory_mib;
   result_.task_stats.add(r);
   if (task_sink_ != nullptr) {
     task_sink_->task_done(r, cluster_, result_);
@@ -36,23 +38,35 @@ void Engine::task_done(std::uint32_t task) {
     keep_record(r);
   }
   --live_;
-  // The page is freed after the current event: code after this call may still read the task.
-  if (pages_.done(task)) pages_to_free_.push_back(task >> kTaskPageShift);
+  // The slot is freed after the current event: code after this call may still read the task.
+  slots_to_free_.push_back(task);
 }
 
 void Engine::too_many_live_tasks() const {
+  // The figure compared with the limit: the tasks, and their pages of task numbers when they count.
+  const std::int64_t pages_as_tasks = held_as_tasks() - live_;
+  const auto live_and_pages = [&] {
+    if (pages_as_tasks == 0) return std::to_string(live_);
+    return std::to_string(live_) + " tasks and " + std::to_string(slots_.live_pages()) +
+           " pages of task numbers (1 KiB each, as " + std::to_string(limits_.tasks_per_page) + " tasks) = " +
+           std::to_string(held_as_tasks());
+  };
+  // Why: the queue grows, or (when pages count for more than a tenth) long tasks hold pages.
+  const bool pages = pages_as_tasks * 10 > live_;
+  const std::string why = pages ? "long-lived tasks among many short ones keep a page of task numbers each"
+                                : "tasks arrive faster than the cluster places and runs them";
   throw InputError(limits_.file, "",
                    "a run whose tasks waiting or holding an instance fit in memory (at most " +
                        std::to_string(limits_.max_live_tasks) + " at once: " + limits_.because + ")",
-                   std::to_string(live_) + " at " + std::to_string(now_ / kSecond) +
-                       " s into the run (tasks arrive faster than the cluster places and runs them)");
+                   live_and_pages() + " at " + std::to_string(now_ / kSecond) + " s into the run (" + why +
+                       ")");
 }
 
 void Engine::keep_record(const TaskRecord& r) {
   TaskRecords& t = result_.tasks;
   const std::size_t k = r.number;
   if (t.size() <= k) {
-    const std::size_t n = rec_.size();
+    const std::size_t n = slots_.size();
     t.source.resize(n);
     t.family.resize(n);
     t.revision.resize(n);
@@ -86,14 +100,9 @@ void Engine::keep_record(const TaskRecord& r) {
   t.memory_mib[k] = r.memory_mib;
 }
 
-void Engine::free_done_pages() {
-  for (const std::size_t page : pages_to_free_) {
-    pages_.mark_freed(page);
-    task_need_.free_page(page);
-    task_queue_.free_page(page);
-    rec_.free_page(page);
-  }
-  pages_to_free_.clear();
+void Engine::free_done_slots() {
+  for (const std::uint32_t task : slots_to_free_) slots_.free(task);
+  slots_to_free_.clear();
 }
 
 void Engine::note_peak(const Sample& s) {
@@ -187,11 +196,12 @@ void Engine::scan_picture() {
     picture_tasks_.assign(n * groups, 0);
     picture_starting_.assign(n * groups, 0);
   }
-  const std::size_t submitted = rec_.size();
-  for (std::size_t page = 0; page < pages_.pages(); ++page) {
-    if (pages_.page_freed(page)) continue;
+  const std::size_t submitted = slots_.size();
+  for (std::size_t page = 0; page < slots_.pages(); ++page) {
+    if (slots_.page_freed(page)) continue;
     const std::size_t end = std::min(submitted, (page + 1) * kTaskPageSize);
     for (auto task = static_cast<std::uint32_t>(page * kTaskPageSize); task < end; ++task) {
+      if (slots_.freed(task)) continue;
       const TaskState st = rec_[task].state;
       if (st != TaskState::kPending && st != TaskState::kRunning && st != TaskState::kStopping) continue;
       const InstanceIdx i = rec_[task].instance;

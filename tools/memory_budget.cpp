@@ -17,9 +17,13 @@
 #include "sim/input_error.h"
 #include "sim/portable_math.h"
 #include "sim/random.h"
+#include "sim/task_pages.h"
 #include "tools/validate_report.h"
 
 namespace ecsim::tools {
+
+static_assert(kBytesPerTaskPage == sim::kTaskPageSize * sizeof(std::uint32_t), "a page of task numbers (sim/task_pages.h)");
+
 namespace {
 
 // A number from a one-line file ("max" or unreadable: -1).
@@ -126,6 +130,7 @@ sim::RunLimits memory_limits(const std::string& file, std::int64_t available, st
   limits.file = file;
   if (available < 0) return limits;
   limits.max_live_tasks = memory_share(available, runs_at_once) / kBytesPerLiveTask;
+  limits.tasks_per_page = kBytesPerTaskPage / kBytesPerLiveTask;
   limits.because = gib(static_cast<double>(available)) + " of memory available" + shared_text(available, runs_at_once) +
                    ", about " + std::to_string(kBytesPerLiveTask) + " bytes a task";
   return limits;

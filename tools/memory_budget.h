@@ -8,8 +8,9 @@
 //    its span: tools/validate_report.h's steady-state figures), times kBytesPerLiveTask. More than
 //    the memory available is bad input (exit 2), naming the largest source and what it needs.
 //  - During the run (RunLimits::max_live_tasks): the engine refuses to hold more live tasks than
-//    the memory available holds (waiting tasks pile up when the cluster cannot keep up), with the
-//    same exit status and nothing written.
+//    the memory available holds (waiting tasks pile up when the cluster cannot keep up; a page of
+//    task numbers with a live task counts as kBytesPerTaskPage), with the same exit status and
+//    nothing written.
 // Memory available: the least of /proc/meminfo's MemAvailable, the cgroup's memory.max less its
 // memory.current, RLIMIT_AS, and ECSIM_MEMORY_AVAILABLE (bytes, or with a K, M or G suffix: a
 // lower budget on a shared machine, and the tests' seam); unknown (-1) when none can be read.
@@ -30,8 +31,11 @@
 namespace ecsim::tools {
 
 // What one live task costs a run (its engine state, its place in a wait queue or on an instance,
-// a service's bookkeeping), measured: 93 bytes for a waiting job task; rounded up for the rest.
+// a service's bookkeeping), measured: 100 bytes for a waiting job task; rounded up for the rest.
 inline constexpr std::int64_t kBytesPerLiveTask = 128;
+// What a page of task numbers (sim/task_pages.h) costs while one of its tasks is alive: during
+// the run it counts as kBytesPerTaskPage / kBytesPerLiveTask tasks (sim::RunLimits::tasks_per_page).
+inline constexpr std::int64_t kBytesPerTaskPage = 1024;
 
 // The environment variable that lowers the memory available (see above).
 inline constexpr const char* kMemoryAvailableVariable = "ECSIM_MEMORY_AVAILABLE";

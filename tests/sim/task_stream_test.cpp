@@ -166,3 +166,40 @@ TEST_CASE("task stream: a run whose live tasks outgrow its limit stops with an i
   // Without the limit the same run completes.
   CHECK(sim::run_scenario(s, factory, nullptr, nullptr, &sink).task_stats.submitted > 500);
 }
+
+TEST_CASE("task stream: live tasks that each keep a page of task numbers count their pages against the limit", "[sim]") {
+  // One task a minute that runs all day among 300 a minute of one second: each long task keeps
+  // its page of 256 task numbers (1 KiB) alive, so after about 80 minutes 80 long tasks hold
+  // 80 pages: counted as 8 tasks each (1 KiB at 128 bytes a task), 80 + 640 passes 700, while the
+  // live tasks alone (a few dozen) never would.
+  sim::Scenario s = testing::slot_scenario(400);
+  s.duration = 3 * sim::kHour;
+  sim::Job long_job = testing::poisson_job("long", 0, 0);
+  long_job.arrival.kind = sim::ArrivalSpec::Kind::kFixed;
+  long_job.arrival.interval = sim::kMinute;
+  long_job.runtime.kind = sim::RuntimeSpec::Kind::kConstant;
+  long_job.runtime.value = sim::kDay;
+  s.jobs.push_back(long_job);
+  s.jobs.push_back(testing::poisson_job("short", 5.0, sim::kSecond));
+  placement::EcsPlacerFactory factory;
+  sim::RunLimits limits;
+  limits.max_live_tasks = 700;
+  limits.tasks_per_page = 8;
+  limits.file = "pinned.json";
+  limits.because = "a test";
+  Collect sink;
+  try {
+    sim::run_scenario(s, factory, nullptr, nullptr, &sink, limits);
+    FAIL("no error");
+  } catch (const sim::InputError& e) {
+    const std::string what = e.what();
+    INFO(what);
+    CHECK(what.rfind("pinned.json: /: expected a run whose tasks waiting or holding an instance fit in memory (at most "
+                     "700 at once: a test), got ", 0) == 0);
+    CHECK(what.find(" pages of task numbers (1 KiB each, as 8 tasks) = 701 at ") != std::string::npos);
+    CHECK(what.find("long-lived tasks among many short ones keep a page of task numbers each") != std::string::npos);
+  }
+  // Counting live tasks alone, the same run completes: its live tasks stay far below 700.
+  limits.tasks_per_page = 0;
+  CHECK(sim::run_scenario(s, factory, nullptr, nullptr, &sink, limits).task_stats.submitted > 50'000);
+}
