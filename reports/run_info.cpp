@@ -3,7 +3,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <fstream>
+#include <string>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -72,6 +74,19 @@ double per_second(std::uint64_t count, double wall_seconds) {
 }  // namespace
 
 double peak_rss_mib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) != 0) continue;
+    // "VmHWM:     31744 kB"
+    const std::size_t digits = line.find_first_of("0123456789");
+    long long kib = 0;
+    if (digits == std::string::npos ||
+        std::from_chars(line.data() + digits, line.data() + line.size(), kib).ec != std::errc()) {
+      break;
+    }
+    return static_cast<double>(kib) / 1024.0;
+  }
   rusage usage{};
   if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux

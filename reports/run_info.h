@@ -17,8 +17,10 @@ struct RunStats {
   std::string run_id;           // summary.json's outputs.runId (reports/outputs.h); "" leaves it out
 };
 
-// Peak resident set size of this process so far, in MiB (getrusage ru_maxrss, KiB on Linux);
-// 0 when unavailable.
+// Peak resident set size of this process so far, in MiB: /proc/self/status's VmHWM, which counts
+// from the program's start (getrusage's ru_maxrss, the fallback, also counts the memory of the
+// process that forked it, up to its exec: a large parent, a test suite or a script's
+// interpreter, would show as ecsim's); 0 when unavailable.
 double peak_rss_mib();
 
 // What run.json says about the machine.

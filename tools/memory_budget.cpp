@@ -9,8 +9,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
 
 #include "reports/format.h"
@@ -46,12 +48,21 @@ std::string gib(double bytes) {
   return reports::format_fixed(bytes / (1024 * kMiB), 1) + " GiB";
 }
 
-// ECSIM_MEMORY_AVAILABLE's value: bytes, or kibibytes, mebibytes, gibibytes, tebibytes with a
-// K, M, G or T suffix; -1 when unset.
+// ECSIM_MEMORY_AVAILABLE's value (parse_memory_size); -1 when unset.
 std::int64_t memory_variable() {
   const char* value = std::getenv(kMemoryAvailableVariable);
   if (value == nullptr) return -1;
-  const std::string text = value;
+  const std::int64_t bytes = parse_memory_size(value);
+  if (bytes < 0) {
+    throw sim::InputError(kMemoryAvailableVariable, "", "a memory size in bytes, or with a K, M, G or T suffix (512M)",
+                          "\"" + std::string(value) + "\"");
+  }
+  return bytes;
+}
+
+}  // namespace
+
+std::int64_t parse_memory_size(std::string_view text) {
   std::int64_t number = 0;
   const char* end = text.data() + text.size();
   const auto [p, ec] = std::from_chars(text.data(), end, number);
@@ -68,13 +79,41 @@ std::int64_t memory_variable() {
     shift = -1;
   }
   if (text.empty() || ec != std::errc() || shift < 0 || number < 0 || number > (std::numeric_limits<std::int64_t>::max() >> shift)) {
-    throw sim::InputError(kMemoryAvailableVariable, "", "a memory size in bytes, or with a K, M, G or T suffix (512M)",
-                          "\"" + text + "\"");
+    return -1;
   }
   return number << shift;
 }
 
-}  // namespace
+std::int64_t cgroup_memory_headroom(const std::filesystem::path& root, std::string_view proc_self_cgroup) {
+  // The cgroup v2 line, "0::/PATH" ("0::/" in a container's own cgroup namespace); the root when
+  // there is none or it is odd.
+  std::filesystem::path dir = root;
+  std::size_t at = 0;
+  while (at < proc_self_cgroup.size()) {
+    std::size_t end = proc_self_cgroup.find('\n', at);
+    if (end == std::string_view::npos) end = proc_self_cgroup.size();
+    const std::string_view line = proc_self_cgroup.substr(at, end - at);
+    at = end + 1;
+    if (line.size() > 4 && line.substr(0, 4) == "0::/" && line.find("/..") == std::string_view::npos) {
+      dir = root / line.substr(4);
+    }
+  }
+  if (!dir.has_filename()) dir = dir.parent_path();  // "a/b/": parent_path() walks up from "a/b"
+  // Each cgroup from the process's up to the root: its limit less what it holds (an ancestor's
+  // memory.current counts its descendants').
+  std::int64_t best = -1;
+  const std::filesystem::path top = root.has_filename() ? root : root.parent_path();
+  for (;; dir = dir.parent_path()) {
+    const std::int64_t max = read_number_file((dir / "memory.max").c_str());
+    const std::int64_t current = read_number_file((dir / "memory.current").c_str());
+    if (max >= 0) {
+      const std::int64_t room = std::max<std::int64_t>(0, max - std::max<std::int64_t>(0, current));
+      if (best < 0 || room < best) best = room;
+    }
+    if (dir == top || !dir.has_relative_path() || dir.native().size() <= top.native().size()) break;
+  }
+  return best;
+}
 
 std::int64_t available_memory_bytes() {
   std::int64_t best = -1;
@@ -91,9 +130,12 @@ std::int64_t available_memory_bytes() {
       if (fields >> kib) take(kib * 1024);
     }
   }
-  const std::int64_t max = read_number_file("/sys/fs/cgroup/memory.max");
-  const std::int64_t current = read_number_file("/sys/fs/cgroup/memory.current");
-  if (max >= 0) take(std::max<std::int64_t>(0, max - std::max<std::int64_t>(0, current)));
+  {
+    std::ifstream in("/proc/self/cgroup");
+    std::stringstream cgroups;
+    cgroups << in.rdbuf();
+    take(cgroup_memory_headroom("/sys/fs/cgroup", cgroups.str()));
+  }
   rlimit as{};
   if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY &&
       as.rlim_cur < static_cast<rlim_t>(std::numeric_limits<std::int64_t>::max())) {
@@ -271,6 +313,29 @@ LiveTaskNeed live_task_need(const LiveTaskInputs& in) {
     add(alive);
   }
   return need;
+}
+
+std::int64_t run_memory_request(const sim::Scenario& scenario) {
+  std::int64_t instances = 0;
+  std::set<std::uint32_t> types;
+  for (const sim::InstanceGroup& g : scenario.cluster.instance_groups) {
+    instances += g.count;
+    if (g.count > 0) types.insert(g.instance_type);
+  }
+  for (const sim::CapacityProvider& p : scenario.capacity_providers) {
+    instances += std::max(p.max_size, p.desired_capacity);
+    for (const std::uint32_t g : p.groups) types.insert(scenario.cluster.instance_groups.at(g).instance_type);
+  }
+  const std::int64_t series = static_cast<std::int64_t>(scenario.cluster.availability_zones.size() + types.size() +
+                                                        scenario.services.size() + scenario.capacity_providers.size());
+  const std::int64_t samples = scenario.duration / std::max<sim::SimTime>(1, scenario.sample_interval) + 2;
+  const double live = live_task_need(live_task_inputs(scenario)).bytes();
+  const double bytes = static_cast<double>(kRequestBaseBytes) + static_cast<double>(instances) * kRequestBytesPerInstance +
+                       static_cast<double>(samples) * static_cast<double>(kRequestBytesPerSample + series * kRequestBytesPerSeriesSample) +
+                       live * kRequestLiveTaskFactor;
+  constexpr double kMiB = 1 << 20;
+  constexpr double kMost = static_cast<double>(std::numeric_limits<std::int64_t>::max() >> 21) * kMiB;
+  return static_cast<std::int64_t>(std::ceil(std::min(bytes, kMost) / kMiB)) << 20;
 }
 
 sim::RunLimits check_memory_budget(const sim::Scenario& scenario, const std::string& file, std::int64_t available,

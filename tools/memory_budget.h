@@ -11,8 +11,9 @@
 //    the memory available holds (waiting tasks pile up when the cluster cannot keep up; a page of
 //    task numbers with a live task counts as kBytesPerTaskPage), with the same exit status and
 //    nothing written.
-// Memory available: the least of /proc/meminfo's MemAvailable, the cgroup's memory.max less its
-// memory.current, RLIMIT_AS, and ECSIM_MEMORY_AVAILABLE (bytes, or with a K, M or G suffix: a
+// Memory available: the least of /proc/meminfo's MemAvailable, memory.max less memory.current of
+// the process's cgroup (v2, /proc/self/cgroup) and of each cgroup above it (a batch scheduler's
+// job limit: Slurm's --mem under ConstrainRAMSpace), RLIMIT_AS, and ECSIM_MEMORY_AVAILABLE (bytes, or with a K, M or G suffix: a
 // lower budget on a shared machine, and the tests' seam); unknown (-1) when none can be read.
 //
 // Commands that run several simulations at once (compare, plan, sweep: tools/work_pool.h) give
@@ -22,7 +23,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/engine.h"
@@ -39,6 +42,15 @@ inline constexpr std::int64_t kBytesPerTaskPage = 1024;
 
 // The environment variable that lowers the memory available (see above).
 inline constexpr const char* kMemoryAvailableVariable = "ECSIM_MEMORY_AVAILABLE";
+
+// A memory size: bytes, or kibibytes, mebibytes, gibibytes, tebibytes with a K, M, G or T suffix
+// ("512M"); -1 when `text` is not one.
+std::int64_t parse_memory_size(std::string_view text);
+
+// The least room (memory.max less memory.current) of the cgroup that `proc_self_cgroup` (the text
+// of /proc/self/cgroup) names under `root` (/sys/fs/cgroup) and of each cgroup above it, up to
+// `root`; -1 when none has a limit.
+std::int64_t cgroup_memory_headroom(const std::filesystem::path& root, std::string_view proc_self_cgroup);
 
 // Bytes of memory this process may still use; -1 when unknown. Throws sim::InputError (naming
 // ECSIM_MEMORY_AVAILABLE) when that variable is set to something other than a size.
@@ -80,6 +92,22 @@ struct LiveTaskNeed {
   double bytes() const { return tasks * static_cast<double>(kBytesPerLiveTask); }
 };
 LiveTaskNeed live_task_need(const LiveTaskInputs& inputs);
+
+// What to ask a batch scheduler for to run the scenario once (`sweep --emit slurm`'s --mem), in
+// bytes: kRequestBaseBytes, kRequestBytesPerInstance per instance at the most (those at the start
+// and every capacity provider at its maxSize), kRequestBytesPerSample per sample (the run's
+// duration over its sampleInterval) and kRequestBytesPerSeriesSample more per sample for each
+// series of timeseries-by-*.csv (zones, instance types, services, capacity providers), and
+// kRequestLiveTaskFactor times the live tasks' bytes at the least (live_task_need): a queue may
+// grow beyond the steady state. The figures are peak RSS measured over runs of many sizes, rounded
+// up (tests/tools/memory_budget_test.cpp runs scenarios and checks that none needs more). A run
+// that needs more still ends cleanly: the element checks its own memory and stops with exit 2.
+inline constexpr std::int64_t kRequestBaseBytes = std::int64_t{32} << 20;
+inline constexpr std::int64_t kRequestBytesPerInstance = 1536;
+inline constexpr std::int64_t kRequestBytesPerSample = 512;
+inline constexpr std::int64_t kRequestBytesPerSeriesSample = 48;
+inline constexpr std::int64_t kRequestLiveTaskFactor = 2;
+std::int64_t run_memory_request(const sim::Scenario& scenario);
 
 // Throws sim::InputError (file `file`, the largest source's JSON path) when the scenario's live
 // tasks at the least need more than one run's share of `available` bytes (-1: no check).

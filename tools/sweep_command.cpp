@@ -47,6 +47,10 @@ constexpr std::string_view kSweepOptions =
     "  --emit slurm        write DIR/sweep.sbatch, a Slurm array job of one element per run, and\n"
     "                      print how to submit it and merge after; runs nothing, checks\n"
     "                      each run's memory on this machine's (one run an element)\n"
+    "  --mem M             with --emit slurm, what each element requests (#SBATCH --mem): auto\n"
+    "                      (default: the most any run needs, estimated from its instances,\n"
+    "                      samples and live tasks with measured headroom), none (the\n"
+    "                      cluster's default), or a size (bytes, or with K, M, G, T: 2G)\n"
     "  --ecsim PATH        the ecsim binary the script runs (default: this one's absolute path)\n"
     "  --plugin LIB.so     load a placement plugin (repeatable), as for run\n"
     "  --quiet             print nothing on success\n"
@@ -138,8 +142,9 @@ std::vector<scenarios::Override> sweep_overrides(const SweepPlan& plan, const Sw
   return out;
 }
 
-void check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::int64_t available,
-                 std::size_t runs_at_once) {
+std::int64_t check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::int64_t available,
+                         std::size_t runs_at_once) {
+  std::int64_t request = 0;
   const std::size_t per_combination = plan.strategies.size() * plan.seeds.size();
   for (std::size_t c = 0; c < plan.combinations(); ++c) {
     const SweepRun run = sweep_run(plan, c * per_combination);
@@ -148,6 +153,7 @@ void check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan,
       sim::Scenario s = scenario;
       apply_strategy(s, strategy, plan.sources);
       // A seed changes none of the figures the memory check reads.
+      request = std::max(request, run_memory_request(s));
       try {
         check_memory_budget(s, source.label, available, runs_at_once);
       } catch (const sim::InputError& e) {
@@ -166,6 +172,7 @@ void check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan,
       }
     }
   }
+  return request;
 }
 
 std::string sweep_plan_json(const SweepPlan& plan) {
@@ -428,6 +435,10 @@ std::string sweep_sbatch(const SweepPlan& plan, const SlurmScript& script) {
   out += "#SBATCH --array=0-" + std::to_string(runs - 1) + (script.limit > 0 ? "%" + std::to_string(script.limit) : std::string()) + "\n";
   out += "#SBATCH --ntasks=1\n";
   out += "#SBATCH --cpus-per-task=1\n";
+  if (script.memory >= 0) {
+    // Slurm's --mem is in MiB without a suffix.
+    out += "#SBATCH --mem=" + std::to_string((script.memory + (std::int64_t{1} << 20) - 1) >> 20) + "\n";
+  }
   out += "#SBATCH --output=" + slurm_path(script.dir) + "/logs/run-%a.out\n";
   out += "#SBATCH --error=" + slurm_path(script.dir) + "/logs/run-%a.err\n";
   out += command;
@@ -463,13 +474,23 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "merge") return cmd_sweep_merge(std::vector<std::string>(args.begin() + 1, args.end()));
   po::options_description desc;
   desc.add_options()("output,o", po::value<std::string>())("jobs", po::value<std::string>())("index", po::value<std::string>())(
-      "emit", po::value<std::string>())("ecsim", po::value<std::string>())(
+      "emit", po::value<std::string>())("ecsim", po::value<std::string>())("mem", po::value<std::string>())(
       "plugin", po::value<std::vector<std::string>>()->composing())("quiet", po::bool_switch());
   const po::variables_map vm = parse_args(args, desc, {"spec"});
   if (vm.count("spec") == 0) throw UsageError("missing SPEC (or merge DIR)");
   if (vm.count("index") && vm.count("emit")) throw UsageError("--index and --emit exclude each other");
   if (vm.count("emit") && vm["emit"].as<std::string>() != "slurm") {
     throw sim::InputError("--emit", "", "a known scheduler (valid: slurm)", "\"" + vm["emit"].as<std::string>() + "\"");
+  }
+  if (vm.count("mem") && !vm.count("emit")) throw UsageError("--mem goes with --emit slurm");
+  std::int64_t mem = -2;  // -2: each element's estimate (auto); -1: none
+  if (vm.count("mem")) {
+    const std::string text = vm["mem"].as<std::string>();
+    mem = text == "auto" ? -2 : text == "none" ? -1 : parse_memory_size(text);
+    if (text != "none" && text != "auto" && mem <= 0) {
+      throw sim::InputError("--mem", "", "auto, none or a memory size (bytes, or with a K, M, G or T suffix: 512M)",
+                            "\"" + text + "\"");
+    }
   }
   std::vector<std::string> plugins;
   if (vm.count("plugin")) {
@@ -487,9 +508,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const fs::path dir(vm.count("output") ? vm["output"].as<std::string>() : "ecsim-sweep");
 
   // What the runs here may hold (tools/memory_budget.h): each on its share, checked before
-  // anything is written. --emit runs nothing here, and its script requests no memory (an element
-  // gets its cluster's default): every run is checked on this machine's memory as a node's, one
-  // run at once (an element runs one), and each element checks again on its node.
+  // anything is written. --emit runs nothing here: every run is checked on this machine's memory
+  // as a node's, one run at once (an element runs one); its script requests the most any run
+  // needs (run_memory_request, or --mem), and each element checks again within its allocation.
   const std::int64_t available = available_memory_bytes();
   if (vm.count("index")) {
     const std::uint64_t index = parse_index(vm["index"].as<std::string>());
@@ -506,7 +527,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (!quiet) std::printf("run %llu of %zu: wrote %s\n", static_cast<unsigned long long>(index), plan.runs(), sweep_run_dir(dir, index).string().c_str());
     return 0;
   }
-  check_sweep(source, plan, available, vm.count("emit") ? 1 : worker_count(jobs, plan.runs()));
+  const std::int64_t request = check_sweep(source, plan, available, vm.count("emit") ? 1 : worker_count(jobs, plan.runs()));
   if (vm.count("emit")) {
     SlurmScript script;
     if (vm.count("ecsim")) {
@@ -521,6 +542,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (!script.dir.empty() && script.dir.back() == '/') script.dir.pop_back();
     script.plugins = plugins;
     script.limit = jobs;
+    script.memory = mem == -2 ? request : mem;
     write_sweep_plan(plan, dir);
     try {
       fs::create_directories(dir / "logs");

@@ -62,9 +62,10 @@ std::vector<scenarios::Override> sweep_overrides(const SweepPlan& plan, const Sw
 // before anything is written, and so is one whose live tasks do not fit in a run's share of
 // `available` bytes among `runs_at_once` (tools/memory_budget.h; -1: no memory check), naming
 // the combination, its settings and the strategy. --emit slurm checks with one run at once
-// (an array element runs one) on this machine's memory.
-void check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::int64_t available = -1,
-                 std::size_t runs_at_once = 1);
+// (an array element runs one) on this machine's memory. Returns the most any run asks a batch
+// scheduler for (run_memory_request, bytes).
+std::int64_t check_sweep(const scenarios::ScenarioSource& source, const SweepPlan& plan, std::int64_t available = -1,
+                         std::size_t runs_at_once = 1);
 
 // spec.json's text, and the plan read back from DIR/spec.json (InputError when absent or not one).
 std::string sweep_plan_json(const SweepPlan& plan);
@@ -110,6 +111,7 @@ struct SlurmScript {
   std::string dir;    // absolute path of the shared output directory
   std::vector<std::string> plugins;
   std::size_t limit = 0;
+  std::int64_t memory = -1;  // bytes each element requests (#SBATCH --mem, in MiB rounded up); -1: none
 };
 std::string sweep_sbatch(const SweepPlan& plan, const SlurmScript& script);
 

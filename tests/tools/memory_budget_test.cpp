@@ -15,9 +15,12 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "placement/registry.h"
 #include "run_ecsim.h"
 #include "scenarios/loader.h"
+#include "scenarios/overrides.h"
 #include "sim/input_error.h"
 #include "tools/work_pool.h"
 
@@ -449,4 +452,146 @@ TEST_CASE("cli: a queue that grows without end stops every command with exit 2, 
   CHECK(fs::exists(dir.path() / "sweep/spec.json"));
   CHECK_FALSE(fs::exists(dir.path() / "sweep/sweep.json"));
   CHECK_FALSE(fs::exists(dir.path() / "sweep/runs"));
+}
+
+namespace {
+
+// One-slot instances ("slot.small") and one task definition, as scenarios/bench/mmc-c2000.json.
+std::string slot_scenario_json(const std::string& duration, const std::string& sample_interval, int instances,
+                               const std::string& jobs) {
+  return R"({"name": "sized", "seed": 7, "duration": ")" + duration + R"(", "sampleInterval": ")" + sample_interval +
+         R"(",
+  "instanceTypes": [{"name": "slot.small", "vcpu": 1, "memoryMiB": 1024, "enis": 2, "gpus": 0, "pricePerHour": 0.01}],
+  "cluster": {"name": "queue", "availabilityZones": ["us-east-1a", "us-east-1b"],
+              "instanceGroups": [{"name": "slot", "instanceType": "slot.small", "count": )" +
+         std::to_string(instances) + R"(, "reservedPorts": []}]},
+  "taskDefinitions": [{"family": "work", "cpu": "1024", "memory": "1024",
+                       "containerDefinitions": [{"name": "work", "image": "busybox", "essential": true}]}],
+  "jobs": [)" + jobs + "]}";
+}
+
+}  // namespace
+
+TEST_CASE("memory request: a run's peak resident memory stays within what sweep --emit slurm requests for it",
+          "[tools][memory]") {
+#if defined(__SANITIZE_ADDRESS__)
+  SKIP("AddressSanitizer's shadow memory is not the release build's");
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  SKIP("AddressSanitizer's shadow memory is not the release build's");
+#endif
+#endif
+  // Each grows one term of the estimate: instances, samples, waiting tasks, running tasks, and
+  // long tasks among short ones (each keeping its page of task numbers), plus the bundled bench.
+  TempDir dir;
+  const std::string work = R"({"name": "w", "taskDefinition": "work", "onPlacementFailure": "wait", )";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"instances", slot_scenario_json("3h30m", "5m", 100'000,
+                                       work + R"("arrival": {"type": "poisson", "ratePerHour": 100000, "count": 1000}, "runtime": {"type": "exponential", "mean": "60s"}})")},
+      {"samples", slot_scenario_json("30d", "10s", 100,
+                                     work + R"("arrival": {"type": "poisson", "ratePerHour": 100, "count": 100000}, "runtime": {"type": "exponential", "mean": "60s"}})")},
+      {"waiting", slot_scenario_json("3h30m", "5m", 10,
+                                     work + R"("arrival": {"type": "poisson", "ratePerHour": 1e8, "count": 1000000}, "runtime": {"type": "exponential", "mean": "60s"}})")},
+      {"running", slot_scenario_json("1h", "5m", 200'000,
+                                     work + R"("arrival": {"type": "poisson", "ratePerHour": 1e8, "count": 200000}, "runtime": {"type": "exponential", "mean": "10h"}})")},
+      {"pinned", slot_scenario_json("1h", "5m", 20'000,
+                                    work + R"("arrival": {"type": "fixed", "interval": "1s"}, "runtime": {"type": "constant", "value": "30d"}}, )" +
+                                        R"({"name": "s", "taskDefinition": "work", "arrival": {"type": "poisson", "ratePerHour": 918000}, )" +
+                                        R"("runtime": {"type": "exponential", "mean": "1s"}})")},
+  };
+  std::vector<std::string> files;
+  for (const auto& [name, text] : cases) {
+    std::ofstream(dir.path() / (name + ".json")) << text;
+    files.push_back((dir.path() / (name + ".json")).string());
+  }
+  files.push_back(std::string(ECSIM_SOURCE_DIR) + "/scenarios/bench/bench.json");
+  for (const std::string& file : files) {
+    INFO(file);
+    const std::int64_t request = tools::run_memory_request(ecsim::scenarios::load_scenario(file));
+    const auto r = run_ecsim({"run", file, "-o", (dir.path() / "out").string(), "--quiet"}, dir.path());
+    REQUIRE(r.status == 0);
+    // run.json's peak (VmHWM: from ecsim's start; the child's ru_maxrss would count this test
+    // process's memory too, up to the exec), taken when the run is over and its outputs are
+    // about to be written. Whole processes, outputs included, measured from a small shell (README,
+    // "Memory"): 31 / 39 / 103 / 109 / 389 / 988 MiB against requests of 55 / 64 / 179 / 277 /
+    // 619 / 1,741 MiB.
+    const auto run_json = nlohmann::json::parse(read_file(dir.path() / "out" / "run.json"));
+    const auto peak = static_cast<std::int64_t>(run_json.at("peakRssMiB").get<double>() * (1 << 20));
+    INFO("peak " << (peak >> 20) << " MiB, request " << (request >> 20) << " MiB");
+    CHECK(peak * 5 / 4 <= request);           // at least a quarter of headroom
+    CHECK(request <= 3 * peak + (32 << 20));  // and not wildly more
+  }
+}
+
+TEST_CASE("memory request: sweep --emit slurm asks for the most any run needs, or what --mem says", "[tools][memory]") {
+  TempDir dir;
+  std::ofstream(dir.path() / "sized.json")
+      << slot_scenario_json("1h", "5m", 1000,
+                            R"({"name": "w", "taskDefinition": "work", "arrival": {"type": "poisson", "ratePerHour": 3600}, "runtime": {"type": "exponential", "mean": "60s"}})");
+  std::ofstream(dir.path() / "sized.sweep.json")
+      << R"({"scenario": "sized.json", "vary": [{"set": "cluster.instanceGroups.slot.count", "values": [1000, 300000, 2000]}],
+             "strategies": ["random"], "seeds": 2})";
+  const auto request_of = [&](int count) {
+    return tools::run_memory_request(ecsim::scenarios::load_scenario(
+        (dir.path() / "sized.json").string(), {ecsim::scenarios::parse_override("cluster.instanceGroups.slot.count=" + std::to_string(count))}));
+  };
+  // 300,000 instances: 32 MiB + 300,000 x 1.5 KiB (439.5 MiB) + 14 samples x (512 + 3 series x 48
+  // bytes) + 2 x 60 live tasks x 128 bytes, rounded up: 472 MiB, the most of the three.
+  const std::int64_t most = request_of(300'000);
+  CHECK(most > request_of(2000));
+  CHECK(most == std::int64_t{472} << 20);
+  const auto sbatch = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"sweep", "sized.sweep.json", "-o", "s", "--emit", "slurm", "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_ecsim(args, dir.path());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const std::string text = read_file(dir.path() / "s/sweep.sbatch");
+    fs::remove_all(dir.path() / "s");
+    return text;
+  };
+  CHECK(sbatch({}).find("#SBATCH --cpus-per-task=1\n#SBATCH --mem=472\n") != std::string::npos);
+  CHECK(sbatch({"--mem", "auto"}).find("#SBATCH --mem=472\n") != std::string::npos);
+  CHECK(sbatch({"--mem", "2G"}).find("#SBATCH --mem=2048\n") != std::string::npos);
+  CHECK(sbatch({"--mem", "1500000"}).find("#SBATCH --mem=2\n") != std::string::npos);  // MiB, rounded up
+  CHECK(sbatch({"--mem", "none"}).find("--mem") == std::string::npos);
+  const auto bad = run_ecsim({"sweep", "sized.sweep.json", "-o", "s", "--emit", "slurm", "--mem", "lots"}, dir.path());
+  CHECK(bad.status == 2);
+  CHECK(bad.err ==
+        "--mem: /: expected auto, none or a memory size (bytes, or with a K, M, G or T suffix: 512M), got \"lots\"\n");
+  CHECK_FALSE(fs::exists(dir.path() / "s"));
+  CHECK(run_ecsim({"sweep", "sized.sweep.json", "-o", "s", "--mem", "2G"}, dir.path()).status == 2);  // not without --emit
+  CHECK_FALSE(fs::exists(dir.path() / "s"));
+}
+
+TEST_CASE("memory: the room of the process's cgroup is the least over it and every cgroup above it", "[tools][memory]") {
+  // A Slurm job's limit (--mem under ConstrainRAMSpace) sits on the job's cgroup, above the step's
+  // where the process runs, and the root has no memory.max at all.
+  TempDir dir;
+  const fs::path root = dir.path() / "cgroup";
+  const auto put = [&](const fs::path& d, const std::string& max, const std::string& current) {
+    fs::create_directories(d);
+    if (!max.empty()) std::ofstream(d / "memory.max") << max << "\n";
+    std::ofstream(d / "memory.current") << current << "\n";
+  };
+  put(root, "", "900000000");
+  put(root / "system.slice", "max", "800000000");
+  put(root / "system.slice" / "job_7", "1073741824", "300000000");  // 1 GiB, 300 MB held
+  put(root / "system.slice" / "job_7" / "step_0", "max", "200000000");
+  const std::string text = "12:memory:/ignored\n0::/system.slice/job_7/step_0\n";
+  CHECK(tools::cgroup_memory_headroom(root, text) == 1073741824 - 300000000);
+  // A lower limit further down wins; one that is over its limit has no room.
+  put(root / "system.slice" / "job_7" / "step_0", "250000000", "200000000");
+  CHECK(tools::cgroup_memory_headroom(root, text) == 50000000);
+  put(root / "system.slice" / "job_7" / "step_0", "150000000", "200000000");
+  CHECK(tools::cgroup_memory_headroom(root, text) == 0);
+  // In a container's own namespace ("0::/"), or without a v2 line, only the root counts: here
+  // it has no limit. A path that climbs out is taken as the root.
+  CHECK(tools::cgroup_memory_headroom(root, "0::/\n") == -1);
+  CHECK(tools::cgroup_memory_headroom(root, "4:memory:/x\n") == -1);
+  CHECK(tools::cgroup_memory_headroom(root, "0::/system.slice/../../etc\n") == -1);
+  put(root, "2000000000", "900000000");
+  CHECK(tools::cgroup_memory_headroom(root, "0::/\n") == 1100000000);
+  // A cgroup that is not there reads as no limit, its ancestors still count.
+  CHECK(tools::cgroup_memory_headroom(root, "0::/system.slice/job_7/gone\n") == 1073741824 - 300000000);
 }
