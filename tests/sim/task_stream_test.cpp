@@ -35,6 +35,19 @@ bool same(const sim::TaskRecord& a, const sim::TaskRecord& b) {
          a.rejected == b.rejected && a.cpu == b.cpu && a.memory_mib == b.memory_mib;
 }
 
+// The error that stops a run of `s` under `limits` (with because "a test"); "" when it completes.
+std::string refusal(const sim::Scenario& s, sim::RunLimits limits) {
+  limits.because = "a test";
+  placement::EcsPlacerFactory factory;
+  Collect sink;
+  try {
+    sim::run_scenario(s, factory, nullptr, nullptr, &sink, limits);
+  } catch (const sim::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 // 20 one-slot instances at rho 0.95 for 3 hours: about 3,400 tasks over many pages, some still
 // waiting or running at the end.
 sim::Scenario busy() {
@@ -149,21 +162,15 @@ TEST_CASE("task stream: a run whose live tasks outgrow its limit stops with an i
   sim::Scenario s = testing::slot_scenario(2);
   s.duration = sim::kHour;
   s.jobs.push_back(testing::poisson_job("flood", 100.0 / 60.0, 60 * sim::kSecond));
-  placement::EcsPlacerFactory factory;
   sim::RunLimits limits;
   limits.max_live_tasks = 500;
   limits.file = "flood.json";
-  limits.because = "a test";
-  Collect sink;
-  try {
-    sim::run_scenario(s, factory, nullptr, nullptr, &sink, limits);
-    FAIL("no error");
-  } catch (const sim::InputError& e) {
-    const std::string what = e.what();
-    CHECK(what.rfind("flood.json: /: expected a run whose tasks waiting or holding an instance fit in memory (at most "
-                     "500 at once: a test), got 501 at ", 0) == 0);
-  }
+  const std::string what = refusal(s, limits);
+  CHECK(what.rfind("flood.json: /: expected a run whose tasks waiting or holding an instance fit in memory (at most "
+                   "500 at once: a test), got 501 at ", 0) == 0);
   // Without the limit the same run completes.
+  placement::EcsPlacerFactory factory;
+  Collect sink;
   CHECK(sim::run_scenario(s, factory, nullptr, nullptr, &sink).task_stats.submitted > 500);
 }
 
@@ -181,25 +188,19 @@ TEST_CASE("task stream: live tasks that each keep a page of task numbers count t
   long_job.runtime.value = sim::kDay;
   s.jobs.push_back(long_job);
   s.jobs.push_back(testing::poisson_job("short", 5.0, sim::kSecond));
-  placement::EcsPlacerFactory factory;
   sim::RunLimits limits;
   limits.max_live_tasks = 700;
   limits.tasks_per_page = 8;
   limits.file = "pinned.json";
-  limits.because = "a test";
-  Collect sink;
-  try {
-    sim::run_scenario(s, factory, nullptr, nullptr, &sink, limits);
-    FAIL("no error");
-  } catch (const sim::InputError& e) {
-    const std::string what = e.what();
-    INFO(what);
-    CHECK(what.rfind("pinned.json: /: expected a run whose tasks waiting or holding an instance fit in memory (at most "
-                     "700 at once: a test), got ", 0) == 0);
-    CHECK(what.find(" pages of task numbers (1 KiB each, as 8 tasks) = 701 at ") != std::string::npos);
-    CHECK(what.find("long-lived tasks among many short ones keep a page of task numbers each") != std::string::npos);
-  }
+  const std::string what = refusal(s, limits);
+  INFO(what);
+  CHECK(what.rfind("pinned.json: /: expected a run whose tasks waiting or holding an instance fit in memory (at most "
+                   "700 at once: a test), got ", 0) == 0);
+  CHECK(what.find(" pages of task numbers (1 KiB each, as 8 tasks) = 701 at ") != std::string::npos);
+  CHECK(what.find("long-lived tasks among many short ones keep a page of task numbers each") != std::string::npos);
   // Counting live tasks alone, the same run completes: its live tasks stay far below 700.
   limits.tasks_per_page = 0;
+  placement::EcsPlacerFactory factory;
+  Collect sink;
   CHECK(sim::run_scenario(s, factory, nullptr, nullptr, &sink, limits).task_stats.submitted > 50'000);
 }
