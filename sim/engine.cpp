@@ -647,7 +647,8 @@ RunResult Engine::run() {
     // written here, not in a callback: GCC 12 deletes calls to a function whose only effect is a
     // prefetch, as it did with the callback this replaced.)
     const Event e = queue_.pop();
-    for (const Event& soon : queue_.soon()) {
+    // (Not while the live tasks' slots fit in the cache anyway: there it only costs.)
+    for (const Event& soon : slots_.slots() > kPrefetchSlots ? queue_.soon() : std::span<const Event>()) {
       if (!is_task_event(soon.kind)) continue;
       if (const std::uint32_t slot = slots_.slot(soon.target); slot != Slots::kFreed) {
         __builtin_prefetch(&slots_.fields(slot));

@@ -339,6 +339,9 @@ class Engine final : public ServiceHost, public ImageHost, public FleetHost {
     Slots& slots_;
   };
   Slots slots_;
+  // Below this many slots (88 bytes each: 352 KiB), the live tasks' state stays in the cache and
+  // the engine does not prefetch it.
+  static constexpr std::size_t kPrefetchSlots = 4096;
   std::vector<std::uint32_t> slots_to_free_;  // tasks done with, freed after the current event (free_done_slots)
   TaskColumn<TaskFields, true> rec_{slots_};
   TaskColumn<Resources, false, &TaskExtra::need> task_need_{slots_};
