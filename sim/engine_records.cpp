@@ -48,7 +48,8 @@ void Engine::too_many_live_tasks() const {
   const auto live_and_pages = [&] {
     if (pages_as_tasks == 0) return std::to_string(live_);
     return std::to_string(live_) + " tasks and " + std::to_string(slots_.live_pages()) +
-           " pages of task numbers (1 KiB each, as " + std::to_string(limits_.tasks_per_page) + " tasks) = " +
+           " pages of task numbers (" + std::to_string(Slots::kMapPageBytes / 1024) + " KiB each, as " +
+           std::to_string(limits_.tasks_per_page) + " tasks) = " +
            std::to_string(held_as_tasks());
   };
   // Why: the queue grows, or (when pages count for more than a tenth) long tasks hold pages.
