@@ -30,7 +30,6 @@ void DurationDistribution::add_exact(SimTime v) {
 void DurationDistribution::fold() {
   buckets_.resize(1);
   buckets_[0].assign(kLevel0, 0);
-  level0_ = buckets_[0].data();
   for (const SimTime v : values_) add_to_bucket(v, 1);
   std::vector<SimTime>().swap(values_);
   sorted_ = true;

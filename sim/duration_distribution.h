@@ -34,35 +34,18 @@ class DurationDistribution {
   static constexpr int kBits = 11;
 
   DurationDistribution() = default;
-  DurationDistribution(const DurationDistribution& o) { *this = o; }
+  DurationDistribution(const DurationDistribution&) = default;
+  DurationDistribution& operator=(const DurationDistribution&) = default;
+  // A moved-from distribution is left empty (and usable), not with counts and no values.
   DurationDistribution(DurationDistribution&& o) noexcept { *this = std::move(o); }
-  DurationDistribution& operator=(const DurationDistribution& o) {
-    if (this == &o) return *this;
-    count_ = o.count_;
-    total_ = o.total_;
-    max_ = o.max_;
-    values_ = o.values_;
-    sorted_ = o.sorted_;
-    buckets_ = o.buckets_;
-    level0_ = buckets_.empty() ? nullptr : buckets_[0].data();
-    return *this;
-  }
   DurationDistribution& operator=(DurationDistribution&& o) noexcept {
     if (this == &o) return *this;
-    count_ = o.count_;
-    total_ = o.total_;
-    max_ = o.max_;
-    values_ = std::move(o.values_);
-    sorted_ = o.sorted_;
-    buckets_ = std::move(o.buckets_);
-    level0_ = buckets_.empty() ? nullptr : buckets_[0].data();
-    o.count_ = 0;  // left empty, as a moved-from vector is
-    o.total_ = 0;
-    o.max_ = 0;
-    o.values_.clear();
-    o.sorted_ = true;
-    o.buckets_.clear();
-    o.level0_ = nullptr;
+    count_ = std::exchange(o.count_, 0);
+    total_ = std::exchange(o.total_, 0);
+    max_ = std::exchange(o.max_, 0);
+    values_ = std::exchange(o.values_, {});
+    sorted_ = std::exchange(o.sorted_, true);
+    buckets_ = std::exchange(o.buckets_, {});
     return *this;
   }
 
@@ -72,10 +55,10 @@ class DurationDistribution {
     ++count_;
     total_ += v;
     if (v > max_) max_ = v;
-    if (level0_ == nullptr) {
+    if (buckets_.empty()) {
       add_exact(v);
     } else if (static_cast<std::uint64_t>(v) < (std::uint64_t{1} << kBits)) {
-      ++level0_[v];  // the common case of a sketch: a short wait
+      ++buckets_[0][static_cast<std::size_t>(v)];  // the common case of a sketch: a short wait
     } else {
       add_to_bucket(v, 1);
     }
@@ -128,7 +111,6 @@ class DurationDistribution {
   // Sketch mode: [level][k]; level 0 holds values 0 .. 2^kBits - 1, level L >= 1 the values
   // [2^(kBits+L-1), 2^(kBits+L)) in buckets 2^(L-1) wide. A level is empty until used.
   std::vector<std::vector<std::int64_t>> buckets_;
-  std::int64_t* level0_ = nullptr;  // buckets_[0].data() in sketch mode (kept by copies and moves)
 };
 
 }  // namespace ecsim::sim
