@@ -94,7 +94,7 @@ std::int64_t cgroup_memory_headroom(const std::filesystem::path& root, std::stri
     if (end == std::string_view::npos) end = proc_self_cgroup.size();
     const std::string_view line = proc_self_cgroup.substr(at, end - at);
     at = end + 1;
-    if (line.size() > 4 && line.substr(0, 4) == "0::/" && line.find("/..") == std::string_view::npos) {
+    if (line.size() > 4 && line.substr(0, 4) == "0::/" && line[4] != '/' && line.find("/..") == std::string_view::npos) {
       dir = root / line.substr(4);
     }
   }
@@ -110,7 +110,7 @@ std::int64_t cgroup_memory_headroom(const std::filesystem::path& root, std::stri
       const std::int64_t room = std::max<std::int64_t>(0, max - std::max<std::int64_t>(0, current));
       if (best < 0 || room < best) best = room;
     }
-    if (dir == top || !dir.has_relative_path() || dir.native().size() <= top.native().size()) break;
+    if (dir.native().size() <= top.native().size()) break;  // at the root (dir is always under it)
   }
   return best;
 }

@@ -486,10 +486,14 @@ int cmd_sweep(const std::vector<std::string>& args) {
   std::int64_t mem = -2;  // -2: each element's estimate (auto); -1: none
   if (vm.count("mem")) {
     const std::string text = vm["mem"].as<std::string>();
-    mem = text == "auto" ? -2 : text == "none" ? -1 : parse_memory_size(text);
-    if (text != "none" && text != "auto" && mem <= 0) {
-      throw sim::InputError("--mem", "", "auto, none or a memory size (bytes, or with a K, M, G or T suffix: 512M)",
-                            "\"" + text + "\"");
+    if (text == "none") {
+      mem = -1;
+    } else if (text != "auto") {
+      mem = parse_memory_size(text);
+      if (mem <= 0) {
+        throw sim::InputError("--mem", "", "auto, none or a memory size (bytes, or with a K, M, G or T suffix: 512M)",
+                              "\"" + text + "\"");
+      }
     }
   }
   std::vector<std::string> plugins;
