@@ -11,11 +11,13 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <system_error>
+#include <thread>
 
 #include "reports/checks.h"
 #include "reports/explain_writer.h"
@@ -281,13 +283,19 @@ OutputDirectory::OutputDirectory(fs::path dir, std::span<const std::string_view>
       if (lock_fd_ < 0) fail("cannot create " + in_quotes(lock_path_), errno);
       if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
         const int err = errno;
-        char holder[32] = {};
-        const ssize_t n = ::pread(lock_fd_, holder, sizeof holder - 1, 0);
+        // The holder writes its pid just after it locks: one that has only just locked gets a
+        // few milliseconds to, so that the refusal can name it.
+        std::string who;
+        for (int attempt = 0; err == EWOULDBLOCK && who.empty() && attempt < 50; ++attempt) {
+          if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          char holder[32] = {};
+          const ssize_t n = ::pread(lock_fd_, holder, sizeof holder - 1, 0);
+          if (n > 0) who.assign(holder, static_cast<std::size_t>(n));
+          who.erase(std::remove_if(who.begin(), who.end(), [](char c) { return c < '0' || c > '9'; }), who.end());
+        }
         ::close(lock_fd_);
         lock_fd_ = -1;
         if (err != EWOULDBLOCK) fail("cannot lock " + in_quotes(lock_path_), err);
-        std::string who = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : std::string();
-        who.erase(std::remove_if(who.begin(), who.end(), [](char c) { return c < '0' || c > '9'; }), who.end());
         throw OutputInUse(in_quotes(target_) + " is being written by another ecsim process" +
                           (who.empty() ? std::string() : " (pid " + who + ")") +
                           "; wait for it to finish, or write elsewhere");
