@@ -1,5 +1,6 @@
 #include "reports/format.h"
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cmath>
@@ -103,11 +104,56 @@ std::string format_double(double v) {
   return std::string(buf, write_double(buf, v));
 }
 
+char* write_fixed(char* out, double v, int decimals) {
+  assert(decimals >= 0 && decimals <= 9);
+  // |v| 10^d rounded half to even, from its exact value: hi + lo = |v| 10^d exactly (Dekker's
+  // product: the build never contracts to FMA), hi rounded to the integer n by the 2^52 shift.
+  // hi - n is exact; the rounding of hi differs from that of hi + lo only where hi lies halfway
+  // between two integers (the integers' midpoints are doubles below 2^52), and then lo decides.
+  const double scale = static_cast<double>(kPow10[decimals]);
+  const double a = std::fabs(v);
+  const double hi = a * scale;
+  if (!(hi < 0x1p52)) [[unlikely]] {  // large, infinite or NaN
+    const auto r = std::to_chars(out, out + kMaxFixedChars, v, std::chars_format::fixed, decimals);
+    assert(r.ec == std::errc());
+    return r.ptr;
+  }
+  constexpr double kSplit = 134217729.0;  // 2^27 + 1
+  const double ta = kSplit * a;
+  const double a_hi = ta - (ta - a);
+  const double a_lo = a - a_hi;
+  const double ts = kSplit * scale;
+  const double s_hi = ts - (ts - scale);
+  const double s_lo = scale - s_hi;
+  const double lo = ((a_hi * s_hi - hi) + a_hi * s_lo + a_lo * s_hi) + a_lo * s_lo;
+  const double n = (hi + 0x1p52) - 0x1p52;
+  auto units = static_cast<std::uint64_t>(n);
+  const double off = hi - n;
+  if (off == 0.5 && lo > 0) ++units;       // above the midpoint hi rounded down from
+  if (off == -0.5 && lo < 0) --units;      // below the midpoint hi rounded up from
+  if (std::signbit(v)) *out++ = '-';
+  const std::uint64_t unit = kPow10[decimals];
+  out = write_uint(out, units / unit);
+  if (decimals == 0) return out;
+  *out++ = '.';
+  std::uint64_t frac = units % unit;
+  for (int i = decimals - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + frac % 10);
+    frac /= 10;
+  }
+  return out + decimals;
+}
+
 std::string format_fixed(double v, int decimals) {
-  char buf[400];  // fixed notation of 1e308 is 309 digits
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  assert(r.ec == std::errc());
-  return std::string(buf, r.ptr);
+  if (decimals < 0 || decimals > 9) {
+    std::string buf(kMaxFixedChars + static_cast<std::size_t>(std::max(decimals, 0)), '\0');
+    const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed, decimals);
+    assert(r.ec == std::errc());
+    buf.resize(static_cast<std::size_t>(r.ptr - buf.data()));
+    return buf;
+  }
+  char buf[kMaxFixedChars];
+  return std::string(buf, write_fixed(buf, v, decimals));
 }
 
 char* write_percent(char* out, std::int64_t num, std::int64_t den, int decimals) {

@@ -38,6 +38,13 @@ char* write_double(char* out, double v);
 
 // Fixed notation with `decimals` places, correctly rounded: (2.0/3, 1) -> "0.7". For humans.
 std::string format_fixed(double v, int decimals);
+// Room write_fixed() may need: fixed notation of DBL_MAX with 9 places is 320 chars.
+constexpr std::size_t kMaxFixedChars = 330;
+// Writes format_fixed(v, decimals) at out, the same bytes as std::to_chars(..., fixed,
+// decimals), and returns one past the last char. Values below 2^52 / 10^decimals take an
+// integer path (charts print hundreds of thousands of coordinates); others go to std::to_chars.
+// REQUIRES: 0 <= decimals <= 9, room for kMaxFixedChars.
+char* write_fixed(char* out, double v, int decimals);
 
 // 100 * num / den rounded half away from zero to `decimals` places, trailing zeros trimmed:
 // (1, 3, 2) -> "33.33", (1, 2, 2) -> "50", (2, 3, 2) -> "66.67". "0" when den <= 0 (nothing

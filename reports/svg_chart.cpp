@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "reports/format.h"
 #include "sim/portable_math.h"
 
 namespace ecsim::reports {
@@ -16,12 +17,20 @@ constexpr const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
 
 constexpr int kLeft = 64, kRight = 16, kTop = 44, kBottom = 46;
 
-// Fixed notation with `decimals` places; "-0" never appears.
+// Appends v in fixed notation with `decimals` places; "-0" never appears (a negative value
+// that rounds to zero prints as zero).
+void append_fixed(std::string& out, double v, int decimals) {
+  char buf[kMaxFixedChars];
+  const char* first = buf;
+  const char* last = write_fixed(buf, v, decimals);
+  if (*first == '-' && std::all_of(first + 1, last, [](char c) { return c == '0' || c == '.'; })) ++first;
+  out.append(first, last);
+}
+
 std::string fixed(double v, int decimals) {
-  if (v == 0 || std::fabs(v) < 0.5 * std::pow(10.0, -decimals)) v = 0;
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  return std::string(buf, r.ptr);
+  std::string s;
+  append_fixed(s, v, decimals);
+  return s;
 }
 
 int decimals_for_step(double step) {
@@ -297,10 +306,15 @@ std::string render_line_chart(const ChartSpec& spec) {
     for (std::size_t j = 0; j < keep.size(); ++j) {
       const std::size_t i = keep[j];
       if (s.step && j > 0) {
-        out += fixed(X(s.x[i]), 1) + "," + fixed(Y(s.y[keep[j - 1]]), 1) + " ";
+        append_fixed(out, X(s.x[i]), 1);
+        out += ',';
+        append_fixed(out, Y(s.y[keep[j - 1]]), 1);
+        out += ' ';
       }
-      out += fixed(X(s.x[i]), 1) + "," + fixed(Y(s.y[i]), 1);
-      out += j + 1 < keep.size() ? " " : "";
+      append_fixed(out, X(s.x[i]), 1);
+      out += ',';
+      append_fixed(out, Y(s.y[i]), 1);
+      if (j + 1 < keep.size()) out += ' ';
     }
     // A step series holds its last value to the right edge.
     const std::string last_x = fixed(X(s.x[keep.back()]), 1);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <charconv>
+#include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
@@ -40,6 +41,60 @@ TEST_CASE("format: fixed notation rounds correctly to the asked places", "[repor
   CHECK(format_fixed(2.0 / 3.0, 1) == "0.7");
   CHECK(format_fixed(12.5, 3) == "12.500");
   CHECK(format_fixed(0.0, 2) == "0.00");
+}
+
+TEST_CASE("format: fixed notation is what std::to_chars writes, at midpoints, beside them and beyond 2^52",
+          "[reports]") {
+  const auto reference = [](double v, int d) {
+    std::string buf(kMaxFixedChars + 16, '\0');
+    const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed, d);
+    REQUIRE(r.ec == std::errc());
+    return std::string(buf.data(), r.ptr);
+  };
+  const auto ours = [](double v, int d) {
+    char buf[kMaxFixedChars];
+    return std::string(buf, write_fixed(buf, v, d));
+  };
+  std::vector<double> values = {0.0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, 1.005, 2.675, 0.045, 1e-300,
+                                4.35, 0x1p52, 0x1p52 - 1, 0x1p53, 1e15, 1e300, -1e300,
+                                std::numeric_limits<double>::max(), std::numeric_limits<double>::denorm_min(),
+                                std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                                std::numeric_limits<double>::quiet_NaN()};
+  // Every midpoint k + 1/2 at each scale that a double holds exactly (ties go to even), and the
+  // doubles on either side of it (where the product's rounding alone would decide wrongly).
+  for (int d = 0; d <= 9; ++d) {
+    for (const double k : {0.0, 1.0, 2.0, 7.0, 12.0, 99.0, 4096.0, 123456.0}) {
+      const double mid = (k + 0.5) / std::pow(10.0, d);
+      values.push_back(mid);
+      values.push_back(std::nextafter(mid, 0.0));
+      values.push_back(std::nextafter(mid, 1e300));
+    }
+  }
+  std::uint64_t x = 0x9E3779B97F4A7C15ULL;  // pseudo-random doubles of every magnitude and sign
+  for (int k = 0; k < 20000; ++k) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    const double unit = static_cast<double>(x >> 11) * 0x1p-53;
+    values.push_back((k % 2 == 0 ? 1 : -1) * unit * std::pow(10.0, static_cast<int>(x % 40) - 20));
+    // Short decimals like chart coordinates: n / 2^m, exact binary fractions with ties.
+    values.push_back(static_cast<double>(x % 100000) / static_cast<double>(1u << (x % 11)));
+  }
+  int differ = 0;
+  for (const double v : values) {
+    for (int d = 0; d <= 9; ++d) {
+      if (ours(v, d) != reference(v, d) && ++differ <= 10) {
+        INFO(v << " with " << d << " places");
+        CHECK(ours(v, d) == reference(v, d));
+      }
+    }
+  }
+  CHECK(differ == 0);
+  CHECK(format_fixed(2.5, 0) == "2");       // a tie goes to even
+  CHECK(format_fixed(0.125, 2) == "0.12");  // 0.125 is exact: a tie
+  CHECK(format_fixed(1.005, 2) == "1.00");  // 1.005 is 1.00499999999999989...
+  CHECK(format_fixed(-0.001, 2) == "-0.00");
+  CHECK(format_fixed(0.5, 12) == "0.500000000000");  // beyond 9 places: std::to_chars
 }
 
 TEST_CASE("format: percentages of integers round half away from zero with zeros trimmed", "[reports]") {
