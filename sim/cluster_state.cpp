@@ -80,11 +80,19 @@ std::int32_t ClusterState::intern_attribute_value(AttributeIdx a, std::string_vi
 }
 
 void ClusterState::set_attribute(AttributeIdx a, InstanceIdx i, std::string_view value) {
-  const std::int32_t v = intern_attribute_value(a, value);
+  set_attribute_value(a, i, intern_attribute_value(a, value));
+}
+
+void ClusterState::set_attribute_value(AttributeIdx a, InstanceIdx i, std::int32_t value) {
   ECSIM_CHECK(task_count[i] == 0, "an attribute changes on an instance that holds tasks");
+  ECSIM_CHECK(value >= 0 && static_cast<std::size_t>(value) < attribute_values[a].size(), "an attribute value not interned");
+  if (schedulable[i] == 0) {  // in no index yet (a new instance)
+    attribute_value_of[a][i] = value;
+    return;
+  }
   index_remove(i);
   buckets_remove(i);
-  attribute_value_of[a][i] = v;
+  attribute_value_of[a][i] = value;
   index_insert(i);
   buckets_insert(i);
 }

@@ -101,6 +101,8 @@ class ClusterState {
   std::int32_t intern_attribute_value(AttributeIdx a, std::string_view value);
   // Sets instance i's value of attribute a (interning the value).
   void set_attribute(AttributeIdx a, InstanceIdx i, std::string_view value);
+  // Sets instance i's value of attribute a to an interned value (intern_attribute_value).
+  void set_attribute_value(AttributeIdx a, InstanceIdx i, std::int32_t value);
   std::int32_t attribute_value(AttributeIdx a, InstanceIdx i) const { return attribute_value_of[a][i]; }
 
   // --- task groups ---

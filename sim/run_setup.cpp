@@ -1,5 +1,6 @@
 #include "sim/run_setup.h"
 
+#include <array>
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -48,12 +49,23 @@ void intern_builtin_attributes(ClusterState& cluster) {
 namespace {
 
 // The attributes of a group's instances beyond the built-in ones, interned: its capabilities,
-// then its custom attributes (group.capabilities, then group.attributes order).
-std::vector<AttributeIdx> intern_group_attributes(ClusterState& cluster, const InstanceGroup& group) {
-  std::vector<AttributeIdx> out;
-  out.reserve(group.attributes.size() + group.capabilities.size());
-  for (const std::string& name : group.capabilities) out.push_back(cluster.intern_attribute(name));
-  for (const Attribute& a : group.attributes) out.push_back(cluster.intern_attribute(a.name));
+// then its custom attributes (group.capabilities, then group.attributes order). And once the
+// group's first instance is made, every attribute's value that its instances share, interned
+// (the zone's, once the first in each zone is): setup makes thousands of instances of a group.
+struct GroupAttributes {
+  std::vector<AttributeIdx> names;
+  // Set in create_instance_with's order: (attribute, value index, or kZoneValue for the
+  // built-in availability zone and subnet, which are the zone's).
+  std::vector<std::pair<AttributeIdx, std::int32_t>> values;
+  static constexpr std::int32_t kZoneValue = -1;
+  std::vector<std::array<std::int32_t, 2>> zone_values;  // [zone]: availability zone, subnet; -1 until made
+};
+
+GroupAttributes intern_group_attributes(ClusterState& cluster, const InstanceGroup& group) {
+  GroupAttributes out;
+  out.names.reserve(group.attributes.size() + group.capabilities.size());
+  for (const std::string& name : group.capabilities) out.names.push_back(cluster.intern_attribute(name));
+  for (const Attribute& a : group.attributes) out.names.push_back(cluster.intern_attribute(a.name));
   return out;
 }
 
@@ -61,7 +73,7 @@ std::vector<AttributeIdx> intern_group_attributes(ClusterState& cluster, const I
 // creates many instances of a group and interns its attribute names once.
 InstanceIdx create_instance_with(const Scenario& scenario, ClusterState& cluster, RunResult& result,
                                  const std::vector<std::uint32_t>& type_slot, std::uint32_t g, std::uint32_t zone,
-                                 SimTime launched_at, std::string id, const std::vector<AttributeIdx>& group_attributes) {
+                                 SimTime launched_at, std::string id, GroupAttributes& group_attributes) {
   ECSIM_CHECK(cluster.attribute_names.size() >= kBuiltinAttributeCount, "an instance created before the built-in attributes");
   const Cluster& c = scenario.cluster;
   const InstanceGroup& group = c.instance_groups[g];
@@ -84,18 +96,40 @@ InstanceIdx create_instance_with(const Scenario& scenario, ClusterState& cluster
   } else {
     cluster.set_attachments(i, type.max_ebs_attachments - 1, false);
   }
-  cluster.set_attribute(kAttrAvailabilityZone, i, c.availability_zones[zone]);
-  cluster.set_attribute(kAttrInstanceType, i, type.name);
-  cluster.set_attribute(kAttrCpuArchitecture, i, type.architecture);
-  cluster.set_attribute(kAttrOsType, i, group.os_type);
-  cluster.set_attribute(kAttrOsFamily, i, group.os_family);
-  cluster.set_attribute(kAttrAmiId, i, group.ami_id.empty() ? default_ami_id(group, type) : group.ami_id);
-  cluster.set_attribute(kAttrVpcId, i, c.vpc_id);
-  cluster.set_attribute(kAttrSubnetId, i, subnet_id(c, zone));
-  for (std::size_t k = 0; k < group.attributes.size(); ++k) {
-    cluster.set_attribute(group_attributes[group.capabilities.size() + k], i, group.attributes[k].value);
+  // The values in this order, interned at the group's (zone's) first instance: an attribute set
+  // twice (a custom one named like a built-in) keeps the last, and each attribute's values are
+  // interned in the order instances first hold them.
+  GroupAttributes& ga = group_attributes;
+  if (ga.zone_values.size() <= zone) ga.zone_values.resize(zone + 1, {-1, -1});
+  auto& zone_values = ga.zone_values[zone];
+  if (zone_values[0] < 0) {
+    zone_values[0] = cluster.intern_attribute_value(kAttrAvailabilityZone, c.availability_zones[zone]);
+    zone_values[1] = cluster.intern_attribute_value(kAttrSubnetId, subnet_id(c, zone));
   }
-  for (std::size_t k = 0; k < group.capabilities.size(); ++k) cluster.set_attribute(group_attributes[k], i, "");
+  if (ga.values.empty()) {
+    const auto add = [&](AttributeIdx a, std::string_view value) {
+      ga.values.emplace_back(a, cluster.intern_attribute_value(a, value));
+    };
+    ga.values.emplace_back(kAttrAvailabilityZone, GroupAttributes::kZoneValue);
+    add(kAttrInstanceType, type.name);
+    add(kAttrCpuArchitecture, type.architecture);
+    add(kAttrOsType, group.os_type);
+    add(kAttrOsFamily, group.os_family);
+    add(kAttrAmiId, group.ami_id.empty() ? default_ami_id(group, type) : group.ami_id);
+    add(kAttrVpcId, c.vpc_id);
+    ga.values.emplace_back(kAttrSubnetId, GroupAttributes::kZoneValue);
+    for (std::size_t k = 0; k < group.attributes.size(); ++k) {
+      add(ga.names[group.capabilities.size() + k], group.attributes[k].value);
+    }
+    for (std::size_t k = 0; k < group.capabilities.size(); ++k) add(ga.names[k], "");
+  }
+  for (const auto& [a, value] : ga.values) {
+    if (value != GroupAttributes::kZoneValue) {
+      cluster.set_attribute_value(a, i, value);
+    } else {
+      cluster.set_attribute_value(a, i, zone_values[a == kAttrAvailabilityZone ? 0 : 1]);
+    }
+  }
   result.instances.id.push_back(cluster.instance_ids[i]);
   result.instances.zone.push_back(zone);
   result.instances.type.push_back(type_slot[group.instance_type]);
@@ -114,7 +148,7 @@ InstanceIdx create_instance_with(const Scenario& scenario, ClusterState& cluster
 InstanceIdx create_instance(const Scenario& scenario, ClusterState& cluster, RunResult& result,
                             const std::vector<std::uint32_t>& type_slot, std::uint32_t group, std::uint32_t zone,
                             SimTime launched_at, std::string id) {
-  const std::vector<AttributeIdx> attrs = intern_group_attributes(cluster, scenario.cluster.instance_groups[group]);
+  GroupAttributes attrs = intern_group_attributes(cluster, scenario.cluster.instance_groups[group]);
   return create_instance_with(scenario, cluster, result, type_slot, group, zone, launched_at, std::move(id), attrs);
 }
 
@@ -147,7 +181,7 @@ std::vector<RegistrationBatch> build_instances(const Scenario& scenario, Cluster
   intern_builtin_attributes(cluster);
   for (std::size_t g = 0; g < c.instance_groups.size(); ++g) {
     const InstanceGroup& group = c.instance_groups[g];
-    const std::vector<AttributeIdx> attrs = intern_group_attributes(cluster, group);
+    GroupAttributes attrs = intern_group_attributes(cluster, group);
     for (std::int32_t n = 0; n < group.count; ++n) {
       const std::uint32_t zone = group.zones[static_cast<std::size_t>(n) % group.zones.size()];
       const InstanceIdx i = create_instance_with(scenario, cluster, result, type_slot, static_cast<std::uint32_t>(g),
