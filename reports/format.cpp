@@ -34,28 +34,64 @@ char* write_fraction(char* out, std::uint64_t value, int digits) {
   return out;
 }
 
+// x / 10^p in 32.32 fixed point is (x kFixedMult[p]) >> kFixedShift[p] for every x below 10^8:
+// each further pair of digits is then the integer part of 100 times the fraction. Checked
+// against std::to_chars for every x below 10^8 by the test tagged [exhaustive] (hidden: run it
+// by its tag), and at every length's edges by the default tests.
+constexpr int kFixedShift[7] = {0, 0, 0, 0, 0, 16, 16};
+constexpr std::uint64_t fixed_point_mult(int p) {
+  return ((std::uint64_t{1} << (32 + kFixedShift[p])) / kPow10[p]) + 1;
+}
+constexpr std::uint64_t kFixedMult[7] = {fixed_point_mult(0), fixed_point_mult(1), fixed_point_mult(2),
+                                         fixed_point_mult(3), fixed_point_mult(4), fixed_point_mult(5),
+                                         fixed_point_mult(6)};
+
 }  // namespace
 
 char* write_uint(char* out, std::uint64_t v) {
-  // tasks.csv writes eight numbers a row, nearly all below 10^8: their length from four
-  // comparisons, then two digits at a time from the right.
+  // tasks.csv writes eight numbers a row, nearly all below 10^8: their length from three or four
+  // comparisons, then the digits from the left, a pair per multiplication (James Anhalt's
+  // fixed-point method), instead of a division per pair from the right.
   if (v >= 100'000'000) return std::to_chars(out, out + kMaxNumberChars, v).ptr;
-  auto x = static_cast<std::uint32_t>(v);
-  const int n = x < 10'000 ? (x < 100 ? (x < 10 ? 1 : 2) : (x < 1'000 ? 3 : 4))
-                           : (x < 1'000'000 ? (x < 100'000 ? 5 : 6) : (x < 10'000'000 ? 7 : 8));
-  char* const end = out + n;
-  char* p = end;
-  while (x >= 100) {
-    p -= 2;
-    std::memcpy(p, kDigitPairs + 2 * (x % 100), 2);
-    x /= 100;
+  const auto x = static_cast<std::uint32_t>(v);
+  if (x < 100) {
+    if (x < 10) {
+      *out = static_cast<char>('0' + x);
+      return out + 1;
+    }
+    std::memcpy(out, kDigitPairs + 2 * x, 2);
+    return out + 2;
   }
-  if (x >= 10) {
-    std::memcpy(p - 2, kDigitPairs + 2 * x, 2);
+  const int n = x < 10'000 ? (x < 1'000 ? 3 : 4) : (x < 1'000'000 ? (x < 100'000 ? 5 : 6) : (x < 10'000'000 ? 7 : 8));
+  const int p = (n & 1) != 0 ? n - 1 : n - 2;  // digits after the leading one or two
+  std::uint64_t t = (std::uint64_t{x} * kFixedMult[p]) >> kFixedShift[p];
+  if ((n & 1) != 0) {
+    *out++ = static_cast<char>('0' + (t >> 32));
   } else {
-    p[-1] = static_cast<char>('0' + x);
+    std::memcpy(out, kDigitPairs + 2 * (t >> 32), 2);
+    out += 2;
   }
-  return end;
+  const auto next_pair = [&t](char* at) {
+    t = (t & 0xFFFFFFFFu) * 100;
+    std::memcpy(at, kDigitPairs + 2 * (t >> 32), 2);
+  };
+  switch (p) {  // the remaining pairs, unrolled
+    case 6:
+      next_pair(out);
+      out += 2;
+      [[fallthrough]];
+    case 4:
+      next_pair(out);
+      out += 2;
+      [[fallthrough]];
+    case 2:
+      next_pair(out);
+      out += 2;
+      break;
+    default:
+      break;
+  }
+  return out;
 }
 
 char* write_int(char* out, std::int64_t v) {
@@ -76,14 +112,16 @@ char* write_seconds(char* out, sim::SimTime t) {
   static_assert(sim::kSecond == 1'000'000, "six decimals");
   const auto per_second = static_cast<std::uint64_t>(sim::kSecond);
   out = write_uint(out, magnitude / per_second);
-  // The six decimals as three independent pairs (write_fraction's chain of divisions, unrolled).
+  // The six decimals as three pairs from micros / 10^4 in fixed point (as write_uint does).
   const auto micros = static_cast<std::uint32_t>(magnitude % per_second);
   if (micros == 0) return out;
   *out++ = '.';
-  const std::uint32_t low4 = micros % 10'000;
-  std::memcpy(out, kDigitPairs + 2 * (micros / 10'000), 2);
-  std::memcpy(out + 2, kDigitPairs + 2 * (low4 / 100), 2);
-  std::memcpy(out + 4, kDigitPairs + 2 * (low4 % 100), 2);
+  std::uint64_t f = std::uint64_t{micros} * kFixedMult[4];
+  std::memcpy(out, kDigitPairs + 2 * (f >> 32), 2);
+  f = (f & 0xFFFFFFFFu) * 100;
+  std::memcpy(out + 2, kDigitPairs + 2 * (f >> 32), 2);
+  f = (f & 0xFFFFFFFFu) * 100;
+  std::memcpy(out + 4, kDigitPairs + 2 * (f >> 32), 2);
   out += 6;
   while (out[-1] == '0') --out;
   return out;
