@@ -40,9 +40,13 @@ double RandomStream::standard_normal() {
 }
 
 double RandomStream::lognormal_median_p90(double median, double p90) {
-  const double mu = portable_log(median);
-  const double sigma = portable_log(p90 / median) / kNormalQuantile90;
-  return portable_exp(mu + sigma * standard_normal());
+  if (!(median == lognormal_median_ && p90 == lognormal_p90_)) {
+    lognormal_median_ = median;
+    lognormal_p90_ = p90;
+    lognormal_mu_ = portable_log(median);
+    lognormal_sigma_ = portable_log(p90 / median) / kNormalQuantile90;
+  }
+  return portable_exp(lognormal_mu_ + lognormal_sigma_ * standard_normal());
 }
 
 double RandomStream::uniform(double lo, double hi) { return lo + (hi - lo) * uniform01(); }

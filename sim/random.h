@@ -120,7 +120,8 @@ class RandomStream {
   double standard_normal();
 
   // Lognormal from its median and 90th percentile (p90 > median > 0):
-  // mu = ln(median), sigma = ln(p90 / median) / z_0.9.
+  // mu = ln(median), sigma = ln(p90 / median) / z_0.9. A stream draws one distribution again and
+  // again (a job's runtimes): mu and sigma are kept for the last (median, p90).
   double lognormal_median_p90(double median, double p90);
 
   // Uniform double in [lo, hi).
@@ -134,6 +135,11 @@ class RandomStream {
 
  private:
   Xoshiro256StarStar engine_;
+  // lognormal_median_p90's last parameters (NaN: none yet) and their mu and sigma.
+  double lognormal_median_ = std::numeric_limits<double>::quiet_NaN();
+  double lognormal_p90_ = std::numeric_limits<double>::quiet_NaN();
+  double lognormal_mu_ = 0;
+  double lognormal_sigma_ = 0;
 };
 
 // The 0.9 quantile of the standard normal distribution.

@@ -1,4 +1,5 @@
 #include "sim/random.h"
+#include "sim/portable_math.h"
 
 #include <catch2/catch.hpp>
 #include <algorithm>
@@ -163,6 +164,20 @@ TEST_CASE("RandomStream: pinned values do not drift between builds or standard l
   const double y = e.lognormal_median_p90(20, 45);
   REQUIRE(x == 1.6961930360843898);
   REQUIRE(y == 30.733985105562116);  // 30.733985105562112 before the table-driven exp (sim/portable_math.cpp)
+}
+
+TEST_CASE("lognormal draws are the formula's, whatever parameters the stream drew before", "[sim]") {
+  // The stream keeps mu and sigma of its last (median, p90): switching back and forth must give
+  // exp(ln(median) + ln(p90 / median) / z_0.9 * N) for each draw's own parameters.
+  RandomStream drawn(3, "runtime");
+  RandomStream normals(3, "runtime");
+  const std::array<std::array<double, 2>, 6> params = {
+      {{20, 45}, {20, 45}, {5, 9}, {20, 45}, {20, 46}, {5, 9}}};
+  for (const auto& [median, p90] : params) {
+    const double sigma = ecsim::sim::portable_log(p90 / median) / ecsim::sim::kNormalQuantile90;
+    const double want = ecsim::sim::portable_exp(ecsim::sim::portable_log(median) + sigma * normals.standard_normal());
+    CHECK(drawn.lognormal_median_p90(median, p90) == want);
+  }
 }
 
 TEST_CASE("bounded_index is exactly uniform: every result takes the same number of draws", "[sim]") {
