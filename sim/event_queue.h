@@ -101,6 +101,15 @@ class EventQueue {
     nonempty_ &= ~std::uint64_t{1};
     const auto b = static_cast<std::size_t>(std::countr_zero(nonempty_));  // size_ > 0: one is set
     auto& source = buckets_[b];
+    nonempty_ &= ~(std::uint64_t{1} << b);
+    if (source.size() == 1) {
+      // Half the refills of a run find one event (bench.json: 2.0 M of 4.0 M): it is the earliest.
+      last_ = source[0].time;
+      zero.push_back(source[0]);
+      source.clear();
+      nonempty_ |= 1;
+      return;
+    }
     SimTime earliest = source[0].time;
     for (const Event& e : source) earliest = std::min(earliest, e.time);
     last_ = earliest;
@@ -111,7 +120,6 @@ class EventQueue {
       nonempty_ |= std::uint64_t{1} << to;
     }
     source.clear();
-    nonempty_ &= ~(std::uint64_t{1} << b);
     // Events at one time may have entered the source bucket out of seq order (a later-scheduled
     // one can arrive in a lower bucket first and be moved here with this one): restore FIFO.
     if (zero.size() > 1) {
