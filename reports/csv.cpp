@@ -231,6 +231,7 @@ void TaskRowWriter::row(const sim::TaskRecord& t, const sim::RunResult& r, const
   Field place = no_place_;
   const Place* slot = nullptr;
   if (const sim::InstanceIdx inst = t.instance; inst != sim::kNoInstance) {
+    if (places_.size() <= inst && places_.capacity() < r.instances.size()) places_.reserve(r.instances.size());
     while (places_.size() <= inst) {
       const std::size_t i = places_.size();
       std::string text = ",";

@@ -53,8 +53,19 @@ AttributeIdx ClusterState::intern_attribute(std::string_view name) {
   if (found >= 0) return static_cast<AttributeIdx>(found);
   attribute_names.emplace_back(name);
   attribute_values.emplace_back();
-  attribute_value_of.emplace_back(size(), kMissingValue);
+  attribute_value_of.emplace_back();
+  attribute_value_of.back().reserve(std::max(reserved_instances_, size()));
+  attribute_value_of.back().assign(size(), kMissingValue);
   return static_cast<AttributeIdx>(attribute_names.size() - 1);
+}
+
+void ClusterState::reserve_instances(std::size_t n) {
+  reserved_instances_ = n;
+  const auto each = [n](auto&... column) { (column.reserve(n), ...); };
+  each(instance_ids, zone, type, group, registered_cpu, registered_memory_mib, registered_gpus, registered_enis,
+       free_cpu, free_memory_mib, free_gpus, free_enis, free_attachments, eni_attachments, schedulable, registered_at,
+       task_count, running_count, tcp_ports, udp_ports);
+  for (auto& values : attribute_value_of) values.reserve(n);
 }
 
 std::int64_t ClusterState::find_attribute(std::string_view name) const {

@@ -220,6 +220,9 @@ class ClusterState {
   }
 
   // --- mutation, by the engine ---
+  // Room for n instances in every per-instance column, and in the columns of attributes
+  // interned later (setup knows how many instances it makes: no column grows by doubling).
+  void reserve_instances(std::size_t n);
   // Adds an instance (not yet schedulable). Returns its index.
   InstanceIdx add_instance(std::string id, std::uint32_t zone_idx, std::uint32_t type_idx, std::uint32_t group_idx,
                            std::int32_t cpu, std::int32_t memory_mib, std::int32_t gpus, std::int32_t enis,
@@ -343,6 +346,7 @@ class ClusterState {
   void index_insert(InstanceIdx i);  // puts i back (after a change), if schedulable
   void index_update(InstanceIdx i);  // moves i to its new classes (after its free amounts changed), if schedulable
   std::vector<FreeIndex> free_indexes_;
+  std::size_t reserved_instances_ = 0;  // reserve_instances()'s n
 
   std::size_t fit_leaves_ = 0;  // a power of two >= size(); 0 while the fit tree is off
   // [node], root 1, leaf of instance i at fit_leaves_ + i. Updated lazily: reserve/release/

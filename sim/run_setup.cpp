@@ -178,6 +178,13 @@ std::vector<RegistrationBatch> build_instances(const Scenario& scenario, Cluster
   }
   std::map<SimTime, std::vector<InstanceIdx>> launch_batches;
 
+  std::size_t at_start = 0;
+  for (const auto& group : c.instance_groups) at_start += static_cast<std::size_t>(std::max(group.count, 0));
+  cluster.reserve_instances(at_start);
+  const auto reserve = [at_start](auto&... column) { (column.reserve(at_start), ...); };
+  InstanceRecords& records = result.instances;
+  reserve(records.id, records.zone, records.type, records.market, records.launched_at, records.registered_at,
+          records.terminated_at, records.cpu_registered, records.memory_registered_mib);
   intern_builtin_attributes(cluster);
   for (std::size_t g = 0; g < c.instance_groups.size(); ++g) {
     const InstanceGroup& group = c.instance_groups[g];
