@@ -1,7 +1,7 @@
 #include "sim/run_setup.h"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 #include <utility>
