@@ -46,6 +46,12 @@ constexpr std::uint64_t kFixedMult[7] = {fixed_point_mult(0), fixed_point_mult(1
                                          fixed_point_mult(3), fixed_point_mult(4), fixed_point_mult(5),
                                          fixed_point_mult(6)};
 
+// The next two digits of a 32.32 fixed-point fraction t, written at `at`.
+inline void put_next_pair(std::uint64_t& t, char* at) {
+  t = (t & 0xFFFFFFFFu) * 100;
+  std::memcpy(at, kDigitPairs + 2 * (t >> 32), 2);
+}
+
 }  // namespace
 
 char* write_uint(char* out, std::uint64_t v) {
@@ -71,21 +77,17 @@ char* write_uint(char* out, std::uint64_t v) {
     std::memcpy(out, kDigitPairs + 2 * (t >> 32), 2);
     out += 2;
   }
-  const auto next_pair = [&t](char* at) {
-    t = (t & 0xFFFFFFFFu) * 100;
-    std::memcpy(at, kDigitPairs + 2 * (t >> 32), 2);
-  };
   switch (p) {  // the remaining pairs, unrolled
     case 6:
-      next_pair(out);
+      put_next_pair(t, out);
       out += 2;
       [[fallthrough]];
     case 4:
-      next_pair(out);
+      put_next_pair(t, out);
       out += 2;
       [[fallthrough]];
     case 2:
-      next_pair(out);
+      put_next_pair(t, out);
       out += 2;
       break;
     default:
@@ -118,10 +120,8 @@ char* write_seconds(char* out, sim::SimTime t) {
   *out++ = '.';
   std::uint64_t f = std::uint64_t{micros} * kFixedMult[4];
   std::memcpy(out, kDigitPairs + 2 * (f >> 32), 2);
-  f = (f & 0xFFFFFFFFu) * 100;
-  std::memcpy(out + 2, kDigitPairs + 2 * (f >> 32), 2);
-  f = (f & 0xFFFFFFFFu) * 100;
-  std::memcpy(out + 4, kDigitPairs + 2 * (f >> 32), 2);
+  put_next_pair(f, out + 2);
+  put_next_pair(f, out + 4);
   out += 6;
   while (out[-1] == '0') --out;
   return out;
